@@ -1,0 +1,95 @@
+"""Writing and verifying the audit log. Call `record` inside the transaction of the change it records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from watchkeeper.audit.chain import (
+    ChainRow,
+    Verdict,
+    canonical_details,
+    event_hash,
+    head_seal,
+    timestamp_text,
+    verify_rows,
+)
+from watchkeeper.audit.models import AuditEvent, AuditHead
+from watchkeeper.core.actors import is_system
+from watchkeeper.core.keyfiles import load_or_create_key
+from watchkeeper.estate.models import School
+
+AUDIT_KEY_NAME = "audit-chain"
+
+
+def audit_key() -> bytes:
+    return load_or_create_key(AUDIT_KEY_NAME)
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """Every column of an event except its own hash goes into the hash."""
+    return {
+        "seq": event.seq,
+        "at": timestamp_text(event.at),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "school_id": event.school_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "reason": event.reason,
+        "details": event.details,
+    }
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    school: School | None = None,
+    obj: models.Model | None = None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Joins the caller's transaction, so the event commits or rolls back with the change."""
+    key = audit_key()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_name=_actor_name(actor),
+            school=school,
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            reason=reason,
+            details=canonical_details(details or {}),
+            prev_hash=head.hash,
+        )
+        event.hash = event_hash(key, event.prev_hash, hashed_fields(event))
+        event.save(force_insert=True)
+        head.seq, head.hash = event.seq, event.hash
+        head.seal = head_seal(key, head.seq, head.hash)
+        head.save()
+    return event
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "system" if is_system(actor) or actor is None else "anonymous"
+    return str(actor.get_username())
+
+
+def _rows() -> Iterator[ChainRow]:
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        yield ChainRow(event.seq, event.prev_hash, event.hash, hashed_fields(event))
+
+
+def verify() -> Verdict:
+    head = AuditHead.objects.filter(pk=1).values_list("seq", "hash", "seal").first()
+    return verify_rows(audit_key(), _rows(), head)

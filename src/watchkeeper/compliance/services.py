@@ -1,0 +1,163 @@
+"""DPIA and signage registers. Approval of a DPIA is the DPO's alone (7.1, 7.3); review is yearly (18.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.audit.services import record
+from watchkeeper.compliance.gates import compliance_exceptions
+from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign, SignPlacement
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.estate.models import Camera, CameraStatus, School, Vehicle
+
+REVIEW_INTERVAL_YEARS = 1  # 18.1
+
+
+def one_year_on(day: date) -> date:
+    try:
+        return day.replace(year=day.year + REVIEW_INTERVAL_YEARS)
+    except ValueError:  # 29 February: the review falls on 28 February
+        return day.replace(year=day.year + REVIEW_INTERVAL_YEARS, day=28)
+
+
+def create_dpia(
+    actor: Any, school: School, title: str, cameras: Iterable[Camera] = (), *,
+    retrospective: bool = False, summary: str = "",
+) -> DPIA:
+    require(actor, "compliance.change", school.pk)
+    cameras = list(cameras)
+    _refuse_foreign_cameras(school, cameras)
+    with transaction.atomic():
+        dpia = DPIA.objects.create(
+            school=school, title=title, retrospective=retrospective, summary=summary,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        dpia.cameras.set(cameras)
+        record("compliance.dpia_created", actor=actor, school=school, obj=dpia,
+               details={"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective})
+    return dpia
+
+
+def set_dpia_cameras(actor: Any, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
+    """Only a draft's coverage may change: an approved DPIA assessed exactly the cameras it names."""
+    require(actor, "compliance.change", dpia.school_id)
+    if dpia.status != DPIAStatus.DRAFT:
+        raise PolicyRefusal("an approved or superseded DPIA cannot change: draft a new one")
+    cameras = list(cameras)
+    _refuse_foreign_cameras(dpia.school, cameras)
+    with transaction.atomic():
+        dpia.cameras.set(cameras)
+        record("compliance.dpia_cameras_set", actor=actor, school=dpia.school, obj=dpia,
+               details={"cameras": [c.pk for c in cameras]})
+    return dpia
+
+
+def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
+    require(actor, "compliance.approve_dpia", dpia.school_id)
+    if dpia.status != DPIAStatus.DRAFT:
+        raise PolicyRefusal(f"only a draft DPIA can be approved (this one is {dpia.get_status_display().lower()})")
+    if not dpia.cameras.exists():
+        raise PolicyRefusal("a DPIA must cover at least one camera before it is approved")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        dpia.status = DPIAStatus.APPROVED
+        dpia.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+        dpia.approved_at = timezone.now()
+        dpia.next_review_on = one_year_on(today)
+        dpia.save()
+        record("compliance.dpia_approved", actor=actor, school=dpia.school, obj=dpia,
+               details={"next_review_on": dpia.next_review_on.isoformat()})
+    return dpia
+
+
+def supersede_dpia(actor: Any, old: DPIA, new: DPIA) -> DPIA:
+    """Replace an approved DPIA by a newly approved one (after a review or a change of cameras)."""
+    require(actor, "compliance.approve_dpia", old.school_id)
+    if old.status != DPIAStatus.APPROVED or new.status != DPIAStatus.APPROVED or old.pk == new.pk:
+        raise PolicyRefusal("an approved DPIA can only be superseded by another approved DPIA")
+    if new.school_id != old.school_id:
+        raise PolicyRefusal("a DPIA can only be superseded by one of the same school")
+    with transaction.atomic():
+        old.status, old.superseded_by = DPIAStatus.SUPERSEDED, new
+        old.save(update_fields=["status", "superseded_by"])
+        record("compliance.dpia_superseded", actor=actor, school=old.school, obj=old,
+               details={"superseded_by": new.pk})
+    return old
+
+
+def attach_dpia_document(actor: Any, dpia: DPIA, upload: UploadedFile) -> DPIADocument:
+    require(actor, "compliance.change", dpia.school_id)
+    name = (upload.name or "document").rsplit("/", 1)[-1]
+    with transaction.atomic():
+        document = DPIADocument(dpia=dpia, name=name,
+                                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        document.file.save(name, upload, save=False)
+        document.save()
+        record("compliance.dpia_document_attached", actor=actor, school=dpia.school, obj=document,
+               details={"dpia": dpia.pk, "name": name, "bytes": upload.size})
+    return document
+
+
+def register_sign(
+    actor: Any, school: School, placement: str, location_description: str, *,
+    vehicle: Vehicle | None = None, last_checked_on: date | None = None,
+) -> Sign:
+    require(actor, "compliance.change", school.pk)
+    if vehicle is not None and vehicle.school_id != school.pk:
+        raise PolicyRefusal("that minibus belongs to another school")
+    if (placement == SignPlacement.INSIDE_VEHICLE) != (vehicle is not None):
+        raise PolicyRefusal("6.1: a sign inside a minibus names the minibus; a site sign names none")
+    with transaction.atomic():
+        sign = Sign.objects.create(
+            school=school, vehicle=vehicle, placement=placement, location_description=location_description,
+            last_checked_on=last_checked_on,
+            checked_by=actor if last_checked_on and getattr(actor, "is_authenticated", False) else None,
+        )
+        record("compliance.sign_registered", actor=actor, school=school, obj=sign,
+               details={"placement": placement, "vehicle": vehicle.pk if vehicle else None})
+    return sign
+
+
+def record_sign_check(
+    actor: Any, sign: Sign, checked_on: date, photo: UploadedFile | None = None
+) -> Sign:
+    require(actor, "compliance.change", sign.school_id)
+    if checked_on > timezone.localdate():
+        raise PolicyRefusal("a sign check cannot be dated in the future")
+    with transaction.atomic():
+        sign.last_checked_on = checked_on
+        sign.checked_by = actor if getattr(actor, "is_authenticated", False) else None
+        if photo is not None:
+            sign.photo.save((photo.name or "photo").rsplit("/", 1)[-1], photo, save=False)
+        sign.save()
+        record("compliance.sign_checked", actor=actor, school=sign.school, obj=sign,
+               details={"checked_on": checked_on.isoformat(), "photo": photo is not None})
+    return sign
+
+
+def exceptions_for(cameras: Iterable[Camera], today: date | None = None) -> list[tuple[Camera, list[str]]]:
+    """The compliance exceptions list: cameras in service with a problem, and what it is."""
+    today = today or timezone.localdate()
+    cameras = list(cameras)
+    signs = list(Sign.objects.filter(school_id__in={c.school_id for c in cameras}))
+    rows = []
+    for camera in cameras:
+        if camera.status == CameraStatus.DECOMMISSIONED:
+            continue
+        found = compliance_exceptions(camera, camera.dpias.all(), signs, today)
+        if found:
+            rows.append((camera, found))
+    return rows
+
+
+def _refuse_foreign_cameras(school: School, cameras: list[Camera]) -> None:
+    foreign = [c.name for c in cameras if c.school_id != school.pk]
+    if foreign:
+        raise PolicyRefusal(f"these cameras belong to another school: {', '.join(foreign)}")

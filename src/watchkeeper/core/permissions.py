@@ -1,0 +1,98 @@
+"""Who may do what, where: one `restrict(queryset, user, action)` for every queryset (design/roles.md).
+
+An action is allowed at a school when the user holds, at that school, a current grant of a role listed
+for the action, or holds such a role trust-wide (a grant with no school).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+from watchkeeper.core.actors import is_system
+from watchkeeper.people.models import Role, RoleGrant
+
+R = Role
+# Keep in step with design/roles.md, which gives the clause behind each line.
+ACTIONS: dict[str, frozenset[Role]] = {
+    # Estate: cameras, vehicles and their settings (5.1–5.4, 13.1).
+    "estate.view": frozenset(
+        {R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.LIVE_VIEWER, R.FOOTAGE_REVIEWER,
+         R.SAR_HANDLER, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}
+    ),
+    "estate.change": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
+    # Compliance registers (6.1, 7.1–7.3, 18.1): read by governance, kept by the school, DPIAs approved by the DPO.
+    "compliance.view": frozenset(
+        {R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}
+    ),
+    "compliance.change": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
+    "compliance.approve_dpia": frozenset({R.DPO}),
+    # People and authority (3.2, 8.1, 14.1).
+    "people.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
+    "people.manage": frozenset({R.HEADTEACHER, R.DPO}),
+    "people.grant": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
+    "training.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
+    # The audit log (16): the DPO for the trust, a Headteacher for their own school.
+    "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
+}
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _check_action(action: str) -> frozenset[Role]:
+    try:
+        return ACTIONS[action]
+    except KeyError:
+        raise ValueError(f"unknown action {action!r}") from None
+
+
+def _grants(user: Any, action: str) -> models.QuerySet[RoleGrant]:
+    roles = _check_action(action)
+    return RoleGrant.objects.current().filter(user=user, role__in=roles)
+
+
+def school_ids(user: Any, action: str) -> set[int] | None:
+    """School ids where `user` may do `action`; None means every school of the trust."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    grants = list(_grants(user, action).values_list("school_id", flat=True))
+    if any(school_id is None for school_id in grants):
+        return None
+    return set(grants)
+
+
+def restrict(queryset: models.QuerySet[M], user: Any, action: str) -> models.QuerySet[M]:
+    """The rows of `queryset` that `user` may `action`: every list and lookup goes through this."""
+    allowed = school_ids(user, action)
+    if allowed is None:
+        return queryset
+    lookup = getattr(queryset.model, "SCHOOL_LOOKUP", None)
+    if lookup is None:
+        raise TypeError(f"{queryset.model.__name__} has no SCHOOL_LOOKUP: it cannot be restricted")
+    if not allowed:
+        return queryset.none()
+    return queryset.filter(**{f"{lookup}__in": allowed})
+
+
+def can(user: Any, action: str, school_id: int | None) -> bool:
+    """May `user` do `action` at this school? school_id None asks for trust-wide authority."""
+    allowed = school_ids(user, action)
+    if allowed is None:
+        return True
+    return school_id is not None and school_id in allowed
+
+
+def require(user: Any, action: str, school_id: int | None) -> None:
+    """Raise PermissionDenied unless allowed. SYSTEM (server-side commands and jobs) is always allowed."""
+    if is_system(user):
+        return
+    if not can(user, action, school_id):
+        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+
+
+def holds_any(user: Any, action: str) -> bool:
+    """Does the user hold the action anywhere? Used for navigation and list pages."""
+    allowed = school_ids(user, action)
+    return allowed is None or bool(allowed)

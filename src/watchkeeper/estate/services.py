@@ -1,0 +1,167 @@
+"""Every change to the estate goes through these functions: they check authority, the policy gates,
+and write the audit event in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
+
+CAMERA_FIELDS = (
+    "name",
+    "location_description",
+    "location_type",
+    "purposes",
+    "visibly_sited",
+    "views_beyond_premises",
+    "main_stream_url",
+    "sub_stream_url",
+    "retention_days",
+    "legacy",
+)
+# Allowed status changes; activation (to ACTIVE) is additionally gated (7.1, 6.1, 5.1, 5.3).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CameraStatus.PROPOSED: frozenset({CameraStatus.ACTIVE, CameraStatus.DECOMMISSIONED}),
+    CameraStatus.ACTIVE: frozenset({CameraStatus.SUSPENDED, CameraStatus.DECOMMISSIONED}),
+    CameraStatus.SUSPENDED: frozenset({CameraStatus.ACTIVE, CameraStatus.DECOMMISSIONED}),
+    CameraStatus.DECOMMISSIONED: frozenset(),
+}
+
+
+def create_trust(actor: Any, name: str) -> Trust:
+    with transaction.atomic():
+        trust = Trust.objects.create(name=name)
+        record("estate.trust_created", actor=actor, obj=trust, details={"name": name})
+    return trust
+
+
+def create_school(actor: Any, trust: Trust, name: str, address: str = "") -> School:
+    require(actor, "estate.change", None)
+    with transaction.atomic():
+        school = School.objects.create(trust=trust, name=name, address=address)
+        record("estate.school_created", actor=actor, school=school, obj=school, details={"name": name})
+    return school
+
+
+def register_vehicle(actor: Any, school: School, registration: str, description: str = "") -> Vehicle:
+    require(actor, "estate.change", school.pk)
+    registration = registration.strip().upper()
+    if Vehicle.objects.filter(registration=registration).exists():
+        raise PolicyRefusal(f"a minibus with registration {registration} is already registered")
+    with transaction.atomic():
+        vehicle = Vehicle.objects.create(school=school, registration=registration, description=description)
+        record("estate.vehicle_registered", actor=actor, school=school, obj=vehicle,
+               details={"registration": registration})
+    return vehicle
+
+
+def register_camera(actor: Any, school: School, *, vehicle: Vehicle | None = None, **fields: Any) -> Camera:
+    """A new camera starts as proposed; refused outright where the policy forbids it (5.2, 5.4, 13.1)."""
+    require(actor, "estate.change", school.pk)
+    if vehicle is not None and vehicle.school_id != school.pk:
+        raise PolicyRefusal("that minibus belongs to another school")
+    camera = Camera(school=school, vehicle=vehicle, **_camera_fields(fields))
+    _refuse_problems(camera)
+    with transaction.atomic():
+        camera.save()
+        record("estate.camera_registered", actor=actor, school=school, obj=camera, details=_snapshot(camera))
+    return camera
+
+
+def update_camera(actor: Any, camera: Camera, **fields: Any) -> Camera:
+    require(actor, "estate.change", camera.school_id)
+    before = _snapshot(camera)
+    for name, value in _camera_fields(fields).items():
+        setattr(camera, name, value)
+    _refuse_problems(camera)
+    with transaction.atomic():
+        camera.save()
+        changed = {k: [before[k], v] for k, v in _snapshot(camera).items() if before[k] != v}
+        record("estate.camera_updated", actor=actor, school=camera.school, obj=camera, details=changed)
+    return camera
+
+
+def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]) -> Camera:
+    """Zones are polygons in 0..1 picture coordinates; masked areas are never stored (5.3)."""
+    require(actor, "estate.change", camera.school_id)
+    for zone in zones:
+        if len(zone) < 3 or any(len(p) != 2 or not all(0 <= c <= 1 for c in p) for p in zone):
+            raise PolicyRefusal("a privacy zone needs at least 3 points inside the picture (0 to 1)")
+    with transaction.atomic():
+        camera.privacy_zones = zones
+        camera.save(update_fields=["privacy_zones"])
+        record("estate.privacy_zones_set", actor=actor, school=camera.school, obj=camera,
+               details={"zones": len(zones)})
+    return camera
+
+
+def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = "") -> Camera:
+    require(actor, "estate.change", camera.school_id)
+    if status not in TRANSITIONS.get(camera.status, frozenset()):
+        raise PolicyRefusal(
+            f"a {camera.get_status_display().lower()} camera cannot become {CameraStatus(status).label.lower()}"
+        )
+    if status == CameraStatus.ACTIVE:
+        _refuse_activation(camera)
+    with transaction.atomic():
+        previous = camera.status
+        camera.status = status
+        camera.save(update_fields=["status"])
+        record("estate.camera_status_changed", actor=actor, school=camera.school, obj=camera, reason=reason,
+               details={"from": previous, "to": status})
+    return camera
+
+
+def activation_problems_for(camera: Camera) -> list[str]:
+    from watchkeeper.compliance.gates import activation_problems
+    from watchkeeper.compliance.models import Sign
+
+    signs = Sign.objects.filter(school_id=camera.school_id)
+    return activation_problems(camera, camera.dpias.all(), signs, timezone.localdate())
+
+
+def _refuse_activation(camera: Camera) -> None:
+    problems = activation_problems_for(camera)
+    if problems:
+        raise PolicyRefusal(problems)
+
+
+def _refuse_problems(camera: Camera) -> None:
+    from watchkeeper.compliance.gates import camera_problems
+
+    problems = camera_problems(camera)
+    if problems:
+        raise PolicyRefusal(problems)
+
+
+def _camera_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(CAMERA_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown camera fields: {', '.join(sorted(unknown))}")
+    if "purposes" in fields:
+        fields = {**fields, "purposes": sorted(set(fields["purposes"]))}
+    return fields
+
+
+def _snapshot(camera: Camera) -> dict[str, Any]:
+    data = {name: getattr(camera, name) for name in CAMERA_FIELDS}
+    for name in ("main_stream_url", "sub_stream_url"):
+        data[name] = without_password(data[name])
+    data["vehicle"] = camera.vehicle_id
+    return data
+
+
+def without_password(url: str) -> str:
+    """Stream URLs often carry the camera's password: it must never reach the audit log or a page."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -1,0 +1,130 @@
+"""Staff, their per-school and trust-wide roles (3, 8.1, 9.2, 9.6, 10.2) and their training (14.1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from watchkeeper.estate.models import School, Trust
+
+
+class Role(models.TextChoices):
+    HEADTEACHER = "headteacher", "Headteacher"
+    DESIGNATED_PERSON = "designated_person", "Designated person"
+    LIVE_VIEWER = "live_viewer", "Live viewer"
+    FOOTAGE_REVIEWER = "footage_reviewer", "Footage reviewer"
+    CCTV_ADMIN = "cctv_admin", "CCTV system administrator"
+    SAR_HANDLER = "sar_handler", "Subject access handler"
+    DPO = "dpo", "Data Protection Officer"
+    BOARD_MEMBER = "board_member", "Trust board member"
+    IG_GROUP = "ig_group", "Information governance group"
+
+
+SCHOOL_ROLES = frozenset(
+    {
+        Role.HEADTEACHER,
+        Role.DESIGNATED_PERSON,
+        Role.LIVE_VIEWER,
+        Role.FOOTAGE_REVIEWER,
+        Role.CCTV_ADMIN,
+        Role.SAR_HANDLER,
+    }
+)
+TRUST_ROLES = frozenset({Role.DPO, Role.BOARD_MEMBER, Role.IG_GROUP})
+# 14.1: people who operate the system or handle images must hold current training.
+TRAINING_REQUIRED_ROLES = frozenset({Role.LIVE_VIEWER, Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN})
+# Roles that can see footage or authorise: a TOTP second factor is required at log-in.
+SECOND_FACTOR_ROLES = frozenset(
+    {
+        Role.LIVE_VIEWER,
+        Role.FOOTAGE_REVIEWER,
+        Role.CCTV_ADMIN,
+        Role.HEADTEACHER,
+        Role.DESIGNATED_PERSON,
+        Role.DPO,
+    }
+)
+
+
+class StaffProfile(models.Model):
+    """What Watchkeeper knows about a staff account beyond Django's user: where they work."""
+
+    SCHOOL_LOOKUP = "school"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="staff")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff", null=True, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
+    def current(self) -> RoleGrantQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class RoleGrant(models.Model):
+    """A role held by a person, at one school or (school empty) across the trust."""
+
+    SCHOOL_LOOKUP = "school"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="role_grants")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="role_grants", null=True, blank=True
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    granted_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school", "role"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_current_grant_per_role_and_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school.name if self.school_id else "trust-wide"
+        return f"{self.get_role_display()} ({where})"
+
+
+class Course(models.TextChoices):
+    CCTV_OPERATION_AND_DATA_PROTECTION = "cctv_dp", "CCTV operation and data protection (ICO code)"
+
+
+class TrainingRecord(models.Model):
+    """Evidence that a person is trained (14.1); a grant of an operating role needs a current one."""
+
+    SCHOOL_LOOKUP = "school"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="training_records")
+    course = models.CharField(
+        max_length=32, choices=Course.choices, default=Course.CCTV_OPERATION_AND_DATA_PROTECTION
+    )
+    completed_on = models.DateField()
+    expires_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_course_display()} completed {self.completed_on}"

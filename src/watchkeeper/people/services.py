@@ -1,0 +1,201 @@
+"""Staff accounts, roles and training. Roles at a school are granted by its Headteacher or the DPO; a
+designated person may approve live viewers in the Headteacher's place (8.1). Operating roles need current
+training (14.1). Every grant and revocation is audited."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import is_system
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.estate.models import School, Trust
+from watchkeeper.people.models import (
+    SCHOOL_ROLES,
+    SECOND_FACTOR_ROLES,
+    TRAINING_REQUIRED_ROLES,
+    TRUST_ROLES,
+    Course,
+    Role,
+    RoleGrant,
+    StaffProfile,
+    TrainingRecord,
+)
+
+# 8.1: live viewing is approved by a Headteacher or a designated person.
+DESIGNATED_PERSON_MAY_GRANT = frozenset({Role.LIVE_VIEWER})
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    user: AbstractUser
+    totp_secret: str  # base32, shown once so the person can add it to an authenticator app
+    totp_url: str
+
+
+def create_staff(
+    actor: Any, trust: Trust, school: School | None, username: str, *, first_name: str, last_name: str,
+    email: str = "", password: str, job_title: str = "",
+) -> NewStaff:
+    require(actor, "people.manage", school.pk if school else None)
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise PolicyRefusal(f"the user name {username!r} is taken")
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise PolicyRefusal(list(error.messages)) from None
+    with transaction.atomic():
+        user = user_model.objects.create_user(
+            username=username, email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        StaffProfile.objects.create(user=user, trust=trust, school=school, job_title=job_title)
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        record("people.staff_created", actor=actor, school=school, obj=user,
+               details={"username": username, "name": user.get_full_name()})
+    return NewStaff(user, totp_secret(device), device.config_url)
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    return b32encode(device.bin_key).decode()
+
+
+def reset_second_factor(actor: Any, user: AbstractUser) -> NewStaff:
+    """A lost phone: replace the person's TOTP device (the old codes stop working at once)."""
+    school_id = _home_school_id(user)
+    require(actor, "people.manage", school_id)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        record("people.second_factor_reset", actor=actor, school=_home_school(user), obj=user)
+    return NewStaff(user, totp_secret(device), device.config_url)
+
+
+def has_current_training(user: Any, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return TrainingRecord.objects.filter(
+        user=user, course=Course.CCTV_OPERATION_AND_DATA_PROTECTION, completed_on__lte=today,
+        expires_on__gte=today,
+    ).exists()
+
+
+def grant_role(actor: Any, user: AbstractUser, role: str, school: School | None) -> RoleGrant:
+    role = Role(role)
+    _check_grant_authority(actor, role, school)
+    if role in TRAINING_REQUIRED_ROLES and not has_current_training(user):
+        raise PolicyRefusal(
+            f"14.1: {user.get_full_name() or user.get_username()} has no current CCTV and data protection "
+            f"training record — record their training before granting {role.label.lower()}"
+        )
+    if RoleGrant.objects.current().filter(user=user, role=role, school=school).exists():
+        raise PolicyRefusal(f"{user.get_username()} already holds {role.label.lower()} there")
+    trust = school.trust if school else _trust_of(user)
+    with transaction.atomic():
+        grant = RoleGrant.objects.create(
+            user=user, trust=trust, school=school, role=role, granted_at=timezone.now(),
+            granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record("people.role_granted", actor=actor, school=school, obj=grant,
+               details={"user": user.get_username(), "role": role.value})
+    return grant
+
+
+def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
+    _check_grant_authority(actor, Role(grant.role), grant.school)
+    if grant.revoked_at is not None:
+        raise PolicyRefusal("this role has already been revoked")
+    with transaction.atomic():
+        grant.revoked_at = timezone.now()
+        grant.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        grant.save(update_fields=["revoked_at", "revoked_by"])
+        record("people.role_revoked", actor=actor, school=grant.school, obj=grant, reason=reason,
+               details={"user": grant.user.get_username(), "role": grant.role})
+    return grant
+
+
+def record_training(
+    actor: Any, user: AbstractUser, school: School, completed_on: date, expires_on: date,
+    course: str = Course.CCTV_OPERATION_AND_DATA_PROTECTION,
+) -> TrainingRecord:
+    require(actor, "training.record", school.pk)
+    if expires_on <= completed_on:
+        raise PolicyRefusal("training must expire after the date it was completed")
+    if completed_on > timezone.localdate():
+        raise PolicyRefusal("training cannot be recorded as completed in the future")
+    with transaction.atomic():
+        training = TrainingRecord.objects.create(
+            user=user, school=school, course=course, completed_on=completed_on, expires_on=expires_on,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record("people.training_recorded", actor=actor, school=school, obj=training,
+               details={"user": user.get_username(), "course": course,
+                        "completed_on": completed_on.isoformat(), "expires_on": expires_on.isoformat()})
+    return training
+
+
+def needs_second_factor(user: Any) -> bool:
+    return RoleGrant.objects.current().filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
+
+
+def _check_grant_authority(actor: Any, role: Role, school: School | None) -> None:
+    if is_system(actor):
+        return
+    if role in TRUST_ROLES or school is None:
+        if role not in TRUST_ROLES or school is not None:
+            raise PolicyRefusal(f"{role.label} is a {'trust-wide' if role in TRUST_ROLES else 'school'} role")
+        _require_role(actor, Role.DPO, None, "only the DPO grants trust-wide roles")
+        return
+    if role not in SCHOOL_ROLES:
+        raise PolicyRefusal(f"{role.label} cannot be held at a school")
+    if _holds(actor, Role.DPO, None) or _holds(actor, Role.HEADTEACHER, school):
+        if role == Role.HEADTEACHER and not _holds(actor, Role.DPO, None):
+            raise PermissionDenied("Only the DPO appoints a Headteacher.")
+        return
+    if role in DESIGNATED_PERSON_MAY_GRANT and _holds(actor, Role.DESIGNATED_PERSON, school):
+        return
+    raise PermissionDenied(
+        "3.2/8.1: roles at a school are granted by its Headteacher or the DPO "
+        "(a designated person may approve live viewers)."
+    )
+
+
+def _holds(actor: Any, role: Role, school: School | None) -> bool:
+    grants = RoleGrant.objects.current().filter(user=actor, role=role)
+    if role in TRUST_ROLES:
+        return grants.filter(school__isnull=True).exists()
+    return grants.filter(school=school).exists()
+
+
+def _require_role(actor: Any, role: Role, school: School | None, message: str) -> None:
+    if not getattr(actor, "is_authenticated", False) or not _holds(actor, role, school):
+        raise PermissionDenied(message)
+
+
+def _home_school(user: Any) -> School | None:
+    profile = StaffProfile.objects.filter(user=user).select_related("school").first()
+    return profile.school if profile else None
+
+
+def _home_school_id(user: Any) -> int | None:
+    school = _home_school(user)
+    return school.pk if school else None
+
+
+def _trust_of(user: Any) -> Trust:
+    profile = StaffProfile.objects.filter(user=user).select_related("trust").first()
+    if profile is None:
+        raise PolicyRefusal("this account has no staff profile, so it belongs to no trust")
+    return profile.trust
+

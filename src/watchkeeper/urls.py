@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("watchkeeper.core.urls")),
+    path("", include("watchkeeper.people.urls")),
+    path("estate/", include("watchkeeper.estate.urls")),
+    path("compliance/", include("watchkeeper.compliance.urls")),
+    path("audit/", include("watchkeeper.audit.urls")),
+]
