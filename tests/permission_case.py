@@ -15,19 +15,19 @@ from typing import Any
 from django.test import Client
 
 from tests.conftest import sign_in
-from tests.factories import person
+from tests.factories import UserFactory, person
 
 REFUSED = (403, 404)
 
 
 @dataclass
 class ViewCase:
-    """`url` and `data` are built from a context dict holding `school`, `other_school` and what `setup` made."""
+    """`url` and `data` come from a context dict holding `school`, `other_school` and what `setup` made."""
 
     id: str
     url: Callable[[dict[str, Any]], str]
     permitted: str
-    wrong_role: str
+    wrong_role: str | None  # None where every role may (estate.view): a signed-in person with no role
     method: str = "get"
     data: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ctx: {})
     ok: tuple[int, ...] = (200,)
@@ -55,14 +55,18 @@ def run_view_case(case: ViewCase, ctx: dict[str, Any]) -> None:
     if not case.trust_wide:
         outsider = person(case.permitted, other)
         response = _request(sign_in(Client(), outsider), case, ctx)
-        assert response.status_code in REFUSED, f"{case.id}: other school's {case.permitted} got {response.status_code}"
+        assert response.status_code in REFUSED, (
+            f"{case.id}: other school's {case.permitted} got {response.status_code}"
+        )
 
-    wrong = person(case.wrong_role, school)
+    wrong = person(case.wrong_role, school) if case.wrong_role else UserFactory(profile=school)
     response = _request(sign_in(Client(), wrong), case, ctx)
     assert response.status_code in REFUSED, f"{case.id}: {case.wrong_role} got {response.status_code}"
 
     allowed = person(case.permitted, None if case.trust_wide else school)
     ctx["user"] = allowed
     response = _request(sign_in(Client(), allowed), case, ctx)
-    assert response.status_code in case.ok, f"{case.id}: permitted {case.permitted} got {response.status_code}"
+    assert response.status_code in case.ok, (
+        f"{case.id}: permitted {case.permitted} got {response.status_code}"
+    )
     case.check(ctx, response)

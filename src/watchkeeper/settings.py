@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -15,9 +16,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("WATCHKEEPER_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env_str("WATCHKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in env_str("WATCHKEEPER_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("WATCHKEEPER_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -33,6 +32,7 @@ INSTALLED_APPS = [
     "watchkeeper.estate",
     "watchkeeper.people",
     "watchkeeper.compliance",
+    "watchkeeper.recording",
 ]
 
 MIDDLEWARE = [
@@ -69,12 +69,10 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("WATCHKEEPER_DATABASE_URL", "")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60)
-        config.setdefault("TEST", {})
-        return config
+        return dict(dj_database_url.parse(url, conn_max_age=60))
     # Embedded default: SQLite in WAL mode. IMMEDIATE transactions take the write lock at BEGIN, so the
     # audit chain's read-head-then-append cannot race another writer (see design/audit.md).
     return {

@@ -6,4 +6,5 @@ urlpatterns = [
     path("estate/", include("watchkeeper.estate.urls")),
     path("compliance/", include("watchkeeper.compliance.urls")),
     path("audit/", include("watchkeeper.audit.urls")),
+    path("recording/", include("watchkeeper.recording.urls")),
 ]

@@ -56,7 +56,9 @@ def verify_rows(key: bytes, rows: Iterable[ChainRow], head: tuple[int, str, str]
     for row in rows:
         if row.seq != expected_seq:
             kind = "missing" if row.seq > expected_seq else "duplicated or out of order"
-            return Verdict(False, count, f"event {expected_seq} is {kind} (found event {row.seq} in its place)")
+            return Verdict(
+                False, count, f"event {expected_seq} is {kind} (found event {row.seq} in its place)"
+            )
         if row.prev_hash != prev:
             return Verdict(False, count, f"event {row.seq} does not link to event {row.seq - 1}")
         if not hmac.compare_digest(event_hash(key, prev, row.fields), row.hash):
@@ -74,5 +76,7 @@ def _check_head(key: bytes, head: tuple[int, str, str] | None, count: int, last_
     if not hmac.compare_digest(head_seal(key, seq, head_hash), seal):
         return Verdict(False, count, "the chain head record has been altered")
     if seq != count or head_hash != last_hash:
-        return Verdict(False, count, f"events after event {count} are missing (the head records {seq} events)")
+        return Verdict(
+            False, count, f"events after event {count} are missing (the head records {seq} events)"
+        )
     return Verdict(True, count)

@@ -54,7 +54,7 @@ def record(
     reason: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Joins the caller's transaction, so the event commits or rolls back with the change."""
+    """Append one event. It joins the caller's transaction: it commits or rolls back with the change."""
     key = audit_key()
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)

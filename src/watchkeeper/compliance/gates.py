@@ -31,7 +31,9 @@ def camera_problems(camera: Camera) -> list[str]:
             f"5.4: cameras may not be sited in a {label} — places where people expect privacy are refused"
         )
     if camera.retention_days > MAX_RETENTION_DAYS:
-        problems.append(f"13.1: retention is at most {MAX_RETENTION_DAYS} days (asked for {camera.retention_days})")
+        problems.append(
+            f"13.1: retention is at most {MAX_RETENTION_DAYS} days (asked for {camera.retention_days})"
+        )
     if camera.retention_days < 1:
         problems.append("13.1: retention must be at least 1 day")
     if not camera.purposes:

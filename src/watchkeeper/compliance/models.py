@@ -81,7 +81,9 @@ class Sign(models.Model):
     SCHOOL_LOOKUP = "school"
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="signs")
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="signs", null=True, blank=True)
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="signs", null=True, blank=True
+    )
     placement = models.CharField(max_length=16, choices=SignPlacement.choices)
     location_description = models.CharField(max_length=300)
     last_checked_on = models.DateField(null=True, blank=True)

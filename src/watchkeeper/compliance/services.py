@@ -28,20 +28,33 @@ def one_year_on(day: date) -> date:
 
 
 def create_dpia(
-    actor: Any, school: School, title: str, cameras: Iterable[Camera] = (), *,
-    retrospective: bool = False, summary: str = "",
+    actor: Any,
+    school: School,
+    title: str,
+    cameras: Iterable[Camera] = (),
+    *,
+    retrospective: bool = False,
+    summary: str = "",
 ) -> DPIA:
     require(actor, "compliance.change", school.pk)
     cameras = list(cameras)
     _refuse_foreign_cameras(school, cameras)
     with transaction.atomic():
         dpia = DPIA.objects.create(
-            school=school, title=title, retrospective=retrospective, summary=summary,
+            school=school,
+            title=title,
+            retrospective=retrospective,
+            summary=summary,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         dpia.cameras.set(cameras)
-        record("compliance.dpia_created", actor=actor, school=school, obj=dpia,
-               details={"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective})
+        record(
+            "compliance.dpia_created",
+            actor=actor,
+            school=school,
+            obj=dpia,
+            details={"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective},
+        )
     return dpia
 
 
@@ -54,15 +67,22 @@ def set_dpia_cameras(actor: Any, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
     _refuse_foreign_cameras(dpia.school, cameras)
     with transaction.atomic():
         dpia.cameras.set(cameras)
-        record("compliance.dpia_cameras_set", actor=actor, school=dpia.school, obj=dpia,
-               details={"cameras": [c.pk for c in cameras]})
+        record(
+            "compliance.dpia_cameras_set",
+            actor=actor,
+            school=dpia.school,
+            obj=dpia,
+            details={"cameras": [c.pk for c in cameras]},
+        )
     return dpia
 
 
 def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
     require(actor, "compliance.approve_dpia", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
-        raise PolicyRefusal(f"only a draft DPIA can be approved (this one is {dpia.get_status_display().lower()})")
+        raise PolicyRefusal(
+            f"only a draft DPIA can be approved (this one is {dpia.get_status_display().lower()})"
+        )
     if not dpia.cameras.exists():
         raise PolicyRefusal("a DPIA must cover at least one camera before it is approved")
     today = today or timezone.localdate()
@@ -72,8 +92,13 @@ def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
         dpia.approved_at = timezone.now()
         dpia.next_review_on = one_year_on(today)
         dpia.save()
-        record("compliance.dpia_approved", actor=actor, school=dpia.school, obj=dpia,
-               details={"next_review_on": dpia.next_review_on.isoformat()})
+        record(
+            "compliance.dpia_approved",
+            actor=actor,
+            school=dpia.school,
+            obj=dpia,
+            details={"next_review_on": dpia.next_review_on.isoformat()},
+        )
     return dpia
 
 
@@ -87,8 +112,13 @@ def supersede_dpia(actor: Any, old: DPIA, new: DPIA) -> DPIA:
     with transaction.atomic():
         old.status, old.superseded_by = DPIAStatus.SUPERSEDED, new
         old.save(update_fields=["status", "superseded_by"])
-        record("compliance.dpia_superseded", actor=actor, school=old.school, obj=old,
-               details={"superseded_by": new.pk})
+        record(
+            "compliance.dpia_superseded",
+            actor=actor,
+            school=old.school,
+            obj=old,
+            details={"superseded_by": new.pk},
+        )
     return old
 
 
@@ -96,18 +126,29 @@ def attach_dpia_document(actor: Any, dpia: DPIA, upload: UploadedFile) -> DPIADo
     require(actor, "compliance.change", dpia.school_id)
     name = (upload.name or "document").rsplit("/", 1)[-1]
     with transaction.atomic():
-        document = DPIADocument(dpia=dpia, name=name,
-                                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        document = DPIADocument(
+            dpia=dpia, name=name, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None
+        )
         document.file.save(name, upload, save=False)
         document.save()
-        record("compliance.dpia_document_attached", actor=actor, school=dpia.school, obj=document,
-               details={"dpia": dpia.pk, "name": name, "bytes": upload.size})
+        record(
+            "compliance.dpia_document_attached",
+            actor=actor,
+            school=dpia.school,
+            obj=document,
+            details={"dpia": dpia.pk, "name": name, "bytes": upload.size},
+        )
     return document
 
 
 def register_sign(
-    actor: Any, school: School, placement: str, location_description: str, *,
-    vehicle: Vehicle | None = None, last_checked_on: date | None = None,
+    actor: Any,
+    school: School,
+    placement: str,
+    location_description: str,
+    *,
+    vehicle: Vehicle | None = None,
+    last_checked_on: date | None = None,
 ) -> Sign:
     require(actor, "compliance.change", school.pk)
     if vehicle is not None and vehicle.school_id != school.pk:
@@ -116,18 +157,24 @@ def register_sign(
         raise PolicyRefusal("6.1: a sign inside a minibus names the minibus; a site sign names none")
     with transaction.atomic():
         sign = Sign.objects.create(
-            school=school, vehicle=vehicle, placement=placement, location_description=location_description,
+            school=school,
+            vehicle=vehicle,
+            placement=placement,
+            location_description=location_description,
             last_checked_on=last_checked_on,
             checked_by=actor if last_checked_on and getattr(actor, "is_authenticated", False) else None,
         )
-        record("compliance.sign_registered", actor=actor, school=school, obj=sign,
-               details={"placement": placement, "vehicle": vehicle.pk if vehicle else None})
+        record(
+            "compliance.sign_registered",
+            actor=actor,
+            school=school,
+            obj=sign,
+            details={"placement": placement, "vehicle": vehicle.pk if vehicle else None},
+        )
     return sign
 
 
-def record_sign_check(
-    actor: Any, sign: Sign, checked_on: date, photo: UploadedFile | None = None
-) -> Sign:
+def record_sign_check(actor: Any, sign: Sign, checked_on: date, photo: UploadedFile | None = None) -> Sign:
     require(actor, "compliance.change", sign.school_id)
     if checked_on > timezone.localdate():
         raise PolicyRefusal("a sign check cannot be dated in the future")
@@ -137,8 +184,13 @@ def record_sign_check(
         if photo is not None:
             sign.photo.save((photo.name or "photo").rsplit("/", 1)[-1], photo, save=False)
         sign.save()
-        record("compliance.sign_checked", actor=actor, school=sign.school, obj=sign,
-               details={"checked_on": checked_on.isoformat(), "photo": photo is not None})
+        record(
+            "compliance.sign_checked",
+            actor=actor,
+            school=sign.school,
+            obj=sign,
+            details={"checked_on": checked_on.isoformat(), "photo": photo is not None},
+        )
     return sign
 
 

@@ -3,11 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from watchkeeper.core.permissions import holds_any
 
+# (label, url name, action needed to see the link). Links only guide: every view checks again on the server.
 NAV = [
     ("Dashboard", "core:dashboard", "estate.view"),
+    ("Cameras", "estate:camera_list", "estate.view"),
+    ("Minibuses", "estate:vehicle_list", "estate.view"),
+    ("DPIAs", "compliance:dpia_list", "compliance.view"),
+    ("Signs", "compliance:sign_list", "compliance.view"),
+    ("Exceptions", "compliance:exceptions", "compliance.view"),
+    ("Staff", "people:staff_list", "people.view"),
+    ("Audit log", "audit:event_list", "audit.view"),
 ]
 
 
@@ -15,4 +24,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    return {"nav": [(label, name) for label, name, action in NAV if holds_any(user, action)]}
+    return {
+        "nav": [
+            (label, url) for label, name, action in NAV if holds_any(user, action) and (url := _url(name))
+        ]
+    }
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""

@@ -27,13 +27,17 @@ def load_or_create_key(name: str) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        key = path.read_bytes()
-        if len(key) != KEY_BYTES:
-            raise RuntimeError(f"key file {path} is damaged: expected {KEY_BYTES} bytes, found {len(key)}")
-        return key
+        return _read_key(path)
     key = secrets.token_bytes(KEY_BYTES)
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
         handle.flush()
         os.fsync(handle.fileno())
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes()
+    if len(key) != KEY_BYTES:
+        raise RuntimeError(f"key file {path} is damaged: expected {KEY_BYTES} bytes, found {len(key)}")
     return key

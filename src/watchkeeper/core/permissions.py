@@ -19,11 +19,21 @@ R = Role
 ACTIONS: dict[str, frozenset[Role]] = {
     # Estate: cameras, vehicles and their settings (5.1–5.4, 13.1).
     "estate.view": frozenset(
-        {R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.LIVE_VIEWER, R.FOOTAGE_REVIEWER,
-         R.SAR_HANDLER, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}
+        {
+            R.HEADTEACHER,
+            R.DESIGNATED_PERSON,
+            R.CCTV_ADMIN,
+            R.LIVE_VIEWER,
+            R.FOOTAGE_REVIEWER,
+            R.SAR_HANDLER,
+            R.DPO,
+            R.BOARD_MEMBER,
+            R.IG_GROUP,
+        }
     ),
     "estate.change": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
-    # Compliance registers (6.1, 7.1–7.3, 18.1): read by governance, kept by the school, DPIAs approved by the DPO.
+    # Compliance registers (6.1, 7.1–7.3, 18.1): read by governance, kept by the school;
+    # DPIAs approved by the DPO.
     "compliance.view": frozenset(
         {R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}
     ),

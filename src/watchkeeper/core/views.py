@@ -13,7 +13,10 @@ from watchkeeper.estate.models import Camera, School
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Each school's compliance at a glance, for the schools this person may see."""
     schools = restrict(School.objects.all(), request.user, "estate.view")
-    cameras = restrict(Camera.objects.select_related("school", "vehicle").prefetch_related("dpias"),
-                       request.user, "compliance.view")
+    cameras = restrict(
+        Camera.objects.select_related("school", "vehicle").prefetch_related("dpias"),
+        request.user,
+        "compliance.view",
+    )
     exceptions = exceptions_for(cameras)
     return render(request, "core/dashboard.html", {"schools": schools, "exceptions": exceptions})

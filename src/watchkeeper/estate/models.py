@@ -114,7 +114,9 @@ class Camera(models.Model):
 
     class Meta:
         ordering = ["school__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["school", "name"], name="camera_name_unique_in_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="camera_name_unique_in_school")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -57,8 +57,13 @@ def register_vehicle(actor: Any, school: School, registration: str, description:
         raise PolicyRefusal(f"a minibus with registration {registration} is already registered")
     with transaction.atomic():
         vehicle = Vehicle.objects.create(school=school, registration=registration, description=description)
-        record("estate.vehicle_registered", actor=actor, school=school, obj=vehicle,
-               details={"registration": registration})
+        record(
+            "estate.vehicle_registered",
+            actor=actor,
+            school=school,
+            obj=vehicle,
+            details={"registration": registration},
+        )
     return vehicle
 
 
@@ -97,25 +102,35 @@ def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]
     with transaction.atomic():
         camera.privacy_zones = zones
         camera.save(update_fields=["privacy_zones"])
-        record("estate.privacy_zones_set", actor=actor, school=camera.school, obj=camera,
-               details={"zones": len(zones)})
+        record(
+            "estate.privacy_zones_set",
+            actor=actor,
+            school=camera.school,
+            obj=camera,
+            details={"zones": len(zones)},
+        )
     return camera
 
 
 def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = "") -> Camera:
     require(actor, "estate.change", camera.school_id)
     if status not in TRANSITIONS.get(camera.status, frozenset()):
-        raise PolicyRefusal(
-            f"a {camera.get_status_display().lower()} camera cannot become {CameraStatus(status).label.lower()}"
-        )
+        now, wanted = camera.get_status_display().lower(), CameraStatus(status).label.lower()
+        raise PolicyRefusal(f"a {now} camera cannot become {wanted}")
     if status == CameraStatus.ACTIVE:
         _refuse_activation(camera)
     with transaction.atomic():
         previous = camera.status
         camera.status = status
         camera.save(update_fields=["status"])
-        record("estate.camera_status_changed", actor=actor, school=camera.school, obj=camera, reason=reason,
-               details={"from": previous, "to": status})
+        record(
+            "estate.camera_status_changed",
+            actor=actor,
+            school=camera.school,
+            obj=camera,
+            reason=reason,
+            details={"from": previous, "to": status},
+        )
     return camera
 
 

@@ -25,9 +25,11 @@ class LoginForm(forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     otp_token = forms.CharField(
-        label="Authenticator code", required=False, max_length=8,
+        label="Authenticator code",
+        required=False,
+        max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text="Six digits from your authenticator app. Required for anyone who can see footage or authorise.",
+        help_text="Six digits from your authenticator app (for anyone who can see footage or authorise).",
     )
 
 
@@ -38,7 +40,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         response = _attempt(request, form)
         if response is not None:
             return response
-    return render(request, "people/login.html", {"form": form}, status=200 if request.method == "GET" else 400)
+    return render(
+        request, "people/login.html", {"form": form}, status=200 if request.method == "GET" else 400
+    )
 
 
 def _attempt(request: HttpRequest, form: LoginForm) -> HttpResponse | None:

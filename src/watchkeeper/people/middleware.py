@@ -1,5 +1,5 @@
-"""Defence in depth for 2FA: a signed-in person who holds a role that can see footage or authorise, but whose
-session was not verified with a TOTP code (for example, a role granted since they signed in), is signed out."""
+"""Defence in depth for 2FA: a signed-in person who holds a role that can see footage or authorise, but
+whose session was not verified with a TOTP code (say, a role granted since they signed in), is signed out."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified() and needs_second_factor(user):  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_verified() and needs_second_factor(user):  # type: ignore[union-attr,attr-defined]
             logout(request)
-            messages.warning(request, "Your roles need a second factor: sign in again with your authenticator code.")
+            messages.warning(
+                request, "Your roles need a second factor: sign in again with your authenticator code."
+            )
             return redirect("people:login")
         return self.get_response(request)

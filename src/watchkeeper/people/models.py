@@ -98,7 +98,7 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.school.name if self.school_id else "trust-wide"
+        where = self.school.name if self.school is not None else "trust-wide"
         return f"{self.get_role_display()} ({where})"
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,14 +40,22 @@ DESIGNATED_PERSON_MAY_GRANT = frozenset({Role.LIVE_VIEWER})
 
 @dataclass(frozen=True)
 class NewStaff:
-    user: AbstractUser
+    user: User
     totp_secret: str  # base32, shown once so the person can add it to an authenticator app
     totp_url: str
 
 
 def create_staff(
-    actor: Any, trust: Trust, school: School | None, username: str, *, first_name: str, last_name: str,
-    email: str = "", password: str, job_title: str = "",
+    actor: Any,
+    trust: Trust,
+    school: School | None,
+    username: str,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    password: str,
+    job_title: str = "",
 ) -> NewStaff:
     require(actor, "people.manage", school.pk if school else None)
     user_model = get_user_model()
@@ -63,8 +71,13 @@ def create_staff(
         )
         StaffProfile.objects.create(user=user, trust=trust, school=school, job_title=job_title)
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        record("people.staff_created", actor=actor, school=school, obj=user,
-               details={"username": username, "name": user.get_full_name()})
+        record(
+            "people.staff_created",
+            actor=actor,
+            school=school,
+            obj=user,
+            details={"username": username, "name": user.get_full_name()},
+        )
     return NewStaff(user, totp_secret(device), device.config_url)
 
 
@@ -72,7 +85,7 @@ def totp_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
-def reset_second_factor(actor: Any, user: AbstractUser) -> NewStaff:
+def reset_second_factor(actor: Any, user: User) -> NewStaff:
     """A lost phone: replace the person's TOTP device (the old codes stop working at once)."""
     school_id = _home_school_id(user)
     require(actor, "people.manage", school_id)
@@ -86,12 +99,14 @@ def reset_second_factor(actor: Any, user: AbstractUser) -> NewStaff:
 def has_current_training(user: Any, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return TrainingRecord.objects.filter(
-        user=user, course=Course.CCTV_OPERATION_AND_DATA_PROTECTION, completed_on__lte=today,
+        user=user,
+        course=Course.CCTV_OPERATION_AND_DATA_PROTECTION,
+        completed_on__lte=today,
         expires_on__gte=today,
     ).exists()
 
 
-def grant_role(actor: Any, user: AbstractUser, role: str, school: School | None) -> RoleGrant:
+def grant_role(actor: Any, user: User, role: str, school: School | None) -> RoleGrant:
     role = Role(role)
     _check_grant_authority(actor, role, school)
     if role in TRAINING_REQUIRED_ROLES and not has_current_training(user):
@@ -104,11 +119,20 @@ def grant_role(actor: Any, user: AbstractUser, role: str, school: School | None)
     trust = school.trust if school else _trust_of(user)
     with transaction.atomic():
         grant = RoleGrant.objects.create(
-            user=user, trust=trust, school=school, role=role, granted_at=timezone.now(),
+            user=user,
+            trust=trust,
+            school=school,
+            role=role,
+            granted_at=timezone.now(),
             granted_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        record("people.role_granted", actor=actor, school=school, obj=grant,
-               details={"user": user.get_username(), "role": role.value})
+        record(
+            "people.role_granted",
+            actor=actor,
+            school=school,
+            obj=grant,
+            details={"user": user.get_username(), "role": role.value},
+        )
     return grant
 
 
@@ -120,13 +144,23 @@ def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
         grant.revoked_at = timezone.now()
         grant.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         grant.save(update_fields=["revoked_at", "revoked_by"])
-        record("people.role_revoked", actor=actor, school=grant.school, obj=grant, reason=reason,
-               details={"user": grant.user.get_username(), "role": grant.role})
+        record(
+            "people.role_revoked",
+            actor=actor,
+            school=grant.school,
+            obj=grant,
+            reason=reason,
+            details={"user": grant.user.get_username(), "role": grant.role},
+        )
     return grant
 
 
 def record_training(
-    actor: Any, user: AbstractUser, school: School, completed_on: date, expires_on: date,
+    actor: Any,
+    user: User,
+    school: School,
+    completed_on: date,
+    expires_on: date,
     course: str = Course.CCTV_OPERATION_AND_DATA_PROTECTION,
 ) -> TrainingRecord:
     require(actor, "training.record", school.pk)
@@ -136,12 +170,25 @@ def record_training(
         raise PolicyRefusal("training cannot be recorded as completed in the future")
     with transaction.atomic():
         training = TrainingRecord.objects.create(
-            user=user, school=school, course=course, completed_on=completed_on, expires_on=expires_on,
+            user=user,
+            school=school,
+            course=course,
+            completed_on=completed_on,
+            expires_on=expires_on,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        record("people.training_recorded", actor=actor, school=school, obj=training,
-               details={"user": user.get_username(), "course": course,
-                        "completed_on": completed_on.isoformat(), "expires_on": expires_on.isoformat()})
+        record(
+            "people.training_recorded",
+            actor=actor,
+            school=school,
+            obj=training,
+            details={
+                "user": user.get_username(),
+                "course": course,
+                "completed_on": completed_on.isoformat(),
+                "expires_on": expires_on.isoformat(),
+            },
+        )
     return training
 
 
@@ -198,4 +245,3 @@ def _trust_of(user: Any) -> Trust:
     if profile is None:
         raise PolicyRefusal("this account has no staff profile, so it belongs to no trust")
     return profile.trust
-

@@ -1,0 +1,48 @@
+# The two set-up commands (README): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export WATCHKEEPER_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test system-deps venv lint check-django pytest clean
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(BIN)/watchkeeper: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+venv: system-deps $(BIN)/watchkeeper
+
+# Runs Watchkeeper on the embedded default (SQLite + ./var) with the demo trust and simulated cameras.
+run: venv
+	$(BIN)/watchkeeper migrate --no-input -v0
+	$(BIN)/watchkeeper demo
+	@echo; cat "$(WATCHKEEPER_DATA_DIR)/demo-credentials.txt"; echo
+	$(BIN)/watchkeeper serve --port $(PORT)
+
+# The whole suite: lint, types, Django checks, migrations in step, then pytest (unit, integration, browser).
+# Uses its own data dir so it never touches the demo's. Set WATCHKEEPER_DATABASE_URL for PostgreSQL.
+test: venv
+	rm -rf "$(CURDIR)/var/test" && mkdir -p "$(CURDIR)/var/test"
+	$(MAKE) --no-print-directory lint check-django pytest WATCHKEEPER_DATA_DIR="$(CURDIR)/var/test"
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+check-django:
+	DJANGO_SETTINGS_MODULE=watchkeeper.settings $(BIN)/python -m django check --fail-level WARNING
+	$(BIN)/watchkeeper makemigrations --check --dry-run
+
+pytest:
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,198 @@
+"""The demo trust (`watchkeeper demo`): two schools, a minibus, cameras in every state the gates know,
+approved DPIAs, checked signs, and trained staff in every role. Built through the same service functions
+as the UI, so its audit trail is real. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.compliance import services as compliance
+from watchkeeper.compliance.models import SignPlacement
+from watchkeeper.core.actors import SYSTEM
+from watchkeeper.estate import services as estate
+from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpose, School, Trust
+from watchkeeper.people import services as people
+from watchkeeper.people.models import Role
+
+TRUST_NAME = "Oakfield Learning Trust (demo)"
+SIMULATOR = "rtsp://127.0.0.1:8554"
+ALL_PURPOSES = [p.value for p in Purpose]
+
+
+@dataclass
+class Credentials:
+    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+
+    def add(self, username: str, password: str, secret: str, role: str, school: str) -> None:
+        self.rows.append((username, password, secret, role, school))
+
+    def text(self) -> str:
+        lines = [
+            "Watchkeeper demo log-ins — DEMO DATA ONLY, never use these on a real system.",
+            "Sign in at http://127.0.0.1:8000/ . Roles that see footage or authorise need the 6-digit",
+            "code: add the TOTP secret to an authenticator app, or run `watchkeeper demo-code USERNAME`.",
+            "",
+            f"{'user name':<20} {'password':<24} {'TOTP secret':<34} role (school)",
+        ]
+        lines += [f"{u:<20} {p:<24} {s:<34} {r} ({w})" for u, p, s, r, w in self.rows]
+        return "\n".join(lines) + "\n"
+
+
+def credentials_path() -> Path:
+    return Path(settings.DATA_DIR) / "demo-credentials.txt"
+
+
+def build_demo() -> tuple[bool, Path]:
+    """Create the demo trust unless it exists. Returns (created, path of the credentials file)."""
+    if Trust.objects.filter(name=TRUST_NAME).exists():
+        return False, credentials_path()
+    creds = Credentials()
+    with transaction.atomic():
+        trust = estate.create_trust(SYSTEM, TRUST_NAME)
+        dpo = _staff(creds, trust, None, "dpo", "Dana", "Price", Role.DPO)
+        _staff(creds, trust, None, "board", "Brian", "Oduya", Role.BOARD_MEMBER)
+        _staff(creds, trust, None, "igroup", "Ines", "Gray", Role.IG_GROUP)
+        oakfield = _oakfield(creds, trust, dpo)
+        _riverside(creds, trust, dpo)
+    path = credentials_path()
+    _write_private(path, creds.text())
+    del oakfield
+    return True, path
+
+
+def _oakfield(creds: Credentials, trust: Trust, dpo: Any) -> School:
+    school = estate.create_school(SYSTEM, trust, "Oakfield Primary School", "1 Oak Lane\nOakfield\nOK1 1AA")
+    head = _school_staff(creds, trust, school, "oak")
+    compliance.register_sign(
+        head,
+        school,
+        SignPlacement.ENTRANCE,
+        "Main gate, Oak Lane",
+        last_checked_on=timezone.localdate() - timedelta(days=20),
+    )
+    gate = _camera(head, school, "Main gate", LocationType.ENTRANCE, "Main gate, facing Oak Lane entrance", 1)
+    yard = _camera(
+        head, school, "Playground", LocationType.PLAYGROUND, "KS2 playground from the hall roof", 2
+    )
+    park = _camera(
+        head, school, "Car park", LocationType.CAR_PARK, "Staff car park (installed 2009)", 3, legacy=True
+    )
+    _camera(head, school, "Reception", LocationType.RECEPTION, "Reception desk — proposed, no DPIA yet", 4)
+    _approve(head, dpo, school, "Oakfield site cameras", [gate, yard, park])
+    for camera in (gate, yard, park):
+        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up")
+    return school
+
+
+def _riverside(creds: Credentials, trust: Trust, dpo: Any) -> School:
+    school = estate.create_school(SYSTEM, trust, "Riverside Academy", "2 River Road\nRiverside\nRV2 2BB")
+    head = _school_staff(creds, trust, school, "river")
+    bus = estate.register_vehicle(head, school, "WK24 BUS", "17-seat minibus")
+    today = timezone.localdate()
+    compliance.register_sign(
+        head, school, SignPlacement.ENTRANCE, "Front entrance", last_checked_on=today - timedelta(days=45)
+    )
+    compliance.register_sign(
+        head,
+        school,
+        SignPlacement.INSIDE_VEHICLE,
+        "Behind the driver",
+        vehicle=bus,
+        last_checked_on=today - timedelta(days=5),
+    )
+    front = _camera(head, school, "Front entrance", LocationType.ENTRANCE, "Front doors and visitor path", 5)
+    hall = _camera(head, school, "Hall corridor", LocationType.CORRIDOR, "Corridor outside the main hall", 6)
+    inside = _camera(
+        head,
+        school,
+        "Minibus interior",
+        LocationType.VEHICLE_INTERNAL,
+        "Cabin, from the front",
+        7,
+        vehicle=bus,
+    )
+    rear = _camera(
+        head, school, "Minibus rear view", LocationType.VEHICLE_REAR, "Reversing camera", 8, vehicle=bus
+    )
+    _approve(head, dpo, school, "Riverside site and minibus cameras", [front, hall, inside, rear])
+    for camera in (front, hall, inside, rear):
+        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up")
+    return school
+
+
+def _school_staff(creds: Credentials, trust: Trust, school: School, tag: str) -> Any:
+    head = _staff(creds, trust, school, f"head-{tag}", "Helen", f"Head ({tag})", Role.HEADTEACHER)
+    for suffix, first, role in [
+        ("deputy", "Dev", Role.DESIGNATED_PERSON),
+        ("viewer", "Vera", Role.LIVE_VIEWER),
+        ("reviewer", "Rory", Role.FOOTAGE_REVIEWER),
+        ("admin", "Ada", Role.CCTV_ADMIN),
+        ("sar", "Sam", Role.SAR_HANDLER),
+    ]:
+        _staff(creds, trust, school, f"{suffix}-{tag}", first, f"{role.label} ({tag})", role)
+    return head
+
+
+def _staff(
+    creds: Credentials, trust: Trust, school: School | None, username: str, first: str, last: str, role: Role
+) -> Any:
+    password = secrets.token_urlsafe(12)
+    new = people.create_staff(
+        SYSTEM,
+        trust,
+        school,
+        username,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@demo.invalid",
+        password=password,
+        job_title=role.label,
+    )
+    if school is not None:
+        today = timezone.localdate()
+        people.record_training(
+            SYSTEM, new.user, school, today - timedelta(days=60), today + timedelta(days=305)
+        )
+    people.grant_role(SYSTEM, new.user, role, school)
+    creds.add(username, password, new.totp_secret, role.label, school.name if school else "trust-wide")
+    return new.user
+
+
+def _camera(
+    actor: Any, school: School, name: str, kind: str, where: str, number: int, **extra: Any
+) -> Camera:
+    return estate.register_camera(
+        actor,
+        school,
+        name=name,
+        location_type=kind,
+        location_description=where,
+        purposes=ALL_PURPOSES,
+        main_stream_url=f"{SIMULATOR}/cam{number}",
+        **extra,
+    )
+
+
+def _approve(author: Any, dpo: Any, school: School, title: str, cameras: list[Camera]) -> None:
+    dpia = compliance.create_dpia(
+        author,
+        school,
+        title,
+        cameras,
+        summary="Footage is shared only under the CCTV policy, sections 10 and 11.",
+    )
+    compliance.approve_dpia(dpo, dpia)
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o600)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Watchkeeper over HTTP with waitress (the embedded default)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from watchkeeper.wsgi import application
+
+        host, port = options["host"], options["port"]
+        self.stdout.write(f"Watchkeeper serving http://{host}:{port}/  (data dir {settings.DATA_DIR})")
+        self.stdout.flush()
+        serve(application, host=host, port=port, threads=options["threads"], ident="watchkeeper")

@@ -1,0 +1,157 @@
+"""Browser tests: Debian's chromium driven by Playwright against a real `watchkeeper serve` process.
+
+The server runs as a separate process on its own data dir (and, when the suite runs on PostgreSQL, its own
+database), created with the real `watchkeeper migrate` and `watchkeeper demo`. So the browser exercises
+exactly what `make run` serves, and the append-only audit table never has to be flushed between tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django_otp.oath import totp
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WATCHKEEPER = str(Path(sys.executable).parent / "watchkeeper")
+
+
+@dataclass
+class DemoUser:
+    username: str
+    password: str
+    secret: str
+
+    def code(self) -> str:
+        key = base64.b32decode(self.secret)
+        return f"{totp(key):06d}"
+
+
+@dataclass
+class LiveApp:
+    url: str
+    env: dict[str, str]
+    users: dict[str, DemoUser]
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([WATCHKEEPER, *args], env=self.env, capture_output=True, text=True, timeout=120)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fresh_database(env: dict[str, str]) -> None:
+    """On PostgreSQL, give the server its own empty database next to the test database."""
+    url = os.environ.get("WATCHKEEPER_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        env.pop("WATCHKEEPER_DATABASE_URL", None)
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_browser"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["WATCHKEEPER_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _read_users(path: Path) -> dict[str, DemoUser]:
+    users = {}
+    for line in path.read_text().splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and len(fields[2]) == 32 and fields[2].isupper():
+            users[fields[0]] = DemoUser(fields[0], fields[1], fields[2])
+    return users
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"watchkeeper serve exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url + "login/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("watchkeeper serve did not answer within 30 s")
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    data_dir = tmp_path_factory.mktemp("live-data")
+    env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(data_dir)}
+    _fresh_database(env)
+    for command in (["migrate", "--no-input", "-v0"], ["demo"]):
+        subprocess.run([WATCHKEEPER, *command], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    log = (data_dir / "serve.log").open("wb")
+    process = subprocess.Popen([WATCHKEEPER, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_up(url, process)
+        yield LiveApp(url, env, _read_users(data_dir / "demo-credentials.txt"))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):  # type: ignore[no-untyped-def]
+    """A factory of pages, each in its own browser context (its own cookies: one signed-in person)."""
+    contexts = []
+
+    def make():  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, app: LiveApp, username: str) -> None:  # type: ignore[no-untyped-def]
+    user = app.users[username]
+    page.goto(app.url + "login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_label("Authenticator code").fill(user.code())
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)

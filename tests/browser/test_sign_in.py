@@ -1,0 +1,26 @@
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_headteacher_signs_in_with_totp_and_sees_only_own_school(live_app, new_page):
+    page = new_page()
+    sign_in(page, live_app, "head-oak")
+    assert page.get_by_role("heading", name="Oakfield Primary School").is_visible()
+    assert page.get_by_text("Riverside Academy").count() == 0
+    # The legacy car-park camera has no retrospective DPIA: it is on the exceptions list (7.3).
+    assert page.get_by_text("7.3: legacy camera without an approved retrospective DPIA").is_visible()
+
+
+def test_wrong_authenticator_code_is_refused(live_app, new_page):
+    page = new_page()
+    user = live_app.users["dpo"]
+    page.goto(live_app.url + "login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_label("Authenticator code").fill("000000" if user.code() != "000000" else "111111")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text().startswith("That user name, password or authenticator code")
+    assert "/login/" in page.url
