@@ -60,3 +60,20 @@ def test_require_refuses_other_school_and_allows_system(school, other_school):
 def test_unknown_action_is_a_programming_error(school):
     with pytest.raises(ValueError, match="unknown action"):
         restrict(Camera.objects.all(), person(Role.DPO, None), "estate.fly")
+
+
+def test_operating_role_gives_nothing_once_training_lapses(school):
+    """14.1: a live viewer whose training has expired keeps the grant on record but loses its authority."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    CameraFactory(school=school)
+    viewer = person(Role.LIVE_VIEWER, school)
+    assert restrict(Camera.objects.all(), viewer, "estate.view").exists()
+    viewer.training.update(expires_on=timezone.localdate() - dt.timedelta(days=1))
+    assert not restrict(Camera.objects.all(), viewer, "estate.view").exists()
+    # A role that needs no training is unaffected by the same lapse.
+    sar = person(Role.SAR_HANDLER, school)
+    sar.training.update(expires_on=timezone.localdate() - dt.timedelta(days=1))
+    assert restrict(Camera.objects.all(), sar, "estate.view").exists()

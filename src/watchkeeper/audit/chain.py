@@ -75,8 +75,12 @@ def _check_head(key: bytes, head: tuple[int, str, str] | None, count: int, last_
     seq, head_hash, seal = head
     if not hmac.compare_digest(head_seal(key, seq, head_hash), seal):
         return Verdict(False, count, "the chain head record has been altered")
-    if seq != count or head_hash != last_hash:
+    if seq > count:
         return Verdict(
             False, count, f"events after event {count} are missing (the head records {seq} events)"
+        )
+    if seq != count or head_hash != last_hash:
+        return Verdict(
+            False, count, f"the head record is stale: it records {seq} events, the chain has {count}"
         )
     return Verdict(True, count)

@@ -19,7 +19,7 @@ from watchkeeper.audit.chain import (
 )
 from watchkeeper.audit.models import AuditEvent, AuditHead
 from watchkeeper.core.actors import is_system
-from watchkeeper.core.keyfiles import load_or_create_key
+from watchkeeper.core.keyfiles import key_path, load_or_create_key
 from watchkeeper.estate.models import School
 
 AUDIT_KEY_NAME = "audit-chain"
@@ -92,4 +92,9 @@ def _rows() -> Iterator[ChainRow]:
 
 def verify() -> Verdict:
     head = AuditHead.objects.filter(pk=1).values_list("seq", "hash", "seal").first()
+    if head is not None and not key_path(AUDIT_KEY_NAME).exists():
+        # Never mint a fresh key here: every event would then look altered, hiding the real problem.
+        return Verdict(
+            False, 0, f"the audit key file {key_path(AUDIT_KEY_NAME)} is missing: restore it from backup"
+        )
     return verify_rows(audit_key(), _rows(), head)

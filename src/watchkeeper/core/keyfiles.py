@@ -21,9 +21,13 @@ def key_dir() -> Path:
     return path
 
 
+def key_path(name: str) -> Path:
+    return key_dir() / f"{name}.key"
+
+
 def load_or_create_key(name: str) -> bytes:
     """The key called `name`, created with 32 random bytes on first use. Never logged."""
-    path = key_dir() / f"{name}.key"
+    path = key_path(name)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

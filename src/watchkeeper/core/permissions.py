@@ -10,9 +10,11 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from watchkeeper.core.actors import is_system
-from watchkeeper.people.models import Role, RoleGrant
+from watchkeeper.people.models import TRAINING_REQUIRED_ROLES, Role, RoleGrant, TrainingRecord
 
 R = Role
 # Keep in step with design/roles.md, which gives the clause behind each line.
@@ -59,8 +61,17 @@ def _check_action(action: str) -> frozenset[Role]:
 
 
 def _grants(user: Any, action: str) -> models.QuerySet[RoleGrant]:
+    """Current grants of the action's roles. An operating role whose holder's training has lapsed gives
+    nothing until the training is renewed (14.1): the grant stays on record, its authority does not."""
     roles = _check_action(action)
-    return RoleGrant.objects.current().filter(user=user, role__in=roles)
+    trained = TrainingRecord.objects.filter(
+        user=OuterRef("user"), completed_on__lte=timezone.localdate(), expires_on__gte=timezone.localdate()
+    )
+    return (
+        RoleGrant.objects.current()
+        .filter(user=user, role__in=roles)
+        .filter(~Q(role__in=TRAINING_REQUIRED_ROLES) | Exists(trained))
+    )
 
 
 def school_ids(user: Any, action: str) -> set[int] | None:

@@ -117,9 +117,11 @@ def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = 
     if status not in TRANSITIONS.get(camera.status, frozenset()):
         now, wanted = camera.get_status_display().lower(), CameraStatus(status).label.lower()
         raise PolicyRefusal(f"a {now} camera cannot become {wanted}")
-    if status == CameraStatus.ACTIVE:
-        _refuse_activation(camera)
     with transaction.atomic():
+        # Lock the camera and check the gates inside the transaction that activates it.
+        Camera.objects.select_for_update().filter(pk=camera.pk).first()
+        if status == CameraStatus.ACTIVE:
+            _refuse_activation(camera)
         previous = camera.status
         camera.status = status
         camera.save(update_fields=["status"])
