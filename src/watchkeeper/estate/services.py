@@ -154,6 +154,11 @@ def _refuse_problems(camera: Camera) -> None:
     from watchkeeper.compliance.gates import camera_problems
 
     problems = camera_problems(camera)
+    namesakes = Camera.objects.filter(school_id=camera.school_id, name__iexact=camera.name).exclude(
+        pk=camera.pk
+    )
+    if namesakes.exists():
+        problems.append(f"{camera.school.name} already has a camera called {camera.name}")
     if problems:
         raise PolicyRefusal(problems)
 

@@ -1,4 +1,14 @@
 from django.urls import path
 
+from watchkeeper.estate import views
+
 app_name = "estate"
-urlpatterns: list = []
+urlpatterns = [
+    path("cameras/", views.camera_list, name="camera_list"),
+    path("cameras/new/", views.camera_register, name="camera_register"),
+    path("cameras/<int:pk>/", views.camera_detail, name="camera_detail"),
+    path("cameras/<int:pk>/edit/", views.camera_edit, name="camera_edit"),
+    path("cameras/<int:pk>/status/", views.camera_status, name="camera_status"),
+    path("minibuses/", views.vehicle_list, name="vehicle_list"),
+    path("minibuses/new/", views.vehicle_register, name="vehicle_register"),
+]

@@ -1,0 +1,125 @@
+"""Forms for the DPIA register (7.1–7.3, 11.6, 18.1) and the sign register (6.1).
+
+Choice lists are built by the views from querysets already passed through core.permissions.restrict; the
+services make the policy decisions (cameras of another school, a minibus sign without a minibus, …).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from watchkeeper.compliance.models import DPIA, SignPlacement
+from watchkeeper.core.forms import offer_schools
+from watchkeeper.estate.models import Camera, School, Vehicle
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CameraChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.school.name} ({obj.get_status_display().lower()})"
+
+
+def upload_within_limit(upload: UploadedFile | None) -> UploadedFile | None:
+    """Refuse uploads over settings.MAX_UPLOAD_BYTES (read at call time, so deployments can change it)."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload is not None and (upload.size or 0) > limit:
+        size = filesizeformat(upload.size or 0)
+        raise forms.ValidationError(
+            f"“{upload.name}” is {size}: files may be at most {filesizeformat(limit)}."
+        )
+    return upload
+
+
+class DPIAForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    title = forms.CharField(label="Title", max_length=200)
+    retrospective = forms.BooleanField(
+        label="Retrospective DPIA",
+        required=False,
+        help_text="For cameras installed before DPIAs were required (7.3).",
+    )
+    summary = forms.CharField(
+        label="How information will be shared",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="11.6: document how recordings may be shared (seen in school; encrypted device; "
+        "password sent separately).",
+    )
+    cameras = CameraChoiceField(queryset=Camera.objects.none(), required=False, label="Cameras covered")
+
+    def __init__(self, *args: Any, schools: QuerySet[School], cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offer_schools(self, schools)
+        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class DPIACamerasForm(forms.Form):
+    cameras = CameraChoiceField(queryset=Camera.objects.none(), required=False, label="Cameras covered")
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class SupersedeForm(forms.Form):
+    replacement = forms.ModelChoiceField(
+        queryset=DPIA.objects.none(),
+        label="Replaced by",
+        help_text="Another approved DPIA of the same school.",
+    )
+
+    def __init__(self, *args: Any, replacements: QuerySet[DPIA], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].queryset = replacements  # type: ignore[attr-defined]
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label="Document")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"At most {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+
+    def clean_file(self) -> UploadedFile | None:
+        return upload_within_limit(self.cleaned_data.get("file"))
+
+
+class SignForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    vehicle = forms.ModelChoiceField(
+        queryset=Vehicle.objects.none(),
+        required=False,
+        label="Minibus",
+        help_text="Required when the sign is inside a minibus (6.1); leave empty for a site sign.",
+    )
+    placement = forms.ChoiceField(choices=SignPlacement.choices)
+    location_description = forms.CharField(label="Location", max_length=300)
+    last_checked_on = forms.DateField(label="Last checked", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, schools: QuerySet[School], vehicles: QuerySet[Vehicle], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offer_schools(self, schools)
+        self.fields["vehicle"].queryset = vehicles  # type: ignore[attr-defined]
+
+
+class SignCheckForm(forms.Form):
+    checked_on = forms.DateField(label="Checked on", widget=DATE, initial=timezone.localdate)
+    photo = forms.FileField(label="Photo", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        self.fields["photo"].help_text = f"Optional: a photo of the sign in place, at most {limit}."
+
+    def clean_photo(self) -> UploadedFile | None:
+        return upload_within_limit(self.cleaned_data.get("photo"))

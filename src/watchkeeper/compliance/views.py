@@ -1,0 +1,361 @@
+"""Pages of the compliance registers: DPIAs (7.1–7.3, 11.6, 18.1), CCTV signs (6.1) and the exceptions list.
+
+Every queryset goes through restrict(); every change goes through compliance.services. Uploaded documents and
+sign photos are streamed by permission-checked views only — never served as public media.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from watchkeeper.compliance import services
+from watchkeeper.compliance.forms import (
+    DocumentForm,
+    DPIACamerasForm,
+    DPIAForm,
+    SignCheckForm,
+    SignForm,
+    SupersedeForm,
+)
+from watchkeeper.compliance.gates import sign_checked
+from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.estate.models import Camera, School, Vehicle
+
+VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _require_anywhere(request: HttpRequest, action: str) -> None:
+    """A page with no object of its own: refuse people who hold the action at no school at all."""
+    if not holds_any(request.user, action):
+        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+
+
+def _chosen_school(request: HttpRequest, data: QueryDict, action: str) -> School | None:
+    """The school named by ?school= or a posted school field; another school's (or a made-up) id is 404."""
+    value = data.get("school", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such school.")
+    return get_object_or_404(restrict(School.objects.all(), request.user, action), pk=value)
+
+
+def _in_school(queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
+    return queryset if school is None else queryset.filter(school=school)
+
+
+def _posted(request: HttpRequest, files: bool = False) -> Any:
+    """The data to bind a form to: none on a GET, so the form is shown unbound."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
+def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
+    """Offer the chosen school's rows; accept any the user may change, so the service names a mismatch."""
+    return queryset if request.method == "POST" else _in_school(queryset, school)
+
+
+def _refused(form: Any, refusal: PolicyRefusal) -> None:
+    """Show the policy's reasons in the form, keeping everything the person typed."""
+    for problem in refusal.problems:
+        form.add_error(None, problem)
+
+
+def _download(field: FieldFile, name: str) -> FileResponse:
+    if not field:
+        raise Http404("No file.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+def _status(request: HttpRequest) -> int:
+    """A form shown again after a POST was invalid or refused is a 400; a first showing is a 200."""
+    return 400 if request.method == "POST" else 200
+
+
+def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect(target)
+
+
+# --- DPIAs -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def dpia_list(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, VIEW)
+    school = _chosen_school(request, request.GET, VIEW)
+    dpias = _in_school(
+        restrict(
+            DPIA.objects.select_related("school", "approved_by").prefetch_related("cameras"),
+            request.user,
+            VIEW,
+        ),
+        school,
+    )
+    return render(
+        request,
+        "compliance/dpia_list.html",
+        {
+            "dpias": dpias,
+            "school": school,
+            "today": timezone.localdate(),
+            "schools": restrict(School.objects.all(), request.user, VIEW),
+            "can_draft": holds_any(request.user, CHANGE),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def dpia_create(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, CHANGE)
+    school = _chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
+    cameras = restrict(Camera.objects.select_related("school"), request.user, CHANGE)
+    form = DPIAForm(
+        _posted(request),
+        initial={"school": school},
+        schools=restrict(School.objects.all(), request.user, CHANGE),
+        cameras=_for_form(request, cameras, school),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dpia = services.create_dpia(
+                request.user,
+                data["school"],
+                data["title"],
+                data["cameras"],
+                retrospective=data["retrospective"],
+                summary=data["summary"],
+            )
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(request, f"Draft DPIA “{dpia.title}” saved.", dpia_url(dpia))
+    return render(request, "compliance/dpia_form.html", {"form": form}, status=_status(request))
+
+
+def dpia_url(dpia: DPIA) -> str:
+    return reverse("compliance:dpia_detail", args=[dpia.pk])
+
+
+def _dpia(request: HttpRequest, pk: int, action: str = VIEW) -> DPIA:
+    return get_object_or_404(restrict(DPIA.objects.select_related("school"), request.user, action), pk=pk)
+
+
+def _replacements(request: HttpRequest, dpia: DPIA) -> QuerySet[DPIA]:
+    approved = DPIA.objects.filter(school=dpia.school, status=DPIAStatus.APPROVED).exclude(pk=dpia.pk)
+    return restrict(approved, request.user, VIEW)
+
+
+def _render_detail(request: HttpRequest, dpia: DPIA, status: int = 200, **forms: Any) -> HttpResponse:
+    user, school_id = request.user, dpia.school_id
+    context = {
+        "dpia": dpia,
+        "today": timezone.localdate(),
+        "cameras": dpia.cameras.select_related("school", "vehicle"),
+        "documents": dpia.documents.select_related("uploaded_by"),
+        "can_change": can(user, CHANGE, school_id),
+        "can_approve": can(user, APPROVE, school_id),
+        "upload_form": forms.get("upload_form") or DocumentForm(),
+        "supersede_form": forms.get("supersede_form")
+        or SupersedeForm(replacements=_replacements(request, dpia)),
+    }
+    return render(request, "compliance/dpia_detail.html", context, status=status)
+
+
+@login_required
+def dpia_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _dpia(request, pk))
+
+
+@login_required
+@GET_POST
+def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft's cameras. The service refuses once approved: an approved DPIA assessed what it names."""
+    dpia = _dpia(request, pk, CHANGE)
+    cameras = restrict(Camera.objects.select_related("school"), request.user, CHANGE)
+    form = DPIACamerasForm(
+        _posted(request),
+        initial={"cameras": dpia.cameras.all()},
+        cameras=_for_form(request, cameras, dpia.school),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_dpia_cameras(request.user, dpia, form.cleaned_data["cameras"])
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(request, "Cameras covered by the DPIA updated.", dpia_url(dpia))
+    return render(
+        request, "compliance/dpia_cameras.html", {"dpia": dpia, "form": form}, status=_status(request)
+    )
+
+
+@login_required
+@require_POST
+def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """7.1/7.3: only the DPO approves (the service refuses anyone else: 403); review a year on (18.1)."""
+    dpia = _dpia(request, pk)
+    try:
+        services.approve_dpia(request.user, dpia)
+    except PolicyRefusal as refusal:
+        for problem in refusal.problems:
+            messages.error(request, problem)
+        return redirect(dpia_url(dpia))
+    return _done(
+        request, f"DPIA approved; next review by {dpia.next_review_on:%d %B %Y} (18.1).", dpia_url(dpia)
+    )
+
+
+@login_required
+@require_POST
+def dpia_supersede(request: HttpRequest, pk: int) -> HttpResponse:
+    dpia = _dpia(request, pk)
+    form = SupersedeForm(request.POST, replacements=_replacements(request, dpia))
+    if form.is_valid():
+        try:
+            services.supersede_dpia(request.user, dpia, form.cleaned_data["replacement"])
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(request, "DPIA superseded.", dpia_url(dpia))
+    return _render_detail(request, dpia, 400, supersede_form=form)
+
+
+@login_required
+@require_POST
+def dpia_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    dpia = _dpia(request, pk, CHANGE)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        document = services.attach_dpia_document(request.user, dpia, form.cleaned_data["file"])
+        return _done(request, f"“{document.name}” attached.", dpia_url(dpia))
+    return _render_detail(request, dpia, 400, upload_form=form)
+
+
+@login_required
+def dpia_document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(restrict(DPIADocument.objects.all(), request.user, VIEW), pk=pk)
+    return _download(document.file, document.name)
+
+
+# --- Signs (6.1) -----------------------------------------------------------------------------------------
+
+
+@login_required
+def sign_list(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, VIEW)
+    school = _chosen_school(request, request.GET, VIEW)
+    signs = _in_school(
+        restrict(Sign.objects.select_related("school", "vehicle", "checked_by"), request.user, VIEW), school
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "compliance/sign_list.html",
+        {
+            "rows": [
+                (sign, sign_checked(sign, today), can(request.user, CHANGE, sign.school_id)) for sign in signs
+            ],
+            "school": school,
+            "schools": restrict(School.objects.all(), request.user, VIEW),
+            "can_register": holds_any(request.user, CHANGE),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def sign_register(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, CHANGE)
+    school = _chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
+    form = SignForm(
+        _posted(request),
+        initial={"school": school},
+        schools=restrict(School.objects.all(), request.user, CHANGE),
+        vehicles=_for_form(request, restrict(Vehicle.objects.all(), request.user, CHANGE), school),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_sign(
+                request.user,
+                data["school"],
+                data["placement"],
+                data["location_description"],
+                vehicle=data["vehicle"],
+                last_checked_on=data["last_checked_on"],
+            )
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(request, "Sign registered.", "compliance:sign_list")
+    return render(request, "compliance/sign_form.html", {"form": form}, status=_status(request))
+
+
+@login_required
+@GET_POST
+def sign_check(request: HttpRequest, pk: int) -> HttpResponse:
+    sign = get_object_or_404(
+        restrict(Sign.objects.select_related("school", "vehicle"), request.user, CHANGE), pk=pk
+    )
+    form = SignCheckForm(*_posted(request, files=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_sign_check(
+                request.user, sign, form.cleaned_data["checked_on"], form.cleaned_data["photo"]
+            )
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(request, "Sign check recorded.", "compliance:sign_list")
+    return render(
+        request, "compliance/sign_check.html", {"sign": sign, "form": form}, status=_status(request)
+    )
+
+
+@login_required
+def sign_photo(request: HttpRequest, pk: int) -> FileResponse:
+    sign = get_object_or_404(restrict(Sign.objects.all(), request.user, VIEW), pk=pk)
+    return _download(sign.photo, (sign.photo.name or "").rsplit("/", 1)[-1])
+
+
+# --- Exceptions ------------------------------------------------------------------------------------------
+
+
+@login_required
+def exceptions(request: HttpRequest) -> HttpResponse:
+    """For the Headteacher and the DPO: cameras in service with a compliance problem (6.1, 7.1, 7.3, 18.1)."""
+    _require_anywhere(request, VIEW)
+    school = _chosen_school(request, request.GET, VIEW)
+    cameras = restrict(
+        Camera.objects.select_related("school", "vehicle").prefetch_related("dpias"), request.user, VIEW
+    )
+    return render(
+        request,
+        "compliance/exceptions.html",
+        {
+            "rows": services.exceptions_for(_in_school(cameras, school)),
+            "school": school,
+            "schools": restrict(School.objects.all(), request.user, VIEW),
+        },
+    )

@@ -1,0 +1,166 @@
+"""Forms for the estate pages. They only shape input: the policy itself (4.1, 5.1–5.4, 13.1) is checked by
+estate.services and the gates, whose refusals the views show as form errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from watchkeeper.core.forms import Form, offer_schools
+from watchkeeper.estate.models import (
+    MAX_RETENTION_DAYS,
+    Camera,
+    CameraStatus,
+    LocationType,
+    Purpose,
+    School,
+    Vehicle,
+)
+from watchkeeper.estate.services import without_password
+
+STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
+
+
+def _stream_url(value: str) -> str:
+    value = value.strip()
+    if value and not value.lower().startswith(STREAM_SCHEMES):
+        raise forms.ValidationError("A stream URL starts with rtsp://, rtsps://, http:// or https://.")
+    return value
+
+
+class VehicleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.registration} ({obj.school.name})"
+
+
+class CameraForm(Form):
+    """What describes a camera. Choices that the policy forbids (toilets, changing rooms — 5.4) are kept so
+    that the person is told why, rather than finding the option missing."""
+
+    name = forms.CharField(label="Name", max_length=120)
+    location_description = forms.CharField(
+        label="Location description", max_length=300, help_text="Where it is and what it looks at."
+    )
+    location_type = forms.ChoiceField(label="Location type", choices=LocationType.choices)
+    purposes = forms.MultipleChoiceField(
+        label="Purposes",
+        choices=Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="4.1: every camera serves at least one of the trust's purposes.",
+    )
+    visibly_sited = forms.BooleanField(
+        label="Visibly sited",
+        required=False,
+        initial=True,
+        help_text="5.1: in a prominent position where it is clearly visible.",
+    )
+    views_beyond_premises = forms.BooleanField(
+        label="May view beyond the school premises",
+        required=False,
+        help_text="5.3: such a camera needs privacy zones before it may record.",
+    )
+    main_stream_url = forms.CharField(label="Main stream URL", max_length=500, required=False)
+    sub_stream_url = forms.CharField(label="Sub stream URL", max_length=500, required=False)
+    retention_days = forms.IntegerField(
+        label="Retention (days)",
+        initial=MAX_RETENTION_DAYS,
+        help_text=f"13.1: recordings are kept for at most {MAX_RETENTION_DAYS} days.",
+    )
+    legacy = forms.BooleanField(
+        label="Legacy camera",
+        required=False,
+        help_text="7.3: installed before DPIAs were required; it needs a retrospective DPIA.",
+    )
+
+    def clean_main_stream_url(self) -> str:
+        return _stream_url(self.cleaned_data["main_stream_url"])
+
+    def clean_sub_stream_url(self) -> str:
+        return _stream_url(self.cleaned_data["sub_stream_url"])
+
+    def camera_fields(self) -> dict[str, Any]:
+        """The cleaned data as estate.services takes it."""
+        return {name: self.cleaned_data[name] for name in CameraForm.base_fields}
+
+
+class CameraRegisterForm(CameraForm):
+    school = forms.ModelChoiceField(label="School", queryset=School.objects.none())
+    vehicle = VehicleChoiceField(
+        label="Minibus",
+        queryset=Vehicle.objects.none(),
+        required=False,
+        help_text="5.2: only for a camera fitted to one of the school's minibuses.",
+    )
+    field_order = ["school", "vehicle"]
+
+    def __init__(self, *args: Any, schools: QuerySet[School], vehicles: QuerySet[Vehicle], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offer_schools(self, schools)
+        self.fields["vehicle"].queryset = vehicles.select_related("school")  # type: ignore[attr-defined]
+
+
+class CameraEditForm(CameraForm):
+    """Stream URLs are shown with the password masked; sending the masked URL back keeps the stored one."""
+
+    def __init__(self, *args: Any, camera: Camera, **kwargs: Any):
+        self.camera = camera
+        initial = {name: getattr(camera, name) for name in CameraForm.base_fields}
+        initial["main_stream_url"] = without_password(camera.main_stream_url)
+        initial["sub_stream_url"] = without_password(camera.sub_stream_url)
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("main_stream_url", "sub_stream_url"):
+            stored = getattr(self.camera, name)
+            if name in data and data[name] == without_password(stored):
+                data[name] = stored
+        return data
+
+
+class CameraStatusForm(Form):
+    status = forms.ChoiceField(choices=CameraStatus.choices)
+    reason = forms.CharField(label="Reason (optional)", max_length=500, required=False)
+
+
+class CameraFilterForm(Form):
+    school = forms.ModelChoiceField(
+        label="School", queryset=School.objects.none(), required=False, empty_label="All schools"
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *CameraStatus.choices], required=False
+    )
+
+    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+
+    def apply(self, cameras: QuerySet[Camera]) -> QuerySet[Camera]:
+        if self.cleaned_data.get("school"):
+            cameras = cameras.filter(school=self.cleaned_data["school"])
+        if self.cleaned_data.get("status"):
+            cameras = cameras.filter(status=self.cleaned_data["status"])
+        return cameras
+
+
+class VehicleFilterForm(Form):
+    school = forms.ModelChoiceField(
+        label="School", queryset=School.objects.none(), required=False, empty_label="All schools"
+    )
+
+    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+
+
+class VehicleForm(Form):
+    school = forms.ModelChoiceField(label="School", queryset=School.objects.none())
+    registration = forms.CharField(label="Registration", max_length=16)
+    description = forms.CharField(label="Description", max_length=200, required=False)
+
+    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offer_schools(self, schools)

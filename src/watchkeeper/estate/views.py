@@ -1,0 +1,245 @@
+"""The estate pages: cameras and minibuses. Every change goes through estate.services, which checks
+authority and the policy gates; a refusal is shown with its clause, and nothing typed is lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.estate import services
+from watchkeeper.estate.forms import (
+    CameraEditForm,
+    CameraFilterForm,
+    CameraRegisterForm,
+    CameraStatusForm,
+    VehicleFilterForm,
+    VehicleForm,
+)
+from watchkeeper.estate.models import Camera, CameraStatus, School, Vehicle
+
+# Statuses from which a camera may be activated: their detail page lists what still stops activation.
+ACTIVATABLE = (CameraStatus.PROPOSED, CameraStatus.SUSPENDED)
+STATUS_BUTTONS = {
+    CameraStatus.ACTIVE: "Activate",
+    CameraStatus.SUSPENDED: "Suspend",
+    CameraStatus.DECOMMISSIONED: "Decommission",
+}
+
+
+def _schools(user: Any, action: str) -> QuerySet[School]:
+    """Schools where the user may `action`; 403 when that is nowhere at all."""
+    if not holds_any(user, action):
+        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+    return restrict(School.objects.all(), user, action)
+
+
+def _chosen_school(request: HttpRequest, schools: QuerySet[School]) -> School | None:
+    """The school named in the request, looked up among those allowed: another school's is 404."""
+    pk = request.POST.get("school") or request.GET.get("school")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404("No such school.")
+    return get_object_or_404(schools, pk=pk)
+
+
+def _cameras(user: Any, action: str) -> QuerySet[Camera]:
+    return restrict(Camera.objects.select_related("school", "vehicle"), user, action)
+
+
+@login_required
+def camera_list(request: HttpRequest) -> HttpResponse:
+    schools = _schools(request.user, "estate.view")
+    _chosen_school(request, schools)
+    filters = CameraFilterForm(request.GET, schools=schools)
+    if not filters.is_valid():
+        raise Http404("No such school or status.")
+    cameras = filters.apply(_cameras(request.user, "estate.view"))
+    return render(
+        request,
+        "estate/camera_list.html",
+        {
+            "cameras": cameras,
+            "filters": filters,
+            "can_register": holds_any(request.user, "estate.change"),
+        },
+    )
+
+
+@login_required
+def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = get_object_or_404(_cameras(request.user, "estate.view"), pk=pk)
+    return _detail(request, camera)
+
+
+def _detail(
+    request: HttpRequest,
+    camera: Camera,
+    refusal: list[str] | None = None,
+    status: int = 200,
+    form: CameraStatusForm | None = None,
+) -> HttpResponse:
+    may_change = can(request.user, "estate.change", camera.school_id)
+    return render(
+        request,
+        "estate/camera_detail.html",
+        {
+            "camera": camera,
+            "main_stream": services.without_password(camera.main_stream_url),
+            "sub_stream": services.without_password(camera.sub_stream_url),
+            "dpias": _dpia_rows(request.user, camera),
+            "problems": services.activation_problems_for(camera) if camera.status in ACTIVATABLE else [],
+            "refusal": refusal or [],
+            "may_change": may_change,
+            "buttons": _status_buttons(camera) if may_change else [],
+            "status_form": form or CameraStatusForm(),
+        },
+        status=status,
+    )
+
+
+def _dpia_rows(user: Any, camera: Camera) -> list[tuple[Any, str]] | None:
+    """The DPIAs covering the camera, linked where the compliance pages exist; None: not for this user."""
+    if not can(user, "compliance.view", camera.school_id):
+        return None
+    return [(dpia, _url_or_blank("compliance:dpia_detail", dpia.pk)) for dpia in camera.dpias.all()]
+
+
+def _url_or_blank(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _status_buttons(camera: Camera) -> list[tuple[str, str]]:
+    allowed = services.TRANSITIONS.get(camera.status, frozenset())
+    return [(status, label) for status, label in STATUS_BUTTONS.items() if status in allowed]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def camera_register(request: HttpRequest) -> HttpResponse:
+    schools = _schools(request.user, "estate.change")
+    school = _chosen_school(request, schools)
+    vehicles = restrict(Vehicle.objects.all(), request.user, "estate.change")
+    form = CameraRegisterForm(
+        request.POST or None, schools=schools, vehicles=vehicles, initial={"school": school}
+    )
+    if request.method == "POST" and form.is_valid():
+        camera = _attempt(
+            form,
+            services.register_camera,
+            request.user,
+            form.cleaned_data["school"],
+            vehicle=form.cleaned_data["vehicle"],
+            **form.camera_fields(),
+        )
+        if camera is not None:
+            messages.success(request, f"{camera.name} is registered; it stays proposed until activated.")
+            return redirect("estate:camera_detail", pk=camera.pk)
+    return _form_page(request, form, "Register a camera", "Register camera")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
+    title = f"Edit {camera.name}"  # before the service, which changes the instance even when it refuses
+    form = CameraEditForm(request.POST or None, camera=camera)
+    fields = form.camera_fields() if request.method == "POST" and form.is_valid() else None
+    if fields is not None and _attempt(form, services.update_camera, request.user, camera, **fields):
+        messages.success(request, f"{camera.name} is updated.")
+        return redirect("estate:camera_detail", pk=camera.pk)
+    return _form_page(request, form, title, "Save changes", camera_pk=camera.pk)
+
+
+def _attempt(form: Any, service: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call the service; a policy refusal becomes the form's errors (the input stays as typed)."""
+    try:
+        return service(*args, **kwargs)
+    except PolicyRefusal as refusal:
+        for problem in refusal.problems:
+            form.add_error(None, problem)
+        return None
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, button: str, **extra: Any) -> HttpResponse:
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "title": title, "button": button, **extra}
+    return render(request, "estate/camera_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def camera_status(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
+    form = CameraStatusForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, camera, ["Choose a status."], status=400, form=form)
+    try:
+        services.change_camera_status(
+            request.user, camera, form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+        )
+    except PolicyRefusal as refusal:
+        return _detail(request, camera, refusal.problems, status=400, form=form)
+    messages.success(request, f"{camera.name} is now {camera.get_status_display().lower()}.")
+    return redirect("estate:camera_detail", pk=camera.pk)
+
+
+@login_required
+def vehicle_list(request: HttpRequest) -> HttpResponse:
+    schools = _schools(request.user, "estate.view")
+    _chosen_school(request, schools)
+    filters = VehicleFilterForm(request.GET, schools=schools)
+    if not filters.is_valid():
+        raise Http404("No such school.")
+    vehicles = restrict(
+        Vehicle.objects.select_related("school").annotate(camera_count=Count("cameras")),
+        request.user,
+        "estate.view",
+    )
+    if filters.cleaned_data.get("school"):
+        vehicles = vehicles.filter(school=filters.cleaned_data["school"])
+    return render(
+        request,
+        "estate/vehicle_list.html",
+        {
+            "vehicles": vehicles,
+            "filters": filters,
+            "can_register": holds_any(request.user, "estate.change"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vehicle_register(request: HttpRequest) -> HttpResponse:
+    schools = _schools(request.user, "estate.change")
+    school = _chosen_school(request, schools)
+    form = VehicleForm(request.POST or None, schools=schools, initial={"school": school})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        vehicle = _attempt(
+            form,
+            services.register_vehicle,
+            request.user,
+            data["school"],
+            data["registration"],
+            data["description"],
+        )
+        if vehicle is not None:
+            messages.success(request, f"{vehicle} is registered.")
+            return redirect("estate:vehicle_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "estate/vehicle_form.html", {"form": form}, status=status)
