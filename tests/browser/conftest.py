@@ -40,10 +40,17 @@ class DemoUser:
     username: str
     password: str
     secret: str
+    last_step: int = -1
 
     def code(self) -> str:
-        key = base64.b32decode(self.secret)
-        return f"{totp(key):06d}"
+        """A fresh code. django-otp refuses a code used once already (replay), so a second sign-in by
+        the same person within one 30-second step waits for the next step, as a person would."""
+        step = int(time.time()) // 30
+        if step == self.last_step:
+            time.sleep(30 - time.time() % 30 + 0.5)
+            step = int(time.time()) // 30
+        self.last_step = step
+        return f"{totp(base64.b32decode(self.secret)):06d}"
 
 
 @dataclass

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from watchkeeper.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("export.csv", views.event_csv, name="event_csv"),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
-from watchkeeper.compliance.gates import compliance_exceptions
+from watchkeeper.compliance.gates import compliance_exceptions, dpia_in_date, sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign, SignPlacement
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
@@ -213,3 +214,53 @@ def _refuse_foreign_cameras(school: School, cameras: list[Camera]) -> None:
     foreign = [c.name for c in cameras if c.school_id != school.pk]
     if foreign:
         raise PolicyRefusal(f"these cameras belong to another school: {', '.join(foreign)}")
+
+
+@dataclass
+class SchoolCompliance:
+    """One school's line on the DPO's at-a-glance view."""
+
+    school: School
+    cameras_by_status: dict[str, int] = field(default_factory=dict)
+    dpias_approved: int = 0
+    dpias_overdue: int = 0
+    dpias_draft: int = 0
+    signs_checked: int = 0
+    signs_unchecked: int = 0
+    exceptions: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.exceptions == 0 and self.dpias_overdue == 0 and self.signs_unchecked == 0
+
+
+def compliance_summary(
+    schools: Iterable[School], cameras: Iterable[Camera], today: date | None = None
+) -> list[SchoolCompliance]:
+    """Counts per school of cameras, DPIAs, signs and exceptions: every school's compliance at a glance."""
+    today = today or timezone.localdate()
+    rows = {school.pk: SchoolCompliance(school) for school in schools}
+    for camera in cameras:
+        if camera.school_id in rows:
+            counts = rows[camera.school_id].cameras_by_status
+            counts[camera.status] = counts.get(camera.status, 0) + 1
+    for camera, _problems in exceptions_for([c for c in cameras if c.school_id in rows], today):
+        rows[camera.school_id].exceptions += 1
+    for dpia in DPIA.objects.filter(school_id__in=rows):
+        _count_dpia(rows[dpia.school_id], dpia, today)
+    for sign in Sign.objects.filter(school_id__in=rows):
+        row = rows[sign.school_id]
+        if sign_checked(sign, today):
+            row.signs_checked += 1
+        else:
+            row.signs_unchecked += 1
+    return list(rows.values())
+
+
+def _count_dpia(row: SchoolCompliance, dpia: DPIA, today: date) -> None:
+    if dpia.status == DPIAStatus.DRAFT:
+        row.dpias_draft += 1
+    elif dpia.status == DPIAStatus.APPROVED and dpia_in_date(dpia, today):
+        row.dpias_approved += 1
+    elif dpia.status == DPIAStatus.APPROVED:
+        row.dpias_overdue += 1

@@ -1,0 +1,110 @@
+"""Forms for staff accounts, role grants and training (3.2, 8.1, 14.1). The services decide; these only ask.
+
+Choices are cut down to what the person may do (schools where they hold the action, roles they may grant),
+so the form guides; the service checks again and its refusals are shown in the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+
+from watchkeeper.core.permissions import restrict, school_ids
+from watchkeeper.estate.models import School
+from watchkeeper.people.models import SCHOOL_ROLES, Role, RoleGrant
+from watchkeeper.people.services import DESIGNATED_PERSON_MAY_GRANT
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _schools(actor: Any, action: str) -> Any:
+    return restrict(School.objects.all(), actor, action)
+
+
+def _trust_wide(actor: Any, action: str) -> bool:
+    return school_ids(actor, action) is None
+
+
+def is_dpo(actor: Any) -> bool:
+    return RoleGrant.objects.current().filter(user=actor, role=Role.DPO, school__isnull=True).exists()
+
+
+def grantable_roles(actor: Any) -> list[Role]:
+    """The roles this person may grant somewhere: the DPO all (trust-wide ones only by the DPO), a
+    Headteacher the school roles but not Headteacher (3.2), a designated person live viewers (8.1)."""
+    if is_dpo(actor):
+        return list(Role)
+    held = set(RoleGrant.objects.current().filter(user=actor).values_list("role", flat=True))
+    allowed: set[Role] = set()
+    if Role.HEADTEACHER in held:
+        allowed |= SCHOOL_ROLES - {Role.HEADTEACHER}
+    if Role.DESIGNATED_PERSON in held:
+        allowed |= DESIGNATED_PERSON_MAY_GRANT
+    return [role for role in Role if role in allowed]
+
+
+class StaffCreateForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), help_text="The person's home school.")
+    username = forms.CharField(label="User name", max_length=150)
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    job_title = forms.CharField(max_length=120, required=False)
+    password = forms.CharField(
+        label="Initial password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["school"]
+        field.queryset = _schools(actor, "people.manage")  # type: ignore[attr-defined]
+        if _trust_wide(actor, "people.manage"):
+            field.required = False
+            field.empty_label = "None: trust staff"  # type: ignore[attr-defined]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField()
+    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor)]  # type: ignore[attr-defined]
+        school = self.fields["school"]
+        school.queryset = _schools(actor, "people.grant")  # type: ignore[attr-defined]
+        if is_dpo(actor):
+            school.empty_label = "Trust-wide (DPO, board and IG group roles)"  # type: ignore[attr-defined]
+        else:
+            school.required = True
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(max_length=500, help_text="Recorded in the audit log.")
+
+
+class TrainingForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), help_text="The school recording it.")
+    completed_on = forms.DateField(widget=DATE)
+    expires_on = forms.DateField(widget=DATE, help_text="Refresher due (normally a year on).")
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = _schools(actor, "training.record")  # type: ignore[attr-defined]
+
+
+class StaffFilterForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="All schools")
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = _schools(actor, "people.view")  # type: ignore[attr-defined]

@@ -1,0 +1,216 @@
+"""Staff, their roles and their training (3.2, 8.1, 14.1). Every change goes through people.services.
+
+A new account's or a reset second factor's TOTP secret is shown once, in the response to the POST that made
+it; it is never stored in a page that can be fetched again (never_cache).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.people import services
+from watchkeeper.people.forms import GrantForm, RevokeForm, StaffCreateForm, StaffFilterForm, TrainingForm
+from watchkeeper.people.models import RoleGrant, StaffProfile, TrainingRecord
+
+
+def _require_somewhere(user: Any, action: str) -> None:
+    if not holds_any(user, action):
+        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+
+
+def _refuse_foreign_school(form: Form) -> None:
+    """A school outside the person's reach is treated as one that does not exist."""
+    if form.has_error("school", code="invalid_choice"):
+        raise Http404("No such school.")
+
+
+def _profile(request: HttpRequest, action: str, **lookup: Any) -> StaffProfile:
+    profiles = StaffProfile.objects.select_related("user", "school", "trust")
+    return get_object_or_404(restrict(profiles, request.user, action), **lookup)
+
+
+def training_status(user: Any) -> str:
+    """current / expired / none (14.1); `user.training` is prefetched by the list."""
+    if not user.training.all():
+        return "none"
+    return "current" if services.has_current_training(user) else "expired"
+
+
+def _staff(request: HttpRequest, form: StaffFilterForm) -> QuerySet[StaffProfile]:
+    grants = restrict(RoleGrant.objects.current().select_related("school"), request.user, "people.view")
+    staff = restrict(StaffProfile.objects.select_related("user", "school"), request.user, "people.view")
+    if form.is_valid() and form.cleaned_data["school"]:
+        staff = staff.filter(school=form.cleaned_data["school"])
+    return staff.order_by("user__last_name", "user__first_name", "user__username").prefetch_related(
+        Prefetch("user__role_grants", queryset=grants, to_attr="current_grants"), "user__training"
+    )
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    _require_somewhere(request.user, "people.view")
+    form = StaffFilterForm(request.GET or None, actor=request.user)
+    _refuse_foreign_school(form)
+    rows = [(profile, training_status(profile.user)) for profile in _staff(request, form)]
+    can_create = holds_any(request.user, "people.manage")
+    return render(request, "people/staff_list.html", {"form": form, "rows": rows, "can_create": can_create})
+
+
+def _qr_svg(url: str) -> str:
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, title="Authenticator app QR code"))
+
+
+def _secret_page(request: HttpRequest, template: str, new: services.NewStaff) -> HttpResponse:
+    context = {"person": new.user, "secret": new.totp_secret, "qr": _qr_svg(new.totp_url)}
+    return render(request, template, context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_create(request: HttpRequest) -> HttpResponse:
+    _require_somewhere(request.user, "people.manage")
+    form = StaffCreateForm(
+        request.POST or None, actor=request.user, initial={"school": request.GET.get("school")}
+    )
+    if request.method == "POST":
+        _refuse_foreign_school(form)
+        if form.is_valid() and (new := _create(request, form)) is not None:
+            return _secret_page(request, "people/staff_created.html", new)
+    return render(request, "people/staff_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _create(request: HttpRequest, form: StaffCreateForm) -> services.NewStaff | None:
+    data = form.cleaned_data
+    school = data["school"]
+    trust = school.trust if school else _actor_trust(request.user)
+    try:
+        return services.create_staff(
+            request.user,
+            trust,
+            school,
+            data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            password=data["password"],
+            job_title=data["job_title"],
+        )
+    except PolicyRefusal as refusal:
+        form.add_error(None, refusal.problems)
+        return None
+
+
+def _actor_trust(user: Any) -> Any:
+    profile = StaffProfile.objects.filter(user=user).select_related("trust").first()
+    if profile is None:
+        raise PermissionDenied("Your account has no staff profile, so it belongs to no trust.")
+    return profile.trust
+
+
+def _detail(request: HttpRequest, profile: StaffProfile, status: int = 200, **forms: Any) -> HttpResponse:
+    user, actor = profile.user, request.user
+    training_form = forms.get("training_form") or TrainingForm(
+        actor=actor, initial={"school": profile.school}
+    )
+    grants = RoleGrant.objects.filter(user=user).select_related("school", "granted_by", "revoked_by")
+    training = TrainingRecord.objects.filter(user=user).select_related("school", "recorded_by")
+    context = {
+        "profile": profile,
+        "grants": restrict(grants, actor, "people.view").order_by("-revoked_at", "-granted_at"),
+        "training": restrict(training, actor, "people.view"),
+        "training_status": training_status(user),
+        "can_grant": holds_any(actor, "people.grant"),
+        "can_train": holds_any(actor, "training.record"),
+        "can_manage": can(actor, "people.manage", profile.school_id),
+        "grant_form": forms.get("grant_form") or GrantForm(actor=actor),
+        "training_form": training_form,
+        "revoke_form": forms.get("revoke_form"),
+        "revoke_grant": forms.get("revoke_grant"),
+    }
+    return render(request, "people/staff_detail.html", context, status=status)
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _profile(request, "people.view", pk=pk))
+
+
+@login_required
+@require_POST
+def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, "people.grant", pk=pk)
+    form = GrantForm(request.POST, actor=request.user)
+    _refuse_foreign_school(form)
+    if form.is_valid():
+        try:
+            grant = services.grant_role(
+                request.user, profile.user, form.cleaned_data["role"], form.cleaned_data["school"]
+            )
+        except PolicyRefusal as refusal:
+            form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, f"Granted: {grant}.")
+            return redirect("people:staff_detail", pk=profile.pk)
+    return _detail(request, profile, 400, grant_form=form)
+
+
+@login_required
+@require_POST
+def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
+    grants = RoleGrant.objects.select_related("school", "user")
+    grant = get_object_or_404(restrict(grants, request.user, "people.grant"), pk=pk)
+    profile = _profile(request, "people.view", user=grant.user)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_role(request.user, grant, form.cleaned_data["reason"])
+        except PolicyRefusal as refusal:
+            form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, f"Revoked: {grant}.")
+            return redirect("people:staff_detail", pk=profile.pk)
+    return _detail(request, profile, 400, revoke_form=form, revoke_grant=grant)
+
+
+@login_required
+@require_POST
+def record_training(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, "people.view", pk=pk)
+    form = TrainingForm(request.POST, actor=request.user)
+    _refuse_foreign_school(form)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_training(
+                request.user, profile.user, data["school"], data["completed_on"], data["expires_on"]
+            )
+        except PolicyRefusal as refusal:
+            form.add_error(None, refusal.problems)
+        else:
+            messages.success(request, "Training recorded.")
+            return redirect("people:staff_detail", pk=profile.pk)
+    return _detail(request, profile, 400, training_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, "people.manage", pk=pk)
+    new = services.reset_second_factor(request.user, profile.user)
+    return _secret_page(request, "people/second_factor_reset.html", new)
