@@ -34,6 +34,8 @@ def test_fresh_data_dir_gets_sqlite_in_wal_mode(tmp_path):
 
 def test_bad_setting_is_a_clear_error(tmp_path):
     env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(tmp_path), "WATCHKEEPER_DEBUG": "perhaps"}
-    result = subprocess.run([WATCHKEEPER, "audit", "verify"], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [WATCHKEEPER, "audit", "verify"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert "configuration error: WATCHKEEPER_DEBUG='perhaps' is not a yes/no value" in result.stderr

@@ -36,7 +36,9 @@ def test_demo_has_trained_staff_in_every_role(demo):
     for school in School.objects.all():
         held = set(RoleGrant.objects.current().filter(school=school).values_list("role", flat=True))
         assert held == set(SCHOOL_ROLES), school
-    assert set(RoleGrant.objects.current().filter(school=None).values_list("role", flat=True)) == set(TRUST_ROLES)
+    assert set(RoleGrant.objects.current().filter(school=None).values_list("role", flat=True)) == set(
+        TRUST_ROLES
+    )
     for grant in RoleGrant.objects.filter(role__in=TRAINING_REQUIRED_ROLES):
         assert has_current_training(grant.user)
 
