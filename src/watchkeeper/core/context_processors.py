@@ -10,6 +10,7 @@ from watchkeeper.core.permissions import holds_any
 # (label, url name, action needed to see the link). Links only guide: every view checks again on the server.
 NAV = [
     ("Dashboard", "core:dashboard", "estate.view"),
+    ("Schools", "estate:school_list", "estate.view"),
     ("Cameras", "estate:camera_list", "estate.view"),
     ("Minibuses", "estate:vehicle_list", "estate.view"),
     ("DPIAs", "compliance:dpia_list", "compliance.view"),

@@ -156,6 +156,11 @@ class VehicleFilterForm(Form):
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
 
 
+class SchoolForm(Form):
+    name = forms.CharField(label="School name", max_length=200)
+    address = forms.CharField(label="Address", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
 class VehicleForm(Form):
     school = forms.ModelChoiceField(label="School", queryset=School.objects.none())
     registration = forms.CharField(label="Registration", max_length=16)

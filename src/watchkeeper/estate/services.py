@@ -43,7 +43,10 @@ def create_trust(actor: Any, name: str) -> Trust:
 
 
 def create_school(actor: Any, trust: Trust, name: str, address: str = "") -> School:
-    require(actor, "estate.change", None)
+    require(actor, "estate.manage_schools", None)
+    name = name.strip()
+    if School.objects.filter(trust=trust, name__iexact=name).exists():
+        raise PolicyRefusal(f"{trust.name} already has a school called {name}")
     with transaction.atomic():
         school = School.objects.create(trust=trust, name=name, address=address)
         record("estate.school_created", actor=actor, school=school, obj=school, details={"name": name})

@@ -9,6 +9,8 @@ urlpatterns = [
     path("cameras/<int:pk>/", views.camera_detail, name="camera_detail"),
     path("cameras/<int:pk>/edit/", views.camera_edit, name="camera_edit"),
     path("cameras/<int:pk>/status/", views.camera_status, name="camera_status"),
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/new/", views.school_register, name="school_register"),
     path("minibuses/", views.vehicle_list, name="vehicle_list"),
     path("minibuses/new/", views.vehicle_register, name="vehicle_register"),
 ]

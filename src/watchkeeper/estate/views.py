@@ -15,17 +15,19 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
 from watchkeeper.estate import services
 from watchkeeper.estate.forms import (
     CameraEditForm,
     CameraFilterForm,
     CameraRegisterForm,
     CameraStatusForm,
+    SchoolForm,
     VehicleFilterForm,
     VehicleForm,
 )
-from watchkeeper.estate.models import Camera, CameraStatus, School, Vehicle
+from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
+from watchkeeper.people.models import RoleGrant
 
 # Statuses from which a camera may be activated: their detail page lists what still stops activation.
 ACTIVATABLE = (CameraStatus.PROPOSED, CameraStatus.SUSPENDED)
@@ -243,3 +245,48 @@ def vehicle_register(request: HttpRequest) -> HttpResponse:
             return redirect("estate:vehicle_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "estate/vehicle_form.html", {"form": form}, status=status)
+
+
+@login_required
+def school_list(request: HttpRequest) -> HttpResponse:
+    schools = _schools(request.user, "estate.view")
+    chosen = _chosen_school(request, schools)
+    if chosen is not None:
+        schools = schools.filter(pk=chosen.pk)
+    schools = schools.annotate(
+        camera_count=Count("cameras", distinct=True), vehicle_count=Count("vehicles", distinct=True)
+    )
+    can_add = holds_any(request.user, "estate.manage_schools")
+    return render(request, "estate/school_list.html", {"schools": schools, "can_register": can_add})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_register(request: HttpRequest) -> HttpResponse:
+    """The DPO adds a school (site) to the trust their staff profile belongs to."""
+    if not can(request.user, "estate.manage_schools", None):
+        raise PermissionDenied("Only the Data Protection Officer adds schools to the trust.")
+    form = SchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trust = _trust_held_wide(request.user, "estate.manage_schools")
+            school = services.create_school(
+                request.user, trust, form.cleaned_data["name"], form.cleaned_data["address"]
+            )
+        except PolicyRefusal as refusal:
+            form.add_error(None, "; ".join(refusal.problems))
+        else:
+            messages.success(request, f"{school.name} added to the trust.")
+            return redirect("estate:school_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "estate/school_form.html", {"form": form}, status=status)
+
+
+def _trust_held_wide(user: Any, action: str) -> Trust:
+    """The trust in which the user holds `action` trust-wide (a grant with no school)."""
+    grant = (
+        RoleGrant.objects.current().filter(user=user, school__isnull=True, role__in=ACTIONS[action]).first()
+    )
+    if grant is None:
+        raise PermissionDenied("This needs a trust-wide role.")
+    return grant.trust
