@@ -6,6 +6,8 @@ Triggers stop the application and anyone using SQL; someone with file access cou
 
 from django.db import migrations
 
+from watchkeeper.audit.sql import run_for_vendor
+
 TABLE = "audit_auditevent"
 
 SQLITE_CREATE = [
@@ -32,20 +34,12 @@ POSTGRES_DROP = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}),
-            _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
+            run_for_vendor({"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}),
+            run_for_vendor({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
         ),
     ]
