@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordingConfig(AppConfig):
+    name = "watchkeeper.recording"
+    label = "recording"

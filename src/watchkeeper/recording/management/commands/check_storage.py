@@ -1,0 +1,36 @@
+"""`watchkeeper check` (cli alias of check_storage): the recordings' index ↔ blob check (9.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from watchkeeper.recording.consistency import check
+from watchkeeper.recording.storage import recorder_lock
+
+
+class Command(BaseCommand):
+    help = (
+        "Check recordings: every index row has its blob, every blob its row, and every blob decrypts to its "
+        "SHA-256. Repairs the safe cases; exits non-zero when anything is wrong."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quick", action="store_true", help="check presence and sizes, do not decrypt")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with recorder_lock() as held:
+            report = check(verify=not options["quick"], recorder_running=not held)
+        for line in report.notes:
+            self.stdout.write(line)
+        for line in report.repaired:
+            self.stdout.write(f"repaired: {line}")
+        for line in report.problems:
+            self.stderr.write(f"PROBLEM: {line}")
+        summary = f"recordings: {report.segments} segments, {report.verified} decrypted and verified"
+        if not held:
+            summary += " (a recorder is running: its work in progress was left alone)"
+        if not report.clean:
+            raise CommandError(f"{summary}; {len(report.problems)} problem(s)")
+        self.stdout.write(f"{summary}; no problems")

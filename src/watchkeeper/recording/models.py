@@ -1,0 +1,139 @@
+"""Recording index: segments, the garbage list, gaps, holds, camera state (design/recording.md)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from watchkeeper.estate.models import Camera, School
+
+
+class Segment(models.Model):
+    """One encrypted blob of recorded video (9.3): a few seconds of one camera, starting at a key frame.
+
+    The blob is AES-256-GCM under its own key; `wrapped_key` is that key wrapped by the school key named
+    `key_id` (a file in the data dir, not in the database). Deleting the row destroys the key (13.1).
+    """
+
+    SCHOOL_LOOKUP = "camera__school"
+
+    # The id is chosen before the blob is written: it is the blob's name and its associated data.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="segments")
+    start = models.DateTimeField(help_text="UTC, millisecond precision: the first frame's time.")
+    end = models.DateTimeField(help_text="UTC, millisecond precision: where the next segment starts.")
+    duration_ms = models.PositiveIntegerField()
+    bytes = models.PositiveBigIntegerField(help_text="Size of the encrypted blob on disk.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the plaintext MP4.")
+    wrapped_key = models.BinaryField()
+    key_id = models.CharField(max_length=64)
+    blob_path = models.CharField(max_length=300, unique=True, help_text="Relative to the recordings dir.")
+    received_at = models.DateTimeField(help_text="Server time when the segment's first packet arrived.")
+    clock_offset_ms = models.IntegerField(
+        null=True, blank=True, help_text="Camera clock minus server clock, where the stream reports one."
+    )
+
+    class Meta:
+        ordering = ["camera", "start"]
+        indexes = [models.Index(fields=["camera", "start"]), models.Index(fields=["start"])]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.start:%Y-%m-%d %H:%M:%S}"
+
+
+class GarbageReason(models.TextChoices):
+    WRITING = "writing", "Being written (reserved before the blob exists)"
+    ERASED = "erased", "Erased by retention (row and key already gone)"
+    ORPHAN = "orphan", "Found on disk without an index row"
+
+
+class GarbageBlob(models.Model):
+    """A blob path that must not exist once this row is gone (Moonfire's garbage table).
+
+    Reserved before a blob is written and removed in the transaction that adds its segment; added in the
+    transaction that deletes a segment. Collecting garbage = unlink the file, fsync the dir, delete the row.
+    """
+
+    path = models.CharField(max_length=300, unique=True)
+    reason = models.CharField(max_length=16, choices=GarbageReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.path}"
+
+
+class Gap(models.Model):
+    """A time when an active camera was not recorded, and why (12.1)."""
+
+    SCHOOL_LOOKUP = "camera__school"
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="gaps")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["camera", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} gap {self.start:%H:%M:%S}–{self.end:%H:%M:%S}: {self.reason}"
+
+
+class HoldQuerySet(models.QuerySet["Hold"]):
+    def current(self) -> HoldQuerySet:
+        return self.filter(released_at__isnull=True)
+
+
+class Hold(models.Model):
+    """Keep footage of these cameras in this time range beyond retention (9.6 evidential holds; later,
+    subject access requests). Placed and released by a CCTV administrator; every change audited."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="holds")
+    cameras = models.ManyToManyField(Camera, related_name="holds")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review_on = models.DateField()
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = HoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"Hold {self.pk}: {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
+
+
+class StreamState(models.TextChoices):
+    RECORDING = "recording", "Recording"
+    CONNECTING = "connecting", "Connecting"
+    RECONNECTING = "reconnecting", "Reconnecting"
+    OFFLINE = "offline", "Offline"
+    NOT_ALLOWED = "not_allowed", "Not allowed"
+
+
+class CameraState(models.Model):
+    """What the recorder is doing with a camera, refreshed every few seconds while it runs."""
+
+    SCHOOL_LOOKUP = "camera__school"
+
+    camera = models.OneToOneField(Camera, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    state = models.CharField(max_length=16, choices=StreamState.choices)
+    since = models.DateTimeField()
+    detail = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.camera_id}: {self.state}"

@@ -1,0 +1,396 @@
+"""`watchkeeper record`: stream copy from every camera allowed to record into encrypted segments.
+
+One process, one thread per camera (measurements.md: PyAV in one process uses about a quarter of the
+memory of one ffmpeg per camera, and reconnects by itself). No decode, no encode: packets are merged,
+cut at key frames, muxed into fragmented MP4 in memory, sealed (crypto.py) and stored (storage.py).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from fractions import Fraction
+from typing import Any
+
+import av
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from watchkeeper.compliance.gates import activation_problems
+from watchkeeper.compliance.models import Sign
+from watchkeeper.estate.models import Camera, CameraStatus
+from watchkeeper.estate.services import without_password
+from watchkeeper.recording import conf
+from watchkeeper.recording.crypto import school_key, school_key_id, seal
+from watchkeeper.recording.models import CameraState, Gap, Segment, StreamState
+from watchkeeper.recording.segmenter import Merger, Segmenter, Unit
+from watchkeeper.recording.storage import NewSegment, collect_garbage, store_segment
+
+log = logging.getLogger(__name__)
+
+MP4_OPTIONS = {"movflags": "frag_keyframe+empty_moov+default_base_moof"}
+# 5.3: a camera with privacy zones must have them burned in before anything is stored. This recorder
+# only stream-copies, so it refuses such cameras rather than store what the zones hide.
+PRIVACY_ZONE_REFUSAL = "5.3: privacy-zone masking is not available in this recorder — not recording"
+# A restart gap shorter than this is the recorder's own start-up, not worth a Gap row.
+MIN_GAP_SECONDS = 1.0
+
+
+def to_ms(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:
+    """Why the recorder must not record this camera now; empty when it may (7.1, 6.1, 5.1–5.4, 13.1).
+
+    The same gates as activation (estate.services.activation_problems_for), run on data the supervisor
+    loads in bulk: the camera with its DPIAs prefetched, and its school's signs."""
+    if camera.status != CameraStatus.ACTIVE:
+        return [f"the camera is {camera.get_status_display().lower()}"]
+    problems = activation_problems(camera, camera.dpias.all(), signs, today)
+    if camera.privacy_zones:
+        problems.append(PRIVACY_ZONE_REFUSAL)
+    if not camera.main_stream_url:
+        problems.append("the camera has no stream address")
+    return problems
+
+
+class SegmentMuxer:
+    """One segment being written: fragmented MP4 into memory. Plaintext never reaches the disk."""
+
+    def __init__(self, template: Any, time_base: Fraction, first: Unit):
+        self.buffer = io.BytesIO()
+        self.output = av.open(self.buffer, "w", format="mp4", options=MP4_OPTIONS)
+        self.stream = self.output.add_stream_from_template(template)
+        self.time_base = time_base
+        self.base = first.dts
+        self.add(first)
+
+    def add(self, unit: Unit) -> None:
+        # A frame that came as one packet is muxed as that very packet: no copy of the video data.
+        packet = unit.payload if isinstance(unit.payload, av.Packet) else av.Packet(unit.payload)
+        packet.pts = unit.pts - self.base
+        packet.dts = unit.dts - self.base
+        packet.duration = unit.duration
+        packet.time_base = self.time_base
+        packet.is_keyframe = unit.key
+        packet.stream = self.stream
+        self.output.mux(packet)
+
+    def close(self) -> bytes:
+        self.output.close()
+        return self.buffer.getvalue()
+
+
+@dataclass
+class OpenSegment:
+    muxer: SegmentMuxer
+    first_pts: int
+    received_at: datetime
+
+
+class Clock:
+    """Maps stream timestamps to server time for one connection.
+
+    The anchor is the smallest (receive time - stream time) seen until the first segment is written: a
+    burst of buffered packets at connect time arrives late, prompt packets show the true offset. After
+    that it is frozen, so consecutive segments stay exactly contiguous."""
+
+    def __init__(self, time_base: Fraction):
+        self.time_base = time_base
+        self.seconds_per_tick = float(time_base)
+        self.anchor: float | None = None
+        self.anchor_pts = 0
+        self.frozen = False
+
+    def observe(self, pts: int, received: float) -> None:
+        if self.anchor is None:
+            self.anchor, self.anchor_pts = received, pts
+        elif not self.frozen:
+            self.anchor = min(self.anchor, received - (pts - self.anchor_pts) * self.seconds_per_tick)
+
+    def reset(self) -> None:
+        self.anchor, self.frozen = None, False
+
+    def wall(self, pts: int) -> datetime:
+        assert self.anchor is not None
+        seconds = self.anchor + float((pts - self.anchor_pts) * self.time_base)
+        return to_ms(datetime.fromtimestamp(seconds, tz=UTC))
+
+
+class CameraWorker(threading.Thread):
+    """Records one camera until told to stop; reconnects with back-off and records gaps."""
+
+    def __init__(self, camera: Camera, not_recorded_because: str = "recorder not running"):
+        super().__init__(name=f"camera-{camera.pk}", daemon=True)
+        self.camera = camera
+        self.not_recorded_because = not_recorded_because
+        self.url = camera.main_stream_url
+        self.stop_event = threading.Event()
+        self.state = StreamState.CONNECTING
+        self.since = timezone.now()
+        self.detail = ""
+        self.segments_written = 0
+        self.gap_start: datetime | None = None
+        self.gap_reason = ""
+
+    # --- the thread ---
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def run(self) -> None:
+        try:
+            self._previous_end()
+            backoff = 1.0
+            while not self.stop_event.is_set():
+                recorded = self._connect_and_record()
+                if self.stop_event.is_set():
+                    break
+                if recorded:
+                    backoff = 1.0
+                self._set_state(StreamState.RECONNECTING, self.detail)
+                self.stop_event.wait(backoff)
+                backoff = min(backoff * 2, conf.max_backoff_seconds())
+        except Exception:  # the thread must never die silently: the supervisor restarts it
+            log.exception("camera %s: recorder thread failed", self.camera.pk)
+            self.detail = "recorder thread failed"
+        finally:
+            connection.close()
+
+    def _previous_end(self) -> None:
+        last = (
+            Segment.objects.filter(camera=self.camera).order_by("-end").values_list("end", flat=True).first()
+        )
+        if last is not None:
+            self.gap_start, self.gap_reason = last, self.not_recorded_because
+
+    def _connect_and_record(self) -> bool:
+        """One connection. True when at least one segment was written."""
+        timeout = conf.read_timeout_seconds()
+        options = {"rtsp_transport": "tcp", "timeout": str(timeout * 1_000_000)}
+        written_before = self.segments_written
+        try:
+            container = av.open(self.url, options=options, timeout=(timeout * 2, timeout))
+        except Exception as error:  # noqa: BLE001 - any failure to connect means: try again later
+            self.detail = f"cannot connect: {_describe(error)}"
+            return False
+        try:
+            self._record(container)
+            if not self.stop_event.is_set():
+                self.detail = "stream ended"
+        except Exception as error:  # noqa: BLE001 - a dropped stream raises many kinds of error
+            self.detail = f"stream lost: {_describe(error)}"
+        finally:
+            container.close()
+        if self.gap_start is None or self.segments_written > written_before:
+            self.gap_reason = self.detail
+        return self.segments_written > written_before
+
+    def _record(self, container: Any) -> None:
+        stream = container.streams.video[0]
+        time_base = Fraction(stream.time_base)
+        merger, segmenter, clock = Merger(), Segmenter(time_base, conf.segment_seconds()), Clock(time_base)
+        current: OpenSegment | None = None
+        try:
+            for packet in container.demux(stream):
+                if self.stop_event.is_set():
+                    break
+                received = time.time()
+                for unit in merger.push(
+                    packet, packet.pts, packet.dts, packet.is_keyframe, packet.duration or 0
+                ):
+                    current = self._handle(unit, received, stream, container, segmenter, clock, current)
+            for unit in merger.flush():
+                current = self._handle(unit, time.time(), stream, container, segmenter, clock, current)
+        finally:
+            end = segmenter.finish()
+            if current is not None and end is not None:
+                self._close(current, end, clock, container)
+
+    def _handle(
+        self,
+        unit: Unit,
+        received: float,
+        stream: Any,
+        container: Any,
+        segmenter: Segmenter,
+        clock: Clock,
+        current: OpenSegment | None,
+    ) -> OpenSegment | None:
+        decision = segmenter.accept(unit)
+        if decision.cut is not None and current is not None:
+            self._close(current, decision.cut, clock, container)
+            current = None
+        if decision.restart:
+            clock.reset()
+        if not decision.take:
+            return current
+        clock.observe(unit.pts, received)
+        if decision.start:
+            if self.state != StreamState.RECORDING:
+                self._set_state(StreamState.RECORDING, "")
+            at = datetime.fromtimestamp(received, tz=UTC)
+            return OpenSegment(SegmentMuxer(stream, clock.time_base, unit), unit.pts, at)
+        if current is not None:
+            current.muxer.add(unit)
+        return current
+
+    def _close(self, current: OpenSegment, end_pts: int, clock: Clock, container: Any) -> None:
+        start, end = clock.wall(current.first_pts), clock.wall(end_pts)
+        clock.frozen = True
+        try:
+            self._store(current, start, end, clock, container)
+        except Exception as error:  # noqa: BLE001 - e.g. disk full: keep recording, record the loss
+            log.exception("camera %s: segment %s–%s could not be stored", self.camera.pk, start, end)
+            self.detail = f"segment lost: {_describe(error)}"
+            try:
+                Gap.objects.create(camera=self.camera, start=start, end=end, reason=self.detail)
+            except Exception:  # noqa: BLE001 - the database itself may be what failed
+                log.exception("camera %s: the gap could not be recorded either", self.camera.pk)
+            return
+        self.segments_written += 1
+        self._record_gap(start)
+
+    def _store(
+        self, current: OpenSegment, start: datetime, end: datetime, clock: Clock, container: Any
+    ) -> None:
+        plaintext = current.muxer.close()
+        segment_id = uuid.uuid4()
+        key_id = school_key_id(self.camera.school_id)
+        sealed = seal(plaintext, segment_id, key_id, school_key(key_id))
+        del plaintext
+        new = NewSegment(
+            id=segment_id,
+            camera_id=self.camera.pk,
+            school_id=self.camera.school_id,
+            start=start,
+            end=end,
+            received_at=current.received_at,
+            clock_offset_ms=_clock_offset_ms(container, current.first_pts, clock),
+        )
+        close_old_connections()
+        store_segment(new, sealed)
+
+    def _record_gap(self, resumed_at: datetime) -> None:
+        if self.gap_start is not None and (resumed_at - self.gap_start).total_seconds() >= MIN_GAP_SECONDS:
+            Gap.objects.create(
+                camera=self.camera,
+                start=self.gap_start,
+                end=resumed_at,
+                reason=self.gap_reason[:300] or "stream lost",
+            )
+        self.gap_start = None
+
+    def _set_state(self, state: str, detail: str) -> None:
+        if state != self.state:
+            self.state, self.since = StreamState(state), timezone.now()
+        self.detail = detail
+        if state == StreamState.RECONNECTING and self.gap_start is None:
+            last = Segment.objects.filter(camera=self.camera).order_by("-end").values_list("end", flat=True)
+            self.gap_start = last.first() or timezone.now()
+
+
+def _clock_offset_ms(container: Any, pts: int, clock: Clock) -> int | None:
+    """Camera clock minus server clock, from the stream's RTCP sender reports, where it has them (9.3)."""
+    realtime = getattr(container, "start_time_realtime", None)
+    if not realtime:
+        return None
+    camera_seconds = realtime / 1_000_000 + float(pts * clock.time_base)
+    return round((camera_seconds - clock.wall(pts).timestamp()) * 1000)
+
+
+def _describe(error: Exception) -> str:
+    return without_password(str(error))[:200] or type(error).__name__
+
+
+class Supervisor:
+    """Keeps one worker per camera that may record; stops the others within one poll (≤ 10 s)."""
+
+    def __init__(self) -> None:
+        self.workers: dict[int, CameraWorker] = {}
+        self.stopping: list[CameraWorker] = []
+        self.refused: dict[int, str] = {}
+        self.refused_before: dict[int, str] = {}  # why a camera was not recorded earlier in this run
+
+    def run(self, stop: threading.Event) -> None:
+        collect_garbage(include_writing=True)  # we hold the recorder lock: no reservation is live
+        try:
+            while not stop.is_set():
+                self.poll()
+                stop.wait(conf.camera_poll_seconds())
+        finally:
+            self.stop_all()
+
+    def poll(self) -> None:
+        close_old_connections()
+        allowed = self._allowed_cameras()
+        for camera_id, worker in list(self.workers.items()):
+            wanted = allowed.get(camera_id)
+            if wanted is None or wanted.main_stream_url != worker.url:
+                worker.stop()  # it finishes the segment in flight, then ends
+                self.stopping.append(worker)
+                del self.workers[camera_id]
+            elif not worker.is_alive():
+                del self.workers[camera_id]  # died: started again below
+        self.stopping = [w for w in self.stopping if w.is_alive()]
+        for camera_id, camera in allowed.items():
+            if camera_id not in self.workers:
+                why = self.refused_before.pop(camera_id, "recorder not running")
+                self.workers[camera_id] = CameraWorker(camera, why)
+                self.workers[camera_id].start()
+        self.publish()
+
+    def _allowed_cameras(self) -> dict[int, Camera]:
+        allowed: dict[int, Camera] = {}
+        self.refused_before.update({k: f"not allowed to record: {v}"[:300] for k, v in self.refused.items()})
+        self.refused = {}
+        today = timezone.localdate()
+        signs: dict[int, list[Sign]] = defaultdict(list)
+        for sign in Sign.objects.all():
+            signs[sign.school_id].append(sign)
+        cameras = Camera.objects.exclude(status=CameraStatus.DECOMMISSIONED).prefetch_related("dpias")
+        for camera in cameras:
+            problems = recording_problems(camera, signs[camera.school_id], today)
+            if problems:
+                self.refused[camera.pk] = "; ".join(problems)
+            else:
+                allowed[camera.pk] = camera
+        return allowed
+
+    def publish(self) -> None:
+        now = timezone.now()
+        states = {cid: (w.state, w.since, w.detail) for cid, w in self.workers.items()}
+        states.update({cid: (StreamState.NOT_ALLOWED, now, why) for cid, why in self.refused.items()})
+        existing = {s.camera_id: s for s in CameraState.objects.filter(camera_id__in=states)}
+        with transaction.atomic():
+            for camera_id, (state, since, detail) in states.items():
+                row = existing.get(camera_id)
+                if row is None or row.state != state or row.detail != detail[:300]:
+                    since = since if row is None or row.state != state else row.since
+                    CameraState.objects.update_or_create(
+                        camera_id=camera_id,
+                        defaults={"state": state, "since": since, "detail": detail[:300], "updated_at": now},
+                    )
+            CameraState.objects.filter(camera_id__in=states).update(updated_at=now)
+
+    def stop_all(self) -> None:
+        everyone = [*self.workers.values(), *self.stopping]
+        for worker in everyone:
+            worker.stop()
+        deadline = time.monotonic() + 15
+        for worker in everyone:
+            worker.join(timeout=max(0.1, deadline - time.monotonic()))
+        CameraState.objects.filter(camera_id__in=list(self.workers)).update(
+            state=StreamState.OFFLINE,
+            since=timezone.now(),
+            detail="recorder stopped",
+            updated_at=timezone.now(),
+        )

@@ -1,0 +1,110 @@
+"""Holds (9.6): keep footage past retention for evidence. Placed and released by a CCTV administrator of
+the school (or by the system for later features such as subject access requests); every change audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import is_system
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.people.models import Role, RoleGrant
+from watchkeeper.recording.models import Hold
+
+# To become ACTIONS["recording.hold"] = {CCTV_ADMIN} in core/permissions.py (design/recording.md).
+HOLD_ROLES = frozenset({Role.CCTV_ADMIN})
+
+
+def may_hold(actor: Any, school_id: int) -> bool:
+    if is_system(actor):
+        return True
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return RoleGrant.objects.current().filter(user=actor, role__in=HOLD_ROLES, school_id=school_id).exists()
+
+
+def require_hold_authority(actor: Any, school_id: int) -> None:
+    if not may_hold(actor, school_id):
+        raise PermissionDenied("9.6: only the school's CCTV system administrator may place or release holds")
+
+
+def place_hold(
+    actor: Any,
+    school: School,
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
+    reason: str,
+    review_on: date,
+) -> Hold:
+    require_hold_authority(actor, school.pk)
+    cameras = list(cameras)
+    problems = _hold_problems(school, cameras, start, end, reason, review_on)
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        hold = Hold.objects.create(
+            school=school,
+            start=start,
+            end=end,
+            reason=reason.strip(),
+            review_on=review_on,
+            owner=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        hold.cameras.set(cameras)
+        record(
+            "recording.hold_placed",
+            actor=actor,
+            school=school,
+            obj=hold,
+            reason=hold.reason,
+            details={
+                "cameras": sorted(c.pk for c in cameras),
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "review_on": review_on.isoformat(),
+            },
+        )
+    return hold
+
+
+def release_hold(actor: Any, hold: Hold, reason: str) -> Hold:
+    """After release, retention erases the footage at its next sweep if it is past retention (13.1)."""
+    require_hold_authority(actor, hold.school_id)
+    if hold.released_at is not None:
+        raise PolicyRefusal("this hold has already been released")
+    if not reason.strip():
+        raise PolicyRefusal("9.6: give the reason the footage is no longer needed")
+    with transaction.atomic():
+        hold.released_at = timezone.now()
+        hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
+        hold.save(update_fields=["released_at", "released_by"])
+        record("recording.hold_released", actor=actor, school=hold.school, obj=hold, reason=reason.strip())
+    return hold
+
+
+def _hold_problems(
+    school: School, cameras: list[Camera], start: datetime, end: datetime, reason: str, review_on: date
+) -> list[str]:
+    problems = []
+    if not cameras:
+        problems.append("9.6: a hold names at least one camera")
+    if any(c.school_id != school.pk for c in cameras):
+        problems.append("9.6: a hold covers cameras of its own school only")
+    if end <= start:
+        problems.append("9.6: the hold's end must be after its start")
+    if not reason.strip():
+        problems.append("9.6: give the reason the footage must be kept")
+    if review_on <= timezone.localdate():
+        problems.append(
+            "13.1: a hold needs a review date in the future — footage is kept no longer than needed"
+        )
+    return problems

@@ -1,0 +1,242 @@
+"""Blobs on disk and their index rows, kept consistent through crashes (Moonfire's garbage pattern).
+
+Write (design/recording.md, "Writing a segment"):
+  1. reserve: insert GarbageBlob(path, writing) and commit;
+  2. write the ciphertext to `path.tmp`, fsync it, rename it to `path`, fsync the directory;
+  3. one transaction: insert the Segment row and delete the reservation.
+Erase ("Erasing a segment"):
+  1. one transaction: delete the Segment row (and with it the wrapped key), insert GarbageBlob(erased);
+  2. unlink the blob, fsync the directory;
+  3. delete the GarbageBlob row.
+A crash at any point leaves at worst a GarbageBlob row whose file may or may not exist; collecting it
+(unlink if present, fsync, delete the row) restores the invariant: every row has a blob, every blob a row.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from watchkeeper.recording import conf
+from watchkeeper.recording.crypto import SealedSegment
+from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
+
+BLOB_SUFFIX = ".wkseg"
+TMP_SUFFIX = ".tmp"
+LOCK_NAME = ".recorder.lock"
+
+
+def blob_path_for(camera_id: int, school_id: int, start: datetime, segment_id: uuid.UUID) -> str:
+    """Relative path: school/camera/day/id — one directory per camera per day keeps directories small."""
+    return f"{school_id}/{camera_id}/{start:%Y-%m-%d}/{segment_id}{BLOB_SUFFIX}"
+
+
+def absolute(relative: str) -> Path:
+    root = conf.storage_dir()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise ValueError(f"blob path {relative!r} leaves the recordings dir")
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(path: Path) -> None:
+    """mkdir -p, fsyncing each parent whose entry we created, so a new day's directory survives a crash."""
+    missing = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for directory in reversed(missing):
+        with suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+        fsync_dir(directory.parent)
+
+
+def write_file_durably(path: Path, data: bytes) -> None:
+    """Write `path` via a temporary name: fsync the file, rename, fsync the directory."""
+    ensure_dir(path.parent)
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.rename(tmp, path)
+    fsync_dir(path.parent)
+
+
+def unlink_durably(path: Path) -> bool:
+    """Remove `path` and its temporary twin if present; fsync the directory. True when a file went."""
+    removed = False
+    for candidate in (path, path.with_name(path.name + TMP_SUFFIX)):
+        try:
+            candidate.unlink()
+            removed = True
+        except FileNotFoundError:
+            pass
+    if path.parent.exists():
+        fsync_dir(path.parent)
+    return removed
+
+
+@dataclass(frozen=True)
+class NewSegment:
+    id: uuid.UUID
+    camera_id: int
+    school_id: int
+    start: datetime
+    end: datetime
+    received_at: datetime
+    clock_offset_ms: int | None
+
+
+# --- the three steps of a write, public so tests can stop between them as a crash would ---
+
+
+def reserve(relative: str) -> None:
+    GarbageBlob.objects.create(path=relative, reason=GarbageReason.WRITING)
+
+
+def write_blob(relative: str, blob: bytes) -> None:
+    write_file_durably(absolute(relative), blob)
+
+
+def commit_segment(new: NewSegment, relative: str, sealed: SealedSegment) -> Segment:
+    with transaction.atomic():
+        segment = Segment.objects.create(
+            id=new.id,
+            camera_id=new.camera_id,
+            start=new.start,
+            end=new.end,
+            duration_ms=max(0, round((new.end - new.start).total_seconds() * 1000)),
+            bytes=len(sealed.blob),
+            sha256=sealed.sha256,
+            wrapped_key=sealed.wrapped_key,
+            key_id=sealed.key_id,
+            blob_path=relative,
+            received_at=new.received_at,
+            clock_offset_ms=new.clock_offset_ms,
+        )
+        GarbageBlob.objects.filter(path=relative).delete()
+    return segment
+
+
+def store_segment(new: NewSegment, sealed: SealedSegment) -> Segment:
+    relative = blob_path_for(new.camera_id, new.school_id, new.start, new.id)
+    reserve(relative)
+    try:
+        write_blob(relative, sealed.blob)
+        return commit_segment(new, relative, sealed)
+    except Exception:
+        # E.g. the disk is full: free what the partial write took now, not at the next start. If this
+        # fails too, the reservation stays and is collected later.
+        with suppress(Exception):
+            if not Segment.objects.filter(pk=new.id).exists():  # the commit itself may have failed late
+                collect(relative)
+        raise
+
+
+def erase_segments(segments: Sequence[Segment]) -> None:
+    """Destroy the keys and blobs of these segments, crash-safely (the steps in the module docstring)."""
+    paths = mark_erased(segments)
+    remove_blobs(paths)
+
+
+def mark_erased(segments: Sequence[Segment]) -> list[str]:
+    """Step 1 of an erase: rows (with their wrapped keys) out, garbage rows in, in one transaction."""
+    paths = [s.blob_path for s in segments]
+    with transaction.atomic():
+        GarbageBlob.objects.bulk_create([GarbageBlob(path=p, reason=GarbageReason.ERASED) for p in paths])
+        Segment.objects.filter(pk__in=[s.pk for s in segments]).delete()
+    return paths
+
+
+def remove_blobs(paths: Sequence[str]) -> None:
+    """Steps 2 and 3: unlink, fsync each directory once, then forget the garbage rows."""
+    directories = set()
+    for relative in paths:
+        path = absolute(relative)
+        for candidate in (path, path.with_name(path.name + TMP_SUFFIX)):
+            candidate.unlink(missing_ok=True)
+        directories.add(path.parent)
+    for directory in directories:
+        if directory.exists():
+            fsync_dir(directory)
+    GarbageBlob.objects.filter(path__in=paths).delete()
+    for directory in directories:
+        _remove_if_empty(directory)
+
+
+def _remove_if_empty(directory: Path) -> None:
+    try:
+        directory.rmdir()
+    except OSError:
+        return  # not empty (or already gone): nothing to do
+    fsync_dir(directory.parent)
+
+
+def collect(relative: str) -> bool:
+    """Finish one garbage entry: the file goes first, then the row. True when a file was removed."""
+    removed = unlink_durably(absolute(relative))
+    GarbageBlob.objects.filter(path=relative).delete()
+    return removed
+
+
+def collect_garbage(*, include_writing: bool) -> int:
+    """Collect every garbage row; reservations only when no recorder can be writing them."""
+    rows = GarbageBlob.objects.all()
+    if not include_writing:
+        rows = rows.exclude(reason=GarbageReason.WRITING)
+    paths = list(rows.values_list("path", flat=True))
+    for relative in paths:
+        collect(relative)
+    return len(paths)
+
+
+def blob_files() -> Iterator[tuple[str, Path]]:
+    """Every blob or temporary file under the recordings dir, as (relative path, absolute path)."""
+    root = conf.storage_dir()
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            if name.endswith(BLOB_SUFFIX) or name.endswith(BLOB_SUFFIX + TMP_SUFFIX):
+                path = Path(directory) / name
+                yield str(path.relative_to(root)), path
+
+
+@contextmanager
+def recorder_lock(*, wait: bool = False) -> Iterator[bool]:
+    """The single-recorder lock. Yields True when we hold it; False when another process does."""
+    path = conf.storage_dir() / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            held = True
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            held = False
+        yield held
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

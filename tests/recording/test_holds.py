@@ -1,0 +1,105 @@
+"""Holds (9.6): placed and released only by the school's CCTV administrator; every change audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tests.factories import CameraFactory, person
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.people.models import Role
+from watchkeeper.recording.models import Hold
+from watchkeeper.recording.services import place_hold, release_hold
+
+pytestmark = pytest.mark.django_db
+
+
+def hold_args(camera, **changes):
+    now = timezone.now()
+    args = {
+        "school": camera.school,
+        "cameras": [camera],
+        "start": now - timedelta(days=3),
+        "end": now - timedelta(days=2),
+        "reason": "Incident 42: damage to the bike shed",
+        "review_on": timezone.localdate() + timedelta(days=30),
+    }
+    return {**args, **changes}
+
+
+def test_the_cctv_administrator_places_and_releases_a_hold(school) -> None:
+    camera = CameraFactory(school=school)
+    admin = person(Role.CCTV_ADMIN, school)
+    hold = place_hold(admin, **hold_args(camera))
+    assert list(hold.cameras.all()) == [camera] and hold.owner == admin
+    placed = AuditEvent.objects.get(action="recording.hold_placed")
+    assert placed.school == school and placed.details["cameras"] == [camera.pk]
+    assert placed.actor == admin and placed.reason == "Incident 42: damage to the bike shed"
+    release_hold(admin, hold, "Insurance claim settled")
+    hold.refresh_from_db()
+    assert hold.released_at is not None and hold.released_by == admin
+    assert AuditEvent.objects.get(action="recording.hold_released").reason == "Insurance claim settled"
+    with pytest.raises(PolicyRefusal, match="already been released"):
+        release_hold(admin, hold, "again")
+
+
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.FOOTAGE_REVIEWER, Role.DPO])
+def test_other_roles_may_not_place_holds(school, role: str) -> None:
+    camera = CameraFactory(school=school)
+    actor = person(role, None if role == Role.DPO else school)
+    with pytest.raises(PermissionDenied, match="9.6"):
+        place_hold(actor, **hold_args(camera))
+    assert (
+        not Hold.objects.exists() and not AuditEvent.objects.filter(action="recording.hold_placed").exists()
+    )
+
+
+def test_another_schools_administrator_may_not_place_or_release(school, other_school) -> None:
+    camera = CameraFactory(school=school)
+    hold = place_hold(person(Role.CCTV_ADMIN, school), **hold_args(camera))
+    outsider = person(Role.CCTV_ADMIN, other_school)
+    with pytest.raises(PermissionDenied):
+        place_hold(outsider, **hold_args(camera))
+    with pytest.raises(PermissionDenied):
+        release_hold(outsider, hold, "not mine")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("foreign camera", "9.6: a hold covers cameras of its own school only"),
+        ("no cameras", "9.6: a hold names at least one camera"),
+        ("backwards", "9.6: the hold's end must be after its start"),
+        ("no reason", "9.6: give the reason the footage must be kept"),
+        ("review today", "13.1: a hold needs a review date in the future"),
+    ],
+)
+def test_a_hold_must_make_sense(school, other_school, change: str, message: str) -> None:
+    camera = CameraFactory(school=school)
+    args = hold_args(camera)
+    if change == "foreign camera":
+        args["cameras"] = [camera, CameraFactory(school=other_school)]
+    elif change == "no cameras":
+        args["cameras"] = []
+    elif change == "backwards":
+        args["end"] = args["start"]
+    elif change == "no reason":
+        args["reason"] = "  "
+    else:
+        args["review_on"] = timezone.localdate()
+    with pytest.raises(PolicyRefusal) as refusal:
+        place_hold(person(Role.CCTV_ADMIN, school), **args)
+    assert any(p.startswith(message) for p in refusal.value.problems)
+    assert not Hold.objects.exists()
+
+
+def test_a_revoked_administrator_may_not_place_holds(school) -> None:
+    camera = CameraFactory(school=school)
+    admin = person(Role.CCTV_ADMIN, school)
+    admin.role_grants.update(revoked_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        place_hold(admin, **hold_args(camera))

@@ -1,0 +1,30 @@
+"""The camera simulator: a continuous, real-time H.264 stream across the clip's loop point."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+from tests.recording.conftest import Simulator
+from watchkeeper.recording.simulator import CLIP_SECONDS, FPS, KEYFRAME_SECONDS, stream_url
+
+READ_SECONDS = CLIP_SECONDS + 3  # past the loop point
+
+
+def test_the_stream_is_continuous_across_the_loop_and_paced_in_real_time(simulator: Simulator) -> None:
+    began = time.monotonic()
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-read_intervals", f"%+{READ_SECONDS}",
+         "-select_streams", "v", "-show_entries", "packet=pts,flags", "-of", "csv=p=0",
+         stream_url(simulator.port, 2)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    elapsed = time.monotonic() - began
+    packets = [line.split(",") for line in probe.stdout.splitlines() if line.strip()]
+    timed = [(int(pts), "K" in flags) for pts, flags, *_ in packets if pts != "N/A"]
+    steps = {b - a for (a, _), (b, _) in zip(timed, timed[1:], strict=False)}
+    assert steps == {90000 // FPS}  # every frame, in order, no jump at the loop point
+    assert len(timed) >= READ_SECONDS * FPS - 2
+    keys = [pts for pts, key in timed if key]
+    assert {b - a for a, b in zip(keys, keys[1:], strict=False)} == {KEYFRAME_SECONDS * 90000}
+    assert elapsed >= READ_SECONDS - 2  # served live, not as fast as the file can be read
