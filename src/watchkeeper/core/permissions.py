@@ -48,6 +48,11 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "people.manage": frozenset({R.HEADTEACHER, R.DPO}),
     "people.grant": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
     "training.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
+    # Recording (9.6, 12.1, 13.1): evidential holds are the CCTV administrator's alone; camera health and
+    # storage are watched by the people responsible for the system.
+    "recording.hold": frozenset({R.CCTV_ADMIN}),
+    "recording.status": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
+    "maintenance.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
     # The audit log (16): the DPO for the trust, a Headteacher for their own school.
     "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
 }

@@ -14,8 +14,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Each school's compliance at a glance (3.5), for the schools whose registers this person may read."""
     schools = list(restrict(School.objects.all(), request.user, "compliance.view"))
     cameras = list(
-        restrict(Camera.objects.select_related("school", "vehicle"), request.user, "compliance.view")
-        .prefetch_related("dpias")
+        restrict(
+            Camera.objects.select_related("school", "vehicle"), request.user, "compliance.view"
+        ).prefetch_related("dpias")
     )
     context = {
         "schools": restrict(School.objects.all(), request.user, "estate.view"),

@@ -15,20 +15,13 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import is_system
 from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can
 from watchkeeper.estate.models import Camera, School
-from watchkeeper.people.models import Role, RoleGrant
 from watchkeeper.recording.models import Hold
-
-# To become ACTIONS["recording.hold"] = {CCTV_ADMIN} in core/permissions.py (design/recording.md).
-HOLD_ROLES = frozenset({Role.CCTV_ADMIN})
 
 
 def may_hold(actor: Any, school_id: int) -> bool:
-    if is_system(actor):
-        return True
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    return RoleGrant.objects.current().filter(user=actor, role__in=HOLD_ROLES, school_id=school_id).exists()
+    return is_system(actor) or can(actor, "recording.hold", school_id)
 
 
 def require_hold_authority(actor: Any, school_id: int) -> None:
