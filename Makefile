@@ -19,12 +19,13 @@ $(BIN)/watchkeeper: pyproject.toml
 
 venv: system-deps $(BIN)/watchkeeper
 
-# Runs Watchkeeper on the embedded default (SQLite + ./var) with the demo trust and simulated cameras.
+# Runs Watchkeeper on the embedded default (SQLite + ./var) with the demo trust and simulated cameras:
+# web server, recorder and job worker together; Ctrl-C stops them all.
 run: venv
 	$(BIN)/watchkeeper migrate --no-input -v0
 	$(BIN)/watchkeeper demo
 	@echo; cat "$(WATCHKEEPER_DATA_DIR)/demo-credentials.txt"; echo
-	$(BIN)/watchkeeper serve --port $(PORT)
+	$(BIN)/watchkeeper up --simulate --port $(PORT)
 
 # The whole suite: lint, types, Django checks, migrations in step, then pytest (unit, integration, browser).
 # Uses its own data dir so it never touches the demo's. Set WATCHKEEPER_DATABASE_URL for PostgreSQL.

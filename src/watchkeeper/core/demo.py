@@ -24,6 +24,7 @@ from watchkeeper.people.models import Role
 
 TRUST_NAME = "Oakfield Learning Trust (demo)"
 SIMULATOR = "rtsp://127.0.0.1:8554"
+SIMULATED_CAMERAS = 8  # the demo's cameras use cam1..cam8 of `watchkeeper simulate-cameras`
 ALL_PURPOSES = [p.value for p in Purpose]
 
 
