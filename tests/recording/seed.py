@@ -4,6 +4,7 @@ Run as a subprocess with WATCHKEEPER_DATA_DIR pointing at that installation, aft
     python tests/recording/seed.py cameras PORT COUNT   → a school with COUNT active cameras on the simulator
     python tests/recording/seed.py suspend NAME         → suspend one camera
     python tests/recording/seed.py hold NAME START END  → an evidential hold on one camera (ISO times)
+    python tests/recording/seed.py zones NAME JSON      → privacy zones (polygons in 0..1) on one camera
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def main(argv: list[str]) -> None:
     elif argv[0] == "suspend":
         camera = Camera.objects.get(name=argv[1])
         change_camera_status(SYSTEM, camera, CameraStatus.SUSPENDED, reason="test")
+    elif argv[0] == "zones":
+        import json
+
+        from watchkeeper.estate.services import set_privacy_zones
+
+        set_privacy_zones(SYSTEM, Camera.objects.get(name=argv[1]), json.loads(argv[2]))
     elif argv[0] == "hold":
         from datetime import datetime, timedelta
 

@@ -3,6 +3,7 @@ estate.services and the gates, whose refusals the views show as form errors."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -124,6 +125,37 @@ class CameraEditForm(CameraForm):
 class CameraStatusForm(Form):
     status = forms.ChoiceField(choices=CameraStatus.choices)
     reason = forms.CharField(label="Reason (optional)", max_length=500, required=False)
+
+
+MAX_ZONES = 16
+MAX_ZONE_POINTS = 64
+
+
+class PrivacyZonesForm(Form):
+    """The zone editor posts its polygons as JSON: [[[x, y], …], …] in picture coordinates 0..1. The form
+    checks the shape of the data; estate.services.set_privacy_zones checks the zones themselves (5.3)."""
+
+    zones = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_zones(self) -> list[list[list[float]]]:
+        try:
+            zones = json.loads(self.cleaned_data["zones"] or "[]")
+        except json.JSONDecodeError:
+            raise forms.ValidationError("The zones could not be read: draw them again.") from None
+        if not isinstance(zones, list) or not all(_is_polygon(zone) for zone in zones):
+            raise forms.ValidationError("Each zone is a list of points, each point two numbers.")
+        if len(zones) > MAX_ZONES or any(len(zone) > MAX_ZONE_POINTS for zone in zones):
+            raise forms.ValidationError(f"At most {MAX_ZONES} zones of {MAX_ZONE_POINTS} points each.")
+        return [[[float(x), float(y)] for x, y in zone] for zone in zones]
+
+
+def _is_polygon(zone: Any) -> bool:
+    return isinstance(zone, list) and all(
+        isinstance(point, list)
+        and len(point) == 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in point)
+        for point in zone
+    )
 
 
 class CameraFilterForm(Form):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.actors import is_system
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.permissions import require
+from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
 
 CAMERA_FIELDS = (
@@ -101,7 +103,7 @@ def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]
     require(actor, "estate.change", camera.school_id)
     for zone in zones:
         if len(zone) < 3 or any(len(p) != 2 or not all(0 <= c <= 1 for c in p) for p in zone):
-            raise PolicyRefusal("a privacy zone needs at least 3 points inside the picture (0 to 1)")
+            raise PolicyRefusal("5.3: a privacy zone needs at least 3 points inside the picture (0 to 1)")
     with transaction.atomic():
         camera.privacy_zones = zones
         camera.save(update_fields=["privacy_zones"])
@@ -113,6 +115,26 @@ def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]
             details={"zones": len(zones)},
         )
     return camera
+
+
+def view_reference_frame(actor: Any, camera: Camera) -> bytes:
+    """A live key frame of the camera as JPEG, to draw privacy zones on (5.3). Only the school's CCTV system
+    administrator, who also holds estate.change there, sees it (9.6); every view is audited. Raises
+    recording.reference.FrameUnavailable when the camera gives no picture."""
+    from watchkeeper.recording.reference import grab_jpeg
+
+    require(actor, "estate.change", camera.school_id)
+    if not is_system(actor) and not can(actor, "recording.hold", camera.school_id):
+        raise PermissionDenied("9.6: only the school's CCTV system administrator sees the camera's picture")
+    jpeg = grab_jpeg(camera.main_stream_url)
+    record(
+        "estate.reference_frame_viewed",
+        actor=actor,
+        school=camera.school,
+        obj=camera,
+        details={"stream": without_password(camera.main_stream_url), "bytes": len(jpeg)},
+    )
+    return jpeg
 
 
 def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = "") -> Camera:

@@ -3,6 +3,7 @@ authority and the policy gates; a refusal is shown with its clause, and nothing 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
@@ -22,12 +23,14 @@ from watchkeeper.estate.forms import (
     CameraFilterForm,
     CameraRegisterForm,
     CameraStatusForm,
+    PrivacyZonesForm,
     SchoolForm,
     VehicleFilterForm,
     VehicleForm,
 )
 from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
 from watchkeeper.people.models import RoleGrant
+from watchkeeper.recording.reference import FrameUnavailable
 
 # Statuses from which a camera may be activated: their detail page lists what still stops activation.
 ACTIVATABLE = (CameraStatus.PROPOSED, CameraStatus.SUSPENDED)
@@ -197,6 +200,37 @@ def camera_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, camera, refusal.problems, status=400, form=form)
     messages.success(request, f"{camera.name} is now {camera.get_status_display().lower()}.")
     return redirect("estate:camera_detail", pk=camera.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def camera_zones(request: HttpRequest, pk: int) -> HttpResponse:
+    """The privacy-zone editor (5.3): polygons drawn over a live reference frame, saved as JSON."""
+    camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
+    form = PrivacyZonesForm(request.POST or None, initial={"zones": json.dumps(camera.privacy_zones or [])})
+    if request.method == "POST" and form.is_valid():
+        zones = form.cleaned_data["zones"]
+        if _attempt(form, services.set_privacy_zones, request.user, camera, zones) is not None:
+            messages.success(request, f"{camera.name}: {len(zones)} privacy zone(s) saved (5.3).")
+            return redirect("estate:camera_detail", pk=camera.pk)
+    may_see_frame = can(request.user, "recording.hold", camera.school_id)  # the CCTV administrator (9.6)
+    context = {"camera": camera, "form": form, "may_see_frame": may_see_frame}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "estate/camera_zones.html", context, status=status)
+
+
+@login_required
+@require_GET
+def camera_reference_frame(request: HttpRequest, pk: int) -> HttpResponse:
+    """A live key frame as JPEG, for the CCTV system administrator only (9.6); audited; never cached."""
+    camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
+    try:
+        jpeg = services.view_reference_frame(request.user, camera)
+    except FrameUnavailable as error:
+        return HttpResponse(f"No picture: {error}.", status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @login_required

@@ -45,6 +45,7 @@ class Segment(models.Model):
 
 class GarbageReason(models.TextChoices):
     WRITING = "writing", "Being written (reserved before the blob exists)"
+    IMPORTING = "importing", "Being imported from a DVR file (committed with the whole import)"
     ERASED = "erased", "Erased by retention (row and key already gone)"
     ORPHAN = "orphan", "Found on disk without an index row"
 

@@ -3,11 +3,12 @@
 One process, one thread per camera (measurements.md: PyAV in one process uses about a quarter of the
 memory of one ffmpeg per camera, and reconnects by itself). No decode, no encode: packets are merged,
 cut at key frames, muxed into fragmented MP4 in memory, sealed (crypto.py) and stored (storage.py).
+A camera with privacy zones (5.3) is the one exception: its frames are decoded, the zones filled with
+black and the result encoded (masking.py) before the same cutting, muxing and sealing.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import threading
 import time
@@ -29,16 +30,16 @@ from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.estate.services import without_password
 from watchkeeper.recording import conf
 from watchkeeper.recording.crypto import school_key, school_key_id, seal
+from watchkeeper.recording.masking import ZoneMasker
 from watchkeeper.recording.models import CameraState, Gap, Segment, StreamState
+from watchkeeper.recording.muxer import MP4_OPTIONS, SegmentMuxer
 from watchkeeper.recording.segmenter import Merger, Segmenter, Unit
 from watchkeeper.recording.storage import NewSegment, collect_garbage, store_segment
 
 log = logging.getLogger(__name__)
 
-MP4_OPTIONS = {"movflags": "frag_keyframe+empty_moov+default_base_moof"}
-# 5.3: a camera with privacy zones must have them burned in before anything is stored. This recorder
-# only stream-copies, so it refuses such cameras rather than store what the zones hide.
-PRIVACY_ZONE_REFUSAL = "5.3: privacy-zone masking is not available in this recorder — not recording"
+__all__ = ["MP4_OPTIONS", "SegmentMuxer", "Supervisor", "recording_problems"]
+
 # A restart gap shorter than this is the recorder's own start-up, not worth a Gap row.
 MIN_GAP_SECONDS = 1.0
 
@@ -47,46 +48,23 @@ def to_ms(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:
-    """Why the recorder must not record this camera now; empty when it may (7.1, 6.1, 5.1–5.4, 13.1).
+def footage_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:
+    """Why no footage of this camera may be stored now, recorded or imported (7.1, 6.1, 5.1–5.4, 13.1).
 
-    The same gates as activation (estate.services.activation_problems_for), run on data the supervisor
-    loads in bulk: the camera with its DPIAs prefetched, and its school's signs."""
+    The same gates as activation (estate.services.activation_problems_for), run on data that may be
+    loaded in bulk: the camera with its DPIAs prefetched, and its school's signs. Privacy zones (5.3)
+    stop nothing: they are burned into whatever is stored (masking.py)."""
     if camera.status != CameraStatus.ACTIVE:
         return [f"the camera is {camera.get_status_display().lower()}"]
-    problems = activation_problems(camera, camera.dpias.all(), signs, today)
-    if camera.privacy_zones:
-        problems.append(PRIVACY_ZONE_REFUSAL)
-    if not camera.main_stream_url:
+    return activation_problems(camera, camera.dpias.all(), signs, today)
+
+
+def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:
+    """Why the recorder must not record this camera now; empty when it may."""
+    problems = footage_problems(camera, signs, today)
+    if not problems and not camera.main_stream_url:
         problems.append("the camera has no stream address")
     return problems
-
-
-class SegmentMuxer:
-    """One segment being written: fragmented MP4 into memory. Plaintext never reaches the disk."""
-
-    def __init__(self, template: Any, time_base: Fraction, first: Unit):
-        self.buffer = io.BytesIO()
-        self.output = av.open(self.buffer, "w", format="mp4", options=MP4_OPTIONS)
-        self.stream = self.output.add_stream_from_template(template)
-        self.time_base = time_base
-        self.base = first.dts
-        self.add(first)
-
-    def add(self, unit: Unit) -> None:
-        # A frame that came as one packet is muxed as that very packet: no copy of the video data.
-        packet = unit.payload if isinstance(unit.payload, av.Packet) else av.Packet(unit.payload)
-        packet.pts = unit.pts - self.base
-        packet.dts = unit.dts - self.base
-        packet.duration = unit.duration
-        packet.time_base = self.time_base
-        packet.is_keyframe = unit.key
-        packet.stream = self.stream
-        self.output.mux(packet)
-
-    def close(self) -> bytes:
-        self.output.close()
-        return self.buffer.getvalue()
 
 
 @dataclass
@@ -125,6 +103,23 @@ class Clock:
         return to_ms(datetime.fromtimestamp(seconds, tz=UTC))
 
 
+@dataclass
+class Run:
+    """One connection's recording state."""
+
+    stream: Any
+    masker: ZoneMasker | None
+    container: Any
+    segmenter: Segmenter
+    clock: Clock
+    current: OpenSegment | None = None
+
+    @property
+    def template(self) -> Any:
+        """The stream each segment copies its codec parameters from: the camera's, or the masker's."""
+        return self.stream if self.masker is None else self.masker.template
+
+
 class CameraWorker(threading.Thread):
     """Records one camera until told to stop; reconnects with back-off and records gaps."""
 
@@ -133,6 +128,7 @@ class CameraWorker(threading.Thread):
         self.camera = camera
         self.not_recorded_because = not_recorded_because
         self.url = camera.main_stream_url
+        self.zones = camera.privacy_zones or []
         self.stop_event = threading.Event()
         self.state = StreamState.CONNECTING
         self.since = timezone.now()
@@ -198,7 +194,9 @@ class CameraWorker(threading.Thread):
         stream = container.streams.video[0]
         time_base = Fraction(stream.time_base)
         merger, segmenter, clock = Merger(), Segmenter(time_base, conf.segment_seconds()), Clock(time_base)
-        current: OpenSegment | None = None
+        # 5.3: with privacy zones every frame is masked and re-encoded before it is cut and stored.
+        masker = ZoneMasker(self.zones, stream, conf.segment_seconds()) if self.zones else None
+        run = Run(stream, masker, container, segmenter, clock)
         try:
             for packet in container.demux(stream):
                 if self.stop_event.is_set():
@@ -207,24 +205,28 @@ class CameraWorker(threading.Thread):
                 for unit in merger.push(
                     packet, packet.pts, packet.dts, packet.is_keyframe, packet.duration or 0
                 ):
-                    current = self._handle(unit, received, stream, container, segmenter, clock, current)
+                    self._take(run, unit, received)
             for unit in merger.flush():
-                current = self._handle(unit, time.time(), stream, container, segmenter, clock, current)
+                self._take(run, unit, time.time())
+            if masker is not None:
+                for unit, received in masker.flush():
+                    run.current = self._handle(unit, received, run)
         finally:
             end = segmenter.finish()
-            if current is not None and end is not None:
-                self._close(current, end, clock, container)
+            if run.current is not None and end is not None:
+                self._close(run.current, end, clock, container)
+            if masker is not None:
+                masker.close()
 
-    def _handle(
-        self,
-        unit: Unit,
-        received: float,
-        stream: Any,
-        container: Any,
-        segmenter: Segmenter,
-        clock: Clock,
-        current: OpenSegment | None,
-    ) -> OpenSegment | None:
+    def _take(self, run: Run, unit: Unit, received: float) -> None:
+        if run.masker is None:
+            run.current = self._handle(unit, received, run)
+            return
+        for masked, at in run.masker.push(unit, received):
+            run.current = self._handle(masked, at, run)
+
+    def _handle(self, unit: Unit, received: float, run: Run) -> OpenSegment | None:
+        segmenter, clock, container, current = run.segmenter, run.clock, run.container, run.current
         decision = segmenter.accept(unit)
         if decision.cut is not None and current is not None:
             self._close(current, decision.cut, clock, container)
@@ -238,7 +240,7 @@ class CameraWorker(threading.Thread):
             if self.state != StreamState.RECORDING:
                 self._set_state(StreamState.RECORDING, "")
             at = datetime.fromtimestamp(received, tz=UTC)
-            return OpenSegment(SegmentMuxer(stream, clock.time_base, unit), unit.pts, at)
+            return OpenSegment(SegmentMuxer(run.template, clock.time_base, unit), unit.pts, at)
         if current is not None:
             current.muxer.add(unit)
         return current
@@ -307,6 +309,16 @@ def _clock_offset_ms(container: Any, pts: int, clock: Clock) -> int | None:
     return round((camera_seconds - clock.wall(pts).timestamp()) * 1000)
 
 
+def _what_changed(camera: Camera, worker: CameraWorker) -> str:
+    """Why a running worker must give way to a new one. New privacy zones (5.3) take effect within one
+    poll: the worker ends (storing what it recorded under the old zones) and the next masks the new ones."""
+    if camera.main_stream_url != worker.url:
+        return "the stream address changed"
+    if (camera.privacy_zones or []) != worker.zones:
+        return "the privacy zones changed (5.3)"
+    return ""
+
+
 def _describe(error: Exception) -> str:
     return without_password(str(error))[:200] or type(error).__name__
 
@@ -334,15 +346,21 @@ class Supervisor:
         allowed = self._allowed_cameras()
         for camera_id, worker in list(self.workers.items()):
             wanted = allowed.get(camera_id)
-            if wanted is None or wanted.main_stream_url != worker.url:
+            changed = _what_changed(wanted, worker) if wanted is not None else ""
+            if wanted is None or changed:
                 worker.stop()  # it finishes the segment in flight, then ends
                 self.stopping.append(worker)
                 del self.workers[camera_id]
+                if changed:
+                    self.refused_before[camera_id] = f"restarted: {changed}"
             elif not worker.is_alive():
                 del self.workers[camera_id]  # died: started again below
         self.stopping = [w for w in self.stopping if w.is_alive()]
+        finishing = {w.camera.pk for w in self.stopping}
         for camera_id, camera in allowed.items():
-            if camera_id not in self.workers:
+            # A restarted camera's new worker waits (a poll) for the old one to store its last segment,
+            # so the gap between them is measured from that segment's end.
+            if camera_id not in self.workers and camera_id not in finishing:
                 why = self.refused_before.pop(camera_id, "recorder not running")
                 self.workers[camera_id] = CameraWorker(camera, why)
                 self.workers[camera_id].start()

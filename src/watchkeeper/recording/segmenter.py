@@ -85,6 +85,7 @@ class Segmenter:
     target_seconds: float
     first_pts: int | None = None
     last: Unit | None = None
+    top: Unit | None = None  # the unit shown last (the latest pts): with B-frames not the last decoded
     frames: int = field(default=0)
     target_ticks: int = field(init=False)
 
@@ -109,14 +110,16 @@ class Segmenter:
             return Decision(cut=unit.pts, start=True, take=True)
         self.frames += 1
         self.last = unit
+        if self.top is None or unit.pts > self.top.pts:
+            self.top = unit
         return Decision(take=True)
 
     def finish(self) -> int | None:
-        """The stream stopped: the open segment (if any) ends after its last frame. Returns that end."""
-        if self.first_pts is None or self.last is None:
+        """The stream stopped: the open segment (if any) ends after its last frame shown. Returns that end."""
+        if self.first_pts is None or self.top is None:
             return None
-        end = self.last.pts + (self.last.duration or self._typical_duration())
-        self.first_pts, self.last, self.frames = None, None, 0
+        end = self.top.pts + (self.top.duration or self._typical_duration())
+        self.first_pts, self.last, self.top, self.frames = None, None, None, 0
         return end
 
     def _discontinuous(self, unit: Unit) -> bool:
@@ -125,12 +128,12 @@ class Segmenter:
         return step <= 0 or step > JUMP_FACTOR * self.target_ticks
 
     def _open(self, unit: Unit) -> None:
-        self.first_pts, self.last, self.frames = unit.pts, unit, 1
+        self.first_pts, self.last, self.top, self.frames = unit.pts, unit, unit, 1
 
     def _typical_duration(self) -> int:
-        if self.first_pts is None or self.last is None or self.frames < 2:
+        if self.first_pts is None or self.top is None or self.frames < 2:
             return 0
-        return (self.last.pts - self.first_pts) // (self.frames - 1)
+        return (self.top.pts - self.first_pts) // (self.frames - 1)
 
 
 def seconds(ticks: int, time_base: Fraction) -> float:

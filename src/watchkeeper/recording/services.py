@@ -84,6 +84,34 @@ def release_hold(actor: Any, hold: Hold, reason: str) -> Hold:
     return hold
 
 
+def review_hold(actor: Any, hold: Hold, note: str, next_review_on: date) -> Hold:
+    """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
+    The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
+    require_hold_authority(actor, hold.school_id)
+    problems = []
+    if hold.released_at is not None:
+        problems.append("this hold has been released: there is nothing to review")
+    if not note.strip():
+        problems.append("9.6: say why the footage is still needed")
+    if next_review_on <= timezone.localdate():
+        problems.append("13.1: the next review must be in the future — footage is kept no longer than needed")
+    if problems:
+        raise PolicyRefusal(problems)
+    previous = hold.review_on
+    with transaction.atomic():
+        hold.review_on = next_review_on
+        hold.save(update_fields=["review_on"])
+        record(
+            "recording.hold_reviewed",
+            actor=actor,
+            school=hold.school,
+            obj=hold,
+            reason=note.strip(),
+            details={"review_on": next_review_on.isoformat(), "previous_review_on": previous.isoformat()},
+        )
+    return hold
+
+
 def _hold_problems(
     school: School, cameras: list[Camera], start: datetime, end: datetime, reason: str, review_on: date
 ) -> list[str]:

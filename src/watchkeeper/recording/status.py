@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, Min, Sum
 
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.recording import conf
+from watchkeeper.recording.forecast import FORECAST_WINDOW, bytes_per_day, days_until_full
 from watchkeeper.recording.models import CameraState, Segment, StreamState
 
 # The recorder refreshes states every few seconds; older than this, it is not running.
 STALE_SECONDS = 30
-FORECAST_WINDOW = timedelta(hours=24)
 
 
 def camera_state(state: CameraState | None, camera_status: str, now: datetime) -> str:
@@ -27,16 +27,6 @@ def camera_state(state: CameraState | None, camera_status: str, now: datetime) -
     return state.state
 
 
-def days_until_full(free_bytes: int, bytes_per_day: float) -> float | None:
-    """Days of recording the free space holds at the current rate. None when nothing is being written.
-
-    Retention frees space as fast as recording fills it once the oldest footage reaches its retention,
-    so this is a worst case for the first 30 days and for growth (more cameras, higher bit rates)."""
-    if bytes_per_day <= 0:
-        return None
-    return free_bytes / bytes_per_day
-
-
 @dataclass
 class Totals:
     segments: int
@@ -45,6 +35,11 @@ class Totals:
     disk_free: int
     bytes_per_day: float
     days_until_full: float | None
+
+    @property
+    def used_percent(self) -> float:
+        """Of the disk, everything not free to write (root's reserve counts as used)."""
+        return 100 * (self.disk_total - self.disk_free) / self.disk_total if self.disk_total else 0.0
 
 
 def status(now: datetime) -> dict[str, Any]:
@@ -72,19 +67,17 @@ def status(now: datetime) -> dict[str, Any]:
                 "bytes": stat.get("bytes") or 0,
             }
         )
-    return {"at": now.isoformat(), "cameras": rows, "storage": _totals(now).__dict__}
+    return {"at": now.isoformat(), "cameras": rows, "storage": totals(now).__dict__}
 
 
-def _totals(now: datetime) -> Totals:
+def totals(now: datetime) -> Totals:
+    """Every segment's count and bytes, the disk, and the forecast from the last 24 h (forecast.py)."""
     everything = Segment.objects.aggregate(count=Count("id"), bytes=Sum("bytes"))
     recent = Segment.objects.filter(end__gte=now - FORECAST_WINDOW).aggregate(
         bytes=Sum("bytes"), first=Min("start")
     )
     disk = shutil.disk_usage(conf.storage_dir())
-    per_day = 0.0
-    if recent["bytes"] and recent["first"]:
-        span = max((now - recent["first"]).total_seconds(), 60.0)
-        per_day = recent["bytes"] * 86400 / span
+    per_day = bytes_per_day(recent["bytes"], recent["first"], now)
     return Totals(
         segments=everything["count"],
         bytes=everything["bytes"] or 0,

@@ -8,6 +8,10 @@ Erase ("Erasing a segment"):
   1. one transaction: delete the Segment row (and with it the wrapped key), insert GarbageBlob(erased);
   2. unlink the blob, fsync the directory;
   3. delete the GarbageBlob row.
+Import (a minibus DVR file, dvr.py): every blob is reserved (GarbageBlob(path, importing)) and written
+as above, and all the rows go in together in one transaction that also deletes every reservation; on an
+error the reservations are collected. Import reservations are collected by others only when no import
+holds the import lock, so a recorder starting mid-import cannot take an import's blobs away.
 A crash at any point leaves at worst a GarbageBlob row whose file may or may not exist; collecting it
 (unlink if present, fsync, delete the row) restores the invariant: every row has a blob, every blob a row.
 """
@@ -33,6 +37,11 @@ from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
 BLOB_SUFFIX = ".wkseg"
 TMP_SUFFIX = ".tmp"
 LOCK_NAME = ".recorder.lock"
+IMPORT_LOCK_NAME = ".import.lock"
+
+
+class StorageError(RuntimeError):
+    """The index and the blobs could not be kept in step; nothing was committed."""
 
 
 def blob_path_for(camera_id: int, school_id: int, start: datetime, segment_id: uuid.UUID) -> str:
@@ -114,32 +123,49 @@ class NewSegment:
 # --- the three steps of a write, public so tests can stop between them as a crash would ---
 
 
-def reserve(relative: str) -> None:
-    GarbageBlob.objects.create(path=relative, reason=GarbageReason.WRITING)
+def reserve(relative: str, reason: str = GarbageReason.WRITING) -> None:
+    GarbageBlob.objects.create(path=relative, reason=reason)
 
 
 def write_blob(relative: str, blob: bytes) -> None:
     write_file_durably(absolute(relative), blob)
 
 
+def segment_row(new: NewSegment, relative: str, sealed: SealedSegment) -> Segment:
+    """The index row of a written blob (not saved)."""
+    return Segment(
+        id=new.id,
+        camera_id=new.camera_id,
+        start=new.start,
+        end=new.end,
+        duration_ms=max(0, round((new.end - new.start).total_seconds() * 1000)),
+        bytes=len(sealed.blob),
+        sha256=sealed.sha256,
+        wrapped_key=sealed.wrapped_key,
+        key_id=sealed.key_id,
+        blob_path=relative,
+        received_at=new.received_at,
+        clock_offset_ms=new.clock_offset_ms,
+    )
+
+
 def commit_segment(new: NewSegment, relative: str, sealed: SealedSegment) -> Segment:
     with transaction.atomic():
-        segment = Segment.objects.create(
-            id=new.id,
-            camera_id=new.camera_id,
-            start=new.start,
-            end=new.end,
-            duration_ms=max(0, round((new.end - new.start).total_seconds() * 1000)),
-            bytes=len(sealed.blob),
-            sha256=sealed.sha256,
-            wrapped_key=sealed.wrapped_key,
-            key_id=sealed.key_id,
-            blob_path=relative,
-            received_at=new.received_at,
-            clock_offset_ms=new.clock_offset_ms,
-        )
+        segment = segment_row(new, relative, sealed)
+        segment.save(force_insert=True)
         GarbageBlob.objects.filter(path=relative).delete()
     return segment
+
+
+def commit_imported(rows: Sequence[Segment]) -> list[Segment]:
+    """Step 3 for a whole import: every row in, every import reservation out, in the caller's transaction.
+    Raises StorageError (rolling the transaction back) if any reservation is missing."""
+    paths = [row.blob_path for row in rows]
+    with transaction.atomic():
+        deleted, _ = GarbageBlob.objects.filter(path__in=paths, reason=GarbageReason.IMPORTING).delete()
+        if deleted != len(paths):
+            raise StorageError(f"{len(paths) - deleted} blob(s) of this import lost their reservation")
+        return Segment.objects.bulk_create(rows)
 
 
 def store_segment(new: NewSegment, sealed: SealedSegment) -> Segment:
@@ -204,13 +230,17 @@ def collect(relative: str) -> bool:
 
 
 def collect_garbage(*, include_writing: bool) -> int:
-    """Collect every garbage row; reservations only when no recorder can be writing them."""
-    rows = GarbageBlob.objects.all()
-    if not include_writing:
-        rows = rows.exclude(reason=GarbageReason.WRITING)
-    paths = list(rows.values_list("path", flat=True))
-    for relative in paths:
-        collect(relative)
+    """Collect every garbage row; reservations only when no recorder (`include_writing`) or import (the
+    import lock, held here while collecting) can be writing them."""
+    with import_lock(wait=False) as no_import_running:
+        rows = GarbageBlob.objects.all()
+        if not include_writing:
+            rows = rows.exclude(reason=GarbageReason.WRITING)
+        if not no_import_running:
+            rows = rows.exclude(reason=GarbageReason.IMPORTING)
+        paths = list(rows.values_list("path", flat=True))
+        for relative in paths:
+            collect(relative)
     return len(paths)
 
 
@@ -227,7 +257,21 @@ def blob_files() -> Iterator[tuple[str, Path]]:
 @contextmanager
 def recorder_lock(*, wait: bool = False) -> Iterator[bool]:
     """The single-recorder lock. Yields True when we hold it; False when another process does."""
-    path = conf.storage_dir() / LOCK_NAME
+    with _flock(LOCK_NAME, wait=wait) as held:
+        yield held
+
+
+@contextmanager
+def import_lock(*, wait: bool = True) -> Iterator[bool]:
+    """Held for the whole of a DVR import (one at a time); garbage collectors take it before collecting
+    import reservations. Yields True when we hold it."""
+    with _flock(IMPORT_LOCK_NAME, wait=wait) as held:
+        yield held
+
+
+@contextmanager
+def _flock(name: str, *, wait: bool) -> Iterator[bool]:
+    path = conf.storage_dir() / name
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:

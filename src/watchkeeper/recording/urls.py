@@ -1,8 +1,17 @@
-"""Recording pages arrive with the viewing and health work (design/recording.md)."""
+"""Recording pages: camera health and storage, evidential holds (design/recording.md, design/health.md)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from watchkeeper.recording import views
 
 app_name = "recording"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("health/", views.health_list, name="health_list"),
+    path("holds/", views.hold_list, name="hold_list"),
+    path("holds/new/", views.hold_place, name="hold_place"),
+    path("holds/<int:pk>/", views.hold_detail, name="hold_detail"),
+    path("holds/<int:pk>/review/", views.hold_review, name="hold_review"),
+    path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),
+]

@@ -1,0 +1,69 @@
+"""Forms of the hold pages (9.6, 13.1). Choices come from querysets the views have restricted; the services
+make the policy decisions (cameras of another school, an end before the start, a review date today …).
+
+Times are typed as UK local times (Europe/London, the installation's TIME_ZONE) and stored in UTC. A time
+that does not exist (the hour skipped in March) or happens twice (the hour repeated in October) is
+refused by the field rather than guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from watchkeeper.core.forms import Form, offer_schools
+from watchkeeper.estate.models import Camera, School
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HoldCameraField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.school.name} ({obj.get_status_display().lower()})"
+
+
+class HoldForm(Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    cameras = HoldCameraField(queryset=Camera.objects.none(), required=False, label="Cameras")
+    start = forms.DateTimeField(label="From", widget=LOCAL_DATETIME, help_text="UK time.")
+    end = forms.DateTimeField(label="Until", widget=LOCAL_DATETIME, help_text="UK time.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="9.6: why this footage must be kept as evidence (an incident number, a police request …).",
+    )
+    review_on = forms.DateField(
+        label="Review by", widget=DATE, help_text="13.1: footage is kept no longer than needed."
+    )
+
+    def __init__(self, *args: Any, schools: QuerySet[School], cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offer_schools(self, schools)
+        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class ReviewForm(Form):
+    note = forms.CharField(
+        label="Review note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the footage is still needed.",
+    )
+    next_review_on = forms.DateField(label="Next review by", widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("next_review_on", timezone.localdate() + timedelta(days=30))
+
+
+class ReleaseForm(Form):
+    reason = forms.CharField(
+        label="Reason for release",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Once released, footage past its retention is erased at the next sweep (13.1).",
+    )

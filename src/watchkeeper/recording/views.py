@@ -1,0 +1,198 @@
+"""Recording pages: camera health and storage (12.1, issue 3 §2 and §4), and evidential holds (9.6, 13.1).
+
+Health is for the people responsible for the system (recording.status); holds are the CCTV
+administrator's alone (recording.hold) — footage under an evidential hold is theirs only (9.6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import holds_any, restrict
+from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.health.models import Alert
+from watchkeeper.recording import forecast, services
+from watchkeeper.recording.forms import HoldForm, ReleaseForm, ReviewForm
+from watchkeeper.recording.models import Hold
+from watchkeeper.recording.overview import camera_rows
+from watchkeeper.recording.status import totals
+
+STATUS, HOLD = "recording.status", "recording.hold"
+
+
+def _require_anywhere(request: HttpRequest, action: str) -> None:
+    if not holds_any(request.user, action):
+        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+
+
+def _chosen_school(request: HttpRequest, data: QueryDict, action: str) -> School | None:
+    """The school named by ?school= or a posted school field; another school's (or a made-up) id is 404."""
+    value = data.get("school", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such school.")
+    return get_object_or_404(restrict(School.objects.all(), request.user, action), pk=value)
+
+
+def _refused(form: Any, refusal: PolicyRefusal) -> None:
+    for problem in refusal.problems:
+        form.add_error(None, problem)
+
+
+# --- camera health and storage --------------------------------------------------------------------------
+
+
+@login_required
+def health_list(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, STATUS)
+    school = _chosen_school(request, request.GET, STATUS)
+    cameras = restrict(Camera.objects.exclude(status=CameraStatus.DECOMMISSIONED), request.user, STATUS)
+    now = timezone.now()
+    storage = totals(now)
+    context = {
+        "rows": camera_rows(
+            cameras if school is None else cameras.filter(school=school),
+            restrict(Alert.objects.all(), request.user, STATUS),
+            now,
+        ),
+        "storage": storage,
+        "pressure": forecast.pressure(storage.days_until_full),
+        "school": school,
+        "schools": restrict(School.objects.all(), request.user, STATUS),
+        "can_hold": holds_any(request.user, HOLD),
+        "can_maintain": holds_any(request.user, "maintenance.record"),
+    }
+    return render(request, "recording/health_list.html", context)
+
+
+# --- holds (9.6) ----------------------------------------------------------------------------------------
+
+
+def _holds(request: HttpRequest) -> Any:
+    return restrict(
+        Hold.objects.select_related("school", "owner", "released_by").prefetch_related("cameras"),
+        request.user,
+        HOLD,
+    )
+
+
+@login_required
+def hold_list(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, HOLD)
+    school = _chosen_school(request, request.GET, HOLD)
+    holds = _holds(request) if school is None else _holds(request).filter(school=school)
+    context = {
+        "current": holds.filter(released_at__isnull=True),
+        "released": holds.filter(released_at__isnull=False),
+        "today": timezone.localdate(),
+        "school": school,
+        "schools": restrict(School.objects.all(), request.user, HOLD),
+    }
+    return render(request, "recording/hold_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hold_place(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, HOLD)
+    posted = request.POST if request.method == "POST" else None
+    school = _chosen_school(request, posted or request.GET, HOLD)
+    cameras = restrict(Camera.objects.select_related("school"), request.user, HOLD)
+    form = HoldForm(
+        posted,
+        initial={"school": school},
+        schools=restrict(School.objects.all(), request.user, HOLD),
+        # Offer the chosen school's cameras; accept any the person may hold, so the service names a mismatch.
+        cameras=cameras if posted or school is None else cameras.filter(school=school),
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            hold = services.place_hold(
+                request.user,
+                data["school"],
+                data["cameras"],
+                data["start"],
+                data["end"],
+                data["reason"],
+                data["review_on"],
+            )
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(request, "Hold placed: this footage is kept until the hold is released (9.6).")
+            return redirect("recording:hold_detail", pk=hold.pk)
+    return render(request, "recording/hold_form.html", {"form": form}, status=400 if posted else 200)
+
+
+def _render_hold(request: HttpRequest, hold: Hold, status: int = 200, **forms: Any) -> HttpResponse:
+    history = restrict(
+        AuditEvent.objects.filter(object_type=Hold._meta.label_lower, object_id=str(hold.pk)),
+        request.user,
+        HOLD,
+    )
+    context = {
+        "hold": hold,
+        "today": timezone.localdate(),
+        "history": history.order_by("seq"),
+        "review_form": forms.get("review_form") or ReviewForm(),
+        "release_form": forms.get("release_form") or ReleaseForm(),
+    }
+    return render(request, "recording/hold_detail.html", context, status=status)
+
+
+def _hold(request: HttpRequest, pk: int) -> Hold:
+    return get_object_or_404(_holds(request), pk=pk)
+
+
+@login_required
+def hold_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_hold(request, _hold(request, pk))
+
+
+@login_required
+@require_POST
+def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
+    hold = _hold(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_hold(
+                request.user, hold, form.cleaned_data["note"], form.cleaned_data["next_review_on"]
+            )
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
+            return redirect(reverse("recording:hold_detail", args=[hold.pk]))
+    return _render_hold(request, hold, 400, review_form=form)
+
+
+@login_required
+@require_POST
+def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+    hold = _hold(request, pk)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.release_hold(request.user, hold, form.cleaned_data["reason"])
+        except PolicyRefusal as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(
+                request, "Hold released: footage past its retention goes at the next sweep (13.1)."
+            )
+            return redirect(reverse("recording:hold_detail", args=[hold.pk]))
+    return _render_hold(request, hold, 400, release_form=form)

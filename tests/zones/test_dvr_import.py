@@ -1,0 +1,265 @@
+"""Minibus footage (5.2): DVR files made by ffmpeg imported through the real service and command, stored
+exactly as recordings (segments that decrypt and decode, times corrected by the DVR's clock offset), and
+wrong files refused with a clear error that leaves nothing behind: no rows, no blobs, no garbage."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory, VehicleFactory, person
+from tests.recording.helpers import decode
+from tests.zones.video import pictures
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.compliance.models import SignPlacement
+from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.estate.models import CameraStatus, LocationType
+from watchkeeper.people.models import Role
+from watchkeeper.recording.crypto import existing_school_key, open_blob
+from watchkeeper.recording.dvr import DvrImportError, import_dvr
+from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
+from watchkeeper.recording.storage import absolute, collect_garbage, import_lock, reserve, write_blob
+
+pytestmark = pytest.mark.django_db
+
+SECONDS = 5
+FPS = 25
+SEGMENT_SECONDS = 2
+# The DVR's clock runs 90.5 s fast: true time = DVR time - offset.
+OFFSET_MS = 90_500
+DVR_START = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True, timeout=60)
+
+
+@dataclass(frozen=True)
+class Files:
+    mp4: Path
+    ts: Path
+    truncated: Path
+    unfinished: Path
+    text: Path
+    audio: Path
+    empty: Path
+    mpeg4: Path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
+    """A few seconds of a DVR's H.264 (key frame every second, with sound) as MP4 and MPEG-TS, and the
+    wrong files: cut off mid-frame, a text file, sound only, empty, and MPEG-4 Part 2 video."""
+    d = tmp_path_factory.mktemp("dvr")
+    video = ["-f", "lavfi", "-i", f"testsrc2=size=640x360:rate={FPS}:duration={SECONDS}"]
+    sound = ["-f", "lavfi", "-i", f"sine=duration={SECONDS}"]
+    h264 = ["-c:v", "libx264", "-preset", "veryfast", "-g", str(FPS), "-pix_fmt", "yuv420p", "-c:a", "aac"]
+    stamp = ["-metadata", f"creation_time={DVR_START.isoformat().replace('+00:00', 'Z')}"]
+    ffmpeg(*video, *sound, *h264, *stamp, "-movflags", "+faststart", str(d / "dvr.mp4"))
+    ffmpeg(*video, *h264, *stamp, str(d / "index-at-end.mp4"))
+    ffmpeg("-i", str(d / "dvr.mp4"), "-c", "copy", "-f", "mpegts", str(d / "dvr.ts"))
+    data = (d / "dvr.mp4").read_bytes()
+    (d / "truncated.mp4").write_bytes(data[: len(data) * 3 // 5])
+    unfinished = (d / "index-at-end.mp4").read_bytes()  # a DVR that lost power before writing its index
+    (d / "unfinished.mp4").write_bytes(unfinished[: len(unfinished) * 4 // 5])
+    (d / "notes.txt").write_text("Minibus MB01 BUS trip log: left 08:10, back 15:40.\n" * 20)
+    ffmpeg(*sound, "-c:a", "aac", str(d / "sound.m4a"))
+    (d / "empty.mp4").write_bytes(b"")
+    ffmpeg(*video, "-c:v", "mpeg4", str(d / "mpeg4.mp4"))
+    return Files(
+        d / "dvr.mp4", d / "dvr.ts", d / "truncated.mp4", d / "unfinished.mp4", d / "notes.txt",
+        d / "sound.m4a", d / "empty.mp4", d / "mpeg4.mp4",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def storage(settings, tmp_path: Path) -> Path:
+    settings.WATCHKEEPER_RECORDINGS_DIR = str(tmp_path / "recordings")
+    settings.WATCHKEEPER_SEGMENT_SECONDS = SEGMENT_SECONDS
+    return tmp_path / "recordings"
+
+
+@pytest.fixture
+def bus_camera(school):
+    """An active minibus camera that the gates allow (approved DPIA, checked sign inside the minibus)."""
+    vehicle = VehicleFactory(school=school)
+    camera = CameraFactory(
+        school=school,
+        vehicle=vehicle,
+        name="Minibus internal",
+        location_type=LocationType.VEHICLE_INTERNAL,
+        main_stream_url="",
+        status=CameraStatus.ACTIVE,
+    )
+    ApprovedDPIAFactory(school=school, cameras=[camera])
+    SignFactory(school=school, vehicle=vehicle, placement=SignPlacement.INSIDE_VEHICLE)
+    return camera
+
+
+def blobs(storage: Path) -> list[Path]:
+    return [p for p in storage.rglob("*") if p.is_file() and not p.name.startswith(".")]
+
+
+def nothing_left(storage: Path) -> None:
+    assert Segment.objects.count() == 0
+    assert GarbageBlob.objects.count() == 0
+    assert blobs(storage) == []
+    assert not AuditEvent.objects.filter(action="recording.dvr_imported").exists()
+
+
+def opened(segment: Segment) -> bytes:
+    data = absolute(segment.blob_path).read_bytes()
+    return open_blob(data, segment.id, bytes(segment.wrapped_key), existing_school_key(segment.key_id))
+
+
+@pytest.mark.parametrize("kind", ["mp4", "ts"])
+def test_a_dvr_file_is_stored_exactly_as_recordings_are(kind, files, storage, bus_camera) -> None:
+    path = getattr(files, kind)
+    start = DVR_START if kind == "ts" else None  # MPEG-TS carries no creation time: the operator gives it
+    result = import_dvr(SYSTEM, bus_camera, path, clock_offset_ms=OFFSET_MS, start=start)
+
+    rows = list(Segment.objects.filter(camera=bus_camera).order_by("start"))
+    assert [r.pk for r in rows] == [s.pk for s in result.segments]
+    assert [r.duration_ms for r in rows] == [2000, 2000, 1000]
+    frames = 0
+    for row in rows:
+        count, starts_with_key_frame = decode(opened(row))  # err_detect=explode: any damage raises
+        assert starts_with_key_frame and count == row.duration_ms * FPS // 1000
+        frames += count
+        assert row.clock_offset_ms == OFFSET_MS
+        assert row.bytes == absolute(row.blob_path).stat().st_size
+    assert frames == result.frames == SECONDS * FPS
+    true_start = DVR_START - timedelta(milliseconds=OFFSET_MS)
+    if kind == "mp4":
+        assert rows[0].start == true_start
+    else:  # MPEG-TS timestamps start where the muxer put them: the first frame is the start given
+        assert abs(rows[0].start - true_start) < timedelta(milliseconds=40)
+    assert rows[-1].end - rows[0].start == timedelta(seconds=SECONDS)
+    assert all(a.end == b.start for a, b in zip(rows, rows[1:], strict=False))
+    assert GarbageBlob.objects.count() == 0
+    assert len(blobs(storage)) == 3
+
+    (event,) = AuditEvent.objects.filter(action="recording.dvr_imported")
+    details = event.details
+    assert (details["segments"], details["frames"], details["clock_offset_ms"]) == (3, 125, OFFSET_MS)
+    assert details["from"] == rows[0].start.isoformat() and details["to"] == rows[-1].end.isoformat()
+    assert details["file"] == path.name and len(details["file_sha256"]) == 64
+    assert event.school_id == bus_camera.school_id
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("truncated", r"truncated.mp4 is damaged near \d\.\d s: Invalid data"),
+        ("unfinished", r"unfinished.mp4 cannot be read as video: damaged, or not a video file"),
+        ("text", r"notes.txt is not an MP4 or MPEG-TS file"),
+        ("audio", "sound.m4a has no video stream"),
+        ("empty", "empty.mp4 is empty"),
+        ("mpeg4", "mpeg4.mp4 holds mpeg4 video, not H.264"),
+    ],
+)
+def test_a_wrong_file_is_refused_clearly_and_leaves_nothing(
+    kind, message, files, storage, bus_camera
+) -> None:
+    with pytest.raises(DvrImportError) as refused:
+        import_dvr(SYSTEM, bus_camera, getattr(files, kind), clock_offset_ms=0, start=DVR_START)
+    assert re.search(message, str(refused.value)), refused.value
+    nothing_left(storage)
+
+
+def test_a_failure_after_blobs_were_written_removes_them_all(files, storage, bus_camera) -> None:
+    """The file is fine but the import fails at the end (the footage would end in the future): the blobs
+    already written and reserved are collected, and no row was committed."""
+    future = timezone.now() + timedelta(hours=1)
+    with pytest.raises(PolicyRefusal, match="9.3: the footage would end at .* in the future"):
+        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, start=future)
+    nothing_left(storage)
+
+
+def test_footage_older_than_retention_is_refused(files, storage, bus_camera) -> None:
+    bus_camera.retention_days = 7
+    bus_camera.save()
+    old = timezone.now() - timedelta(days=8)
+    with pytest.raises(PolicyRefusal, match="13.1: .* older than this camera's 7-day retention"):
+        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, start=old)
+    nothing_left(storage)
+
+
+def test_the_same_footage_is_not_imported_twice(files, storage, bus_camera) -> None:
+    import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=OFFSET_MS)
+    with pytest.raises(PolicyRefusal, match="already has footage from"):
+        import_dvr(SYSTEM, bus_camera, files.ts, clock_offset_ms=OFFSET_MS, start=DVR_START)
+    assert Segment.objects.count() == 3 and len(blobs(storage)) == 3
+    assert GarbageBlob.objects.count() == 0
+
+
+def test_only_an_allowed_minibus_camera_takes_dvr_footage(files, storage, bus_camera, school) -> None:
+    fixed = CameraFactory(school=school, status=CameraStatus.ACTIVE)
+    with pytest.raises(PolicyRefusal, match="5.2: .* is not on a minibus"):
+        import_dvr(SYSTEM, fixed, files.mp4, clock_offset_ms=0)
+    bus_camera.status = CameraStatus.SUSPENDED
+    bus_camera.save()
+    with pytest.raises(PolicyRefusal, match="may not store footage: the camera is suspended"):
+        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0)
+    nothing_left(storage)
+
+
+def test_only_the_cctv_administrator_imports(files, storage, bus_camera, school) -> None:
+    with pytest.raises(PermissionDenied):
+        import_dvr(person(Role.HEADTEACHER, school), bus_camera, files.mp4, clock_offset_ms=0)
+    nothing_left(storage)
+    result = import_dvr(person(Role.CCTV_ADMIN, school), bus_camera, files.mp4, clock_offset_ms=0)
+    assert len(result.segments) == 3
+
+
+def test_a_minibus_camera_with_privacy_zones_is_masked_on_import(files, storage, bus_camera) -> None:
+    zone = [[0.0, 0.0], [0.5, 0.0], [0.5, 0.5], [0.0, 0.5]]
+    bus_camera.privacy_zones = [zone]
+    bus_camera.save()
+    result = import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0)
+    assert [s.duration_ms for s in result.segments] == [2000, 2000, 1000]
+    seen = 0
+    for segment in result.segments:
+        for picture in pictures(opened(segment)):
+            assert max(picture.luma(x, y) for x in range(0, 300, 7) for y in range(0, 160, 7)) <= 20
+            assert max(picture.luma(x, y) for x in range(340, 640, 7) for y in range(200, 360, 7)) > 60
+            seen += 1
+    assert seen == SECONDS * FPS
+    assert AuditEvent.objects.get(action="recording.dvr_imported").details["privacy_zones_masked"] == 1
+
+
+def test_the_command_imports_and_reports(files, storage, bus_camera) -> None:
+    out = io.StringIO()
+    start = (DVR_START + timedelta(minutes=10)).isoformat()
+    call_command("import_dvr", str(bus_camera.pk), str(files.ts), "--clock-offset-ms", "-2000",
+                 "--start", start, stdout=out)  # fmt: skip
+    assert "imported 3 segment(s), 125 frames" in out.getvalue()
+    first = Segment.objects.order_by("start").first()
+    assert first is not None
+    assert abs(first.start - (DVR_START + timedelta(minutes=10, seconds=2))) < timedelta(milliseconds=40)
+    with pytest.raises(CommandError, match="nothing imported: notes.txt is not an MP4 or MPEG-TS file"):
+        call_command("import_dvr", str(bus_camera.pk), str(files.text), "--clock-offset-ms", "0",
+                     "--start", start)  # fmt: skip
+    assert Segment.objects.count() == 3
+
+
+def test_import_reservations_survive_collectors_while_an_import_runs(storage) -> None:
+    """A recorder starting (or `check`) mid-import must not take the import's blobs; after a crashed
+    import (no lock held) they are collected."""
+    reserve("9/9/2026-01-01/x.wkseg", GarbageReason.IMPORTING)
+    write_blob("9/9/2026-01-01/x.wkseg", b"ciphertext")
+    with import_lock():
+        assert collect_garbage(include_writing=True) == 0
+    assert GarbageBlob.objects.count() == 1 and len(blobs(storage)) == 1
+    assert collect_garbage(include_writing=False) == 1
+    assert GarbageBlob.objects.count() == 0 and blobs(storage) == []
