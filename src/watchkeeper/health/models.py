@@ -1,0 +1,145 @@
+"""Camera health and maintenance (12.1): alerts from the automatic checks, the maintenance log, and each
+camera's reference view (design/health.md)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from watchkeeper.estate.models import Camera, School
+
+
+class AlertKind(models.TextChoices):
+    """What an automatic check found (health/checks.py). Each is also a maintenance check type."""
+
+    STREAM_DOWN = "stream_down", "Stream down"
+    NO_RECORDING = "no_recording", "No new recording"
+    FROZEN = "frozen", "Frozen picture"
+    BLACK = "black", "Black picture"
+    BLURRED = "blurred", "Blurred picture"
+    VIEW_MOVED = "view_moved", "View moved"
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def open(self) -> AlertQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class Alert(models.Model):
+    """A fault an automatic check found on a camera, open until a later check finds it gone (12.1).
+
+    At most one open alert per camera and kind (a database constraint): a fault that lasts an hour is one
+    alert, not sixty."""
+
+    SCHOOL_LOOKUP = "camera__school"
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    detail = models.CharField(max_length=300, help_text="What the check found when it opened the alert.")
+    resolution = models.CharField(max_length=300, blank=True, help_text="Why it closed.")
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera", "kind"],
+                condition=Q(closed_at__isnull=True),
+                name="health_one_open_alert_per_camera_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.kind} {'open' if self.closed_at is None else 'closed'}"
+
+
+class EntryKind(models.TextChoices):
+    AUTOMATIC = "automatic", "Automatic"
+    MANUAL = "manual", "Manual"
+
+
+class CheckType(models.TextChoices):
+    # Manual checks (12.1; the Home Office code's regular picture-quality and maintenance checks).
+    PICTURE_QUALITY = "picture_quality", "Picture quality"
+    CLOCK = "clock", "Date and time (camera clock)"
+    HOUSING = "housing", "Housing and cleaning"
+    SIGNAGE = "signage", "Signage"
+    PLAYBACK = "playback", "Recording playback"
+    # Automatic checks: the alert kinds.
+    STREAM_DOWN = AlertKind.STREAM_DOWN.value, AlertKind.STREAM_DOWN.label
+    NO_RECORDING = AlertKind.NO_RECORDING.value, AlertKind.NO_RECORDING.label
+    FROZEN = AlertKind.FROZEN.value, AlertKind.FROZEN.label
+    BLACK = AlertKind.BLACK.value, AlertKind.BLACK.label
+    BLURRED = AlertKind.BLURRED.value, AlertKind.BLURRED.label
+    VIEW_MOVED = AlertKind.VIEW_MOVED.value, AlertKind.VIEW_MOVED.label
+
+
+MANUAL_CHECKS = [
+    CheckType.PICTURE_QUALITY,
+    CheckType.CLOCK,
+    CheckType.HOUSING,
+    CheckType.SIGNAGE,
+    CheckType.PLAYBACK,
+]
+
+
+class CheckResult(models.TextChoices):
+    OK = "ok", "OK"
+    FAULT = "fault", "Fault"
+
+
+class MaintenanceEntry(models.Model):
+    """One line of a school's maintenance log (12.1): a manual check someone did, or an alert that an
+    automatic check opened (fault) or closed (ok). Signage checks may name no camera."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="maintenance_entries")
+    camera = models.ForeignKey(
+        Camera, on_delete=models.PROTECT, related_name="maintenance_entries", null=True, blank=True
+    )
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    check_type = models.CharField(max_length=16, choices=CheckType.choices)
+    result = models.CharField(max_length=8, choices=CheckResult.choices)
+    notes = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    at = models.DateTimeField()
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "maintenance entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.check_type}: {self.result}"
+
+
+class ReferenceFeatures(models.Model):
+    """What the camera's view looked like when someone said "this is right": a 32×18 grayscale thumbnail
+    (576 bytes — too small to recognise anyone; never a full picture) and its sharpness, against which
+    the checks find a view that has moved (12.1)."""
+
+    SCHOOL_LOOKUP = "camera__school"
+
+    camera = models.OneToOneField(Camera, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    thumbnail = models.BinaryField(help_text="width × height bytes, row by row, 8-bit grey levels.")
+    sharpness = models.FloatField(help_text="Variance of the Laplacian of the analysed frame.")
+    taken_from = models.DateTimeField(help_text="Start of the segment the reference came from.")
+    set_at = models.DateTimeField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name_plural = "reference features"
+
+    def __str__(self) -> str:
+        return f"reference view of {self.camera_id}"

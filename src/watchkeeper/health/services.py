@@ -1,0 +1,308 @@
+"""Camera health and maintenance (12.1): the automatic checks' run, manual checks, reference views.
+
+`run_health_checks(now)` is what the job runner schedules and `watchkeeper health-check` runs once. The
+decisions are the pure functions of health/checks.py; this module loads, decodes and writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from watchkeeper.audit.services import record
+from watchkeeper.compliance.models import Sign
+from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.health import checks
+from watchkeeper.health.checks import Finding
+from watchkeeper.health.frames import FrameError, Sample, sample
+from watchkeeper.health.models import (
+    MANUAL_CHECKS,
+    Alert,
+    CheckResult,
+    CheckType,
+    EntryKind,
+    MaintenanceEntry,
+    ReferenceFeatures,
+)
+from watchkeeper.recording import conf
+from watchkeeper.recording.models import CameraState, Segment
+from watchkeeper.recording.recorder import recording_problems
+
+log = logging.getLogger(__name__)
+MAINTAIN = "maintenance.record"
+
+
+@dataclass
+class HealthRun:
+    """What one run of the checks did: for the command's output and the job record."""
+
+    cameras: int = 0
+    opened: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"Checked {self.cameras} camera(s): {len(self.opened)} alert(s) opened, {len(self.closed)} closed"
+        )
+        return text + (f", {len(self.errors)} error(s)" if self.errors else "") + "."
+
+
+# --- the automatic checks -------------------------------------------------------------------------------
+
+
+def run_health_checks(now: datetime) -> HealthRun:
+    """Evaluate every active camera; open and close alerts; log and audit each change (12.1)."""
+    run = HealthRun()
+    open_alerts: dict[int, dict[str, Alert]] = defaultdict(dict)
+    for alert in Alert.objects.open():
+        open_alerts[alert.camera_id][alert.kind] = alert
+    cameras = list(Camera.objects.select_related("school").prefetch_related("dpias"))
+    signs = _signs_by_school()
+    states = {s.camera_id: s for s in CameraState.objects.all()}
+    references = {r.camera_id: r for r in ReferenceFeatures.objects.all()}
+    for camera in cameras:
+        alerts = open_alerts.get(camera.pk, {})
+        if camera.status != CameraStatus.ACTIVE:
+            # Not expected to record: whatever was wrong no longer matters (12.1 checks cameras in use).
+            if alerts:
+                reason = f"the camera is {camera.get_status_display().lower()}"
+                _apply(run, camera, checks.not_applicable(reason), alerts, now)
+            continue
+        run.cameras += 1
+        state, reference = states.get(camera.pk), references.get(camera.pk)
+        findings = _evaluate(run, camera, signs[camera.school_id], state, reference, alerts, now)
+        _apply(run, camera, findings, alerts, now)
+    return run
+
+
+def _signs_by_school() -> dict[int, list[Sign]]:
+    signs: dict[int, list[Sign]] = defaultdict(list)
+    for sign in Sign.objects.all():
+        signs[sign.school_id].append(sign)
+    return signs
+
+
+def _evaluate(
+    run: HealthRun,
+    camera: Camera,
+    signs: list[Sign],
+    state: CameraState | None,
+    reference: ReferenceFeatures | None,
+    open_alerts: dict[str, Alert],
+    now: datetime,
+) -> list[Finding]:
+    problems = recording_problems(camera, signs, timezone.localdate(now))
+    if problems:
+        # Not recording because the policy forbids it: a compliance exception, not a fault of the camera.
+        return checks.not_applicable(f"not allowed to record: {problems[0]}"[:300])
+    latest = Segment.objects.filter(camera=camera).order_by("-start").first()
+    segment_seconds = conf.segment_seconds()
+    findings = [
+        checks.stream_down(state, now),
+        checks.no_new_segment(latest.end if latest else None, segment_seconds, now),
+    ]
+    fresh = (
+        latest is not None
+        and (now - latest.end).total_seconds() <= checks.NO_SEGMENT_FACTOR * segment_seconds
+    )
+    picture = _sample(run, camera, latest) if fresh and latest is not None else None
+    findings += checks.picture(
+        picture.frames if picture else None,
+        reference_thumbnail(reference),
+        open_alerts.keys(),
+        picture.seconds_apart if picture else None,
+    )
+    return findings
+
+
+def _sample(run: HealthRun, camera: Camera, segment: Segment) -> Sample | None:
+    try:
+        return sample(segment)
+    except FrameError as error:
+        log.warning("health check of camera %s: %s", camera.pk, error)
+        run.errors.append(f"{camera.name}: {error}")
+        return None
+
+
+def reference_thumbnail(reference: ReferenceFeatures | None) -> np.ndarray | None:
+    if reference is None:
+        return None
+    pixels = np.frombuffer(bytes(reference.thumbnail), dtype=np.uint8)
+    return pixels.reshape(reference.height, reference.width)
+
+
+def _apply(
+    run: HealthRun, camera: Camera, findings: list[Finding], open_alerts: dict[str, Alert], now: datetime
+) -> None:
+    to_open, to_close = checks.alert_changes(open_alerts.keys(), findings)
+    try:
+        with transaction.atomic():
+            for finding in to_open:
+                _open(camera, finding, now)
+                run.opened.append(f"{camera.name}: {finding.detail}")
+            for finding in to_close:
+                _close(camera, open_alerts[finding.kind], finding, now)
+                run.closed.append(f"{camera.name}: {finding.kind.label} — {finding.detail}")
+    except IntegrityError:
+        # Another run opened the same alert a moment ago (one open alert per camera and kind).
+        run.errors.append(f"{camera.name}: skipped, another health check was changing its alerts")
+
+
+def _open(camera: Camera, finding: Finding, now: datetime) -> None:
+    alert = Alert.objects.create(camera=camera, kind=finding.kind, opened_at=now, detail=finding.detail[:300])
+    _log_automatic(camera, alert, CheckResult.FAULT, finding.detail, now)
+    record(
+        "health.alert_opened",
+        actor=SYSTEM,
+        school=camera.school,
+        obj=alert,
+        reason=finding.detail,
+        details={"camera": camera.pk, "kind": finding.kind.value},
+    )
+
+
+def _close(camera: Camera, alert: Alert, finding: Finding, now: datetime) -> None:
+    alert.closed_at = now
+    alert.resolution = finding.detail[:300]
+    alert.save(update_fields=["closed_at", "resolution"])
+    _log_automatic(camera, alert, CheckResult.OK, f"Resolved: {finding.detail}", now)
+    record(
+        "health.alert_closed",
+        actor=SYSTEM,
+        school=camera.school,
+        obj=alert,
+        reason=finding.detail,
+        details={"camera": camera.pk, "kind": alert.kind, "opened_at": alert.opened_at.isoformat()},
+    )
+
+
+def _log_automatic(camera: Camera, alert: Alert, result: str, notes: str, now: datetime) -> None:
+    MaintenanceEntry.objects.create(
+        school=camera.school,
+        camera=camera,
+        kind=EntryKind.AUTOMATIC,
+        check_type=alert.kind,
+        result=result,
+        notes=notes,
+        at=now,
+        alert=alert,
+    )
+
+
+# --- manual checks and the reference view ---------------------------------------------------------------
+
+
+def record_check(
+    actor: Any,
+    school: School,
+    camera: Camera | None,
+    check_type: str,
+    result: str,
+    notes: str,
+    at: datetime,
+) -> MaintenanceEntry:
+    """Log a manual check (12.1) in the school's maintenance log."""
+    require(actor, MAINTAIN, school.pk)
+    problems = _check_problems(school, camera, check_type, result, notes, at)
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        entry = MaintenanceEntry.objects.create(
+            school=school,
+            camera=camera,
+            kind=EntryKind.MANUAL,
+            check_type=check_type,
+            result=result,
+            notes=notes.strip(),
+            by=actor if getattr(actor, "is_authenticated", False) else None,
+            at=at,
+        )
+        record(
+            "health.check_recorded",
+            actor=actor,
+            school=school,
+            obj=entry,
+            reason=entry.notes,
+            details={
+                "camera": camera.pk if camera else None,
+                "check": check_type,
+                "result": result,
+                "at": at.isoformat(),
+            },
+        )
+    return entry
+
+
+def _check_problems(
+    school: School, camera: Camera | None, check_type: str, result: str, notes: str, at: datetime
+) -> list[str]:
+    problems = []
+    if camera is not None and camera.school_id != school.pk:
+        problems.append("12.1: the camera belongs to another school")
+    if check_type not in MANUAL_CHECKS:
+        problems.append(f"12.1: “{check_type}” is not a manual check")
+    if result not in CheckResult.values:
+        problems.append(f"12.1: “{result}” is not a check result")
+    if result == CheckResult.FAULT and not notes.strip():
+        problems.append("12.1: describe the fault found, so it can be put right")
+    if at > timezone.now():
+        problems.append("12.1: a check cannot be recorded as done in the future")
+    return problems
+
+
+def set_reference_view(actor: Any, camera: Camera, now: datetime) -> ReferenceFeatures:
+    """Take the camera's reference view from its latest recording: the view as it should be (12.1).
+    Only a 32×18 grey thumbnail and a sharpness figure are kept, never a picture."""
+    require(actor, MAINTAIN, camera.school_id)
+    latest = Segment.objects.filter(camera=camera).order_by("-start").first()
+    if latest is None:
+        raise PolicyRefusal("12.1: nothing has been recorded from this camera to take a reference view from")
+    try:
+        frame = sample(latest).frames[0]
+    except FrameError as error:
+        raise PolicyRefusal(f"12.1: the latest recording cannot be read ({error})") from error
+    thumb = checks.thumbnail(frame)
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    when = timezone.localtime(latest.start)
+    with transaction.atomic():
+        reference, _ = ReferenceFeatures.objects.update_or_create(
+            camera=camera,
+            defaults={
+                "width": thumb.shape[1],
+                "height": thumb.shape[0],
+                "thumbnail": thumb.tobytes(),
+                "sharpness": checks.laplacian_variance(frame),
+                "taken_from": latest.start,
+                "set_at": now,
+                "set_by": by,
+            },
+        )
+        MaintenanceEntry.objects.create(
+            school=camera.school,
+            camera=camera,
+            kind=EntryKind.MANUAL,
+            check_type=CheckType.VIEW_MOVED,
+            result=CheckResult.OK,
+            notes=f"Reference view set from the recording of {when:%d %b %Y %H:%M}.",
+            by=by,
+            at=now,
+        )
+        record(
+            "health.reference_set",
+            actor=actor,
+            school=camera.school,
+            obj=camera,
+            details={"segment_start": latest.start.isoformat(), "sharpness": round(reference.sharpness, 1)},
+        )
+    return reference

@@ -1,0 +1,119 @@
+"""The maintenance page (12.1): each school's maintenance log, manual checks, reference views.
+
+Open alerts are shown on the recording health page and the dashboard (recording.status)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import holds_any, restrict
+from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.health import services
+from watchkeeper.health.forms import CheckForm
+from watchkeeper.health.models import MaintenanceEntry, ReferenceFeatures
+
+MAINTAIN = "maintenance.record"
+LOG_LENGTH = 200
+
+
+def _require_anywhere(request: HttpRequest) -> None:
+    if not holds_any(request.user, MAINTAIN):
+        raise PermissionDenied(f"You are not permitted to do this ({MAINTAIN}).")
+
+
+def _chosen_school(request: HttpRequest, data: QueryDict) -> School | None:
+    value = data.get("school", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such school.")
+    return get_object_or_404(restrict(School.objects.all(), request.user, MAINTAIN), pk=value)
+
+
+def _maintenance_url(school_id: int | None) -> str:
+    url = reverse("health:maintenance")
+    return f"{url}?school={school_id}" if school_id else url
+
+
+@login_required
+def maintenance(request: HttpRequest) -> HttpResponse:
+    """The maintenance log of the person's schools (or one school), newest first, and the cameras."""
+    _require_anywhere(request)
+    school = _chosen_school(request, request.GET)
+    entries = restrict(
+        MaintenanceEntry.objects.select_related("school", "camera", "by"), request.user, MAINTAIN
+    )
+    cameras = restrict(
+        Camera.objects.exclude(status=CameraStatus.DECOMMISSIONED).select_related("school"),
+        request.user,
+        MAINTAIN,
+    )
+    if school is not None:
+        entries, cameras = entries.filter(school=school), cameras.filter(school=school)
+    references = restrict(ReferenceFeatures.objects.select_related("set_by"), request.user, MAINTAIN)
+    by_camera = {r.camera_id: r for r in references.filter(camera__in=cameras)}
+    context = {
+        "entries": entries[:LOG_LENGTH],
+        "cameras": [(camera, by_camera.get(camera.pk)) for camera in cameras],
+        "school": school,
+        "schools": restrict(School.objects.all(), request.user, MAINTAIN),
+    }
+    return render(request, "health/maintenance.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_record(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request)
+    posted = request.POST if request.method == "POST" else None
+    school = _chosen_school(request, request.POST if posted else request.GET)
+    cameras = restrict(Camera.objects.select_related("school"), request.user, MAINTAIN)
+    form = CheckForm(
+        posted,
+        initial={"school": school},
+        schools=restrict(School.objects.all(), request.user, MAINTAIN),
+        cameras=cameras if posted or school is None else cameras.filter(school=school),
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.record_check(
+                request.user,
+                data["school"],
+                data["camera"],
+                data["check_type"],
+                data["result"],
+                data["notes"],
+                data["at"],
+            )
+        except PolicyRefusal as refusal:
+            for problem in refusal.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "Check recorded in the maintenance log.")
+            return redirect(_maintenance_url(entry.school_id))
+    return render(request, "health/check_form.html", {"form": form}, status=400 if posted else 200)
+
+
+@login_required
+@require_POST
+def reference_set(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = get_object_or_404(
+        restrict(Camera.objects.select_related("school"), request.user, MAINTAIN), pk=pk
+    )
+    try:
+        services.set_reference_view(request.user, camera, timezone.now())
+    except PolicyRefusal as refusal:
+        for problem in refusal.problems:
+            messages.error(request, problem)
+    else:
+        messages.success(request, f"Reference view of {camera.name} set from its latest recording.")
+    return redirect(_maintenance_url(camera.school_id))
