@@ -1,0 +1,32 @@
+"""The Jobs page's filter: school, job name and status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from watchkeeper.core.permissions import restrict
+from watchkeeper.estate.models import School
+from watchkeeper.jobs.models import JobRecord, JobStatus
+
+
+class JobFilterForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="All")
+    name = forms.CharField(required=False, max_length=100, label="Job")
+    status = forms.ChoiceField(choices=[("", "Any"), *JobStatus.choices], required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = restrict(School.objects.all(), actor, "jobs.view")  # type: ignore[attr-defined]
+
+    def apply(self, jobs: QuerySet[JobRecord]) -> QuerySet[JobRecord]:
+        data = self.cleaned_data
+        if data.get("school"):
+            jobs = jobs.filter(school=data["school"])
+        if data.get("name"):
+            jobs = jobs.filter(name=data["name"])
+        if data.get("status"):
+            jobs = jobs.filter(status=data["status"])
+        return jobs

@@ -1,0 +1,107 @@
+"""The job runner's side of job records: huey signal receivers and the progress helper for tasks.
+
+huey sends its signals in the process where the event happens: `enqueued` where a task is queued (a web
+or CLI process, or the worker's scheduler for a periodic task), `executing`, `complete`, `error` and the
+rest in the worker thread that runs it. Each receiver writes the task's JobRecord through jobs.services.
+A receiver's error is logged by huey and never stops the task itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import close_old_connections
+from huey import signals as S
+from huey.contrib.djhuey import HUEY
+
+from watchkeeper.jobs import services
+
+log = logging.getLogger(__name__)
+
+# The huey task id of the job running in this thread (None outside a job): `progress` reports to it.
+_current: ContextVar[str | None] = ContextVar("watchkeeper_job", default=None)
+
+# Huey outcomes other than `complete` and `error`, as the job record says them.
+ENDED_WITHOUT_RUNNING = {
+    S.SIGNAL_CANCELED: "Cancelled before it finished.",
+    S.SIGNAL_REVOKED: "Revoked: not run.",
+    S.SIGNAL_EXPIRED: "Expired before a worker could run it.",
+    S.SIGNAL_INTERRUPTED: "Interrupted: the worker stopped while it was running.",
+    S.SIGNAL_TIMEOUT: "Timed out.",
+}
+
+
+def summary(task: Any) -> str:
+    """The task's arguments, shortened for the page (tasks take ids and flags, never personal data)."""
+    parts = [repr(a) for a in task.args or ()]
+    parts += [f"{key}={value!r}" for key, value in sorted((task.kwargs or {}).items())]
+    text = ", ".join(parts)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def school_id(task: Any) -> int | None:
+    """A task about one school passes `school_id=` as a keyword: its record is then that school's."""
+    value = (task.kwargs or {}).get("school_id")
+    return value if isinstance(value, int) else None
+
+
+def progress(percent: float, message: str | None = None) -> bool:
+    """For tasks: report progress (clamped to 0–100) and what the job is doing now. Returns False, doing
+    nothing, when not running as a job (a task called directly, e.g. from a command or a test)."""
+    task_id = _current.get()
+    if task_id is None:
+        return False
+    services.progress(task_id, percent, message)
+    return True
+
+
+def _fresh_connections() -> None:
+    # Worker threads keep their database connections between tasks; drop broken or expired ones first.
+    # (Not in immediate mode, where the task runs inside the caller's transaction, e.g. a test's.)
+    if not HUEY.immediate:
+        close_old_connections()
+
+
+@HUEY.signal(S.SIGNAL_ENQUEUED)
+def _on_enqueued(signal: str, task: Any) -> None:
+    _fresh_connections()
+    services.queue(task.id, task.name, summary(task), school_id(task))
+
+
+@HUEY.signal(S.SIGNAL_EXECUTING)
+def _on_executing(signal: str, task: Any) -> None:
+    _fresh_connections()
+    services.start(task.id, task.name, summary(task), school_id(task))
+    _current.set(task.id)
+
+
+@HUEY.signal(S.SIGNAL_COMPLETE)
+def _on_complete(signal: str, task: Any) -> None:
+    _current.set(None)
+    services.finish(task.id)
+
+
+@HUEY.signal(S.SIGNAL_ERROR)
+def _on_error(signal: str, task: Any, error: BaseException) -> None:
+    _current.set(None)
+    services.fail(task.id, f"Failed: {type(error).__name__}: {error}")
+
+
+@HUEY.signal(S.SIGNAL_RETRYING)
+def _on_retrying(signal: str, task: Any) -> None:
+    services.requeue(task.id, "To be retried.")
+
+
+@HUEY.signal(S.SIGNAL_LOCKED)
+def _on_locked(signal: str, task: Any) -> None:
+    # The task's lock is held: the same job is still running (a slow sweep). Not an error; skipped.
+    _current.set(None)
+    services.finish(task.id, "Skipped: the previous run of this job is still running.")
+
+
+@HUEY.signal(*ENDED_WITHOUT_RUNNING)
+def _on_ended(signal: str, task: Any) -> None:
+    _current.set(None)
+    services.fail(task.id, ENDED_WITHOUT_RUNNING[signal])
