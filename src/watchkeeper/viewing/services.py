@@ -1,0 +1,277 @@
+"""Viewing authorisations and the footage served under them (9.2, 9.4, 9.6, 16; design/viewing.md).
+
+A footage reviewer asks (cameras of one school, a window, a reason); the school's Headteacher or a designated
+person decides with a fresh authenticator code, never on their own request; an approval expires. Footage is
+served only to the requester, under an approved, unexpired authorisation covering that camera and time,
+and held footage (9.6) only to the school's CCTV system administrator. Every step is an audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_otp import match_token
+
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.audit.services import record
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, require
+from watchkeeper.estate.models import Camera
+from watchkeeper.recording.models import Hold, Segment
+from watchkeeper.recording.retention import HoldSpan
+from watchkeeper.viewing import conf
+from watchkeeper.viewing.footage import decrypted
+from watchkeeper.viewing.models import ReasonCategory, Status, ViewingAuthorisation
+from watchkeeper.viewing.rules import AuthorisationTerms, why_not_covered, why_not_current
+
+REQUEST, DECIDE, HOLD = "viewing.request", "viewing.decide", "recording.hold"
+SERVED = "viewing.segment_served"
+
+
+class SecondFactorRefused(PolicyRefusal):
+    """The authenticator code on a decision was wrong or already used (counted as a failed log-in)."""
+
+
+def _require_person(actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("9.2: only a signed-in member of staff may ask for or decide on footage")
+
+
+def _terms(auth: ViewingAuthorisation, cameras: Iterable[Camera]) -> dict[str, Any]:
+    cameras = sorted(cameras, key=lambda c: c.pk)
+    return {
+        "authorisation": auth.pk,
+        "cameras": [c.pk for c in cameras],
+        "camera_names": [c.name for c in cameras],
+        "start": auth.start.isoformat(),
+        "end": auth.end.isoformat(),
+        "reason_category": auth.reason_category,
+    }
+
+
+# --- Asking and deciding (9.2, 9.4) ------------------------------------------------------------------------
+
+
+def request_authorisation(
+    actor: Any,
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
+    reason_category: str,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> ViewingAuthorisation:
+    _require_person(actor)
+    cameras = list(cameras)
+    for school_id in {c.school_id for c in cameras}:
+        require(actor, REQUEST, school_id)
+    now = now or timezone.now()
+    problems = _request_problems(cameras, start, end, reason_category, reason, now)
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        auth = ViewingAuthorisation.objects.create(
+            school_id=cameras[0].school_id,
+            start=start,
+            end=end,
+            reason_category=reason_category,
+            reason=reason.strip(),
+            requested_by=actor,
+            requested_at=now,
+        )
+        auth.cameras.set(cameras)
+        record(
+            "viewing.requested",
+            actor=actor,
+            school=auth.school,
+            obj=auth,
+            reason=auth.reason,
+            details=_terms(auth, cameras),
+        )
+    return auth
+
+
+def _request_problems(
+    cameras: list[Camera], start: datetime, end: datetime, category: str, reason: str, now: datetime
+) -> list[str]:
+    problems = []
+    if not cameras:
+        problems.append("9.2: name at least one camera")
+    if len({c.school_id for c in cameras}) > 1:
+        problems.append("9.2: one request covers the cameras of one school — ask each school separately")
+    if end <= start:
+        problems.append("9.2: the window's end must be after its start")
+    if end > now:
+        problems.append("9.2: the window must have ended already — an authorisation covers recorded footage")
+    if category not in ReasonCategory.values:
+        problems.append("9.4: choose the kind of reason")
+    if not reason.strip():
+        problems.append("9.2: say in words why the footage must be seen (a clear reason)")
+    return problems
+
+
+def decide(
+    actor: Any,
+    auth: ViewingAuthorisation,
+    *,
+    approve: bool,
+    code: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> ViewingAuthorisation:
+    """Approve or decline. The caller reports a SecondFactorRefused to django-axes as a failed log-in."""
+    _require_person(actor)
+    require(actor, DECIDE, auth.school_id)
+    problems = _decision_problems(actor, auth, approve, note)
+    if problems:
+        raise PolicyRefusal(problems)
+    if match_token(actor, code.strip()) is None:
+        record(
+            "viewing.second_factor_refused",
+            actor=actor,
+            school=auth.school,
+            obj=auth,
+            details={"authorisation": auth.pk, "decision": "approve" if approve else "decline"},
+        )
+        raise SecondFactorRefused(
+            "9.2: that authenticator code is not right, or was used already — enter the next code your "
+            "authenticator app shows"
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = ViewingAuthorisation.objects.select_for_update().get(pk=auth.pk)
+        if locked.status != Status.PENDING:
+            raise PolicyRefusal("9.2: this request has been decided already")
+        auth.status = Status.APPROVED if approve else Status.DECLINED
+        auth.decided_by, auth.decided_at, auth.decision_note = actor, now, note.strip()
+        auth.expires_at = now + timedelta(days=conf.authorisation_days()) if approve else None
+        auth.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at"])
+        details = _terms(auth, auth.cameras.all())
+        details["requested_by"] = auth.requested_by.get_username()
+        if auth.expires_at is not None:
+            details["expires_at"] = auth.expires_at.isoformat()
+        record(
+            "viewing.approved" if approve else "viewing.declined",
+            actor=actor,
+            school=auth.school,
+            obj=auth,
+            reason=auth.decision_note or auth.reason,
+            details=details,
+        )
+    return auth
+
+
+def _decision_problems(actor: Any, auth: ViewingAuthorisation, approve: bool, note: str) -> list[str]:
+    problems = []
+    if auth.status != Status.PENDING:
+        problems.append("9.2: this request has been decided already")
+    if auth.requested_by_id == actor.pk:
+        problems.append(
+            "9.2: nobody may authorise their own request to view footage — another Headteacher or "
+            "designated person must decide it"
+        )
+    if not approve and not note.strip():
+        problems.append("9.2: say why the request is declined")
+    return problems
+
+
+# --- Serving footage (9.2, 9.6, 16) -------------------------------------------------------------------------
+
+
+def may_view(actor: Any, auth: ViewingAuthorisation, terms: AuthorisationTerms, now: datetime) -> str | None:
+    """None when `actor` may view footage under `auth` at all right now; otherwise why not."""
+    if not getattr(actor, "is_authenticated", False) or auth.requested_by_id != actor.pk:
+        return "9.2: only the person who asked may view footage under an authorisation"
+    if not can(actor, REQUEST, auth.school_id):
+        return "9.2, 14.1: you no longer hold a current footage reviewer role (or training) at this school"
+    return why_not_current(terms, now)
+
+
+def hold_spans(school_id: int) -> list[HoldSpan]:
+    holds = Hold.objects.current().filter(school_id=school_id).prefetch_related("cameras")
+    return [HoldSpan(frozenset(c.pk for c in h.cameras.all()), h.start, h.end) for h in holds]
+
+
+def why_refused(
+    actor: Any,
+    auth: ViewingAuthorisation,
+    terms: AuthorisationTerms,
+    segment: Segment,
+    holds: list[HoldSpan],
+    now: datetime,
+) -> str | None:
+    """None when this segment may be served to `actor` under `auth` now; otherwise the clause why not."""
+    problem = may_view(actor, auth, terms, now) or why_not_covered(
+        terms, segment.camera_id, segment.start, segment.end, now
+    )
+    if problem is not None:
+        return problem
+    if any(h.protects(segment, now) for h in holds) and not can(actor, HOLD, auth.school_id):
+        return (
+            "9.6: this footage is held as evidence — only the school's CCTV system administrator may view it"
+        )
+    return None
+
+
+def viewable_segments(actor: Any, auth: ViewingAuthorisation, camera: Camera, now: datetime) -> list[Segment]:
+    """The segments of `camera` that `actor` may play under `auth` now, in time order."""
+    terms, holds = auth.terms(), hold_spans(auth.school_id)
+    if may_view(actor, auth, terms, now) is not None:
+        return []
+    candidates = Segment.objects.filter(camera=camera, start__gte=auth.start, end__lte=auth.end)
+    return [s for s in candidates.order_by("start") if why_refused(actor, auth, terms, s, holds, now) is None]
+
+
+def open_segment(actor: Any, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bytes:
+    """The segment's plaintext for `actor`, checked and audited; PermissionDenied (audited) otherwise."""
+    problem = why_refused(actor, auth, auth.terms(), segment, hold_spans(auth.school_id), now)
+    if problem is not None:
+        record(
+            "viewing.segment_refused",
+            actor=actor,
+            school=auth.school,
+            obj=segment,
+            reason=problem,
+            details=_segment_details(auth, segment),
+        )
+        raise PermissionDenied(problem)
+    plaintext = decrypted(segment)
+    if not _served_recently(actor, auth, segment, now):
+        record(
+            SERVED,
+            actor=actor,
+            school=auth.school,
+            obj=segment,
+            reason=auth.get_reason_category_display(),
+            details=_segment_details(auth, segment),
+        )
+    return plaintext
+
+
+def _segment_details(auth: ViewingAuthorisation, segment: Segment) -> dict[str, Any]:
+    return {
+        "authorisation": auth.pk,
+        "camera": segment.camera_id,
+        "camera_name": segment.camera.name,
+        "start": segment.start.isoformat(),
+        "end": segment.end.isoformat(),
+    }
+
+
+def _served_recently(actor: Any, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bool:
+    """A player fetches one segment in several byte ranges: one event per person, segment and
+    authorisation within conf.audit_repeat_seconds() (design/viewing.md)."""
+    since = now - timedelta(seconds=conf.audit_repeat_seconds())
+    return AuditEvent.objects.filter(
+        action=SERVED,
+        actor=actor,
+        object_id=str(segment.pk),
+        at__gte=since,
+        details__authorisation=auth.pk,
+    ).exists()

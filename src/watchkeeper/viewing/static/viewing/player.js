@@ -1,0 +1,119 @@
+/* Watchkeeper footage player (design/viewing.md): each recorded segment is a self-contained MP4 served by
+   the server after its authorisation check; this plays them one after another in one <video>, swapping
+   its source at "ended", and seeks across the window by choosing the segment and setting currentTime.
+   Times are shown in UK local time (Europe/London, BST or GMT as it was then). No other script needed. */
+(function () {
+  "use strict";
+
+  var FRAME = 1 / 25;
+  var clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London", day: "numeric", month: "short", year: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 2,
+    hourCycle: "h23", timeZoneName: "short"
+  });
+
+  function Player(root, data) {
+    var video = root.querySelector("video");
+    var playButton = root.querySelector(".play");
+    var speed = root.querySelector(".speed");
+    var output = root.querySelector(".clock");
+    var bar = root.querySelector(".timeline");
+    var cursor = root.querySelector(".cursor");
+    var segments = data.segments;
+    var windowMs = Math.max(1, data.end_ms - data.start_ms);
+    var index = -1;
+    var pending = null; /* {offset, play} while a new source loads */
+
+    function now() {
+      if (index < 0) return segments[0].start_ms;
+      return segments[index].start_ms + video.currentTime * 1000;
+    }
+
+    function show() {
+      var at = now();
+      output.textContent = clock.format(new Date(at));
+      output.dataset.ms = String(Math.round(at));
+      var percent = 100 * (at - data.start_ms) / windowMs;
+      cursor.style.left = percent + "%";
+      bar.setAttribute("aria-valuenow", String(Math.round(percent)));
+      bar.setAttribute("aria-valuetext", output.textContent);
+      playButton.textContent = video.paused ? "Play" : "Pause";
+    }
+
+    function load(i, offset, play) {
+      index = i;
+      pending = { offset: offset, play: play };
+      video.src = segments[i].url;
+      video.dataset.segment = segments[i].id;
+    }
+
+    video.addEventListener("loadedmetadata", function () {
+      var wanted = pending || { offset: 0, play: false };
+      pending = null;
+      video.playbackRate = Number(speed.value);
+      if (wanted.offset > 0) video.currentTime = Math.min(wanted.offset, Math.max(0, video.duration - FRAME));
+      if (wanted.play) video.play();
+      show();
+    });
+
+    /* Seek to a wall-clock moment: the segment holding it, or the next one after a gap. */
+    function seek(ms, play) {
+      var i = 0;
+      while (i < segments.length - 1 && ms >= segments[i].end_ms) i++;
+      var offset = Math.max(0, (ms - segments[i].start_ms) / 1000);
+      if (i === index && !pending) {
+        video.currentTime = Math.min(offset, Math.max(0, video.duration - FRAME));
+        if (play) video.play();
+      } else {
+        load(i, offset, play);
+      }
+    }
+
+    function step(direction) {
+      if (!isFinite(video.duration)) return;
+      if (!video.paused) video.pause();
+      var t = video.currentTime + direction * FRAME;
+      if (t >= video.duration - FRAME / 2 && index + 1 < segments.length) {
+        load(index + 1, 0, false);
+      } else if (t < 0 && index > 0) {
+        var previous = segments[index - 1];
+        load(index - 1, (previous.end_ms - previous.start_ms) / 1000 - FRAME, false);
+      } else {
+        video.currentTime = Math.max(0, Math.min(t, video.duration));
+      }
+    }
+
+    video.addEventListener("ended", function () {
+      if (index + 1 < segments.length) load(index + 1, 0, true);
+    });
+    ["timeupdate", "seeked", "pause", "play"].forEach(function (name) { video.addEventListener(name, show); });
+    playButton.addEventListener("click", function () {
+      if (index < 0) load(0, 0, true);
+      else if (video.paused) video.play();
+      else video.pause();
+    });
+    speed.addEventListener("change", function () {
+      video.defaultPlaybackRate = Number(speed.value);
+      video.playbackRate = Number(speed.value);
+    });
+    root.querySelectorAll(".step").forEach(function (button) {
+      button.addEventListener("click", function () { step(Number(button.dataset.step)); });
+    });
+    bar.addEventListener("click", function (event) {
+      var box = bar.getBoundingClientRect();
+      var fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+      seek(data.start_ms + fraction * windowMs, !video.paused);
+    });
+    bar.addEventListener("keydown", function (event) {
+      var by = { ArrowLeft: -5000, ArrowRight: 5000 }[event.key];
+      if (by) { event.preventDefault(); seek(now() + by, !video.paused); }
+    });
+
+    load(0, 0, false);
+  }
+
+  document.querySelectorAll(".player").forEach(function (root) {
+    var script = document.getElementById("camera-data-" + root.dataset.camera);
+    if (script && root.querySelector("video")) Player(root, JSON.parse(script.textContent));
+  });
+})();

@@ -1,0 +1,376 @@
+"""Footage pages (9.2, 9.4, 9.6, 16): asking, deciding, playing, and a person's viewing history.
+
+Requests are seen by their requester and by the school's deciders; footage only by the requester, checked
+by viewing.services on every playlist and segment request. Segments are decrypted in memory and sent with
+byte-range support and `Cache-Control: no-store`, so the browser keeps no copy on disk either.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.people.models import StaffProfile
+from watchkeeper.recording.models import Segment
+from watchkeeper.viewing import services
+from watchkeeper.viewing.footage import FootageUnreadable
+from watchkeeper.viewing.forms import AuthorisationRequestForm, DecisionForm
+from watchkeeper.viewing.models import Status, ViewingAuthorisation
+from watchkeeper.viewing.rules import (
+    PlaylistEntry,
+    RangeNotSatisfiable,
+    byte_range,
+    epoch_ms,
+    hls_playlist,
+    init_length,
+    timeline,
+)
+
+log = logging.getLogger(__name__)
+REQUEST, DECIDE, HISTORY = services.REQUEST, services.DECIDE, "audit.view"
+AUTHORISATIONS = ViewingAuthorisation.objects.select_related("school", "requested_by", "decided_by")
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _require_anywhere(request: HttpRequest, *actions: str) -> None:
+    if not any(holds_any(request.user, action) for action in actions):
+        raise PermissionDenied(f"You are not permitted to do this ({' or '.join(actions)}).")
+
+
+def _chosen_school(request: HttpRequest, data: QueryDict, *actions: str) -> School | None:
+    """?school= narrows a page to one school; another school's (or a made-up) id is 404."""
+    value = data.get("school", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such school.")
+    schools = School.objects.none()
+    for action in actions:
+        schools = schools | restrict(School.objects.all(), request.user, action)
+    return get_object_or_404(schools, pk=value)
+
+
+def _visible(request: HttpRequest) -> QuerySet[ViewingAuthorisation]:
+    """Requests this person may read: their own, and those of schools where they decide."""
+    user = request.user
+    own = restrict(AUTHORISATIONS, user, REQUEST).filter(requested_by_id=user.pk)
+    return restrict(AUTHORISATIONS, user, DECIDE) | own
+
+
+def _own(request: HttpRequest, pk: int) -> ViewingAuthorisation:
+    """An authorisation to view under: the requester's own, at a school where they still review."""
+    own = restrict(AUTHORISATIONS, request.user, REQUEST).filter(requested_by_id=request.user.pk)
+    return get_object_or_404(own.prefetch_related("cameras"), pk=pk)
+
+
+def _segment(request: HttpRequest, segment_id: uuid.UUID) -> Segment:
+    segments = restrict(Segment.objects.select_related("camera"), request.user, REQUEST)
+    return get_object_or_404(segments, pk=segment_id)
+
+
+def state(auth: ViewingAuthorisation, now: Any) -> tuple[str, str]:
+    """(badge class, words) for an authorisation as it stands now."""
+    if auth.status == Status.APPROVED and auth.expires_at is not None and now >= auth.expires_at:
+        return "suspended", "Expired"
+    return {
+        Status.PENDING: ("warn", "Awaiting a decision"),
+        Status.APPROVED: ("approved", "Approved"),
+        Status.DECLINED: ("bad", "Declined"),
+    }[Status(auth.status)]
+
+
+def _rows(auths: QuerySet[ViewingAuthorisation]) -> list[tuple[ViewingAuthorisation, tuple[str, str]]]:
+    now = timezone.now()
+    return [(auth, state(auth, now)) for auth in auths.prefetch_related("cameras")]
+
+
+def _refused_page(
+    request: HttpRequest, problem: str, auth: ViewingAuthorisation | None = None
+) -> HttpResponse:
+    return render(request, "viewing/refused.html", {"problem": problem, "auth": auth}, status=403)
+
+
+# --- asking and deciding ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def authorisation_list(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, REQUEST, DECIDE)
+    school = _chosen_school(request, request.GET, REQUEST, DECIDE)
+    own = restrict(AUTHORISATIONS, request.user, REQUEST).filter(requested_by_id=request.user.pk)
+    deciding = restrict(AUTHORISATIONS, request.user, DECIDE).exclude(requested_by_id=request.user.pk)
+    if school is not None:
+        own, deciding = own.filter(school=school), deciding.filter(school=school)
+    context = {
+        "own": _rows(own),
+        "pending": _rows(deciding.filter(status=Status.PENDING)),
+        "decided": _rows(deciding.exclude(status=Status.PENDING)[:50]),
+        "can_request": holds_any(request.user, REQUEST),
+        "can_decide": holds_any(request.user, DECIDE),
+        "school": school,
+    }
+    return render(request, "viewing/authorisation_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorisation_request(request: HttpRequest) -> HttpResponse:
+    _require_anywhere(request, REQUEST)
+    school = _chosen_school(request, request.GET, REQUEST)
+    cameras = restrict(Camera.objects.select_related("school"), request.user, REQUEST)
+    if school is not None:
+        cameras = cameras.filter(school=school)
+    form = AuthorisationRequestForm(request.POST if request.method == "POST" else None, cameras=cameras)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            auth = services.request_authorisation(
+                request.user,
+                data["cameras"],
+                data["start"],
+                data["end"],
+                data["reason_category"],
+                data["reason"],
+            )
+        except PolicyRefusal as refusal:
+            for problem in refusal.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "Request sent to the Headteacher and designated persons (9.2).")
+            return redirect("viewing:authorisation_detail", pk=auth.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "viewing/authorisation_form.html", {"form": form, "school": school}, status=status)
+
+
+def _render_detail(
+    request: HttpRequest, auth: ViewingAuthorisation, form: DecisionForm | None = None, status: int = 200
+) -> HttpResponse:
+    user, now = request.user, timezone.now()
+    may_decide = auth.status == Status.PENDING and can(user, DECIDE, auth.school_id)
+    context = {
+        "auth": auth,
+        "state": state(auth, now),
+        "cameras": auth.cameras.all(),
+        "is_requester": auth.requested_by_id == user.pk,
+        "may_decide": may_decide and auth.requested_by_id != user.pk,
+        "own_request_pending": may_decide and auth.requested_by_id == user.pk,
+        "may_play": services.may_view(user, auth, auth.terms(), now) is None,
+        "form": form or DecisionForm(),
+        "history_url": _history_url(request, auth),
+    }
+    return render(request, "viewing/authorisation_detail.html", context, status=status)
+
+
+def _history_url(request: HttpRequest, auth: ViewingAuthorisation) -> str:
+    profiles = restrict(StaffProfile.objects.all(), request.user, HISTORY).filter(user=auth.requested_by_id)
+    profile = profiles.first()
+    return reverse("viewing:viewing_history", args=[profile.pk]) if profile is not None else ""
+
+
+@login_required
+@require_GET
+def authorisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, get_object_or_404(_visible(request), pk=pk))
+
+
+@login_required
+@require_POST
+def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    auth = get_object_or_404(restrict(AUTHORISATIONS, request.user, DECIDE), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide(
+                request.user,
+                auth,
+                approve=approve,
+                code=form.cleaned_data["code"],
+                note=form.cleaned_data["note"],
+            )
+        except PolicyRefusal as refusal:
+            if isinstance(refusal, services.SecondFactorRefused):
+                # A wrong code counts as a failed log-in (django-axes), so codes cannot be guessed.
+                username = request.user.get_username()
+                user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+            for problem in refusal.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _decided_text(auth))
+            return redirect("viewing:authorisation_detail", pk=auth.pk)
+    return _render_detail(request, auth, form, status=400)
+
+
+def _decided_text(auth: ViewingAuthorisation) -> str:
+    if auth.status == Status.APPROVED and auth.expires_at is not None:
+        return f"Approved until {timezone.localtime(auth.expires_at):%d %B %Y %H:%M}."
+    return "Declined."
+
+
+# --- playing ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def player(request: HttpRequest, pk: int) -> HttpResponse:
+    auth, now = _own(request, pk), timezone.now()
+    problem = services.may_view(request.user, auth, auth.terms(), now)
+    if problem is not None:
+        return _refused_page(request, problem, auth)
+    cameras = []
+    for camera in auth.cameras.order_by("name"):
+        segments = services.viewable_segments(request.user, auth, camera, now)
+        cameras.append(_camera_data(auth, camera, segments))
+    return render(request, "viewing/player.html", {"auth": auth, "cameras": cameras})
+
+
+def _camera_data(auth: ViewingAuthorisation, camera: Camera, segments: list[Segment]) -> dict[str, Any]:
+    blocks = timeline(((s.start, s.end) for s in segments), auth.start, auth.end)
+    return {
+        "id": camera.pk,
+        "script_id": f"camera-data-{camera.pk}",
+        "name": camera.name,
+        "start_ms": epoch_ms(auth.start),
+        "end_ms": epoch_ms(auth.end),
+        "playlist": reverse("viewing:playlist", args=[auth.pk, camera.pk]),
+        "segments": [
+            {
+                "id": str(s.pk),
+                "start_ms": epoch_ms(s.start),
+                "end_ms": epoch_ms(s.end),
+                "url": reverse("viewing:segment", args=[auth.pk, s.pk]),
+                **block,
+            }
+            for s, block in zip(segments, blocks, strict=True)
+        ],
+    }
+
+
+@login_required
+@require_GET
+def playlist(request: HttpRequest, pk: int, camera_id: int) -> HttpResponse:
+    """HLS (RFC 8216) over the segments' fragmented MP4, for players with HLS (design/viewing.md)."""
+    auth, now = _own(request, pk), timezone.now()
+    camera = get_object_or_404(auth.cameras.all(), pk=camera_id)
+    problem = services.may_view(request.user, auth, auth.terms(), now)
+    if problem is not None:
+        raise PermissionDenied(problem)
+    entries = [
+        PlaylistEntry(
+            s.start,
+            s.end,
+            reverse("viewing:segment_init", args=[auth.pk, s.pk]),
+            reverse("viewing:segment_media", args=[auth.pk, s.pk]),
+        )
+        for s in services.viewable_segments(request.user, auth, camera, now)
+    ]
+    response = HttpResponse(hls_playlist(entries), content_type="application/vnd.apple.mpegurl")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _footage(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> bytes:
+    auth, segment = _own(request, pk), _segment(request, segment_id)
+    return services.open_segment(request.user, auth, segment, timezone.now())
+
+
+def _bytes_response(request: HttpRequest, data: bytes, content_type: str) -> HttpResponse:
+    """`data` whole (200) or the byte range asked for (206, RFC 9110), never cached by the browser."""
+    try:
+        wanted = byte_range(request.headers.get("Range"), len(data))
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{len(data)}"
+        return response
+    if wanted is None:
+        response = HttpResponse(data, content_type=content_type)
+    else:
+        first, last = wanted
+        response = HttpResponse(data[first : last + 1], content_type=content_type, status=206)
+        response["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _serve(request: HttpRequest, pk: int, segment_id: uuid.UUID, part: str) -> HttpResponse:
+    try:
+        data = _footage(request, pk, segment_id)
+    except FootageUnreadable as error:
+        log.error("%s", error)
+        return HttpResponse(str(error), status=500, content_type="text/plain; charset=utf-8")
+    if part == "whole":
+        return _bytes_response(request, data, "video/mp4")
+    split = init_length(data)
+    if part == "init":
+        return _bytes_response(request, data[:split], "video/mp4")
+    return _bytes_response(request, data[split:], "video/iso.segment")
+
+
+@login_required
+@require_GET
+def segment(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponse:
+    """One segment as a playable MP4: what the page's player uses."""
+    return _serve(request, pk, segment_id, "whole")
+
+
+@login_required
+@require_GET
+def segment_init(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponse:
+    """The segment's initialisation section (ftyp + moov), for HLS's EXT-X-MAP."""
+    return _serve(request, pk, segment_id, "init")
+
+
+@login_required
+@require_GET
+def segment_media(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponse:
+    """The segment's fragments (moof + mdat …), for HLS."""
+    return _serve(request, pk, segment_id, "media")
+
+
+# --- a person's viewing history (16) ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def viewing_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything a member of staff did with footage: for the Headteacher (their school) and the DPO."""
+    profiles = restrict(StaffProfile.objects.select_related("user", "school"), request.user, HISTORY)
+    profile = get_object_or_404(profiles, pk=pk)
+    events = restrict(
+        AuditEvent.objects.filter(actor=profile.user, action__startswith="viewing.").select_related("school"),
+        request.user,
+        HISTORY,
+    )
+    page = Paginator(events.order_by("-seq"), 100).get_page(request.GET.get("page"))
+    rows = [(event, _local(event.details.get("start")), _local(event.details.get("end"))) for event in page]
+    return render(request, "viewing/history.html", {"profile": profile, "page": page, "rows": rows})
+
+
+def _local(text: Any) -> datetime | None:
+    """An ISO time from an event's details, in UK local time for display (stored UTC)."""
+    try:
+        return timezone.localtime(datetime.fromisoformat(text)) if isinstance(text, str) else None
+    except ValueError:
+        return None
