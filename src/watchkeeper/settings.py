@@ -27,12 +27,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "huey.contrib.djhuey",
     "watchkeeper.core",
     "watchkeeper.audit",
     "watchkeeper.estate",
     "watchkeeper.people",
     "watchkeeper.compliance",
     "watchkeeper.recording",
+    "watchkeeper.viewing",
+    "watchkeeper.health",
+    "watchkeeper.jobs",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +91,30 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+
+
+def _huey() -> dict[str, Any]:
+    """The job runner (design/jobs.md): huey with its SQLite file in the data dir, or Redis when
+    WATCHKEEPER_REDIS_URL is set. `watchkeeper worker` runs the consumer with these options."""
+    common: dict[str, Any] = {
+        "name": env_str("WATCHKEEPER_JOBS_NAME", "watchkeeper"),
+        "immediate": False,  # djhuey would otherwise run tasks in-process whenever DEBUG is on
+        "utc": True,
+        "results": False,  # job records say how a job went; unread results would pile up in the queue store
+        "consumer": {
+            "workers": env_int("WATCHKEEPER_JOB_WORKERS", 2),
+            "worker_type": "thread",
+            "periodic": True,
+            "flush_locks": True,  # a worker killed mid-sweep must not leave the sweep locked for ever
+        },
+    }
+    redis_url = env_str("WATCHKEEPER_REDIS_URL", "")
+    if redis_url:
+        return {**common, "huey_class": "huey.RedisHuey", "url": redis_url}
+    return {**common, "huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
+
+
+HUEY = _huey()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -7,4 +7,7 @@ urlpatterns = [
     path("compliance/", include("watchkeeper.compliance.urls")),
     path("audit/", include("watchkeeper.audit.urls")),
     path("recording/", include("watchkeeper.recording.urls")),
+    path("viewing/", include("watchkeeper.viewing.urls")),
+    path("health/", include("watchkeeper.health.urls")),
+    path("jobs/", include("watchkeeper.jobs.urls")),
 ]

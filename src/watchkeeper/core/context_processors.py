@@ -16,8 +16,12 @@ NAV = [
     ("DPIAs", "compliance:dpia_list", "compliance.view"),
     ("Signs", "compliance:sign_list", "compliance.view"),
     ("Exceptions", "compliance:exceptions", "compliance.view"),
+    ("Recording", "recording:health_list", "recording.status"),
     ("Staff", "people:staff_list", "people.view"),
+    ("Footage", "viewing:authorisation_list", "viewing.request"),
+    ("Footage requests", "viewing:authorisation_list", "viewing.decide"),
     ("Audit log", "audit:event_list", "audit.view"),
+    ("Jobs", "jobs:job_list", "jobs.view"),
 ]
 
 

@@ -53,8 +53,14 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "recording.hold": frozenset({R.CCTV_ADMIN}),
     "recording.status": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
     "maintenance.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
+    # Recorded footage (9.2, 9.4): a footage reviewer asks; the Headteacher or a designated person decides
+    # (never on their own request). Held footage is the CCTV administrator's alone (9.6, recording.hold).
+    "viewing.request": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN}),
+    "viewing.decide": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
     # The audit log (16): the DPO for the trust, a Headteacher for their own school.
     "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
+    # Background jobs (retention sweeps 13.1, disk pressure): the people who run the system.
+    "jobs.view": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
 }
 
 M = TypeVar("M", bound=models.Model)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from watchkeeper.compliance.services import compliance_summary, exceptions_for
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.health.models import Alert
 
 
 @login_required
@@ -22,5 +23,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "schools": restrict(School.objects.all(), request.user, "estate.view"),
         "summary": compliance_summary(schools, cameras),
         "exceptions": exceptions_for(cameras),
+        # 12.1: camera faults the automatic checks found, for the people responsible for the system.
+        "alerts": restrict(
+            Alert.objects.open().select_related("camera__school"), request.user, "recording.status"
+        )[:20],
     }
     return render(request, "core/dashboard.html", context)
