@@ -51,6 +51,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # Recording (9.6, 12.1, 13.1): evidential holds are the CCTV administrator's alone; camera health and
     # storage are watched by the people responsible for the system.
     "recording.hold": frozenset({R.CCTV_ADMIN}),
+    # Importing a minibus DVR's footage (5.2) is handling stored footage: the CCTV administrator's (9.6).
+    "recording.import": frozenset({R.CCTV_ADMIN}),
     "recording.status": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
     "maintenance.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
     # Recorded footage (9.2, 9.4): a footage reviewer asks; the Headteacher or a designated person decides

@@ -98,7 +98,7 @@ class Cut:
 
 def may_import(actor: Any, school_id: int) -> bool:
     """The school's CCTV system administrator (or SYSTEM: the command line) handles stored footage (9.6)."""
-    return is_system(actor) or can(actor, "recording.hold", school_id)
+    return is_system(actor) or can(actor, "recording.import", school_id)
 
 
 def import_dvr(
