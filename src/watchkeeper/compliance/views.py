@@ -10,10 +10,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
 from watchkeeper.estate.models import Camera, School, Vehicle
 
 VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"
@@ -39,22 +39,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _require_anywhere(request: HttpRequest, action: str) -> None:
-    """A page with no object of its own: refuse people who hold the action at no school at all."""
-    if not holds_any(request.user, action):
-        raise PermissionDenied(f"You are not permitted to do this ({action}).")
-
-
-def _chosen_school(request: HttpRequest, data: QueryDict, action: str) -> School | None:
-    """The school named by ?school= or a posted school field; another school's (or a made-up) id is 404."""
-    value = data.get("school", "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404("No such school.")
-    return get_object_or_404(restrict(School.objects.all(), request.user, action), pk=value)
 
 
 def _in_school(queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
@@ -71,12 +55,6 @@ def _posted(request: HttpRequest, files: bool = False) -> Any:
 def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
     """Offer the chosen school's rows; accept any the user may change, so the service names a mismatch."""
     return queryset if request.method == "POST" else _in_school(queryset, school)
-
-
-def _refused(form: Any, refusal: PolicyRefusal) -> None:
-    """Show the policy's reasons in the form, keeping everything the person typed."""
-    for problem in refusal.problems:
-        form.add_error(None, problem)
 
 
 def _download(field: FieldFile, name: str) -> FileResponse:
@@ -100,8 +78,8 @@ def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
 
 @login_required
 def dpia_list(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, VIEW)
-    school = _chosen_school(request, request.GET, VIEW)
+    require_anywhere(request, VIEW)
+    school = chosen_school(request, request.GET, VIEW)
     dpias = _in_school(
         restrict(
             DPIA.objects.select_related("school", "approved_by").prefetch_related("cameras"),
@@ -126,8 +104,8 @@ def dpia_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def dpia_create(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, CHANGE)
-    school = _chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
+    require_anywhere(request, CHANGE)
+    school = chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
     cameras = restrict(Camera.objects.select_related("school"), request.user, CHANGE)
     form = DPIAForm(
         _posted(request),
@@ -147,7 +125,7 @@ def dpia_create(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
             )
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             return _done(request, f"Draft DPIA “{dpia.title}” saved.", dpia_url(dpia))
     return render(request, "compliance/dpia_form.html", {"form": form}, status=_status(request))
@@ -202,7 +180,7 @@ def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_dpia_cameras(request.user, dpia, form.cleaned_data["cameras"])
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             return _done(request, "Cameras covered by the DPIA updated.", dpia_url(dpia))
     return render(
@@ -235,7 +213,7 @@ def dpia_supersede(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supersede_dpia(request.user, dpia, form.cleaned_data["replacement"])
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             return _done(request, "DPIA superseded.", dpia_url(dpia))
     return _render_detail(request, dpia, 400, supersede_form=form)
@@ -263,8 +241,8 @@ def dpia_document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def sign_list(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, VIEW)
-    school = _chosen_school(request, request.GET, VIEW)
+    require_anywhere(request, VIEW)
+    school = chosen_school(request, request.GET, VIEW)
     signs = _in_school(
         restrict(Sign.objects.select_related("school", "vehicle", "checked_by"), request.user, VIEW), school
     )
@@ -286,8 +264,8 @@ def sign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def sign_register(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, CHANGE)
-    school = _chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
+    require_anywhere(request, CHANGE)
+    school = chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
     form = SignForm(
         _posted(request),
         initial={"school": school},
@@ -306,7 +284,7 @@ def sign_register(request: HttpRequest) -> HttpResponse:
                 last_checked_on=data["last_checked_on"],
             )
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             return _done(request, "Sign registered.", "compliance:sign_list")
     return render(request, "compliance/sign_form.html", {"form": form}, status=_status(request))
@@ -325,7 +303,7 @@ def sign_check(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, sign, form.cleaned_data["checked_on"], form.cleaned_data["photo"]
             )
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             return _done(request, "Sign check recorded.", "compliance:sign_list")
     return render(
@@ -345,8 +323,8 @@ def sign_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     """For the Headteacher and the DPO: cameras in service with a compliance problem (6.1, 7.1, 7.3, 18.1)."""
-    _require_anywhere(request, VIEW)
-    school = _chosen_school(request, request.GET, VIEW)
+    require_anywhere(request, VIEW)
+    school = chosen_school(request, request.GET, VIEW)
     cameras = restrict(
         Camera.objects.select_related("school", "vehicle").prefetch_related("dpias"), request.user, VIEW
     )

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.permissions import holds_any, restrict
+from watchkeeper.core.permissions import restrict
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.health import services
 from watchkeeper.health.forms import CheckForm
@@ -22,20 +22,6 @@ from watchkeeper.health.models import MaintenanceEntry, ReferenceFeatures
 
 MAINTAIN = "maintenance.record"
 LOG_LENGTH = 200
-
-
-def _require_anywhere(request: HttpRequest) -> None:
-    if not holds_any(request.user, MAINTAIN):
-        raise PermissionDenied(f"You are not permitted to do this ({MAINTAIN}).")
-
-
-def _chosen_school(request: HttpRequest, data: QueryDict) -> School | None:
-    value = data.get("school", "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404("No such school.")
-    return get_object_or_404(restrict(School.objects.all(), request.user, MAINTAIN), pk=value)
 
 
 def _maintenance_url(school_id: int | None) -> str:
@@ -46,8 +32,8 @@ def _maintenance_url(school_id: int | None) -> str:
 @login_required
 def maintenance(request: HttpRequest) -> HttpResponse:
     """The maintenance log of the person's schools (or one school), newest first, and the cameras."""
-    _require_anywhere(request)
-    school = _chosen_school(request, request.GET)
+    require_anywhere(request, MAINTAIN)
+    school = chosen_school(request, request.GET, MAINTAIN)
     entries = restrict(
         MaintenanceEntry.objects.select_related("school", "camera", "by"), request.user, MAINTAIN
     )
@@ -72,9 +58,9 @@ def maintenance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_record(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request)
+    require_anywhere(request, MAINTAIN)
     posted = request.POST if request.method == "POST" else None
-    school = _chosen_school(request, request.POST if posted else request.GET)
+    school = chosen_school(request, request.POST if posted else request.GET, MAINTAIN)
     cameras = restrict(Camera.objects.select_related("school"), request.user, MAINTAIN)
     form = CheckForm(
         posted,

@@ -10,8 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.health.models import Alert
 from watchkeeper.recording import forecast, services
@@ -31,33 +31,13 @@ from watchkeeper.recording.status import totals
 STATUS, HOLD = "recording.status", "recording.hold"
 
 
-def _require_anywhere(request: HttpRequest, action: str) -> None:
-    if not holds_any(request.user, action):
-        raise PermissionDenied(f"You are not permitted to do this ({action}).")
-
-
-def _chosen_school(request: HttpRequest, data: QueryDict, action: str) -> School | None:
-    """The school named by ?school= or a posted school field; another school's (or a made-up) id is 404."""
-    value = data.get("school", "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404("No such school.")
-    return get_object_or_404(restrict(School.objects.all(), request.user, action), pk=value)
-
-
-def _refused(form: Any, refusal: PolicyRefusal) -> None:
-    for problem in refusal.problems:
-        form.add_error(None, problem)
-
-
 # --- camera health and storage --------------------------------------------------------------------------
 
 
 @login_required
 def health_list(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, STATUS)
-    school = _chosen_school(request, request.GET, STATUS)
+    require_anywhere(request, STATUS)
+    school = chosen_school(request, request.GET, STATUS)
     cameras = restrict(Camera.objects.exclude(status=CameraStatus.DECOMMISSIONED), request.user, STATUS)
     now = timezone.now()
     storage = totals(now)
@@ -90,8 +70,8 @@ def _holds(request: HttpRequest) -> Any:
 
 @login_required
 def hold_list(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, HOLD)
-    school = _chosen_school(request, request.GET, HOLD)
+    require_anywhere(request, HOLD)
+    school = chosen_school(request, request.GET, HOLD)
     holds = _holds(request) if school is None else _holds(request).filter(school=school)
     context = {
         "current": holds.filter(released_at__isnull=True),
@@ -106,9 +86,9 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, HOLD)
+    require_anywhere(request, HOLD)
     posted = request.POST if request.method == "POST" else None
-    school = _chosen_school(request, posted or request.GET, HOLD)
+    school = chosen_school(request, posted or request.GET, HOLD)
     cameras = restrict(Camera.objects.select_related("school"), request.user, HOLD)
     form = HoldForm(
         posted,
@@ -130,7 +110,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
                 data["review_on"],
             )
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, "Hold placed: this footage is kept until the hold is released (9.6).")
             return redirect("recording:hold_detail", pk=hold.pk)
@@ -173,7 +153,7 @@ def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, hold, form.cleaned_data["note"], form.cleaned_data["next_review_on"]
             )
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
             return redirect(reverse("recording:hold_detail", args=[hold.pk]))
@@ -189,7 +169,7 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.release_hold(request.user, hold, form.cleaned_data["reason"])
         except PolicyRefusal as refusal:
-            _refused(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(
                 request, "Hold released: footage past its retention goes at the next sweep (13.1)."

@@ -1,0 +1,39 @@
+"""View helpers every app uses: the same refusal for the same situation on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404
+
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import holds_any, restrict
+from watchkeeper.estate.models import School
+
+
+def require_anywhere(request: HttpRequest, *actions: str) -> None:
+    """A page with no object of its own: refuse (403) people who hold none of the actions at any school."""
+    if not any(holds_any(request.user, action) for action in actions):
+        raise PermissionDenied(f"You are not permitted to do this ({' or '.join(actions)}).")
+
+
+def chosen_school(request: HttpRequest, data: QueryDict, *actions: str) -> School | None:
+    """The school named by ?school= or a posted school field, among those where the person holds one of
+    the actions; another school's (or a made-up) id is 404, so a page never confirms it exists."""
+    value = data.get("school", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such school.")
+    allowed = School.objects.none()
+    for action in actions:
+        allowed = allowed | restrict(School.objects.all(), request.user, action)
+    return get_object_or_404(allowed.distinct(), pk=value)
+
+
+def show_refusal(form: Any, refusal: PolicyRefusal) -> None:
+    """Show the policy's reasons in the form, keeping everything the person typed."""
+    for problem in refusal.problems:
+        form.add_error(None, problem)
