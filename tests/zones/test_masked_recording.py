@@ -98,8 +98,11 @@ def test_the_zones_are_black_in_every_stored_frame_and_the_rest_is_not(recorded:
 
 
 def test_masked_segments_are_whole_segments_starting_at_key_frames(recorded: Recorded) -> None:
+    target = SEGMENT_SECONDS * 1000
     for row in recorded.masked[:-1]:  # the last one ends where the recorder stopped
-        assert row.duration_ms == SEGMENT_SECONDS * 1000, row
+        # A key frame is forced on the first frame at least one segment length after the last one: exactly
+        # the target, or a frame or two later when the camera dropped a frame (seen on a loaded machine).
+        assert target <= row.duration_ms <= target + 200, row
     for before, after in zip(recorded.masked, recorded.masked[1:], strict=False):
         assert before.end == after.start
     for row in recorded.masked:
