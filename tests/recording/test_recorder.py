@@ -155,7 +155,10 @@ def scenario(simulator_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         seed(data_dir, "suspend", "cam2")
         run.suspended_at = suspended_at = now()
         wait_for(lambda: len(newer_than(run, "cam1", suspended_at)) >= 2, 30, "camera 1 after suspension")
-        time.sleep(max(0.0, 12 - (now() - suspended_at).total_seconds()))
+        # Wait (not sleep) for camera 1 to be recorded past the 10-second mark: on a loaded machine a
+        # segment is indexed a little after it ends.
+        ten_on = suspended_at + timedelta(seconds=10)
+        wait_for(lambda: len(newer_than(run, "cam1", ten_on)) >= 1, 30, "camera 1 past ten seconds")
         run.status_while_running = json.loads(watchkeeper(data_dir, "status", "--json").stdout)
         recorder.end(signal.SIGTERM)
         run.final_check = watchkeeper(data_dir, "check")
