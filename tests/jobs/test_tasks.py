@@ -14,7 +14,14 @@ from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.jobs import disk
 from watchkeeper.jobs.models import JobRecord, JobStatus
-from watchkeeper.jobs.tasks import BY_NAME, camera_health, disk_pressure, prune_job_records, retention_sweep
+from watchkeeper.jobs.tasks import (
+    BY_NAME,
+    camera_health,
+    disk_pressure,
+    motion_analysis,
+    prune_job_records,
+    retention_sweep,
+)
 from watchkeeper.recording.models import Segment
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +75,7 @@ def test_the_schedules() -> None:
         "retention": retention_sweep,
         "disk": disk_pressure,
         "health": camera_health,
+        "motion": motion_analysis,
         "prune": prune_job_records,
     } == BY_NAME
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
@@ -75,6 +83,7 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if disk_pressure.task_class().validate_datetime(t)]) == 96
     assert len([t for t in _day() if prune_job_records.task_class().validate_datetime(t)]) == 1
     assert len([t for t in _day() if camera_health.task_class().validate_datetime(t)]) == 24 * 60
+    assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
 
 
 def test_camera_health_runs_as_a_job(immediate) -> None:

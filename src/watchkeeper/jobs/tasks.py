@@ -15,11 +15,13 @@ from huey.contrib.djhuey import HUEY, db_periodic_task
 from watchkeeper.health.services import run_health_checks
 from watchkeeper.jobs import disk, services
 from watchkeeper.jobs.runner import progress
+from watchkeeper.recording.motion import analyse_pending
 from watchkeeper.recording.retention import sweep
 
 # Made at import, so the worker knows the lock and flushes it at start (settings.HUEY flush_locks): a
 # worker killed mid-sweep must not leave every later sweep skipped.
 SWEEP_LOCK = HUEY.lock_task("retention_sweep")
+MOTION_LOCK = HUEY.lock_task("motion_analysis")
 
 
 @db_periodic_task(crontab(minute="7"), name="retention_sweep")
@@ -55,6 +57,18 @@ def camera_health() -> str:
     return run.summary()
 
 
+@db_periodic_task(crontab(minute="*"), name="motion_analysis")
+def motion_analysis() -> str:
+    """Every minute: motion per second of the newest segments not yet analysed (last 24 h), decoded small
+    and in memory only (9.3), for the player's motion strip (design/viewing.md). The lock skips a run
+    while the previous one is still going."""
+    with MOTION_LOCK:
+        progress(0, "Analysing motion in new footage…")
+        result = analyse_pending(timezone.now())
+        progress(100, result.summary())
+        return result.summary()
+
+
 @db_periodic_task(crontab(hour="3", minute="30"), name="prune_job_records")
 def prune_job_records() -> int:
     """Daily: forget job records that finished more than 30 days ago."""
@@ -70,5 +84,6 @@ BY_NAME = {
     "retention": retention_sweep,
     "disk": disk_pressure,
     "health": camera_health,
+    "motion": motion_analysis,
     "prune": prune_job_records,
 }

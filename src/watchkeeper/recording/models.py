@@ -34,6 +34,12 @@ class Segment(models.Model):
     clock_offset_ms = models.IntegerField(
         null=True, blank=True, help_text="Camera clock minus server clock, where the stream reports one."
     )
+    motion = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Motion per second of the segment, 0–1 (recording/motion.py); null until analysed, "
+        "[] when it could not be decoded.",
+    )
 
     class Meta:
         ordering = ["camera", "start"]

@@ -30,6 +30,7 @@ from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.people.models import StaffProfile
 from watchkeeper.recording.models import Segment
+from watchkeeper.recording.motion import MOTION_THRESHOLD
 from watchkeeper.viewing import services
 from watchkeeper.viewing.footage import FootageUnreadable
 from watchkeeper.viewing.forms import AuthorisationRequestForm, DecisionForm
@@ -254,12 +255,15 @@ def _camera_data(auth: ViewingAuthorisation, camera: Camera, segments: list[Segm
         "start_ms": epoch_ms(auth.start),
         "end_ms": epoch_ms(auth.end),
         "playlist": reverse("viewing:playlist", args=[auth.pk, camera.pk]),
+        "motion_threshold": MOTION_THRESHOLD,
+        # Motion only of the segments this person may play (the list is viewable_segments'), per second.
         "segments": [
             {
                 "id": str(s.pk),
                 "start_ms": epoch_ms(s.start),
                 "end_ms": epoch_ms(s.end),
                 "url": reverse("viewing:segment", args=[auth.pk, s.pk]),
+                "motion": s.motion or [],
                 **block,
             }
             for s, block in zip(segments, blocks, strict=True)

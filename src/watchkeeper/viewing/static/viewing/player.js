@@ -83,6 +83,56 @@
       }
     }
 
+    /* The motion strip: one bar per analysed second, taller and darker with more movement. */
+    var strip = root.querySelector("canvas.motion");
+    var threshold = data.motion_threshold || 0.1;
+    function drawMotion() {
+      if (!strip) return;
+      var width = strip.clientWidth || strip.width;
+      strip.width = width;
+      var context = strip.getContext("2d");
+      var height = strip.height;
+      context.clearRect(0, 0, width, height);
+      var barWidth = Math.max(1, width * 1000 / windowMs);
+      segments.forEach(function (segment) {
+        (segment.motion || []).forEach(function (score, second) {
+          if (score <= 0) return;
+          var x = width * (segment.start_ms + second * 1000 - data.start_ms) / windowMs;
+          var barHeight = Math.max(2, height * score);
+          context.fillStyle = "rgba(192, 57, 43, " + (0.3 + 0.7 * score) + ")";
+          context.fillRect(x, height - barHeight, barWidth, barHeight);
+        });
+      });
+    }
+
+    /* The start of the next run of seconds above the threshold after the time shown. */
+    function nextMotion() {
+      var from = now() + 5, inRun = false; /* 5 ms on: a jump lands exactly on a run start */
+      for (var i = 0; i < segments.length; i++) {
+        var motion = segments[i].motion || [];
+        for (var second = 0; second < motion.length; second++) {
+          var at = segments[i].start_ms + second * 1000;
+          if (at + 1000 <= from) continue;
+          var moving = motion[second] >= threshold;
+          if (moving && !inRun && at > from) return at;
+          inRun = moving;
+        }
+      }
+      return null;
+    }
+
+    var nextButton = root.querySelector(".next-motion");
+    if (nextButton) {
+      nextButton.addEventListener("click", function () {
+        var at = nextMotion();
+        if (at === null) { nextButton.textContent = "No more motion"; return; }
+        nextButton.textContent = "Jump to next motion";
+        seek(at, !video.paused);
+      });
+    }
+    drawMotion();
+    window.addEventListener("resize", drawMotion);
+
     video.addEventListener("ended", function () {
       if (index + 1 < segments.length) load(index + 1, 0, true);
     });
