@@ -18,7 +18,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.estate.models import Camera
 from watchkeeper.people.models import StaffProfile
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.motion import MOTION_THRESHOLD
@@ -51,24 +52,6 @@ AUTHORISATIONS = ViewingAuthorisation.objects.select_related("school", "requeste
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _require_anywhere(request: HttpRequest, *actions: str) -> None:
-    if not any(holds_any(request.user, action) for action in actions):
-        raise PermissionDenied(f"You are not permitted to do this ({' or '.join(actions)}).")
-
-
-def _chosen_school(request: HttpRequest, data: QueryDict, *actions: str) -> School | None:
-    """?school= narrows a page to one school; another school's (or a made-up) id is 404."""
-    value = data.get("school", "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404("No such school.")
-    schools = School.objects.none()
-    for action in actions:
-        schools = schools | restrict(School.objects.all(), request.user, action)
-    return get_object_or_404(schools, pk=value)
 
 
 def _visible(request: HttpRequest) -> QuerySet[ViewingAuthorisation]:
@@ -117,8 +100,8 @@ def _refused_page(
 @login_required
 @require_GET
 def authorisation_list(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, REQUEST, DECIDE)
-    school = _chosen_school(request, request.GET, REQUEST, DECIDE)
+    require_anywhere(request, REQUEST, DECIDE)
+    school = chosen_school(request, request.GET, REQUEST, DECIDE)
     own = restrict(AUTHORISATIONS, request.user, REQUEST).filter(requested_by_id=request.user.pk)
     deciding = restrict(AUTHORISATIONS, request.user, DECIDE).exclude(requested_by_id=request.user.pk)
     if school is not None:
@@ -137,8 +120,8 @@ def authorisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def authorisation_request(request: HttpRequest) -> HttpResponse:
-    _require_anywhere(request, REQUEST)
-    school = _chosen_school(request, request.GET, REQUEST)
+    require_anywhere(request, REQUEST)
+    school = chosen_school(request, request.GET, REQUEST)
     cameras = restrict(Camera.objects.select_related("school"), request.user, REQUEST)
     if school is not None:
         cameras = cameras.filter(school=school)
