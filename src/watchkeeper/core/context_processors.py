@@ -18,6 +18,7 @@ NAV = [
     ("Exceptions", "compliance:exceptions", "compliance.view"),
     ("Recording", "recording:health_list", "recording.status"),
     ("Staff", "people:staff_list", "people.view"),
+    ("Live", "viewing:live_grid", "viewing.live"),
     ("Footage", "viewing:authorisation_list", "viewing.request"),
     ("Footage requests", "viewing:authorisation_list", "viewing.decide"),
     ("Audit log", "audit:event_list", "audit.view"),

@@ -59,6 +59,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # (never on their own request). Held footage is the CCTV administrator's alone (9.6, recording.hold).
     "viewing.request": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN}),
     "viewing.decide": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
+    # Live view (8.1, 8.2): employees a Headteacher or designated person approved as live viewers.
+    "viewing.live": frozenset({R.LIVE_VIEWER}),
     # The audit log (16): the DPO for the trust, a Headteacher for their own school.
     "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
     # Background jobs (retention sweeps 13.1, disk pressure): the people who run the system.

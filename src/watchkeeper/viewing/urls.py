@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.viewing import views
+from watchkeeper.viewing import live_views, views
 
 app_name = "viewing"
 urlpatterns = [
@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/segments/<uuid:segment_id>.mp4", views.segment, name="segment"),
     path("<int:pk>/segments/<uuid:segment_id>/init.mp4", views.segment_init, name="segment_init"),
     path("<int:pk>/segments/<uuid:segment_id>/media.m4s", views.segment_media, name="segment_media"),
+    path("live/", live_views.live_grid, name="live_grid"),
+    path("live/<int:camera_id>/stream.mp4", live_views.live_stream, name="live_stream"),
     path("staff/<int:pk>/history/", views.viewing_history, name="viewing_history"),
 ]
