@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "watchkeeper.compliance",
     "watchkeeper.recording",
     "watchkeeper.viewing",
+    "watchkeeper.evidence",
     "watchkeeper.health",
     "watchkeeper.jobs",
 ]

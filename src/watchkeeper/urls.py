@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("watchkeeper.audit.urls")),
     path("recording/", include("watchkeeper.recording.urls")),
     path("viewing/", include("watchkeeper.viewing.urls")),
+    path("evidence/", include("watchkeeper.evidence.urls")),
     path("health/", include("watchkeeper.health.urls")),
     path("jobs/", include("watchkeeper.jobs.urls")),
 ]

@@ -21,6 +21,7 @@ NAV = [
     ("Live", "viewing:live_grid", "viewing.live"),
     ("Footage", "viewing:authorisation_list", "viewing.request"),
     ("Footage requests", "viewing:authorisation_list", "viewing.decide"),
+    ("CCTV log", "evidence:cctv_log", "evidence.log"),
     ("Audit log", "audit:event_list", "audit.view"),
     ("Jobs", "jobs:job_list", "jobs.view"),
 ]

@@ -61,6 +61,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "viewing.decide": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
     # Live view (8.1, 8.2): employees a Headteacher or designated person approved as live viewers.
     "viewing.live": frozenset({R.LIVE_VIEWER}),
+    # The CCTV log of downloads (9.5, Appendix I): kept secure, for the people who run the system.
+    "evidence.log": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
     # The audit log (16): the DPO for the trust, a Headteacher for their own school.
     "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
     # Background jobs (retention sweeps 13.1, disk pressure): the people who run the system.

@@ -61,13 +61,13 @@ def _visible(request: HttpRequest) -> QuerySet[ViewingAuthorisation]:
     return restrict(AUTHORISATIONS, user, DECIDE) | own
 
 
-def _own(request: HttpRequest, pk: int) -> ViewingAuthorisation:
+def own_authorisation(request: HttpRequest, pk: int) -> ViewingAuthorisation:
     """An authorisation to view under: the requester's own, at a school where they still review."""
     own = restrict(AUTHORISATIONS, request.user, REQUEST).filter(requested_by_id=request.user.pk)
     return get_object_or_404(own.prefetch_related("cameras"), pk=pk)
 
 
-def _segment(request: HttpRequest, segment_id: uuid.UUID) -> Segment:
+def visible_segment(request: HttpRequest, segment_id: uuid.UUID) -> Segment:
     segments = restrict(Segment.objects.select_related("camera"), request.user, REQUEST)
     return get_object_or_404(segments, pk=segment_id)
 
@@ -218,7 +218,7 @@ def _decided_text(auth: ViewingAuthorisation) -> str:
 @login_required
 @require_GET
 def player(request: HttpRequest, pk: int) -> HttpResponse:
-    auth, now = _own(request, pk), timezone.now()
+    auth, now = own_authorisation(request, pk), timezone.now()
     problem = services.may_view(request.user, auth, auth.terms(), now)
     if problem is not None:
         return _refused_page(request, problem, auth)
@@ -258,7 +258,7 @@ def _camera_data(auth: ViewingAuthorisation, camera: Camera, segments: list[Segm
 @require_GET
 def playlist(request: HttpRequest, pk: int, camera_id: int) -> HttpResponse:
     """HLS (RFC 8216) over the segments' fragmented MP4, for players with HLS (design/viewing.md)."""
-    auth, now = _own(request, pk), timezone.now()
+    auth, now = own_authorisation(request, pk), timezone.now()
     camera = get_object_or_404(auth.cameras.all(), pk=camera_id)
     problem = services.may_view(request.user, auth, auth.terms(), now)
     if problem is not None:
@@ -278,7 +278,7 @@ def playlist(request: HttpRequest, pk: int, camera_id: int) -> HttpResponse:
 
 
 def _footage(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> bytes:
-    auth, segment = _own(request, pk), _segment(request, segment_id)
+    auth, segment = own_authorisation(request, pk), visible_segment(request, segment_id)
     return services.open_segment(request.user, auth, segment, timezone.now())
 
 
