@@ -31,7 +31,7 @@ from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
 from watchkeeper.estate.models import Camera, School, Vehicle
 
 VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"
@@ -104,14 +104,12 @@ def dpia_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def dpia_create(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, CHANGE)
-    school = chosen_school(request, request.POST if request.method == "POST" else request.GET, CHANGE)
-    cameras = restrict(Camera.objects.select_related("school"), request.user, CHANGE)
+    choices = school_choices(request, CHANGE)
     form = DPIAForm(
         _posted(request),
-        initial={"school": school},
-        schools=restrict(School.objects.all(), request.user, CHANGE),
-        cameras=_for_form(request, cameras, school),
+        initial={"school": choices.school},
+        schools=choices.schools,
+        cameras=choices.cameras,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.health import services
 from watchkeeper.health.forms import CheckForm
@@ -58,15 +58,10 @@ def maintenance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_record(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, MAINTAIN)
     posted = request.POST if request.method == "POST" else None
-    school = chosen_school(request, request.POST if posted else request.GET, MAINTAIN)
-    cameras = restrict(Camera.objects.select_related("school"), request.user, MAINTAIN)
+    choices = school_choices(request, MAINTAIN)
     form = CheckForm(
-        posted,
-        initial={"school": school},
-        schools=restrict(School.objects.all(), request.user, MAINTAIN),
-        cameras=cameras if posted or school is None else cameras.filter(school=school),
+        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
     )
     if posted and form.is_valid():
         data = form.cleaned_data

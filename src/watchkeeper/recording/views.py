@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.health.models import Alert
 from watchkeeper.recording import forecast, services
@@ -86,16 +86,10 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, HOLD)
     posted = request.POST if request.method == "POST" else None
-    school = chosen_school(request, posted or request.GET, HOLD)
-    cameras = restrict(Camera.objects.select_related("school"), request.user, HOLD)
+    choices = school_choices(request, HOLD)
     form = HoldForm(
-        posted,
-        initial={"school": school},
-        schools=restrict(School.objects.all(), request.user, HOLD),
-        # Offer the chosen school's cameras; accept any the person may hold, so the service names a mismatch.
-        cameras=cameras if posted or school is None else cameras.filter(school=school),
+        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
     )
     if posted and form.is_valid():
         data = form.cleaned_data
