@@ -12,7 +12,7 @@ from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
 class Kind(models.TextChoices):
     SNAPSHOT = "snapshot", "Snapshot (still image)"
-    # "package" (an evidence package of footage) arrives with issue 5.
+    PACKAGE = "package", "Sealed evidence package (footage)"
 
 
 class Download(models.Model):
@@ -48,6 +48,9 @@ class Download(models.Model):
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="downloads")
     frame_at = models.DateTimeField(help_text="UTC: the moment of the frame (snapshot) or the first moment.")
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file handed over.")
+    package_file = models.CharField(
+        max_length=200, blank=True, help_text="A sealed package's file name in <data dir>/exports/."
+    )
 
     class Meta:
         ordering = ["-downloaded_at", "-pk"]

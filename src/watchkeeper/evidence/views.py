@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,7 +27,8 @@ from watchkeeper.core.permissions import restrict
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.evidence import services
 from watchkeeper.evidence.forms import SnapshotForm
-from watchkeeper.evidence.models import Download
+from watchkeeper.evidence.models import Download, Kind
+from watchkeeper.viewing.services import REQUEST
 from watchkeeper.viewing.views import own_authorisation, visible_segment
 
 LOG = "evidence.log"
@@ -76,6 +77,47 @@ def snapshot_name(download: Download) -> str:
     """Unique per frame: school, camera and the frame's UTC time to the millisecond."""
     at = download.frame_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")[:-3]
     return f"snapshot-{slugify(download.school.name)}-{download.camera_id}-{at}Z.jpg"
+
+
+# --- sealed packages (9.5, 11.6) ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def package_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Seal the footage of the requester's own authorisation; the password is shown on this page ONCE."""
+    auth = own_authorisation(request, pk)
+    try:
+        exported = services.export_package(request.user, auth)
+    except PolicyRefusal as refusal:
+        return render(
+            request, "evidence/package.html", {"auth": auth, "problems": refusal.problems}, status=400
+        )
+    context = {"auth": auth, "download": exported.download, "password": exported.password}
+    response = render(request, "evidence/package.html", context)
+    response["Cache-Control"] = "private, no-store"  # the page holds the password
+    return response
+
+
+@login_required
+@require_GET
+def package_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The sealed ZIP, to the person who exported it, while they still review at that school (9.2)."""
+    mine = Download.objects.filter(kind=Kind.PACKAGE, requested_by_id=request.user.pk, deleted_at=None)
+    download = get_object_or_404(restrict(mine, request.user, REQUEST), pk=pk)
+    path = services.package_path(download)
+    if not path.exists():
+        raise Http404("That package is no longer stored.")
+    record(
+        services.PACKAGE_FETCHED,
+        actor=request.user,
+        school=download.school,
+        obj=download,
+        details={"file": path.name, "sha256": download.sha256},
+    )
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- the CCTV log (Appendix I) ---------------------------------------------------------------------------
