@@ -24,6 +24,7 @@ from watchkeeper.people.models import Role
 
 TRUST_NAME = "Oakfield Learning Trust (demo)"
 SIMULATOR = "rtsp://127.0.0.1:8554"
+DEMO_RETENTION_DAYS = 1
 SIMULATED_CAMERAS = 8  # the demo's cameras use cam1..cam8 of `watchkeeper simulate-cameras`
 ALL_PURPOSES = [p.value for p in Purpose]
 
@@ -178,6 +179,8 @@ def _camera(
         location_description=where,
         purposes=ALL_PURPOSES,
         main_stream_url=f"{SIMULATOR}/cam{number}",
+        # Eight simulated 720p cameras fill tens of GB a day: the demo keeps one day, not 13.1's 30.
+        retention_days=DEMO_RETENTION_DAYS,
         **extra,
     )
 
