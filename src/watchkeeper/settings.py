@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "watchkeeper.evidence",
     "watchkeeper.health",
     "watchkeeper.jobs",
+    "watchkeeper.redaction",
+    "watchkeeper.subjectaccess",
+    "watchkeeper.disclosures",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,7 @@ urlpatterns = [
     path("evidence/", include("watchkeeper.evidence.urls")),
     path("health/", include("watchkeeper.health.urls")),
     path("jobs/", include("watchkeeper.jobs.urls")),
+    path("redaction/", include("watchkeeper.redaction.urls")),
+    path("sar/", include("watchkeeper.subjectaccess.urls")),
+    path("disclosures/", include("watchkeeper.disclosures.urls")),
 ]

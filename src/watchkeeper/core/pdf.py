@@ -1,0 +1,90 @@
+"""Print-ready PDFs of registers and letters (fpdf2, pure Python).
+
+Registers (the CCTV log of Appendix I, the disclosure register) print landscape like the policy's
+appendix; letters print portrait. DejaVu Sans (Debian fonts-dejavu-core) covers every character a name
+or reason may hold; the core PDF fonts cover Latin-1 only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT = "DejaVu"
+
+
+def _document(orientation: str) -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_font(FONT, size=9)
+    pdf.set_creator("Watchkeeper")
+    return pdf
+
+
+def _heading(pdf: FPDF, title: str, subtitle: str) -> None:
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+    if subtitle:
+        pdf.set_font(FONT, "", 9)
+        pdf.multi_cell(0, 5, subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 8)
+
+
+def table_pdf(
+    title: str,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    subtitle: str = "",
+    widths: Sequence[float] | None = None,
+    landscape: bool = True,
+) -> bytes:
+    """A titled table, headings repeated on every page. Cells are plain text (never interpreted)."""
+    pdf = _document("L" if landscape else "P")
+    pdf.add_page()
+    _heading(pdf, title, subtitle)
+    bold = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
+    with pdf.table(
+        col_widths=tuple(widths) if widths else None,
+        headings_style=bold,
+        line_height=4.5,
+        repeat_headings=1,
+    ) as table:
+        table.row([str(h) for h in headings])
+        for row in rows:
+            table.row([str(cell) for cell in row])
+    if not rows:
+        pdf.ln(3)
+        pdf.cell(0, 5, "No entries.")
+    return bytes(pdf.output())
+
+
+def letter_pdf(
+    title: str, paragraphs: Sequence[str], *, letterhead: str = "", dated: datetime | None = None
+) -> bytes:
+    """A plain letter: letterhead, date, title, paragraphs (blank-line separated)."""
+    pdf = _document("P")
+    pdf.add_page()
+    if letterhead:
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(0, 6, letterhead, new_x="LMARGIN", new_y="NEXT")
+    if dated is not None:
+        pdf.set_font(FONT, "", 10)
+        pdf.cell(0, 6, f"{dated:%-d %B %Y}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 10)
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    return bytes(pdf.output())
