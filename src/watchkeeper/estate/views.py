@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate import services
 from watchkeeper.estate.forms import (
     CameraEditForm,
@@ -41,21 +42,15 @@ STATUS_BUTTONS = {
 }
 
 
-def _schools(user: Any, action: str) -> QuerySet[School]:
-    """Schools where the user may `action`; 403 when that is nowhere at all."""
-    if not holds_any(user, action):
-        raise PermissionDenied(f"You are not permitted to do this ({action}).")
-    return restrict(School.objects.all(), user, action)
+def _schools(request: HttpRequest, action: str) -> QuerySet[School]:
+    """Schools where the person may `action`; 403 when that is nowhere at all."""
+    require_anywhere(request, action)
+    return restrict(School.objects.all(), request.user, action)
 
 
-def _chosen_school(request: HttpRequest, schools: QuerySet[School]) -> School | None:
-    """The school named in the request, looked up among those allowed: another school's is 404."""
-    pk = request.POST.get("school") or request.GET.get("school")
-    if not pk:
-        return None
-    if not pk.isdigit():
-        raise Http404("No such school.")
-    return get_object_or_404(schools, pk=pk)
+def _chosen_school(request: HttpRequest, action: str) -> School | None:
+    """The school named in the request (posted or ?school=) among those allowed; another school's is 404."""
+    return chosen_school(request, request.POST if request.method == "POST" else request.GET, action)
 
 
 def _cameras(user: Any, action: str) -> QuerySet[Camera]:
@@ -64,8 +59,8 @@ def _cameras(user: Any, action: str) -> QuerySet[Camera]:
 
 @login_required
 def camera_list(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user, "estate.view")
-    _chosen_school(request, schools)
+    schools = _schools(request, "estate.view")
+    _chosen_school(request, "estate.view")
     filters = CameraFilterForm(request.GET, schools=schools)
     if not filters.is_valid():
         raise Http404("No such school or status.")
@@ -135,8 +130,8 @@ def _status_buttons(camera: Camera) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def camera_register(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user, "estate.change")
-    school = _chosen_school(request, schools)
+    schools = _schools(request, "estate.change")
+    school = _chosen_school(request, "estate.change")
     vehicles = restrict(Vehicle.objects.all(), request.user, "estate.change")
     form = CameraRegisterForm(
         request.POST or None, schools=schools, vehicles=vehicles, initial={"school": school}
@@ -235,8 +230,8 @@ def camera_reference_frame(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user, "estate.view")
-    _chosen_school(request, schools)
+    schools = _schools(request, "estate.view")
+    _chosen_school(request, "estate.view")
     filters = VehicleFilterForm(request.GET, schools=schools)
     if not filters.is_valid():
         raise Http404("No such school.")
@@ -261,8 +256,8 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def vehicle_register(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user, "estate.change")
-    school = _chosen_school(request, schools)
+    schools = _schools(request, "estate.change")
+    school = _chosen_school(request, "estate.change")
     form = VehicleForm(request.POST or None, schools=schools, initial={"school": school})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -283,8 +278,8 @@ def vehicle_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_list(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request.user, "estate.view")
-    chosen = _chosen_school(request, schools)
+    schools = _schools(request, "estate.view")
+    chosen = _chosen_school(request, "estate.view")
     if chosen is not None:
         schools = schools.filter(pk=chosen.pk)
     schools = schools.annotate(
