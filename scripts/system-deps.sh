@@ -3,7 +3,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  python3-venv python3-gi ffmpeg chromium fonts-dejavu-core
+  python3-venv python3-gi ffmpeg chromium fonts-dejavu-core p7zip-full poppler-utils
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0
 )

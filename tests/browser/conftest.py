@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django_otp.oath import totp
+from django_otp.oath import TOTP
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,14 +43,17 @@ class DemoUser:
     last_step: int = -1
 
     def code(self) -> str:
-        """A fresh code. django-otp refuses a code used once already (replay), so a second sign-in by
-        the same person within one 30-second step waits for the next step, as a person would."""
-        step = int(time.time()) // 30
-        if step == self.last_step:
-            time.sleep(30 - time.time() % 30 + 0.5)
-            step = int(time.time()) // 30
+        """A code of a step not used yet that django-otp accepts now (this step or the next, tolerance 1).
+        django-otp refuses any code of a step at or before the last one used (replay), so when this
+        person's next unused step is further ahead, wait for it, as a person waits for their app's next
+        code. Every sign-in and decision in the browser tests takes its code from here."""
+        step = max(int(time.time()) // 30, self.last_step + 1)
+        while step > int(time.time()) // 30 + 1:
+            time.sleep(0.5)
         self.last_step = step
-        return f"{totp(base64.b32decode(self.secret)):06d}"
+        calculator = TOTP(base64.b32decode(self.secret))
+        calculator.time = step * 30 + 1
+        return f"{calculator.token():06d}"
 
 
 @dataclass

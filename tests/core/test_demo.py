@@ -73,3 +73,75 @@ def test_demo_code_prints_the_current_code(demo, capsys):
     code = capsys.readouterr().out.strip()
     device = TOTPDevice.objects.get(user__username="head-oak")
     assert len(code) == 6 and device.verify_token(code)
+
+
+# --- the demo's sealed evidence package (issue 5 §2; design/evidence.md "The demo package") ---------------
+
+
+def test_demo_in_process_makes_no_package_inside_a_transaction(demo):
+    """The package's build job runs when the authorisation commits; a caller's transaction never commits,
+    so an in-process demo (as here) leaves no half-made request behind."""
+    from watchkeeper.evidence.models import DownloadRequest
+
+    assert not DownloadRequest.objects.exists()
+    assert "demo-package" not in credentials_path().read_text()
+
+
+def test_demo_package_verifies_with_the_password_in_the_credentials_file(tmp_path):
+    """`watchkeeper migrate` + `watchkeeper demo` in their own process (a fresh data dir, and on PostgreSQL
+    a fresh database, as the browser tests' server), as a newcomer runs them: the package verifies with the
+    password from demo-credentials.txt (through package.verify and `watchkeeper export verify`); a second
+    `demo` adds nothing."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from watchkeeper.evidence import package
+
+    watchkeeper = str(Path(sys.executable).parent / "watchkeeper")
+    env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(tmp_path)}
+    fresh_database(env, "_demo")  # not the browser tests' "_browser": their server may be using it
+
+    def run(*args: str) -> str:
+        result = subprocess.run([watchkeeper, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    run("migrate", "--no-input", "-v0")
+    assert "Demo evidence package: " in run("demo")
+    credentials = (tmp_path / "demo-credentials.txt").read_text()
+    password = credentials.split("  password: ")[1].split()[0]
+    zip_path = tmp_path / "demo-package.zip"
+    verdict = package.verify(zip_path, password)
+    assert verdict.ok, verdict.problem
+    assert not package.verify(zip_path, password[:-1] + "x").ok
+    assert (tmp_path / "demo-package-password.txt").read_text().strip() == password
+    manifest = package.read_member(zip_path, password, package.MANIFEST)
+    assert b'"Main gate"' in manifest and b'"clock": "burned-in"' in manifest
+    assert "package verified" in run(
+        "export", "verify", str(zip_path), "--password-file", str(tmp_path / "demo-package-password.txt")
+    )
+    assert "Demo evidence package" not in run("demo")
+    assert (tmp_path / "demo-credentials.txt").read_text() == credentials
+
+
+def fresh_database(env: dict[str, str], suffix: str) -> None:
+    """On PostgreSQL, an empty database of its own next to the test database; otherwise SQLite in the data
+    dir (as tests/browser/conftest.py gives the browser tests' server)."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = os.environ.get("WATCHKEEPER_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        env.pop("WATCHKEEPER_DATABASE_URL", None)
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + suffix
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["WATCHKEEPER_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))

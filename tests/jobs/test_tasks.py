@@ -12,6 +12,7 @@ from huey.contrib.djhuey import HUEY
 from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.evidence.tasks import copy_check
 from watchkeeper.jobs import disk
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.jobs.tasks import (
@@ -77,11 +78,13 @@ def test_the_schedules() -> None:
         "health": camera_health,
         "motion": motion_analysis,
         "prune": prune_job_records,
+        "copies": copy_check,  # evidence (13.2): copies due for deletion or overdue, daily
     } == BY_NAME
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)
     assert len([t for t in _day() if disk_pressure.task_class().validate_datetime(t)]) == 96
     assert len([t for t in _day() if prune_job_records.task_class().validate_datetime(t)]) == 1
+    assert len([t for t in _day() if copy_check.task_class().validate_datetime(t)]) == 1
     assert len([t for t in _day() if camera_health.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
 

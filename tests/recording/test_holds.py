@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from tests.factories import CameraFactory, person
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people.models import Role
-from watchkeeper.recording.models import Hold
+from watchkeeper.recording.models import Hold, HoldPurpose
 from watchkeeper.recording.services import place_hold, release_hold
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,13 @@ def test_a_revoked_administrator_may_not_place_holds(school) -> None:
     admin.role_grants.update(revoked_at=timezone.now())
     with pytest.raises(PermissionDenied):
         place_hold(admin, **hold_args(camera))
+
+
+def test_a_request_hold_is_released_with_its_request_not_from_the_holds_page(school) -> None:
+    """A subject-access or disclosure hold belongs to its open request (10, 11): the CCTV administrator
+    cannot release it under the request's feet; the system releases it when the request closes."""
+    camera = CameraFactory(school=school)
+    hold = place_hold(SYSTEM, **hold_args(camera), purpose=HoldPurpose.SUBJECT_ACCESS)
+    with pytest.raises(PolicyRefusal, match="open request"):
+        release_hold(person(Role.CCTV_ADMIN, school), hold, "Not needed")
+    assert release_hold(SYSTEM, hold, "SAR-1 closed").released_at is not None

@@ -19,7 +19,8 @@ from watchkeeper.recording.services import place_hold, release_hold
 from watchkeeper.recording.storage import absolute
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+# Real time: a hold released now must be over by the sweep (a fixed date here once became a time bomb).
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.people.models import Role, RoleGrant
+from watchkeeper.recording.models import HoldPurpose
 from watchkeeper.recording.services import place_hold
 from watchkeeper.recording.storage import absolute
 
@@ -217,6 +218,18 @@ def test_held_footage_is_shown_only_to_the_cctv_administrator(
     TrainingFactory(user=admin, school=school)
     theirs = approved(admin, [gate], START, END)
     response = client_for(admin).get(segment_url(theirs, held))
+    assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == held.sha256
+
+
+@pytest.mark.parametrize("purpose", [HoldPurpose.SUBJECT_ACCESS, HoldPurpose.DISCLOSURE])
+def test_a_hold_for_an_open_request_keeps_the_footage_reviewable(
+    client_for, school, reviewer, auth, gate, segments, purpose
+):
+    """Only evidential holds lock footage away (9.6); a hold while a request is answered does not (10.2)."""
+    held = segments[2]
+    review = timezone.localdate() + timedelta(days=30)
+    place_hold(SYSTEM, school, [gate], held.start, held.end, "SAR 4 is open", review, purpose=purpose)
+    response = client_for(reviewer).get(segment_url(auth, held))
     assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == held.sha256
 
 

@@ -17,10 +17,12 @@ from django.utils import timezone
 from watchkeeper.compliance import services as compliance
 from watchkeeper.compliance.models import SignPlacement
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.disclosures import demo as disclosures_demo
 from watchkeeper.estate import services as estate
 from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpose, School, Trust
 from watchkeeper.people import services as people
 from watchkeeper.people.models import Role
+from watchkeeper.subjectaccess import demo as sar_demo
 
 TRUST_NAME = "Oakfield Learning Trust (demo)"
 SIMULATOR = "rtsp://127.0.0.1:8554"
@@ -64,6 +66,8 @@ def build_demo() -> tuple[bool, Path]:
         _staff(creds, trust, None, "igroup", "Ines", "Gray", Role.IG_GROUP)
         oakfield = _oakfield(creds, trust, dpo)
         _riverside(creds, trust, dpo)
+        sar_demo.seed_demo(oakfield)  # issue 7: one open subject access request, its footage held
+        disclosures_demo.seed_demo(oakfield)  # issue 7: one police request and one FOI request
     path = credentials_path()
     _write_private(path, creds.text())
     del oakfield

@@ -61,12 +61,42 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "viewing.decide": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
     # Live view (8.1, 8.2): employees a Headteacher or designated person approved as live viewers.
     "viewing.live": frozenset({R.LIVE_VIEWER}),
+    # Redaction review (10.2, 10.3, 10.4.1): the approved users who review footage for a request; they
+    # also need their own approved viewing authorisation for the footage (viewing.request, 9.2).
+    "redaction.review": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN, R.SAR_HANDLER}),
     # The CCTV log of downloads (9.5, Appendix I): kept secure, for the people who run the system.
     "evidence.log": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
+    # Download requests (9.5, 11.3, 11.5, 11.6): asked for by the people who handle footage and requests;
+    # authorised (and deletion authorised) by the Headteacher or a designated person with a second factor;
+    # stored copies fetched by them and the CCTV administrator; kept longer (13.2) by the Headteacher or DPO.
+    "evidence.request": frozenset(
+        {R.FOOTAGE_REVIEWER, R.CCTV_ADMIN, R.HEADTEACHER, R.DESIGNATED_PERSON, R.SAR_HANDLER}
+    ),
+    "evidence.authorise": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
+    "evidence.fetch": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
+    "evidence.extend": frozenset({R.HEADTEACHER, R.DPO}),
     # The audit log (16): the DPO for the trust, a Headteacher for their own school.
     "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
     # Background jobs (retention sweeps 13.1, disk pressure): the people who run the system.
     "jobs.view": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
+    # Subject access requests (10.2): the Headteacher and their nominated person (the SAR handler, or a
+    # designated person) handle them; the DPO sees every school's. The footage is reviewed by approved
+    # users (a footage reviewer or the CCTV administrator) through a viewing authorisation; the case's hold
+    # is a subject-access hold, which stops erasure without locking the footage away as evidence (9.6).
+    "sar.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.SAR_HANDLER, R.DPO}),
+    "sar.handle": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.SAR_HANDLER}),
+    "sar.review": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN}),
+    # Disclosures to third parties (11.1–11.7): the school logs police, outside-body and FOI requests; the
+    # Headteacher or nominated alternate (designated person) decides; the DPO sees every school's, advises
+    # on referred cases (11.5) and reads the register (11.1) with the people who run the system. Approved
+    # users (footage reviewer, CCTV administrator) review the footage before the decision (11.3, 10.2).
+    "disclosures.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
+    "disclosures.manage": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
+    "disclosures.decide": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
+    "disclosures.advise": frozenset({R.DPO}),
+    "disclosures.review": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN}),
+    "disclosures.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.SAR_HANDLER, R.DPO}),
+    "disclosures.register": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
 }
 
 M = TypeVar("M", bound=models.Model)

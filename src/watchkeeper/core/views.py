@@ -3,11 +3,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from watchkeeper.compliance.services import compliance_summary, exceptions_for
 from watchkeeper.core.permissions import restrict
+from watchkeeper.disclosures import services as disclosure_flags
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.evidence.services import flagged_copies as copy_flags
 from watchkeeper.health.models import Alert
+from watchkeeper.subjectaccess.services import flags_for as sar_flags
 
 
 @login_required
@@ -27,5 +31,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "alerts": restrict(
             Alert.objects.open().select_related("camera__school"), request.user, "recording.status"
         )[:20],
+        # 10.2: subject access requests near or past their deadline, for the handler, Headteacher and DPO.
+        "sar_flags": sar_flags(request.user),
+        # 13.2: downloaded copies due for deletion or overdue, for the Headteacher and DPO.
+        "flagged": copy_flags(request.user)[:20],
+        "today": timezone.localdate(),
+        # 11.7: FOI requests near or past their deadline; 11.5: requests referred to the DPO.
+        "foi_flags": disclosure_flags.foi_flags(request.user),
+        "dpo_referrals": disclosure_flags.referred_to_dpo(request.user),
     }
     return render(request, "core/dashboard.html", context)

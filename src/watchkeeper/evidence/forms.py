@@ -1,6 +1,21 @@
+"""Evidence forms: a snapshot from the player, download requests and their decisions, and the copy
+lifecycle (9.5, 11.6, 13.2). Times are typed in UK local time (Europe/London) and stored in UTC."""
+
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+
+from watchkeeper.core.forms import Form
+from watchkeeper.estate.models import Camera
+from watchkeeper.evidence.models import Purpose
+from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField, DecisionForm
+from watchkeeper.viewing.models import ReasonCategory
+
+__all__ = ["DecisionForm"]
 
 
 class SnapshotForm(forms.Form):
@@ -9,3 +24,68 @@ class SnapshotForm(forms.Form):
     camera = forms.IntegerField(min_value=1)
     segment = forms.UUIDField()
     offset = forms.FloatField(min_value=0)
+
+
+REQUESTOR_CHOICES = [("me", "Me (a member of staff)"), ("external", "Someone outside the school")]
+
+
+class DownloadRequestForm(Form):
+    cameras = CameraChoiceField(queryset=Camera.objects.none(), label="Cameras")
+    start = forms.DateTimeField(label="From", widget=LOCAL_TIME, help_text="UK time.")
+    end = forms.DateTimeField(label="Until", widget=LOCAL_TIME, help_text="UK time; already past.")
+    purpose = forms.ChoiceField(label="What the copy is for", choices=Purpose.choices)
+    reason_category = forms.ChoiceField(label="Kind of reason", choices=ReasonCategory.choices)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Appendix I: why the recording is downloaded. The Headteacher reads it before deciding.",
+    )
+    requestor = forms.ChoiceField(
+        label="Who wants to see the recording",
+        choices=REQUESTOR_CHOICES,
+        widget=forms.RadioSelect,
+        initial="me",
+    )
+    recipient_name = forms.CharField(label="Recipient's name", required=False, max_length=200)
+    recipient_organisation = forms.CharField(
+        label="Recipient's organisation", required=False, max_length=200, help_text="e.g. the police force"
+    )
+    legal_basis = forms.CharField(
+        label="Legal basis",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For a disclosure (11.3, 11.5): e.g. DPA 2018 Sch 2 para 2, a court order.",
+    )
+    case_reference = forms.CharField(
+        label="Case reference", required=False, max_length=100, help_text="e.g. a crime reference or SAR-12"
+    )
+    only_requester_appears = forms.BooleanField(
+        label="Only the requester appears in this footage",
+        required=False,
+        help_text="10.4.1: otherwise a subject access copy needs an approved redaction.",
+    )
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class CodeForm(Form):
+    code = copy.deepcopy(DecisionForm.base_fields["code"])
+
+
+class ViewedForm(Form):
+    viewed_at = forms.DateTimeField(
+        label="Date and time viewed", widget=LOCAL_TIME, help_text="UK time; when the requestor saw the copy."
+    )
+
+
+class ExtendForm(Form):
+    new_date = forms.DateField(
+        label="Keep until", widget=forms.DateInput(attrs={"type": "date"}), help_text="13.2: a later date."
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. the police request and its reference",
+    )

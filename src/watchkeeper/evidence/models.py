@@ -7,12 +7,97 @@ from django.conf import settings
 from django.db import models
 
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.redaction.models import Redaction
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
 
 class Kind(models.TextChoices):
     SNAPSHOT = "snapshot", "Snapshot (still image)"
     PACKAGE = "package", "Sealed evidence package (footage)"
+
+
+class Purpose(models.TextChoices):
+    INTERNAL = "internal", "Internal use in school"
+    SUBJECT_ACCESS = "subject_access", "Subject access request (10.2)"
+    POLICE = "police", "Police request (11.3)"
+    THIRD_PARTY = "third_party", "Other third party (11.5)"
+    OTHER = "other", "Other"
+
+
+# 13.2: copies downloaded for subject access requests and third parties (the police are one) are kept
+# six months by default; internal copies stay in school (11.6) until deleted with authorisation.
+KEPT_SIX_MONTHS = frozenset({Purpose.SUBJECT_ACCESS, Purpose.POLICE, Purpose.THIRD_PARTY})
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Awaiting authorisation"
+    APPROVED = "approved", "Authorised: package queued"
+    REFUSED = "refused", "Refused"
+    BUILDING = "building", "Building the package"
+    READY = "ready", "Package ready"
+    FAILED = "failed", "Build failed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class DownloadRequest(models.Model):
+    """A request to take footage out of the system as a sealed package (9.5, 11.3, 11.5, 11.6). The
+    Headteacher's or a designated person's approval with a fresh second factor is Appendix I's "signature";
+    a job then builds the package (evidence/tasks.py) and the CCTV log row (Download) is written."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="download_requests")
+    cameras = models.ManyToManyField(Camera, related_name="download_requests")
+    start = models.DateTimeField(help_text="UTC")
+    end = models.DateTimeField(help_text="UTC")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
+    reason = models.TextField()
+    # The member of staff who made the request (a person, or SYSTEM's stand-in: None).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    requested_at = models.DateTimeField()
+    # Appendix I "Name of Requestor who wants to see the recording": a member of staff, or an external
+    # recipient (police officer, solicitor, parent) with their organisation.
+    requestor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_organisation = models.CharField(max_length=200, blank=True)
+    legal_basis = models.TextField(blank=True)
+    case_reference = models.CharField(max_length=100, blank=True)
+    # 10.4.1: a subject access copy is redacted unless only the requester appears in it.
+    redaction = models.ForeignKey(
+        Redaction, on_delete=models.PROTECT, related_name="download_requests", null=True, blank=True
+    )
+    only_requester_appears = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    # The build job (jobs.JobRecord.task_id) and, when it failed, why. Never the password (11.6).
+    job_task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"Download request {self.pk} ({self.get_status_display()})"
+
+    @property
+    def requestor_display(self) -> str:
+        if self.requestor_user is not None:
+            user = self.requestor_user
+            return str(user.get_full_name() or user.get_username())
+        if self.recipient_organisation:
+            return f"{self.recipient_name} ({self.recipient_organisation})"
+        return self.recipient_name
 
 
 class Download(models.Model):
@@ -24,8 +109,12 @@ class Download(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="downloads")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Appendix I: "authorisation to download a recording (signature)".
+    # A snapshot's viewing authorisation, or (packages) the authorised download request.
     authorisation = models.ForeignKey(
-        ViewingAuthorisation, on_delete=models.PROTECT, related_name="downloads"
+        ViewingAuthorisation, on_delete=models.PROTECT, related_name="downloads", null=True, blank=True
+    )
+    request = models.ForeignKey(
+        DownloadRequest, on_delete=models.PROTECT, related_name="downloads", null=True, blank=True
     )
     authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     authorised_at = models.DateTimeField()
@@ -34,10 +123,17 @@ class Download(models.Model):
     # "Reason for recording being downloaded": the authorisation's category and words.
     reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
     reason = models.TextField()
-    # "Name of Requestor who wants to see the recording": the person who downloaded it.
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # "Date and time the recording was viewed": when the kept copy is viewed in the app (issue 5).
+    # "Name of Requestor who wants to see the recording": the person who downloaded it (a snapshot) or who
+    # asked for the package (None: the installation itself); the request names an external requestor.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # "Date and time the recording was viewed": recorded by "Record viewing" (the time the requestor saw
+    # the copy) or when the copy is viewed in the app.
     viewed_at = models.DateTimeField(null=True, blank=True)
+    viewed_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     # "authorisation to delete a recording (signature)" and "Date that a recording was deleted" (issue 5).
     deletion_authorised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -51,6 +147,15 @@ class Download(models.Model):
     package_file = models.CharField(
         max_length=200, blank=True, help_text="A sealed package's file name in <data dir>/exports/."
     )
+    # The stored package is encrypted at rest with its own AES-256-GCM key, wrapped by the school key.
+    # Deleting the copy destroys this first (design/evidence.md "Stored copies").
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    key_id = models.CharField(max_length=64, blank=True)
+    # 13.2: the copy's keep-until date; a police request may extend it.
+    expires_on = models.DateField(null=True, blank=True)
+    expiry_note = models.TextField(blank=True)
+    reminded_on = models.DateField(null=True, blank=True, help_text="When the daily check flagged it as due.")
+    overdue_on = models.DateField(null=True, blank=True, help_text="When the daily check flagged it overdue.")
 
     class Meta:
         ordering = ["-downloaded_at", "-pk"]

@@ -36,9 +36,15 @@ ENDED_WITHOUT_RUNNING = {
 def summary(task: Any) -> str:
     """The task's arguments, shortened for the page (tasks take ids and flags, never personal data)."""
     parts = [repr(a) for a in task.args or ()]
-    parts += [f"{key}={value!r}" for key, value in sorted((task.kwargs or {}).items())]
+    parts += [f"{key}={_shown(key, value)}" for key, value in sorted((task.kwargs or {}).items())]
     text = ", ".join(parts)
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _shown(key: str, value: Any) -> str:
+    """A `sealed_*` argument (a secret sealed under a school key, e.g. a package password, 11.6) is never
+    written to the job record, even as ciphertext: the record outlives the queue entry."""
+    return "(sealed)" if key.startswith("sealed_") else repr(value)
 
 
 def school_id(task: Any) -> int | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
+from watchkeeper.evidence.tasks import copy_check
 from watchkeeper.health.services import run_health_checks
 from watchkeeper.jobs import disk, services
 from watchkeeper.jobs.runner import progress
@@ -86,4 +87,5 @@ BY_NAME = {
     "health": camera_health,
     "motion": motion_analysis,
     "prune": prune_job_records,
+    "copies": copy_check,
 }

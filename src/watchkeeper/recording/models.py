@@ -93,9 +93,20 @@ class HoldQuerySet(models.QuerySet["Hold"]):
         return self.filter(released_at__isnull=True)
 
 
+class HoldPurpose(models.TextChoices):
+    """Why footage is kept past retention. Only evidential holds lock the footage away (9.6: "accessible by
+    a school's CCTV system administrator only"); a hold for an open request stops erasure while the request
+    is answered, and the footage stays reviewable by approved users under an authorisation (10.2)."""
+
+    EVIDENTIAL = "evidential", "Evidence (9.6)"
+    SUBJECT_ACCESS = "subject_access", "Open subject access request (10)"
+    DISCLOSURE = "disclosure", "Open disclosure request (11)"
+
+
 class Hold(models.Model):
-    """Keep footage of these cameras in this time range beyond retention (9.6 evidential holds; later,
-    subject access requests). Placed and released by a CCTV administrator; every change audited."""
+    """Keep footage of these cameras in this time range beyond retention: evidential holds placed and
+    released by a CCTV administrator (9.6), and holds the system places while a request is open (10, 11).
+    Every change audited."""
 
     SCHOOL_LOOKUP = "school"
 
@@ -108,6 +119,7 @@ class Hold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     review_on = models.DateField()
+    purpose = models.CharField(max_length=16, choices=HoldPurpose.choices, default=HoldPurpose.EVIDENTIAL)
     placed_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(

@@ -118,7 +118,7 @@ def sweep(now: datetime, *, dry_run: bool = False) -> SweepResult:
     for segment in doomed:
         _count(result, segment)
     if not dry_run:
-        with _secure_delete():
+        with secure_delete():
             for first in range(0, len(doomed), BATCH):
                 erase_segments(doomed[first : first + BATCH])
         record("recording.retention_sweep", actor=SYSTEM, details=result.details(dry_run))
@@ -136,7 +136,7 @@ def _count(result: SweepResult, segment: Segment) -> None:
     entry["to"] = max(entry["to"], segment.end.isoformat())
 
 
-class _secure_delete:
+class secure_delete:
     """On SQLite, overwrite deleted rows (secure_delete) and checkpoint the WAL afterwards, so destroyed
     wrapped keys do not linger in free pages or old WAL frames. PostgreSQL: see design/recording.md."""
 

@@ -17,7 +17,7 @@ from watchkeeper.core.actors import is_system
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
 from watchkeeper.estate.models import Camera, School
-from watchkeeper.recording.models import Hold
+from watchkeeper.recording.models import Hold, HoldPurpose
 
 
 def may_hold(actor: Any, school_id: int) -> bool:
@@ -37,7 +37,10 @@ def place_hold(
     end: datetime,
     reason: str,
     review_on: date,
+    *,
+    purpose: str = HoldPurpose.EVIDENTIAL,
 ) -> Hold:
+    """`purpose` other than evidential is for holds the system places while a request is open (10, 11)."""
     require_hold_authority(actor, school.pk)
     cameras = list(cameras)
     problems = _hold_problems(school, cameras, start, end, reason, review_on)
@@ -50,6 +53,7 @@ def place_hold(
             end=end,
             reason=reason.strip(),
             review_on=review_on,
+            purpose=purpose,
             owner=actor if getattr(actor, "is_authenticated", False) else None,
         )
         hold.cameras.set(cameras)
@@ -64,6 +68,7 @@ def place_hold(
                 "start": start.isoformat(),
                 "end": end.isoformat(),
                 "review_on": review_on.isoformat(),
+                "purpose": purpose,
             },
         )
     return hold
@@ -74,6 +79,11 @@ def release_hold(actor: Any, hold: Hold, reason: str) -> Hold:
     require_hold_authority(actor, hold.school_id)
     if hold.released_at is not None:
         raise PolicyRefusal("this hold has already been released")
+    if hold.purpose != HoldPurpose.EVIDENTIAL and not is_system(actor):
+        raise PolicyRefusal(
+            f"10, 11: this hold keeps footage for an open request ({hold.get_purpose_display()}); "
+            "it is released when the request is closed or refused"
+        )
     if not reason.strip():
         raise PolicyRefusal("9.6: give the reason the footage is no longer needed")
     with transaction.atomic():

@@ -22,7 +22,7 @@ from watchkeeper.audit.services import record
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import Camera
-from watchkeeper.recording.models import Hold, Segment
+from watchkeeper.recording.models import Hold, HoldPurpose, Segment
 from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.viewing import conf
 from watchkeeper.viewing.footage import decrypted
@@ -194,7 +194,13 @@ def may_view(actor: Any, auth: ViewingAuthorisation, terms: AuthorisationTerms, 
 
 
 def hold_spans(school_id: int) -> list[HoldSpan]:
-    holds = Hold.objects.current().filter(school_id=school_id).prefetch_related("cameras")
+    """Evidential holds only (9.6): a hold for an open request keeps footage from erasure but leaves it
+    reviewable under an authorisation (10.2)."""
+    holds = (
+        Hold.objects.current()
+        .filter(school_id=school_id, purpose=HoldPurpose.EVIDENTIAL)
+        .prefetch_related("cameras")
+    )
     return [HoldSpan(frozenset(c.pk for c in h.cameras.all()), h.start, h.end) for h in holds]
 
 

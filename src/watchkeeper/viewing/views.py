@@ -282,7 +282,7 @@ def _footage(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> bytes:
     return services.open_segment(request.user, auth, segment, timezone.now())
 
 
-def _bytes_response(request: HttpRequest, data: bytes, content_type: str) -> HttpResponse:
+def bytes_response(request: HttpRequest, data: bytes, content_type: str) -> HttpResponse:
     """`data` whole (200) or the byte range asked for (206, RFC 9110), never cached by the browser."""
     try:
         wanted = byte_range(request.headers.get("Range"), len(data))
@@ -308,11 +308,11 @@ def _serve(request: HttpRequest, pk: int, segment_id: uuid.UUID, part: str) -> H
         log.error("%s", error)
         return HttpResponse(str(error), status=500, content_type="text/plain; charset=utf-8")
     if part == "whole":
-        return _bytes_response(request, data, "video/mp4")
+        return bytes_response(request, data, "video/mp4")
     split = init_length(data)
     if part == "init":
-        return _bytes_response(request, data[:split], "video/mp4")
-    return _bytes_response(request, data[split:], "video/iso.segment")
+        return bytes_response(request, data[:split], "video/mp4")
+    return bytes_response(request, data[split:], "video/iso.segment")
 
 
 @login_required

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from watchkeeper.core.demo import build_demo
+from watchkeeper.core.demo import TRUST_NAME, build_demo
+from watchkeeper.core.demo_package import add_demo_package
 
 
 class Command(BaseCommand):
@@ -12,5 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         created, path = build_demo()
+        package = add_demo_package(TRUST_NAME, path)  # issue 5 §2: one sealed package to verify
         self.stdout.write("Demo trust created." if created else "Demo trust already exists: nothing changed.")
+        if package is not None:
+            self.stdout.write(f"Demo evidence package: {package} (its password is in {path.name})")
         self.stdout.write(f"Demo log-ins (with TOTP secrets): {path}")

@@ -1,0 +1,62 @@
+"""One police request and one FOI request in the demo trust (issue 7), logged through the same services as
+the UI by the school's CCTV administrator, so their audit trail is real. Idempotent: a school that has
+them already gets no second."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from watchkeeper.disclosures import services
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
+from watchkeeper.estate.models import Camera, Purpose, School
+from watchkeeper.people.models import Role, RoleGrant
+
+DEMO_FORCE = "Midshire Police (demo)"
+
+
+def seed_demo(school: School) -> tuple[DisclosureRequest | None, FOIRequest | None]:
+    grant = RoleGrant.objects.current().filter(school=school, role=Role.CCTV_ADMIN).first()
+    cameras = list(Camera.objects.filter(school=school, name="Main gate"))
+    if grant is None or not cameras:
+        return None, None
+    return _police(school, grant.user, cameras), _foi(school, grant.user)
+
+
+def _police(school: School, admin: object, cameras: list[Camera]) -> DisclosureRequest:
+    existing = DisclosureRequest.objects.filter(school=school, requester_organisation=DEMO_FORCE).first()
+    if existing is not None:
+        return existing
+    yesterday = timezone.localdate() - timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(yesterday, time(18, 30)))
+    return services.log_police_request(
+        admin,
+        school=school,
+        officer_name="PC Jane Holt",
+        collar_number="4471",
+        force=DEMO_FORCE,
+        crime_reference="MP/DEMO/0001",
+        contact="jane.holt@police.demo.invalid",
+        cameras=cameras,
+        start=start,
+        end=start + timedelta(minutes=20),
+        sought="The main gate camera while two bicycles were taken from the rack (demo)",
+        reason="Theft of two bicycles; identifying the offender (demo)",
+        purpose=Purpose.CRIME.value,
+        received_on=timezone.localdate(),
+    )
+
+
+def _foi(school: School, admin: object) -> FOIRequest:
+    existing = FOIRequest.objects.filter(school=school).first()
+    if existing is not None:
+        return existing
+    return services.log_foi_request(
+        admin,
+        school=school,
+        requester_name="Alex Example (demo)",
+        contact="alex@demo.invalid",
+        received_on=timezone.localdate() - timedelta(days=3),
+        sought="Any CCTV footage of the school car park on the morning of sports day (demo)",
+    )

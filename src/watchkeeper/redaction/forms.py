@@ -1,0 +1,55 @@
+"""Forms of the redaction review (10.4.1). Times are typed in UK local time, as on the viewing forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from watchkeeper.core.forms import Form
+from watchkeeper.estate.models import Camera
+from watchkeeper.redaction.models import Mode
+from watchkeeper.viewing.forms import LOCAL_TIME
+
+
+class StartForm(Form):
+    camera = forms.ModelChoiceField(queryset=Camera.objects.none(), label="Camera", empty_label=None)
+    start = forms.DateTimeField(
+        label="From", widget=LOCAL_TIME, help_text="UK time, inside the authorised window."
+    )
+    end = forms.DateTimeField(
+        label="Until", widget=LOCAL_TIME, help_text="UK time. Only whole recorded segments inside are used."
+    )
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class KeepForm(Form):
+    track = forms.IntegerField(min_value=1)
+    keep = forms.BooleanField(required=False)
+
+
+class ModeForm(Form):
+    mode = forms.ChoiceField(label="How to hide others", choices=Mode.choices)
+
+
+class ManualForm(Form):
+    op = forms.ChoiceField(choices=[("add", "Add"), ("extend", "Extend"), ("delete", "Delete")])
+    track = forms.IntegerField(min_value=1, required=False)
+    frame = forms.IntegerField(min_value=0, required=False)
+    x = forms.FloatField(required=False)
+    y = forms.FloatField(required=False)
+    w = forms.FloatField(required=False)
+    h = forms.FloatField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        op = data.get("op")
+        if op in ("extend", "delete") and data.get("track") is None:
+            raise forms.ValidationError("Choose a manual box.")
+        if op in ("add", "extend") and any(data.get(k) is None for k in ("frame", "x", "y", "w", "h")):
+            raise forms.ValidationError("Draw a box on the picture first.")
+        return data

@@ -1,0 +1,168 @@
+/* Watchkeeper redaction review (design/redaction.md "Review"). Plays the source segments (served by the
+   viewing app after its authorisation check) one after another, draws the proposed boxes of the frame shown
+   on a canvas over the video (red: hidden; green: kept, the data subject; blue: manual, interpolated between
+   key frames), lets the reviewer drag a manual box on a paused frame, and follows a running job's progress.
+   No other script needed. */
+(function () {
+  "use strict";
+
+  /* --- a running job: poll its progress, reload when it has finished ---------------------------------- */
+  var job = document.querySelector(".job[data-progress-url]");
+  if (job) {
+    var bar = job.querySelector("progress"), percent = job.querySelector(".job-percent");
+    var message = job.querySelector(".job-message");
+    var poll = function () {
+      fetch(job.dataset.progressUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.json(); })
+        .then(function (state) {
+          bar.value = state.progress; percent.textContent = state.progress + "%";
+          message.textContent = state.message || "";
+          if (state.status !== "proposing" && state.status !== "rendering") window.location.reload();
+          else window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 1000);
+  }
+
+  /* keep checkboxes save at once */
+  document.querySelectorAll("form.keep-form input[type=checkbox]").forEach(function (box) {
+    box.addEventListener("change", function () { box.form.submit(); });
+  });
+
+  var script = document.getElementById("redaction-data");
+  var root = document.querySelector(".player.redaction");
+  if (!script || !root) return;
+  var data = JSON.parse(script.textContent);
+  if (!data.segments.length) return;
+  var fps = data.fps || 25;
+  var video = root.querySelector("video.source");
+  var canvas = root.querySelector("canvas.boxes");
+  var ctx = canvas.getContext("2d");
+  var playButton = root.querySelector(".play");
+  var seek = root.querySelector("input.seek");
+  var output = root.querySelector("output.frame");
+  var form = document.querySelector("form.manual-form");
+  var index = -1, pending = null, drag = null, extendTrack = null;
+
+  /* Boxes by frame: the engine's rows are [frame, x, y, w, h, score]. */
+  var byFrame = {};
+  data.tracks.forEach(function (track) {
+    track.boxes.forEach(function (row) {
+      (byFrame[row[0]] = byFrame[row[0]] || []).push({ track: track.id, keep: track.keep, x: row[1], y: row[2], w: row[3], h: row[4] });
+    });
+  });
+
+  function manualAt(track, frame) { /* linear between key frames, as engine.tracks.boxes_at */
+    var keys = track.boxes;
+    if (!keys.length || frame < keys[0].frame || frame > keys[keys.length - 1].frame) return null;
+    for (var i = 0; i + 1 < keys.length; i++) {
+      var a = keys[i], b = keys[i + 1];
+      if (a.frame <= frame && frame <= b.frame) {
+        var t = b.frame === a.frame ? 0 : (frame - a.frame) / (b.frame - a.frame);
+        return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t, w: a.w + (b.w - a.w) * t, h: a.h + (b.h - a.h) * t };
+      }
+    }
+    return keys[keys.length - 1];
+  }
+
+  function frameNow() {
+    if (index < 0) return 0;
+    var local = Math.floor(video.currentTime * fps + 0.01);
+    return Math.min(data.segments[index].first_frame + local, Math.max(0, data.frames - 1));
+  }
+
+  function draw() {
+    var frame = frameNow();
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.lineWidth = Math.max(2, canvas.width / 400);
+    (byFrame[frame] || []).forEach(function (b) {
+      ctx.strokeStyle = b.keep ? "#1a9c3a" : "#d4202c";
+      ctx.strokeRect(b.x, b.y, b.w, b.h);
+      ctx.fillStyle = ctx.strokeStyle; ctx.font = (canvas.width / 60) + "px sans-serif";
+      ctx.fillText("#" + b.track, b.x + 2, b.y - 4);
+    });
+    data.manual.forEach(function (track) {
+      var b = manualAt(track, frame);
+      if (!b) return;
+      ctx.strokeStyle = "#1f5fd1"; ctx.strokeRect(b.x, b.y, b.w, b.h);
+      ctx.fillStyle = ctx.strokeStyle; ctx.fillText("#" + track.id, b.x + 2, b.y - 4);
+    });
+    if (drag && drag.w) { ctx.setLineDash([6, 4]); ctx.strokeStyle = "#1f5fd1"; ctx.strokeRect(drag.x, drag.y, drag.w, drag.h); ctx.setLineDash([]); }
+    output.textContent = frame + " (" + (frame / fps).toFixed(2) + " s)";
+    output.dataset.frame = String(frame);
+    seek.value = String(frame);
+    playButton.textContent = video.paused ? "Play" : "Pause";
+  }
+
+  function load(i, frame, play) {
+    index = i; pending = { frame: frame, play: play };
+    video.src = data.segments[i].url;
+    video.dataset.segment = data.segments[i].id;
+  }
+
+  function segmentOf(frame) {
+    for (var i = data.segments.length - 1; i >= 0; i--) if (frame >= data.segments[i].first_frame) return i;
+    return 0;
+  }
+
+  function goTo(frame, play) {
+    frame = Math.max(0, Math.min(frame, data.frames - 1));
+    var i = segmentOf(frame);
+    if (i !== index) { load(i, frame, play); return; }
+    video.currentTime = (frame - data.segments[i].first_frame + 0.1) / fps;
+  }
+
+  video.addEventListener("loadedmetadata", function () {
+    var wanted = pending || { frame: data.segments[index].first_frame, play: false };
+    pending = null;
+    var local = wanted.frame - data.segments[index].first_frame;
+    if (local > 0) video.currentTime = (local + 0.1) / fps;
+    if (wanted.play) video.play();
+    draw();
+  });
+  video.addEventListener("ended", function () { if (index + 1 < data.segments.length) load(index + 1, data.segments[index + 1].first_frame, true); });
+  ["timeupdate", "seeked", "pause", "play"].forEach(function (e) { video.addEventListener(e, draw); });
+  (function tick() { if (!video.paused) draw(); window.requestAnimationFrame(tick); })();
+
+  playButton.addEventListener("click", function () { if (video.paused) video.play(); else video.pause(); });
+  root.querySelectorAll("button.step").forEach(function (button) {
+    button.addEventListener("click", function () { video.pause(); goTo(frameNow() + Number(button.dataset.step), false); });
+  });
+  seek.addEventListener("input", function () { video.pause(); goTo(Number(seek.value), false); });
+
+  /* Manual boxes: drag on the paused picture; the form posts the box in the source's pixels. */
+  function point(event) {
+    var rect = canvas.getBoundingClientRect();
+    return { x: (event.clientX - rect.left) * canvas.width / rect.width, y: (event.clientY - rect.top) * canvas.height / rect.height };
+  }
+  document.querySelectorAll("button.extend").forEach(function (button) {
+    button.addEventListener("click", function () {
+      extendTrack = button.dataset.track; video.pause();
+      button.textContent = "Now drag the box on the picture";
+    });
+  });
+  if (form) {
+    canvas.addEventListener("mousedown", function (event) {
+      video.pause(); var p = point(event); drag = { x0: p.x, y0: p.y, x: p.x, y: p.y, w: 0, h: 0 };
+    });
+    canvas.addEventListener("mousemove", function (event) {
+      if (!drag) return; var p = point(event);
+      drag.x = Math.min(drag.x0, p.x); drag.y = Math.min(drag.y0, p.y);
+      drag.w = Math.abs(p.x - drag.x0); drag.h = Math.abs(p.y - drag.y0); draw();
+    });
+    canvas.addEventListener("mouseup", function () {
+      var box = drag; drag = null;
+      if (!box || box.w < 4 || box.h < 4) { draw(); return; }
+      form.elements.op.value = extendTrack ? "extend" : "add";
+      form.elements.track.value = extendTrack || "";
+      form.elements.frame.value = String(frameNow());
+      form.elements.x.value = box.x.toFixed(1); form.elements.y.value = box.y.toFixed(1);
+      form.elements.w.value = box.w.toFixed(1); form.elements.h.value = box.h.toFixed(1);
+      form.submit();
+    });
+  }
+
+  var at = Number(new URLSearchParams(window.location.search).get("at") || 0);
+  load(segmentOf(at), at, false);
+})();

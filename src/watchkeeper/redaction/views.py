@@ -1,0 +1,328 @@
+"""Redaction review pages (10.2, 10.3, 10.4.1, 16; design/redaction.md "Review", "Permissions").
+
+Everything here is the reviewer's own: a redaction is found only by the person who started it, at a school
+where they hold redaction.review (another's is 404), and every page, video and thumbnail is checked again
+in redaction.services against the viewing authorisation it was made under — expired, refused (403).
+The source footage is played through viewing's own segment URLs (its check, its audit); the preview is
+served decrypted in memory with `Cache-Control: no-store`, like segments.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require, restrict
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.jobs.models import JobRecord
+from watchkeeper.redaction import services
+from watchkeeper.redaction.forms import KeepForm, ManualForm, ModeForm, StartForm
+from watchkeeper.redaction.models import Mode, Redaction, Status
+from watchkeeper.redaction.thumbnail import NoThumbnail
+from watchkeeper.viewing.footage import FootageUnreadable
+from watchkeeper.viewing.models import Status as AuthStatus
+from watchkeeper.viewing.models import ViewingAuthorisation
+from watchkeeper.viewing.views import bytes_response, own_authorisation
+
+log = logging.getLogger(__name__)
+REVIEW = services.REVIEW
+REDACTIONS = Redaction.objects.select_related(
+    "school", "camera", "authorisation", "created_by", "approved_by"
+)
+
+
+def _mine(request: HttpRequest) -> QuerySet[Redaction]:
+    return restrict(REDACTIONS, request.user, REVIEW).filter(created_by_id=request.user.pk)
+
+
+def _own(request: HttpRequest, pk: int) -> Redaction:
+    return get_object_or_404(_mine(request), pk=pk)
+
+
+def _refused(request: HttpRequest, problem: str, redaction: Redaction | None = None) -> HttpResponse:
+    return render(request, "redaction/refused.html", {"problem": problem, "redaction": redaction}, status=403)
+
+
+# --- list and start ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def redaction_list(request: HttpRequest) -> HttpResponse:
+    require_anywhere(request, REVIEW)
+    school = chosen_school(request, request.GET, REVIEW)
+    redactions = _mine(request).exclude(status=Status.DISCARDED)
+    if school is not None:
+        redactions = redactions.filter(school=school)
+    context = {"redactions": redactions, "school": school, "authorisations": _current_authorisations(request)}
+    return render(request, "redaction/list.html", context)
+
+
+def _current_authorisations(request: HttpRequest) -> list[ViewingAuthorisation]:
+    """The person's own approved, unexpired authorisations at schools where they review: where to start."""
+    now = timezone.now()
+    own = restrict(ViewingAuthorisation.objects.select_related("school"), request.user, REVIEW).filter(
+        requested_by_id=request.user.pk, status=AuthStatus.APPROVED, expires_at__gt=now
+    )
+    return list(own.prefetch_related("cameras").order_by("-decided_at")[:50])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def redaction_start(request: HttpRequest, auth_pk: int) -> HttpResponse:
+    """Pick a camera and a window inside one's approved authorisation (10.2): the job starts at once."""
+    auth = own_authorisation(request, auth_pk)
+    require(request.user, REVIEW, auth.school_id)
+    cameras = auth.cameras.select_related("school").order_by("name")
+    initial: dict[str, Any] = {"start": timezone.localtime(auth.start), "end": timezone.localtime(auth.end)}
+    chosen = request.GET.get("camera")
+    if chosen and chosen.isdigit():
+        initial["camera"] = int(chosen)
+    form = StartForm(request.POST if request.method == "POST" else None, cameras=cameras, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            redaction = services.start_redaction(
+                request.user, auth, data["camera"], data["start"], data["end"]
+            )
+        except PolicyRefusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, "Finding faces and people in the footage (10.4.1)…")
+            return redirect("redaction:review", pk=redaction.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "redaction/start.html", {"form": form, "auth": auth}, status=status)
+
+
+# --- the review page ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction, now = _own(request, pk), timezone.now()
+    problem = services.why_not_reviewer(request.user, redaction, now)
+    if problem is not None:
+        return _refused(request, problem, redaction)
+    job = JobRecord.objects.filter(task_id=redaction.job_task_id).first() if redaction.job_task_id else None
+    fps = services.fps_of(redaction)
+    kept = {int(t) for t in redaction.keep}
+    tracks = [
+        {**services.track_summary(t, fps), "keep": int(t["id"]) in kept}
+        for t in services.proposed_tracks(redaction)
+    ]
+    manual = [services.track_summary(t, fps) for t in redaction.manual]
+    context = {
+        "redaction": redaction,
+        "job": job,
+        "busy": redaction.status in (Status.PROPOSING, Status.RENDERING),
+        "tracks": tracks,
+        "manual": manual,
+        "mode_form": ModeForm(initial={"mode": redaction.mode}),
+        "editable": redaction.status == Status.REVIEW,
+        "preview_current": services.preview_is_current(redaction),
+        "data": _page_data(redaction, kept),
+        "modes": Mode.choices,
+    }
+    return render(request, "redaction/review.html", context)
+
+
+def _page_data(redaction: Redaction, kept: set[int]) -> dict[str, Any]:
+    """What review.js draws: the source segments (viewing's URLs), the boxes by track, the preview URL."""
+    proposal = redaction.proposal or {}
+    auth_pk = redaction.authorisation_id
+    return {
+        "fps": services.fps_of(redaction),
+        "width": proposal.get("width", 0),
+        "height": proposal.get("height", 0),
+        "frames": proposal.get("frames", 0),
+        "segments": [
+            {
+                "id": s["id"],
+                "url": reverse("viewing:segment", args=[auth_pk, s["id"]]),
+                "first_frame": s.get("first_frame", 0),
+                "frames": s.get("frames", 0),
+            }
+            for s in redaction.segments
+        ],
+        "tracks": [
+            {
+                "id": int(t["id"]),
+                "kind": t.get("kind"),
+                "keep": int(t["id"]) in kept,
+                "boxes": t.get("boxes", []),
+            }
+            for t in services.proposed_tracks(redaction)
+        ],
+        "manual": redaction.manual,
+        "output": reverse("redaction:output", args=[redaction.pk]) if redaction.has_output else "",
+        "preview_current": services.preview_is_current(redaction),
+    }
+
+
+def _back(redaction: Redaction, frame: Any = None) -> HttpResponse:
+    url = reverse("redaction:review", args=[redaction.pk])
+    return redirect(f"{url}?at={int(frame)}" if frame is not None else url)
+
+
+def _refusal_message(request: HttpRequest, refusal: PolicyRefusal) -> None:
+    for problem in refusal.problems:
+        messages.error(request, problem)
+
+
+@login_required
+@require_POST
+def keep(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    form = KeepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose a track.", status=400)
+    try:
+        services.set_keep(request.user, redaction, form.cleaned_data["track"], form.cleaned_data["keep"])
+    except PolicyRefusal as refusal:
+        _refusal_message(request, refusal)
+    return _back(redaction)
+
+
+@login_required
+@require_POST
+def mode(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    form = ModeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose blur, pixelate or fill.", status=400)
+    try:
+        services.set_mode(request.user, redaction, form.cleaned_data["mode"])
+    except PolicyRefusal as refusal:
+        _refusal_message(request, refusal)
+    return _back(redaction)
+
+
+@login_required
+@require_POST
+def manual(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a manual box on a key frame, extend a manual track at another frame, or delete one."""
+    redaction = _own(request, pk)
+    form = ManualForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+        return _back(redaction)
+    data = form.cleaned_data
+    try:
+        if data["op"] == "delete":
+            services.delete_manual(request.user, redaction, data["track"])
+        else:
+            box = services.ManualBox(data["frame"], data["x"], data["y"], data["w"], data["h"])
+            if data["op"] == "add":
+                services.add_manual(request.user, redaction, box)
+            else:
+                services.extend_manual(request.user, redaction, data["track"], box)
+    except PolicyRefusal as refusal:
+        _refusal_message(request, refusal)
+    return _back(redaction, data.get("frame"))
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    try:
+        services.request_preview(request.user, redaction)
+    except PolicyRefusal as refusal:
+        _refusal_message(request, refusal)
+    return _back(redaction)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    try:
+        services.approve(request.user, redaction)
+    except PolicyRefusal as refusal:
+        _refusal_message(request, refusal)
+    else:
+        messages.success(request, "Approved: this redacted copy may now go in an evidence package (10.4.1).")
+    return _back(redaction)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    services.discard(request.user, redaction)
+    messages.success(request, "Discarded: the redacted copy has been destroyed.")
+    return redirect("redaction:list")
+
+
+# --- video, thumbnails, report (checked on every request) -------------------------------------------------
+
+
+@login_required
+@require_GET
+def output(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    try:
+        data = services.open_output(request.user, redaction, timezone.now())
+    except FootageUnreadable as error:
+        log.error("%s", error)
+        return HttpResponse(
+            str(error), status=404 if not redaction.has_output else 500, content_type="text/plain"
+        )
+    return bytes_response(request, data, "video/mp4")
+
+
+@login_required
+@require_GET
+def thumbnail(request: HttpRequest, pk: int, track_id: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    try:
+        jpeg = services.track_thumbnail(request.user, redaction, track_id, timezone.now())
+    except PolicyRefusal as refusal:
+        return HttpResponse(refusal.problems[0], status=404, content_type="text/plain; charset=utf-8")
+    except (FootageUnreadable, NoThumbnail) as error:
+        log.error("%s", error)
+        return HttpResponse(str(error), status=500, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    redaction = _own(request, pk)
+    services.check_reviewer(request.user, redaction, timezone.now())
+    if redaction.report is None:
+        raise PermissionDenied("10.4.1: the report is made when the redaction is approved")
+    response = JsonResponse(redaction.report, json_dumps_params={"indent": 2})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress for the page's bar (polled while a job runs)."""
+    redaction = _own(request, pk)
+    services.check_reviewer(request.user, redaction, timezone.now())
+    job = JobRecord.objects.filter(task_id=redaction.job_task_id).first() if redaction.job_task_id else None
+    return JsonResponse(
+        {
+            "status": redaction.status,
+            "progress": job.progress if job else 0,
+            "message": (job.message if job else "") or redaction.message,
+        }
+    )

@@ -1,0 +1,126 @@
+"""Forms for subject access cases (10.1–10.4). Times are UK local time, as on the viewing forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from watchkeeper.core.forms import Form
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.redaction.models import Redaction
+from watchkeeper.subjectaccess.models import PARA_16_FACTORS, Clip, IdentityBasis, OtherPersonBasis, Provision
+from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IDENTITY_CHOICES = [("", "Not yet confirmed (the clock has not started)"), *IdentityBasis.choices]
+
+
+def _text(label: str, help_text: str = "", rows: int = 3, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class CaseForm(Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
+    received_on = forms.DateField(
+        label="Received on", widget=DATE, help_text="10.1: the day it reached the school."
+    )
+    requester_name = forms.CharField(label="Requester's name", max_length=200)
+    requester_contact = _text("Contact for the reply", "Postal address, e-mail or telephone.", rows=2)
+    identity_basis = forms.ChoiceField(label="Identity", choices=IDENTITY_CHOICES, required=False)
+    identity_note = _text(
+        "How identity was established",
+        "Documents seen, or who on the staff knows the requester and how.",
+        rows=2,
+        required=False,
+    )
+    identity_confirmed_on = forms.DateField(label="Identity confirmed on", widget=DATE, required=False)
+    description = _text(
+        "Description of the person", "Clothing, appearance, what they were doing — for the reviewer (10.2)."
+    )
+    cameras = CameraChoiceField(queryset=Camera.objects.none(), label="Cameras")
+    window_start = forms.DateTimeField(label="From", widget=LOCAL_TIME, help_text="UK time.")
+    window_end = forms.DateTimeField(label="Until", widget=LOCAL_TIME, help_text="UK time.")
+
+    def __init__(self, *args: Any, schools: QuerySet[School], cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+        if not self.initial.get("school") and len(schools) == 1:
+            self.initial["school"] = schools[0]
+
+
+class IdentityForm(Form):
+    basis = forms.ChoiceField(label="Identity", choices=IdentityBasis.choices)
+    note = _text("How identity was established", rows=2)
+    confirmed_on = forms.DateField(label="Confirmed on", widget=DATE, required=False)
+
+
+class ClarificationForm(Form):
+    question = _text("What the requester was asked", rows=2)
+
+
+class AnswerForm(Form):
+    answer = _text("The requester's answer", rows=2)
+
+
+class ExtensionForm(Form):
+    months = forms.TypedChoiceField(label="Extend by", coerce=int, choices=[(1, "1 month"), (2, "2 months")])
+    notified_on = forms.DateField(label="Requester told on", widget=DATE, help_text="Within the first month.")
+    reason = _text("Why the request is complex", rows=2)
+
+
+class NoteForm(Form):
+    note = _text("Note", rows=2)
+
+
+class OptionalNoteForm(Form):
+    note = _text("Note", rows=2, required=False)
+
+
+class ClipForm(Form):
+    camera = forms.ModelChoiceField(queryset=Camera.objects.none(), label="Camera")
+    start = forms.DateTimeField(label="Clip from", widget=LOCAL_TIME)
+    end = forms.DateTimeField(label="Clip until", widget=LOCAL_TIME)
+    only_requester = forms.BooleanField(label="Only the requester appears (10.3)", required=False)
+    provision = forms.ChoiceField(label="Provide", choices=Provision.choices)
+    appointment_at = forms.DateTimeField(label="Viewing appointment", widget=LOCAL_TIME, required=False)
+    note = _text("Note", rows=2, required=False)
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class OtherPersonForm(Form):
+    clip = forms.ModelChoiceField(queryset=Clip.objects.none(), label="Clip")
+    description = forms.CharField(label="Other person", max_length=200, help_text="Describe without naming.")
+    basis = forms.ChoiceField(label="Dealt with by", choices=OtherPersonBasis.choices)
+    redaction = forms.ModelChoiceField(queryset=Redaction.objects.none(), label="Redaction", required=False)
+    consent_by = forms.CharField(label="Consent given by", required=False)
+    consent_on = forms.DateField(label="Consent given on", widget=DATE, required=False)
+    consent_how = forms.CharField(label="How consent was given", required=False)
+
+    def __init__(self, *args: Any, clips: QuerySet[Clip], redactions: QuerySet[Redaction], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["clip"].queryset = clips  # type: ignore[attr-defined]
+        self.fields["redaction"].queryset = redactions  # type: ignore[attr-defined]
+        if len(clips) == 1:
+            self.initial.setdefault("clip", clips[0])
+        for name, label in PARA_16_FACTORS:
+            self.fields[name] = _text(f"{label} (Sch 2 para 16)", rows=2, required=False)
+
+
+class ViewingHeldForm(Form):
+    clip = forms.ModelChoiceField(queryset=Clip.objects.none(), label="Viewing of clip")
+    held_at = forms.DateTimeField(label="Held at", widget=LOCAL_TIME, help_text="UK time.")
+    attended_by = forms.CharField(label="Who was present")
+
+    def __init__(self, *args: Any, clips: QuerySet[Clip], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["clip"].queryset = clips  # type: ignore[attr-defined]
+        if len(clips) == 1:
+            self.initial.setdefault("clip", clips[0])

@@ -1,0 +1,135 @@
+"""The response letter to the requester (10.3, 10.4; UK GDPR Art 15, 12; design/subjectaccess.md): what was
+searched, what was found, what is provided, how other people were protected, and the requester's rights,
+including the right to complain to the Information Commissioner. Built from the case's recorded decisions
+only, so the letter says exactly what the file shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from watchkeeper.core.pdf import letter_pdf
+from watchkeeper.subjectaccess.models import (
+    CaseStatus,
+    Clip,
+    OtherPersonBasis,
+    Provision,
+    SubjectAccessRequest,
+)
+
+ICO = (
+    "If you are unhappy with how we have handled your request you may ask our Data Protection Officer to "
+    "review it, and you have the right to complain to the Information Commissioner's Office (ICO), "
+    "Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF, telephone 0303 123 1113, "
+    "www.ico.org.uk/make-a-complaint. "
+    "You may also seek to enforce your rights through the courts."
+)
+RIGHTS = (
+    "Your rights. Under the UK GDPR you may ask us to correct inaccurate information about you (Art 16), to "
+    "erase it (Art 17), to restrict how we use it (Art 18), and you may object to our use of it (Art 21). "
+    "Our CCTV footage is normally kept for no more than 30 days (policy 13.1); copies made for subject "
+    "access requests are kept for six months and then destroyed (13.2)."
+)
+
+
+def _local(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%-d %B %Y %H:%M}"
+
+
+def _footage_time(moment: datetime) -> str:
+    """Footage times to the second (UK time): clips are often seconds long."""
+    return f"{timezone.localtime(moment):%-d %B %Y %H:%M:%S}"
+
+
+def _clip_line(clip: Clip) -> str:
+    line = f"{clip.camera.name}, {_footage_time(clip.start)} to {_footage_time(clip.end)} (UK time): "
+    if clip.provision == Provision.NOT_FOUND:
+        return line + "we reviewed this footage and you do not appear in it."
+    if clip.provision == Provision.VIEWING:
+        when = f" on {_local(clip.appointment_at)}" if clip.appointment_at else ""
+        line += f"you appear alone; we offer you an appointment to view it in school{when} (policy 10.3)."
+        if clip.attended_by:
+            line += f" Present at the viewing: {clip.attended_by}."
+        return line
+    if clip.provision == Provision.STILL:
+        line += "you appear in one scene only; we provide a still image of it (policy 10.3)."
+    else:
+        line += "we provide a copy of this footage."
+    return line + _others_text(clip)
+
+
+def _others_text(clip: Clip) -> str:
+    others = list(clip.others.all())
+    if clip.only_requester or not others:
+        return ""
+    texts = []
+    bases = {o.basis for o in others}
+    if OtherPersonBasis.REDACTED in bases:
+        texts.append(
+            "Other people appear in it: to protect their privacy we have obscured them (blurred or masked) "
+            "so they cannot be identified (policy 10.4.1)."
+        )
+    if OtherPersonBasis.CONSENT in bases:
+        texts.append(
+            "Some other people who appear have consented to their images being disclosed to you (10.4.2)."
+        )
+    if OtherPersonBasis.REASONABLE in bases:
+        texts.append(
+            "Some other people who appear are shown unobscured because, having weighed the factors the Data "
+            "Protection Act 2018 (Schedule 2, Part 3, paragraph 16) sets out, we decided it is reasonable to "
+            "disclose their images to you without their consent (10.4.3)."
+        )
+    return " " + " ".join(texts)
+
+
+def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
+    cameras = ", ".join(c.name for c in case.cameras.order_by("name"))
+    opening = [
+        f"Dear {case.requester_name},",
+        f"Our reference: {case.reference}. Thank you for your request, received on "
+        f"{case.received_on:%-d %B %Y}, for the CCTV images of you recorded by {case.school.name} "
+        "(UK GDPR Article 15; our CCTV policy 10.1).",
+        f"What we searched. Cameras: {cameras}; from {_footage_time(case.window_start)} "
+        f"to {_footage_time(case.window_end)} (UK time). We looked for the person you described: "
+        f"{case.description.rstrip('. ')}.",
+    ]
+    if case.extension_months:
+        opening.append(
+            f"As we told you on {case.extension_notified_on:%-d %B %Y}, your request was complex and we "
+            f"extended the time to respond by {case.extension_months} month(s) (UK GDPR Article 12(3))."
+        )
+    if case.status == CaseStatus.REFUSED:
+        body = [
+            "Our decision. We have refused your request because it is manifestly unfounded or excessive "
+            f"(UK GDPR Article 12(5)): {case.outcome_note}"
+        ]
+    else:
+        clips = list(case.clips.select_related("camera").prefetch_related("others"))
+        found = [c for c in clips if c.provision != Provision.NOT_FOUND]
+        body = [
+            "What we found. "
+            + (
+                "You appear in the footage below."
+                if found
+                else "You do not appear in the footage we reviewed."
+            )
+        ]
+        body += [f"• {_clip_line(clip)}" for clip in clips] or [
+            "• No footage was found for the cameras and times described."
+        ]
+        if any(c.provision in (Provision.COPY, Provision.STILL) for c in found):
+            body.append(
+                "What we provide. The copy is sent as an encrypted, sealed package; the password reaches "
+                "you separately from the package (policy 11.6). Its manifest lets anyone check it has not "
+                "been altered."
+            )
+    return [*opening, *body, RIGHTS, ICO, f"Yours sincerely,\n{case.school.name}"]
+
+
+def response_letter(case: SubjectAccessRequest, today: date | None = None) -> bytes:
+    today = today or timezone.localdate()
+    title = f"Your subject access request — {case.reference}"
+    letterhead = f"{case.school.name}\n{case.school.address}".strip()
+    moment = datetime(today.year, today.month, today.day)
+    return letter_pdf(title, paragraphs(case, today), letterhead=letterhead, dated=moment)

@@ -1,0 +1,201 @@
+"""Subject access requests (10.1–10.4; UK GDPR Art 15, 12(3); DPA 2018 Sch 2 Part 3 para 16).
+
+A case holds what the requester asked for (who, what they looked like, which cameras and when), the
+statutory clock's inputs, a hold on the footage, the viewing authorisation for the review, and one outcome
+per clip with a decision for every other person who appears in it (design/subjectaccess.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.subjectaccess import clock
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification (clock paused)"
+    EXTENDED = "extended", "Extended (complex request)"
+    RESPONDED = "responded", "Responded"
+    CLOSED = "closed", "Closed"
+    REFUSED = "refused", "Refused as manifestly unfounded or excessive"
+
+
+# A case in one of these still needs an answer: its clock runs and its footage stays held.
+LIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.AWAITING_CLARIFICATION, CaseStatus.EXTENDED)
+
+
+class IdentityBasis(models.TextChoices):
+    VERIFIED = "verified", "Verified (documents or other evidence)"
+    KNOWN_TO_STAFF = "known_to_staff", "Known to staff"
+
+
+class SubjectAccessRequest(models.Model):
+    SCHOOL_LOOKUP = "school"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="subject_access_requests")
+    received_on = models.DateField(help_text="The day the request reached the school (10.1).")
+    requester_name = models.CharField(max_length=200)
+    requester_contact = models.TextField(help_text="Postal address, e-mail or telephone for the reply.")
+    identity_basis = models.CharField(max_length=20, choices=IdentityBasis.choices, blank=True)
+    identity_note = models.TextField(
+        blank=True, help_text="How identity was verified, or why the requester is known to staff."
+    )
+    identity_confirmed_on = models.DateField(null=True, blank=True)
+    description = models.TextField(
+        help_text="What the person looked like: clothing, appearance, what they did."
+    )
+    cameras = models.ManyToManyField(Camera, related_name="subject_access_requests")
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    status = models.CharField(max_length=24, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    extension_notified_on = models.DateField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True, help_text="Why refused, responded or closed.")
+    hold = models.ForeignKey(
+        "recording.Hold", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review = models.ForeignKey(
+        "viewing.ViewingAuthorisation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    download_request = models.ForeignKey(
+        "evidence.DownloadRequest", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+    responded_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.requester_name})"
+
+    @property
+    def reference(self) -> str:
+        return f"SAR-{self.pk}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    def pauses(self) -> list[clock.Pause]:
+        return [clock.Pause(p.started_on, p.ended_on) for p in self.clarifications.all()]
+
+    def deadline(self, today: date) -> date | None:
+        return clock.deadline(
+            self.received_on,
+            self.identity_confirmed_on,
+            today,
+            pauses=self.pauses(),
+            extension_months=self.extension_months,
+        )
+
+    def clock_state(self, today: date) -> clock.ClockState:
+        return clock.state(self.deadline(today), today, stopped=not self.is_live)
+
+
+class Clarification(models.Model):
+    """Waiting for the requester to say more (which day, which camera): the clock is paused from the day
+    the question was sent until the day the answer came."""
+
+    SCHOOL_LOOKUP = "case__school"
+
+    case = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="clarifications")
+    question = models.TextField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Clarification asked {self.started_on}"
+
+
+class Provision(models.TextChoices):
+    """What the requester is given for a clip (10.3, 10.4)."""
+
+    VIEWING = "viewing", "Viewing in school (10.3)"
+    COPY = "copy", "A copy of the footage"
+    STILL = "still", "A still image — the requester appears in one scene only (10.3)"
+    NOT_FOUND = "not_found", "The requester does not appear"
+
+
+class Clip(models.Model):
+    """One camera and window the review found; who appears decides what the requester may have."""
+
+    SCHOOL_LOOKUP = "case__school"
+
+    case = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="clips")
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    only_requester = models.BooleanField(help_text="Only the requester appears (10.3).")
+    provision = models.CharField(max_length=16, choices=Provision.choices)
+    appointment_at = models.DateTimeField(null=True, blank=True)
+    attended_by = models.TextField(blank=True, help_text="Who was present at the viewing in school.")
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start", "pk"]
+
+    def __str__(self) -> str:
+        return f"Clip {self.pk}: {self.camera.name}, {timezone.localtime(self.start):%-d %b %H:%M:%S}"
+
+
+class OtherPersonBasis(models.TextChoices):
+    """How another person seen in a clip is dealt with (10.4.1–10.4.3; DPA 2018 Sch 2 Part 3 para 16)."""
+
+    REDACTED = "redacted", "Obscured by redaction (10.4.1)"
+    CONSENT = "consent", "Consented to disclosure (10.4.2)"
+    REASONABLE = "reasonable", "Reasonable to disclose without consent (10.4.3, Sch 2 para 16)"
+
+
+# The Sch 2 Part 3 para 16(2) factors weighed when disclosing without consent: (field, label).
+PARA_16_FACTORS = [
+    ("information_type", "Type of information that would be disclosed"),
+    ("duty_of_confidence", "Any duty of confidentiality owed to the other person"),
+    ("consent_steps", "Steps taken to seek the other person's consent"),
+    ("capacity", "Whether the other person is capable of giving consent"),
+    ("refusal", "Any express refusal of consent by the other person"),
+]
+
+
+class OtherPerson(models.Model):
+    SCHOOL_LOOKUP = "clip__case__school"
+
+    clip = models.ForeignKey(Clip, on_delete=models.PROTECT, related_name="others")
+    description = models.CharField(
+        max_length=200, help_text="Who, without naming them: e.g. 'adult in grey coat'."
+    )
+    basis = models.CharField(max_length=16, choices=OtherPersonBasis.choices)
+    redaction = models.ForeignKey(
+        "redaction.Redaction", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    consent_by = models.CharField(max_length=200, blank=True)
+    consent_on = models.DateField(null=True, blank=True)
+    consent_how = models.TextField(blank=True)
+    information_type = models.TextField(blank=True)
+    duty_of_confidence = models.TextField(blank=True)
+    consent_steps = models.TextField(blank=True)
+    capacity = models.TextField(blank=True)
+    refusal = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,152 @@
+"""Issue 7 §1 in a real browser (10.1–10.4): the demo's SAR handler logs a request and sees its footage
+held and its clock; an approved footage reviewer (the case's hold does not lock the footage away as
+evidence) asks to review it through the normal viewing workflow and the Headteacher approves with a fresh
+code; the reviewer redacts the
+other people (the redaction app, jobs in a real worker); the handler records what was found and how the
+others are protected, reads the response letter (PDF), asks for the sealed package, which the Headteacher
+authorises in the evidence workflow and the worker builds; the handler marks the request responded and
+closes it, releasing the hold; the case page shows every decision."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_redaction import seed as seed_faces
+from tests.browser.test_redaction import worker  # noqa: F401 (the fixture: a real `watchkeeper worker`)
+from tests.browser.test_viewing import uk
+
+pytestmark = pytest.mark.browser
+
+
+def test_sar_from_intake_to_sealed_redacted_package_and_closure(live_app, new_page, worker):  # noqa: F811
+    footage = seed_faces(live_app)  # people walking past the main gate
+    first, last = datetime.fromisoformat(footage["start"]), datetime.fromisoformat(footage["end"])
+
+    # Intake (10.1): the case and, at once, the hold.
+    sar = new_page()
+    sign_in(sar, live_app, "sar-oak")
+    sar.get_by_role("link", name="Subject access", exact=True).click()
+    expect(sar.get_by_text("Jordan Example (demo)")).to_be_visible()  # the demo's open case
+    sar.get_by_role("link", name="Log a request").click()
+    sar.get_by_label("Requester's name").fill("Morgan Requester")
+    sar.get_by_label("Contact for the reply").fill("morgan@example.invalid")
+    sar.get_by_label("Identity", exact=True).select_option(label="Verified (documents or other evidence)")
+    sar.get_by_label("How identity was established").fill("Passport seen at reception")
+    sar.get_by_label("Identity confirmed on").fill(f"{datetime.now():%Y-%m-%d}")
+    sar.get_by_label("Description of the person").fill("Tall adult, orange hi-vis jacket, at the gate")
+    sar.get_by_label("Main gate — Oakfield Primary School").check()
+    sar.get_by_label("From").fill(uk(first))
+    sar.get_by_label("Until").fill(uk(last))
+    sar.get_by_role("button", name="Log the request").click()
+    expect(sar.locator("#hold")).to_contain_text("footage held")
+    expect(sar.locator("#clock")).to_contain_text("On time")
+    expect(sar.locator("#clock")).to_contain_text("due ")
+    match = re.search(r"/sar/(\d+)/", sar.url)
+    assert match
+    case_url, reference = sar.url, f"SAR-{match.group(1)}"
+
+    # Review (10.2): the reviewer asks through the viewing workflow; the Headteacher approves.
+    reviewer = new_page()
+    sign_in(reviewer, live_app, "reviewer-oak")
+    reviewer.get_by_role("link", name="SAR reviews").click()
+    expect(reviewer.get_by_text("orange hi-vis jacket")).to_be_visible()
+    reviewer.get_by_role("button", name=f"Ask to review {reference}").click()
+    expect(reviewer.locator(".badge", has_text="Awaiting a decision")).to_be_visible()
+    expect(reviewer.get_by_role("cell", name="Subject access request (10.2)", exact=True)).to_be_visible()
+    review_url = reviewer.url
+
+    head = new_page()
+    sign_in(head, live_app, "head-oak")
+    head.goto(review_url)
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Approve").click()
+    expect(head.get_by_text("Approved until")).to_be_visible()
+
+    # Redaction (10.4.1): the reviewer obscures everyone but the requester, under the review's authorisation.
+    review_id = review_url.rstrip("/").split("/")[-1]
+    reviewer.get_by_role("link", name="Redactions", exact=True).click()
+    reviewer.get_by_role("link", name=f"Redact footage of request #{review_id}").click()
+    reviewer.get_by_role("button", name="Find people to redact").click()
+    badge = reviewer.locator("h1 .badge")
+    expect(badge).to_have_text("Ready for review", timeout=180_000)
+    rows = reviewer.locator("table.tracks tbody tr")
+    expect(rows.first).to_be_visible()
+    with reviewer.expect_navigation():
+        rows.first.get_by_role("checkbox").check()  # the requester stays visible
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("button", name="Preview").click()
+    expect(badge).to_have_text("Ready for review", timeout=180_000)
+    expect(reviewer.get_by_role("button", name="Approve")).to_be_enabled()
+    with reviewer.expect_navigation():
+        reviewer.get_by_role("button", name="Approve").click()
+    expect(badge).to_have_text("Approved")
+    redaction = re.search(r"/redaction/(\d+)/", reviewer.url)
+    assert redaction
+
+    # Outcome (10.3, 10.4): others appear in the clip; each is obscured by the approved redaction.
+    sar.goto(case_url)
+    expect(sar.locator("#review")).to_contain_text("Approved")
+    clip = sar.locator("#action-clip")
+    clip.get_by_label("Camera", exact=True).select_option(label="Main gate")
+    clip.get_by_label("Clip from").fill(uk(first))
+    clip.get_by_label("Clip until").fill(uk(last))
+    clip.get_by_label("Provide").select_option(label="A copy of the footage")
+    clip.get_by_role("button", name="Record a clip").click()
+    expect(sar.locator("#clips")).to_contain_text("none recorded")
+    other = sar.locator("#action-other")
+    other.get_by_label("Other person", exact=True).fill("Other adults and children passing the gate")
+    other.get_by_label("Dealt with by").select_option(label="Obscured by redaction (10.4.1)")
+    other.get_by_label("Redaction", exact=True).select_option(value=redaction.group(1))
+    other.get_by_role("button", name="Record another person").click()
+    expect(sar.locator("#clips")).to_contain_text("Obscured by redaction (10.4.1)")
+
+    # The letter (PDF) and the sealed package through the evidence workflow.
+    letter = sar.request.get(case_url + "letter.pdf")
+    assert letter.status == 200 and letter.body().startswith(b"%PDF")
+    sar.locator("#action-package").get_by_role("button", name="Request the sealed package").click()
+    expect(sar.locator("#package")).to_contain_text("Awaiting authorisation")
+    package_link = sar.locator("#package a").get_attribute("href")
+    assert package_link
+    head.goto(live_app.url + package_link.lstrip("/"))
+    expect(head.get_by_role("cell", name=reference, exact=True)).to_be_visible()
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Authorise download").click()
+    expect(
+        head.get_by_role(
+            "heading", name=f"Authorised: download request #{package_link.strip('/').split('/')[-1]}"
+        )
+    ).to_be_visible()
+    expect(head.get_by_text("separately from the file")).to_be_visible()  # the password, shown once (11.6)
+    head.goto(live_app.url + package_link.lstrip("/"))
+    expect(head.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
+    expect(head.get_by_text("the redacted copy leaves instead of the master")).to_be_visible()
+    href = head.locator("#download-package").get_attribute("href") or ""
+    package = head.request.get(live_app.url + href.lstrip("/"))
+    assert package.status == 200 and package.body()[:2] == b"PK"  # the sealed package (a ZIP)
+
+    # Responded, then closed: the hold is released; every decision is on the case page.
+    sar.goto(case_url)
+    sar.locator("#action-respond").get_by_role("button", name="Mark responded").click()
+    expect(sar.locator("h1 .badge")).to_have_text("Responded")
+    sar.locator("#action-close").get_by_label("Note").fill("Copy collected by the requester")
+    sar.locator("#action-close").get_by_role("button", name="Close the case").click()
+    expect(sar.locator("#hold")).to_contain_text("released")
+    timeline = sar.locator("#timeline")
+    for action in (
+        "subjectaccess.logged",
+        "recording.hold_placed",
+        "viewing.requested",
+        "viewing.approved",
+        "subjectaccess.clip_decided",
+        "evidence.download_requested",
+        "subjectaccess.responded",
+        "subjectaccess.closed",
+        "recording.hold_released",
+    ):
+        expect(timeline).to_contain_text(action)
+    expect(timeline).to_contain_text("head-oak")

@@ -1,0 +1,74 @@
+"""Helpers for download-request tests: real footage, a request, an authorisation with a real TOTP code, and
+the package built by the real job code (design/evidence.md "Download requests")."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from tests.factories import CameraFactory, person
+from tests.viewing.conftest import RECORDED, code_for
+from tests.viewing.footage import store_footage
+from watchkeeper.evidence import services
+from watchkeeper.evidence.models import Download, DownloadRequest, Purpose
+from watchkeeper.people.models import Role
+
+S = timedelta(seconds=1)
+# Segments 1 and 2 of the gate camera (2 s each from RECORDED) lie inside the window; 0 and 3 outside.
+START, END = RECORDED + 2 * S, RECORDED + 6 * S
+
+
+def footage(ctx: dict[str, Any]) -> dict[str, Any]:
+    school = ctx["school"]
+    ctx["gate"] = CameraFactory(school=school, name="Main gate")
+    ctx["reviewer"] = person(Role.FOOTAGE_REVIEWER, school, first_name="Rita", last_name="Reviewer")
+    ctx["head"] = person(Role.HEADTEACHER, school, first_name="Helen", last_name="Head")
+    ctx["segments"] = store_footage(ctx["gate"], RECORDED, ctx["pieces"][:4])
+    return ctx
+
+
+def ask(ctx: dict[str, Any], actor: Any = None, **overrides: Any) -> DownloadRequest:
+    terms: dict[str, Any] = {
+        "school": ctx["school"],
+        "cameras": [ctx["gate"]],
+        "start": START,
+        "end": END,
+        "purpose": Purpose.POLICE,
+        "reason_category": "criminal_activity",
+        "reason": "Damage to the gate reported to the police",
+        "recipient_name": "PC Jane Smith",
+        "recipient_organisation": "Avon and Somerset Police",
+        "legal_basis": "DPA 2018 Sch 2 Part 1 para 2",
+        "case_reference": "CR-123",
+    }
+    terms.update(overrides)
+    return services.request_download(actor or ctx["reviewer"], **terms)
+
+
+def authorise(ctx: dict[str, Any], req: DownloadRequest, decider: Any = None) -> services.Decided:
+    decider = decider or ctx["head"]
+    return services.decide_download(decider, req, approve=True, otp_code=code_for(decider))
+
+
+def build(req: DownloadRequest, password: str) -> Download:
+    """What the job does, in-process (the job itself is tested through huey in test_downloads.py)."""
+    req.refresh_from_db()
+    sealed = services.storage.seal_secret(password, req.school_id, services._secret_purpose(req))
+    return services.run_build(req.pk, sealed)
+
+
+def plaintext_zip(download: Download, into: Path, actor: Any) -> Path:
+    """The stored package decrypted (as the download view streams it) into a file."""
+    path = into / download.package_file.replace(".wkpkg", ".zip")
+    path.write_bytes(b"".join(services.fetch_copy(actor, download)))
+    return path
+
+
+def members(path: Path, password: str) -> dict[str, bytes]:
+    import pyzipper
+
+    with pyzipper.AESZipFile(io.BytesIO(path.read_bytes())) as z:
+        z.setpassword(password.encode())
+        return {name: z.read(name) for name in z.namelist()}

@@ -1,0 +1,346 @@
+"""Download request pages, stored copies, the CCTV log PDF and the signing key page (9.5, 11.6, 13.2,
+Appendix I): the generic permission case for every view, then what the pages show and do."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import sign_in
+from tests.evidence.downloads import START, ask, authorise, build, footage, members
+from tests.evidence.pdftext import pdf_text
+from tests.factories import person
+from tests.permission_case import ViewCase, run_view_case
+from tests.viewing.conftest import RECORDED, approved, code_for
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.evidence import package, services
+from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
+from watchkeeper.evidence.views import HEADINGS, columns
+from watchkeeper.people.models import Role
+
+pytestmark = pytest.mark.django_db
+
+REVIEWER, HEAD, DEPUTY, ADMIN, DPO, LIVE = (
+    Role.FOOTAGE_REVIEWER,
+    Role.HEADTEACHER,
+    Role.DESIGNATED_PERSON,
+    Role.CCTV_ADMIN,
+    Role.DPO,
+    Role.LIVE_VIEWER,
+)
+
+
+def asked(ctx: dict[str, Any]) -> None:
+    footage(ctx)
+    ctx["req"] = ask(ctx)
+
+
+def stored(ctx: dict[str, Any]) -> None:
+    asked(ctx)
+    decided = authorise(ctx, ctx["req"])
+    ctx["password"] = decided.password
+    ctx["download"] = build(ctx["req"], decided.password or "")
+
+
+def failed(ctx: dict[str, Any]) -> None:
+    footage(ctx)
+    ctx["req"] = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))
+    decided = authorise(ctx, ctx["req"])
+    with pytest.raises(PolicyRefusal):
+        build(ctx["req"], decided.password or "")
+
+
+def req_url(name: str) -> Any:
+    return lambda ctx: reverse(f"evidence:{name}", args=[ctx["req"].pk])
+
+
+def copy_url(name: str) -> Any:
+    return lambda ctx: reverse(f"evidence:{name}", args=[ctx["download"].pk])
+
+
+def at_school(name: str) -> Any:
+    return lambda ctx: f"{reverse(f'evidence:{name}')}?school={ctx['school'].pk}"
+
+
+def code(ctx: dict[str, Any]) -> str:
+    return code_for(ctx["user"]) if "user" in ctx else "000000"
+
+
+def own_request(ctx: dict[str, Any]) -> str:
+    if "user" in ctx:
+        DownloadRequest.objects.filter(pk=ctx["req"].pk).update(requested_by=ctx["user"])
+    return reverse("evidence:request_withdraw", args=[ctx["req"].pk])
+
+
+def player_package(ctx: dict[str, Any]) -> str:
+    if "user" in ctx:
+        ctx["auth"].requested_by = ctx["user"]
+        ctx["auth"].save(update_fields=["requested_by"])
+    return reverse("evidence:package_create", args=[ctx["auth"].pk])
+
+
+def viewed_auth(ctx: dict[str, Any]) -> None:
+    footage(ctx)
+    ctx["auth"] = approved(ctx["reviewer"], [ctx["gate"]], START, START + timedelta(seconds=4), ctx["head"])
+
+
+def new_request_data(ctx: dict[str, Any]) -> dict[str, Any]:
+    local = timezone.localtime
+    return {
+        "school": ctx["school"].pk,
+        "cameras": [ctx["gate"].pk],
+        "start": local(START).strftime("%Y-%m-%dT%H:%M:%S"),
+        "end": local(START + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%S"),
+        "purpose": Purpose.POLICE,
+        "reason_category": "criminal_activity",
+        "reason": "Damage to the gate",
+        "requestor": "external",
+        "recipient_name": "PC Jane Smith",
+        "recipient_organisation": "Avon and Somerset Police",
+    }
+
+
+def status_is(status: str) -> Any:
+    def check(ctx: dict[str, Any], response: Any) -> None:
+        ctx["req"].refresh_from_db()
+        assert ctx["req"].status == status
+
+    return check
+
+
+def shows_password(ctx: dict[str, Any], response: Any) -> None:
+    page = response.content.decode()
+    assert 'class="package-password"' in page and "separately from the file" in page
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def is_the_zip(ctx: dict[str, Any], response: Any) -> None:
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == ctx["download"].sha256
+    assert response["Content-Disposition"].endswith('.zip"')
+
+
+def is_pdf(ctx: dict[str, Any], response: Any) -> None:
+    assert response.content.startswith(b"%PDF-") and response["Content-Type"] == "application/pdf"
+
+
+def download_is(field: str) -> Any:
+    def check(ctx: dict[str, Any], response: Any) -> None:
+        ctx["download"].refresh_from_db()
+        assert getattr(ctx["download"], field) is not None
+
+    return check
+
+
+CASES = [
+    ViewCase("request-list", at_school("request_list"), REVIEWER, LIVE, setup=asked),
+    ViewCase("request-list-head", at_school("request_list"), HEAD, LIVE, setup=asked),
+    ViewCase("request-new", at_school("request_new"), REVIEWER, LIVE, setup=footage),
+    ViewCase(
+        "request-new-post",
+        lambda ctx: reverse("evidence:request_new"),
+        REVIEWER,
+        LIVE,
+        method="post",
+        data=new_request_data,
+        ok=(302,),
+        setup=footage,
+        check=lambda ctx, r: DownloadRequest.objects.get(requested_by=ctx["user"]),
+    ),
+    ViewCase("request-detail", req_url("request_detail"), HEAD, LIVE, setup=asked),
+    ViewCase("request-detail-admin", req_url("request_detail"), ADMIN, REVIEWER, setup=asked),
+    ViewCase(
+        "request-decide",
+        req_url("request_decide"),
+        HEAD,
+        ADMIN,
+        method="post",
+        data=lambda ctx: {"decision": "approve", "code": code(ctx), "note": ""},
+        setup=asked,
+        check=shows_password,
+    ),
+    ViewCase(
+        "request-reissue",
+        req_url("request_reissue"),
+        DEPUTY,
+        ADMIN,
+        method="post",
+        data=lambda ctx: {"code": code(ctx)},
+        setup=failed,
+        check=shows_password,
+    ),
+    ViewCase(
+        "request-withdraw",
+        own_request,
+        REVIEWER,
+        LIVE,
+        method="post",
+        ok=(302,),
+        setup=asked,
+        check=status_is(RequestStatus.WITHDRAWN),
+    ),
+    ViewCase("copy-file", copy_url("copy_file"), ADMIN, DPO, setup=stored, check=is_the_zip),
+    ViewCase(
+        "copy-viewed",
+        copy_url("copy_viewed"),
+        ADMIN,
+        LIVE,
+        method="post",
+        data=lambda ctx: {"viewed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")},
+        ok=(302,),
+        setup=stored,
+        check=download_is("viewed_at"),
+    ),
+    ViewCase(
+        "copy-extend",
+        copy_url("copy_extend"),
+        DPO,
+        ADMIN,
+        trust_wide=True,
+        method="post",
+        data=lambda ctx: {
+            "new_date": (timezone.localdate() + timedelta(days=400)).isoformat(),
+            "reason": "PC",
+        },
+        ok=(302,),
+        setup=stored,
+        check=download_is("expiry_note"),
+    ),
+    ViewCase(
+        "copy-delete",
+        copy_url("copy_delete"),
+        DEPUTY,
+        ADMIN,
+        method="post",
+        data=lambda ctx: {"code": code(ctx)},
+        ok=(302,),
+        setup=stored,
+        check=download_is("deleted_at"),
+    ),
+    ViewCase("log-pdf", at_school("cctv_log_pdf"), HEAD, REVIEWER, setup=stored, check=is_pdf),
+    ViewCase(
+        "log-pdf-dpo", at_school("cctv_log_pdf"), DPO, DEPUTY, trust_wide=True, setup=stored, check=is_pdf
+    ),
+    ViewCase("signing-key", at_school("signing_key"), REVIEWER, None, setup=footage),
+    ViewCase(
+        "player-package",
+        player_package,
+        REVIEWER,
+        HEAD,
+        method="post",
+        ok=(302,),
+        setup=viewed_auth,
+        check=lambda ctx, r: DownloadRequest.objects.get(
+            requestor_user=ctx["user"], purpose=Purpose.INTERNAL
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_permission_case(case: ViewCase, school, other_school, pieces) -> None:
+    run_view_case(case, {"school": school, "other_school": other_school, "pieces": pieces})
+
+
+# --- what the pages show and do ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ctx(school, other_school, pieces) -> dict[str, Any]:
+    return footage({"school": school, "other_school": other_school, "pieces": pieces})
+
+
+def test_the_password_page_shows_it_once_and_the_request_page_never(ctx) -> None:
+    req = ask(ctx)
+    client = sign_in(Client(), ctx["head"])
+    response = client.post(
+        reverse("evidence:request_decide", args=[req.pk]),
+        {"decision": "approve", "code": code_for(ctx["head"])},
+    )
+    page = response.content.decode()
+    password = page.split('class="package-password">')[1].split("<")[0]
+    assert len(password) >= 20
+    detail = client.get(reverse("evidence:request_detail", args=[req.pk])).content.decode()
+    assert password not in detail and "Helen Head" in detail
+
+
+def test_a_wrong_code_on_the_page_is_a_refusal_not_a_password(ctx) -> None:
+    req = ask(ctx)
+    response = sign_in(Client(), ctx["head"]).post(
+        reverse("evidence:request_decide", args=[req.pk]), {"decision": "approve", "code": "000000"}
+    )
+    assert response.status_code == 400 and "package-password" not in response.content.decode()
+    assert "authenticator code is not right" in response.content.decode()
+
+
+def test_the_head_does_not_see_a_decide_form_on_their_own_request(ctx) -> None:
+    req = ask(ctx, ctx["head"])
+    page = (
+        sign_in(Client(), ctx["head"]).get(reverse("evidence:request_detail", args=[req.pk])).content.decode()
+    )
+    assert 'id="decide"' not in page and "nobody authorises their own request" in page
+
+
+def test_a_reviewer_sees_only_their_own_requests(ctx) -> None:
+    mine = ask(ctx)
+    other = ask(ctx, person(REVIEWER, ctx["school"]))
+    client = sign_in(Client(), ctx["reviewer"])
+    assert client.get(reverse("evidence:request_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("evidence:request_detail", args=[other.pk])).status_code == 404
+
+
+def test_the_log_pdf_is_landscape_with_the_appendix_headings_and_the_row(ctx) -> None:
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    response = sign_in(Client(), ctx["head"]).get(
+        f"{reverse('evidence:cctv_log_pdf')}?school={ctx['school'].pk}"
+    )
+    assert b"/MediaBox [0 0 841.89 595.28]" in response.content  # A4 landscape
+    text = " ".join(pdf_text(response.content).split())
+    for heading in HEADINGS:
+        assert heading in text, heading
+    assert "PC Jane Smith (Avon and Somerset Police)" in text
+    assert columns(download)[0].split(",")[0] in text
+    event = AuditEvent.objects.get(action="evidence.log_exported")
+    assert event.details == {"school": ctx["school"].pk, "rows": 1, "format": "pdf"}
+
+
+def test_the_signing_key_page_shows_the_key_the_packages_carry(ctx, tmp_path) -> None:
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    zipped = tmp_path / "p.zip"
+    zipped.write_bytes(b"".join(services.fetch_copy(ctx["head"], download)))
+    enclosed = members(zipped, decided.password or "")[package.PUBLIC_KEY]
+    page = sign_in(Client(), ctx["reviewer"]).get(reverse("evidence:signing_key")).content.decode()
+    assert hashlib.sha256(enclosed).hexdigest() in page
+    assert enclosed.decode().splitlines()[1] in page
+
+
+def test_the_log_row_fills_itself_through_to_deletion(ctx) -> None:
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    cells = columns(download)
+    assert cells[0].startswith("Helen Head, ") and cells[1] and cells[3].startswith("PC Jane Smith")
+    assert cells[4:] == ["", "", ""]
+    services.record_viewing(ctx["reviewer"], download, timezone.now())
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1))
+    cells = columns(Download.objects.get(pk=download.pk))
+    assert cells[4] and cells[5].startswith("Helen Head, ") and cells[6]
+
+
+def test_flagged_copies_show_on_the_log_page_and_dashboard(ctx) -> None:
+    decided = authorise(ctx, ask(ctx, purpose=Purpose.THIRD_PARTY))
+    download = build(decided.request, decided.password or "")
+    Download.objects.filter(pk=download.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    client = sign_in(Client(), ctx["head"])
+    page = client.get(reverse("evidence:cctv_log")).content.decode()
+    assert 'id="flagged-copies"' in page and "Overdue" in page
+    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    assert 'id="flagged-copies"' in dashboard

@@ -1,0 +1,415 @@
+"""Download requests, the build job and the copy lifecycle (9.5, 9.6, 10.4.1, 11.6, 13.2, Appendix I;
+design/evidence.md): real footage, real TOTP codes, real huey (immediate mode), real files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tests.evidence.downloads import END, START, ask, authorise, build, footage, members, plaintext_zip
+from tests.factories import CameraFactory, person
+from tests.viewing.conftest import RECORDED, code_for, wrong_code_for
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.evidence import package, services, storage
+from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
+from watchkeeper.jobs.models import JobRecord, JobStatus
+from watchkeeper.people.models import Role
+from watchkeeper.recording.models import Hold
+from watchkeeper.redaction.models import Redaction
+from watchkeeper.viewing.services import SecondFactorRefused
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ctx(school, other_school, pieces) -> dict[str, Any]:
+    return footage({"school": school, "other_school": other_school, "pieces": pieces})
+
+
+@pytest.fixture
+def ready(ctx) -> tuple[Download, str]:
+    decided = authorise(ctx, ask(ctx))
+    assert decided.password is not None
+    return build(decided.request, decided.password), decided.password
+
+
+# --- asking ---------------------------------------------------------------------------------------------
+
+
+def test_a_request_is_recorded_and_audited(ctx) -> None:
+    req = ask(ctx)
+    assert req.status == RequestStatus.REQUESTED and req.requested_by == ctx["reviewer"]
+    assert list(req.cameras.all()) == [ctx["gate"]]
+    assert req.requestor_display == "PC Jane Smith (Avon and Somerset Police)"
+    event = AuditEvent.objects.get(action=services.REQUESTED)
+    assert event.details["request"] == req.pk and event.details["case_reference"] == "CR-123"
+
+
+def test_system_may_ask_for_another_apps_workflow(ctx) -> None:
+    req = ask(ctx, SYSTEM)
+    assert req.requested_by is None and req.status == RequestStatus.REQUESTED
+
+
+@pytest.mark.parametrize("role", [Role.LIVE_VIEWER, Role.DPO])
+def test_people_without_evidence_request_may_not_ask(ctx, role) -> None:
+    with pytest.raises(PermissionDenied):
+        ask(ctx, person(role, ctx["school"]))
+
+
+def test_a_reviewer_of_another_school_may_not_ask(ctx) -> None:
+    with pytest.raises(PermissionDenied):
+        ask(ctx, person(Role.FOOTAGE_REVIEWER, ctx["other_school"]))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "clause"),
+    [
+        ({"cameras": []}, "at least one camera"),
+        ({"start": END, "end": START}, "end must be after"),
+        ({"end": timezone.now() + timedelta(hours=1)}, "ended already"),
+        ({"purpose": "gossip"}, "what the copy is for"),
+        ({"reason_category": "curiosity"}, "kind of reason"),
+        ({"reason": "  "}, "Appendix I asks for the reason"),
+        ({"recipient_name": ""}, "name the requestor"),
+        ({"purpose": Purpose.SUBJECT_ACCESS}, "10.4.1"),
+    ],
+)
+def test_a_request_is_refused_with_its_clause(ctx, overrides, clause) -> None:
+    with pytest.raises(PolicyRefusal) as refusal:
+        ask(ctx, **overrides)
+    assert clause in str(refusal.value.problems)
+    assert not DownloadRequest.objects.exists()
+
+
+def test_a_camera_of_another_school_is_refused(ctx) -> None:
+    elsewhere = CameraFactory(school=ctx["other_school"])
+    with pytest.raises(PolicyRefusal, match="belong to the school"):
+        ask(ctx, cameras=[ctx["gate"], elsewhere])
+
+
+def test_a_subject_access_copy_needs_an_approved_redaction_or_only_the_requester(ctx) -> None:
+    proposing = Redaction.objects.create(school=ctx["school"])
+    with pytest.raises(PolicyRefusal, match="only an approved redaction"):
+        ask(ctx, purpose=Purpose.SUBJECT_ACCESS, redaction=proposing)
+    req = ask(ctx, purpose=Purpose.SUBJECT_ACCESS, only_requester_appears=True, requestor_user=None)
+    assert req.only_requester_appears
+
+
+# --- deciding -------------------------------------------------------------------------------------------
+
+
+def test_approval_with_a_fresh_code_returns_a_password_once_and_never_stores_it(ctx) -> None:
+    decided = authorise(ctx, ask(ctx))
+    req = decided.request
+    assert req.status == RequestStatus.APPROVED and req.decided_by == ctx["head"] and req.decided_at
+    assert decided.password and len(decided.password) >= 20
+    stored = json.dumps(list(AuditEvent.objects.values("details", "reason"))) + json.dumps(
+        list(DownloadRequest.objects.values()), default=str
+    )
+    assert decided.password not in stored
+
+
+def test_a_refusal_needs_a_note_and_gives_no_password(ctx) -> None:
+    req = ask(ctx)
+    with pytest.raises(PolicyRefusal, match="say why"):
+        services.decide_download(ctx["head"], req, approve=False, otp_code=code_for(ctx["head"]))
+    decided = services.decide_download(
+        ctx["head"], req, approve=False, otp_code=code_for(ctx["head"]), note="Not a police matter"
+    )
+    assert decided.password is None and decided.request.status == RequestStatus.REFUSED
+    assert AuditEvent.objects.filter(action=services.REFUSED, object_id=str(req.pk)).exists()
+
+
+def test_a_wrong_code_is_refused_and_audited(ctx) -> None:
+    req = ask(ctx)
+    with pytest.raises(SecondFactorRefused):
+        services.decide_download(ctx["head"], req, approve=True, otp_code=wrong_code_for(ctx["head"]))
+    req.refresh_from_db()
+    assert req.status == RequestStatus.REQUESTED
+    assert AuditEvent.objects.filter(action=services.SECOND_FACTOR_REFUSED).count() == 1
+
+
+def test_nobody_authorises_their_own_request(ctx) -> None:
+    req = ask(ctx, ctx["head"])
+    with pytest.raises(PolicyRefusal, match="their own request"):
+        authorise(ctx, req)
+
+
+@pytest.mark.parametrize("role", [Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN, Role.DPO])
+def test_only_the_headteacher_or_designated_person_authorises(ctx, role) -> None:
+    with pytest.raises(PermissionDenied):
+        authorise(ctx, ask(ctx), person(role, ctx["school"]))
+
+
+def test_a_designated_person_authorises_and_a_decided_request_stays_decided(ctx) -> None:
+    req = ask(ctx)
+    authorise(ctx, req, person(Role.DESIGNATED_PERSON, ctx["school"]))
+    with pytest.raises(PolicyRefusal, match="decided already"):
+        authorise(ctx, req)
+
+
+def test_withdraw_by_the_asker_only_while_awaiting(ctx) -> None:
+    req = ask(ctx)
+    with pytest.raises(PermissionDenied):
+        services.withdraw_download(ctx["head"], req)
+    services.withdraw_download(ctx["reviewer"], req)
+    assert req.status == RequestStatus.WITHDRAWN
+    with pytest.raises(PolicyRefusal):
+        services.withdraw_download(ctx["reviewer"], req)
+
+
+# --- the job --------------------------------------------------------------------------------------------
+
+
+def test_the_job_builds_after_the_decision_commits_with_progress(
+    ctx, immediate, django_capture_on_commit_callbacks, tmp_path
+) -> None:
+    req = ask(ctx)
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = authorise(ctx, req)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.READY and req.job_task_id
+    job = JobRecord.objects.get(task_id=req.job_task_id)
+    assert job.status == JobStatus.DONE and job.progress == 100 and job.school_id == ctx["school"].pk
+    assert decided.password not in job.args_summary + job.message
+    assert "sealed_password=(sealed)" in job.args_summary  # not even the ciphertext outlives the queue
+    download = req.downloads.get()
+    zipped = plaintext_zip(download, tmp_path, ctx["reviewer"])
+    assert package.verify(zipped, decided.password or "").ok
+
+
+def test_the_package_is_encrypted_at_rest_and_its_master_is_bit_exact(ctx, ready, tmp_path) -> None:
+    download, password = ready
+    stored = services.stored_path(download)
+    assert stored.parent.name == "exports" and stored.read_bytes().startswith(storage.MAGIC)
+    assert b"manifest.json" not in stored.read_bytes()  # not even the ZIP's directory is readable
+    zipped = plaintext_zip(download, tmp_path, ctx["head"])
+    assert hashlib.sha256(zipped.read_bytes()).hexdigest() == download.sha256
+    files = members(zipped, password)
+    masters = sorted(v for k, v in files.items() if k.startswith("master/"))
+    expected = sorted(s.sha256 for s in ctx["segments"][1:3])
+    assert sorted(hashlib.sha256(m).hexdigest() for m in masters) == expected
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["authorised_by"] == "Helen Head"
+    assert "PC Jane Smith" in manifest["requested_by"] and "CR-123" in manifest["reason"]
+
+
+def test_held_footage_leaves_in_an_authorised_download(ctx, tmp_path) -> None:
+    hold = Hold.objects.create(
+        school=ctx["school"],
+        start=START,
+        end=END,
+        reason="Police investigation",
+        owner=person(Role.CCTV_ADMIN, ctx["school"]),
+        review_on=timezone.localdate() + timedelta(days=30),
+    )
+    hold.cameras.set([ctx["gate"]])
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    files = members(plaintext_zip(download, tmp_path, ctx["head"]), decided.password or "")
+    assert len([name for name in files if name.startswith("master/")]) == 2
+
+
+def test_the_log_row_is_filled_by_the_build(ctx, ready) -> None:
+    download, _ = ready
+    assert download.request is not None and download.authorised_by == ctx["head"]
+    assert download.requested_by == ctx["reviewer"] and download.authorisation is None
+    assert download.expires_on == date.fromordinal(download.expires_on.toordinal())
+    event = AuditEvent.objects.get(action=services.PACKAGE_BUILT)
+    assert event.details["sha256"] == download.sha256 and event.details["segments"] == 2
+
+
+def test_a_failed_build_says_why_and_can_be_reissued_with_a_new_password(ctx, tmp_path) -> None:
+    req = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))  # no footage
+    decided = authorise(ctx, req)
+    with pytest.raises(PolicyRefusal):
+        build(req, decided.password or "")
+    req.refresh_from_db()
+    assert req.status == RequestStatus.FAILED and "no recorded footage" in req.failure
+    assert AuditEvent.objects.filter(action=services.PACKAGE_FAILED).exists()
+    with pytest.raises(PermissionDenied):
+        services.reissue_download(ctx["reviewer"], req, otp_code=code_for(ctx["reviewer"]))
+    again = services.reissue_download(ctx["head"], req, otp_code=code_for(ctx["head"], 1))
+    assert again.password and again.password != decided.password
+    assert again.request.status == RequestStatus.APPROVED and again.request.attempts == 2
+
+
+def test_the_sealed_password_opens_only_for_its_request_and_attempt(ctx) -> None:
+    sealed = storage.seal_secret("secret-password", ctx["school"].pk, "package-password:1:1")
+    assert storage.open_secret(sealed, ctx["school"].pk, "package-password:1:1") == "secret-password"
+    with pytest.raises(storage.CopyError):
+        storage.open_secret(sealed, ctx["school"].pk, "package-password:1:2")
+
+
+def test_an_unauthorised_request_is_not_built(ctx) -> None:
+    req = ask(ctx)
+    with pytest.raises(PolicyRefusal, match="not authorised"):
+        build(req, "whatever")
+
+
+# --- stored copies --------------------------------------------------------------------------------------
+
+
+def test_who_may_fetch_a_copy(ctx, ready) -> None:
+    download, _ = ready
+    for allowed in (ctx["reviewer"], ctx["head"], person(Role.CCTV_ADMIN, ctx["school"])):
+        assert services.may_fetch(allowed, download)
+    for refused in (person(Role.DPO, None), person(Role.HEADTEACHER, ctx["other_school"])):
+        with pytest.raises(PermissionDenied):
+            services.fetch_copy(refused, download)
+    services.fetch_copy(ctx["head"], download)
+    assert AuditEvent.objects.filter(action=services.COPY_FETCHED).count() == 1
+
+
+def test_a_damaged_stored_copy_is_refused(ctx, ready) -> None:
+    download, _ = ready
+    path = services.stored_path(download)
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 1
+    path.write_bytes(bytes(raw))
+    with pytest.raises(storage.CopyError, match="damaged"):
+        b"".join(services.fetch_copy(ctx["head"], download))
+
+
+def test_a_truncated_stored_copy_is_refused(tmp_path: Path, ctx) -> None:
+    source = tmp_path / "plain"
+    source.write_bytes(b"x" * (storage.CHUNK + 10))
+    sealed = storage.seal_file(source, tmp_path / "sealed", "f1", ctx["school"].pk)
+    whole = (tmp_path / "sealed").read_bytes()
+    (tmp_path / "sealed").write_bytes(whole[: len(storage.MAGIC) + 16 + storage.CHUNK + 16])
+    with pytest.raises(storage.CopyError):
+        b"".join(storage.open_file(tmp_path / "sealed", "f1", sealed.wrapped_key, sealed.key_id))
+
+
+def test_recording_the_viewing(ctx, ready) -> None:
+    download, _ = ready
+    now = timezone.now()
+    with pytest.raises(PolicyRefusal, match="future"):
+        services.record_viewing(ctx["reviewer"], download, now + timedelta(hours=1), now=now)
+    with pytest.raises(PolicyRefusal, match="before the recording was downloaded"):
+        services.record_viewing(
+            ctx["reviewer"], download, download.downloaded_at - timedelta(days=1), now=now
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_viewing(person(Role.LIVE_VIEWER, ctx["school"]), download, now, now=now)
+    services.record_viewing(ctx["reviewer"], download, now, now=now)
+    assert download.viewed_at == now and download.viewed_recorded_by == ctx["reviewer"]
+    with pytest.raises(PolicyRefusal, match="recorded already"):
+        services.record_viewing(ctx["head"], download, now, now=now)
+    assert AuditEvent.objects.filter(action=services.COPY_VIEWED).count() == 1
+
+
+def test_a_police_or_sar_copy_is_kept_six_months_and_an_internal_one_has_no_date() -> None:
+    assert services.keep_until(Purpose.POLICE, date(2026, 8, 31)) == date(2027, 2, 28)
+    assert services.keep_until(Purpose.SUBJECT_ACCESS, date(2026, 1, 15)) == date(2026, 7, 15)
+    assert services.keep_until(Purpose.THIRD_PARTY, date(2026, 1, 15)) == date(2026, 7, 15)
+    assert services.keep_until(Purpose.INTERNAL, date(2026, 1, 15)) is None
+
+
+def test_the_copy_state_for_a_date() -> None:
+    keep = date(2026, 7, 15)
+    assert services.copy_state(keep, date(2026, 6, 30)) is None
+    assert services.copy_state(keep, date(2026, 7, 1)) == "due"
+    assert services.copy_state(keep, date(2026, 7, 15)) == "due"
+    assert services.copy_state(keep, date(2026, 7, 16)) == "overdue"
+    assert services.copy_state(None, date(2026, 7, 16)) is None
+
+
+def test_extending_a_copy(ctx, ready) -> None:
+    download, _ = ready
+    dpo = person(Role.DPO, None)
+    assert download.expires_on is not None
+    later = download.expires_on + timedelta(days=180)
+    with pytest.raises(PermissionDenied):
+        services.extend_copy(ctx["reviewer"], download, later, "Police asked")
+    with pytest.raises(PolicyRefusal, match="say why"):
+        services.extend_copy(dpo, download, later, " ")
+    with pytest.raises(PolicyRefusal, match="later than"):
+        services.extend_copy(dpo, download, download.expires_on, "Police asked")
+    services.extend_copy(dpo, download, later, "Police asked, ref CR-123")
+    assert download.expires_on == later and download.expiry_note == "Police asked, ref CR-123"
+    assert AuditEvent.objects.get(action=services.COPY_EXTENDED).details["to"] == later.isoformat()
+
+
+def test_the_daily_check_flags_due_and_overdue_once(ctx, ready) -> None:
+    download, _ = ready
+    assert download.expires_on is not None
+    due_day = download.expires_on - timedelta(days=3)
+    assert services.check_copies(due_day).due == 1
+    assert services.check_copies(due_day).due == 0  # once
+    assert services.check_copies(download.expires_on + timedelta(days=1)).overdue == 1
+    download.refresh_from_db()
+    assert download.reminded_on == due_day and download.overdue_on
+    assert AuditEvent.objects.filter(action=services.COPY_DUE).count() == 1
+    assert AuditEvent.objects.filter(action=services.COPY_OVERDUE).count() == 1
+    Download.objects.filter(pk=download.pk).update(expires_on=timezone.localdate() + timedelta(days=2))
+    assert list(services.flagged_copies(ctx["head"])) == [download]
+    assert list(services.flagged_copies(ctx["reviewer"])) == []
+
+
+def test_deletion_needs_authorisation_destroys_the_key_then_the_file(ctx, ready) -> None:
+    download, _ = ready
+    path = services.stored_path(download)
+    with pytest.raises(PermissionDenied):
+        services.authorise_deletion(ctx["reviewer"], download, code_for(ctx["reviewer"]))
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1))  # approval used step 0
+    download.refresh_from_db()
+    assert download.wrapped_key is None and download.deleted_at and not path.exists()
+    assert download.deletion_authorised_by == ctx["head"] and download.deletion_authorised_at
+    assert AuditEvent.objects.filter(action=services.COPY_DELETED, object_id=str(download.pk)).exists()
+    with pytest.raises(PolicyRefusal):
+        services.fetch_copy(ctx["head"], download)
+    with pytest.raises(PolicyRefusal, match="not yet deleted"):
+        services.authorise_deletion(ctx["head"], download, "000000")
+
+
+def test_deletion_with_a_wrong_code_is_refused_and_keeps_the_copy(ctx, ready) -> None:
+    download, _ = ready
+    with pytest.raises(SecondFactorRefused):
+        services.authorise_deletion(ctx["head"], download, wrong_code_for(ctx["head"]))
+    download.refresh_from_db()
+    assert download.wrapped_key and download.deleted_at is None and services.stored_path(download).exists()
+
+
+def test_the_daily_check_removes_a_file_a_crash_left_after_its_key_was_destroyed(ctx, ready) -> None:
+    download, _ = ready
+    Download.objects.filter(pk=download.pk).update(wrapped_key=None, deleted_at=timezone.now())
+    assert services.stored_path(download).exists()
+    assert services.check_copies(timezone.localdate()).files_removed == 1
+    assert not services.stored_path(download).exists()
+
+
+def test_a_failing_build_job_fails_its_job_record_and_the_request(
+    ctx, immediate, django_capture_on_commit_callbacks
+) -> None:
+    req = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))  # no footage
+    with django_capture_on_commit_callbacks(execute=True):
+        authorise(ctx, req)
+    req.refresh_from_db()
+    job = JobRecord.objects.get(task_id=req.job_task_id)
+    assert req.status == RequestStatus.FAILED and job.status == JobStatus.FAILED
+    assert "no recorded footage" in job.message
+
+
+def test_the_daily_copy_check_runs_as_a_job(ctx, ready, immediate) -> None:
+    from watchkeeper.evidence.tasks import copy_check
+
+    copy_check()
+    job = JobRecord.objects.get(name="evidence_copy_check")
+    assert job.status == JobStatus.DONE and "(13.2)" in job.message
+
+
+def test_a_missing_stored_file_is_a_refusal_not_a_broken_download(ctx, ready) -> None:
+    download, _ = ready
+    services.stored_path(download).unlink()
+    with pytest.raises(PolicyRefusal, match="missing"):
+        services.fetch_copy(ctx["head"], download)

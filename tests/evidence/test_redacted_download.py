@@ -1,0 +1,72 @@
+"""A subject access download with an approved redaction (10.4.1; design/evidence.md "Redacted packages"):
+the package carries the redacted copy and its report instead of the master and the unredacted working copy.
+Uses the redaction app's own scene (real footage with faces) and its real propose/render/approve jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.evidence.downloads import build, members, plaintext_zip
+from tests.factories import person
+from tests.redaction.review.conftest import RECORDED, S, data_dir, fast_passwords, immediate, pieces, scene
+from tests.viewing.conftest import code_for
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.evidence import package, services
+from watchkeeper.evidence.models import Purpose
+from watchkeeper.people.models import Role
+from watchkeeper.redaction import services as redaction
+
+__all__ = ["data_dir", "fast_passwords", "immediate", "pieces", "scene"]
+
+pytestmark = pytest.mark.django_db
+
+
+def sar_request(scene: dict[str, Any], school: Any, red: Any) -> Any:
+    return services.request_download(
+        scene["reviewer"],
+        school=school,
+        cameras=[scene["camera"]],
+        start=RECORDED - S,
+        end=RECORDED + 4 * S,
+        purpose=Purpose.SUBJECT_ACCESS,
+        reason_category="subject_access",
+        reason="Subject access request SAR-7",
+        recipient_name="A. Parent",
+        legal_basis="UK GDPR Art 15",
+        case_reference="SAR-7",
+        redaction=red,
+    )
+
+
+def test_a_redacted_subject_access_package_leaves_no_unredacted_footage(
+    scene, school, tmp_path: Path
+) -> None:
+    red = redaction.start_redaction(
+        scene["reviewer"], scene["auth"], scene["camera"], RECORDED - S, RECORDED + 4 * S
+    )
+    red.refresh_from_db()
+    with pytest.raises(PolicyRefusal, match="10.4.1"):
+        sar_request(scene, school, red)  # proposed, not approved
+    redaction.request_preview(scene["reviewer"], red)
+    red.refresh_from_db()
+    redaction.approve(scene["reviewer"], red)
+    red.refresh_from_db()
+    req = sar_request(scene, school, red)
+    head = person(Role.HEADTEACHER, school)
+    decided = services.decide_download(head, req, approve=True, otp_code=code_for(head))
+    password = decided.password or ""
+    download = build(req, password)
+    zipped = plaintext_zip(download, tmp_path, head)
+    assert package.verify(zipped, password).ok
+    files = members(zipped, password)
+    assert not [name for name in files if name.startswith(("master/", "working-copy"))]
+    redacted = [name for name in files if name.startswith("redacted/")]
+    assert redacted == [f"redacted/redacted-{school.pk}-{red.pk}-{RECORDED - S:%Y%m%dT%H%M%SZ}.mp4"]
+    report = json.loads(files["redaction-report.json"])
+    assert report["output"]["sha256"] == hashlib.sha256(files[redacted[0]]).hexdigest()
+    assert download.expires_on is not None  # 13.2: a subject access copy is kept six months

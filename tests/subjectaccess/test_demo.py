@@ -1,0 +1,25 @@
+"""Issue 7 done: the demo holds one open subject access request, its footage held; running the demo twice
+adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from watchkeeper.subjectaccess.demo import DEMO_REQUESTER, seed_demo
+from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_holds_one_open_request_with_its_footage_held(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("demo")
+    case = SubjectAccessRequest.objects.get()
+    assert case.requester_name == DEMO_REQUESTER and case.status == CaseStatus.OPEN
+    assert case.school.name == "Oakfield Primary School"
+    assert case.hold is not None and case.hold.released_at is None
+    assert case.logged_by.username == "sar-oak"
+    call_command("demo")
+    assert seed_demo(case.school) == case
+    assert SubjectAccessRequest.objects.count() == 1

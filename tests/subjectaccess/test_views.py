@@ -1,0 +1,241 @@
+"""Every subject access page through the generic permission case, then what the pages show."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import sign_in
+from tests.factories import CameraFactory, person
+from tests.permission_case import ViewCase, run_view_case
+from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, log
+from watchkeeper.people.models import Role
+from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
+from watchkeeper.viewing.models import ReasonCategory
+
+pytestmark = pytest.mark.django_db
+
+SAR, HEAD, DEPUTY, REVIEWER, ADMIN, LIVE, DPO = (
+    Role.SAR_HANDLER,
+    Role.HEADTEACHER,
+    Role.DESIGNATED_PERSON,
+    Role.FOOTAGE_REVIEWER,
+    Role.CCTV_ADMIN,
+    Role.LIVE_VIEWER,
+    Role.DPO,
+)
+
+
+def make_case(ctx: dict[str, Any]) -> None:
+    ctx["gate"] = CameraFactory(school=ctx["school"], name="Main gate")
+    CameraFactory(school=ctx["other_school"], name="Their gate")
+    ctx["case"] = log(person(SAR, ctx["school"]), ctx["school"], [ctx["gate"]])
+
+
+def of_case(name: str, *extra: str) -> Any:
+    return lambda ctx: reverse(f"subjectaccess:{name}", args=[ctx["case"].pk, *extra])
+
+
+def in_school(name: str) -> Any:
+    return lambda ctx: f"{reverse(f'subjectaccess:{name}')}?school={ctx['school'].pk}"
+
+
+def local(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def intake(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "school": ctx["school"].pk,
+        "received_on": timezone.localdate().isoformat(),
+        "requester_name": "Robin Requester",
+        "requester_contact": "robin@example.invalid",
+        "identity_basis": "verified",
+        "identity_note": "Driving licence seen at reception",
+        "identity_confirmed_on": timezone.localdate().isoformat(),
+        "description": "Green jacket, blue rucksack",
+        "cameras": [ctx["gate"].pk],
+        "window_start": local(WINDOW_START),
+        "window_end": local(WINDOW_END),
+    }
+
+
+def shows(*texts: str) -> Any:
+    def check(ctx: dict[str, Any], response: Any) -> None:
+        body = response.content.decode()
+        for text in texts:
+            assert text in body, text
+
+    return check
+
+
+def logged(ctx: dict[str, Any], response: Any) -> None:
+    case = SubjectAccessRequest.objects.get(requester_name="Robin Requester")
+    assert response["Location"] == reverse("subjectaccess:case_detail", args=[case.pk])
+    assert case.logged_by == ctx["user"] and case.hold is not None
+
+
+def status_is(status: str) -> Any:
+    def check(ctx: dict[str, Any], response: Any) -> None:
+        ctx["case"].refresh_from_db()
+        assert ctx["case"].status == status
+
+    return check
+
+
+def is_pdf(ctx: dict[str, Any], response: Any) -> None:
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def review_asked(ctx: dict[str, Any], response: Any) -> None:
+    ctx["case"].refresh_from_db()
+    auth = ctx["case"].review
+    assert auth.requested_by == ctx["user"] and auth.reason_category == ReasonCategory.SUBJECT_ACCESS
+    assert response["Location"] == reverse("viewing:authorisation_detail", args=[auth.pk])
+
+
+CASES = [
+    ViewCase(
+        "list-handler",
+        in_school("case_list"),
+        SAR,
+        REVIEWER,
+        setup=make_case,
+        check=shows("SAR-", "Log a request"),
+    ),
+    ViewCase(
+        "list-dpo",
+        in_school("case_list"),
+        DPO,
+        ADMIN,
+        trust_wide=True,
+        setup=make_case,
+        check=shows("SAR-"),
+    ),
+    ViewCase("new-form", in_school("case_new"), SAR, REVIEWER, setup=make_case),
+    ViewCase(
+        "new-post",
+        lambda ctx: reverse("subjectaccess:case_new"),
+        HEAD,
+        LIVE,
+        method="post",
+        data=intake,
+        ok=(302,),
+        setup=make_case,
+        check=logged,
+    ),
+    ViewCase(
+        "detail-handler",
+        of_case("case_detail"),
+        SAR,
+        REVIEWER,
+        setup=make_case,
+        check=shows("footage held", "Ask for clarification", "On time"),
+    ),
+    ViewCase(
+        "detail-dpo",
+        of_case("case_detail"),
+        DPO,
+        LIVE,
+        trust_wide=True,
+        setup=make_case,
+        check=shows("footage held"),
+    ),
+    ViewCase("letter", of_case("letter"), DEPUTY, REVIEWER, setup=make_case, check=is_pdf),
+    ViewCase(
+        "clarify",
+        of_case("case_action", "clarify"),
+        SAR,
+        ADMIN,
+        method="post",
+        data=lambda ctx: {"clarify-question": "Which day?"},
+        ok=(302,),
+        setup=make_case,
+        check=status_is(CaseStatus.AWAITING_CLARIFICATION),
+    ),
+    ViewCase(
+        "close",
+        of_case("case_action", "close"),
+        DEPUTY,
+        DPO,
+        method="post",
+        data=lambda ctx: {"close-note": "Withdrawn"},
+        ok=(302,),
+        setup=make_case,
+        check=status_is(CaseStatus.CLOSED),
+    ),
+    ViewCase(
+        "refuse",
+        of_case("case_action", "refuse"),
+        HEAD,
+        REVIEWER,
+        method="post",
+        data=lambda ctx: {"refuse-note": "Repeated identical requests"},
+        ok=(302,),
+        setup=make_case,
+        check=status_is(CaseStatus.REFUSED),
+    ),
+    ViewCase(
+        "review-list",
+        in_school("review_list"),
+        REVIEWER,
+        LIVE,
+        setup=make_case,
+        check=shows("Ask to review SAR-"),
+    ),
+    ViewCase(
+        "review-request",
+        of_case("review_request"),
+        REVIEWER,
+        LIVE,
+        method="post",
+        ok=(302,),
+        setup=make_case,
+        check=review_asked,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_permission_case(case: ViewCase, school, other_school) -> None:
+    run_view_case(case, {"school": school, "other_school": other_school})
+
+
+def test_a_refused_action_shows_the_clause_and_changes_nothing(school, other_school, client: Client) -> None:
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    handler = person(SAR, school)
+    late = timezone.localdate() + timedelta(days=60)
+    response = sign_in(client, handler).post(
+        reverse("subjectaccess:case_action", args=[ctx["case"].pk, "extend"]),
+        {"extend-months": "1", "extend-notified_on": late.isoformat(), "extend-reason": "Many cameras"},
+    )
+    assert response.status_code == 400
+    assert "12(3)" in response.content.decode()
+    ctx["case"].refresh_from_db()
+    assert ctx["case"].extension_months == 0
+
+
+def test_an_unknown_action_is_404(school, other_school, client: Client) -> None:
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    response = sign_in(client, person(SAR, school)).post(
+        reverse("subjectaccess:case_action", args=[ctx["case"].pk, "delete"])
+    )
+    assert response.status_code == 404
+
+
+def test_dashboard_flags_overdue_cases_to_the_head_and_dpo(school, other_school, client: Client) -> None:
+    gate = CameraFactory(school=school)
+    received = timezone.localdate() - timedelta(days=45)
+    case = log(person(SAR, school), school, [gate], received_on=received, identity_confirmed_on=received)
+    for user in (person(HEAD, school), person(DPO, None)):
+        body = sign_in(Client(), user).get(reverse("core:dashboard")).content.decode()
+        assert case.reference in body and "Overdue" in body
+    body = sign_in(Client(), person(HEAD, other_school)).get(reverse("core:dashboard")).content.decode()
+    assert case.reference not in body
