@@ -1,4 +1,4 @@
-"""The manifest, the cover letter (README.txt, 11.3, 11.4), the password (11.6) and the school's signing key."""
+"""The manifest, the cover letter (README.txt, 11.3, 11.4), the password (11.6), the school's signing key."""
 
 from __future__ import annotations
 
@@ -112,10 +112,11 @@ def readme(
     return (
         f"Evidence package {meta.case_id} from {meta.school_name}\n"
         f"Footage from {_local(meta.start)} to {_local(meta.end)} (UK local time).\n\n"
-        "This recording remains the property of the school, and both the recording and the information on it\n"
-        "are to be treated in accordance with the school's CCTV policy. It may not be passed on to anyone\n"
-        "else without the school's written permission (CCTV policy 11.3). It must not be posted on social\n"
-        "media or shared online (11.4). The password was sent to you separately from this file (11.6).\n\n"
+        "This recording remains the property of the school, and both the recording and the information\n"
+        "on it are to be treated in accordance with the school's CCTV policy. It may not be passed on to\n"
+        "anyone else without the school's written permission (CCTV policy 11.3). It must not be posted on\n"
+        "social media or shared online (11.4).\n"
+        "The password was sent to you separately from this file (11.6).\n\n"
         f"Contents\n{listing}\n"
         "How to verify\n"
         "  watchkeeper export verify PACKAGE.zip --password-file FILE\n"
