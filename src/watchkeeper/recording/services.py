@@ -74,7 +74,7 @@ def place_hold(
     return hold
 
 
-def release_hold(actor: Any, hold: Hold, reason: str) -> Hold:
+def release_hold(actor: Any, hold: Hold, reason: str, *, now: datetime | None = None) -> Hold:
     """After release, retention erases the footage at its next sweep if it is past retention (13.1)."""
     require_hold_authority(actor, hold.school_id)
     if hold.released_at is not None:
@@ -87,7 +87,7 @@ def release_hold(actor: Any, hold: Hold, reason: str) -> Hold:
     if not reason.strip():
         raise PolicyRefusal("9.6: give the reason the footage is no longer needed")
     with transaction.atomic():
-        hold.released_at = timezone.now()
+        hold.released_at = now or timezone.now()
         hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
         hold.save(update_fields=["released_at", "released_by"])
         record("recording.hold_released", actor=actor, school=hold.school, obj=hold, reason=reason.strip())
