@@ -33,6 +33,7 @@ from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.second_factor import SecondFactorRefused
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import (
     Disclosure,
@@ -46,7 +47,6 @@ from watchkeeper.evidence import services as evidence
 from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.recording.models import HoldPurpose
 from watchkeeper.viewing import services as viewing
-from watchkeeper.viewing.services import SecondFactorRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,13 @@ from tests.viewing.conftest import RECORDED, code_for, wrong_code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.second_factor import SecondFactorRefused
 from watchkeeper.evidence import package, services, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.redaction.models import Redaction
-from watchkeeper.viewing.services import SecondFactorRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,10 @@ from tests.factories import CameraFactory, GrantFactory, TrainingFactory, person
 from tests.viewing.conftest import RECORDED, code_for, wrong_code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.second_factor import SecondFactorRefused
 from watchkeeper.people.models import Role
 from watchkeeper.viewing.models import Status, ViewingAuthorisation
-from watchkeeper.viewing.services import SecondFactorRefused, decide, request_authorisation
+from watchkeeper.viewing.services import decide, request_authorisation
 
 pytestmark = pytest.mark.django_db
 START, END = RECORDED, RECORDED + timedelta(minutes=10)

@@ -23,12 +23,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django_otp import match_token
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
+from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.disclosures import clock
 from watchkeeper.disclosures.models import (
     ClosurePeriod,
@@ -51,7 +51,6 @@ from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import HoldPurpose
 from watchkeeper.viewing import reviews
 from watchkeeper.viewing.models import ReasonCategory
-from watchkeeper.viewing.services import SecondFactorRefused
 
 VIEW, MANAGE, DECIDE, ADVISE, RECORD, REGISTER, REVIEW = (
     "disclosures.view",
@@ -105,16 +104,16 @@ def _require_person(actor: Any) -> None:
 
 
 def _check_code(actor: Any, code: str, obj: Any, school: School, action: str) -> None:
-    """A decision needs a fresh authenticator code, as a viewing decision does (viewing.services.decide);
-    a wrong code is audited and raised as SecondFactorRefused, which the view counts as a failed log-in."""
-    if match_token(actor, code.strip()) is None:
-        record(
-            "disclosures.second_factor_refused", actor=actor, school=school, obj=obj, details={"for": action}
-        )
-        raise SecondFactorRefused(
-            "11.3: that authenticator code is not right, or was used already — enter the next code your "
-            "authenticator app shows"
-        )
+    """A decision needs a fresh authenticator code (core.second_factor), as a viewing decision does."""
+    require_fresh_code(
+        actor,
+        code,
+        clause="11.3",
+        audit_action="disclosures.second_factor_refused",
+        school=school,
+        obj=obj,
+        details={"for": action},
+    )
 
 
 # --- Logging a request (11.2, 11.3, 11.5) ------------------------------------------------------------------

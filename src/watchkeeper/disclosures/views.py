@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from watchkeeper.audit.services import record
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.second_factor import count_failed_code
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
 from watchkeeper.disclosures import clock, register, services
 from watchkeeper.disclosures.forms import (
@@ -48,7 +48,6 @@ from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import Download
 from watchkeeper.recording.crypto import BlobError
 from watchkeeper.viewing import reviews
-from watchkeeper.viewing.services import SecondFactorRefused
 
 VIEW, MANAGE, DECIDE, ADVISE, REGISTER, REVIEW = (
     services.VIEW,
@@ -219,10 +218,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 confirmed_purpose=d["confirmed_purpose"],
             )
         except PolicyRefusal as refusal:
-            if isinstance(refusal, SecondFactorRefused):
-                # A wrong code counts as a failed log-in (django-axes), so codes cannot be guessed.
-                credentials = {"username": request.user.get_username()}
-                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            count_failed_code(request, refusal)
             show_refusal(form, refusal)
         else:
             messages.success(

@@ -24,12 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_otp import match_token
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, is_system
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require, restrict
+from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence import package, storage
 from watchkeeper.evidence.models import (
@@ -48,7 +48,6 @@ from watchkeeper.redaction.models import Status as RedactionStatus
 from watchkeeper.viewing import services as viewing
 from watchkeeper.viewing.footage import decrypted
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
-from watchkeeper.viewing.services import SecondFactorRefused
 
 SNAPSHOT_DOWNLOADED = "evidence.snapshot_downloaded"
 
@@ -285,20 +284,16 @@ def _redaction_problems(purpose: str, redaction: Redaction | None, only_requeste
 
 
 def _check_second_factor(actor: Any, req_or_copy: Any, school: School, code: str, step: str) -> None:
-    """A fresh authenticator code (as viewing.services.decide); a wrong one is audited and refused with
-    viewing's SecondFactorRefused, which the views report to django-axes as a failed log-in."""
-    if match_token(actor, code.strip()) is None:
-        record(
-            SECOND_FACTOR_REFUSED,
-            actor=actor,
-            school=school,
-            obj=req_or_copy,
-            details={"step": step, "object": req_or_copy.pk},
-        )
-        raise SecondFactorRefused(
-            "9.5: that authenticator code is not right, or was used already — enter the next code your "
-            "authenticator app shows"
-        )
+    """A fresh authenticator code (core.second_factor); the views count a wrong one as a failed log-in."""
+    require_fresh_code(
+        actor,
+        code,
+        clause="9.5",
+        audit_action=SECOND_FACTOR_REFUSED,
+        school=school,
+        obj=req_or_copy,
+        details={"step": step, "object": req_or_copy.pk},
+    )
 
 
 def decide_download(

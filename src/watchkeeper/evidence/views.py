@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -28,6 +27,7 @@ from watchkeeper.audit.services import record
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.second_factor import count_failed_code
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
 from watchkeeper.estate.models import School
 from watchkeeper.evidence import package, services
@@ -41,7 +41,7 @@ from watchkeeper.evidence.forms import (
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
 from watchkeeper.jobs.models import JobRecord
-from watchkeeper.viewing.services import HOLD, SecondFactorRefused
+from watchkeeper.viewing.services import HOLD
 from watchkeeper.viewing.views import own_authorisation, visible_segment
 
 LOG = "evidence.log"
@@ -251,13 +251,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_object_or_404(visible_requests(request.user), pk=pk))
 
 
-def _second_factor_failed(request: HttpRequest, refusal: PolicyRefusal) -> None:
-    if isinstance(refusal, SecondFactorRefused):
-        # A wrong code counts as a failed log-in (django-axes), so codes cannot be guessed (as viewing).
-        username = request.user.get_username()
-        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
-
-
 def _password_page(request: HttpRequest, decided: services.Decided) -> HttpResponse:
     response = render(
         request, "evidence/password.html", {"req": decided.request, "password": decided.password}
@@ -281,7 +274,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except PolicyRefusal as refusal:
-            _second_factor_failed(request, refusal)
+            count_failed_code(request, refusal)
             show_refusal(form, refusal)
         else:
             if decided.password is None:
@@ -300,7 +293,7 @@ def request_reissue(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             decided = services.reissue_download(request.user, req, otp_code=form.cleaned_data["code"])
         except PolicyRefusal as refusal:
-            _second_factor_failed(request, refusal)
+            count_failed_code(request, refusal)
             show_refusal(form, refusal)
         else:
             return _password_page(request, decided)
@@ -387,7 +380,7 @@ def copy_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.authorise_deletion(request.user, download, form.cleaned_data["code"])
         except PolicyRefusal as refusal:
-            _second_factor_failed(request, refusal)
+            count_failed_code(request, refusal)
             show_refusal(form, refusal)
         else:
             messages.success(request, "Copy deleted: its key is destroyed and the file erased (Appendix I).")

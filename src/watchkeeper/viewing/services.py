@@ -15,12 +15,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django_otp import match_token
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
+from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.models import Camera
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
 from watchkeeper.recording.retention import HoldSpan
@@ -31,10 +31,6 @@ from watchkeeper.viewing.rules import AuthorisationTerms, why_not_covered, why_n
 
 REQUEST, DECIDE, HOLD = "viewing.request", "viewing.decide", "recording.hold"
 SERVED = "viewing.segment_served"
-
-
-class SecondFactorRefused(PolicyRefusal):
-    """The authenticator code on a decision was wrong or already used (counted as a failed log-in)."""
 
 
 def _require_person(actor: Any) -> None:
@@ -131,18 +127,15 @@ def decide(
     problems = _decision_problems(actor, auth, approve, note)
     if problems:
         raise PolicyRefusal(problems)
-    if match_token(actor, code.strip()) is None:
-        record(
-            "viewing.second_factor_refused",
-            actor=actor,
-            school=auth.school,
-            obj=auth,
-            details={"authorisation": auth.pk, "decision": "approve" if approve else "decline"},
-        )
-        raise SecondFactorRefused(
-            "9.2: that authenticator code is not right, or was used already — enter the next code your "
-            "authenticator app shows"
-        )
+    require_fresh_code(
+        actor,
+        code,
+        clause="9.2",
+        audit_action="viewing.second_factor_refused",
+        school=auth.school,
+        obj=auth,
+        details={"authorisation": auth.pk, "decision": "approve" if approve else "decline"},
+    )
     now = now or timezone.now()
     with transaction.atomic():
         locked = ViewingAuthorisation.objects.select_for_update().get(pk=auth.pk)

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.second_factor import count_failed_code
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera
 from watchkeeper.people.models import StaffProfile
@@ -194,10 +194,7 @@ def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except PolicyRefusal as refusal:
-            if isinstance(refusal, services.SecondFactorRefused):
-                # A wrong code counts as a failed log-in (django-axes), so codes cannot be guessed.
-                username = request.user.get_username()
-                user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+            count_failed_code(request, refusal)
             for problem in refusal.problems:
                 form.add_error(None, problem)
         else:

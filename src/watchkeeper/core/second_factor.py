@@ -1,0 +1,37 @@
+"""A fresh authenticator code on every decision that authorises footage to be seen or to leave (9.2, 9.5,
+11.3): one check for every app, so a wrong code is refused, audited and counted alike everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
+from django_otp import match_token
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.errors import PolicyRefusal
+
+
+class SecondFactorRefused(PolicyRefusal):
+    """The authenticator code on a decision was wrong or already used (counted as a failed log-in)."""
+
+
+def require_fresh_code(
+    actor: Any, code: str, *, clause: str, audit_action: str, school: Any, obj: Any, details: dict[str, Any]
+) -> None:
+    """django-otp accepts each code once; a wrong or replayed one is audited as `audit_action` and raised
+    as SecondFactorRefused, citing `clause`."""
+    if match_token(actor, code.strip()) is None:
+        record(audit_action, actor=actor, school=school, obj=obj, details=details)
+        raise SecondFactorRefused(
+            f"{clause}: that authenticator code is not right, or was used already — enter the next code "
+            "your authenticator app shows"
+        )
+
+
+def count_failed_code(request: HttpRequest, refusal: PolicyRefusal) -> None:
+    """In a view: a wrong code counts as a failed log-in (django-axes), so codes cannot be guessed."""
+    if isinstance(refusal, SecondFactorRefused):
+        credentials = {"username": request.user.get_username()}
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
