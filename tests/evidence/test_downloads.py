@@ -26,6 +26,7 @@ from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.redaction.models import Redaction
+from watchkeeper.redaction.models import Status as RedactionStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,29 @@ def test_a_subject_access_copy_needs_an_approved_redaction_or_only_the_requester
         ask(ctx, purpose=Purpose.SUBJECT_ACCESS, redaction=proposing)
     req = ask(ctx, purpose=Purpose.SUBJECT_ACCESS, only_requester_appears=True, requestor_user=None)
     assert req.only_requester_appears
+
+
+def test_a_subject_access_copy_refuses_a_redaction_of_another_time_or_camera(ctx) -> None:
+    """10.4.1: the package ships the redaction instead of the master, so it must be of the request's one
+    camera and take in the request's whole window (a redaction of another incident must not leave)."""
+    playground = CameraFactory(school=ctx["school"], name="Playground")
+    sar = {"purpose": Purpose.SUBJECT_ACCESS, "requestor_user": None}
+
+    def approved(**overrides: Any) -> Redaction:
+        fields = {"school": ctx["school"], "camera": ctx["gate"], "start": START, "end": END}
+        return Redaction.objects.create(status=RedactionStatus.APPROVED, **{**fields, **overrides})
+
+    earlier = approved(start=START - timedelta(hours=1), end=END - timedelta(hours=1))
+    for wrong, cameras in [(earlier, [ctx["gate"]]), (approved(camera=playground), [ctx["gate"]])]:
+        with pytest.raises(PolicyRefusal, match="10.4.1: redaction"):
+            ask(ctx, redaction=wrong, cameras=cameras, **sar)
+    with pytest.raises(PolicyRefusal, match="10.4.1: redaction .* another camera"):
+        ask(ctx, redaction=approved(), cameras=[ctx["gate"], playground], **sar)
+    req = ask(ctx, redaction=approved(start=START - timedelta(minutes=1)), **sar)
+    # A request made before this check existed is refused at the decision too.
+    Redaction.objects.filter(pk=req.redaction_id).update(start=START + timedelta(seconds=1))
+    with pytest.raises(PolicyRefusal, match="does not take in the whole"):
+        authorise(ctx, DownloadRequest.objects.get(pk=req.pk))
 
 
 # --- deciding -------------------------------------------------------------------------------------------

@@ -37,7 +37,13 @@ def test_letter_says_what_was_found_provided_and_how_others_were_protected(
     appointment = timezone.now() + timedelta(days=3)
     _clip(handler, case, 1, only_requester=True, provision=Provision.VIEWING, appointment_at=appointment)
     crowded = _clip(handler, case, 5, only_requester=False, provision=Provision.COPY)
-    redaction = Redaction.objects.create(school=school, status=RedactionStatus.APPROVED)
+    redaction = Redaction.objects.create(
+        school=school,
+        status=RedactionStatus.APPROVED,
+        camera=crowded.camera,
+        start=crowded.start,
+        end=crowded.end,
+    )
     services.record_other_person(
         handler, crowded, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
     )

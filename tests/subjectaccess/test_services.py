@@ -200,12 +200,12 @@ def test_each_other_person_needs_redaction_consent_or_all_five_para_16_factors(r
 
 def test_a_redaction_must_be_approved_before_the_response(reviewed, handler, school, other_school):
     clip = _clip(handler, reviewed, only_requester=False)
-    foreign = Redaction.objects.create(school=other_school, status=RedactionStatus.APPROVED)
+    foreign = _redaction_of(clip, school=other_school)
     with pytest.raises(PolicyRefusal, match="this school's footage"):
         services.record_other_person(
             handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=foreign
         )
-    redaction = Redaction.objects.create(school=school, status=RedactionStatus.REVIEW)
+    redaction = _redaction_of(clip, status=RedactionStatus.REVIEW)
     services.record_other_person(
         handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
     )
@@ -216,6 +216,41 @@ def test_a_redaction_must_be_approved_before_the_response(reviewed, handler, sch
     redaction.status = RedactionStatus.APPROVED
     redaction.save()
     assert services.respond(handler, reviewed).status == CaseStatus.RESPONDED
+
+
+def _redaction_of(clip, status=RedactionStatus.APPROVED, **overrides):
+    """A redaction of the clip's camera over exactly the clip's window, unless overridden."""
+    fields = {"school": clip.case.school, "camera": clip.camera, "start": clip.start, "end": clip.end}
+    fields.update(overrides)
+    return Redaction.objects.create(status=status, **fields)
+
+
+def test_a_redaction_of_another_time_or_camera_cannot_cover_a_clip(reviewed, handler, school):
+    """10.4.1: the requester's package ships the redaction instead of the master, so a redaction of
+    another window (another incident) or another camera must never stand in for the clip."""
+    clip = _clip(handler, reviewed, only_requester=False)
+    other_camera = reviewed.cameras.exclude(pk=clip.camera_id).get()
+    wrong = {
+        "an earlier window": {"start": clip.start - timedelta(hours=2), "end": clip.end - timedelta(hours=2)},
+        "half the window": {"end": clip.start + (clip.end - clip.start) / 2},
+        "a window starting late": {"start": clip.start + timedelta(seconds=1)},
+        "another camera": {"camera": other_camera},
+        "no camera": {"camera": None},
+        "no window": {"start": None, "end": None},
+    }
+    for label, overrides in wrong.items():
+        redaction = _redaction_of(clip, **overrides)
+        with pytest.raises(PolicyRefusal, match="10.4.1: .*redaction") as excinfo:
+            services.record_other_person(
+                handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
+            )
+        assert "10.4.1" in _problems(excinfo), label
+    assert not clip.others.exists()
+    wider = _redaction_of(clip, start=clip.start - timedelta(minutes=1), end=clip.end + timedelta(minutes=1))
+    other = services.record_other_person(
+        handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=wider
+    )
+    assert other.redaction == wider
 
 
 def test_response_needs_every_other_person_decided(reviewed, handler):
@@ -289,7 +324,7 @@ def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, 
     with pytest.raises(PolicyRefusal, match="nothing to package"):
         services.request_package(handler, reviewed)
     clip = _clip(handler, reviewed, only_requester=False)
-    redaction = Redaction.objects.create(school=school, status=RedactionStatus.APPROVED)
+    redaction = _redaction_of(clip)
     services.record_other_person(
         handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
     )

@@ -43,6 +43,7 @@ from watchkeeper.evidence.models import (
 from watchkeeper.evidence.snapshot import NoSuchFrame, still
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.retention import secure_delete
+from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
 from watchkeeper.viewing import services as viewing
@@ -264,13 +265,20 @@ def _download_problems(
         problems.append("9.5: say why the recording is being downloaded (Appendix I asks for the reason)")
     if redaction is not None and redaction.school_id != school.pk:
         problems.append("10.4.1: that redaction belongs to another school")
-    problems += _redaction_problems(purpose, redaction, only_requester_appears)
+    problems += _redaction_problems(purpose, redaction, only_requester_appears, cameras, start, end)
     return problems
 
 
-def _redaction_problems(purpose: str, redaction: Redaction | None, only_requester_appears: bool) -> list[str]:
-    """10.4.1: a subject access copy leaves redacted (an approved redaction) unless only the requester
-    appears in the footage."""
+def _redaction_problems(
+    purpose: str,
+    redaction: Redaction | None,
+    only_requester_appears: bool,
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
+) -> list[str]:
+    """10.4.1: a subject access copy leaves redacted (an approved redaction of exactly this footage: the
+    package carries it instead of the master) unless only the requester appears in the footage."""
     if purpose != Purpose.SUBJECT_ACCESS or only_requester_appears:
         return []
     if redaction is None:
@@ -280,7 +288,7 @@ def _redaction_problems(purpose: str, redaction: Redaction | None, only_requeste
         ]
     if redaction.status != RedactionStatus.APPROVED:
         return ["10.4.1: only an approved redaction can leave in a subject access copy"]
-    return []
+    return redaction_rules.coverage_problems(redaction, [c.pk for c in cameras], start, end)
 
 
 def _check_second_factor(actor: Any, req_or_copy: Any, school: School, code: str, step: str) -> None:
@@ -322,7 +330,9 @@ def decide_download(
     if not approve and not note.strip():
         problems.append("9.5: say why the download is refused")
     if approve:
-        problems += _redaction_problems(req.purpose, req.redaction, req.only_requester_appears)
+        problems += _redaction_problems(
+            req.purpose, req.redaction, req.only_requester_appears, req.cameras.all(), req.start, req.end
+        )
     if problems:
         raise PolicyRefusal(problems)
     _check_second_factor(actor, req, req.school, otp_code, "approve" if approve else "refuse")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from watchkeeper.core.forms import Form
 from watchkeeper.estate.models import Camera, School
@@ -108,6 +109,7 @@ class OtherPersonForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["clip"].queryset = clips  # type: ignore[attr-defined]
         self.fields["redaction"].queryset = redactions  # type: ignore[attr-defined]
+        self.fields["redaction"].label_from_instance = _redaction_label  # type: ignore[attr-defined]
         if len(clips) == 1:
             self.initial.setdefault("clip", clips[0])
         for name, label in PARA_16_FACTORS:
@@ -124,3 +126,12 @@ class ViewingHeldForm(Form):
         self.fields["clip"].queryset = clips  # type: ignore[attr-defined]
         if len(clips) == 1:
             self.initial.setdefault("clip", clips[0])
+
+
+def _redaction_label(redaction: Redaction) -> str:
+    """Camera and window, so the handler picks the redaction that covers the clip (10.4.1)."""
+    start, end = timezone.localtime(redaction.start), timezone.localtime(redaction.end)
+    return (
+        f"Redaction {redaction.pk} — {redaction.camera}, {start:%-d %b %Y %H:%M:%S}–{end:%H:%M:%S} "
+        f"({redaction.get_status_display().lower()})"
+    )

@@ -28,6 +28,7 @@ from watchkeeper.disclosures.services import record_disclosure
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
+from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
 from watchkeeper.subjectaccess import clock
@@ -600,8 +601,8 @@ def _other_problems(
             problems.append("10.4.1: choose the redaction that obscures this person")
         elif redaction.school_id != clip.case.school_id:
             problems.append("10.4.1: the redaction must be of this school's footage")
-        elif redaction.camera_id is not None and redaction.camera_id != clip.camera_id:
-            problems.append("10.4.1: the redaction is of another camera's footage than this clip")
+        else:
+            problems += redaction_rules.coverage_problems(redaction, [clip.camera_id], clip.start, clip.end)
     elif basis == OtherPersonBasis.CONSENT:
         if not consent_by.strip():
             problems.append("10.4.2: record who gave consent")

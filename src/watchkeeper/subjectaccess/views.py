@@ -101,7 +101,10 @@ def _clip_form(case: SubjectAccessRequest, data: Any = None) -> f.ClipForm:
 
 
 def _other_form(case: SubjectAccessRequest, data: Any = None) -> f.OtherPersonForm:
-    redactions = Redaction.objects.filter(school=case.school)
+    # Only redactions of the case's cameras can cover its clips (10.4.1; the service checks the window).
+    redactions = Redaction.objects.filter(
+        school=case.school, camera__in=case.cameras.all(), start__isnull=False
+    ).select_related("camera")
     return f.OtherPersonForm(
         data, clips=case.clips.filter(only_requester=False), redactions=redactions, prefix="other"
     )
