@@ -108,3 +108,14 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(actor, "people.view")  # type: ignore[attr-defined]
+
+
+class EnrolForm(forms.Form):
+    code = forms.RegexField(
+        label="Code from the new authenticator",
+        regex=r"^\s*\d{6,8}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code the new authenticator app shows."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}
+        ),
+    )
