@@ -46,6 +46,9 @@ class OwnPasswordChangeView(PasswordChangeView):
     template_name = "people/password_change.html"
     success_url = reverse_lazy("people:account")
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "label_suffix": ""}  # as every other form (core/forms.py)
+
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user = form.user  # the signed-in person (PasswordChangeView passes request.user)
         own_account.change_own_password(user, form.cleaned_data["new_password1"])

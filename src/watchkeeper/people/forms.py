@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 
+from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import restrict, school_ids
 from watchkeeper.estate.models import School
 from watchkeeper.people.models import SCHOOL_ROLES, Role, RoleGrant
@@ -110,7 +111,7 @@ class StaffFilterForm(forms.Form):
         self.fields["school"].queryset = _schools(actor, "people.view")  # type: ignore[attr-defined]
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(Form):
     code = forms.RegexField(
         label="Code from the new authenticator",
         regex=r"^\s*\d{6,8}\s*$",

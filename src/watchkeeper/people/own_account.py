@@ -79,8 +79,8 @@ def confirm_enrolment(user: Any, code: str, *, now: datetime | None = None) -> T
     device = pending_enrolment(user)
     if device is None:
         raise PolicyRefusal("9.2: start again — there is no new authenticator waiting to be confirmed")
-    if not device.verify_is_allowed()[0]:  # django-otp slows down repeated wrong codes
-        raise PolicyRefusal("9.2: too many wrong codes in a row — wait a few seconds, then enter the code")
+    if not device.verify_is_allowed()[0]:  # django-otp waits 1 s after a wrong code, doubling each time
+        raise PolicyRefusal("9.2: after a wrong code, wait a few seconds, then enter the code the app shows")
     if not device.verify_token(code.strip()):
         raise PolicyRefusal(
             "9.2: that code is not right — enter the code the new authenticator app shows now"
