@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from watchkeeper.core.permissions import holds_any
+from watchkeeper.people.two_person import set_by_others
 
 # (label, url name, action needed to see the link). Links only guide: every view checks again on the server.
 NAV = [
@@ -18,6 +19,7 @@ NAV = [
     ("Exceptions", "compliance:exceptions", "compliance.view"),
     ("Recording", "recording:health_list", "recording.status"),
     ("Staff", "people:staff_list", "people.view"),
+    ("Re-routed decisions", "people:reroutings", "people.decide_rerouted"),
     ("Live", "viewing:live_grid", "viewing.live"),
     ("Footage", "viewing:authorisation_list", "viewing.request"),
     ("Footage requests", "viewing:authorisation_list", "viewing.decide"),
@@ -41,7 +43,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": [
             (label, url) for label, name, action in NAV if holds_any(user, action) and (url := _url(name))
-        ]
+        ],
+        # 9.2, 9.5: the holder's notice while someone else's password or authenticator is in force.
+        "account_not_own": " and ".join(s.get_credential_display() for s in set_by_others(user)),
     }
 
 

@@ -48,6 +48,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "people.manage": frozenset({R.HEADTEACHER, R.DPO}),
     "people.grant": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
     "training.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
+    # The two-person rule across accounts (9.2, 9.5): a request whose asker's account someone else could act
+    # as (people/two_person.py) may also be decided by the DPO, who sees every such re-routing.
+    "people.decide_rerouted": frozenset({R.DPO}),
     # Recording (9.6, 12.1, 13.1): evidential holds are the CCTV administrator's alone; camera health and
     # storage are watched by the people responsible for the system.
     "recording.hold": frozenset({R.CCTV_ADMIN}),

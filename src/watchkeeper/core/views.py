@@ -11,6 +11,7 @@ from watchkeeper.disclosures import services as disclosure_flags
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.services import flagged_copies as copy_flags
 from watchkeeper.health.models import Alert
+from watchkeeper.people import reroutings
 from watchkeeper.subjectaccess.services import flags_for as sar_flags
 
 
@@ -39,5 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # 11.7: FOI requests near or past their deadline; 11.5: requests referred to the DPO.
         "foi_flags": disclosure_flags.foi_flags(request.user),
         "dpo_referrals": disclosure_flags.referred_to_dpo(request.user),
+        # 9.2, 9.5: requests re-routed to the DPO by the two-person rule across accounts.
+        "rerouted": reroutings.rerouted_authorisations(request.user).count()
+        + reroutings.rerouted_downloads(request.user).count(),
     }
     return render(request, "core/dashboard.html", context)

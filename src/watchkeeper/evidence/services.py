@@ -41,6 +41,7 @@ from watchkeeper.evidence.models import (
     RequestStatus,
 )
 from watchkeeper.evidence.snapshot import NoSuchFrame, still
+from watchkeeper.people.two_person import decider_problems
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.retention import secure_delete
 from watchkeeper.redaction import rules as redaction_rules
@@ -304,6 +305,13 @@ def _check_second_factor(actor: Any, req_or_copy: Any, school: School, code: str
     )
 
 
+def _two_person(actor: Any, req: DownloadRequest) -> list[str]:
+    """In place of require(actor, AUTHORISE, school): also the two-person rule across accounts (9.5), for
+    the person who asked and the staff requestor (people/two_person.py)."""
+    parties = [req.requested_by, req.requestor_user]
+    return decider_problems(actor, AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5")
+
+
 def decide_download(
     actor: Any,
     req: DownloadRequest,
@@ -318,8 +326,7 @@ def decide_download(
     the password sealed under the school key (design/evidence.md)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("9.5: only a signed-in Headteacher or designated person may authorise")
-    require(actor, AUTHORISE, req.school_id)
-    problems = []
+    problems = _two_person(actor, req)
     if req.status != RequestStatus.REQUESTED:
         problems.append("9.5: this request has been decided already")
     if req.requested_by_id == actor.pk or req.requestor_user_id == actor.pk:
@@ -363,11 +370,13 @@ def reissue_download(
     password and a new build, with a fresh second factor."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("9.5: only a signed-in Headteacher or designated person may re-issue")
-    require(actor, AUTHORISE, req.school_id)
+    problems = _two_person(actor, req)
     if req.status != RequestStatus.FAILED:
         raise PolicyRefusal("9.5: only a download whose build failed can be re-issued")
     if req.requested_by_id == actor.pk or req.requestor_user_id == actor.pk:
         raise PolicyRefusal("9.5: nobody may authorise their own request to download footage")
+    if problems:
+        raise PolicyRefusal(problems)
     _check_second_factor(actor, req, req.school, otp_code, "reissue")
     with transaction.atomic():
         locked = DownloadRequest.objects.select_for_update().get(pk=req.pk)

@@ -41,6 +41,8 @@ from watchkeeper.evidence.forms import (
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
 from watchkeeper.jobs.models import JobRecord
+from watchkeeper.people import two_person
+from watchkeeper.people.reroutings import rerouted_downloads
 from watchkeeper.viewing.services import HOLD
 from watchkeeper.viewing.views import own_authorisation, visible_segment
 
@@ -142,6 +144,18 @@ def visible_requests(user: Any) -> QuerySet[DownloadRequest]:
     return visible.distinct()
 
 
+def _authorisable(user: Any) -> QuerySet[DownloadRequest]:
+    """The school's authorisers', and for the DPO the requests re-routed by the two-person rule (9.5)."""
+    return restrict(REQUESTS, user, services.AUTHORISE) | REQUESTS.filter(pk__in=rerouted_downloads(user))
+
+
+def _standing(user: Any, req: DownloadRequest) -> two_person.Standing:
+    parties = [req.requested_by, req.requestor_user]
+    return two_person.standing(
+        user, services.AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5"
+    )
+
+
 def _copies(user: Any) -> QuerySet[Download]:
     return DOWNLOADS.filter(kind=Kind.PACKAGE, request__in=visible_requests(user))
 
@@ -156,7 +170,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(school=school)
     context = {
         "school": school,
-        "awaiting": [r for r in requests if r.status == RequestStatus.REQUESTED],
+        "awaiting": [_mark(request.user, r) for r in requests if r.status == RequestStatus.REQUESTED],
         "others": [r for r in requests[:200] if r.status != RequestStatus.REQUESTED],
         "can_request": holds_any(request.user, services.REQUEST),
         "can_hold": holds_any(request.user, HOLD),
@@ -164,6 +178,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "evidence/request_list.html", context)
+
+
+def _mark(user: Any, req: DownloadRequest) -> DownloadRequest:
+    """9.5: a request this authoriser may not decide under the two-person rule shows as awaiting another."""
+    req.awaiting_another = bool(_standing(user, req).refusal)  # type: ignore[attr-defined]
+    return req
 
 
 @login_required
@@ -209,15 +229,18 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     own = user.pk in (req.requested_by_id, req.requestor_user_id)
-    authoriser = can(user, services.AUTHORISE, req.school_id)
+    open_ = req.status in (RequestStatus.REQUESTED, RequestStatus.FAILED)
+    standing = _standing(user, req) if open_ else two_person.Standing(False)
+    authoriser, blocked = standing.authority, standing.refusal is not None
     copies = list(_copies(user).filter(request=req))
     context = {
         "req": req,
         "cameras": req.cameras.all(),
         "job": JobRecord.objects.filter(task_id=req.job_task_id).first() if req.job_task_id else None,
-        "may_decide": req.status == RequestStatus.REQUESTED and authoriser and not own,
+        "may_decide": req.status == RequestStatus.REQUESTED and authoriser and not own and not blocked,
         "own_pending": req.status == RequestStatus.REQUESTED and authoriser and own,
-        "may_reissue": req.status == RequestStatus.FAILED and authoriser and not own,
+        "may_reissue": req.status == RequestStatus.FAILED and authoriser and not own and not blocked,
+        "awaiting_another": standing.refusal if authoriser and not own else None,
         "may_withdraw": req.status == RequestStatus.REQUESTED and req.requested_by_id == user.pk,
         "building": req.status in (RequestStatus.APPROVED, RequestStatus.BUILDING),
         "copies": [_copy_context(user, c) for c in copies],
@@ -262,7 +285,7 @@ def _password_page(request: HttpRequest, decided: services.Decided) -> HttpRespo
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(restrict(REQUESTS, request.user, services.AUTHORISE), pk=pk)
+    req = get_object_or_404(_authorisable(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -287,7 +310,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_reissue(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(restrict(REQUESTS, request.user, services.AUTHORISE), pk=pk)
+    req = get_object_or_404(_authorisable(request.user), pk=pk)
     form = CodeForm(request.POST)
     if form.is_valid():
         try:

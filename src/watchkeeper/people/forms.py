@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 
+from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import restrict, school_ids
 from watchkeeper.estate.models import School
 from watchkeeper.people.models import SCHOOL_ROLES, Role, RoleGrant
@@ -108,3 +109,14 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(actor, "people.view")  # type: ignore[attr-defined]
+
+
+class EnrolForm(Form):
+    code = forms.RegexField(
+        label="Code from the new authenticator",
+        regex=r"^\s*\d{6,8}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code the new authenticator app shows."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}
+        ),
+    )

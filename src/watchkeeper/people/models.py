@@ -128,3 +128,37 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_course_display()} completed {self.completed_on}"
+
+
+class Credential(models.TextChoices):
+    PASSWORD = "password", "password"
+    SECOND_FACTOR = "second_factor", "authenticator"
+
+
+class CredentialSetting(models.Model):
+    """Who set an account's password or authenticator secret, and when (9.2, 9.5; design/roles.md "Accounts
+    not yet their holder's own"). A row is appended each time either is set; the newest row of each is the
+    one in force. `set_by` is whoever chose the password or was shown the secret: the holder, another
+    person, or nobody (SYSTEM: the demo and server commands). Rows are never changed."""
+
+    SCHOOL_LOOKUP = "user__staff__school"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credential_settings"
+    )
+    credential = models.CharField(max_length=16, choices=Credential.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["set_at", "pk"]
+        indexes = [models.Index(fields=["user", "credential"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_credential_display()} of {self.user_id} set at {self.set_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by_someone_else(self) -> bool:
+        return self.set_by_id is not None and self.set_by_id != self.user_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from base64 import b32encode
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,11 +28,13 @@ from watchkeeper.people.models import (
     TRAINING_REQUIRED_ROLES,
     TRUST_ROLES,
     Course,
+    Credential,
     Role,
     RoleGrant,
     StaffProfile,
     TrainingRecord,
 )
+from watchkeeper.people.own_account import record_setting
 
 # 8.1: live viewing is approved by a Headteacher or a designated person.
 DESIGNATED_PERSON_MAY_GRANT = frozenset({Role.LIVE_VIEWER})
@@ -56,7 +58,10 @@ def create_staff(
     email: str = "",
     password: str,
     job_title: str = "",
+    now: datetime | None = None,
 ) -> NewStaff:
+    """The actor chooses the first password and is shown the authenticator secret, so both are recorded
+    as set by them until the holder replaces them (people/two_person.py)."""
     require(actor, "people.manage", school.pk if school else None)
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
@@ -71,6 +76,9 @@ def create_staff(
         )
         StaffProfile.objects.create(user=user, trust=trust, school=school, job_title=job_title)
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        now = now or timezone.now()
+        record_setting(user, Credential.PASSWORD, actor, now)
+        record_setting(user, Credential.SECOND_FACTOR, actor, now)
         record(
             "people.staff_created",
             actor=actor,
@@ -85,13 +93,15 @@ def totp_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
-def reset_second_factor(actor: Any, user: User) -> NewStaff:
-    """A lost phone: replace the person's TOTP device (the old codes stop working at once)."""
+def reset_second_factor(actor: Any, user: User, *, now: datetime | None = None) -> NewStaff:
+    """A lost phone: replace the person's TOTP device (the old codes stop working at once). The actor sees
+    the new secret, so it counts as set by them until the holder enrols one of their own."""
     school_id = _home_school_id(user)
     require(actor, "people.manage", school_id)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        record_setting(user, Credential.SECOND_FACTOR, actor, now or timezone.now())
         record("people.second_factor_reset", actor=actor, school=_home_school(user), obj=user)
     return NewStaff(user, totp_secret(device), device.config_url)
 

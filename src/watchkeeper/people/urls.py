@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.people import auth_views, views
+from watchkeeper.people import account_views, auth_views, reroutings, views
 
 app_name = "people"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("staff/<int:pk>/training/", views.record_training, name="record_training"),
     path("staff/<int:pk>/second-factor/", views.reset_second_factor, name="reset_second_factor"),
     path("grants/<int:pk>/revoke/", views.revoke_role, name="revoke_role"),
+    path("staff/rerouted/", reroutings.rerouting_list, name="reroutings"),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.password_change, name="password_change"),
+    path("account/authenticator/", account_views.authenticator, name="authenticator"),
 ]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.people import services
+from watchkeeper.people import services, two_person
 from watchkeeper.people.forms import GrantForm, RevokeForm, StaffCreateForm, StaffFilterForm, TrainingForm
 from watchkeeper.people.models import RoleGrant, StaffProfile, TrainingRecord
 
@@ -134,6 +134,7 @@ def _detail(request: HttpRequest, profile: StaffProfile, status: int = 200, **fo
         "grants": restrict(grants, actor, "people.view").order_by("-revoked_at", "-granted_at"),
         "training": restrict(training, actor, "people.view"),
         "training_status": training_status(user),
+        "set_by_others": two_person.set_by_others(user),  # 9.2, 9.5: not yet their own
         "can_grant": holds_any(actor, "people.grant"),
         "can_train": holds_any(actor, "training.record"),
         "can_manage": can(actor, "people.manage", profile.school_id),

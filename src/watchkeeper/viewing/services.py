@@ -22,6 +22,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.models import Camera
+from watchkeeper.people.two_person import decider_problems
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
 from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.viewing import conf
@@ -123,8 +124,11 @@ def decide(
 ) -> ViewingAuthorisation:
     """Approve or decline. The caller reports a SecondFactorRefused to django-axes as a failed log-in."""
     _require_person(actor)
-    require(actor, DECIDE, auth.school_id)
-    problems = _decision_problems(actor, auth, approve, note)
+    # Also the two-person rule across accounts (9.2): not an account the asker could act as, or vice versa.
+    problems = decider_problems(
+        actor, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
+    )
+    problems += _decision_problems(actor, auth, approve, note)
     if problems:
         raise PolicyRefusal(problems)
     require_fresh_code(

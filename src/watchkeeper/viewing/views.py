@@ -25,11 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.second_factor import count_failed_code
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera
+from watchkeeper.people import two_person
 from watchkeeper.people.models import StaffProfile
+from watchkeeper.people.reroutings import rerouted_authorisations
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.motion import MOTION_THRESHOLD
 from watchkeeper.viewing import services
@@ -58,7 +60,20 @@ def _visible(request: HttpRequest) -> QuerySet[ViewingAuthorisation]:
     """Requests this person may read: their own, and those of schools where they decide."""
     user = request.user
     own = restrict(AUTHORISATIONS, user, REQUEST).filter(requested_by_id=user.pk)
-    return restrict(AUTHORISATIONS, user, DECIDE) | own
+    return _decidable(user) | own
+
+
+def _decidable(user: Any) -> QuerySet[ViewingAuthorisation]:
+    """The school's deciders', and for the DPO the requests re-routed by the two-person rule (9.2)."""
+    return restrict(AUTHORISATIONS, user, DECIDE) | AUTHORISATIONS.filter(
+        pk__in=rerouted_authorisations(user)
+    )
+
+
+def _standing(user: Any, auth: ViewingAuthorisation) -> two_person.Standing:
+    return two_person.standing(
+        user, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
+    )
 
 
 def own_authorisation(request: HttpRequest, pk: int) -> ViewingAuthorisation:
@@ -108,7 +123,10 @@ def authorisation_list(request: HttpRequest) -> HttpResponse:
         own, deciding = own.filter(school=school), deciding.filter(school=school)
     context = {
         "own": _rows(own),
-        "pending": _rows(deciding.filter(status=Status.PENDING)),
+        "pending": [
+            (auth, ("warn", "Awaiting another decider") if _standing(request.user, auth).refusal else badge)
+            for auth, badge in _rows(deciding.filter(status=Status.PENDING))
+        ],
         "decided": _rows(deciding.exclude(status=Status.PENDING)[:50]),
         "can_request": holds_any(request.user, REQUEST),
         "can_decide": holds_any(request.user, DECIDE),
@@ -151,14 +169,16 @@ def _render_detail(
     request: HttpRequest, auth: ViewingAuthorisation, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
     user, now = request.user, timezone.now()
-    may_decide = auth.status == Status.PENDING and can(user, DECIDE, auth.school_id)
+    standing = _standing(user, auth) if auth.status == Status.PENDING else two_person.Standing(False)
+    may_decide, others = standing.authority, auth.requested_by_id != user.pk
     context = {
         "auth": auth,
         "state": state(auth, now),
         "cameras": auth.cameras.all(),
         "is_requester": auth.requested_by_id == user.pk,
-        "may_decide": may_decide and auth.requested_by_id != user.pk,
-        "own_request_pending": may_decide and auth.requested_by_id == user.pk,
+        "may_decide": may_decide and others and standing.refusal is None,
+        "own_request_pending": may_decide and not others,
+        "awaiting_another": standing.refusal if others else None,
         "may_play": services.may_view(user, auth, auth.terms(), now) is None,
         "form": form or DecisionForm(),
         "history_url": _history_url(request, auth),
@@ -181,7 +201,7 @@ def authorisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    auth = get_object_or_404(restrict(AUTHORISATIONS, request.user, DECIDE), pk=pk)
+    auth = get_object_or_404(_decidable(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         device = TOTPDevice.objects.filter(
-            user__username=options["username"], user__staff__trust__name=TRUST_NAME
+            user__username=options["username"], user__staff__trust__name=TRUST_NAME, confirmed=True
         ).first()
         if device is None:
             raise CommandError(f"{options['username']!r} is not a user of the demo trust")

@@ -1,0 +1,120 @@
+"""The DPO's view of the two-person rule across accounts (9.2, 9.5, 3.5; people/two_person.py).
+
+Requests asked for from an account that someone else could act as are "re-routed": the DPO may decide them
+too (`people.decide_rerouted`), for every school, and only them. This page lists those requests still
+waiting, the accounts that are not yet their holder's own (who set what, when), and the accounts made
+their holder's own in the last RECENT_DAYS days, so the DPO can check with the person that it was them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.permissions import can
+from watchkeeper.evidence.models import DownloadRequest, RequestStatus
+from watchkeeper.people import two_person
+from watchkeeper.people.models import CredentialSetting, StaffProfile
+from watchkeeper.viewing.models import Status, ViewingAuthorisation
+
+RECENT_DAYS = 30
+DOWNLOADS_OPEN = (RequestStatus.REQUESTED, RequestStatus.FAILED)  # awaiting a decision or a re-issue
+
+
+def _is_dpo(user: Any) -> bool:
+    return can(user, two_person.REROUTED, None)
+
+
+def _rerouted_ids(rows: Any, parties: Any) -> list[int]:
+    return [row.pk for row in rows if two_person.is_rerouted(parties(row), row.requested_at)]
+
+
+def rerouted_authorisations(user: Any) -> QuerySet[ViewingAuthorisation]:
+    """For the DPO: pending viewing requests re-routed by the rule (empty for anyone else)."""
+    pending = ViewingAuthorisation.objects.filter(status=Status.PENDING).select_related("requested_by")
+    if not _is_dpo(user):
+        return pending.none()
+    return pending.filter(pk__in=_rerouted_ids(pending, lambda a: [a.requested_by]))
+
+
+def rerouted_downloads(user: Any) -> QuerySet[DownloadRequest]:
+    """For the DPO: download requests awaiting authorisation or a re-issue, re-routed by the rule."""
+    open_ = DownloadRequest.objects.filter(status__in=DOWNLOADS_OPEN).select_related(
+        "requested_by", "requestor_user"
+    )
+    if not _is_dpo(user):
+        return open_.none()
+    return open_.filter(pk__in=_rerouted_ids(open_, lambda r: [r.requested_by, r.requestor_user]))
+
+
+@dataclass(frozen=True)
+class Rerouted:
+    kind: str
+    obj: Any
+    asked_by: str
+    url: str
+    refusal: str | None  # why this DPO may not decide it either (another DPO must)
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username()) if user else "Watchkeeper"
+
+
+def rerouted_requests(user: Any) -> list[Rerouted]:
+    found = []
+    for auth in rerouted_authorisations(user).select_related("school"):
+        standing = two_person.standing(
+            user, "viewing.decide", auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
+        )
+        url = reverse("viewing:authorisation_detail", args=[auth.pk])
+        found.append(Rerouted("Footage to view", auth, _name(auth.requested_by), url, standing.refusal))
+    for req in rerouted_downloads(user).select_related("school"):
+        parties = [req.requested_by, req.requestor_user]
+        standing = two_person.standing(
+            user, "evidence.authorise", req.school_id, parties, req.requested_at, clause="9.5"
+        )
+        url = reverse("evidence:request_detail", args=[req.pk])
+        found.append(Rerouted("Download", req, _name(req.requested_by), url, standing.refusal))
+    return sorted(found, key=lambda r: r.obj.requested_at)
+
+
+def accounts_not_own() -> list[tuple[StaffProfile, Any, list[CredentialSetting]]]:
+    """(profile, user, the settings in force made by someone else) for every such account."""
+    user_ids = CredentialSetting.objects.exclude(set_by=None).values_list("user_id", flat=True).distinct()
+    profiles = StaffProfile.objects.select_related("user", "school").filter(user_id__in=user_ids)
+    rows: list[tuple[StaffProfile, Any, list[CredentialSetting]]] = []
+    for profile in profiles.order_by("school__name", "user__last_name", "user__username"):
+        settings = two_person.set_by_others(profile.user)
+        if settings:
+            rows.append((profile, profile.user, settings))
+    return rows
+
+
+def made_own_recently(now: datetime) -> QuerySet[AuditEvent]:
+    since = now - timedelta(days=RECENT_DAYS)
+    return AuditEvent.objects.filter(action="people.account_made_own", at__gte=since).select_related("school")
+
+
+@login_required
+@require_GET
+def rerouting_list(request: HttpRequest) -> HttpResponse:
+    if not _is_dpo(request.user):
+        raise PermissionDenied("Only the DPO sees the decisions re-routed by the two-person rule (9.2, 9.5).")
+    context = {
+        "requests": rerouted_requests(request.user),
+        "accounts": accounts_not_own(),
+        "made_own": made_own_recently(timezone.now()),
+        "recent_days": RECENT_DAYS,
+    }
+    return render(request, "people/reroutings.html", context)
