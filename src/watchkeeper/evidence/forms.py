@@ -89,3 +89,13 @@ class ExtendForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="e.g. the police request and its reference",
     )
+
+
+class HoldReleaseForm(Form):
+    """The CCTV administrator's release of held footage for one request or redaction (9.6)."""
+
+    reason = forms.CharField(
+        label="Why this held footage may be used",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="9.6: recorded in the audit log and in the package's manifest.",
+    )

@@ -163,3 +163,45 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk} of {self.camera_id} at {self.frame_at:%Y-%m-%d %H:%M:%S}"
+
+
+class HoldRelease(models.Model):
+    """The CCTV administrator's release of footage under an evidential hold for one download request, or
+    for one redaction (9.6: held footage is theirs alone). Without it held footage is not authorised, built
+    or redacted; the package's manifest lists every release it was made under (design/evidence.md)."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    hold = models.ForeignKey("recording.Hold", on_delete=models.PROTECT, related_name="releases")
+    request = models.ForeignKey(
+        DownloadRequest, on_delete=models.PROTECT, related_name="hold_releases", null=True, blank=True
+    )
+    redaction = models.ForeignKey(
+        Redaction, on_delete=models.PROTECT, related_name="hold_releases", null=True, blank=True
+    )
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["released_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, redaction__isnull=True)
+                | models.Q(request__isnull=True, redaction__isnull=False),
+                name="hold_release_for_one_request_or_redaction",
+            ),
+            models.UniqueConstraint(fields=["hold", "request"], name="one_release_per_hold_and_request"),
+            models.UniqueConstraint(fields=["hold", "redaction"], name="one_release_per_hold_and_redaction"),
+        ]
+
+    def __str__(self) -> str:
+        target = f"request {self.request_id}" if self.request_id else f"redaction {self.redaction_id}"
+        return f"Release of hold {self.hold_id} for {target}"
+
+    @property
+    def given_for(self) -> str:
+        if self.request_id:
+            return f"download request #{self.request_id}"
+        return f"redaction #{self.redaction_id}"

@@ -31,7 +31,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require, restrict
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.models import Camera, School
-from watchkeeper.evidence import package, storage
+from watchkeeper.evidence import holds, package, storage
 from watchkeeper.evidence.models import (
     KEPT_SIX_MONTHS,
     Download,
@@ -323,6 +323,7 @@ def decide_download(
         problems.append("9.5: say why the download is refused")
     if approve:
         problems += _redaction_problems(req.purpose, req.redaction, req.only_requester_appears)
+        problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
     if problems:
         raise PolicyRefusal(problems)
     _check_second_factor(actor, req, req.school, otp_code, "approve" if approve else "refuse")
@@ -421,13 +422,9 @@ def _no_progress(percent: float, message: str) -> object:
 
 
 def request_segments(req: DownloadRequest) -> list[Segment]:
-    """Every whole segment of the request's cameras inside its window, held footage included: an authorised
-    download is how held footage leaves (9.6)."""
-    return list(
-        Segment.objects.filter(camera__in=req.cameras.all(), start__gte=req.start, end__lte=req.end)
-        .select_related("camera")
-        .order_by("camera_id", "start")
-    )
+    """Every whole segment of the request's cameras inside its window. Held footage among them leaves only
+    with the CCTV administrator's release for this request (9.6, evidence/holds.py)."""
+    return holds.request_segments(req)
 
 
 def run_build(
@@ -474,6 +471,10 @@ def build_package(
     segments = request_segments(req)
     if not segments:
         raise PolicyRefusal("9.5: there is no recorded footage of those cameras in that window")
+    # 9.6: a hold placed (or a release missing) since the authorisation stops the build too.
+    unreleased = holds.request_problems(req, "built", now)
+    if unreleased:
+        raise PolicyRefusal(unreleased)
     # Each segment is decrypted when the builder reaches it, so one segment at a time is in memory.
     pieces = [_piece(partial(decrypted, segment), segment) for segment in segments]
     meta = _metadata(req, pieces, now)
@@ -515,6 +516,7 @@ def _metadata(req: DownloadRequest, pieces: list[package.Piece], now: datetime) 
         authorised_at=decided_at,
         reason=_reason_text(req),
         created_at=now,
+        hold_releases=tuple(holds.manifest_entries(req)),
     )
 
 

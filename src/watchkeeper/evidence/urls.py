@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.evidence import views
+from watchkeeper.evidence import hold_views, views
 
 app_name = "evidence"
 
@@ -17,6 +17,14 @@ urlpatterns = [
     path("requests/<int:pk>/decide/", views.request_decide, name="request_decide"),
     path("requests/<int:pk>/reissue/", views.request_reissue, name="request_reissue"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path(
+        "requests/<int:pk>/holds/<int:hold_pk>/release/", hold_views.release_for_request, name="hold_release"
+    ),
+    path(
+        "redactions/<int:pk>/holds/<int:hold_pk>/release/",
+        hold_views.release_for_redaction,
+        name="redaction_hold_release",
+    ),
     path("copies/<int:pk>/file/", views.copy_file, name="copy_file"),
     path("copies/<int:pk>/viewed/", views.copy_viewed, name="copy_viewed"),
     path("copies/<int:pk>/extend/", views.copy_extend, name="copy_extend"),

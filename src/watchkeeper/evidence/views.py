@@ -30,12 +30,13 @@ from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.second_factor import count_failed_code
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
 from watchkeeper.estate.models import School
-from watchkeeper.evidence import package, services
+from watchkeeper.evidence import holds, package, services
 from watchkeeper.evidence.forms import (
     CodeForm,
     DecisionForm,
     DownloadRequestForm,
     ExtendForm,
+    HoldReleaseForm,
     SnapshotForm,
     ViewedForm,
 )
@@ -211,6 +212,7 @@ def _detail(
     own = user.pk in (req.requested_by_id, req.requestor_user_id)
     authoriser = can(user, services.AUTHORISE, req.school_id)
     copies = list(_copies(user).filter(request=req))
+    held = holds.request_state(req)
     context = {
         "req": req,
         "cameras": req.cameras.all(),
@@ -226,6 +228,11 @@ def _detail(
         "viewed_form": ViewedForm(),
         "extend_form": ExtendForm(),
         "delete_form": CodeForm(),
+        # 9.6: held footage over the request, and the CCTV administrator's release for it (evidence/holds.py).
+        "held": held,
+        "awaiting_release": any(row["release"] is None for row in held),
+        "may_release": can(user, HOLD, req.school_id),
+        "release_form": HoldReleaseForm(),
         **(forms or {}),
     }
     return render(request, "evidence/request_detail.html", context, status=status)

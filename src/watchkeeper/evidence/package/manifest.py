@@ -77,6 +77,7 @@ def manifest_for(
         "authorised_by": meta.authorised_by,
         "authorised_at": meta.authorised_at.isoformat(),
         "reason": meta.reason,
+        "hold_releases": list(meta.hold_releases),
         "created_at": meta.created_at.isoformat(),
         "files": dict(sorted(hashes.items())),
     }
