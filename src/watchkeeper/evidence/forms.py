@@ -1,4 +1,4 @@
-"""Evidence forms: a snapshot from the player, download requests and their decisions, and the copy
+"""Evidence forms: a still asked for from the player, download requests and their decisions, and the copy
 lifecycle (9.5, 11.6, 13.2). Times are typed in UK local time (Europe/London) and stored in UTC."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from watchkeeper.viewing.models import ReasonCategory
 __all__ = ["DecisionForm"]
 
 
-class SnapshotForm(forms.Form):
-    """What the player posts when paused: the camera, the segment on screen and the offset into it."""
+class StillForm(forms.Form):
+    """What the player's "Ask for a still" posts when paused: the camera, the segment on screen and the
+    offset into it."""
 
     camera = forms.IntegerField(min_value=1)
     segment = forms.UUIDField()

@@ -12,6 +12,7 @@ from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
 
 class Kind(models.TextChoices):
+    # Rows from before issue 11: a plain JPEG handed over at once. Stills now leave as sealed packages.
     SNAPSHOT = "snapshot", "Snapshot (still image)"
     PACKAGE = "package", "Sealed evidence package (footage)"
 
@@ -72,6 +73,9 @@ class DownloadRequest(models.Model):
         Redaction, on_delete=models.PROTECT, related_name="download_requests", null=True, blank=True
     )
     only_requester_appears = models.BooleanField(default=False)
+    # A still image of this moment (UTC) of the one camera, instead of footage (9.5, 11.6): the player's
+    # "Ask for a still". The window is then the segment holding it.
+    still_at = models.DateTimeField(null=True, blank=True, help_text="UTC: the moment of a still image.")
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -109,7 +113,7 @@ class Download(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="downloads")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Appendix I: "authorisation to download a recording (signature)".
-    # A snapshot's viewing authorisation, or (packages) the authorised download request.
+    # An old snapshot's viewing authorisation (before issue 11), or a package's download request.
     authorisation = models.ForeignKey(
         ViewingAuthorisation, on_delete=models.PROTECT, related_name="downloads", null=True, blank=True
     )

@@ -1,8 +1,8 @@
-"""Evidence pages (9.5, Appendix I): taking a snapshot under a viewing authorisation, and the CCTV log.
+"""Evidence pages (9.5, 11.6, 13.2, Appendix I): download requests from the player (footage, or a still
+image) and the Downloads pages, their decisions, the stored copies, and the CCTV log.
 
-The snapshot view uses the viewing app's own lookups (the requester's authorisation, the segment at a
-school where they review) and viewing.services.open_segment's check; the JPEG goes back as an attachment
-that the browser must not cache, and is not kept on the server.
+The player's requests use the viewing app's own lookups (the requester's authorisation, the segment at a
+school where they review). No picture or footage is served here except a stored, sealed package.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -37,7 +37,7 @@ from watchkeeper.evidence.forms import (
     DownloadRequestForm,
     ExtendForm,
     HoldReleaseForm,
-    SnapshotForm,
+    StillForm,
     ViewedForm,
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
@@ -65,33 +65,48 @@ KEY = "estate.view"  # the signing key is public: anyone with a role at the scho
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-# --- snapshot --------------------------------------------------------------------------------------------
+# --- the player's "Ask for a still" (9.5, 11.6) -----------------------------------------------------------
 
 
 @login_required
 @require_POST
-def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
-    auth, form = own_authorisation(request, pk), SnapshotForm(request.POST)
+def still_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """From the paused player: ask for the frame shown as a still image. Nothing is served here: it is a
+    download request like any other (internal use, the viewer as requestor, the authorisation's reason),
+    authorised by the Headteacher or a designated person and sealed in a package by the job."""
+    auth, form = own_authorisation(request, pk), StillForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Say which camera, segment and moment.", status=400, content_type=TEXT)
+        return render(request, "evidence/refused.html", {"problems": ["Say which moment."]}, status=400)
     camera = get_object_or_404(auth.cameras.all(), pk=form.cleaned_data["camera"])
     segment = visible_segment(request, form.cleaned_data["segment"])
     if segment.camera_id != camera.pk:
         raise Http404("That segment is not of that camera.")
+    offset = form.cleaned_data["offset"]
+    if offset > segment.duration_ms / 1000:
+        problems = ["9.5: that moment is not inside the segment shown"]
+        return render(request, "evidence/refused.html", {"problems": problems}, status=400)
     try:
-        taken = services.take_snapshot(request.user, auth, segment, form.cleaned_data["offset"])
+        req = services.request_download(
+            request.user,
+            school=auth.school,
+            cameras=[camera],
+            start=segment.start,
+            end=segment.end,
+            still_at=segment.start + timedelta(seconds=offset),
+            purpose=Purpose.INTERNAL,
+            reason_category=auth.reason_category,
+            reason=auth.reason,
+            requestor_user=request.user,
+            case_reference=f"viewing #{auth.pk}",
+        )
     except PolicyRefusal as refusal:
-        return HttpResponse("; ".join(refusal.problems), status=400, content_type=TEXT)
-    response = HttpResponse(taken.jpeg, content_type="image/jpeg")
-    response["Content-Disposition"] = f'attachment; filename="{snapshot_name(taken.download)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def snapshot_name(download: Download) -> str:
-    """Unique per frame: school, camera and the frame's UTC time to the millisecond."""
-    at = download.frame_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")[:-3]
-    return f"snapshot-{slugify(download.school.name)}-{download.camera_id}-{at}Z.jpg"
+        return render(request, "evidence/refused.html", {"problems": refusal.problems}, status=400)
+    messages.success(
+        request,
+        "Still requested: the Headteacher or a designated person must authorise it; it is then sealed in a "
+        "password-protected package (9.5, 11.6).",
+    )
+    return redirect("evidence:request_detail", pk=req.pk)
 
 
 # --- the player's "Download a sealed package" (9.5, 11.6) -----------------------------------------------

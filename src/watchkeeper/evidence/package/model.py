@@ -60,6 +60,8 @@ class Metadata:
     created_at: datetime
     # 9.6: the CCTV administrator's release of each evidential hold over the footage (evidence/holds.py).
     hold_releases: tuple[dict[str, Any], ...] = field(default=())
+    # A still image instead of footage (evidence/stills.py): its file, camera and moment.
+    still: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
