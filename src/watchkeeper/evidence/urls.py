@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.evidence import hold_views, views
+from watchkeeper.evidence import hold_views, still_views, views
 
 app_name = "evidence"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("log.csv", views.cctv_log_csv, name="cctv_log_csv"),
     path("log.pdf", views.cctv_log_pdf, name="cctv_log_pdf"),
     path("signing-key/", views.signing_key, name="signing_key"),
-    path("authorisations/<int:pk>/still/", views.still_request, name="still_request"),
+    path("authorisations/<int:pk>/still/", still_views.still_request, name="still_request"),
     path("authorisations/<int:pk>/package/", views.package_create, name="package_create"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_new, name="request_new"),

@@ -1,8 +1,9 @@
 """Evidence pages (9.5, 11.6, 13.2, Appendix I): download requests from the player (footage, or a still
 image) and the Downloads pages, their decisions, the stored copies, and the CCTV log.
 
-The player's requests use the viewing app's own lookups (the requester's authorisation, the segment at a
-school where they review). No picture or footage is served here except a stored, sealed package.
+The player's requests (here, and "Ask for a still" in still_views.py) use the viewing app's own lookups
+(the requester's authorisation, the segment at a school where they review). No picture or footage is
+served here except a stored, sealed package.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -37,13 +38,12 @@ from watchkeeper.evidence.forms import (
     DownloadRequestForm,
     ExtendForm,
     HoldReleaseForm,
-    StillForm,
     ViewedForm,
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.viewing.services import HOLD
-from watchkeeper.viewing.views import own_authorisation, visible_segment
+from watchkeeper.viewing.views import own_authorisation
 
 LOG = "evidence.log"
 TEXT = "text/plain; charset=utf-8"
@@ -63,50 +63,6 @@ DOWNLOADS = Download.objects.select_related(
 KEY = "estate.view"  # the signing key is public: anyone with a role at the school may see it
 # Cells a spreadsheet would run as a formula (CSV injection): prefixed with a quote, as audit/views.py does.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-# --- the player's "Ask for a still" (9.5, 11.6) -----------------------------------------------------------
-
-
-@login_required
-@require_POST
-def still_request(request: HttpRequest, pk: int) -> HttpResponse:
-    """From the paused player: ask for the frame shown as a still image. Nothing is served here: it is a
-    download request like any other (internal use, the viewer as requestor, the authorisation's reason),
-    authorised by the Headteacher or a designated person and sealed in a package by the job."""
-    auth, form = own_authorisation(request, pk), StillForm(request.POST)
-    if not form.is_valid():
-        return render(request, "evidence/refused.html", {"problems": ["Say which moment."]}, status=400)
-    camera = get_object_or_404(auth.cameras.all(), pk=form.cleaned_data["camera"])
-    segment = visible_segment(request, form.cleaned_data["segment"])
-    if segment.camera_id != camera.pk:
-        raise Http404("That segment is not of that camera.")
-    offset = form.cleaned_data["offset"]
-    if offset > segment.duration_ms / 1000:
-        problems = ["9.5: that moment is not inside the segment shown"]
-        return render(request, "evidence/refused.html", {"problems": problems}, status=400)
-    try:
-        req = services.request_download(
-            request.user,
-            school=auth.school,
-            cameras=[camera],
-            start=segment.start,
-            end=segment.end,
-            still_at=segment.start + timedelta(seconds=offset),
-            purpose=Purpose.INTERNAL,
-            reason_category=auth.reason_category,
-            reason=auth.reason,
-            requestor_user=request.user,
-            case_reference=f"viewing #{auth.pk}",
-        )
-    except PolicyRefusal as refusal:
-        return render(request, "evidence/refused.html", {"problems": refusal.problems}, status=400)
-    messages.success(
-        request,
-        "Still requested: the Headteacher or a designated person must authorise it; it is then sealed in a "
-        "password-protected package (9.5, 11.6).",
-    )
-    return redirect("evidence:request_detail", pk=req.pk)
 
 
 # --- the player's "Download a sealed package" (9.5, 11.6) -----------------------------------------------
