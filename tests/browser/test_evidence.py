@@ -120,3 +120,159 @@ def test_request_authorise_build_download_verify_and_the_log_fills(live_app, new
     assert cells.nth(5).inner_text().strip().startswith(cells.nth(0).inner_text().split(",")[0])
     assert cells.nth(6).inner_text().strip(), "date deleted"
     assert live_app.cli("audit", "verify").stdout.startswith("audit chain intact:")
+
+
+def test_a_still_is_asked_for_authorised_sealed_and_logged(live_app, new_page, tmp_path):
+    """Issue 11 §6 (9.5, 11.6, 13.2): pausing on a frame is free; "Ask for a still" makes a download request
+    for that camera and instant — no picture comes back — which the Headteacher authorises with a fresh code;
+    the job seals the still (full resolution, camera and time burned in) in a password-protected package
+    that `export verify` accepts, and its CCTV log row goes through viewing to deletion."""
+    import pyzipper
+
+    footage = seed_footage(live_app, "Playground")
+    first, last = datetime.fromisoformat(footage["start"]), datetime.fromisoformat(footage["end"])
+
+    # A viewing authorisation for the reviewer, approved by the Headteacher.
+    reviewer, head = new_page(), new_page()
+    sign_in(reviewer, live_app, "reviewer-oak")
+    sign_in(head, live_app, "head-oak")
+    reviewer.goto(live_app.url + "viewing/new/")
+    reviewer.get_by_label("Playground — Oakfield Primary School").check()
+    reviewer.get_by_label("From").fill(uk(first - timedelta(seconds=2)))
+    reviewer.get_by_label("Until").fill(uk(last + timedelta(seconds=2)))
+    reviewer.get_by_label("Kind of reason").select_option(label="Safeguarding (9.4)")
+    reviewer.get_by_label("Reason", exact=True).fill("Fall in the playground: a still for the accident book")
+    reviewer.get_by_role("button", name="Send request").click()
+    viewing_url = reviewer.url
+    head.goto(viewing_url)
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Approve").click()
+    expect(head.get_by_text("Approved until")).to_be_visible()
+
+    # The reviewer pauses on a frame (free) and asks for it as a still: the request's page, no file.
+    reviewer.goto(viewing_url + "play/")
+    still_button = reviewer.get_by_role("button", name="Ask for a still")
+    expect(still_button).to_be_visible()
+    reviewer.wait_for_function("document.querySelector('video').readyState >= 2")
+    reviewer.get_by_role("button", name="Forward one frame").click()
+    reviewer.get_by_role("button", name="Forward one frame").click()
+    expect(still_button).to_be_enabled()
+    reviewer.screenshot(path=str(tmp_path / "1-player-paused.png"), full_page=True)
+    downloads: list = []
+    reviewer.on("download", lambda download: downloads.append(download))
+    still_button.click()
+    expect(reviewer.locator("#request-status")).to_have_text("Awaiting authorisation")
+    expect(reviewer.locator("#still-at")).to_contain_text("one frame at full resolution")
+    assert downloads == []
+    reviewer.screenshot(path=str(tmp_path / "2-still-requested.png"), full_page=True)
+    request_url = reviewer.url
+
+    # The Headteacher authorises with a fresh code and sees the password once.
+    head.goto(request_url)
+    expect(head.get_by_text("Authorising lets this still image leave")).to_be_visible()
+    head.screenshot(path=str(tmp_path / "3-head-decides.png"), full_page=True)
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Authorise download").click()
+    password = head.locator(".package-password").inner_text().strip()
+    assert len(password) >= 20
+
+    # The job seals it; the reviewer downloads the ZIP; `export verify` passes.
+    reviewer.goto(request_url)
+    worker = Worker(live_app, tmp_path / "worker.log")
+    try:
+        expect(reviewer.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
+    finally:
+        worker.stop()
+    reviewer.screenshot(path=str(tmp_path / "4-still-ready.png"), full_page=True)
+    with reviewer.expect_download() as info:
+        reviewer.locator("#download-package").click()
+    zipped = tmp_path / info.value.suggested_filename
+    info.value.save_as(zipped)
+    password_file = tmp_path / "password.txt"
+    password_file.write_text(password)
+    verified = live_app.cli("export", "verify", str(zipped), "--password-file", str(password_file))
+    assert verified.returncode == 0 and "package verified" in verified.stdout, (
+        verified.stdout + verified.stderr
+    )
+    with pyzipper.AESZipFile(zipped) as z:
+        z.setpassword(password.encode())
+        (name,) = [n for n in z.namelist() if n.startswith("still/")]
+        (tmp_path / "5-the-still.png").write_bytes(z.read(name))
+        assert not [n for n in z.namelist() if n.startswith(("master/", "working-copy"))]
+
+    # The CCTV log: a sealed still, viewed, then deletion authorised and done.
+    reviewer.get_by_label("Date and time viewed").fill(uk(datetime.now().astimezone()))
+    reviewer.get_by_role("button", name="Record viewing").click()
+    expect(reviewer.get_by_text("Viewing recorded")).to_be_visible()
+    head.goto(request_url)
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Authorise deletion").click()
+    expect(head.get_by_text("Copy deleted")).to_be_visible()
+    head.goto(live_app.url + "evidence/log/")
+    row = head.locator("tbody tr", has_text="Sealed still image of Playground").first
+    cells = row.locator("td")
+    assert cells.nth(4).inner_text().strip() and cells.nth(5).inner_text().strip()
+    assert cells.nth(6).inner_text().strip()
+    head.screenshot(path=str(tmp_path / "6-cctv-log.png"), full_page=True)
+
+
+def test_held_footage_waits_for_the_cctv_admins_release(live_app, new_page, tmp_path):
+    """Issue 11 §2 (9.6): a download of footage under an evidential hold cannot be authorised until the
+    CCTV administrator, who finds it under "Awaiting your release", releases it for that request."""
+    footage = seed_footage(live_app, "Car park")
+    first, last = datetime.fromisoformat(footage["start"]), datetime.fromisoformat(footage["end"])
+
+    admin, reviewer, head = new_page(), new_page(), new_page()
+    for page, user in ((admin, "admin-oak"), (reviewer, "reviewer-oak"), (head, "head-oak")):
+        sign_in(page, live_app, user)
+
+    # The CCTV administrator holds the footage as evidence.
+    admin.goto(live_app.url + "recording/holds/new/")
+    admin.get_by_label("Car park — Oakfield Primary School", exact=False).check()
+    admin.get_by_label("From").fill(uk(first - timedelta(seconds=1)))
+    admin.get_by_label("Until").fill(uk(last + timedelta(seconds=1)))
+    admin.get_by_label("Reason").fill("Car damaged in the car park: police crime reference CR-77")
+    admin.get_by_label("Review by").fill((datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d"))
+    admin.get_by_role("button", name="Place hold").click()
+    expect(admin.get_by_text("Hold placed")).to_be_visible()
+
+    # The reviewer asks for a download of it for the police.
+    reviewer.goto(live_app.url + "evidence/requests/new/")
+    reviewer.get_by_label("Car park — Oakfield Primary School").check()
+    reviewer.get_by_label("From").fill(uk(first - timedelta(seconds=1)))
+    reviewer.get_by_label("Until").fill(uk(last + timedelta(seconds=1)))
+    reviewer.get_by_label("What the copy is for").select_option(label="Police request (11.3)")
+    reviewer.get_by_label("Kind of reason").select_option(label="Criminal activity (9.4)")
+    reviewer.get_by_label("Reason", exact=True).fill("The police ask for the car park footage")
+    reviewer.get_by_label("Someone outside the school").check()
+    reviewer.get_by_label("Recipient's name").fill("PC Jane Smith")
+    reviewer.get_by_label("Recipient's organisation").fill("Avon and Somerset Police")
+    reviewer.get_by_role("button", name="Send request").click()
+    request_url = reviewer.url
+
+    # The Headteacher is told the CCTV administrator's release is needed; authorising is refused.
+    head.goto(request_url)
+    expect(head.locator("#held")).to_contain_text("Not yet released")
+    expect(head.locator("#awaiting-release")).to_be_visible()
+    head.screenshot(path=str(tmp_path / "1-head-release-needed.png"), full_page=True)
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Authorise download").click()
+    expect(head.locator(".refusal, .errorlist").first).to_contain_text("9.6")
+
+    # The administrator finds it under "Awaiting your release" and releases it for this request.
+    admin.goto(live_app.url + "recording/holds/")
+    awaiting = admin.locator("#awaiting")
+    expect(awaiting).to_contain_text("PC Jane Smith")
+    admin.screenshot(path=str(tmp_path / "2-admin-awaiting.png"), full_page=True)
+    awaiting.get_by_role("link", name="Review and release").first.click()
+    admin.get_by_label("Why this held footage may be used").fill("Police crime reference CR-77")
+    admin.get_by_role("button", name="Release for this request").click()
+    expect(admin.get_by_text("Held footage released for download request")).to_be_visible()
+    admin.screenshot(path=str(tmp_path / "3-admin-released.png"), full_page=True)
+
+    # Now the Headteacher sees the release and authorises.
+    head.goto(request_url)
+    expect(head.locator("#held")).to_contain_text("Released for this request by")
+    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    head.get_by_role("button", name="Authorise download").click()
+    assert len(head.locator(".package-password").inner_text().strip()) >= 20

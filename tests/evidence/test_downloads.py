@@ -227,7 +227,7 @@ def test_the_package_is_encrypted_at_rest_and_its_master_is_bit_exact(ctx, ready
     assert "PC Jane Smith" in manifest["requested_by"] and "CR-123" in manifest["reason"]
 
 
-def test_held_footage_leaves_in_an_authorised_download(ctx, tmp_path) -> None:
+def evidential_hold(ctx: dict[str, Any]) -> Hold:
     hold = Hold.objects.create(
         school=ctx["school"],
         start=START,
@@ -237,10 +237,25 @@ def test_held_footage_leaves_in_an_authorised_download(ctx, tmp_path) -> None:
         review_on=timezone.localdate() + timedelta(days=30),
     )
     hold.cameras.set([ctx["gate"]])
+    return hold
+
+
+def test_held_footage_does_not_leave_without_the_cctv_admins_release(ctx) -> None:
+    """9.6: held footage is the CCTV administrator's alone; the Headteacher's authorisation is not enough
+    (the release itself: tests/evidence/test_held_footage.py)."""
+    evidential_hold(ctx)
+    req = ask(ctx)
+    with pytest.raises(PolicyRefusal, match="9.6: .*held as evidence"):
+        authorise(ctx, req)
+    assert not Download.objects.exists()
+
+
+def test_a_hold_placed_after_authorisation_stops_the_build(ctx) -> None:
     decided = authorise(ctx, ask(ctx))
-    download = build(decided.request, decided.password or "")
-    files = members(plaintext_zip(download, tmp_path, ctx["head"]), decided.password or "")
-    assert len([name for name in files if name.startswith("master/")]) == 2
+    evidential_hold(ctx)
+    with pytest.raises(PolicyRefusal, match="9.6"):
+        build(decided.request, decided.password or "")
+    assert not Download.objects.exists()
 
 
 def test_the_log_row_is_filled_by_the_build(ctx, ready) -> None:

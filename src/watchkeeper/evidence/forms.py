@@ -1,4 +1,4 @@
-"""Evidence forms: a snapshot from the player, download requests and their decisions, and the copy
+"""Evidence forms: a still asked for from the player, download requests and their decisions, and the copy
 lifecycle (9.5, 11.6, 13.2). Times are typed in UK local time (Europe/London) and stored in UTC."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from watchkeeper.viewing.models import ReasonCategory
 __all__ = ["DecisionForm"]
 
 
-class SnapshotForm(forms.Form):
-    """What the player posts when paused: the camera, the segment on screen and the offset into it."""
+class StillForm(forms.Form):
+    """What the player's "Ask for a still" posts when paused: the camera, the segment on screen and the
+    offset into it."""
 
     camera = forms.IntegerField(min_value=1)
     segment = forms.UUIDField()
@@ -88,4 +89,14 @@ class ExtendForm(Form):
         label="Why",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="e.g. the police request and its reference",
+    )
+
+
+class HoldReleaseForm(Form):
+    """The CCTV administrator's release of held footage for one request or redaction (9.6)."""
+
+    reason = forms.CharField(
+        label="Why this held footage may be used",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="9.6: recorded in the audit log and in the package's manifest.",
     )

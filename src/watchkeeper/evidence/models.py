@@ -12,6 +12,7 @@ from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
 
 class Kind(models.TextChoices):
+    # Rows from before issue 11: a plain JPEG handed over at once. Stills now leave as sealed packages.
     SNAPSHOT = "snapshot", "Snapshot (still image)"
     PACKAGE = "package", "Sealed evidence package (footage)"
 
@@ -72,6 +73,9 @@ class DownloadRequest(models.Model):
         Redaction, on_delete=models.PROTECT, related_name="download_requests", null=True, blank=True
     )
     only_requester_appears = models.BooleanField(default=False)
+    # A still image of this moment (UTC) of the one camera, instead of footage (9.5, 11.6): the player's
+    # "Ask for a still". The window is then the segment holding it.
+    still_at = models.DateTimeField(null=True, blank=True, help_text="UTC: the moment of a still image.")
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -109,7 +113,7 @@ class Download(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="downloads")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Appendix I: "authorisation to download a recording (signature)".
-    # A snapshot's viewing authorisation, or (packages) the authorised download request.
+    # An old snapshot's viewing authorisation (before issue 11), or a package's download request.
     authorisation = models.ForeignKey(
         ViewingAuthorisation, on_delete=models.PROTECT, related_name="downloads", null=True, blank=True
     )
@@ -163,3 +167,45 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk} of {self.camera_id} at {self.frame_at:%Y-%m-%d %H:%M:%S}"
+
+
+class HoldRelease(models.Model):
+    """The CCTV administrator's release of footage under an evidential hold for one download request, or
+    for one redaction (9.6: held footage is theirs alone). Without it held footage is not authorised, built
+    or redacted; the package's manifest lists every release it was made under (design/evidence.md)."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    hold = models.ForeignKey("recording.Hold", on_delete=models.PROTECT, related_name="releases")
+    request = models.ForeignKey(
+        DownloadRequest, on_delete=models.PROTECT, related_name="hold_releases", null=True, blank=True
+    )
+    redaction = models.ForeignKey(
+        Redaction, on_delete=models.PROTECT, related_name="hold_releases", null=True, blank=True
+    )
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["released_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, redaction__isnull=True)
+                | models.Q(request__isnull=True, redaction__isnull=False),
+                name="hold_release_for_one_request_or_redaction",
+            ),
+            models.UniqueConstraint(fields=["hold", "request"], name="one_release_per_hold_and_request"),
+            models.UniqueConstraint(fields=["hold", "redaction"], name="one_release_per_hold_and_redaction"),
+        ]
+
+    def __str__(self) -> str:
+        target = f"request {self.request_id}" if self.request_id else f"redaction {self.redaction_id}"
+        return f"Release of hold {self.hold_id} for {target}"
+
+    @property
+    def given_for(self) -> str:
+        if self.request_id:
+            return f"download request #{self.request_id}"
+        return f"redaction #{self.redaction_id}"

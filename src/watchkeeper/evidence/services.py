@@ -1,14 +1,13 @@
 """Taking footage out of the system (9.5, Appendix I; design/evidence.md).
 
-A snapshot (a still image) counts as a download: it needs the same authorisation as viewing the footage
-(viewing.services.open_segment checks it, and audits a refusal), and it goes into the school's CCTV log
-(a Download row) with an audit event, in one transaction. The JPEG is handed over and not kept.
+Footage, and a still image of it, leaves only one way: a download request, authorised by the Headteacher or
+a designated person with a fresh second factor, built by a job into a sealed, password-protected package
+that is one row of the school's CCTV log from download to deletion.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +30,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require, restrict
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.models import Camera, School
-from watchkeeper.evidence import package, storage
+from watchkeeper.evidence import holds, package, stills, storage
 from watchkeeper.evidence.models import (
     KEPT_SIX_MONTHS,
     Download,
@@ -40,75 +39,14 @@ from watchkeeper.evidence.models import (
     Purpose,
     RequestStatus,
 )
-from watchkeeper.evidence.snapshot import NoSuchFrame, still
 from watchkeeper.people.two_person import decider_problems
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.retention import secure_delete
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
-from watchkeeper.viewing import services as viewing
 from watchkeeper.viewing.footage import decrypted
-from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
-
-SNAPSHOT_DOWNLOADED = "evidence.snapshot_downloaded"
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    download: Download
-    jpeg: bytes
-
-
-def take_snapshot(
-    actor: Any, auth: ViewingAuthorisation, segment: Segment, offset: float, *, now: datetime | None = None
-) -> Snapshot:
-    """The frame `offset` seconds into `segment` as a JPEG, logged (Appendix I) and audited (16).
-
-    PermissionDenied (audited by open_segment) when `actor` may not view the segment under `auth` now;
-    PolicyRefusal when the offset names no frame of it."""
-    now = now or timezone.now()
-    mp4 = viewing.open_segment(actor, auth, segment, now)
-    if auth.decided_by_id is None or auth.decided_at is None:
-        raise PermissionDenied("9.2: this authorisation has no recorded decision")
-    if not math.isfinite(offset) or not 0 <= offset <= segment.duration_ms / 1000:
-        raise PolicyRefusal("9.5: that moment is not inside the segment shown")
-    try:
-        frame = still(mp4, offset)
-    except NoSuchFrame as error:
-        raise PolicyRefusal(f"9.5: no frame can be taken there: {error}") from error
-    with transaction.atomic():
-        download = Download.objects.create(
-            school_id=auth.school_id,
-            kind=Kind.SNAPSHOT,
-            authorisation=auth,
-            authorised_by_id=auth.decided_by_id,
-            authorised_at=auth.decided_at,
-            downloaded_at=now,
-            reason_category=auth.reason_category,
-            reason=auth.reason,
-            requested_by=actor,
-            camera_id=segment.camera_id,
-            frame_at=segment.start + timedelta(seconds=frame.offset),
-            sha256=hashlib.sha256(frame.jpeg).hexdigest(),
-        )
-        record(
-            SNAPSHOT_DOWNLOADED,
-            actor=actor,
-            school=auth.school,
-            obj=download,
-            reason=auth.get_reason_category_display(),
-            details={
-                "authorisation": auth.pk,
-                "camera": segment.camera_id,
-                "camera_name": segment.camera.name,
-                "segment": str(segment.pk),
-                "frame_at": download.frame_at.isoformat(),
-                "sha256": download.sha256,
-                "size": [frame.width, frame.height],
-            },
-        )
-    return Snapshot(download, frame.jpeg)
+from watchkeeper.viewing.models import ReasonCategory
 
 
 def exports_dir() -> Path:
@@ -176,6 +114,7 @@ def _request_terms(req: DownloadRequest) -> dict[str, Any]:
         "requestor": req.requestor_display,
         "case_reference": req.case_reference,
         "redaction": req.redaction_id,
+        "still_at": req.still_at.isoformat() if req.still_at else None,
     }
 
 
@@ -196,11 +135,13 @@ def request_download(
     case_reference: str = "",
     redaction: Redaction | None = None,
     only_requester_appears: bool = False,
+    still_at: datetime | None = None,
     now: datetime | None = None,
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
     a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
-    (another app's workflow). Audited as evidence.download_requested."""
+    (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
+    that moment of the one camera instead of footage (the player's "Ask for a still")."""
     _require_person_or_system(actor)
     require(actor, REQUEST, school.pk)
     cameras = list(cameras)
@@ -208,6 +149,8 @@ def request_download(
     problems = _download_problems(
         school, cameras, start, end, purpose, reason_category, reason, now, redaction, only_requester_appears
     )
+    if still_at is not None:
+        problems += _still_problems(cameras, start, end, still_at)
     if requestor_user is None and not recipient_name.strip():
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
@@ -231,6 +174,7 @@ def request_download(
             case_reference=case_reference.strip(),
             redaction=redaction,
             only_requester_appears=only_requester_appears,
+            still_at=still_at,
         )
         req.cameras.set(cameras)
         record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=_request_terms(req))
@@ -267,6 +211,15 @@ def _download_problems(
     if redaction is not None and redaction.school_id != school.pk:
         problems.append("10.4.1: that redaction belongs to another school")
     problems += _redaction_problems(purpose, redaction, only_requester_appears, cameras, start, end)
+    return problems
+
+
+def _still_problems(cameras: list[Camera], start: datetime, end: datetime, still_at: datetime) -> list[str]:
+    problems = []
+    if len(cameras) != 1:
+        problems.append("9.5: a still is of one camera")
+    if not start <= still_at < end:
+        problems.append("9.5: the still's moment must lie inside the window asked for")
     return problems
 
 
@@ -340,6 +293,7 @@ def decide_download(
         problems += _redaction_problems(
             req.purpose, req.redaction, req.only_requester_appears, req.cameras.all(), req.start, req.end
         )
+        problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
     if problems:
         raise PolicyRefusal(problems)
     _check_second_factor(actor, req, req.school, otp_code, "approve" if approve else "refuse")
@@ -440,13 +394,9 @@ def _no_progress(percent: float, message: str) -> object:
 
 
 def request_segments(req: DownloadRequest) -> list[Segment]:
-    """Every whole segment of the request's cameras inside its window, held footage included: an authorised
-    download is how held footage leaves (9.6)."""
-    return list(
-        Segment.objects.filter(camera__in=req.cameras.all(), start__gte=req.start, end__lte=req.end)
-        .select_related("camera")
-        .order_by("camera_id", "start")
-    )
+    """Every whole segment of the request's cameras inside its window. Held footage among them leaves only
+    with the CCTV administrator's release for this request (9.6, evidence/holds.py)."""
+    return holds.request_segments(req)
 
 
 def run_build(
@@ -493,9 +443,16 @@ def build_package(
     segments = request_segments(req)
     if not segments:
         raise PolicyRefusal("9.5: there is no recorded footage of those cameras in that window")
+    if req.still_at is not None:  # a still: only the segment holding its moment (design/evidence.md "Stills")
+        segments = [stills.segment_at(segments, req.still_at)]
+    # 9.6: a hold placed (or a release missing) since the authorisation stops the build too.
+    unreleased = holds.request_problems(req, "built", now)
+    if unreleased:
+        raise PolicyRefusal(unreleased)
     # Each segment is decrypted when the builder reaches it, so one segment at a time is in memory.
     pieces = [_piece(partial(decrypted, segment), segment) for segment in segments]
-    meta = _metadata(req, pieces, now)
+    still = stills.take(segments[0], req.still_at) if req.still_at is not None else None
+    meta = _metadata(req, pieces, now, still)
     exports_dir().mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=exports_dir(), prefix=".build-") as tmp:
         zip_path = Path(tmp) / f"{meta.case_id}.zip"
@@ -504,13 +461,14 @@ def build_package(
         def sealing(fraction: float) -> None:
             progress(5 + 85 * fraction, f"Sealing {len(segments)} segment(s)…")
 
-        manifest = _seal(req, zip_path, pieces, meta, password, sealing)
+        manifest = _seal(req, zip_path, pieces, meta, password, sealing, still)
         progress(90, "Storing the package encrypted at rest…")
         sha256 = _sha256_file(zip_path)
         stored = exports_dir() / f"{meta.case_id}.wkpkg"
         sealed = storage.seal_file(zip_path, stored, stored.name, req.school_id)
     try:
-        download = _log_package(req, segments[0], stored, sealed, sha256, manifest, now)
+        first = still.frame_at if still else segments[0].start
+        download = _log_package(req, segments[0].camera_id, first, stored, sealed, sha256, manifest, now)
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
@@ -518,7 +476,9 @@ def build_package(
     return download
 
 
-def _metadata(req: DownloadRequest, pieces: list[package.Piece], now: datetime) -> package.Metadata:
+def _metadata(
+    req: DownloadRequest, pieces: list[package.Piece], now: datetime, still: stills.SealedStill | None
+) -> package.Metadata:
     asked = _name(req.requested_by) if req.requested_by else "Watchkeeper (system)"
     requestor = req.requestor_display
     decider, decided_at = req.decided_by, req.decided_at
@@ -534,6 +494,8 @@ def _metadata(req: DownloadRequest, pieces: list[package.Piece], now: datetime) 
         authorised_at=decided_at,
         reason=_reason_text(req),
         created_at=now,
+        hold_releases=tuple(holds.manifest_entries(req)),
+        still=still.entry if still else None,
     )
 
 
@@ -551,8 +513,22 @@ def _seal(
     meta: package.Metadata,
     password: str,
     progress: Callable[[float], None],
+    still: stills.SealedStill | None = None,
 ) -> dict[str, Any]:
     key = package.signing_key(req.school_id)
+    if still is not None:
+        # A still leaves alone (9.5): not the footage it was taken from; the segment is only described.
+        return package.build(
+            path,
+            pieces,
+            meta,
+            password,
+            key,
+            include_master=False,
+            working_copy=False,
+            extra_files={still.name: still.png},
+            progress=progress,
+        )
     if req.redaction is None:
         return package.build(path, pieces, meta, password, key, progress=progress)
     # 10.4.1: the redacted copy leaves instead of the master and the unredacted working copy; the pieces
@@ -605,7 +581,8 @@ def keep_until(purpose: str, downloaded_on: date) -> date | None:
 
 def _log_package(
     req: DownloadRequest,
-    first: Segment,
+    camera_id: int,
+    first: datetime,
     stored: Path,
     sealed: storage.SealedCopy,
     sha256: str,
@@ -625,8 +602,8 @@ def _log_package(
             reason_category=req.reason_category,
             reason=req.reason,
             requested_by=req.requested_by,
-            camera_id=first.camera_id,
-            frame_at=first.start,
+            camera_id=camera_id,
+            frame_at=first,
             sha256=sha256,
             package_file=stored.name,
             wrapped_key=sealed.wrapped_key,
@@ -650,6 +627,7 @@ def _log_package(
                 "segments": len(manifest_segments(manifest)),
                 "sha256": sha256,
                 "redacted": req.redaction_id is not None,
+                "still": manifest.get("still", {}).get("file"),
                 "expires_on": download.expires_on.isoformat() if download.expires_on else None,
             },
         )

@@ -1,13 +1,13 @@
-"""One still frame out of a segment's plaintext MP4, as a JPEG, in memory only (9.1, 9.3): nothing is
-written to disk and nothing is burnt into the picture."""
+"""One still frame out of a segment's plaintext MP4, in memory only (9.1, 9.3): the frame on screen when the
+player was paused at that offset. Used by the build job for a still image (evidence/stills.py)."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from fractions import Fraction
 
 import av
+import numpy as np
 
 
 class NoSuchFrame(ValueError):
@@ -15,14 +15,12 @@ class NoSuchFrame(ValueError):
 
 
 @dataclass(frozen=True)
-class Still:
-    jpeg: bytes
+class Frame:
+    rgb: np.ndarray  # height × width × 3, the frame's own size (full resolution)
     offset: float  # seconds from the segment's first frame to the frame taken
-    width: int
-    height: int
 
 
-def still(mp4: bytes, offset: float) -> Still:
+def frame_at(mp4: bytes, offset: float) -> Frame:
     """The last frame shown at `offset` seconds into the segment (the frame on screen when paused)."""
     if offset < 0:
         raise NoSuchFrame("the offset must not be negative")
@@ -39,14 +37,6 @@ def still(mp4: bytes, offset: float) -> Still:
                 raise NoSuchFrame("the segment holds no frame")
             if offset - chosen_at > 1.0:
                 raise NoSuchFrame("the offset is past the segment's end")
-            return Still(_jpeg(chosen), chosen_at, chosen.width, chosen.height)
+            return Frame(chosen.to_ndarray(format="rgb24"), chosen_at)
     except av.FFmpegError as error:
         raise NoSuchFrame(f"the segment cannot be decoded: {error}") from error
-
-
-def _jpeg(frame: av.VideoFrame) -> bytes:
-    encoder = av.CodecContext.create("mjpeg", "w")
-    encoder.width, encoder.height, encoder.pix_fmt = frame.width, frame.height, "yuvj420p"
-    encoder.time_base = Fraction(1, 25)
-    packets = encoder.encode(frame.reformat(format="yuvj420p")) + encoder.encode(None)
-    return b"".join(bytes(packet) for packet in packets)

@@ -1,8 +1,9 @@
-"""Evidence pages (9.5, Appendix I): taking a snapshot under a viewing authorisation, and the CCTV log.
+"""Evidence pages (9.5, 11.6, 13.2, Appendix I): download requests from the player (footage, or a still
+image) and the Downloads pages, their decisions, the stored copies, and the CCTV log.
 
-The snapshot view uses the viewing app's own lookups (the requester's authorisation, the segment at a
-school where they review) and viewing.services.open_segment's check; the JPEG goes back as an attachment
-that the browser must not cache, and is not kept on the server.
+The player's requests (here, and "Ask for a still" in still_views.py) use the viewing app's own lookups
+(the requester's authorisation, the segment at a school where they review). No picture or footage is
+served here except a stored, sealed package.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -30,13 +31,13 @@ from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.second_factor import count_failed_code
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
 from watchkeeper.estate.models import School
-from watchkeeper.evidence import package, services
+from watchkeeper.evidence import holds, package, services
 from watchkeeper.evidence.forms import (
     CodeForm,
     DecisionForm,
     DownloadRequestForm,
     ExtendForm,
-    SnapshotForm,
+    HoldReleaseForm,
     ViewedForm,
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
@@ -44,7 +45,7 @@ from watchkeeper.jobs.models import JobRecord
 from watchkeeper.people import two_person
 from watchkeeper.people.reroutings import rerouted_downloads
 from watchkeeper.viewing.services import HOLD
-from watchkeeper.viewing.views import own_authorisation, visible_segment
+from watchkeeper.viewing.views import own_authorisation
 
 LOG = "evidence.log"
 TEXT = "text/plain; charset=utf-8"
@@ -64,35 +65,6 @@ DOWNLOADS = Download.objects.select_related(
 KEY = "estate.view"  # the signing key is public: anyone with a role at the school may see it
 # Cells a spreadsheet would run as a formula (CSV injection): prefixed with a quote, as audit/views.py does.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-# --- snapshot --------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
-    auth, form = own_authorisation(request, pk), SnapshotForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Say which camera, segment and moment.", status=400, content_type=TEXT)
-    camera = get_object_or_404(auth.cameras.all(), pk=form.cleaned_data["camera"])
-    segment = visible_segment(request, form.cleaned_data["segment"])
-    if segment.camera_id != camera.pk:
-        raise Http404("That segment is not of that camera.")
-    try:
-        taken = services.take_snapshot(request.user, auth, segment, form.cleaned_data["offset"])
-    except PolicyRefusal as refusal:
-        return HttpResponse("; ".join(refusal.problems), status=400, content_type=TEXT)
-    response = HttpResponse(taken.jpeg, content_type="image/jpeg")
-    response["Content-Disposition"] = f'attachment; filename="{snapshot_name(taken.download)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def snapshot_name(download: Download) -> str:
-    """Unique per frame: school, camera and the frame's UTC time to the millisecond."""
-    at = download.frame_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")[:-3]
-    return f"snapshot-{slugify(download.school.name)}-{download.camera_id}-{at}Z.jpg"
 
 
 # --- the player's "Download a sealed package" (9.5, 11.6) -----------------------------------------------
@@ -233,6 +205,7 @@ def _detail(
     standing = _standing(user, req) if open_ else two_person.Standing(False)
     authoriser, blocked = standing.authority, standing.refusal is not None
     copies = list(_copies(user).filter(request=req))
+    held = holds.request_state(req)
     context = {
         "req": req,
         "cameras": req.cameras.all(),
@@ -249,6 +222,11 @@ def _detail(
         "viewed_form": ViewedForm(),
         "extend_form": ExtendForm(),
         "delete_form": CodeForm(),
+        # 9.6: held footage over the request, and the CCTV administrator's release for it (evidence/holds.py).
+        "held": held,
+        "awaiting_release": any(row["release"] is None for row in held),
+        "may_release": can(user, HOLD, req.school_id),
+        "release_form": HoldReleaseForm(),
         **(forms or {}),
     }
     return render(request, "evidence/request_detail.html", context, status=status)

@@ -21,6 +21,8 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
 from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.evidence.forms import HoldReleaseForm
+from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, requests_over_hold
 from watchkeeper.health.models import Alert
 from watchkeeper.recording import forecast, services
 from watchkeeper.recording.forms import HoldForm, ReleaseForm, ReviewForm
@@ -76,6 +78,8 @@ def hold_list(request: HttpRequest) -> HttpResponse:
     context = {
         "current": holds.filter(released_at__isnull=True),
         "released": holds.filter(released_at__isnull=False),
+        # 9.6: requests and redactions over held footage that wait for the administrator's release.
+        "awaiting": awaiting_release(request.user, school.pk if school else None),
         "today": timezone.localdate(),
         "school": school,
         "schools": restrict(School.objects.all(), request.user, HOLD),
@@ -111,7 +115,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
     return render(request, "recording/hold_form.html", {"form": form}, status=400 if posted else 200)
 
 
-def _render_hold(request: HttpRequest, hold: Hold, status: int = 200, **forms: Any) -> HttpResponse:
+def render_hold(request: HttpRequest, hold: Hold, status: int = 200, **forms: Any) -> HttpResponse:
     history = restrict(
         AuditEvent.objects.filter(object_type=Hold._meta.label_lower, object_id=str(hold.pk)),
         request.user,
@@ -123,6 +127,10 @@ def _render_hold(request: HttpRequest, hold: Hold, status: int = 200, **forms: A
         "history": history.order_by("seq"),
         "review_form": forms.get("review_form") or ReviewForm(),
         "release_form": forms.get("release_form") or ReleaseForm(),
+        # 9.6: the download requests and redactions that use this footage, and their releases.
+        "requests": requests_over_hold(hold),
+        "redactions": redactions_over_hold(hold),
+        "use_form": forms.get("use_form") or HoldReleaseForm(),
     }
     return render(request, "recording/hold_detail.html", context, status=status)
 
@@ -133,7 +141,7 @@ def _hold(request: HttpRequest, pk: int) -> Hold:
 
 @login_required
 def hold_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_hold(request, _hold(request, pk))
+    return render_hold(request, _hold(request, pk))
 
 
 @login_required
@@ -151,7 +159,7 @@ def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
             return redirect(reverse("recording:hold_detail", args=[hold.pk]))
-    return _render_hold(request, hold, 400, review_form=form)
+    return render_hold(request, hold, 400, review_form=form)
 
 
 @login_required
@@ -169,4 +177,4 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Hold released: footage past its retention goes at the next sweep (13.1)."
             )
             return redirect(reverse("recording:hold_detail", args=[hold.pk]))
-    return _render_hold(request, hold, 400, release_form=form)
+    return render_hold(request, hold, 400, release_form=form)

@@ -22,9 +22,19 @@ class StartForm(Form):
         label="Until", widget=LOCAL_TIME, help_text="UK time. Only whole recorded segments inside are used."
     )
 
-    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
+    release_reason = forms.CharField(
+        label="Release of held footage (CCTV administrator only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="9.6: only if this footage is held as evidence — why you release it for this redaction. "
+        "Recorded in the audit log and in any package made from it.",
+    )
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], may_release: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
+        if not may_release:  # held footage is the CCTV administrator's alone (9.6)
+            del self.fields["release_reason"]
 
 
 class KeepForm(Form):

@@ -36,6 +36,7 @@ from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import Camera
+from watchkeeper.evidence import holds
 from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob, school_key, school_key_id
 from watchkeeper.recording.crypto import seal as seal_blob
 from watchkeeper.recording.models import Segment
@@ -157,11 +158,15 @@ def start_redaction(
     start: datetime,
     end: datetime,
     *,
+    release_reason: str = "",
     now: datetime | None = None,
 ) -> Redaction:
     """Record the master (segment ids and SHA-256) of `camera` in the window and queue the proposal job.
     Call it outside any transaction of the caller's: the job is queued at once, and a worker must find the
-    committed row (in tests, huey's immediate mode runs it in the caller's own transaction)."""
+    committed row (in tests, huey's immediate mode runs it in the caller's own transaction).
+
+    Footage under an evidential hold is viewable by the CCTV administrator alone, so only they can start a
+    redaction over it, and only by releasing it for this redaction with `release_reason` (9.6)."""
     _require_person(actor)
     require(actor, REVIEW, auth.school_id)
     now = now or timezone.now()
@@ -178,6 +183,12 @@ def start_redaction(
     if not chosen:
         raise PolicyRefusal(
             "10.4.1: no recorded footage of this camera that you may view lies wholly inside that window"
+        )
+    held = holds.redaction_holds(auth.school_id, chosen, now)
+    if held and not release_reason.strip():
+        raise PolicyRefusal(
+            f"9.6: this footage is held as evidence (hold #{held[0].pk}: {held[0].reason[:80]}) — as the "
+            "school's CCTV administrator, say why you release it for this redaction"
         )
     with transaction.atomic():
         redaction = Redaction.objects.create(
@@ -200,6 +211,8 @@ def start_redaction(
             reason=auth.get_reason_category_display(),
             details={**_about(redaction), "segments": [s["id"] for s in redaction.segments]},
         )
+        for hold in held:
+            holds.release_for_redaction(actor, hold, redaction, release_reason, now=now)
     _enqueue(redaction, "propose")
     return redaction
 
@@ -249,6 +262,11 @@ def master_video(redaction: Redaction, progress: Progress) -> Iterator[tuple[Pat
     """(the joined master MP4, the temp dir) for one job. The segments are checked against the SHA-256
     recorded when the redaction started (9.3); the temp dir and all plaintext in it are removed on exit,
     however the job ends."""
+    # 9.6: a hold placed since the redaction began (over a reviewer's footage) stops its jobs until the CCTV
+    # administrator releases it for this redaction.
+    held = holds.redaction_problem(redaction)
+    if held is not None:
+        raise FootageUnreadable(held)
     tmp = Path(tempfile.mkdtemp(prefix="watchkeeper-redaction-"))
     try:
         rows = Segment.objects.in_bulk([s["id"] for s in redaction.segments], field_name="pk")

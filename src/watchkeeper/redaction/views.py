@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.permissions import require, restrict
+from watchkeeper.core.permissions import can, require, restrict
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.redaction import services
@@ -89,12 +89,22 @@ def redaction_start(request: HttpRequest, auth_pk: int) -> HttpResponse:
     chosen = request.GET.get("camera")
     if chosen and chosen.isdigit():
         initial["camera"] = int(chosen)
-    form = StartForm(request.POST if request.method == "POST" else None, cameras=cameras, initial=initial)
+    form = StartForm(
+        request.POST if request.method == "POST" else None,
+        cameras=cameras,
+        initial=initial,
+        may_release=can(request.user, "recording.hold", auth.school_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             redaction = services.start_redaction(
-                request.user, auth, data["camera"], data["start"], data["end"]
+                request.user,
+                auth,
+                data["camera"],
+                data["start"],
+                data["end"],
+                release_reason=data.get("release_reason", ""),
             )
         except PolicyRefusal as refusal:
             show_refusal(form, refusal)

@@ -373,3 +373,70 @@ def test_a_failed_render_leaves_the_redaction_in_review(proposed: Redaction, sce
     assert list(scene["tmp"].iterdir()) == []
     with pytest.raises(PolicyRefusal, match="preview the redaction"):
         services.approve(reviewer, redaction)
+
+
+# --- held footage (9.6) -------------------------------------------------------------------------------------
+
+
+def evidential_hold(scene: dict[str, Any]) -> Any:
+    from datetime import timedelta
+
+    from watchkeeper.recording.services import place_hold
+
+    school = scene["camera"].school
+    scene["admin"] = person(Role.CCTV_ADMIN, school)
+    return place_hold(
+        scene["admin"],
+        school,
+        [scene["camera"]],
+        RECORDED - S,
+        RECORDED + 4 * S,
+        "Police investigation",
+        timezone.localdate() + timedelta(days=30),
+    )
+
+
+def test_a_redaction_over_held_footage_needs_the_cctv_admins_release(scene) -> None:
+    """9.6: only the CCTV administrator sees held footage, and redacts it only by releasing it for that
+    redaction; a reviewer's window simply has no held footage in it."""
+    from watchkeeper.evidence.models import HoldRelease
+
+    hold = evidential_hold(scene)
+    with pytest.raises(PolicyRefusal, match="no recorded footage of this camera that you may view"):
+        start(scene)
+    auth = approved(scene["admin"], [scene["camera"]], RECORDED - S, RECORDED + 4 * S)
+    window = (auth, scene["camera"], RECORDED - S, RECORDED + 4 * S)
+    with pytest.raises(PolicyRefusal, match="9.6: this footage is held as evidence"):
+        services.start_redaction(scene["admin"], *window)
+    assert not Redaction.objects.exists()
+    redaction = services.start_redaction(scene["admin"], *window, release_reason="SAR-12 needs it redacted")
+    release = HoldRelease.objects.get()
+    assert (release.hold, release.redaction, release.reason) == (hold, redaction, "SAR-12 needs it redacted")
+    redaction.refresh_from_db()
+    assert redaction.status == Status.REVIEW
+
+
+def test_a_hold_placed_after_the_start_stops_the_jobs_until_released(scene) -> None:
+    from watchkeeper.evidence import holds
+
+    redaction = Redaction.objects.create(
+        school=scene["camera"].school,
+        authorisation=scene["auth"],
+        camera=scene["camera"],
+        start=RECORDED,
+        end=RECORDED + S,
+        created_by=scene["reviewer"],
+        segments=[{"id": str(scene["segments"][0].pk), "sha256": scene["segments"][0].sha256}],
+    )
+    hold = evidential_hold(scene)
+    services._enqueue(redaction, "propose")
+    redaction.refresh_from_db()
+    assert redaction.status == Status.FAILED and "9.6" in redaction.message and "release" in redaction.message
+    assert holds.awaiting_release(scene["admin"]) == []  # a failed redaction no longer waits
+    Redaction.objects.filter(pk=redaction.pk).update(status=Status.PROPOSING, message="")
+    redaction.refresh_from_db()
+    assert holds.awaiting_release(scene["admin"]) == [{"redaction": redaction, "hold": hold}]
+    holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12")
+    services._enqueue(redaction, "propose")
+    redaction.refresh_from_db()
+    assert redaction.status == Status.REVIEW

@@ -77,6 +77,8 @@ def manifest_for(
         "authorised_by": meta.authorised_by,
         "authorised_at": meta.authorised_at.isoformat(),
         "reason": meta.reason,
+        "hold_releases": list(meta.hold_releases),
+        **({"still": meta.still} if meta.still else {}),
         "created_at": meta.created_at.isoformat(),
         "files": dict(sorted(hashes.items())),
     }
@@ -89,7 +91,17 @@ def readme(
     extras: list[str] | None = None,
 ) -> bytes:
     contents = []
-    if include_master:
+    if meta.still:
+        contents.append(("(no master/)", "a still image only: the recording it comes from is not included"))
+        contents.append(
+            (
+                meta.still["file"],
+                f"a still image of {meta.still['camera_name']} at {meta.still['frame_at_local']}, full"
+                " resolution, the camera and UK date and time burned into the picture",
+            )
+        )
+        extras = [name for name in extras or [] if name != meta.still["file"]]
+    elif include_master:
         contents.append(("master/", "the original recordings, bit-exact as recorded (never altered)"))
     else:
         contents.append(("(no master/)", "the original recordings are not included (redacted copy only)"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -57,6 +58,10 @@ class Metadata:
     authorised_at: datetime
     reason: str
     created_at: datetime
+    # 9.6: the CCTV administrator's release of each evidential hold over the footage (evidence/holds.py).
+    hold_releases: tuple[dict[str, Any], ...] = field(default=())
+    # A still image instead of footage (evidence/stills.py): its file, camera and moment.
+    still: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

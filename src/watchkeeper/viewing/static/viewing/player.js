@@ -38,7 +38,7 @@
       bar.setAttribute("aria-valuenow", String(Math.round(percent)));
       bar.setAttribute("aria-valuetext", output.textContent);
       playButton.textContent = video.paused ? "Play" : "Pause";
-      if (snapButton) snapButton.disabled = !video.paused || index < 0 || !!pending;
+      if (stillButton) stillButton.disabled = !video.paused || index < 0 || !!pending;
     }
 
     function load(i, offset, play) {
@@ -122,17 +122,17 @@
       return null;
     }
 
-    /* Snapshot (9.5): when paused, post the segment and offset shown; the server checks the authorisation,
-       logs the download (Appendix I) and sends the JPEG as an attachment. A plain form post, so the
-       browser saves the file itself and a refusal shows as the server's page. */
-    var snapButton = root.querySelector(".snapshot");
-    var snapForm = root.querySelector(".snapshot-form");
-    if (snapButton && snapForm) {
-      snapButton.addEventListener("click", function () {
+    /* Ask for a still (9.5, 11.6): when paused, post the segment and offset shown. The server makes a
+       download request for that camera and instant and shows its page: no picture is sent here; it leaves
+       only as a sealed package once the Headteacher or a designated person has authorised it. */
+    var stillButton = root.querySelector(".still");
+    var stillForm = root.querySelector(".still-form");
+    if (stillButton && stillForm) {
+      stillButton.addEventListener("click", function () {
         if (!video.paused || index < 0) return;
-        snapForm.elements.segment.value = segments[index].id;
-        snapForm.elements.offset.value = String(video.currentTime);
-        snapForm.submit();
+        stillForm.elements.segment.value = segments[index].id;
+        stillForm.elements.offset.value = String(video.currentTime);
+        stillForm.submit();
       });
     }
 
