@@ -256,6 +256,14 @@ def test_a_hold_placed_after_authorisation_stops_the_build(ctx) -> None:
     with pytest.raises(PolicyRefusal, match="9.6"):
         build(decided.request, decided.password or "")
     assert not Download.objects.exists()
+    req = decided.request
+    req.refresh_from_db()
+    assert req.status == RequestStatus.FAILED
+    # Re-issuing cannot succeed until the CCTV administrator releases the footage: refused up front, before
+    # a new password is shown for a build that would fail again.
+    with pytest.raises(PolicyRefusal, match="9.6: footage in it is held"):
+        services.reissue_download(ctx["head"], req, otp_code=code_for(ctx["head"], 1))
+    assert req.attempts == 1
 
 
 def test_the_log_row_is_filled_by_the_build(ctx, ready) -> None:

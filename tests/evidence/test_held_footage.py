@@ -5,6 +5,7 @@ building refuse without it; the manifest records it. Holds for open requests (10
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -283,3 +284,13 @@ def test_the_hold_page_lists_the_requests_and_redactions_over_it(school, other_s
     assert f"Download request #{ctx['req'].pk}" in text and f"Redaction #{ctx['redaction'].pk}" in text
     assert text.count("Not yet released") == 2
     assert f'id="use-redaction-{ctx["redaction"].pk}"' in text
+    ids = re.findall(r'<textarea name="reason" id="([^"]+)"', text)
+    assert len(ids) == 2 and len(set(ids)) == 2  # one release form per row, each field with its own id
+
+
+def test_each_hold_over_a_request_has_its_own_release_field(ctx) -> None:
+    first, second = held(ctx), held(ctx, start=START + S)
+    req = ask(ctx)
+    page = sign_in(Client(), ctx["admin"]).get(reverse("evidence:request_detail", args=[req.pk]))
+    ids = re.findall(r'<textarea name="reason" id="([^"]+)"', page.content.decode())
+    assert ids == [f"release-reason-{first.pk}", f"release-reason-{second.pk}"]

@@ -329,6 +329,7 @@ def reissue_download(
         raise PolicyRefusal("9.5: only a download whose build failed can be re-issued")
     if req.requested_by_id == actor.pk or req.requestor_user_id == actor.pk:
         raise PolicyRefusal("9.5: nobody may authorise their own request to download footage")
+    problems += holds.request_problems(req, "re-issued")  # 9.6: a new build would fail without it
     if problems:
         raise PolicyRefusal(problems)
     _check_second_factor(actor, req, req.school, otp_code, "reissue")

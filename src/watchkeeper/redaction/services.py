@@ -771,8 +771,13 @@ def redacted_copy(redaction: Redaction) -> Iterator[RedactedCopy]:
 
 def open_output(actor: Any, redaction: Redaction, now: datetime) -> bytes:
     """The preview (or approved copy) for its reviewer, under a current authorisation; audited once per
-    person and redaction within viewing's repeat window, as segments are (a player asks in ranges)."""
+    person and redaction within viewing's repeat window, as segments are (a player asks in ranges). A hold
+    placed since the preview was rendered locks it away with the footage until released for it (9.6)."""
     check_reviewer(actor, redaction, now)
+    held = holds.redaction_problem(redaction, now)
+    if held is not None:
+        record("redaction.refused", actor=actor, school=redaction.school, obj=redaction, reason=held)
+        raise PermissionDenied(held)
     plaintext = output_plaintext(redaction)
     since = now - timedelta(seconds=viewing_conf.audit_repeat_seconds())
     seen = AuditEvent.objects.filter(

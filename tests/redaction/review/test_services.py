@@ -440,3 +440,20 @@ def test_a_hold_placed_after_the_start_stops_the_jobs_until_released(scene) -> N
     services._enqueue(redaction, "propose")
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW
+
+
+def test_a_preview_is_not_played_once_its_footage_is_held_until_released(proposed: Redaction, scene) -> None:
+    """9.6: a preview rendered before an evidential hold was placed is held footage too (it is the footage,
+    blurred in places): its reviewer cannot play it until the CCTV administrator releases the hold for it."""
+    from watchkeeper.evidence import holds
+
+    reviewer, redaction = scene["reviewer"], proposed
+    services.request_preview(reviewer, redaction)
+    redaction.refresh_from_db()
+    assert services.open_output(reviewer, redaction, timezone.now())
+    hold = evidential_hold(scene)
+    with pytest.raises(PermissionDenied, match="9.6: .*held as evidence"):
+        services.open_output(reviewer, redaction, timezone.now())
+    assert AuditEvent.objects.filter(action="redaction.refused", reason__startswith="9.6").exists()
+    holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12")
+    assert services.open_output(reviewer, redaction, timezone.now())
