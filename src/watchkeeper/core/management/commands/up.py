@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from watchkeeper.core.data_dir import correct_at_start
 from watchkeeper.core.demo import SIMULATED_CAMERAS
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-record", action="store_true", help="do not start the recorder")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        correct_at_start(self.stderr.write)  # before the children start writing
         children = []
         if options["simulate"]:
             children.append(_child("simulate-cameras", "--count", str(SIMULATED_CAMERAS)))
