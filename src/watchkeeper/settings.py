@@ -85,7 +85,9 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env_str("WATCHKEEPER_DATABASE_URL", "")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        # Health checks: a connection kept between requests (conn_max_age) that died with a database restart
+        # is replaced when next used, instead of failing that request (issue 11 §7).
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     # Embedded default: SQLite in WAL mode. IMMEDIATE transactions take the write lock at BEGIN, so the
     # audit chain's read-head-then-append cannot race another writer (see design/audit.md).
     return {
@@ -93,7 +95,9 @@ def _database() -> dict[str, Any]:
         "NAME": str(DATA_DIR / "watchkeeper.sqlite3"),
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # How long a writer waits for another's write lock before "database is locked" (an outage to the
+            # recorder, which keeps recording to disk meanwhile: recording/pending.py).
+            "timeout": env_int("WATCHKEEPER_SQLITE_TIMEOUT_SECONDS", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         },
     }
