@@ -9,12 +9,17 @@ from __future__ import annotations
 import os
 import sys
 
+from watchkeeper.core.private_files import private_umask
+
 # `watchkeeper check` is the storage check of the recording issue (index ↔ blobs ↔ hashes); Django's own
 # system check stays reachable as `watchkeeper system-check` (and `python -m django check`).
 ALIASES = {"check": "check_storage", "system_check": "check"}
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Before anything is created: what Watchkeeper writes is for its own user alone (issue 11 §4). The
+    # settings set it again for processes that do not start here (a WSGI server).
+    private_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "watchkeeper.settings")
     from django.db.utils import OperationalError, ProgrammingError
 

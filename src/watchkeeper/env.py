@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from watchkeeper.core.private_files import create_once
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -49,14 +51,6 @@ def secret_key(data_dir: Path) -> str:
     given = os.environ.get("WATCHKEEPER_SECRET_KEY")
     if given:
         return given
-    path = data_dir / "secret-key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not both write a key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    # Created atomically, like the key files: processes starting together all get the one key, never an
+    # empty file (issue 11 §5).
+    return create_once(data_dir / "secret-key", secrets.token_urlsafe(50).encode()).decode().strip()

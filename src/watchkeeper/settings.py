@@ -7,11 +7,16 @@ from typing import Any
 
 import dj_database_url
 
+from watchkeeper.core.private_files import private_umask
 from watchkeeper.env import env_bool, env_int, env_path, env_str, secret_key
+
+# Every Watchkeeper process (the command line, a WSGI server, the tests) creates files for its own user
+# alone: databases, keys, documents and footage are 0600 in 0700 folders (issue 11 §4, 9.1).
+private_umask()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("WATCHKEEPER_DATA_DIR", "./var")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("WATCHKEEPER_DEBUG", False)
@@ -80,7 +85,9 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env_str("WATCHKEEPER_DATABASE_URL", "")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        # Health checks: a connection kept between requests (conn_max_age) that died with a database restart
+        # is replaced when next used, instead of failing that request (issue 11 §7).
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     # Embedded default: SQLite in WAL mode. IMMEDIATE transactions take the write lock at BEGIN, so the
     # audit chain's read-head-then-append cannot race another writer (see design/audit.md).
     return {
@@ -88,7 +95,9 @@ def _database() -> dict[str, Any]:
         "NAME": str(DATA_DIR / "watchkeeper.sqlite3"),
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # How long a writer waits for another's write lock before "database is locked" (an outage to the
+            # recorder, which keeps recording to disk meanwhile: recording/pending.py).
+            "timeout": env_int("WATCHKEEPER_SQLITE_TIMEOUT_SECONDS", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         },
     }
@@ -161,13 +170,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
 # WhiteNoise serves the app's own CSS/JS from the installed package (no collectstatic step needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded documents (DPIAs, sign photos) live in the data dir and are served only through
 # permission-checked views, never as public media.
 MEDIA_ROOT = DATA_DIR / "documents"
+# Django's default for uploads is 0644 whatever the umask: DPIAs and sign photos are for Watchkeeper alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = env_int("WATCHKEEPER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

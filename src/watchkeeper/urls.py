@@ -1,5 +1,8 @@
 from django.urls import include, path
 
+# A database outage is a 503 "try again shortly" page; anything else Django's own 500 page (issue 11 §7).
+handler500 = "watchkeeper.core.views.server_error"
+
 urlpatterns = [
     path("", include("watchkeeper.core.urls")),
     path("", include("watchkeeper.people.urls")),

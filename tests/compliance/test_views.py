@@ -5,7 +5,9 @@ downloads; policy refusals shown with their clause and nothing saved (6.1, 7.1);
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from typing import Any
 
 import pytest
@@ -218,6 +220,25 @@ def test_a_document_round_trips_byte_for_byte(as_head, head, draft):
     assert download["Content-Disposition"].startswith("attachment")
     assert "Gate DPIA.pdf" in download["Content-Disposition"]
     assert streamed(download) == PDF
+
+
+def test_uploads_are_readable_by_watchkeeper_alone(as_head, school, draft, documents_dir):
+    """Issue 11 §4 (9.1): DPIA documents and sign photos are 0600 in 0700 folders, whatever the umask."""
+    sign = SignFactory(school=school, last_checked_on=None)
+    previous = os.umask(0)  # the most permissive process there is
+    try:
+        upload = reverse("compliance:dpia_document_upload", args=[draft.pk])
+        assert as_head.post(upload, {"file": pdf()}).status_code == 302
+        check = reverse("compliance:sign_check", args=[sign.pk])
+        form = {"checked_on": timezone.localdate().isoformat(), "photo": photo()}
+        assert as_head.post(check, form).status_code == 302
+    finally:
+        os.umask(previous)
+    stored = [draft.documents.get().file.path, Sign.objects.get(pk=sign.pk).photo.path]
+    for path in [documents_dir, *documents_dir.rglob("*")]:
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in stored)
 
 
 def test_an_oversize_document_is_refused(as_head, draft, settings):

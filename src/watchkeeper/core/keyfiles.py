@@ -6,11 +6,12 @@ PostgreSQL server on another host) cannot forge the audit chain or decrypt anyth
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 from django.conf import settings
+
+from watchkeeper.core.private_files import create_once
 
 KEY_BYTES = 32
 
@@ -26,22 +27,12 @@ def key_path(name: str) -> Path:
 
 
 def load_or_create_key(name: str) -> bytes:
-    """The key called `name`, created with 32 random bytes on first use. Never logged."""
+    """The key called `name`, created with 32 random bytes on first use. Never logged.
+
+    Created atomically (private_files.create_once): threads and processes that lose the race to create a
+    new school key get the winner's, never an empty file (issue 11 §5)."""
     path = key_path(name)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key(path)
-    key = secrets.token_bytes(KEY_BYTES)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
-
-
-def _read_key(path: Path) -> bytes:
-    key = path.read_bytes()
+    key = create_once(path, secrets.token_bytes(KEY_BYTES))
     if len(key) != KEY_BYTES:
         raise RuntimeError(f"key file {path} is damaged: expected {KEY_BYTES} bytes, found {len(key)}")
     return key

@@ -9,14 +9,19 @@ A receiver's error is logged by huey and never stops the task itself.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
+from contextlib import suppress
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from huey import signals as S
 from huey.contrib.djhuey import HUEY
 
+from watchkeeper.core.errors import DATABASE_UNAVAILABLE
 from watchkeeper.jobs import services
+from watchkeeper.jobs.models import JobRecord
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +68,30 @@ def progress(percent: float, message: str | None = None) -> bool:
     return True
 
 
+# Outcomes that could not be written because the database was away (issue 11 §7): (task id, name, summary,
+# school, the write). Written when the next job starts, so no record says "queued" or "running" for ever.
+_unwritten: list[tuple[str, str, str, int | None, Callable[[], object]]] = []
+_unwritten_lock = threading.Lock()
+
+
 def _fresh_connections() -> None:
     # Worker threads keep their database connections between tasks; drop broken or expired ones first.
     # (Not in immediate mode, where the task runs inside the caller's transaction, e.g. a test's.)
     if not HUEY.immediate:
         close_old_connections()
+
+
+def _write_unwritten() -> None:
+    with _unwritten_lock:
+        waiting, _unwritten[:] = list(_unwritten), []
+    for done, (task_id, name, args_summary, school, write) in enumerate(waiting):
+        try:
+            services.queue(task_id, name, args_summary, school)  # made here if the outage kept it from being
+            write()
+        except DATABASE_UNAVAILABLE:
+            with _unwritten_lock:
+                _unwritten[:0] = waiting[done:]  # still away: kept for the next job
+            raise
 
 
 @HUEY.signal(S.SIGNAL_ENQUEUED)
@@ -79,20 +103,36 @@ def _on_enqueued(signal: str, task: Any) -> None:
 @HUEY.signal(S.SIGNAL_EXECUTING)
 def _on_executing(signal: str, task: Any) -> None:
     _fresh_connections()
+    _write_unwritten()
     services.start(task.id, task.name, summary(task), school_id(task))
     _current.set(task.id)
+
+
+def _outcome(task: Any, write: Callable[[], object]) -> None:
+    """Write how a job ended. While the database is away (or its record could not be made for that reason)
+    the outcome is kept for the next job to write, and this thread's broken connection is dropped so that
+    job connects afresh."""
+    try:
+        write()
+    except (*DATABASE_UNAVAILABLE, JobRecord.DoesNotExist):
+        with _unwritten_lock:
+            _unwritten.append((task.id, task.name, summary(task), school_id(task), write))
+        with suppress(Exception):
+            connection.close()
+        raise  # huey logs it
 
 
 @HUEY.signal(S.SIGNAL_COMPLETE)
 def _on_complete(signal: str, task: Any) -> None:
     _current.set(None)
-    services.finish(task.id)
+    _outcome(task, lambda: services.finish(task.id))
 
 
 @HUEY.signal(S.SIGNAL_ERROR)
 def _on_error(signal: str, task: Any, error: BaseException) -> None:
     _current.set(None)
-    services.fail(task.id, f"Failed: {type(error).__name__}: {error}")
+    message = f"Failed: {type(error).__name__}: {error}"
+    _outcome(task, lambda: services.fail(task.id, message))
 
 
 @HUEY.signal(S.SIGNAL_RETRYING)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob
 from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
+from watchkeeper.recording.pending import adopt, pending_blobs
 from watchkeeper.recording.storage import absolute, blob_files, collect, collect_garbage
 
 # A file this recent may be a blob a live recorder renamed but has not yet indexed.
@@ -35,6 +36,15 @@ class Report:
 
 def check(*, verify: bool = True, recorder_running: bool = False) -> Report:
     report = Report()
+    if not recorder_running:
+        # Segments recorded while the database was away are footage, never garbage: commit their rows
+        # before anything looks for blobs without rows (a running recorder adopts its own).
+        adopted = adopt(writers_active=False)
+        if adopted.segments or adopted.gaps:
+            report.notes.append(
+                f"committed {adopted.segments} segment(s) and {adopted.gaps} gap(s) recorded while the "
+                "database was away"
+            )
     collected = collect_garbage(include_writing=not recorder_running)
     if collected:
         report.notes.append(f"finished {collected} pending garbage entr{'y' if collected == 1 else 'ies'}")
@@ -44,7 +54,7 @@ def check(*, verify: bool = True, recorder_running: bool = False) -> Report:
 
 
 def _orphans(report: Report, recorder_running: bool) -> None:
-    known = set(Segment.objects.values_list("blob_path", flat=True))
+    known = set(Segment.objects.values_list("blob_path", flat=True)) | pending_blobs()
     reserved = set(GarbageBlob.objects.values_list("path", flat=True))
     now = time.time()
     for relative, path in blob_files():

@@ -28,13 +28,14 @@ from watchkeeper.compliance.gates import activation_problems
 from watchkeeper.compliance.models import Sign
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.estate.services import without_password
-from watchkeeper.recording import conf
+from watchkeeper.recording import conf, pending
 from watchkeeper.recording.crypto import school_key, school_key_id, seal
 from watchkeeper.recording.masking import ZoneMasker
-from watchkeeper.recording.models import CameraState, Gap, Segment, StreamState
+from watchkeeper.recording.models import CameraState, StreamState
 from watchkeeper.recording.muxer import MP4_OPTIONS, SegmentMuxer
+from watchkeeper.recording.pending import DatabaseWatch
 from watchkeeper.recording.segmenter import Merger, Segmenter, Unit
-from watchkeeper.recording.storage import NewSegment, collect_garbage, store_segment
+from watchkeeper.recording.storage import NewSegment, collect_garbage
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +124,18 @@ class Run:
 class CameraWorker(threading.Thread):
     """Records one camera until told to stop; reconnects with back-off and records gaps."""
 
-    def __init__(self, camera: Camera, not_recorded_because: str = "recorder not running"):
+    def __init__(
+        self,
+        camera: Camera,
+        not_recorded_because: str = "recorder not running",
+        last_end: datetime | None = None,
+    ):
         super().__init__(name=f"camera-{camera.pk}", daemon=True)
         self.camera = camera
         self.not_recorded_because = not_recorded_because
+        # The end of the camera's last stored segment, kept here so that the worker never needs the
+        # database to know where a gap starts (the database may be away: pending.py).
+        self.last_end = last_end
         self.url = camera.main_stream_url
         self.zones = camera.privacy_zones or []
         self.stop_event = threading.Event()
@@ -144,7 +153,8 @@ class CameraWorker(threading.Thread):
 
     def run(self) -> None:
         try:
-            self._previous_end()
+            if self.last_end is not None:
+                self.gap_start, self.gap_reason = self.last_end, self.not_recorded_because
             backoff = 1.0
             while not self.stop_event.is_set():
                 recorded = self._connect_and_record()
@@ -160,13 +170,6 @@ class CameraWorker(threading.Thread):
             self.detail = "recorder thread failed"
         finally:
             connection.close()
-
-    def _previous_end(self) -> None:
-        last = (
-            Segment.objects.filter(camera=self.camera).order_by("-end").values_list("end", flat=True).first()
-        )
-        if last is not None:
-            self.gap_start, self.gap_reason = last, self.not_recorded_because
 
     def _connect_and_record(self) -> bool:
         """One connection. True when at least one segment was written."""
@@ -254,11 +257,12 @@ class CameraWorker(threading.Thread):
             log.exception("camera %s: segment %s–%s could not be stored", self.camera.pk, start, end)
             self.detail = f"segment lost: {_describe(error)}"
             try:
-                Gap.objects.create(camera=self.camera, start=start, end=end, reason=self.detail)
-            except Exception:  # noqa: BLE001 - the database itself may be what failed
+                pending.save_gap(self.camera.pk, start, end, self.detail)
+            except Exception:  # noqa: BLE001 - the disk itself may be what failed
                 log.exception("camera %s: the gap could not be recorded either", self.camera.pk)
             return
         self.segments_written += 1
+        self.last_end = end
         self._record_gap(start)
 
     def _store(
@@ -279,16 +283,11 @@ class CameraWorker(threading.Thread):
             clock_offset_ms=_clock_offset_ms(container, current.first_pts, clock),
         )
         close_old_connections()
-        store_segment(new, sealed)
+        pending.store(new, sealed)  # indexed now, or kept as pending while the database is away
 
     def _record_gap(self, resumed_at: datetime) -> None:
         if self.gap_start is not None and (resumed_at - self.gap_start).total_seconds() >= MIN_GAP_SECONDS:
-            Gap.objects.create(
-                camera=self.camera,
-                start=self.gap_start,
-                end=resumed_at,
-                reason=self.gap_reason[:300] or "stream lost",
-            )
+            pending.save_gap(self.camera.pk, self.gap_start, resumed_at, self.gap_reason or "stream lost")
         self.gap_start = None
 
     def _set_state(self, state: str, detail: str) -> None:
@@ -296,8 +295,7 @@ class CameraWorker(threading.Thread):
             self.state, self.since = StreamState(state), timezone.now()
         self.detail = detail
         if state == StreamState.RECONNECTING and self.gap_start is None:
-            last = Segment.objects.filter(camera=self.camera).order_by("-end").values_list("end", flat=True)
-            self.gap_start = last.first() or timezone.now()
+            self.gap_start = self.last_end or timezone.now()
 
 
 def _clock_offset_ms(container: Any, pts: int, clock: Clock) -> int | None:
@@ -331,15 +329,30 @@ class Supervisor:
         self.stopping: list[CameraWorker] = []
         self.refused: dict[int, str] = {}
         self.refused_before: dict[int, str] = {}  # why a camera was not recorded earlier in this run
+        self.database = DatabaseWatch()
 
     def run(self, stop: threading.Event) -> None:
-        collect_garbage(include_writing=True)  # we hold the recorder lock: no reservation is live
+        # We hold the recorder lock, so no reservation is live: segments left pending by an earlier run
+        # are adopted first (they must never be collected as garbage), then leftovers are collected.
+        while not stop.is_set() and not self.database.attempt(self._start):
+            stop.wait(self.database.backoff())
         try:
             while not stop.is_set():
-                self.poll()
-                stop.wait(conf.camera_poll_seconds())
+                # While the database is away the workers keep recording to disk (pending.py); the poll is
+                # retried with back-off and, once it gets through, what was recorded meanwhile is adopted.
+                ok = self.database.attempt(self._tick)
+                stop.wait(conf.camera_poll_seconds() if ok else self.database.backoff())
         finally:
             self.stop_all()
+
+    def _start(self) -> None:
+        self.database.adopted(pending.adopt(writers_active=False))
+        collect_garbage(include_writing=True)
+
+    def _tick(self) -> None:
+        if pending.waiting():
+            self.database.adopted(pending.adopt(writers_active=True))
+        self.poll()
 
     def poll(self) -> None:
         close_old_connections()
@@ -361,8 +374,10 @@ class Supervisor:
             # A restarted camera's new worker waits (a poll) for the old one to store its last segment,
             # so the gap between them is measured from that segment's end.
             if camera_id not in self.workers and camera_id not in finishing:
-                why = self.refused_before.pop(camera_id, "recorder not running")
-                self.workers[camera_id] = CameraWorker(camera, why)
+                why = self.refused_before.get(camera_id, "recorder not running")
+                last_end = camera.segments.order_by("-end").values_list("end", flat=True).first()
+                self.refused_before.pop(camera_id, None)
+                self.workers[camera_id] = CameraWorker(camera, why, last_end)
                 self.workers[camera_id].start()
         self.publish()
 
@@ -406,6 +421,12 @@ class Supervisor:
         deadline = time.monotonic() + 15
         for worker in everyone:
             worker.join(timeout=max(0.1, deadline - time.monotonic()))
+        still_writing = any(worker.is_alive() for worker in everyone)
+        # If the database is still away, the next start adopts what is pending.
+        self.database.attempt(lambda: self._last_words(still_writing))
+
+    def _last_words(self, still_writing: bool) -> None:
+        self.database.adopted(pending.adopt(writers_active=still_writing))
         CameraState.objects.filter(camera_id__in=list(self.workers)).update(
             state=StreamState.OFFLINE,
             since=timezone.now(),

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from watchkeeper.core.errors import DATABASE_UNAVAILABLE
 from watchkeeper.recording import conf
 from watchkeeper.recording.crypto import SealedSegment
 from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
@@ -38,6 +39,10 @@ BLOB_SUFFIX = ".wkseg"
 TMP_SUFFIX = ".tmp"
 LOCK_NAME = ".recorder.lock"
 IMPORT_LOCK_NAME = ".import.lock"
+
+
+# The database cannot be reached: the recorder keeps the segment as pending instead (pending.py).
+OUTAGE_ERRORS = DATABASE_UNAVAILABLE
 
 
 class StorageError(RuntimeError):
@@ -174,6 +179,8 @@ def store_segment(new: NewSegment, sealed: SealedSegment) -> Segment:
     try:
         write_blob(relative, sealed.blob)
         return commit_segment(new, relative, sealed)
+    except OUTAGE_ERRORS:
+        raise  # the blob is whole and stays: the caller keeps it as pending (pending.store)
     except Exception:
         # E.g. the disk is full: free what the partial write took now, not at the next start. If this
         # fails too, the reservation stays and is collected later.

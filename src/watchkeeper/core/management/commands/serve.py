@@ -17,8 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
+        from watchkeeper.core.data_dir import correct_at_start
         from watchkeeper.wsgi import application
 
+        correct_at_start(self.stderr.write)
         host, port = options["host"], options["port"]
         self.stdout.write(f"Watchkeeper serving http://{host}:{port}/  (data dir {settings.DATA_DIR})")
         self.stdout.flush()

@@ -20,6 +20,9 @@ class Command(RunHuey):
     def handle(self, *args: Any, **options: Any) -> None:
         from huey.contrib.djhuey import HUEY
 
+        from watchkeeper.core.data_dir import correct_at_start
+
+        correct_at_start(self.stderr.write)
         self.stdout.write(f"watchkeeper worker: {type(HUEY).__name__} queue {HUEY.name!r}", ending="\n")
         self.stdout.flush()
         # huey gives its logger a handler of its own; without this every line would also reach the root

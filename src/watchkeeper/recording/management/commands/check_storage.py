@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from watchkeeper.core import data_dir
 from watchkeeper.recording.consistency import check
 from watchkeeper.recording.storage import recorder_lock
 
@@ -20,8 +21,17 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true", help="check presence and sizes, do not decrypt")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # First, before the database is opened: SQLite gives its -wal and -shm files the database's mode.
+        modes = data_dir.correct(recursive=True)
         with recorder_lock() as held:
             report = check(verify=not options["quick"], recorder_running=not held)
+        report.repaired[:0] = modes.corrected
+        report.problems += modes.failed
+        if modes.corrected:
+            report.problems.append(
+                f"{len(modes.corrected)} path(s) in the data dir were readable by other local users (9.1); "
+                "corrected to 0600 files in 0700 folders"
+            )
         for line in report.notes:
             self.stdout.write(line)
         for line in report.repaired:

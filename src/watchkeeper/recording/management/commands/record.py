@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from watchkeeper.core.data_dir import correct_at_start
 from watchkeeper.recording import conf
 from watchkeeper.recording.recorder import Supervisor
 from watchkeeper.recording.storage import recorder_lock
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     help = "Record every active camera whose gates are clear into encrypted segments (design/recording.md)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        correct_at_start(self.stderr.write)
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())

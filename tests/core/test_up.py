@@ -1,0 +1,90 @@
+"""`watchkeeper up` restarts a component that dies (issue 11 §7): the recorder or the job worker ending
+unexpectedly is logged and started again after a back-off that doubles while it keeps dying (1 s, 2 s, …,
+at most 60 s), and up's own stop still stops them all. A real `watchkeeper up` on its own data dir.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+from tests.outage import Process, environment, wait_for, watchkeeper
+from tests.recording.conftest import free_port
+
+
+def children(parent: int) -> dict[int, str]:
+    """pid → command line of every process whose parent is `parent`."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found[int(entry)] = cmdline
+    return found
+
+
+def child(parent: int, command: str) -> int | None:
+    pids = [
+        pid for pid, line in children(parent).items() if line.rstrip().endswith(f"watchkeeper.cli {command}")
+    ]
+    return pids[0] if len(pids) == 1 else None
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_up_restarts_a_component_that_dies_with_back_off_and_logs_it(tmp_path: Path) -> None:
+    env = environment(tmp_path / "var")
+    watchkeeper(env, "migrate", "--no-input", "-v0")
+    up = Process(env, tmp_path / "up.log", "up", "--port", str(free_port()))
+    try:
+        wait_for(lambda: child(up.process.pid, "record") and child(up.process.pid, "worker"), 60, "children")
+        first = child(up.process.pid, "record")
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        wait_for(lambda: child(up.process.pid, "record") not in (None, first), 30, "the recorder again")
+        second = child(up.process.pid, "record")
+        assert second is not None
+        assert re.search(
+            r"the recorder stopped unexpectedly \(killed by signal 9\); starting it again in 1 s", up.output()
+        )
+
+        # It died again soon after starting: the back-off doubles.
+        time.sleep(1)
+        os.kill(second, signal.SIGKILL)
+        wait_for(
+            lambda: child(up.process.pid, "record") not in (None, second), 30, "the recorder a third time"
+        )
+        assert "starting it again in 2 s" in up.output()
+        assert re.search(r"started the recorder again \(pid \d+\)", up.output())
+
+        # The job worker too, with its own back-off.
+        worker = child(up.process.pid, "worker")
+        assert worker is not None
+        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: child(up.process.pid, "worker") not in (None, worker), 30, "the worker again")
+        assert (
+            "the job worker stopped unexpectedly (killed by signal 9); starting it again in 1 s"
+            in up.output()
+        )
+
+        running = list(children(up.process.pid))
+        assert up.alive()
+    finally:
+        status = up.end(signal.SIGTERM)
+    assert status == 0, up.output()
+    assert not any(alive(pid) for pid in running)  # stopping up stopped every child, restarted ones too
+    assert up.output().count("stopped unexpectedly") == 3  # stopping is not mistaken for dying
