@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "watchkeeper.redaction",
     "watchkeeper.subjectaccess",
     "watchkeeper.disclosures",
+    # The site layer draws what the apps above registered (core/registry.py): it comes last.
+    "watchkeeper.site",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "watchkeeper.people.middleware.SecondFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "watchkeeper.core.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "watchkeeper.urls"
@@ -75,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "watchkeeper.core.context_processors.navigation",
+                "watchkeeper.site.navigation.navigation",
             ],
         },
     },
@@ -123,7 +126,8 @@ def _huey() -> dict[str, Any]:
     }
     redis_url = env_str("WATCHKEEPER_REDIS_URL", "")
     if redis_url:
-        return {**common, "huey_class": "huey.RedisHuey", "url": redis_url}
+        # The priority queue (Redis >= 5): packages ahead of motion analysis (jobs/queue.py).
+        return {**common, "huey_class": "huey.PriorityRedisHuey", "url": redis_url}
     return {**common, "huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
 
 
@@ -143,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "site:dashboard"
 
 # Lock-out after repeated failures (django-axes): per user name and address, for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("WATCHKEEPER_LOGIN_FAILURE_LIMIT", 5)

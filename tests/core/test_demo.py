@@ -6,10 +6,10 @@ from django.core.management import call_command
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import verify
 from watchkeeper.compliance.services import exceptions_for
-from watchkeeper.core.demo import TRUST_NAME, credentials_path
 from watchkeeper.estate.models import Camera, CameraStatus, School, Vehicle
 from watchkeeper.people.models import SCHOOL_ROLES, TRAINING_REQUIRED_ROLES, TRUST_ROLES, RoleGrant
 from watchkeeper.people.services import has_current_training
+from watchkeeper.site.demo import TRUST_NAME, credentials_path
 
 pytestmark = pytest.mark.django_db
 

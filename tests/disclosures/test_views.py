@@ -603,12 +603,12 @@ def test_the_dashboard_flags_overdue_foi_and_shows_the_dpo_its_referrals(school,
     make_foi(ctx)
     make_referred(ctx)
     FOIRequest.objects.filter(pk=ctx["foi"].pk).update(received_on=timezone.localdate().replace(year=2020))
-    head_page = sign_in(Client(), person(HEAD, school)).get(reverse("core:dashboard")).content.decode()
+    head_page = sign_in(Client(), person(HEAD, school)).get(reverse("site:dashboard")).content.decode()
     assert 'id="foi-flags"' in head_page and "Overdue by" in head_page
     assert 'id="dpo-referrals"' not in head_page  # only the DPO advises
-    dpo_page = sign_in(Client(), person(DPO, None)).get(reverse("core:dashboard")).content.decode()
+    dpo_page = sign_in(Client(), person(DPO, None)).get(reverse("site:dashboard")).content.decode()
     assert 'id="dpo-referrals"' in dpo_page and "SC/889" in dpo_page
-    outsider = sign_in(Client(), person(HEAD, other_school)).get(reverse("core:dashboard")).content.decode()
+    outsider = sign_in(Client(), person(HEAD, other_school)).get(reverse("site:dashboard")).content.decode()
     assert 'id="foi-flags"' not in outsider
 
 

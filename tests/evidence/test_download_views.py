@@ -342,5 +342,5 @@ def test_flagged_copies_show_on_the_log_page_and_dashboard(ctx) -> None:
     client = sign_in(Client(), ctx["head"])
     page = client.get(reverse("evidence:cctv_log")).content.decode()
     assert 'id="flagged-copies"' in page and "Overdue" in page
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("site:dashboard")).content.decode()
     assert 'id="flagged-copies"' in dashboard

@@ -14,8 +14,8 @@ from huey.contrib.djhuey import HUEY
 from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.jobs.models import JobRecord, JobStatus
-from watchkeeper.jobs.tasks import motion_analysis
 from watchkeeper.recording.models import Segment
+from watchkeeper.recording.tasks import motion_analysis
 
 pytestmark = pytest.mark.django_db
 

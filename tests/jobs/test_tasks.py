@@ -13,17 +13,13 @@ from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.evidence.tasks import copy_check
+from watchkeeper.health.tasks import camera_health
 from watchkeeper.jobs import disk
 from watchkeeper.jobs.models import JobRecord, JobStatus
-from watchkeeper.jobs.tasks import (
-    BY_NAME,
-    camera_health,
-    disk_pressure,
-    motion_analysis,
-    prune_job_records,
-    retention_sweep,
-)
+from watchkeeper.jobs.queue import tasks_by_hand
+from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
 from watchkeeper.recording.models import Segment
+from watchkeeper.recording.tasks import motion_analysis, retention_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +75,7 @@ def test_the_schedules() -> None:
         "motion": motion_analysis,
         "prune": prune_job_records,
         "copies": copy_check,  # evidence (13.2): copies due for deletion or overdue, daily
-    } == BY_NAME
+    } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)
     assert len([t for t in _day() if disk_pressure.task_class().validate_datetime(t)]) == 96

@@ -107,6 +107,6 @@ def test_filters_by_job_and_status(school) -> None:
 def test_the_nav_shows_jobs_only_to_holders(school) -> None:
     link = f'href="{reverse("jobs:job_list")}"'
     admin = sign_in(Client(), person(Role.CCTV_ADMIN, school))
-    assert link in admin.get(reverse("core:dashboard")).content.decode()
+    assert link in admin.get(reverse("site:dashboard")).content.decode()
     reviewer = sign_in(Client(), person(Role.FOOTAGE_REVIEWER, school))
-    assert link not in reviewer.get(reverse("core:dashboard")).content.decode()
+    assert link not in reviewer.get(reverse("site:dashboard")).content.decode()

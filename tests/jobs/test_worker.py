@@ -151,5 +151,5 @@ def test_the_worker_runs_a_queued_sweep_from_redis(tmp_path: Path, redis_db: str
     name = f"wk-test-{uuid.uuid4().hex[:8]}"
     env = environment(tmp_path, WATCHKEEPER_REDIS_URL=redis_db, WATCHKEEPER_JOBS_NAME=name)
     log = queue_and_run_a_sweep(tmp_path, env)
-    assert f"watchkeeper worker: RedisHuey queue '{name}'" in log
+    assert f"watchkeeper worker: PriorityRedisHuey queue '{name}'" in log
     assert not (tmp_path / "jobs.sqlite3").exists()  # nothing queued in the data dir

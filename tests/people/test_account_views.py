@@ -98,13 +98,13 @@ def test_account_pages_need_sign_in_and_serve_anyone_signed_in(name: str, school
 
 def test_the_holder_is_told_until_the_account_is_their_own(school, head, puppet) -> None:
     client = as_puppet(puppet)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("site:dashboard")).content.decode()
     assert 'id="not-own"' in dashboard and "Someone else set your password and authenticator" in dashboard
     assert reverse("people:password_change") in dashboard and reverse("people:authenticator") in dashboard
     account = client.get(reverse("people:account")).content.decode()
     assert "Not yet your own" in account and "Your password was set by Helen Head" in account
 
-    own = sign_in(Client(), person(Role.FOOTAGE_REVIEWER, school)).get(reverse("core:dashboard"))
+    own = sign_in(Client(), person(Role.FOOTAGE_REVIEWER, school)).get(reverse("site:dashboard"))
     assert 'id="not-own"' not in own.content.decode()
     assert reverse("people:account") in own.content.decode()  # the account menu, for everyone
 
@@ -232,7 +232,7 @@ def test_the_dpo_finds_the_rerouted_request_and_decides_it_on_its_page(school, g
     dpo = person(Role.DPO, None)
     auth = ask(puppet.user, gate)
     client = sign_in(Client(), dpo)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("site:dashboard")).content.decode()
     assert 'id="rerouted"' in dashboard and reverse("people:reroutings") in dashboard
     detail = client.get(reverse("viewing:authorisation_detail", args=[auth.pk])).content.decode()
     assert reverse("viewing:authorisation_decide", args=[auth.pk]) in detail

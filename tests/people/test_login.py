@@ -41,7 +41,7 @@ def sign_in_form(client: Client, user, code: str = ""):
 
 
 def signed_in_user(client: Client):
-    return client.get(reverse("core:dashboard")).wsgi_request.user
+    return client.get(reverse("site:dashboard")).wsgi_request.user
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_board_member_signs_in_with_password_only(client, board) -> None:
     user = signed_in_user(client)
     assert user.is_authenticated and user.pk == board.pk
     assert not user.is_verified()
-    assert client.get(reverse("core:dashboard")).status_code == 200  # not signed out by the middleware
+    assert client.get(reverse("site:dashboard")).status_code == 200  # not signed out by the middleware
 
 
 def test_next_is_followed_only_on_this_site(client, board) -> None:
@@ -135,7 +135,7 @@ def test_a_2fa_role_granted_after_sign_in_signs_the_session_out(client, board, s
     TrainingFactory(user=board, school=school)
     dpo = person(Role.DPO, None)
     services.grant_role(dpo, board, Role.LIVE_VIEWER, school)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("site:dashboard"))
     assert response.status_code == 302 and response["Location"] == reverse("people:login")
     assert "_auth_user_id" not in client.session
     page = client.get(LOGIN).content.decode()

@@ -235,7 +235,7 @@ def test_dashboard_flags_overdue_cases_to_the_head_and_dpo(school, other_school,
     received = timezone.localdate() - timedelta(days=45)
     case = log(person(SAR, school), school, [gate], received_on=received, identity_confirmed_on=received)
     for user in (person(HEAD, school), person(DPO, None)):
-        body = sign_in(Client(), user).get(reverse("core:dashboard")).content.decode()
+        body = sign_in(Client(), user).get(reverse("site:dashboard")).content.decode()
         assert case.reference in body and "Overdue" in body
-    body = sign_in(Client(), person(HEAD, other_school)).get(reverse("core:dashboard")).content.decode()
+    body = sign_in(Client(), person(HEAD, other_school)).get(reverse("site:dashboard")).content.decode()
     assert case.reference not in body

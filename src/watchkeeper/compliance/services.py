@@ -63,7 +63,7 @@ def set_dpia_cameras(actor: Any, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
     """Only a draft's coverage may change: an approved DPIA assessed exactly the cameras it names."""
     require(actor, "compliance.change", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
-        raise PolicyRefusal("an approved or superseded DPIA cannot change: draft a new one")
+        raise PolicyRefusal("7.1: an approved or superseded DPIA cannot change — draft a new one")
     cameras = list(cameras)
     _refuse_foreign_cameras(dpia.school, cameras)
     with transaction.atomic():
@@ -82,10 +82,10 @@ def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
     require(actor, "compliance.approve_dpia", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
         raise PolicyRefusal(
-            f"only a draft DPIA can be approved (this one is {dpia.get_status_display().lower()})"
+            f"7.1: only a draft DPIA can be approved (this one is {dpia.get_status_display().lower()})"
         )
     if not dpia.cameras.exists():
-        raise PolicyRefusal("a DPIA must cover at least one camera before it is approved")
+        raise PolicyRefusal("7.1: a DPIA must cover at least one camera before it is approved")
     today = today or timezone.localdate()
     with transaction.atomic():
         dpia.status = DPIAStatus.APPROVED
@@ -107,9 +107,9 @@ def supersede_dpia(actor: Any, old: DPIA, new: DPIA) -> DPIA:
     """Replace an approved DPIA by a newly approved one (after a review or a change of cameras)."""
     require(actor, "compliance.approve_dpia", old.school_id)
     if old.status != DPIAStatus.APPROVED or new.status != DPIAStatus.APPROVED or old.pk == new.pk:
-        raise PolicyRefusal("an approved DPIA can only be superseded by another approved DPIA")
+        raise PolicyRefusal("18.1: an approved DPIA can only be superseded by another approved DPIA")
     if new.school_id != old.school_id:
-        raise PolicyRefusal("a DPIA can only be superseded by one of the same school")
+        raise PolicyRefusal("18.1: a DPIA can only be superseded by one of the same school")
     with transaction.atomic():
         old.status, old.superseded_by = DPIAStatus.SUPERSEDED, new
         old.save(update_fields=["status", "superseded_by"])
@@ -153,7 +153,7 @@ def register_sign(
 ) -> Sign:
     require(actor, "compliance.change", school.pk)
     if vehicle is not None and vehicle.school_id != school.pk:
-        raise PolicyRefusal("that minibus belongs to another school")
+        raise PolicyRefusal("6.1: that minibus belongs to another school")
     if (placement == SignPlacement.INSIDE_VEHICLE) != (vehicle is not None):
         raise PolicyRefusal("6.1: a sign inside a minibus names the minibus; a site sign names none")
     with transaction.atomic():
@@ -178,7 +178,7 @@ def register_sign(
 def record_sign_check(actor: Any, sign: Sign, checked_on: date, photo: UploadedFile | None = None) -> Sign:
     require(actor, "compliance.change", sign.school_id)
     if checked_on > timezone.localdate():
-        raise PolicyRefusal("a sign check cannot be dated in the future")
+        raise PolicyRefusal("6.1: a sign check cannot be dated in the future")
     with transaction.atomic():
         sign.last_checked_on = checked_on
         sign.checked_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -213,7 +213,7 @@ def exceptions_for(cameras: Iterable[Camera], today: date | None = None) -> list
 def _refuse_foreign_cameras(school: School, cameras: list[Camera]) -> None:
     foreign = [c.name for c in cameras if c.school_id != school.pk]
     if foreign:
-        raise PolicyRefusal(f"these cameras belong to another school: {', '.join(foreign)}")
+        raise PolicyRefusal(f"7.1: these cameras belong to another school: {', '.join(foreign)}")
 
 
 @dataclass

@@ -31,7 +31,8 @@ from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, School, Vehicle
 
 VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django_otp import match_token
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, Refusal
 
 
 class SecondFactorRefused(PolicyRefusal):
@@ -25,8 +25,11 @@ def require_fresh_code(
     if match_token(actor, code.strip()) is None:
         record(audit_action, actor=actor, school=school, obj=obj, details=details)
         raise SecondFactorRefused(
-            f"{clause}: that authenticator code is not right, or was used already — enter the next code "
-            "your authenticator app shows"
+            Refusal(
+                clause,
+                "that authenticator code is not right, or was used already",
+                "enter the next code your authenticator app shows",
+            )
         )
 
 

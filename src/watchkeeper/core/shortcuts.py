@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.estate.models import School
 
 
 def require_anywhere(request: HttpRequest, *actions: str) -> None:
@@ -39,25 +37,3 @@ def show_refusal(form: Any, refusal: PolicyRefusal) -> None:
     """Show the policy's reasons in the form, keeping everything the person typed."""
     for problem in refusal.problems:
         form.add_error(None, problem)
-
-
-@dataclass(frozen=True)
-class SchoolChoices:
-    """What a school-scoped form offers: the chosen school, the schools and the cameras to choose from."""
-
-    school: School | None
-    schools: QuerySet[School]
-    cameras: QuerySet[Camera]
-
-
-def school_choices(request: HttpRequest, action: str) -> SchoolChoices:
-    """For a form page needing `action`: refuse people who hold it nowhere, take ?school= (or the posted
-    school), and offer that school's cameras — but on a POST accept any camera the person may act on, so
-    the service, not the form, names a camera of the wrong school."""
-    require_anywhere(request, action)
-    data = request.POST if request.method == "POST" else request.GET
-    school = chosen_school(request, data, action)
-    cameras = restrict(Camera.objects.select_related("school"), request.user, action)
-    if request.method != "POST" and school is not None:
-        cameras = cameras.filter(school=school)
-    return SchoolChoices(school, restrict(School.objects.all(), request.user, action), cameras)

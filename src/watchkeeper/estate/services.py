@@ -48,7 +48,7 @@ def create_school(actor: Any, trust: Trust, name: str, address: str = "") -> Sch
     require(actor, "estate.manage_schools", None)
     name = name.strip()
     if School.objects.filter(trust=trust, name__iexact=name).exists():
-        raise PolicyRefusal(f"{trust.name} already has a school called {name}")
+        raise PolicyRefusal(f"3.5: {trust.name} already has a school called {name}")
     with transaction.atomic():
         school = School.objects.create(trust=trust, name=name, address=address)
         record("estate.school_created", actor=actor, school=school, obj=school, details={"name": name})
@@ -59,7 +59,7 @@ def register_vehicle(actor: Any, school: School, registration: str, description:
     require(actor, "estate.change", school.pk)
     registration = registration.strip().upper()
     if Vehicle.objects.filter(registration=registration).exists():
-        raise PolicyRefusal(f"a minibus with registration {registration} is already registered")
+        raise PolicyRefusal(f"5.2: a minibus with registration {registration} is already registered")
     with transaction.atomic():
         vehicle = Vehicle.objects.create(school=school, registration=registration, description=description)
         record(
@@ -76,7 +76,7 @@ def register_camera(actor: Any, school: School, *, vehicle: Vehicle | None = Non
     """A new camera starts as proposed; refused outright where the policy forbids it (5.2, 5.4, 13.1)."""
     require(actor, "estate.change", school.pk)
     if vehicle is not None and vehicle.school_id != school.pk:
-        raise PolicyRefusal("that minibus belongs to another school")
+        raise PolicyRefusal("5.2: that minibus belongs to another school")
     camera = Camera(school=school, vehicle=vehicle, **_camera_fields(fields))
     _refuse_problems(camera)
     with transaction.atomic():
@@ -141,7 +141,7 @@ def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = 
     require(actor, "estate.change", camera.school_id)
     if status not in TRANSITIONS.get(camera.status, frozenset()):
         now, wanted = camera.get_status_display().lower(), CameraStatus(status).label.lower()
-        raise PolicyRefusal(f"a {now} camera cannot become {wanted}")
+        raise PolicyRefusal(f"7.1: a {now} camera cannot become {wanted}")
     with transaction.atomic():
         # Lock the camera and check the gates inside the transaction that activates it.
         Camera.objects.select_for_update().filter(pk=camera.pk).first()
@@ -183,7 +183,7 @@ def _refuse_problems(camera: Camera) -> None:
         pk=camera.pk
     )
     if namesakes.exists():
-        problems.append(f"{camera.school.name} already has a camera called {camera.name}")
+        problems.append(f"5.1: {camera.school.name} already has a camera called {camera.name}")
     if problems:
         raise PolicyRefusal(problems)
 

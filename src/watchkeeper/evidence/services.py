@@ -39,6 +39,7 @@ from watchkeeper.evidence.models import (
     Purpose,
     RequestStatus,
 )
+from watchkeeper.jobs.queue import enqueue_on_commit
 from watchkeeper.people.two_person import decider_problems
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.retention import secure_delete
@@ -361,22 +362,15 @@ def withdraw_download(actor: Any, req: DownloadRequest, *, now: datetime | None 
 def _queue_build(req: DownloadRequest) -> str:
     """Inside the decision's transaction: a new password, sealed for the job; the job is queued when the
     decision commits (so the worker sees it)."""
-    from huey.contrib.djhuey import HUEY
-
     from watchkeeper.evidence.tasks import build_package_job
 
-    req.attempts += 1
-    req.save(update_fields=["attempts"])
     password = package.new_password()
+    req.attempts += 1
     sealed = storage.seal_secret(password, req.school_id, _secret_purpose(req))
-    request_id, school_id = req.pk, req.school_id
-
-    def enqueue() -> None:
-        task = build_package_job.s(request_id, school_id=school_id, sealed_password=sealed)
-        DownloadRequest.objects.filter(pk=request_id).update(job_task_id=task.id)
-        HUEY.enqueue(task)  # huey's `enqueued` signal writes the queued JobRecord (jobs.runner)
-
-    transaction.on_commit(enqueue)
+    req.job_task_id = enqueue_on_commit(
+        build_package_job, req.pk, school_id=req.school_id, sealed_password=sealed
+    )
+    req.save(update_fields=["attempts", "job_task_id"])
     return password
 
 

@@ -11,10 +11,11 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from watchkeeper.evidence import services
+from watchkeeper.jobs.queue import Priority, by_hand
 from watchkeeper.jobs.runner import progress
 
 
-@db_task(name="evidence_package")
+@db_task(name="evidence_package", priority=Priority.WAITED_FOR)
 def build_package_job(request_id: int, *, school_id: int, sealed_password: str) -> str:
     """Build the sealed package of an authorised download request, reporting progress on the Jobs page and
     the request's page. `school_id` makes the job record the school's (jobs.runner.school_id)."""
@@ -22,7 +23,8 @@ def build_package_job(request_id: int, *, school_id: int, sealed_password: str) 
     return f"Package {download.package_file} stored for request {request_id}."
 
 
-@db_periodic_task(crontab(hour="6", minute="15"), name="evidence_copy_check")
+@by_hand("copies")
+@db_periodic_task(crontab(hour="6", minute="15"), name="evidence_copy_check", priority=Priority.ROUTINE)
 def copy_check() -> str:
     """Daily (13.2): flag stored copies due for deletion within 14 days and overdue ones, for the
     Headteacher and DPO; finish the removal of deleted copies' files."""

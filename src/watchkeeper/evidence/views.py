@@ -29,7 +29,8 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.second_factor import count_failed_code
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import School
 from watchkeeper.evidence import holds, package, services
 from watchkeeper.evidence.forms import (

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.health import services
 from watchkeeper.health.forms import CheckForm

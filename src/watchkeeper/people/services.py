@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import is_system
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import School, Trust
 from watchkeeper.people.models import (
@@ -65,11 +65,12 @@ def create_staff(
     require(actor, "people.manage", school.pk if school else None)
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
-        raise PolicyRefusal(f"the user name {username!r} is taken")
+        raise PolicyRefusal(f"3.2: the user name {username!r} is taken")
     try:
         validate_password(password)
     except ValidationError as error:
-        raise PolicyRefusal(list(error.messages)) from None
+        # UK GDPR Art 32: security of processing (the policy has no clause on passwords).
+        raise PolicyRefusal([Refusal("UK GDPR Art 32", message) for message in error.messages]) from None
     with transaction.atomic():
         user = user_model.objects.create_user(
             username=username, email=email, password=password, first_name=first_name, last_name=last_name
@@ -125,7 +126,7 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
             f"training record — record their training before granting {role.label.lower()}"
         )
     if RoleGrant.objects.current().filter(user=user, role=role, school=school).exists():
-        raise PolicyRefusal(f"{user.get_username()} already holds {role.label.lower()} there")
+        raise PolicyRefusal(f"3.2: {user.get_username()} already holds {role.label.lower()} there")
     trust = school.trust if school else _trust_of(user)
     with transaction.atomic():
         grant = RoleGrant.objects.create(
@@ -149,7 +150,7 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
 def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
     _check_grant_authority(actor, Role(grant.role), grant.school)
     if grant.revoked_at is not None:
-        raise PolicyRefusal("this role has already been revoked")
+        raise PolicyRefusal("3.2: this role has already been revoked")
     with transaction.atomic():
         grant.revoked_at = timezone.now()
         grant.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -175,9 +176,9 @@ def record_training(
 ) -> TrainingRecord:
     require(actor, "training.record", school.pk)
     if expires_on <= completed_on:
-        raise PolicyRefusal("training must expire after the date it was completed")
+        raise PolicyRefusal("14.1: training must expire after the date it was completed")
     if completed_on > timezone.localdate():
-        raise PolicyRefusal("training cannot be recorded as completed in the future")
+        raise PolicyRefusal("14.1: training cannot be recorded as completed in the future")
     with transaction.atomic():
         training = TrainingRecord.objects.create(
             user=user,
@@ -211,11 +212,13 @@ def _check_grant_authority(actor: Any, role: Role, school: School | None) -> Non
         return
     if role in TRUST_ROLES or school is None:
         if role not in TRUST_ROLES or school is not None:
-            raise PolicyRefusal(f"{role.label} is a {'trust-wide' if role in TRUST_ROLES else 'school'} role")
+            raise PolicyRefusal(
+                f"3.2: {role.label} is a {'trust-wide' if role in TRUST_ROLES else 'school'} role"
+            )
         _require_role(actor, Role.DPO, None, "only the DPO grants trust-wide roles")
         return
     if role not in SCHOOL_ROLES:
-        raise PolicyRefusal(f"{role.label} cannot be held at a school")
+        raise PolicyRefusal(f"3.2: {role.label} cannot be held at a school")
     if _holds(actor, Role.DPO, None) or _holds(actor, Role.HEADTEACHER, school):
         if role == Role.HEADTEACHER and not _holds(actor, Role.DPO, None):
             raise PermissionDenied("Only the DPO appoints a Headteacher.")
@@ -253,5 +256,5 @@ def _home_school_id(user: Any) -> int | None:
 def _trust_of(user: Any) -> Trust:
     profile = StaffProfile.objects.filter(user=user).select_related("trust").first()
     if profile is None:
-        raise PolicyRefusal("this account has no staff profile, so it belongs to no trust")
+        raise PolicyRefusal("3.2: this account has no staff profile, so it belongs to no trust")
     return profile.trust

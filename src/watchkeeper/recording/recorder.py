@@ -64,7 +64,7 @@ def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> li
     """Why the recorder must not record this camera now; empty when it may."""
     problems = footage_problems(camera, signs, today)
     if not problems and not camera.main_stream_url:
-        problems.append("the camera has no stream address")
+        problems.append("12.1: the camera has no stream address")
     return problems
 
 

@@ -78,7 +78,7 @@ def release_hold(actor: Any, hold: Hold, reason: str, *, now: datetime | None = 
     """After release, retention erases the footage at its next sweep if it is past retention (13.1)."""
     require_hold_authority(actor, hold.school_id)
     if hold.released_at is not None:
-        raise PolicyRefusal("this hold has already been released")
+        raise PolicyRefusal("9.6: this hold has already been released")
     if hold.purpose != HoldPurpose.EVIDENTIAL and not is_system(actor):
         raise PolicyRefusal(
             f"10, 11: this hold keeps footage for an open request ({hold.get_purpose_display()}); "
@@ -100,7 +100,7 @@ def review_hold(actor: Any, hold: Hold, note: str, next_review_on: date) -> Hold
     require_hold_authority(actor, hold.school_id)
     problems = []
     if hold.released_at is not None:
-        problems.append("this hold has been released: there is nothing to review")
+        problems.append("9.6: this hold has been released — there is nothing to review")
     if not note.strip():
         problems.append("9.6: say why the footage is still needed")
     if next_review_on <= timezone.localdate():

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.evidence.forms import HoldReleaseForm
 from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, requests_over_hold

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
+from watchkeeper.jobs.queue import Priority
 from watchkeeper.jobs.runner import progress
 from watchkeeper.redaction import services
 
 
-@db_task(name="redaction_propose")
+@db_task(name="redaction_propose", priority=Priority.WAITED_FOR)
 def redaction_propose(redaction_id: int, *, school_id: int) -> str:
     """Decrypt the master into a temp dir, join it, find faces and people (the engine's proposal)."""
     progress(0, "Decrypting the recorded footage…")
     return services.run_proposal(redaction_id, progress)
 
 
-@db_task(name="redaction_render")
+@db_task(name="redaction_render", priority=Priority.WAITED_FOR)
 def redaction_render(redaction_id: int, *, school_id: int) -> str:
     """Render the current decisions into a sealed preview copy."""
     progress(0, "Decrypting the recorded footage…")

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, school_choices, show_refusal
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.estate.choices import school_choices
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
 from watchkeeper.subjectaccess import services

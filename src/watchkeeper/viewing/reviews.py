@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.estate.models import Camera
 from watchkeeper.viewing import services as viewing
 from watchkeeper.viewing.models import Status, ViewingAuthorisation
@@ -43,5 +43,5 @@ def ask_for_review(
     and audits that, in the same transaction; viewing audits the authorisation itself."""
     if under_review(current):
         assert current is not None
-        raise PolicyRefusal(f"{clause}: {label} already has a review authorisation (#{current.pk})")
+        raise PolicyRefusal(Refusal(clause, f"{label} already has a review authorisation (#{current.pk})"))
     return viewing.request_authorisation(actor, cameras, start, end, category, reason, now=now)

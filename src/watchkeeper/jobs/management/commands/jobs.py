@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from huey.contrib.djhuey import HUEY
 
 from watchkeeper.jobs.models import JobRecord
-from watchkeeper.jobs.tasks import BY_NAME
+from watchkeeper.jobs.queue import tasks_by_hand
 
 LIST_LIMIT = 50
 
@@ -20,13 +20,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
         enqueue = commands.add_parser("enqueue", help="queue a job for `watchkeeper worker`")
-        enqueue.add_argument("name", choices=sorted(BY_NAME))
+        enqueue.add_argument("name", choices=sorted(tasks_by_hand()))
         listing = commands.add_parser("list", help="the latest job records, newest first")
         listing.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "enqueue":
-            task = BY_NAME[options["name"]]
+            task = tasks_by_hand()[options["name"]]
             queued = task.s()
             HUEY.enqueue(queued)  # huey's `enqueued` signal writes the queued JobRecord (jobs.runner)
             job = JobRecord.objects.filter(task_id=queued.id).first()

@@ -20,7 +20,7 @@ class Command(RunHuey):
     def handle(self, *args: Any, **options: Any) -> None:
         from huey.contrib.djhuey import HUEY
 
-        from watchkeeper.core.data_dir import correct_at_start
+        from watchkeeper.recording.data_dir import correct_at_start
 
         correct_at_start(self.stderr.write)
         self.stdout.write(f"watchkeeper worker: {type(HUEY).__name__} queue {HUEY.name!r}", ending="\n")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from watchkeeper.core import data_dir
+from watchkeeper.recording import data_dir
 from watchkeeper.recording.consistency import check
 from watchkeeper.recording.storage import recorder_lock
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from watchkeeper.core.data_dir import correct_at_start
 from watchkeeper.recording import conf
+from watchkeeper.recording.data_dir import correct_at_start
 from watchkeeper.recording.recorder import Supervisor
 from watchkeeper.recording.storage import recorder_lock
 

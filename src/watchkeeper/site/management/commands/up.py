@@ -20,8 +20,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from watchkeeper.core.data_dir import correct_at_start
-from watchkeeper.core.demo import SIMULATED_CAMERAS
+from watchkeeper.recording.data_dir import correct_at_start
+from watchkeeper.site.demo import SIMULATED_CAMERAS
 
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from watchkeeper.core.demo import TRUST_NAME
+from watchkeeper.site.demo import TRUST_NAME
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from watchkeeper.core.data_dir import correct_at_start
+        from watchkeeper.recording.data_dir import correct_at_start
         from watchkeeper.wsgi import application
 
         correct_at_start(self.stderr.write)

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from watchkeeper.core import views
+from watchkeeper.site import views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
 ]

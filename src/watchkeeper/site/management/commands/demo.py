@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from watchkeeper.core.demo import TRUST_NAME, build_demo
-from watchkeeper.core.demo_package import add_demo_package
+from watchkeeper.site.demo import TRUST_NAME, build_demo
+from watchkeeper.site.demo_package import add_demo_package
 
 
 class Command(BaseCommand):

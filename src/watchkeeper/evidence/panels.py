@@ -1,0 +1,17 @@
+"""The dashboard's stored-copies panel (core/registry.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+
+def flagged_copies(request: HttpRequest, now: datetime) -> dict[str, Any] | None:
+    """13.2: downloaded copies due for deletion or overdue, for the Headteacher and the DPO."""
+    from watchkeeper.evidence.services import flagged_copies as flagged
+
+    found = list(flagged(request.user)[:20])
+    return {"flagged": found, "today": timezone.localdate(now)} if found else None

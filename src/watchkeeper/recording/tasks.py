@@ -1,0 +1,50 @@
+"""The recording app's scheduled jobs (design/jobs.md): the retention sweep (13.1) and motion analysis.
+Schedules are in UTC; each acts as SYSTEM (core.actors): the installation working on its own schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+from watchkeeper.jobs.queue import Priority, by_hand
+from watchkeeper.jobs.runner import progress
+from watchkeeper.recording.motion import analyse_pending
+from watchkeeper.recording.retention import sweep
+
+# Made at import, so the worker knows the lock and flushes it at start (settings.HUEY flush_locks): a
+# worker killed mid-sweep must not leave every later sweep skipped.
+SWEEP_LOCK = HUEY.lock_task("retention_sweep")
+MOTION_LOCK = HUEY.lock_task("motion_analysis")
+
+
+@by_hand("retention")
+@db_periodic_task(crontab(minute="7"), name="retention_sweep", priority=Priority.ROUTINE)
+def retention_sweep() -> dict[str, Any]:
+    """Hourly (13.1): erase footage past its camera's retention unless a hold covers it (9.6). The same
+    sweep as `watchkeeper retention run`, with the real clock; it audits itself (recording.retention_sweep).
+    The lock keeps two sweeps from running at once if one takes longer than an hour."""
+    with SWEEP_LOCK:
+        progress(0, "Finding footage past its camera's retention (13.1)…")
+        result = sweep(timezone.now())
+        progress(
+            100,
+            f"Erased {result.erased} segment(s), {result.bytes / 1e6:.1f} MB; "
+            f"{result.held} past retention kept by holds (9.6).",
+        )
+        return result.details(dry_run=False)
+
+
+@by_hand("motion")
+@db_periodic_task(crontab(minute="*"), name="motion_analysis", priority=Priority.BACKGROUND)
+def motion_analysis() -> str:
+    """Every minute: motion per second of the newest segments not yet analysed (last 24 h), decoded small
+    and in memory only (9.3), for the player's motion strip (design/viewing.md). The lock skips a run
+    while the previous one is still going; the lowest priority keeps it behind every other job."""
+    with MOTION_LOCK:
+        progress(0, "Analysing motion in new footage…")
+        result = analyse_pending(timezone.now())
+        progress(100, result.summary())
+        return result.summary()

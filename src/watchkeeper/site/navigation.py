@@ -1,0 +1,33 @@
+"""The navigation: the links each app registered (core/registry.py) that this person's roles open, and the
+holder's notice while their account is not yet their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from watchkeeper.core import registry
+from watchkeeper.core.permissions import holds_any
+from watchkeeper.people.two_person import set_by_others
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor. Links only guide: every view checks again on the server."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    links = [link for link in registry.links() if holds_any(user, link.action)]
+    return {
+        "nav": [(link.label, url) for link in links if (url := _url(link.url_name))],
+        # 9.2, 9.5: the holder's notice while someone else's password or authenticator is in force.
+        "account_not_own": " and ".join(s.get_credential_display() for s in set_by_others(user)),
+    }
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
