@@ -12,6 +12,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.evidence.tasks import copy_check
 from watchkeeper.health.services import run_health_checks
 from watchkeeper.jobs import disk, services
@@ -26,6 +27,7 @@ MOTION_LOCK = HUEY.lock_task("motion_analysis")
 
 
 @db_periodic_task(crontab(minute="7"), name="retention_sweep")
+@enforces("13.1", "R11")
 def retention_sweep() -> dict[str, Any]:
     """Hourly (13.1): erase footage past its camera's retention unless a hold covers it (9.6). The same
     sweep as `watchkeeper retention run`, with the real clock; it audits itself (recording.retention_sweep).
@@ -50,6 +52,7 @@ def disk_pressure() -> str:
 
 
 @db_periodic_task(crontab(minute="*"), name="camera_health")
+@enforces("12.1", "R27")
 def camera_health() -> str:
     """Every minute (12.1): stream down, no new segment, frozen, black, blurred or moved picture open an
     alert for the school's Headteacher and CCTV administrator, and close it when the check passes."""
