@@ -225,7 +225,8 @@ How it is kept ([architecture.md](architecture.md), "Clauses in the code"):
 def _links(title: str, links: list[Link]) -> list[str]:
     if not links:
         return []
-    return [f"{title}:", ""] + [f"* [`{link.name}`](../{link.path}#L{link.line})" for link in links] + [""]
+    # No line anchors: an edit that moves a function must not make the index stale (names move less).
+    return [f"{title}:", ""] + [f"* [`{link.name}`](../{link.path})" for link in links] + [""]
 
 
 def render(entries: list[Entry], enforced: dict[str, list[Link]], proved: dict[str, list[Link]]) -> str:
