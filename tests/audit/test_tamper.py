@@ -67,6 +67,7 @@ def broken(expected_problem: str) -> None:
         call_command("audit", "verify", stdout=StringIO())
 
 
+@pytest.mark.clause("R10")
 def test_an_untouched_chain_verifies(events) -> None:
     assert verify().intact and verify().count == 5
     out = StringIO()
@@ -125,6 +126,7 @@ def test_postgresql_refuses_truncate(events) -> None:
         ("object_id", "7"),
     ],
 )
+@pytest.mark.clause("R10")
 def test_editing_a_field_is_detected(no_triggers, events, field, value) -> None:
     AuditEvent.objects.filter(seq=3).update(**{field: value})
     broken("event 3 has been altered (its hash does not match)")
@@ -140,6 +142,7 @@ def test_editing_by_raw_sql_is_detected(no_triggers, events) -> None:
     broken("event 2 has been altered (its hash does not match)")
 
 
+@pytest.mark.clause("R10")
 def test_deleting_a_middle_event_is_detected(no_triggers, events) -> None:
     raw(f"DELETE FROM {TABLE} WHERE seq = %s", [3])
     broken("event 3 is missing (found event 4 in its place)")

@@ -103,6 +103,7 @@ def test_only_the_dpo_is_offered_the_approve_button(signed_in, head, dpo, draft)
     assert approve in signed_in(dpo).get(detail(draft)).content
 
 
+@pytest.mark.clause("7.1", "18.1", "R3")
 def test_approval_by_the_dpo_sets_the_review_a_year_on(as_dpo, dpo, draft):
     response = as_dpo.post(reverse("compliance:dpia_approve", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
@@ -284,6 +285,7 @@ def test_a_draft_cannot_replace_an_approved_dpia(as_dpo, school, camera, draft):
 # --- Signs (6.1) -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("6.1", "R5")
 def test_a_minibus_sign_must_name_the_minibus(as_head, school):
     response = as_head.post(
         reverse("compliance:sign_register"),

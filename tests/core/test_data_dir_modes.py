@@ -106,6 +106,7 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
+@pytest.mark.clause("9.1")
 def test_a_fresh_installation_is_readable_by_watchkeeper_alone(installation: Path) -> None:
     names = {p.name for p in installation.iterdir()}
     # The files the issue names are there, so the check below covers them.
@@ -116,6 +117,7 @@ def test_a_fresh_installation_is_readable_by_watchkeeper_alone(installation: Pat
     assert open_to_others(installation) == []
 
 
+@pytest.mark.clause("9.1")
 def test_check_corrects_an_installation_made_with_open_modes(installation: Path, tmp_path: Path) -> None:
     copy = tmp_path / "var"
     subprocess.run(["cp", "-a", str(installation), str(copy)], check=True)

@@ -62,6 +62,7 @@ def test_unknown_action_is_a_programming_error(school):
         restrict(Camera.objects.all(), person(Role.DPO, None), "estate.fly")
 
 
+@pytest.mark.clause("14.1", "R7")
 def test_operating_role_gives_nothing_once_training_lapses(school):
     """14.1: a live viewer whose training has expired keeps the grant on record but loses its authority."""
     import datetime as dt

@@ -30,6 +30,7 @@ def test_the_day_of_receipt_and_weekends_are_not_counted() -> None:
     assert foi_deadline(date(2026, 3, 6)).due == date(2026, 4, 7)
 
 
+@pytest.mark.clause("R25")
 def test_a_school_holiday_stops_the_school_day_count() -> None:
     # Two school days before the Easter closure, then from Mon 13 Apr; Mon 4 May is a bank holiday.
     due = foi_deadline(date(2026, 3, 25), [EASTER_2026])
@@ -37,6 +38,7 @@ def test_a_school_holiday_stops_the_school_day_count() -> None:
     assert due.due == date(2026, 5, 7)
 
 
+@pytest.mark.clause("11.7", "R25")
 def test_the_sixty_working_day_cap_comes_first_after_a_long_closure() -> None:
     # Closed from the day after receipt to the end of the year: the 60th working day (Thu 8 Oct 2026,
     # skipping the summer bank holiday on 31 Aug) is the deadline.

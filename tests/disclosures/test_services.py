@@ -58,6 +58,7 @@ def events(action: str) -> list[AuditEvent]:
 # --- police requests (11.2, 11.3) ---------------------------------------------------------------------------
 
 
+@pytest.mark.clause("11.2", "R24")
 def test_a_police_request_is_logged_with_the_crime_basis_and_audited(school) -> None:
     req = police_request(school)
     assert (req.status, req.legal_basis, req.requester_organisation) == (
@@ -69,6 +70,7 @@ def test_a_police_request_is_logged_with_the_crime_basis_and_audited(school) -> 
     assert event.details["collar_number"] == "4471" and event.details["purpose"] == "4.1.4"
 
 
+@pytest.mark.clause("4.1", "11.2")
 def test_a_police_request_that_fits_no_purpose_of_the_cctv_is_refused(school) -> None:
     camera = CameraFactory(school=school)
     with pytest.raises(PolicyRefusal) as refused:
@@ -77,6 +79,7 @@ def test_a_police_request_that_fits_no_purpose_of_the_cctv_is_refused(school) ->
     assert not events("disclosures.request_logged")
 
 
+@pytest.mark.clause("11.1", "11.3")
 def test_a_police_request_needs_the_officer_and_reference_and_a_past_window(school) -> None:
     camera = CameraFactory(school=school)
     future = timezone.now() + timedelta(hours=1)
@@ -104,6 +107,7 @@ def test_the_s29_note_names_the_repealed_act_and_its_successor() -> None:
     assert "Schedule 2 Part 1 paragraph 2" in services.S29_NOTE
 
 
+@pytest.mark.clause("11.3", "R24")
 def test_the_head_approves_with_a_code_and_the_footage_enters_the_evidence_workflow(school) -> None:
     req = reviewed(police_request(school))
     head = person(HEAD, school)
@@ -125,6 +129,7 @@ def test_the_head_approves_with_a_code_and_the_footage_enters_the_evidence_workf
     assert approved.actor == head and approved.details["download_request"] == download.pk
 
 
+@pytest.mark.clause("11.2")
 def test_approval_needs_the_head_to_confirm_a_purpose(school) -> None:
     req = police_request(school)
     head = person(HEAD, school)
@@ -169,6 +174,7 @@ def test_a_cctv_admin_may_not_decide(school) -> None:
 # --- outside bodies and their documents (11.5) --------------------------------------------------------------
 
 
+@pytest.mark.clause("11.5", "R24")
 def test_an_outside_body_is_approved_only_with_documentary_evidence(school) -> None:
     req = outside_request(school)
     head = person(HEAD, school)
@@ -203,6 +209,7 @@ def test_an_outside_body_cannot_use_the_police_basis(school) -> None:
         )
 
 
+@pytest.mark.clause("9.1", "R15")
 def test_a_document_is_encrypted_on_disk_and_opened_only_for_the_school(
     school, other_school, data_dir
 ) -> None:
@@ -232,6 +239,7 @@ def test_a_document_is_encrypted_on_disk_and_opened_only_for_the_school(
         ("order.pdf", b"", "is empty"),
     ],
 )
+@pytest.mark.clause("11.5")
 def test_uploads_are_type_checked_with_clear_errors(
     school, data_dir, name: str, data: bytes, words: str
 ) -> None:
@@ -259,6 +267,7 @@ def test_a_png_scan_is_accepted(school) -> None:
     assert doc.content_type == "image/png"
 
 
+@pytest.mark.clause("3.5", "11.5")
 def test_one_click_escalates_to_the_dpo_who_advises(school) -> None:
     req = with_document(outside_request(school))
     head = person(HEAD, school)
@@ -285,12 +294,14 @@ def test_the_dpo_advises_only_on_referred_requests(school) -> None:
 # --- FOI (11.7) ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("11.7", "R25")
 def test_an_foi_request_is_logged_with_its_deadline(school) -> None:
     foi = foi_request(school)
     [event] = events("disclosures.foi_logged")
     assert event.details["due"] == services.foi_deadline(foi).due.isoformat()
 
 
+@pytest.mark.clause("11.7", "R25")
 def test_withholding_under_s40_2_discloses_nothing(school) -> None:
     foi = foi_request(school)
     head = person(HEAD, school)
@@ -300,6 +311,7 @@ def test_withholding_under_s40_2_discloses_nothing(school) -> None:
         services.decide_foi(head, foi, decision=FOIDecision.RELEASED, reason="changed mind")
 
 
+@pytest.mark.clause("11.1", "11.7", "R24")
 def test_a_release_goes_in_the_register(school) -> None:
     foi = foi_request(school)
     head = person(HEAD, school)
@@ -309,6 +321,7 @@ def test_a_release_goes_in_the_register(school) -> None:
     assert row.legal_basis.startswith("FOIA 2000")
 
 
+@pytest.mark.clause("11.7", "R25")
 def test_closures_change_the_deadline_and_are_audited(school) -> None:
     foi = foi_request(school)
     before = services.foi_deadline(foi).due
@@ -348,6 +361,7 @@ def test_a_sar_handler_records_an_in_school_viewing(school) -> None:
     assert event.details["authorised_by"] == head.get_username()
 
 
+@pytest.mark.clause("11.1", "R24")
 def test_record_disclosure_needs_a_basis_and_an_authoriser(school) -> None:
     with pytest.raises(PolicyRefusal) as refused:
         services.record_disclosure(
@@ -404,6 +418,7 @@ def test_foi_flags_only_near_or_overdue_open_cases(school, other_school) -> None
     assert services.foi_flags(person(HEAD, other_school), today=due) == []
 
 
+@pytest.mark.clause("11", "R22")
 def test_the_footage_sought_is_held_from_logging_and_released_on_refusal(school) -> None:
     req = police_request(school)
     hold = req.hold
@@ -428,6 +443,7 @@ def test_an_approved_requests_footage_stays_held_for_the_package(school) -> None
 # --- the review before the decision (11.3 applies 10.2) ----------------------------------------------------
 
 
+@pytest.mark.clause("10.2", "11.3")
 def test_approval_waits_for_an_approved_review_and_its_finding(school) -> None:
     req = police_request(school)
     head = person(HEAD, school)
@@ -487,6 +503,7 @@ def test_only_approved_reviewers_ask_for_a_review(school, other_school) -> None:
     assert not events("disclosures.review_requested")
 
 
+@pytest.mark.clause("10.2", "11.3")
 def test_only_the_reviewer_who_viewed_records_the_finding(school) -> None:
     req = police_request(school)
     reviewer = review_asked(req)

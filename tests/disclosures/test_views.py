@@ -581,6 +581,7 @@ def test_a_wrong_type_upload_is_refused_with_a_clear_error(school) -> None:
     assert "is named as a PDF but its content is not one" in response.content.decode()
 
 
+@pytest.mark.clause("11.1", "R24")
 def test_the_register_csv_and_pdf_exports_are_audited(school) -> None:
     ctx: dict[str, Any] = {"school": school}
     make_register(ctx)

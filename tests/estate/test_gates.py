@@ -60,6 +60,7 @@ def test_a_sound_camera_has_no_problems() -> None:
 @pytest.mark.parametrize(
     ("location", "word"), [(LocationType.TOILET, "toilet"), (LocationType.CHANGING_ROOM, "changing room")]
 )
+@pytest.mark.clause("5.4", "R4")
 def test_places_of_privacy_are_refused_5_4(location: str, word: str) -> None:
     problems = camera_problems(camera(location_type=location))
     assert problems == [
@@ -76,10 +77,12 @@ def test_places_of_privacy_are_refused_5_4(location: str, word: str) -> None:
         (0, ["13.1: retention must be at least 1 day"]),
     ],
 )
+@pytest.mark.clause("13.1")
 def test_retention_limits_13_1(days: int, expected: list[str]) -> None:
     assert camera_problems(camera(retention_days=days)) == expected
 
 
+@pytest.mark.clause("4.1", "R1")
 def test_purposes_4_1() -> None:
     assert camera_problems(camera(purposes=[])) == ["4.1: name at least one purpose the camera serves"]
     assert camera_problems(camera(purposes=["4.1.1", "4.1.9"])) == ["4.1: unknown purpose 4.1.9"]
@@ -89,6 +92,7 @@ def test_purposes_4_1() -> None:
 @pytest.mark.parametrize(
     "location", [LocationType.VEHICLE_INTERNAL, LocationType.VEHICLE_DASH, LocationType.VEHICLE_REAR]
 )
+@pytest.mark.clause("5.2")
 def test_minibus_cameras_use_minibus_positions_5_2(location: str) -> None:
     assert camera_problems(camera(vehicle_id=BUS, location_type=location)) == []
     assert camera_problems(camera(location_type=location)) == [
@@ -157,6 +161,7 @@ def test_a_camera_with_dpia_and_sign_may_be_activated() -> None:
     assert activation_problems(camera(), [approved()], [sign()], TODAY) == []
 
 
+@pytest.mark.clause("6.1", "7.1", "R2", "R5")
 def test_activation_without_dpia_or_sign_lists_both() -> None:
     assert activation_problems(camera(), [], [], TODAY) == [
         "7.1: no approved DPIA covers Gate camera",
@@ -171,6 +176,7 @@ def test_activation_with_only_a_draft_dpia() -> None:
     ]
 
 
+@pytest.mark.clause("7.1", "18.1")
 def test_activation_with_an_overdue_dpia() -> None:
     overdue = approved(review_on=TODAY - timedelta(days=1))
     assert activation_problems(camera(), [overdue], [sign()], TODAY) == [
@@ -185,12 +191,14 @@ def test_activation_of_a_minibus_camera_needs_the_sign_inside() -> None:
     ]
 
 
+@pytest.mark.clause("5.1")
 def test_activation_needs_a_visible_camera_5_1() -> None:
     assert activation_problems(camera(visibly_sited=False), [approved()], [sign()], TODAY) == [
         "5.1: cameras must be sited where they are clearly visible"
     ]
 
 
+@pytest.mark.clause("5.3", "R4")
 def test_viewing_beyond_premises_needs_privacy_zones_5_3() -> None:
     beyond = camera(views_beyond_premises=True)
     assert activation_problems(beyond, [approved()], [sign()], TODAY) == [
@@ -212,6 +220,7 @@ def test_an_active_compliant_camera_has_no_exceptions() -> None:
     assert compliance_exceptions(camera(status=CameraStatus.ACTIVE), [approved()], [sign()], TODAY) == []
 
 
+@pytest.mark.clause("18.1", "R3")
 def test_overdue_review_is_an_exception_but_not_also_a_missing_dpia() -> None:
     overdue = approved(review_on=TODAY - timedelta(days=1))
     assert compliance_exceptions(camera(status=CameraStatus.ACTIVE), [overdue], [sign()], TODAY) == [
@@ -219,6 +228,7 @@ def test_overdue_review_is_an_exception_but_not_also_a_missing_dpia() -> None:
     ]
 
 
+@pytest.mark.clause("5.3", "6.1", "7.1")
 def test_active_without_dpia_sign_or_zones() -> None:
     active = camera(status=CameraStatus.ACTIVE, views_beyond_premises=True)
     assert compliance_exceptions(active, [], [], TODAY) == [
@@ -232,6 +242,7 @@ def test_a_proposed_camera_is_not_an_exception_for_lacking_a_dpia() -> None:
     assert compliance_exceptions(camera(), [], [], TODAY) == []
 
 
+@pytest.mark.clause("7.3")
 def test_legacy_cameras_need_a_retrospective_dpia_7_3() -> None:
     legacy = camera(status=CameraStatus.ACTIVE, legacy=True)
     assert compliance_exceptions(legacy, [approved()], [sign()], TODAY) == [

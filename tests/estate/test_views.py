@@ -206,6 +206,7 @@ def test_detail_shows_covering_dpias_to_compliance_roles_only(signed_in, school)
     assert ">Activate<" not in page  # no estate.change: no status buttons
 
 
+@pytest.mark.clause("7.1", "R2")
 def test_activation_refused_until_dpia_and_sign_exist(admin_client, school):
     camera = CameraFactory(school=school, name="Gate camera")
     url = reverse("estate:camera_status", args=[camera.pk])

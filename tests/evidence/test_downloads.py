@@ -84,6 +84,7 @@ def test_a_reviewer_of_another_school_may_not_ask(ctx) -> None:
         ({"purpose": Purpose.SUBJECT_ACCESS}, "10.4.1"),
     ],
 )
+@pytest.mark.clause("9.4", "9.5", "Appendix I", "R13")
 def test_a_request_is_refused_with_its_clause(ctx, overrides, clause) -> None:
     with pytest.raises(PolicyRefusal) as refusal:
         ask(ctx, **overrides)
@@ -97,6 +98,7 @@ def test_a_camera_of_another_school_is_refused(ctx) -> None:
         ask(ctx, cameras=[ctx["gate"], elsewhere])
 
 
+@pytest.mark.clause("10.4.1", "R23")
 def test_a_subject_access_copy_needs_an_approved_redaction_or_only_the_requester(ctx) -> None:
     proposing = Redaction.objects.create(school=ctx["school"])
     with pytest.raises(PolicyRefusal, match="only an approved redaction"):
@@ -105,6 +107,7 @@ def test_a_subject_access_copy_needs_an_approved_redaction_or_only_the_requester
     assert req.only_requester_appears
 
 
+@pytest.mark.clause("10.4.1", "R23")
 def test_a_subject_access_copy_refuses_a_redaction_of_another_time_or_camera(ctx) -> None:
     """10.4.1: the package ships the redaction instead of the master, so it must be of the request's one
     camera and take in the request's whole window (a redaction of another incident must not leave)."""
@@ -131,6 +134,7 @@ def test_a_subject_access_copy_refuses_a_redaction_of_another_time_or_camera(ctx
 # --- deciding -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("9.5", "11.6", "R16")
 def test_approval_with_a_fresh_code_returns_a_password_once_and_never_stores_it(ctx) -> None:
     decided = authorise(ctx, ask(ctx))
     req = decided.request
@@ -142,6 +146,7 @@ def test_approval_with_a_fresh_code_returns_a_password_once_and_never_stores_it(
     assert decided.password not in stored
 
 
+@pytest.mark.clause("9.5")
 def test_a_refusal_needs_a_note_and_gives_no_password(ctx) -> None:
     req = ask(ctx)
     with pytest.raises(PolicyRefusal, match="say why"):
@@ -153,6 +158,7 @@ def test_a_refusal_needs_a_note_and_gives_no_password(ctx) -> None:
     assert AuditEvent.objects.filter(action=services.REFUSED, object_id=str(req.pk)).exists()
 
 
+@pytest.mark.clause("9.5", "R15")
 def test_a_wrong_code_is_refused_and_audited(ctx) -> None:
     req = ask(ctx)
     with pytest.raises(SecondFactorRefused):
@@ -162,6 +168,7 @@ def test_a_wrong_code_is_refused_and_audited(ctx) -> None:
     assert AuditEvent.objects.filter(action=services.SECOND_FACTOR_REFUSED).count() == 1
 
 
+@pytest.mark.clause("9.5")
 def test_nobody_authorises_their_own_request(ctx) -> None:
     req = ask(ctx, ctx["head"])
     with pytest.raises(PolicyRefusal, match="their own request"):
@@ -181,6 +188,7 @@ def test_a_designated_person_authorises_and_a_decided_request_stays_decided(ctx)
         authorise(ctx, req)
 
 
+@pytest.mark.clause("9.5")
 def test_withdraw_by_the_asker_only_while_awaiting(ctx) -> None:
     req = ask(ctx)
     with pytest.raises(PermissionDenied):
@@ -211,6 +219,7 @@ def test_the_job_builds_after_the_decision_commits_with_progress(
     assert package.verify(zipped, decided.password or "").ok
 
 
+@pytest.mark.clause("9.3", "R15", "R17")
 def test_the_package_is_encrypted_at_rest_and_its_master_is_bit_exact(ctx, ready, tmp_path) -> None:
     download, password = ready
     stored = services.stored_path(download)
@@ -240,6 +249,7 @@ def evidential_hold(ctx: dict[str, Any]) -> Hold:
     return hold
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_held_footage_does_not_leave_without_the_cctv_admins_release(ctx) -> None:
     """9.6: held footage is the CCTV administrator's alone; the Headteacher's authorisation is not enough
     (the release itself: tests/evidence/test_held_footage.py)."""
@@ -266,6 +276,7 @@ def test_a_hold_placed_after_authorisation_stops_the_build(ctx) -> None:
     assert req.attempts == 1
 
 
+@pytest.mark.clause("9.5", "Appendix I", "R13")
 def test_the_log_row_is_filled_by_the_build(ctx, ready) -> None:
     download, _ = ready
     assert download.request is not None and download.authorised_by == ctx["head"]
@@ -275,6 +286,7 @@ def test_the_log_row_is_filled_by_the_build(ctx, ready) -> None:
     assert event.details["sha256"] == download.sha256 and event.details["segments"] == 2
 
 
+@pytest.mark.clause("9.5", "R16")
 def test_a_failed_build_says_why_and_can_be_reissued_with_a_new_password(ctx, tmp_path) -> None:
     req = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))  # no footage
     decided = authorise(ctx, req)
@@ -297,6 +309,7 @@ def test_the_sealed_password_opens_only_for_its_request_and_attempt(ctx) -> None
         storage.open_secret(sealed, ctx["school"].pk, "package-password:1:2")
 
 
+@pytest.mark.clause("9.5")
 def test_an_unauthorised_request_is_not_built(ctx) -> None:
     req = ask(ctx)
     with pytest.raises(PolicyRefusal, match="not authorised"):
@@ -306,6 +319,7 @@ def test_an_unauthorised_request_is_not_built(ctx) -> None:
 # --- stored copies --------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("9.5")
 def test_who_may_fetch_a_copy(ctx, ready) -> None:
     download, _ = ready
     for allowed in (ctx["reviewer"], ctx["head"], person(Role.CCTV_ADMIN, ctx["school"])):
@@ -317,6 +331,7 @@ def test_who_may_fetch_a_copy(ctx, ready) -> None:
     assert AuditEvent.objects.filter(action=services.COPY_FETCHED).count() == 1
 
 
+@pytest.mark.clause("R15")
 def test_a_damaged_stored_copy_is_refused(ctx, ready) -> None:
     download, _ = ready
     path = services.stored_path(download)
@@ -337,6 +352,7 @@ def test_a_truncated_stored_copy_is_refused(tmp_path: Path, ctx) -> None:
         b"".join(storage.open_file(tmp_path / "sealed", "f1", sealed.wrapped_key, sealed.key_id))
 
 
+@pytest.mark.clause("9.5", "Appendix I", "R13")
 def test_recording_the_viewing(ctx, ready) -> None:
     download, _ = ready
     now = timezone.now()
@@ -355,6 +371,7 @@ def test_recording_the_viewing(ctx, ready) -> None:
     assert AuditEvent.objects.filter(action=services.COPY_VIEWED).count() == 1
 
 
+@pytest.mark.clause("13.2", "R14")
 def test_a_police_or_sar_copy_is_kept_six_months_and_an_internal_one_has_no_date() -> None:
     assert services.keep_until(Purpose.POLICE, date(2026, 8, 31)) == date(2027, 2, 28)
     assert services.keep_until(Purpose.SUBJECT_ACCESS, date(2026, 1, 15)) == date(2026, 7, 15)
@@ -371,6 +388,7 @@ def test_the_copy_state_for_a_date() -> None:
     assert services.copy_state(None, date(2026, 7, 16)) is None
 
 
+@pytest.mark.clause("13.2", "R14")
 def test_extending_a_copy(ctx, ready) -> None:
     download, _ = ready
     dpo = person(Role.DPO, None)
@@ -387,6 +405,7 @@ def test_extending_a_copy(ctx, ready) -> None:
     assert AuditEvent.objects.get(action=services.COPY_EXTENDED).details["to"] == later.isoformat()
 
 
+@pytest.mark.clause("13.2", "R14")
 def test_the_daily_check_flags_due_and_overdue_once(ctx, ready) -> None:
     download, _ = ready
     assert download.expires_on is not None
@@ -403,6 +422,7 @@ def test_the_daily_check_flags_due_and_overdue_once(ctx, ready) -> None:
     assert list(services.flagged_copies(ctx["reviewer"])) == []
 
 
+@pytest.mark.clause("9.5", "Appendix I", "R13")
 def test_deletion_needs_authorisation_destroys_the_key_then_the_file(ctx, ready) -> None:
     download, _ = ready
     path = services.stored_path(download)

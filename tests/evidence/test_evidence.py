@@ -220,6 +220,7 @@ def test_a_still_of_another_camera_or_moment_is_refused(ctx, data, status) -> No
     assert not DownloadRequest.objects.exists()
 
 
+@pytest.mark.clause("9.5")
 def test_the_service_refuses_a_still_outside_its_window_or_of_two_cameras(ctx) -> None:
     with pytest.raises(PolicyRefusal, match="9.5: the still's moment"):
         ask_still(ctx, still_at=ctx["segments"][2].start)
@@ -251,6 +252,7 @@ def raw_frame(ctx: dict[str, Any], segment: int, at: float) -> np.ndarray:
     return shown.to_ndarray(format="rgb24")
 
 
+@pytest.mark.clause("9.3", "9.5", "R18", "R19")
 def test_a_still_is_sealed_signed_and_verified_with_the_camera_and_time_burned_in(ctx, tmp_path) -> None:
     download, password = still_copy(ctx)
     req = download.request
@@ -299,6 +301,7 @@ def test_a_still_copy_has_the_whole_log_lifecycle(ctx) -> None:
 # --- the log ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("Appendix I", "R13")
 def test_the_log_has_appendix_i_headings_in_order_and_the_row(ctx, school) -> None:
     still_copy(ctx)
     response = sign_in(Client(), person(HEAD, school)).get(log_url(ctx))

@@ -55,6 +55,7 @@ def ctx(school, other_school, pieces) -> dict[str, Any]:
     return footage({"school": school, "other_school": other_school, "pieces": pieces})
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_held_footage_is_not_authorised_without_the_cctv_admins_release(ctx) -> None:
     hold = held(ctx)
     req = ask(ctx)
@@ -89,6 +90,7 @@ def test_with_the_release_it_is_authorised_built_and_the_manifest_records_it(ctx
     }
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_a_hold_placed_after_the_authorisation_stops_the_build(ctx) -> None:
     req = ask(ctx)
     decided = authorise(ctx, req)
@@ -122,6 +124,7 @@ def test_a_hold_that_misses_the_request_needs_no_release(ctx) -> None:
     assert decided.password
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_only_the_schools_cctv_admin_releases_with_a_reason(ctx) -> None:
     hold, req = held(ctx), ask(ctx)
     for outsider in (ctx["head"], ctx["reviewer"], person(ADMIN, ctx["other_school"]), SYSTEM):
@@ -135,6 +138,7 @@ def test_only_the_schools_cctv_admin_releases_with_a_reason(ctx) -> None:
     assert HoldRelease.objects.count() == 1
 
 
+@pytest.mark.clause("9.6")
 def test_a_release_must_concern_the_request_and_a_current_evidential_hold(ctx) -> None:
     away = held(ctx, start=RECORDED - timedelta(hours=3), end=RECORDED - timedelta(hours=2))
     req = ask(ctx)

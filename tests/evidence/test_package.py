@@ -133,6 +133,7 @@ def extract(sealed: dict[str, Any], name: str) -> Path:
 # --- round trip and contents ------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("R18")
 def test_round_trip_build_then_verify_passes(sealed: dict[str, Any], tmp_path: Path) -> None:
     assert sealed["path"].exists() and not list(sealed["path"].parent.glob("*.partial"))
     assert not [p for p in sealed["path"].parent.iterdir() if p.name.startswith(".wk-build-")]  # temp gone
@@ -140,6 +141,7 @@ def test_round_trip_build_then_verify_passes(sealed: dict[str, Any], tmp_path: P
     assert verify_command(sealed["path"], sealed["password"], tmp_path) == "package verified"
 
 
+@pytest.mark.clause("11.6", "R16")
 def test_the_password_is_long_and_random() -> None:
     """11.6: ≥ 20 characters from a clear alphabet without look-alikes."""
     password = package.new_password()
@@ -147,6 +149,7 @@ def test_the_password_is_long_and_random() -> None:
     assert package.new_password() != password
 
 
+@pytest.mark.clause("R17", "R18", "R20")
 def test_the_master_copy_is_bit_exact_and_every_file_is_hashed(sealed: dict[str, Any]) -> None:
     files = members(sealed["path"], sealed["password"])
     masters = sorted(name for name in files if name.startswith("master/"))
@@ -177,6 +180,7 @@ def test_the_master_copy_is_bit_exact_and_every_file_is_hashed(sealed: dict[str,
     assert "subtitle track" in readme
 
 
+@pytest.mark.clause("R16")
 def test_the_package_opens_in_7zip(sealed: dict[str, Any]) -> None:
     """WinZip AES as 7-Zip reads it (`7z t` decrypts every member and checks each one's HMAC)."""
     seven = shutil.which("7z") or shutil.which("7za")
@@ -194,6 +198,7 @@ def test_the_package_opens_in_7zip(sealed: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("target", ["master", "working-copy.mp4", "README.txt", "signing-key.pub"])
+@pytest.mark.clause("R18")
 def test_one_flipped_byte_in_a_file_fails_verify_naming_it(sealed, target: str, tmp_path) -> None:
     files = members(sealed["path"], sealed["password"])
     name = next(n for n in files if n.startswith(target))
@@ -262,6 +267,7 @@ def test_a_wrong_password_or_a_non_zip_is_a_clear_error(sealed: dict[str, Any], 
     assert "no such file" in package.verify(tmp_path / "absent.zip", "x").problem
 
 
+@pytest.mark.clause("9.3")
 def test_a_segment_that_does_not_match_its_recorded_hash_is_refused(tmp_path, pieces, key) -> None:
     """9.3: nothing is sealed from plaintext that is not what was recorded; no partial file is left."""
     chosen = pieces_of(pieces[:2])
@@ -415,6 +421,7 @@ def test_progress_rises_to_one_from_the_calling_thread(tmp_path, pieces, key, bu
 # --- the working copy -------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("R19")
 def test_the_timed_text_working_copy_plays_and_shows_the_local_time(sealed: dict[str, Any]) -> None:
     """A stream copy of the segments (+faststart) with a default, forced timed-text track: decodes without
     one error, lasts as long as the segments, and each second's cue is the camera and UK local time."""

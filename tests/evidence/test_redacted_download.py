@@ -43,6 +43,7 @@ def sar_request(scene: dict[str, Any], school: Any, red: Any) -> Any:
     )
 
 
+@pytest.mark.clause("10.4.1", "R17", "R23")
 def test_a_redacted_subject_access_package_leaves_no_unredacted_footage(
     scene, school, tmp_path: Path
 ) -> None:

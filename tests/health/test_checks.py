@@ -50,6 +50,7 @@ GREY = np.full((H, W), 128, dtype=np.uint8)
 # --- black ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_a_black_picture_is_black_and_only_black():
     dark_noise = np.random.default_rng(1).integers(0, 10, size=(H, W))
     findings = {f.kind: f for f in checks.picture([BLACK, dark_noise], None, set())}
@@ -73,6 +74,7 @@ def test_one_lit_frame_among_black_ones_is_not_a_black_picture():
 # --- blurred --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_a_sharp_scene_is_not_blurred_and_its_blurred_copy_is():
     assert checks.laplacian_variance(view()) > 10 * checks.BLUR_LAPLACIAN_VARIANCE
     assert checks.blurred([view()]).fault is False
@@ -96,6 +98,7 @@ def test_blur_takes_the_median_of_the_frames():
 # --- frozen ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_identical_consecutive_frames_are_frozen():
     finding = checks.frozen([view(), view().copy(), view().copy()], seconds_apart=4)
     assert finding.fault is True and "3 frames over 4 s are identical" in finding.detail
@@ -139,6 +142,7 @@ def test_the_same_view_under_other_light_has_not_moved():
     assert checks.view_moved([dusk], reference, alert_open=False).fault is False
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_a_shifted_view_has_moved():
     reference = checks.thumbnail(view())
     assert checks.view_difference(checks.thumbnail(view(64)), reference) > checks.VIEW_MOVED_OPEN
@@ -185,6 +189,7 @@ def test_a_recording_stream_is_not_down():
     )
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_reconnecting_is_down_only_after_a_minute():
     state = State(StreamState.RECONNECTING, NOW - timedelta(seconds=60), "connection refused", NOW)
     assert checks.stream_down(state, NOW).fault is False
@@ -207,6 +212,7 @@ def test_a_camera_the_recorder_never_reported_is_down():
     assert checks.stream_down(None, NOW).fault is True
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_no_new_segment_for_two_segment_lengths():
     assert checks.no_new_segment(NOW - timedelta(seconds=20), 10, NOW).fault is False
     finding = checks.no_new_segment(NOW - timedelta(seconds=21), 10, NOW)

@@ -173,6 +173,7 @@ def test_a_fault_needs_notes_and_the_form_keeps_what_was_typed(signed_in, school
     assert not MaintenanceEntry.objects.exists()
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_record_check_refusals(school, other_school):
     head = person(HEAD, school)
     theirs = CameraFactory(school=other_school)
@@ -192,6 +193,7 @@ def test_record_check_refusals(school, other_school):
     assert (entry.camera, entry.notes, entry.by) == (None, "Both signs fine", head)
 
 
+@pytest.mark.clause("12.1")
 def test_a_reference_view_needs_a_recording(school):
     camera = CameraFactory(school=school)
     with pytest.raises(PolicyRefusal, match="12.1: nothing has been recorded from this camera"):

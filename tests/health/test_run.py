@@ -32,6 +32,7 @@ def audited(action: str, alert: Alert) -> AuditEvent:
     return AuditEvent.objects.get(action=action, object_id=str(alert.pk))
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_a_black_picture_opens_an_alert_and_a_working_one_closes_it(school):
     camera = allowed_camera(school, name="Gate camera")
     recording_now(camera, NOW)

@@ -28,6 +28,7 @@ def only_job(name: str) -> JobRecord:
     return JobRecord.objects.get(name=name)
 
 
+@pytest.mark.clause("13.1", "R11")
 def test_the_retention_sweep_erases_expired_footage_with_the_real_clock(immediate, data_dir: Path) -> None:
     camera = CameraFactory(retention_days=7)
     now = timezone.now()
@@ -85,6 +86,7 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
 
 
+@pytest.mark.clause("12.1", "R27")
 def test_camera_health_runs_as_a_job(immediate) -> None:
     camera_health()
     assert only_job("camera_health").status == "done"

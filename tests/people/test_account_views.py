@@ -172,6 +172,7 @@ def secret_on(page: str) -> str:
     return page.split('class="secret">')[1].split("<")[0]
 
 
+@pytest.mark.clause("9.2", "R15")
 def test_a_new_authenticator_is_shown_to_the_holder_and_confirmed_with_its_code(head, puppet) -> None:
     client = as_puppet(puppet)
     assert 'class="secret"' not in client.get(reverse("people:authenticator")).content.decode()

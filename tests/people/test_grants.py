@@ -34,6 +34,7 @@ def staff(school):
     return user
 
 
+@pytest.mark.clause("3.2")
 def test_headteacher_grants_at_own_school_and_it_is_audited(head, staff, school) -> None:
     grant = services.grant_role(head, staff, Role.FOOTAGE_REVIEWER, school)
     assert grant.granted_by == head and grant.school == school and grant.revoked_at is None
@@ -53,6 +54,7 @@ def test_headteacher_at_another_school_is_refused(staff, other_school, school) -
 @pytest.mark.parametrize(
     "role", [Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN, Role.SAR_HANDLER, Role.DESIGNATED_PERSON]
 )
+@pytest.mark.clause("3.2", "8.1", "R8")
 def test_designated_person_may_grant_live_viewer_only(staff, school, role) -> None:
     designated = person(Role.DESIGNATED_PERSON, school)
     assert services.grant_role(designated, staff, Role.LIVE_VIEWER, school).role == Role.LIVE_VIEWER
@@ -75,6 +77,7 @@ def test_other_school_roles_cannot_grant(staff, school, role) -> None:
     assert not RoleGrant.objects.filter(user=staff).exists()
 
 
+@pytest.mark.clause("3.2")
 def test_only_the_dpo_appoints_a_headteacher(head, dpo, staff, school) -> None:
     with pytest.raises(PermissionDenied, match="Only the DPO appoints a Headteacher"):
         services.grant_role(head, staff, Role.HEADTEACHER, school)
@@ -98,6 +101,7 @@ def test_trust_and_school_roles_stay_in_their_place(dpo, staff, school) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.LIVE_VIEWER, Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN])
+@pytest.mark.clause("14.1", "R7")
 def test_operating_roles_need_current_training(head, school, role) -> None:
     untrained = UserFactory(profile=school, first_name="Una", last_name="Trained")
     with pytest.raises(PolicyRefusal) as refusal:
@@ -165,6 +169,7 @@ def test_revocation_follows_the_grant_rules(staff, school, other_school, dpo) ->
     assert RoleGrant.objects.get(pk=grant.pk).revoked_by == dpo
 
 
+@pytest.mark.clause("14.1", "R7")
 def test_training_records_are_audited_and_checked(head, staff, school, other_school) -> None:
     today = timezone.localdate()
     record = services.record_training(head, staff, school, today, today + dt.timedelta(days=365))

@@ -54,6 +54,7 @@ def board():
     return person(Role.BOARD_MEMBER, None)
 
 
+@pytest.mark.clause("R15")
 def test_headteacher_without_a_code_is_refused(client, head) -> None:
     response = sign_in_form(client, head)
     assert response.status_code == 400
@@ -129,6 +130,7 @@ def test_wrong_passwords_lock_the_account_too(client, board) -> None:
     assert not signed_in_user(client).is_authenticated
 
 
+@pytest.mark.clause("R15")
 def test_a_2fa_role_granted_after_sign_in_signs_the_session_out(client, board, school) -> None:
     assert sign_in_form(client, board).status_code == 302
     assert signed_in_user(client).is_authenticated

@@ -62,6 +62,7 @@ def take_ownership(made: Made, *, password: bool = True, authenticator: bool = T
 # --- who may decide instead -----------------------------------------------------------------------------
 
 
+@pytest.mark.clause("9.2", "9.5")
 def test_another_head_of_the_school_may_decide_what_the_setter_may_not(school, gate, head) -> None:
     puppet = made_by(head, school, "rnew", Role.FOOTAGE_REVIEWER)
     auth = ask(puppet.user, gate)
@@ -111,6 +112,7 @@ def test_a_chain_of_accounts_does_not_hide_who_set_them(school, gate, dpo) -> No
         approve(made_head.user, auth, made_head.code())
 
 
+@pytest.mark.clause("9.5")
 def test_a_reissue_is_refused_to_the_setter_too(school, gate, head) -> None:
     puppet = made_by(head, school, "rnew", Role.FOOTAGE_REVIEWER)
     req = ask_download(puppet.user, gate)

@@ -13,6 +13,7 @@ SCHOOL_KEY = os.urandom(32)
 PLAINTEXT = b"\x00\x00\x00\x20ftypiso5" + os.urandom(5000)
 
 
+@pytest.mark.clause("9.3", "R15")
 def test_a_sealed_segment_opens_with_its_id_and_school_key() -> None:
     segment_id = uuid.uuid4()
     sealed = seal(PLAINTEXT, segment_id, "school-1", SCHOOL_KEY)
@@ -27,6 +28,7 @@ def test_each_segment_has_its_own_key() -> None:
 
 
 @pytest.mark.parametrize("damage", ["other id", "other school key", "flipped byte", "other key", "truncated"])
+@pytest.mark.clause("9.3", "R15")
 def test_a_blob_does_not_open_when_anything_is_wrong(damage: str) -> None:
     segment_id = uuid.uuid4()
     sealed = seal(PLAINTEXT, segment_id, "school-1", SCHOOL_KEY)

@@ -32,6 +32,7 @@ def hold_args(camera, **changes):
     return {**args, **changes}
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_the_cctv_administrator_places_and_releases_a_hold(school) -> None:
     camera = CameraFactory(school=school)
     admin = person(Role.CCTV_ADMIN, school)
@@ -49,6 +50,7 @@ def test_the_cctv_administrator_places_and_releases_a_hold(school) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.FOOTAGE_REVIEWER, Role.DPO])
+@pytest.mark.clause("9.6", "R12")
 def test_other_roles_may_not_place_holds(school, role: str) -> None:
     camera = CameraFactory(school=school)
     actor = person(role, None if role == Role.DPO else school)
@@ -79,6 +81,7 @@ def test_another_schools_administrator_may_not_place_or_release(school, other_sc
         ("review today", "13.1: a hold needs a review date in the future"),
     ],
 )
+@pytest.mark.clause("9.6", "13.1")
 def test_a_hold_must_make_sense(school, other_school, change: str, message: str) -> None:
     camera = CameraFactory(school=school)
     args = hold_args(camera)
@@ -106,6 +109,7 @@ def test_a_revoked_administrator_may_not_place_holds(school) -> None:
         place_hold(admin, **hold_args(camera))
 
 
+@pytest.mark.clause("10", "11")
 def test_a_request_hold_is_released_with_its_request_not_from_the_holds_page(school) -> None:
     """A subject-access or disclosure hold belongs to its open request (10, 11): the CCTV administrator
     cannot release it under the request's feet; the system releases it when the request closes."""

@@ -300,6 +300,7 @@ def test_a_hold_of_another_schools_camera_is_refused(as_cctv_admin, school, othe
     assert response.status_code == 400 and not Hold.objects.exists()
 
 
+@pytest.mark.clause("9.6", "13.1")
 def test_a_review_without_a_note_is_refused_and_a_released_hold_cannot_be_reviewed(as_cctv_admin, school):
     camera = CameraFactory(school=school)
     start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -59,6 +59,7 @@ def test_sweep_erases_exactly_the_expired_segments(footage) -> None:
     assert not GarbageBlob.objects.exists()
 
 
+@pytest.mark.clause("13.1", "R11")
 def test_one_audit_event_per_sweep_with_counts_and_ranges(footage) -> None:
     a, b, segs = footage
     before = AuditEvent.objects.count()
@@ -95,6 +96,7 @@ def test_a_dry_run_changes_nothing(footage) -> None:
     assert remaining() == before_rows and AuditEvent.objects.count() == before_events
 
 
+@pytest.mark.clause("13.1", "R11")
 def test_a_copy_of_erased_ciphertext_cannot_be_decrypted(footage) -> None:
     """13.1: after erasure no wrapped key in the index opens a backup copy of the blob."""
     a, b, segs = footage

@@ -24,6 +24,7 @@ def seg(camera_id: int, age: timedelta, length: timedelta = timedelta(seconds=10
     return Seg(camera_id, NOW - age, NOW - age + length)
 
 
+@pytest.mark.clause("13.1", "R11")
 def test_exactly_the_segments_past_retention_are_erased() -> None:
     cameras = {1: 30, 2: 7}
     old = seg(1, timedelta(days=30) + MS)
@@ -35,6 +36,7 @@ def test_exactly_the_segments_past_retention_are_erased() -> None:
     assert chosen == [old, short_old]
 
 
+@pytest.mark.clause("13.1", "R11")
 def test_retention_never_exceeds_thirty_days_whatever_the_camera_row_says() -> None:
     beyond = seg(1, timedelta(days=31))
     assert segments_to_erase([beyond], [], {1: 90}, NOW) == [beyond]
@@ -50,6 +52,7 @@ def test_retention_never_exceeds_thirty_days_whatever_the_camera_row_says() -> N
         (timedelta(days=50), timedelta(days=35, seconds=20), False),  # ends before it starts
     ],
 )
+@pytest.mark.clause("9.6", "R12")
 def test_a_hold_keeps_expired_footage_it_overlaps(
     hold_start: timedelta, hold_end: timedelta, kept: bool
 ) -> None:

@@ -102,6 +102,7 @@ def best_iou(proposal: Proposal, kind: str, frame: int, box: XYWH) -> float:
     return float(iou(truth, np.array(found)).max()) if found else 0.0
 
 
+@pytest.mark.clause("10.4.1", "R17", "R23")
 def test_every_labelled_face_is_blurred_and_the_master_is_unchanged(clip, proposal, tmp_path):
     before = sha256(clip.path)
     out = tmp_path / "redacted.mp4"
@@ -118,6 +119,7 @@ def test_every_labelled_face_is_blurred_and_the_master_is_unchanged(clip, propos
     assert checked > 250  # every face on every frame, not a sample
 
 
+@pytest.mark.clause("10.3", "10.4.1")
 def test_a_kept_track_is_untouched_and_the_others_are_still_blurred(clip, proposal, plain, tmp_path):
     keep = tracks_of_actor(clip, proposal, 1)
     out = tmp_path / "kept.mp4"

@@ -89,6 +89,7 @@ def test_tracker_starts_a_new_track_for_a_far_away_face():
 
 
 @pytest.mark.parametrize("mode", ["blur", "pixelate", "fill"])
+@pytest.mark.clause("10.4.1", "R23")
 def test_distort_changes_only_the_padded_box(mode):
     rng = np.random.default_rng(1)
     image = rng.integers(0, 255, (100, 100, 3), dtype=np.uint8)

@@ -53,10 +53,12 @@ def test_add_months_goes_to_the_matching_date_or_the_last_day(day, months, expec
         (D(2026, 11, 29), D(2026, 12, 29), "an ordinary Tuesday"),
     ],
 )
+@pytest.mark.clause("R21")
 def test_deadline_is_one_calendar_month_moved_to_a_working_day(received, expected, why):
     assert deadline(received, received, received) == expected, why
 
 
+@pytest.mark.clause("R21")
 def test_clock_starts_on_the_later_of_receipt_and_identity():
     received = D(2027, 3, 1)
     assert clock_start(received, D(2027, 3, 10)) == D(2027, 3, 10)
@@ -123,6 +125,7 @@ def test_extension_allowed_with_notice_inside_the_first_month():
     assert _ext(D(2026, 3, 20), months=2) == []
 
 
+@pytest.mark.clause("10.2", "R21")
 def test_extension_refused_when_notice_came_after_the_first_month():
     problems = _ext(D(2026, 4, 3))
     assert len(problems) == 1 and "first month" in problems[0] and "12(3)" in problems[0]

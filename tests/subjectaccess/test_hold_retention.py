@@ -44,6 +44,7 @@ def test_without_a_request_the_footage_is_erased_after_day_30(gate):
     assert not absolute(segment.blob_path).exists()
 
 
+@pytest.mark.clause("13.1", "R22")
 def test_a_request_logged_on_day_29_keeps_the_footage_past_day_30(handler, school, gate):
     segment = store(gate, RECORDED)
     outside = store(gate, RECORDED - timedelta(hours=1))  # not in the described window: not held

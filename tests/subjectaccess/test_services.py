@@ -36,6 +36,7 @@ def _problems(excinfo) -> str:
     return " | ".join(excinfo.value.problems)
 
 
+@pytest.mark.clause("10.2", "R21", "R22")
 def test_logging_a_case_holds_its_cameras_and_window_until_the_deadline(case, cameras):
     hold = case.hold
     assert hold is not None and hold.released_at is None
@@ -49,6 +50,7 @@ def test_logging_a_case_holds_its_cameras_and_window_until_the_deadline(case, ca
     assert "Pat Parent" not in str(logged.details) and "pat@" not in str(logged.details)
 
 
+@pytest.mark.clause("10.1", "10.2")
 def test_intake_refusals_name_their_clauses(handler, school, other_school, cameras):
     stranger = CameraFactory(school=other_school)
     with pytest.raises(PolicyRefusal) as excinfo:
@@ -85,6 +87,7 @@ def test_only_the_school_handlers_may_log(school, other_school, cameras, reviewe
     assert log(person(Role.DESIGNATED_PERSON, school), school, cameras).status == CaseStatus.OPEN
 
 
+@pytest.mark.clause("10.2", "R21")
 def test_clock_waits_for_identity_then_runs_from_confirmation(handler, school, cameras):
     case = log(handler, school, cameras, identity_basis="", identity_note="", identity_confirmed_on=None)
     today = timezone.localdate()
@@ -98,6 +101,7 @@ def test_clock_waits_for_identity_then_runs_from_confirmation(handler, school, c
     assert case.deadline(today) is not None and case.clock_state(today) == ClockState.ON_TIME
 
 
+@pytest.mark.clause("10.2", "R21")
 def test_clarification_pauses_the_clock_and_the_hold_follows(case, handler):
     today = timezone.localdate()
     before = case.deadline(today)
@@ -116,6 +120,7 @@ def test_clarification_pauses_the_clock_and_the_hold_follows(case, handler):
     assert AuditEvent.objects.filter(action="recording.hold_reviewed").exists()
 
 
+@pytest.mark.clause("10.2", "R21")
 def test_extension_needs_notice_in_the_first_month(handler, school, cameras):
     received = timezone.localdate() - timedelta(days=45)
     case = log(handler, school, cameras, received_on=received, identity_confirmed_on=received)
@@ -129,6 +134,7 @@ def test_extension_needs_notice_in_the_first_month(handler, school, cameras):
         services.extend(handler, case, months=1, notified_on=received + timedelta(days=20), reason="More")
 
 
+@pytest.mark.clause("10.2")
 def test_review_goes_through_the_viewing_workflow(case, reviewer, head, handler):
     with pytest.raises(PermissionDenied):
         services.request_review(handler, case)  # a handler is not an approved reviewer (10.2)
@@ -154,6 +160,7 @@ def _clip(handler, case, **overrides):
     return services.record_clip(handler, case, **fields)
 
 
+@pytest.mark.clause("10.2", "10.3")
 def test_clip_outcomes_need_an_approved_review_and_follow_10_3(case, handler, reviewer, head):
     with pytest.raises(PolicyRefusal, match="10.2: the footage is reviewed by an approved user"):
         _clip(handler, case)
@@ -175,6 +182,7 @@ def reviewed(case, reviewer, head):
     return approve_review(case, reviewer, head)
 
 
+@pytest.mark.clause("10.4", "10.4.1", "10.4.2", "10.4.3", "R23")
 def test_each_other_person_needs_redaction_consent_or_all_five_para_16_factors(reviewed, handler, school):
     clip = _clip(handler, reviewed, only_requester=False)
     with pytest.raises(PolicyRefusal) as excinfo:
@@ -198,6 +206,7 @@ def test_each_other_person_needs_redaction_consent_or_all_five_para_16_factors(r
     assert other.refusal == FACTORS["refusal"]
 
 
+@pytest.mark.clause("10.4.1")
 def test_a_redaction_must_be_approved_before_the_response(reviewed, handler, school, other_school):
     clip = _clip(handler, reviewed, only_requester=False)
     foreign = _redaction_of(clip, school=other_school)
@@ -253,12 +262,14 @@ def test_a_redaction_of_another_time_or_camera_cannot_cover_a_clip(reviewed, han
     assert other.redaction == wider
 
 
+@pytest.mark.clause("10.2", "10.4")
 def test_response_needs_every_other_person_decided(reviewed, handler):
     _clip(handler, reviewed, only_requester=False)
     with pytest.raises(PolicyRefusal, match="10.4: clip .* shows other people"):
         services.respond(handler, reviewed)
 
 
+@pytest.mark.clause("10.2")
 def test_respond_then_close_releases_the_hold_with_an_audit_event(reviewed, handler):
     _clip(handler, reviewed)
     services.respond(handler, reviewed, note="Copy sent")
@@ -274,6 +285,7 @@ def test_respond_then_close_releases_the_hold_with_an_audit_event(reviewed, hand
         services.close(handler, reviewed, note="again")
 
 
+@pytest.mark.clause("10.2", "R21")
 def test_refusal_as_manifestly_unfounded_needs_a_reason_and_releases_the_hold(case, handler):
     with pytest.raises(PolicyRefusal, match="12\\(5\\)"):
         services.refuse(handler, case, reason=" ")
@@ -320,6 +332,7 @@ def test_timeline_gathers_the_case_hold_and_review_events(reviewed, handler):
     ]
 
 
+@pytest.mark.clause("9.5", "10.3", "10.4.1")
 def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, school):
     with pytest.raises(PolicyRefusal, match="nothing to package"):
         services.request_package(handler, reviewed)
@@ -356,6 +369,7 @@ def test_sar_footage_is_reviewed_by_approved_users_not_by_any_role(case, school)
     assert case.hold.purpose == HoldPurpose.SUBJECT_ACCESS  # stops erasure without locking it away (9.6)
 
 
+@pytest.mark.clause("10.3", "R24")
 def test_a_viewing_in_school_is_recorded_and_entered_in_the_disclosure_register(reviewed, handler):
     from watchkeeper.disclosures.models import Disclosure
 

@@ -164,6 +164,7 @@ def test_a_live_stream_is_fragmented_mp4_and_each_session_is_audited(school: Any
     assert ended[0].details["seconds"] >= 0 and ended[0].school == school
 
 
+@pytest.mark.clause("8.2", "R8")
 def test_a_live_session_ends_after_its_maximum_length(settings: Any, school: Any, camera_port: int) -> None:
     settings.WATCHKEEPER_LIVE_MAX_SECONDS = 2
     camera = allowed_camera(school, main_stream_url=stream_url(camera_port, 1))
@@ -179,6 +180,7 @@ def test_a_live_session_ends_after_its_maximum_length(settings: Any, school: Any
 
 
 @pytest.mark.parametrize("role", [REVIEWER, Role.HEADTEACHER])
+@pytest.mark.clause("8.1", "R8")
 def test_anyone_but_a_live_viewer_is_refused_and_the_attempt_audited(school: Any, role: str) -> None:
     camera = allowed_camera(school)
     user = person(role, school)
@@ -190,6 +192,7 @@ def test_anyone_but_a_live_viewer_is_refused_and_the_attempt_audited(school: Any
     assert not events("viewing.live_started", user)
 
 
+@pytest.mark.clause("8.1", "14.1", "R7")
 def test_a_live_viewer_whose_training_lapsed_is_refused(school: Any) -> None:
     camera = allowed_camera(school)
     viewer = person(LIVE, school, trained=False)  # 14.1: the grant stays, its authority does not

@@ -146,6 +146,7 @@ def test_a_camera_without_zones_is_still_a_stream_copy(school: Any, camera_port:
     ],
     ids=["not-a-number", "missing-coordinate"],
 )
+@pytest.mark.clause("5.3", "R4")
 def test_a_camera_whose_zones_cannot_be_masked_is_refused_never_shown_unmasked(
     school: Any, camera_port: int, zones: list[Any]
 ) -> None:

@@ -43,6 +43,7 @@ def terms(status: str = "approved", cameras: frozenset[int] = frozenset({7, 8}),
         (START + 5 * S, START + 5 * S, False),  # empty
     ],
 )
+@pytest.mark.clause("9.2", "R9")
 def test_only_whole_segments_inside_the_window_are_covered(start, end, covered) -> None:
     assert authorisation_covers(terms(), 7, start, end, NOW) is covered
 
@@ -54,6 +55,7 @@ def test_another_camera_is_not_covered() -> None:
     )
 
 
+@pytest.mark.clause("9.2")
 def test_expiry_is_exclusive() -> None:
     segment = (7, START, START + 10 * S)
     assert authorisation_covers(terms(), *segment, EXPIRES - timedelta(microseconds=1))
@@ -62,6 +64,7 @@ def test_expiry_is_exclusive() -> None:
 
 
 @pytest.mark.parametrize("status", ["pending", "declined"])
+@pytest.mark.clause("9.2", "R9")
 def test_nothing_is_covered_unless_approved(status: str) -> None:
     assert not authorisation_covers(terms(status, expires=EXPIRES), 7, START, START + S, NOW)
     assert not authorisation_covers(terms("approved", expires=None), 7, START, START + S, NOW)

@@ -46,6 +46,7 @@ def events(action: str):
     return list(AuditEvent.objects.filter(action=action))
 
 
+@pytest.mark.clause("9.2", "9.4", "R9")
 def test_a_request_is_recorded_with_its_cameras_window_and_reason(pending, reviewer, cameras, school) -> None:
     assert pending.status == Status.PENDING and pending.school == school
     assert set(pending.cameras.all()) == set(cameras)
@@ -71,6 +72,7 @@ def test_a_request_is_recorded_with_its_cameras_window_and_reason(pending, revie
         ({"cameras": []}, "9.2: name at least one camera"),
     ],
 )
+@pytest.mark.clause("9.2", "R9")
 def test_a_request_without_a_clear_reason_or_window_is_refused(reviewer, cameras, change, problem) -> None:
     asked = {
         "cameras": cameras,
@@ -113,6 +115,7 @@ def test_a_reviewer_of_another_school_may_not_ask(other_school, cameras) -> None
         )
 
 
+@pytest.mark.clause("9.2", "R9")
 def test_the_headteacher_approves_with_a_fresh_code_and_the_approval_expires(pending, head, settings) -> None:
     settings.WATCHKEEPER_VIEWING_AUTHORISATION_DAYS = 2
     now = timezone.now()
@@ -135,6 +138,7 @@ def test_the_default_approval_lasts_seven_days(pending, school) -> None:
     assert timedelta(days=7) - (pending.expires_at - pending.decided_at) == timedelta(0)
 
 
+@pytest.mark.clause("9.2")
 def test_nobody_authorises_their_own_request(school, cameras) -> None:
     head_who_reviews = person(Role.HEADTEACHER, school)
     GrantFactory(user=head_who_reviews, school=school, role=Role.FOOTAGE_REVIEWER)
@@ -145,6 +149,7 @@ def test_nobody_authorises_their_own_request(school, cameras) -> None:
     assert own.status == Status.PENDING and not events("viewing.approved")
 
 
+@pytest.mark.clause("9.2", "R15")
 def test_a_wrong_code_is_refused_and_recorded(pending, head) -> None:
     with pytest.raises(SecondFactorRefused, match="authenticator code is not right"):
         decide(head, pending, approve=True, code=wrong_code_for(head))
@@ -163,6 +168,7 @@ def test_a_code_cannot_be_used_twice(reviewer, cameras, head) -> None:
         decide(head, second, approve=True, code=code)
 
 
+@pytest.mark.clause("9.2")
 def test_declining_needs_a_reason_and_is_recorded(pending, head) -> None:
     with pytest.raises(PolicyRefusal, match="say why the request is declined"):
         decide(head, pending, approve=False, code=code_for(head), note="")

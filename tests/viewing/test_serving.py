@@ -96,6 +96,7 @@ def test_a_served_segment_is_exactly_the_recorded_plaintext(client_for, reviewer
     }
 
 
+@pytest.mark.clause("9.2", "R10")
 def test_byte_ranges_join_to_the_segment_and_are_audited_once(client_for, reviewer, auth, segments, pieces):
     client, url, whole = client_for(reviewer), segment_url(auth, segments[2]), pieces[2][0]
     head = client.get(url, HTTP_RANGE="bytes=0-999")
@@ -143,6 +144,7 @@ def test_the_hls_playlist_lists_the_covered_segments_and_its_parts_join_up(
         ("playground", "does not cover that camera"),  # in the window, another camera of the school
     ],
 )
+@pytest.mark.clause("9.2", "R9")
 def test_footage_outside_the_window_or_camera_is_refused(
     client_for, reviewer, auth, segments, playground_segments, which, reason
 ):
@@ -186,6 +188,7 @@ def test_a_request_not_yet_approved_serves_nothing(client_for, reviewer, auth, s
     expect_nothing_served(client_for(reviewer), auth, segments, 403)
 
 
+@pytest.mark.clause("9.2")
 def test_only_the_requester_sees_the_footage(client_for, school, auth, segments):
     colleague = person(Role.FOOTAGE_REVIEWER, school)
     expect_nothing_served(client_for(colleague), auth, segments, 404)
@@ -193,11 +196,13 @@ def test_only_the_requester_sees_the_footage(client_for, school, auth, segments)
     expect_nothing_served(client_for(head), auth, segments, 404)
 
 
+@pytest.mark.clause("9.2", "14.1")
 def test_a_reviewer_who_lost_the_role_sees_nothing(client_for, reviewer, auth, segments):
     RoleGrant.objects.filter(user=reviewer).update(revoked_at=timezone.now())
     expect_nothing_served(client_for(reviewer), auth, segments, 404)
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_held_footage_is_shown_only_to_the_cctv_administrator(
     client_for, school, reviewer, auth, gate, segments
 ):

@@ -186,6 +186,7 @@ def test_a_failure_after_blobs_were_written_removes_them_all(files, storage, bus
     nothing_left(storage)
 
 
+@pytest.mark.clause("13.1")
 def test_footage_older_than_retention_is_refused(files, storage, bus_camera) -> None:
     bus_camera.retention_days = 7
     bus_camera.save()
@@ -195,6 +196,7 @@ def test_footage_older_than_retention_is_refused(files, storage, bus_camera) -> 
     nothing_left(storage)
 
 
+@pytest.mark.clause("9.3")
 def test_the_same_footage_is_not_imported_twice(files, storage, bus_camera) -> None:
     import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=OFFSET_MS)
     with pytest.raises(PolicyRefusal, match="already has footage from"):
@@ -203,6 +205,7 @@ def test_the_same_footage_is_not_imported_twice(files, storage, bus_camera) -> N
     assert GarbageBlob.objects.count() == 0
 
 
+@pytest.mark.clause("5.2", "7.1", "R2")
 def test_only_an_allowed_minibus_camera_takes_dvr_footage(files, storage, bus_camera, school) -> None:
     fixed = CameraFactory(school=school, status=CameraStatus.ACTIVE)
     with pytest.raises(PolicyRefusal, match="5.2: .* is not on a minibus"):
@@ -214,6 +217,7 @@ def test_only_an_allowed_minibus_camera_takes_dvr_footage(files, storage, bus_ca
     nothing_left(storage)
 
 
+@pytest.mark.clause("9.6")
 def test_only_the_cctv_administrator_imports(files, storage, bus_camera, school) -> None:
     with pytest.raises(PermissionDenied):
         import_dvr(person(Role.HEADTEACHER, school), bus_camera, files.mp4, clock_offset_ms=0)

@@ -67,6 +67,7 @@ def test_a_chroma_sample_is_masked_when_any_of_its_luma_pixels_is() -> None:
     assert len(chroma) <= len(masked_pixels(luma))
 
 
+@pytest.mark.clause("5.3", "R4")
 def test_masking_a_frame_blacks_the_zone_keeps_the_rest_and_leaves_the_original_alone() -> None:
     width, height = 63, 35
     frame = VideoFrame(width, height, "yuv420p")

@@ -84,6 +84,7 @@ def test_zone_views_permissions(case: ViewCase, ctx) -> None:
     run_view_case(case, ctx)
 
 
+@pytest.mark.clause("9.6")
 def test_reference_frame_permissions_with_a_live_camera(simulator: Simulator, ctx) -> None:
     """A real RTSP camera (the simulator): the frame is grabbed live, decoded and JPEG-encoded in memory."""
     (case,) = [c for c in CASES if c.id == "reference frame"]
@@ -122,6 +123,7 @@ def test_a_refused_zone_is_shown_and_the_drawing_kept(client, ctx, school) -> No
         (json.dumps([[[0.1, 0.1]] * 65]), b"At most 16 zones of 64 points each"),
     ],
 )
+@pytest.mark.clause("5.3", "R4")
 def test_malformed_zones_are_refused(client, ctx, school, posted, message) -> None:
     make_camera(ctx)
     sign_in(client, person(Role.CCTV_ADMIN, school))

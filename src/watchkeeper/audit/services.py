@@ -19,6 +19,7 @@ from watchkeeper.audit.chain import (
 )
 from watchkeeper.audit.models import AuditEvent, AuditHead
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import key_path, load_or_create_key
 from watchkeeper.estate.models import School
 
@@ -45,6 +46,7 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+@enforces("R10")
 def record(
     action: str,
     *,
@@ -90,6 +92,7 @@ def _rows() -> Iterator[ChainRow]:
         yield ChainRow(event.seq, event.prev_hash, event.hash, hashed_fields(event))
 
 
+@enforces("R10")
 def verify() -> Verdict:
     head = AuditHead.objects.filter(pk=1).values_list("seq", "hash", "seal").first()
     if head is not None and not key_path(AUDIT_KEY_NAME).exists():

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from watchkeeper.compliance.models import DPIA, DPIAStatus, Sign, SignPlacement
+from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import (
     MAX_RETENTION_DAYS,
     PROHIBITED_LOCATIONS,
@@ -22,6 +23,7 @@ from watchkeeper.estate.models import (
 SIGN_CHECK_VALID_DAYS = 365
 
 
+@enforces("4.1", "5.2", "5.4", "13.1", "R1", "R4")
 def camera_problems(camera: Camera) -> list[str]:
     """Why this camera may not even be registered (or kept) as described."""
     problems = []
@@ -84,6 +86,7 @@ def has_checked_sign(camera: Camera, signs: Iterable[Sign], today: date) -> bool
     )
 
 
+@enforces("5.1", "5.3", "6.1", "7.1", "18.1", "R2", "R4", "R5")
 def activation_problems(
     camera: Camera, dpias: Iterable[DPIA], signs: Iterable[Sign], today: date
 ) -> list[str]:
@@ -113,6 +116,7 @@ def _sign_problem(camera: Camera) -> str:
     return "6.1: the school has no checked CCTV sign at an entrance point"
 
 
+@enforces("5.3", "6.1", "7.1", "7.3", "18.1", "R3")
 def compliance_exceptions(
     camera: Camera, dpias: Iterable[DPIA], signs: Iterable[Sign], today: date
 ) -> list[str]:

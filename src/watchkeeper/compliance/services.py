@@ -14,6 +14,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.gates import compliance_exceptions, dpia_in_date, sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign, SignPlacement
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, CameraStatus, School, Vehicle
@@ -78,6 +79,7 @@ def set_dpia_cameras(actor: Any, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
     return dpia
 
 
+@enforces("7.1", "18.1", "R2", "R3")
 def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
     require(actor, "compliance.approve_dpia", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
@@ -142,6 +144,7 @@ def attach_dpia_document(actor: Any, dpia: DPIA, upload: UploadedFile) -> DPIADo
     return document
 
 
+@enforces("6.1", "R5")
 def register_sign(
     actor: Any,
     school: School,

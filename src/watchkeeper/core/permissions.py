@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.people.models import TRAINING_REQUIRED_ROLES, Role, RoleGrant, TrainingRecord
 
 R = Role
@@ -126,6 +127,7 @@ def _grants(user: Any, action: str) -> models.QuerySet[RoleGrant]:
     )
 
 
+@enforces("14.1", "R7")
 def school_ids(user: Any, action: str) -> set[int] | None:
     """School ids where `user` may do `action`; None means every school of the trust."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -21,9 +21,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from watchkeeper.core.clauses import enforces
+
 PRIVATE_UMASK = 0o077
 
 
+@enforces("9.1")
 def private_umask() -> None:
     os.umask(PRIVATE_UMASK)
 
@@ -71,6 +74,7 @@ class ModeReport:
     failed: list[str] = field(default_factory=list)
 
 
+@enforces("9.1")
 def correct_modes(root: Path, *, recursive: bool = True) -> ModeReport:
     """Take group and other permissions off `root` and what is in it (files 0600, folders 0700 when they
     had the usual 0644/0755). Symbolic links are left alone and not followed."""

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django_otp import match_token
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 
 
@@ -17,6 +18,7 @@ class SecondFactorRefused(PolicyRefusal):
     """The authenticator code on a decision was wrong or already used (counted as a failed log-in)."""
 
 
+@enforces("9.2", "9.5", "R15")
 def require_fresh_code(
     actor: Any, code: str, *, clause: str, audit_action: str, school: Any, obj: Any, details: dict[str, Any]
 ) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.workdays import add_working_days, is_working_day, working_days_between
 
 SCHOOL_DAYS = 20
@@ -57,6 +58,7 @@ class FOIDeadline:
         return self.working_day_cap < self.school_day_deadline
 
 
+@enforces("11.7", "R25")
 def foi_deadline(received: date, closures: Iterable[Closure] = ()) -> FOIDeadline:
     closures = tuple(closures)
     by_school_days = add_school_days(received, SCHOOL_DAYS, closures)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.disclosures.models import Disclosure
 from watchkeeper.evidence.models import Download, Purpose
 
@@ -123,6 +124,7 @@ def other_rows(disclosures: QuerySet[Disclosure]) -> list[Row]:
     ]
 
 
+@enforces("11.1", "R24")
 def rows(downloads: QuerySet[Download], disclosures: QuerySet[Disclosure]) -> list[Row]:
     """Both sources, newest first. The querysets come already restricted to what the reader may see."""
     return sorted(package_rows(downloads) + other_rows(disclosures), key=lambda r: r.at, reverse=True)

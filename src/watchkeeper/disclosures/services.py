@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.core.second_factor import require_fresh_code
@@ -150,6 +151,7 @@ def _terms(req: DisclosureRequest, cameras: Iterable[Camera]) -> dict[str, Any]:
     }
 
 
+@enforces("4.1", "11.2", "11.3", "R24")
 def police_problems(
     *, officer_name: str, collar_number: str, force: str, crime_reference: str, purpose: str, reason: str
 ) -> list[str]:
@@ -170,6 +172,7 @@ def police_problems(
     return problems
 
 
+@enforces("11.1", "11.2", "11.3", "13.2", "R22", "R24")
 def log_police_request(
     actor: Any,
     *,
@@ -230,6 +233,7 @@ def log_police_request(
     )
 
 
+@enforces("11.1", "11.5", "R22", "R24")
 def log_outside_request(
     actor: Any,
     *,
@@ -345,6 +349,7 @@ def _associated(document_id: uuid.UUID) -> uuid.UUID:
     return document_id
 
 
+@enforces("11.5")
 def document_type_problem(name: str, size: int, head: bytes) -> str | None:
     """Why an upload is refused, or None. PDF, JPEG or PNG by name and by content, within the size limit."""
     limit = settings.MAX_UPLOAD_BYTES
@@ -360,6 +365,7 @@ def document_type_problem(name: str, size: int, head: bytes) -> str | None:
     return None
 
 
+@enforces("9.1", "11.5", "R15")
 def upload_document(
     actor: Any,
     req: DisclosureRequest,
@@ -447,6 +453,7 @@ def open_document(actor: Any, document: Document) -> bytes:
 # --- Escalation to the DPO (11.5) --------------------------------------------------------------------------
 
 
+@enforces("11.5")
 def escalate(
     actor: Any, req: DisclosureRequest, note: str = "", *, now: datetime | None = None
 ) -> DisclosureRequest:
@@ -473,6 +480,7 @@ def escalate(
     return req
 
 
+@enforces("3.5", "11.5")
 def advise(
     actor: Any, req: DisclosureRequest, advice: str, *, now: datetime | None = None
 ) -> DisclosureRequest:
@@ -494,6 +502,7 @@ def advise(
 # --- The review (11.3, 10.2) ------------------------------------------------------------------------------
 
 
+@enforces("10.2", "11.3")
 def request_review(actor: Any, req: DisclosureRequest, *, now: datetime | None = None) -> DisclosureRequest:
     """11.3: "a Headteacher must follow the same process as per point 10.2": an approved reviewer asks,
     through the normal viewing workflow, to see the request's cameras and window with reason "disclosure";
@@ -529,6 +538,7 @@ def request_review(actor: Any, req: DisclosureRequest, *, now: datetime | None =
     return req
 
 
+@enforces("10.2", "11.3")
 def finding_problems(req: DisclosureRequest, actor: Any, outcome: str, finding: str) -> list[str]:
     """What stops `actor` recording the review's finding."""
     problems = []
@@ -548,6 +558,7 @@ def finding_problems(req: DisclosureRequest, actor: Any, outcome: str, finding: 
     return problems
 
 
+@enforces("10.2", "11.3")
 def record_finding(
     actor: Any, req: DisclosureRequest, *, outcome: str, finding: str, now: datetime | None = None
 ) -> DisclosureRequest:
@@ -577,6 +588,7 @@ def record_finding(
     return req
 
 
+@enforces("10.2", "11.3")
 def review_problems(req: DisclosureRequest) -> list[str]:
     """What stops an approval for want of the review (11.3, 10.2)."""
     if not reviews.review_approved(req.review):
@@ -593,6 +605,7 @@ def review_problems(req: DisclosureRequest) -> list[str]:
 # --- The Headteacher's decision (11.3, 11.5) ---------------------------------------------------------------
 
 
+@enforces("11.2", "11.3", "11.5", "R24")
 def decision_problems(
     req: DisclosureRequest, *, approve: bool, reason: str, confirmed_purpose: str, documents: int
 ) -> list[str]:
@@ -616,6 +629,7 @@ def decision_problems(
     return problems
 
 
+@enforces("11.3", "R24")
 def decide(
     actor: Any,
     req: DisclosureRequest,
@@ -713,6 +727,7 @@ def _send_to_evidence(actor: Any, req: DisclosureRequest, now: datetime) -> int:
 # --- FOI (11.7) --------------------------------------------------------------------------------------------
 
 
+@enforces("11.7", "R25")
 def log_foi_request(
     actor: Any,
     *,
@@ -771,6 +786,7 @@ def foi_deadline(foi: FOIRequest, closures: list[clock.Closure] | None = None) -
     return clock.foi_deadline(foi.received_on, closures_for(foi.school_id) if closures is None else closures)
 
 
+@enforces("11.7", "R24", "R25")
 def decide_foi(
     actor: Any, foi: FOIRequest, *, decision: str, reason: str, now: datetime | None = None
 ) -> FOIRequest:
@@ -824,6 +840,7 @@ def decide_foi(
 # --- Closure periods (school days for the FOI clock) --------------------------------------------------------
 
 
+@enforces("11.7", "R25")
 def add_closure(
     actor: Any,
     *,
@@ -888,6 +905,7 @@ def remove_closure(actor: Any, period: ClosurePeriod) -> None:
 # --- The register (11.1) ---------------------------------------------------------------------------------
 
 
+@enforces("11.1", "R24")
 def record_disclosure(
     actor: Any,
     *,

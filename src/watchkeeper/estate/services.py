@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
@@ -98,6 +99,7 @@ def update_camera(actor: Any, camera: Camera, **fields: Any) -> Camera:
     return camera
 
 
+@enforces("5.3", "R4")
 def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]) -> Camera:
     """Zones are polygons in 0..1 picture coordinates; masked areas are never stored (5.3)."""
     require(actor, "estate.change", camera.school_id)
@@ -117,6 +119,7 @@ def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]
     return camera
 
 
+@enforces("9.6")
 def view_reference_frame(actor: Any, camera: Camera) -> bytes:
     """A live key frame of the camera as JPEG, to draw privacy zones on (5.3). Only the school's CCTV system
     administrator, who also holds estate.change there, sees it (9.6); every view is audited. Raises
@@ -137,6 +140,7 @@ def view_reference_frame(actor: Any, camera: Camera) -> bytes:
     return jpeg
 
 
+@enforces("7.1", "R2")
 def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = "") -> Camera:
     require(actor, "estate.change", camera.school_id)
     if status not in TRANSITIONS.get(camera.status, frozenset()):

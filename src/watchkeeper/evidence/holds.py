@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.evidence.models import DownloadRequest, HoldRelease, RequestStatus
@@ -84,6 +85,7 @@ def unreleased_for_request(req: DownloadRequest, now: datetime | None = None) ->
     return [h for h in holds_over_request(req, now) if h.pk not in released]
 
 
+@enforces("9.6", "R12")
 def request_problems(req: DownloadRequest, step: str, now: datetime | None = None) -> list[str]:
     """One plain-words problem per hold still awaiting release for `req`, for the decision and the build."""
     return [_problem(hold, f"this request before it is {step}") for hold in unreleased_for_request(req, now)]
@@ -108,6 +110,7 @@ def unreleased_for_redaction(redaction: Redaction, now: datetime | None = None) 
     return [h for h in holds if h.pk not in released]
 
 
+@enforces("9.6", "R12")
 def redaction_problem(redaction: Redaction, now: datetime | None = None) -> str | None:
     missing = unreleased_for_redaction(redaction, now)
     return _problem(missing[0], "this redaction") if missing else None
@@ -132,6 +135,7 @@ def _check_release(actor: Any, hold: Hold, reason: str) -> None:
         raise PolicyRefusal(problems)
 
 
+@enforces("9.6", "R12")
 def release_for_download(
     actor: Any, hold: Hold, req: DownloadRequest, reason: str, *, now: datetime | None = None
 ) -> HoldRelease:
@@ -147,6 +151,7 @@ def release_for_download(
     return _save(actor, hold, reason, now, request=req)
 
 
+@enforces("9.6", "R12")
 def release_for_redaction(
     actor: Any, hold: Hold, redaction: Redaction, reason: str, *, now: datetime | None = None
 ) -> HoldRelease:

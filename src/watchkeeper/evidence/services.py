@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require, restrict
 from watchkeeper.core.second_factor import require_fresh_code
@@ -119,6 +120,7 @@ def _request_terms(req: DownloadRequest) -> dict[str, Any]:
     }
 
 
+@enforces("9.5", "Appendix I", "R13")
 def request_download(
     actor: Any,
     *,
@@ -147,11 +149,11 @@ def request_download(
     require(actor, REQUEST, school.pk)
     cameras = list(cameras)
     now = now or timezone.now()
-    problems = _download_problems(
+    problems = download_problems(
         school, cameras, start, end, purpose, reason_category, reason, now, redaction, only_requester_appears
     )
     if still_at is not None:
-        problems += _still_problems(cameras, start, end, still_at)
+        problems += still_problems(cameras, start, end, still_at)
     if requestor_user is None and not recipient_name.strip():
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
@@ -182,7 +184,8 @@ def request_download(
     return req
 
 
-def _download_problems(
+@enforces("9.4", "9.5", "Appendix I", "R13")
+def download_problems(
     school: School,
     cameras: list[Camera],
     start: datetime,
@@ -211,11 +214,14 @@ def _download_problems(
         problems.append("9.5: say why the recording is being downloaded (Appendix I asks for the reason)")
     if redaction is not None and redaction.school_id != school.pk:
         problems.append("10.4.1: that redaction belongs to another school")
-    problems += _redaction_problems(purpose, redaction, only_requester_appears, cameras, start, end)
+    problems += subject_access_redaction_problems(
+        purpose, redaction, only_requester_appears, cameras, start, end
+    )
     return problems
 
 
-def _still_problems(cameras: list[Camera], start: datetime, end: datetime, still_at: datetime) -> list[str]:
+@enforces("9.5")
+def still_problems(cameras: list[Camera], start: datetime, end: datetime, still_at: datetime) -> list[str]:
     problems = []
     if len(cameras) != 1:
         problems.append("9.5: a still is of one camera")
@@ -224,7 +230,8 @@ def _still_problems(cameras: list[Camera], start: datetime, end: datetime, still
     return problems
 
 
-def _redaction_problems(
+@enforces("10.4.1", "R23")
+def subject_access_redaction_problems(
     purpose: str,
     redaction: Redaction | None,
     only_requester_appears: bool,
@@ -266,6 +273,7 @@ def _two_person(actor: Any, req: DownloadRequest) -> list[str]:
     return decider_problems(actor, AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5")
 
 
+@enforces("9.5", "9.6", "11.6", "Appendix I", "R13", "R16")
 def decide_download(
     actor: Any,
     req: DownloadRequest,
@@ -291,7 +299,7 @@ def decide_download(
     if not approve and not note.strip():
         problems.append("9.5: say why the download is refused")
     if approve:
-        problems += _redaction_problems(
+        problems += subject_access_redaction_problems(
             req.purpose, req.redaction, req.only_requester_appears, req.cameras.all(), req.start, req.end
         )
         problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
@@ -318,6 +326,7 @@ def decide_download(
     return Decided(req, password)
 
 
+@enforces("9.5", "R16")
 def reissue_download(
     actor: Any, req: DownloadRequest, *, otp_code: str, now: datetime | None = None
 ) -> Decided:
@@ -345,6 +354,7 @@ def reissue_download(
     return Decided(req, password)
 
 
+@enforces("9.5")
 def withdraw_download(actor: Any, req: DownloadRequest, *, now: datetime | None = None) -> DownloadRequest:
     """The person who asked withdraws a request not yet decided."""
     if not getattr(actor, "is_authenticated", False) or req.requested_by_id != actor.pk:
@@ -394,6 +404,7 @@ def request_segments(req: DownloadRequest) -> list[Segment]:
     return holds.request_segments(req)
 
 
+@enforces("9.5")
 def run_build(
     request_id: int, sealed_password: str, *, progress: Progress = _no_progress, now: datetime | None = None
 ) -> Download:
@@ -427,6 +438,7 @@ def _build_failed(req: DownloadRequest, error: BaseException) -> None:
         )
 
 
+@enforces("9.5", "9.6", "11.6", "R13", "R16", "R17", "R18")
 def build_package(
     req: DownloadRequest, password: str, *, progress: Progress = _no_progress, now: datetime | None = None
 ) -> Download:
@@ -568,6 +580,7 @@ def _piece(plaintext: Callable[[], bytes], segment: Segment) -> package.Piece:
     )
 
 
+@enforces("13.2", "R14")
 def keep_until(purpose: str, downloaded_on: date) -> date | None:
     """13.2: subject access and third-party (police included) copies are kept six months by default;
     internal copies have no default date (they stay in school, 11.6, until deleted with authorisation)."""
@@ -649,6 +662,7 @@ def may_fetch(actor: Any, download: Download) -> bool:
     return own or can(actor, FETCH, download.school_id)
 
 
+@enforces("9.5", "13.2")
 def fetch_copy(actor: Any, download: Download, *, now: datetime | None = None) -> Iterator[bytes]:
     """The stored package (the password-protected ZIP) chunk by chunk, audited as evidence.copy_fetched."""
     if not may_fetch(actor, download):
@@ -673,6 +687,7 @@ def fetch_copy(actor: Any, download: Download, *, now: datetime | None = None) -
     return chunks
 
 
+@enforces("9.5", "Appendix I", "R13")
 def record_viewing(
     actor: Any, download: Download, viewed_at: datetime, *, now: datetime | None = None
 ) -> Download:
@@ -705,6 +720,7 @@ def record_viewing(
     return download
 
 
+@enforces("13.2", "R14")
 def extend_copy(
     actor: Any, download: Download, new_date: date, reason: str, *, now: datetime | None = None
 ) -> Download:
@@ -736,6 +752,7 @@ def extend_copy(
     return download
 
 
+@enforces("9.5", "Appendix I", "R13")
 def authorise_deletion(
     actor: Any, download: Download, otp_code: str, *, now: datetime | None = None
 ) -> Download:
@@ -806,6 +823,7 @@ def stored_copies() -> QuerySet[Download]:
     return Download.objects.filter(kind=Kind.PACKAGE, deleted_at=None)
 
 
+@enforces("13.2", "R14")
 def check_copies(today: date) -> CopyCheck:
     """Flag copies newly due (reminder) or overdue, once each, audited for the Headteacher and DPO; remove
     the files of deleted copies a crash left behind."""

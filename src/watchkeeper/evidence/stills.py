@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import cv2
 import numpy as np
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence.snapshot import NoSuchFrame, frame_at
 from watchkeeper.recording.models import Segment
@@ -38,6 +39,7 @@ def segment_at(segments: list[Segment], moment: datetime) -> Segment:
     raise PolicyRefusal("9.5: there is no recorded footage of that camera at the still's moment")
 
 
+@enforces("9.3", "9.5", "R19")
 def take(segment: Segment, moment: datetime) -> SealedStill:
     """The still of `segment` at `moment`, checked against the segment's recorded SHA-256 (9.3)."""
     mp4 = decrypted(segment)

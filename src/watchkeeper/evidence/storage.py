@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.recording.crypto import existing_school_key, school_key, school_key_id
 
 MAGIC = b"WKPKG\x01"
@@ -48,6 +49,7 @@ def _aad(file_id: str, index: int, final: bool) -> bytes:
     return f"watchkeeper-package:{file_id}:{index}:{int(final)}".encode()
 
 
+@enforces("13.2", "R15")
 def seal_file(source: Path, dest: Path, file_id: str, school_id: int) -> SealedCopy:
     """Encrypt `source` into `dest` (via a partial file beside it) under a new key wrapped by the school
     key. The caller removes `source`."""
@@ -76,6 +78,7 @@ def seal_file(source: Path, dest: Path, file_id: str, school_id: int) -> SealedC
     return SealedCopy(aes_key_wrap(school_key(key_id), key), key_id, size)
 
 
+@enforces("13.2", "R15")
 def open_file(path: Path, file_id: str, wrapped_key: bytes | None, key_id: str) -> Iterator[bytes]:
     """The plaintext (the password-protected ZIP) chunk by chunk; CopyError when it cannot be opened."""
     if not wrapped_key:

@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.health.models import AlertKind
 from watchkeeper.recording.models import StreamState
 from watchkeeper.recording.status import STALE_SECONDS
@@ -78,6 +79,7 @@ def duration(seconds: float) -> str:
 # --- the recorder's view of the stream ------------------------------------------------------------------
 
 
+@enforces("12.1", "R27")
 def stream_down(state: StateLike | None, now: datetime) -> Finding:
     """12.1: the recorder has not been receiving the stream for more than STREAM_DOWN_SECONDS.
 
@@ -100,6 +102,7 @@ def stream_down(state: StateLike | None, now: datetime) -> Finding:
     return Finding(kind, True, f"12.1: stream {current} for {duration(down_for)}{why}"[:300])
 
 
+@enforces("12.1", "R27")
 def no_new_segment(last_end: datetime | None, segment_seconds: int, now: datetime) -> Finding:
     """12.1: nothing recorded for NO_SEGMENT_FACTOR × the segment length."""
     kind = AlertKind.NO_RECORDING
@@ -169,6 +172,7 @@ def view_difference(thumb: Frame, reference: Frame) -> float:
     return float(np.abs(a - b).mean())
 
 
+@enforces("12.1", "R27")
 def black(frames: Sequence[Frame]) -> Finding:
     means = [mean_luma(f) for f in frames]
     if all(m < BLACK_MEAN_LUMA for m in means):
@@ -181,6 +185,7 @@ def black(frames: Sequence[Frame]) -> Finding:
     return Finding(AlertKind.BLACK, False, f"mean grey level {max(means):.0f}")
 
 
+@enforces("12.1", "R27")
 def frozen(frames: Sequence[Frame], seconds_apart: float | None = None) -> Finding:
     """Consecutive sampled frames identical within the tolerance. Needs at least two frames."""
     kind = AlertKind.FROZEN
@@ -193,6 +198,7 @@ def frozen(frames: Sequence[Frame], seconds_apart: float | None = None) -> Findi
     return Finding(kind, False, f"{max(changes):.1%} of the picture changed{span}")
 
 
+@enforces("12.1", "R27")
 def blurred(frames: Sequence[Frame]) -> Finding:
     sharpness = float(np.median([laplacian_variance(f) for f in frames]))
     if sharpness < BLUR_LAPLACIAN_VARIANCE:
@@ -205,6 +211,7 @@ def blurred(frames: Sequence[Frame]) -> Finding:
     return Finding(AlertKind.BLURRED, False, f"sharpness {sharpness:.1f}")
 
 
+@enforces("12.1", "R27")
 def view_moved(frames: Sequence[Frame], reference: Frame | None, alert_open: bool) -> Finding:
     kind = AlertKind.VIEW_MOVED
     if reference is None:

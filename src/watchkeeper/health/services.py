@@ -19,6 +19,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, CameraStatus, School
@@ -61,6 +62,7 @@ class HealthRun:
 # --- the automatic checks -------------------------------------------------------------------------------
 
 
+@enforces("12.1", "R27")
 def run_health_checks(now: datetime) -> HealthRun:
     """Evaluate every active camera; open and close alerts; log and audit each change (12.1)."""
     run = HealthRun()
@@ -203,6 +205,7 @@ def _log_automatic(camera: Camera, alert: Alert, result: str, notes: str, now: d
 # --- manual checks and the reference view ---------------------------------------------------------------
 
 
+@enforces("12.1", "R27")
 def record_check(
     actor: Any,
     school: School,
@@ -214,7 +217,7 @@ def record_check(
 ) -> MaintenanceEntry:
     """Log a manual check (12.1) in the school's maintenance log."""
     require(actor, MAINTAIN, school.pk)
-    problems = _check_problems(school, camera, check_type, result, notes, at)
+    problems = maintenance_check_problems(school, camera, check_type, result, notes, at)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -244,7 +247,8 @@ def record_check(
     return entry
 
 
-def _check_problems(
+@enforces("12.1", "R27")
+def maintenance_check_problems(
     school: School, camera: Camera | None, check_type: str, result: str, notes: str, at: datetime
 ) -> list[str]:
     problems = []
@@ -261,6 +265,7 @@ def _check_problems(
     return problems
 
 
+@enforces("12.1")
 def set_reference_view(actor: Any, camera: Camera, now: datetime) -> ReferenceFeatures:
     """Take the camera's reference view from its latest recording: the view as it should be (12.1).
     Only a 32×18 grey thumbnail and a sharpness figure are kept, never a picture."""

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people.models import Credential, CredentialSetting, StaffProfile
 from watchkeeper.people.two_person import set_by_others
@@ -74,6 +75,7 @@ def pending_enrolment(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
 
 
+@enforces("9.2", "R15")
 def confirm_enrolment(user: Any, code: str, *, now: datetime | None = None) -> TOTPDevice:
     """A code from the new authenticator confirms it; the old one is then removed."""
     device = pending_enrolment(user)

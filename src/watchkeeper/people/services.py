@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import School, Trust
@@ -107,6 +108,7 @@ def reset_second_factor(actor: Any, user: User, *, now: datetime | None = None) 
     return NewStaff(user, totp_secret(device), device.config_url)
 
 
+@enforces("14.1", "R7")
 def has_current_training(user: Any, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return TrainingRecord.objects.filter(
@@ -117,9 +119,10 @@ def has_current_training(user: Any, today: date | None = None) -> bool:
     ).exists()
 
 
+@enforces("3.2", "8.1", "14.1", "R7")
 def grant_role(actor: Any, user: User, role: str, school: School | None) -> RoleGrant:
     role = Role(role)
-    _check_grant_authority(actor, role, school)
+    check_grant_authority(actor, role, school)
     if role in TRAINING_REQUIRED_ROLES and not has_current_training(user):
         raise PolicyRefusal(
             f"14.1: {user.get_full_name() or user.get_username()} has no current CCTV and data protection "
@@ -148,7 +151,7 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
 
 
 def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
-    _check_grant_authority(actor, Role(grant.role), grant.school)
+    check_grant_authority(actor, Role(grant.role), grant.school)
     if grant.revoked_at is not None:
         raise PolicyRefusal("3.2: this role has already been revoked")
     with transaction.atomic():
@@ -166,6 +169,7 @@ def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
     return grant
 
 
+@enforces("14.1", "R7")
 def record_training(
     actor: Any,
     user: User,
@@ -203,11 +207,13 @@ def record_training(
     return training
 
 
+@enforces("R15")
 def needs_second_factor(user: Any) -> bool:
     return RoleGrant.objects.current().filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
 
 
-def _check_grant_authority(actor: Any, role: Role, school: School | None) -> None:
+@enforces("3.2", "8.1")
+def check_grant_authority(actor: Any, role: Role, school: School | None) -> None:
     if is_system(actor):
         return
     if role in TRUST_ROLES or school is None:

@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import can
 from watchkeeper.people.models import Credential, CredentialSetting
 
@@ -174,6 +175,7 @@ def standing(
     )
 
 
+@enforces("9.2", "9.5")
 def decider_problems(
     actor: Any, action: str, school_id: int, parties: Iterable[Any], asked_at: datetime, *, clause: str
 ) -> list[str]:

@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import key_dir, load_or_create_key
 
 MAGIC = b"WKSEG\x01"
@@ -59,6 +60,7 @@ def associated_data(segment_id: uuid.UUID) -> bytes:
     return f"watchkeeper-segment:{segment_id}".encode()
 
 
+@enforces("9.3", "R15")
 def seal(plaintext: bytes, segment_id: uuid.UUID, key_id: str, wrapping_key: bytes) -> SealedSegment:
     segment_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(NONCE_BYTES)
@@ -71,6 +73,7 @@ def seal(plaintext: bytes, segment_id: uuid.UUID, key_id: str, wrapping_key: byt
     )
 
 
+@enforces("9.3", "R15")
 def open_blob(blob: bytes, segment_id: uuid.UUID, wrapped_key: bytes, wrapping_key: bytes) -> bytes:
     """The plaintext, or BlobError. Keep the result in memory only: plaintext never touches disk."""
     if not blob.startswith(MAGIC) or len(blob) < HEADER_BYTES + 16:

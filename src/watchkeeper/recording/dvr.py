@@ -35,6 +35,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
 from watchkeeper.estate.models import MAX_RETENTION_DAYS, Camera
@@ -101,6 +102,7 @@ def may_import(actor: Any, school_id: int) -> bool:
     return is_system(actor) or can(actor, "recording.import", school_id)
 
 
+@enforces("5.2", "9.3", "9.6", "13.1")
 def import_dvr(
     actor: Any,
     camera: Camera,

@@ -29,6 +29,7 @@ from typing import Any
 import av
 from av.video.frame import PictureType, VideoFrame
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.recording.segmenter import Unit
 
 Point = Sequence[float]
@@ -146,6 +147,7 @@ class ZoneMask:
             ]
         return self._offsets[key]
 
+    @enforces("5.3", "R4")
     def apply(self, frame: VideoFrame) -> VideoFrame:
         if frame.format.name != "yuv420p":
             frame = frame.reformat(format="yuv420p")

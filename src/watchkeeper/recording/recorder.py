@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from watchkeeper.compliance.gates import activation_problems
 from watchkeeper.compliance.models import Sign
+from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.estate.services import without_password
 from watchkeeper.recording import conf, pending
@@ -49,6 +50,7 @@ def to_ms(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+@enforces("7.1", "R2")
 def footage_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:
     """Why no footage of this camera may be stored now, recorded or imported (7.1, 6.1, 5.1–5.4, 13.1).
 

@@ -15,6 +15,7 @@ from django.db import connection
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import MAX_RETENTION_DAYS, Camera
 from watchkeeper.recording.models import Hold, Segment
 from watchkeeper.recording.storage import collect_garbage, erase_segments
@@ -49,6 +50,7 @@ class HoldSpan:
         )
 
 
+@enforces("13.1", "R11")
 def cutoff(retention_days: int, now: datetime) -> datetime:
     """Footage that started before this is past retention. Never more than 30 days (13.1), whatever a
     camera row says."""
@@ -65,6 +67,7 @@ def is_held(segment: Span, holds: Iterable[HoldSpan], now: datetime) -> bool:
     return any(hold.protects(segment, now) for hold in holds)
 
 
+@enforces("9.6", "13.1", "R11", "R12")
 def segments_to_erase(
     segments: Iterable[S], holds: Sequence[HoldSpan], cameras: Mapping[int, int], now: datetime
 ) -> list[S]:
@@ -106,6 +109,7 @@ def load_holds() -> list[HoldSpan]:
     ]
 
 
+@enforces("13.1", "R11")
 def sweep(now: datetime, *, dry_run: bool = False) -> SweepResult:
     if not dry_run:
         collect_garbage(include_writing=False)  # finish erasures a crash interrupted

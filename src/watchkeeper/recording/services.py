@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import is_system
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
 from watchkeeper.estate.models import Camera, School
@@ -24,6 +25,7 @@ def may_hold(actor: Any, school_id: int) -> bool:
     return is_system(actor) or can(actor, "recording.hold", school_id)
 
 
+@enforces("9.6", "R12")
 def require_hold_authority(actor: Any, school_id: int) -> None:
     if not may_hold(actor, school_id):
         raise PermissionDenied("9.6: only the school's CCTV system administrator may place or release holds")
@@ -43,7 +45,7 @@ def place_hold(
     """`purpose` other than evidential is for holds the system places while a request is open (10, 11)."""
     require_hold_authority(actor, school.pk)
     cameras = list(cameras)
-    problems = _hold_problems(school, cameras, start, end, reason, review_on)
+    problems = hold_problems(school, cameras, start, end, reason, review_on)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -74,6 +76,7 @@ def place_hold(
     return hold
 
 
+@enforces("9.6", "10", "11", "13.1", "R12")
 def release_hold(actor: Any, hold: Hold, reason: str, *, now: datetime | None = None) -> Hold:
     """After release, retention erases the footage at its next sweep if it is past retention (13.1)."""
     require_hold_authority(actor, hold.school_id)
@@ -94,6 +97,7 @@ def release_hold(actor: Any, hold: Hold, reason: str, *, now: datetime | None = 
     return hold
 
 
+@enforces("9.6", "13.1", "R12")
 def review_hold(actor: Any, hold: Hold, note: str, next_review_on: date) -> Hold:
     """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
     The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
@@ -122,7 +126,8 @@ def review_hold(actor: Any, hold: Hold, note: str, next_review_on: date) -> Hold
     return hold
 
 
-def _hold_problems(
+@enforces("9.6", "13.1", "R12")
+def hold_problems(
     school: School, cameras: list[Camera], start: datetime, end: datetime, reason: str, review_on: date
 ) -> list[str]:
     problems = []

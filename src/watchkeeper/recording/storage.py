@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import DATABASE_UNAVAILABLE
 from watchkeeper.recording import conf
 from watchkeeper.recording.crypto import SealedSegment
@@ -190,6 +191,7 @@ def store_segment(new: NewSegment, sealed: SealedSegment) -> Segment:
         raise
 
 
+@enforces("13.1", "R11")
 def erase_segments(segments: Sequence[Segment]) -> None:
     """Destroy the keys and blobs of these segments, crash-safely (the steps in the module docstring)."""
     paths = mark_erased(segments)

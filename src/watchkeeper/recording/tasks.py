@@ -9,6 +9,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.jobs.queue import Priority, by_hand
 from watchkeeper.jobs.runner import progress
 from watchkeeper.recording.motion import analyse_pending
@@ -22,6 +23,7 @@ MOTION_LOCK = HUEY.lock_task("motion_analysis")
 
 @by_hand("retention")
 @db_periodic_task(crontab(minute="7"), name="retention_sweep", priority=Priority.ROUTINE)
+@enforces("13.1", "R11")
 def retention_sweep() -> dict[str, Any]:
     """Hourly (13.1): erase footage past its camera's retention unless a hold covers it (9.6). The same
     sweep as `watchkeeper retention run`, with the real clock; it audits itself (recording.retention_sweep).

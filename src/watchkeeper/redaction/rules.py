@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.redaction.models import Redaction
 
 
+@enforces("10.4.1", "R23")
 def coverage_problems(
     redaction: Redaction, camera_ids: Iterable[int], start: datetime, end: datetime
 ) -> list[str]:

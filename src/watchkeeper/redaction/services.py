@@ -33,6 +33,7 @@ from django.utils import timezone
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import Camera
@@ -68,6 +69,7 @@ def _require_person(actor: Any) -> None:
         raise PermissionDenied("10.2: only a signed-in member of staff may review a redaction")
 
 
+@enforces("9.2", "10.2", "14.1")
 def why_not_reviewer(actor: Any, redaction: Redaction, now: datetime) -> str | None:
     """None when `actor` may see and decide on `redaction` now: its own reviewer, still holding
     redaction.review, under the viewing authorisation it was made under — still the requester's, approved
@@ -151,6 +153,7 @@ def fps_of(redaction: Redaction) -> float:
 # --- starting (10.2, 10.4.1) --------------------------------------------------------------------------------
 
 
+@enforces("9.6", "10.4.1", "R23")
 def start_redaction(
     actor: Any,
     auth: ViewingAuthorisation,
@@ -258,6 +261,7 @@ def _frame_count(path: Path) -> int:
 
 
 @contextmanager
+@enforces("9.3", "13.1", "R17")
 def master_video(redaction: Redaction, progress: Progress) -> Iterator[tuple[Path, Path]]:
     """(the joined master MP4, the temp dir) for one job. The segments are checked against the SHA-256
     recorded when the redaction started (9.3); the temp dir and all plaintext in it are removed on exit,
@@ -475,6 +479,7 @@ def _store_output(redaction: Redaction, plaintext: bytes, digest: str, frames: i
         _absolute(old).unlink(missing_ok=True)
 
 
+@enforces("9.3")
 def output_plaintext(redaction: Redaction) -> bytes:
     """The rendered copy, decrypted in memory and checked against its SHA-256."""
     if not redaction.has_output or redaction.output_id is None:
@@ -520,6 +525,7 @@ def _save_decision(actor: Any, redaction: Redaction, action: str, fields: list[s
         )
 
 
+@enforces("10.3", "10.4.1")
 def set_keep(
     actor: Any, redaction: Redaction, track_id: int, keep: bool, *, now: datetime | None = None
 ) -> None:
@@ -534,6 +540,7 @@ def set_keep(
     _save_decision(actor, redaction, action, ["keep"], {"track": track_id})
 
 
+@enforces("10.4.1", "R23")
 def set_mode(actor: Any, redaction: Redaction, mode: str, *, now: datetime | None = None) -> None:
     _editable(actor, redaction, now or timezone.now())
     if mode not in Mode.values:
@@ -573,6 +580,7 @@ def _next_manual_id(redaction: Redaction) -> int:
     return max([0, *ids]) + 1
 
 
+@enforces("10.4.1")
 def add_manual(actor: Any, redaction: Redaction, box: ManualBox, *, now: datetime | None = None) -> int:
     """A new manual track: one key frame; it holds its box until extended at another frame."""
     _editable(actor, redaction, now or timezone.now())
@@ -583,6 +591,7 @@ def add_manual(actor: Any, redaction: Redaction, box: ManualBox, *, now: datetim
     return track_id
 
 
+@enforces("10.4.1")
 def extend_manual(
     actor: Any, redaction: Redaction, track_id: int, box: ManualBox, *, now: datetime | None = None
 ) -> None:
@@ -600,6 +609,7 @@ def extend_manual(
     _save_decision(actor, redaction, "redaction.manual_extended", ["manual"], {"track": track_id, "box": key})
 
 
+@enforces("10.4.1")
 def delete_manual(actor: Any, redaction: Redaction, track_id: int, *, now: datetime | None = None) -> None:
     _editable(actor, redaction, now or timezone.now())
     remaining = [t for t in redaction.manual if int(t["id"]) != track_id]
@@ -609,6 +619,7 @@ def delete_manual(actor: Any, redaction: Redaction, track_id: int, *, now: datet
     _save_decision(actor, redaction, "redaction.manual_deleted", ["manual"], {"track": track_id})
 
 
+@enforces("10.4.1")
 def request_preview(actor: Any, redaction: Redaction, *, now: datetime | None = None) -> None:
     """Render the current decisions (a job with progress); the result replaces any earlier preview."""
     _editable(actor, redaction, now or timezone.now())
@@ -637,6 +648,7 @@ def preview_is_current(redaction: Redaction) -> bool:
     return redaction.has_output and redaction.output_digest == decisions_digest(redaction)
 
 
+@enforces("10.4.1", "R23")
 def approve(actor: Any, redaction: Redaction, *, now: datetime | None = None) -> Redaction:
     """The reviewer approves the preview they have seen: only one rendered from the current decisions.
     The redaction report is fixed now and travels with the copy (issue 6 §2)."""
@@ -671,6 +683,7 @@ def approve(actor: Any, redaction: Redaction, *, now: datetime | None = None) ->
     return redaction
 
 
+@enforces("10.2")
 def discard(actor: Any, redaction: Redaction) -> None:
     """Throw the redaction away: the rendered copy's file is removed and its wrapped key destroyed (so no
     backup of the file opens either); the row stays for the audit trail."""
@@ -703,6 +716,7 @@ def output_name(redaction: Redaction) -> str:
     return f"redacted-{redaction.school_id}-{redaction.pk}-{start.astimezone(UTC):%Y%m%dT%H%M%SZ}.mp4"
 
 
+@enforces("10.3", "10.4.1", "R17")
 def build_report(redaction: Redaction) -> dict[str, Any]:
     fps = fps_of(redaction)
     kept = {int(t) for t in redaction.keep}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.workdays import next_working_day
 
 DUE_SOON_DAYS = 7
@@ -63,6 +64,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@enforces("R21")
 def clock_start(received_on: date, identity_confirmed_on: date | None) -> date | None:
     """The later of receipt and identity confirmation; None while identity is not confirmed."""
     if identity_confirmed_on is None:
@@ -74,6 +76,7 @@ def paused_days(pauses: Iterable[Pause], today: date) -> int:
     return sum(pause.days(today) for pause in pauses)
 
 
+@enforces("R21")
 def deadline(
     received_on: date,
     identity_confirmed_on: date | None,
@@ -98,6 +101,7 @@ def first_month_end(
     return deadline(received_on, identity_confirmed_on, today, pauses=pauses)
 
 
+@enforces("10.2", "R21")
 def extension_problems(
     received_on: date,
     identity_confirmed_on: date | None,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.disclosures.services import record_disclosure
@@ -75,6 +76,7 @@ def _audit(action: str, actor: Any, case: SubjectAccessRequest, reason: str = ""
 # --- Intake (10.1) ------------------------------------------------------------------------------------------
 
 
+@enforces("10.1", "10.2", "R21", "R22")
 def log_case(
     actor: Any,
     *,
@@ -229,6 +231,7 @@ def _require_live(case: SubjectAccessRequest) -> None:
         )
 
 
+@enforces("10.2", "R21")
 def confirm_identity(
     actor: Any,
     case: SubjectAccessRequest,
@@ -273,6 +276,7 @@ def confirm_identity(
 # --- The clock: clarification and extension (UK GDPR Art 12(3)) ---------------------------------------------
 
 
+@enforces("10.2", "R21")
 def ask_clarification(
     actor: Any, case: SubjectAccessRequest, *, question: str, today: date | None = None
 ) -> Clarification:
@@ -296,6 +300,7 @@ def ask_clarification(
     return pause
 
 
+@enforces("10.2", "R21")
 def clarification_received(
     actor: Any, case: SubjectAccessRequest, *, answer: str, today: date | None = None
 ) -> Clarification:
@@ -328,6 +333,7 @@ def clarification_received(
     return pause
 
 
+@enforces("10.2", "R21")
 def extend(
     actor: Any,
     case: SubjectAccessRequest,
@@ -378,6 +384,7 @@ def extend(
 # --- Review (10.2) ------------------------------------------------------------------------------------------
 
 
+@enforces("10.2")
 def request_review(
     actor: Any, case: SubjectAccessRequest, *, now: datetime | None = None
 ) -> SubjectAccessRequest:
@@ -413,6 +420,7 @@ def review_approved(case: SubjectAccessRequest) -> bool:
 # --- Outcome per clip (10.3, 10.4) --------------------------------------------------------------------------
 
 
+@enforces("10.2", "10.3")
 def record_clip(
     actor: Any,
     case: SubjectAccessRequest,
@@ -429,7 +437,7 @@ def record_clip(
     _require_person(actor)
     require(actor, HANDLE, case.school_id)
     _require_live(case)
-    problems = _clip_problems(case, camera, start, end, only_requester, provision, appointment_at)
+    problems = clip_problems(case, camera, start, end, only_requester, provision, appointment_at)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -462,7 +470,8 @@ def record_clip(
     return clip
 
 
-def _clip_problems(
+@enforces("10.2", "10.3")
+def clip_problems(
     case: SubjectAccessRequest,
     camera: Camera,
     start: datetime,
@@ -495,6 +504,7 @@ def _clip_problems(
     return problems
 
 
+@enforces("10.3", "R24")
 def record_viewing_held(
     actor: Any, clip: Clip, *, attended_by: str, held_at: datetime, now: datetime | None = None
 ) -> Clip:
@@ -534,6 +544,7 @@ def record_viewing_held(
     return clip
 
 
+@enforces("10.4", "10.4.1", "10.4.2", "10.4.3", "R23")
 def record_other_person(
     actor: Any,
     clip: Clip,
@@ -555,7 +566,7 @@ def record_other_person(
     _require_live(case)
     today = _today(today)
     factors = {name: (factors or {}).get(name, "").strip() for name, _ in PARA_16_FACTORS}
-    problems = _other_problems(
+    problems = other_person_problems(
         clip, description, basis, redaction, consent_by, consent_on, consent_how, factors, today
     )
     if problems:
@@ -580,7 +591,8 @@ def record_other_person(
     return other
 
 
-def _other_problems(
+@enforces("10.3", "10.4", "10.4.1", "10.4.2", "10.4.3", "R23")
+def other_person_problems(
     clip: Clip,
     description: str,
     basis: str,
@@ -624,6 +636,7 @@ def _other_problems(
 # --- Response, refusal, closure -----------------------------------------------------------------------------
 
 
+@enforces("10.2", "10.4", "10.4.1")
 def response_problems(case: SubjectAccessRequest) -> list[str]:
     """What still stands between the case and a response (empty: it may be answered)."""
     problems = []
@@ -685,6 +698,7 @@ def respond(
     return case
 
 
+@enforces("10.2", "R21")
 def refuse(actor: Any, case: SubjectAccessRequest, *, reason: str) -> SubjectAccessRequest:
     """Refused as manifestly unfounded or excessive (UK GDPR Art 12(5)): the reason is recorded and the
     footage is no longer held for it."""
@@ -704,6 +718,7 @@ def refuse(actor: Any, case: SubjectAccessRequest, *, reason: str) -> SubjectAcc
     return case
 
 
+@enforces("10.2")
 def close(actor: Any, case: SubjectAccessRequest, *, note: str) -> SubjectAccessRequest:
     """The case is finished (answered, or withdrawn by the requester): the hold is released, audited."""
     _require_person(actor)
@@ -735,6 +750,7 @@ def _release(case: SubjectAccessRequest, why: str) -> None:
 # --- The sealed package (evidence workflow) -----------------------------------------------------------------
 
 
+@enforces("10.2", "10.3")
 def package_problems(case: SubjectAccessRequest) -> list[str]:
     problems = []
     if case.download_request_id is not None:
@@ -746,6 +762,7 @@ def package_problems(case: SubjectAccessRequest) -> list[str]:
     return problems + response_problems(case)
 
 
+@enforces("9.5", "10.4.1")
 def request_package(actor: Any, case: SubjectAccessRequest) -> Any:
     """Ask, through the evidence workflow (9.5), for the sealed package of the clips given as copies; the
     Headteacher or a designated person authorises it there. Other people are obscured by the approved

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.env import env_int
@@ -273,6 +274,7 @@ def refuse(user: Any, camera: Camera | None, school: School | None, why: str) ->
     record("viewing.live_refused", actor=user, school=school, obj=camera, reason=why, details=details)
 
 
+@enforces("5.3", "8.1", "8.2", "R8")
 def start(user: Any, camera: Camera) -> LiveStream:
     """Open a live session. PermissionDenied without `viewing.live` at the camera's school; PolicyRefusal
     when the camera may not be watched, or has privacy zones that could not be masked (5.3); CameraUnreachable

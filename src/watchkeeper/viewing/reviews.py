@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.estate.models import Camera
 from watchkeeper.viewing import services as viewing
@@ -25,6 +26,7 @@ def review_approved(auth: ViewingAuthorisation | None) -> bool:
     return auth is not None and auth.status == Status.APPROVED
 
 
+@enforces("10.2", "11.3")
 def ask_for_review(
     actor: Any,
     current: ViewingAuthorisation | None,

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from watchkeeper.core.clauses import enforces
+
 APPROVED = "approved"  # models.Status.APPROVED
 
 
@@ -22,6 +24,7 @@ class AuthorisationTerms:
     expires_at: datetime | None
 
 
+@enforces("9.2", "R9")
 def why_not_current(auth: AuthorisationTerms, now: datetime) -> str | None:
     """None when `auth` is approved and unexpired at `now`; otherwise why not (9.2)."""
     if auth.status != APPROVED:
@@ -31,6 +34,7 @@ def why_not_current(auth: AuthorisationTerms, now: datetime) -> str | None:
     return None
 
 
+@enforces("9.2", "R9")
 def why_not_covered(
     auth: AuthorisationTerms, camera_id: int, start: datetime, end: datetime, now: datetime
 ) -> str | None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import require_fresh_code
@@ -54,6 +55,7 @@ def _terms(auth: ViewingAuthorisation, cameras: Iterable[Camera]) -> dict[str, A
 # --- Asking and deciding (9.2, 9.4) ------------------------------------------------------------------------
 
 
+@enforces("9.2", "9.4", "R9")
 def request_authorisation(
     actor: Any,
     cameras: Iterable[Camera],
@@ -69,7 +71,7 @@ def request_authorisation(
     for school_id in {c.school_id for c in cameras}:
         require(actor, REQUEST, school_id)
     now = now or timezone.now()
-    problems = _request_problems(cameras, start, end, reason_category, reason, now)
+    problems = request_problems(cameras, start, end, reason_category, reason, now)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -94,7 +96,8 @@ def request_authorisation(
     return auth
 
 
-def _request_problems(
+@enforces("9.2", "9.4", "R9")
+def request_problems(
     cameras: list[Camera], start: datetime, end: datetime, category: str, reason: str, now: datetime
 ) -> list[str]:
     problems = []
@@ -113,6 +116,7 @@ def _request_problems(
     return problems
 
 
+@enforces("9.2", "R9")
 def decide(
     actor: Any,
     auth: ViewingAuthorisation,
@@ -128,7 +132,7 @@ def decide(
     problems = decider_problems(
         actor, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
     )
-    problems += _decision_problems(actor, auth, approve, note)
+    problems += decision_problems(actor, auth, approve, note)
     if problems:
         raise PolicyRefusal(problems)
     require_fresh_code(
@@ -164,7 +168,8 @@ def decide(
     return auth
 
 
-def _decision_problems(actor: Any, auth: ViewingAuthorisation, approve: bool, note: str) -> list[str]:
+@enforces("9.2", "R9")
+def decision_problems(actor: Any, auth: ViewingAuthorisation, approve: bool, note: str) -> list[str]:
     problems = []
     if auth.status != Status.PENDING:
         problems.append("9.2: this request has been decided already")
@@ -181,6 +186,7 @@ def _decision_problems(actor: Any, auth: ViewingAuthorisation, approve: bool, no
 # --- Serving footage (9.2, 9.6, 16) -------------------------------------------------------------------------
 
 
+@enforces("9.2", "14.1", "R9")
 def may_view(actor: Any, auth: ViewingAuthorisation, terms: AuthorisationTerms, now: datetime) -> str | None:
     """None when `actor` may view footage under `auth` at all right now; otherwise why not."""
     if not getattr(actor, "is_authenticated", False) or auth.requested_by_id != actor.pk:
@@ -201,6 +207,7 @@ def hold_spans(school_id: int) -> list[HoldSpan]:
     return [HoldSpan(frozenset(c.pk for c in h.cameras.all()), h.start, h.end) for h in holds]
 
 
+@enforces("9.2", "9.6", "R9", "R12")
 def why_refused(
     actor: Any,
     auth: ViewingAuthorisation,
@@ -231,6 +238,7 @@ def viewable_segments(actor: Any, auth: ViewingAuthorisation, camera: Camera, no
     return [s for s in candidates.order_by("start") if why_refused(actor, auth, terms, s, holds, now) is None]
 
 
+@enforces("9.2", "R10")
 def open_segment(actor: Any, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bytes:
     """The segment's plaintext for `actor`, checked and audited; PermissionDenied (audited) otherwise."""
     problem = why_refused(actor, auth, auth.terms(), segment, hold_spans(auth.school_id), now)

@@ -99,6 +99,7 @@ def test_the_proposal_job_records_the_master_and_proposes_tracks(proposed: Redac
     assert list(scene["tmp"].iterdir()) == []  # no plaintext left behind
 
 
+@pytest.mark.clause("9.2", "10.2")
 def test_a_pending_authorisation_is_refused(scene) -> None:
     ViewingAuthorisation.objects.filter(pk=scene["auth"].pk).update(status=AuthStatus.PENDING)
     scene["auth"].refresh_from_db()
@@ -120,6 +121,7 @@ def test_someone_elses_authorisation_is_refused(scene, school) -> None:
         services.start_redaction(colleague, scene["auth"], scene["camera"], RECORDED, RECORDED + 3 * S)
 
 
+@pytest.mark.clause("10.4.1", "R23")
 def test_a_camera_or_window_outside_the_authorisation_is_refused(scene, school) -> None:
     with pytest.raises(PolicyRefusal, match="9.2"):
         start(scene, camera=CameraFactory(school=school, name="Hall"))
@@ -129,6 +131,7 @@ def test_a_camera_or_window_outside_the_authorisation_is_refused(scene, school) 
         start(scene, start=RECORDED + 3 * S, end=RECORDED + 4 * S)
 
 
+@pytest.mark.clause("10.2", "14.1")
 def test_a_person_without_the_role_is_refused(scene, school) -> None:
     head = person(Role.HEADTEACHER, school)
     auth = approved(head, [scene["camera"]], RECORDED - S, RECORDED + 4 * S)
@@ -136,6 +139,7 @@ def test_a_person_without_the_role_is_refused(scene, school) -> None:
         services.start_redaction(head, auth, scene["camera"], RECORDED, RECORDED + 3 * S)
 
 
+@pytest.mark.clause("9.3", "13.1", "R17")
 def test_an_erased_segment_fails_the_job_clearly(scene) -> None:
     # The job runs after the master is recorded: a segment erased in between (13.1) fails it, audited.
     Segment.objects.filter(pk=scene["segments"][1].pk).delete()
@@ -190,6 +194,7 @@ def alone(redaction: Redaction, frame: int) -> list[dict[str, Any]]:
     return found
 
 
+@pytest.mark.clause("10.3", "10.4.1", "R23")
 def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_dir: Path) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     frame = 40
@@ -246,6 +251,7 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
         services.set_keep(reviewer, redaction, hidden["id"], True)
 
 
+@pytest.mark.clause("10.4.1")
 def test_approving_a_preview_of_earlier_decisions_is_refused(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     services.request_preview(reviewer, redaction)
@@ -258,6 +264,7 @@ def test_approving_a_preview_of_earlier_decisions_is_refused(proposed: Redaction
     services.approve(reviewer, redaction)
 
 
+@pytest.mark.clause("10.4.1")
 def test_manual_boxes_add_extend_delete(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     box = services.ManualBox
@@ -328,6 +335,7 @@ def test_an_expired_authorisation_stops_video_and_thumbnails(proposed: Redaction
 # --- the export hook and discarding ----------------------------------------------------------------------
 
 
+@pytest.mark.clause("9.3", "10.4.1")
 def test_redacted_copy_only_when_approved(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     only = "10.4.1: only an approved redaction can leave in an export"
@@ -347,6 +355,7 @@ def test_redacted_copy_only_when_approved(proposed: Redaction, scene) -> None:
     assert not path.exists() and not path.parent.exists()
 
 
+@pytest.mark.clause("10.2")
 def test_discard_destroys_the_copy(proposed: Redaction, scene, data_dir: Path) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     services.request_preview(reviewer, redaction)
@@ -396,6 +405,7 @@ def evidential_hold(scene: dict[str, Any]) -> Any:
     )
 
 
+@pytest.mark.clause("9.6", "10.4.1", "R12")
 def test_a_redaction_over_held_footage_needs_the_cctv_admins_release(scene) -> None:
     """9.6: only the CCTV administrator sees held footage, and redacts it only by releasing it for that
     redaction; a reviewer's window simply has no held footage in it."""
@@ -416,6 +426,7 @@ def test_a_redaction_over_held_footage_needs_the_cctv_admins_release(scene) -> N
     assert redaction.status == Status.REVIEW
 
 
+@pytest.mark.clause("9.6", "R12")
 def test_a_hold_placed_after_the_start_stops_the_jobs_until_released(scene) -> None:
     from watchkeeper.evidence import holds
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.evidence.package.model import (
     CHUNK,
     RESERVED,
@@ -34,6 +35,7 @@ from watchkeeper.evidence.package.seal import _seal
 from watchkeeper.evidence.package.working_copy import BURN_IN_LIMIT, _working_copies
 
 
+@enforces("9.3", "R16", "R17", "R18", "R19")
 def build(
     path: Path,
     pieces: list[Piece],

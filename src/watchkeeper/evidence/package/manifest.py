@@ -8,6 +8,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import load_or_create_key
 from watchkeeper.evidence.package.model import (
     MANIFEST,
@@ -26,6 +27,7 @@ PASSWORD_LENGTH = 24
 FORMAT = "watchkeeper-evidence-package/1"
 
 
+@enforces("11.6", "R16")
 def new_password() -> str:
     """≥ 20 random characters from a clear alphabet (11.6). Returned once; never stored or logged."""
     return "".join(secrets.choice(ALPHABET) for _ in range(PASSWORD_LENGTH))
@@ -40,6 +42,7 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
+@enforces("R18", "R20")
 def manifest_for(
     meta: Metadata,
     pieces: list[Piece],

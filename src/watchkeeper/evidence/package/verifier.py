@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.evidence.package.model import CHUNK, MANIFEST, PUBLIC_KEY, SIGNATURE
 from watchkeeper.evidence.package.zipcrypt import _SealedZip
 
@@ -28,6 +29,7 @@ class Verdict:
     problem: str = ""
 
 
+@enforces("R18")
 def verify(path: Path, password: str, trusted: list[Ed25519PublicKey] | None = None) -> Verdict:
     """Decrypt every file, check every hash in the manifest and the signature (by the key in the package
     and, when given, by each `trusted` key). Names the first failure. Streams: memory stays small however

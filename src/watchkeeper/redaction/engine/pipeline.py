@@ -31,6 +31,7 @@ import av
 import cv2
 import numpy as np
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.redaction.engine.detect import detect_faces, nms
 from watchkeeper.redaction.engine.motion import Look, Motion, merge
 from watchkeeper.redaction.engine.tracker import Tracker
@@ -209,6 +210,7 @@ def _pad(
     return (x1, y1, x2 - x1, y2 - y1)
 
 
+@enforces("10.3", "10.4.1", "R17", "R23")
 def render(
     src: Path,
     dst: Path,
@@ -298,6 +300,7 @@ def _boxes_by_frame(proposal: Proposal, keep: set[int]) -> dict[int, list[tuple[
     return by_frame
 
 
+@enforces("10.4.1", "R23")
 def distort(image: np.ndarray, box: Box, pad: float, mode: str) -> None:
     """Distorts `box` (padded by `pad` of its size per side) in place so that no one can be identified."""
     h, w = image.shape[:2]
