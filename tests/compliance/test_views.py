@@ -24,6 +24,7 @@ from tests.factories import (
     VehicleFactory,
     person,
 )
+from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
 from watchkeeper.compliance.services import approve_dpia, attach_dpia_document, one_year_on
@@ -31,12 +32,6 @@ from watchkeeper.core.actors import SYSTEM
 from watchkeeper.people.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def refusal_text(response: Any) -> str:
-    """The text of the page's .refusal box (empty when there is none)."""
-    match = re.search(r'<div class="refusal"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return re.sub(r"\s+", " ", match.group(1)) if match else ""
 
 
 def field_errors(response: Any) -> str:
@@ -141,7 +136,7 @@ def test_cameras_of_an_approved_dpia_cannot_change(as_head, school, camera):
     assert b"Edit cameras" not in as_head.get(detail(approved)).content
     response = as_head.post(reverse("compliance:dpia_cameras", args=[approved.pk]), {"cameras": [hall.pk]})
     assert response.status_code == 400
-    assert "an approved or superseded DPIA cannot change" in refusal_text(response)
+    assert shows_refusal(response, "7.1: an approved or superseded DPIA cannot change")
     assert list(approved.cameras.all()) == [camera]
     assert not AuditEvent.objects.filter(action="compliance.dpia_cameras_set").exists()
 
@@ -161,7 +156,7 @@ def test_a_dpia_naming_another_schools_camera_is_refused_and_the_form_kept(
         },
     )
     assert response.status_code == 400
-    assert "these cameras belong to another school: Their camera" in refusal_text(response)
+    assert shows_refusal(response, "7.1: these cameras belong to another school: Their camera")
     assert b'value="Mixed-up DPIA"' in response.content
     assert not DPIA.objects.exists()
 
@@ -296,7 +291,7 @@ def test_a_minibus_sign_must_name_the_minibus(as_head, school):
         },
     )
     assert response.status_code == 400
-    assert "6.1: a sign inside a minibus names the minibus" in refusal_text(response)
+    assert shows_refusal(response, "6.1: a sign inside a minibus names the minibus")
     assert b"Behind the driver" in response.content
     assert not Sign.objects.exists()
 
@@ -327,7 +322,7 @@ def test_a_sign_check_cannot_be_in_the_future(as_head, school):
         reverse("compliance:sign_check", args=[sign.pk]), {"checked_on": tomorrow.isoformat()}
     )
     assert response.status_code == 400
-    assert "cannot be dated in the future" in refusal_text(response)
+    assert shows_refusal(response, "6.1: a sign check cannot be dated in the future")
     sign.refresh_from_db()
     assert sign.last_checked_on is None
     assert not AuditEvent.objects.filter(action="compliance.sign_checked").exists()

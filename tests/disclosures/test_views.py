@@ -35,6 +35,7 @@ from tests.disclosures.cases import (
 from tests.evidence.pdftext import pdf_text
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
+from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import (
@@ -567,7 +568,7 @@ def test_a_police_request_fitting_no_purpose_is_refused_on_the_page(school) -> N
     data = police_post(ctx) | {"purpose": "none"}
     response = sign_in(Client(), person(ADMIN, school)).post(url("police_new", school=True)(ctx), data)
     assert response.status_code == 400
-    assert "11.2: footage is disclosed to the police only" in response.content.decode()
+    assert shows_refusal(response, "11.2: footage is disclosed to the police only")
     assert not DisclosureRequest.objects.exists()
 
 
@@ -640,7 +641,7 @@ def test_the_finding_form_is_offered_only_to_the_reviewer_whose_review_was_appro
     other = sign_in(Client(), colleague)
     assert form not in other.get(url("review_list")(ctx)).content.decode()
     response = other.post(url("review_finding", "req")(ctx), finding_data(ctx))
-    assert response.status_code == 400 and "only the reviewer who viewed" in response.content.decode()
+    assert response.status_code == 400 and shows_refusal(response, "10.2: only the reviewer who viewed")
     again = other.post(url("review_request", "req")(ctx))
     assert again.status_code == 400 and "already has a review authorisation" in again.content.decode()
 

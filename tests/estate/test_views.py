@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from tests.factories import (
     VehicleFactory,
     person,
 )
+from tests.refusals import refusals_on, shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.estate.models import Camera, CameraStatus, Vehicle
 from watchkeeper.estate.services import set_privacy_zones
@@ -43,12 +43,6 @@ def form_data(school: Any, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def refusal_text(response: Any) -> str:
-    """The text of the page's .refusal box (empty when there is none)."""
-    match = re.search(r'<div class="refusal"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return re.sub(r"\s+", " ", match.group(1)) if match else ""
 
 
 @pytest.fixture
@@ -107,7 +101,7 @@ def test_register_success_redirects_to_detail_with_message(admin_client, school)
 def test_register_refuses_forbidden_locations(admin_client, school, location, message):
     response = admin_client.post(reverse("estate:camera_register"), form_data(school, location_type=location))
     assert response.status_code == 400
-    assert message in refusal_text(response)
+    assert shows_refusal(response, message)
     assert not Camera.objects.exists()
     assert not AuditEvent.objects.filter(action="estate.camera_registered").exists()
     page = response.content.decode()
@@ -118,7 +112,7 @@ def test_register_refuses_forbidden_locations(admin_client, school, location, me
 def test_register_refuses_retention_over_30_days(admin_client, school):
     response = admin_client.post(reverse("estate:camera_register"), form_data(school, retention_days="31"))
     assert response.status_code == 400
-    assert "13.1: retention is at most 30 days (asked for 31)" in refusal_text(response)
+    assert shows_refusal(response, "13.1: retention is at most 30 days (asked for 31)")
     assert not Camera.objects.exists()
     assert 'value="31"' in response.content.decode()
 
@@ -126,7 +120,7 @@ def test_register_refuses_retention_over_30_days(admin_client, school):
 def test_register_refuses_camera_without_purpose(admin_client, school):
     response = admin_client.post(reverse("estate:camera_register"), form_data(school, purposes=None))
     assert response.status_code == 400
-    assert "4.1: name at least one purpose" in refusal_text(response)
+    assert shows_refusal(response, "4.1: name at least one purpose")
     assert not Camera.objects.exists()
 
 
@@ -135,7 +129,7 @@ def test_minibus_camera_must_use_a_minibus_position(admin_client, school):
     data = form_data(school, vehicle=vehicle.pk, location_type="entrance")
     response = admin_client.post(reverse("estate:camera_register"), data)
     assert response.status_code == 400
-    assert "5.2: a minibus camera must be internal, dash or rear view" in refusal_text(response)
+    assert shows_refusal(response, "5.2: a minibus camera must be internal, dash or rear view")
     assert not Camera.objects.exists()
 
     response = admin_client.post(reverse("estate:camera_register"), {**data, "location_type": "vehicle_dash"})
@@ -149,7 +143,7 @@ def test_minibus_of_another_school_is_refused(signed_in, school, other_school, a
     data = form_data(school, vehicle=vehicle.pk, location_type="vehicle_rear")
     response = signed_in(admin).post(reverse("estate:camera_register"), data)
     assert response.status_code == 400
-    assert "that minibus belongs to another school" in refusal_text(response)
+    assert shows_refusal(response, "5.2: that minibus belongs to another school")
     assert not Camera.objects.exists()
 
 
@@ -213,9 +207,8 @@ def test_activation_refused_until_dpia_and_sign_exist(admin_client, school):
 
     response = admin_client.post(url, {"status": "active"})
     assert response.status_code == 400
-    refusal = refusal_text(response)
-    assert "7.1: no approved DPIA covers Gate camera" in refusal
-    assert "6.1: the school has no checked CCTV sign at an entrance point" in refusal
+    assert shows_refusal(response, "7.1: no approved DPIA covers Gate camera")
+    assert shows_refusal(response, "6.1: the school has no checked CCTV sign at an entrance point")
     camera.refresh_from_db()
     assert camera.status == CameraStatus.PROPOSED
     assert not AuditEvent.objects.filter(action="estate.camera_status_changed").exists()
@@ -223,7 +216,7 @@ def test_activation_refused_until_dpia_and_sign_exist(admin_client, school):
     DPIAFactory(school=school, cameras=[camera])  # a draft does not count (7.1)
     response = admin_client.post(url, {"status": "active"})
     assert response.status_code == 400
-    assert "7.1: no approved DPIA covers Gate camera" in refusal_text(response)
+    assert shows_refusal(response, "7.1: no approved DPIA covers Gate camera")
 
     ApprovedDPIAFactory(school=school, cameras=[camera])
     SignFactory(school=school)
@@ -244,7 +237,8 @@ def test_camera_viewing_beyond_premises_needs_privacy_zones(admin_client, admin,
 
     response = admin_client.post(url, {"status": "active"})
     assert response.status_code == 400
-    assert refusal_text(response).count("5.3: this camera may view beyond the premises") == 1
+    shown = [plain for clause, plain in refusals_on(response) if clause == "policy 5.3"]
+    assert len(shown) == 1 and shown[0].startswith("This camera may view beyond the premises")
     camera.refresh_from_db()
     assert camera.status == CameraStatus.PROPOSED
 
@@ -267,7 +261,7 @@ def test_suspend_and_decommission_are_audited(admin_client, school):
 
     response = admin_client.post(url, {"status": "active"})
     assert response.status_code == 400
-    assert "a decommissioned camera cannot become active" in refusal_text(response)
+    assert shows_refusal(response, "7.1: a decommissioned camera cannot become active")
     assert 'id="status-form"' not in response.content.decode()  # nothing further to offer
 
 
@@ -306,7 +300,7 @@ def test_edit_refused_by_policy_changes_nothing(admin_client, school):
     url = reverse("estate:camera_edit", args=[camera.pk])
     response = admin_client.post(url, form_data(None, location_type="toilet", name="Loo cam"))
     assert response.status_code == 400
-    assert "5.4: cameras may not be sited in a toilet" in refusal_text(response)
+    assert shows_refusal(response, "5.4: cameras may not be sited in a toilet")
     assert "Edit Gate camera" in response.content.decode()
     assert 'value="Loo cam"' in response.content.decode()
     camera.refresh_from_db()
@@ -414,7 +408,7 @@ def test_vehicle_register_refuses_a_duplicate_registration(signed_in, school):
     data = {"school": school.pk, "registration": "ab12 cde", "description": ""}
     response = client.post(reverse("estate:vehicle_register"), data)
     assert response.status_code == 400
-    assert "a minibus with registration AB12 CDE is already registered" in refusal_text(response)
+    assert shows_refusal(response, "5.2: a minibus with registration AB12 CDE is already registered")
     assert Vehicle.objects.count() == 1
     assert not AuditEvent.objects.filter(action="estate.vehicle_registered").exists()
 

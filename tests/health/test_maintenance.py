@@ -3,7 +3,6 @@ refusals; the reference view; open alerts on the dashboard."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from tests.factories import CameraFactory, person
 from tests.health.conftest import MOVING, clip, segment
 from tests.permission_case import ViewCase, run_view_case
+from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.health.models import (
@@ -148,11 +148,6 @@ def test_permission_case(case: ViewCase, school, other_school) -> None:
     run_view_case(case, {"school": school, "other_school": other_school})
 
 
-def refusal(response: Any) -> str:
-    match = re.search(r'<div class="refusal"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return re.sub(r"\s+", " ", match.group(1)) if match else ""
-
-
 def test_a_fault_needs_notes_and_the_form_keeps_what_was_typed(signed_in, school):
     camera = CameraFactory(school=school, name="Gate camera")
     client = signed_in(person(HEAD, school))
@@ -168,7 +163,7 @@ def test_a_fault_needs_notes_and_the_form_keeps_what_was_typed(signed_in, school
         },
     )
     assert response.status_code == 400
-    assert "12.1: describe the fault found" in refusal(response)
+    assert shows_refusal(response, "12.1: describe the fault found")
     assert 'value="clock" selected' in response.content.decode()
     assert not MaintenanceEntry.objects.exists()
 

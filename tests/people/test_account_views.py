@@ -15,6 +15,7 @@ from tests.conftest import sign_in
 from tests.factories import CameraFactory, UserFactory, person
 from tests.people.accounts import Made, ask, ask_download, code_from_secret, made_by
 from tests.permission_case import ViewCase, run_view_case
+from tests.refusals import shows_refusal
 from tests.viewing.conftest import code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.people import two_person
@@ -185,7 +186,7 @@ def test_a_new_authenticator_is_shown_to_the_holder_and_confirmed_with_its_code(
     assert secret != puppet.secret
 
     wrong = client.post(reverse("people:authenticator"), {"step": "confirm", "code": puppet.code()})
-    assert wrong.status_code == 400 and "that code is not right" in wrong.content.decode()
+    assert wrong.status_code == 400 and shows_refusal(wrong, "9.2: that code is not right")
     assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
 
     secret = secret_on(client.post(reverse("people:authenticator"), {"step": "start"}).content.decode())

@@ -4,8 +4,6 @@ same school is the wrong role."""
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from django.utils import timezone
 from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.recording.helpers import store
+from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.estate.models import CameraStatus
@@ -235,11 +234,6 @@ def test_permission_case(case: ViewCase, school, other_school) -> None:
     run_view_case(case, {"school": school, "other_school": other_school})
 
 
-def refusal(response: Any) -> str:
-    match = re.search(r'<div class="refusal"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return html.unescape(re.sub(r"\s+", " ", match.group(1))) if match else ""
-
-
 @pytest.fixture
 def as_cctv_admin(signed_in, school):
     return signed_in(person(CCTV, school))
@@ -259,8 +253,8 @@ def test_a_refused_hold_shows_the_clauses_and_keeps_what_was_typed(as_cctv_admin
         },
     )
     assert response.status_code == 400
-    assert "9.6: the hold's end must be after its start" in refusal(response)
-    assert "13.1: a hold needs a review date in the future" in refusal(response)
+    assert shows_refusal(response, "9.6: the hold's end must be after its start")
+    assert shows_refusal(response, "13.1: a hold needs a review date in the future")
     assert "Fight at the gate" in response.content.decode()
     assert not Hold.objects.exists()
 
@@ -319,7 +313,7 @@ def test_a_review_without_a_note_is_refused_and_a_released_hold_cannot_be_review
     release_hold(SYSTEM, hold, "Done")
     response = as_cctv_admin.post(review, {"note": "Still needed", "next_review_on": review_date()})
     assert response.status_code == 400
-    assert "this hold has been released: there is nothing to review" in refusal(response)
+    assert shows_refusal(response, "9.6: this hold has been released")
     assert not AuditEvent.objects.filter(action="recording.hold_reviewed").exists()
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, GrantFactory, TrainingFactory, person
+from tests.refusals import shows_refusal
 from tests.viewing.conftest import RECORDED, approved
 from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
@@ -179,7 +180,7 @@ def test_an_expired_authorisation_serves_nothing(client_for, reviewer, gate, seg
     expired = approved(reviewer, [gate], START, END, expires_in=-S)
     expect_nothing_served(client_for(reviewer), expired, segments, 403)
     response = client_for(reviewer).get(reverse("viewing:player", args=[expired.pk]))
-    assert "9.2: this authorisation has expired" in response.content.decode()
+    assert shows_refusal(response, "9.2: this authorisation has expired")
 
 
 def test_a_request_not_yet_approved_serves_nothing(client_for, reviewer, auth, segments):

@@ -4,7 +4,6 @@ never decidable, times typed and shown in UK local time (BST/GMT), a person's vi
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, GrantFactory, person
 from tests.permission_case import ViewCase, run_view_case
+from tests.refusals import shows_refusal
 from tests.viewing.conftest import RECORDED, approved, code_for, wrong_code_for
 from tests.viewing.footage import store_footage
 from watchkeeper.people.models import Role, StaffProfile
@@ -227,17 +227,12 @@ def ctx(school, other_school) -> dict[str, Any]:
     return found
 
 
-def refusal_text(response: Any) -> str:
-    match = re.search(r'<div class="refusal"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return re.sub(r"\s+", " ", match.group(1)) if match else ""
-
-
 def test_a_wrong_code_is_refused_and_counts_as_a_failed_sign_in(ctx, school) -> None:
     head = person(HEAD, school)
     url = reverse("viewing:authorisation_decide", args=[ctx["auth"].pk])
     response = sign_in(Client(), head).post(url, {"decision": "approve", "code": wrong_code_for(head)})
     assert response.status_code == 400
-    assert "authenticator code is not right" in refusal_text(response)
+    assert shows_refusal(response, "9.2: that authenticator code is not right")
     assert AccessAttempt.objects.get(username=head.username).failures_since_start == 1
     ctx["auth"].refresh_from_db()
     assert ctx["auth"].status == Status.PENDING
@@ -253,7 +248,7 @@ def test_nobody_may_decide_their_own_request(ctx, school) -> None:
     url = reverse("viewing:authorisation_decide", args=[own.pk])
     response = client.post(url, {"decision": "approve", "code": code_for(head)})
     assert response.status_code == 400
-    assert "9.2: nobody may authorise their own request" in refusal_text(response)
+    assert shows_refusal(response, "9.2: nobody may authorise their own request")
     own.refresh_from_db()
     assert own.status == Status.PENDING
 
@@ -279,7 +274,7 @@ def test_a_refused_request_keeps_what_was_typed(ctx, school) -> None:
     future = {**request_data(ctx), "end": "2099-01-01T00:00:00"}
     response = client.post(reverse("viewing:authorisation_request"), future)
     assert response.status_code == 400
-    assert "9.2: the window must have ended already" in refusal_text(response)
+    assert shows_refusal(response, "9.2: the window must have ended already")
     assert "Bike stolen from the rack" in response.content.decode()
 
 

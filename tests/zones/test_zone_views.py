@@ -13,6 +13,7 @@ from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.recording.conftest import Simulator
+from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.estate.models import Camera
 from watchkeeper.people.models import Role
@@ -109,7 +110,7 @@ def test_a_refused_zone_is_shown_and_the_drawing_kept(client, ctx, school) -> No
     drawn = json.dumps([[[0.1, 0.1], [1.5, 0.1], [0.5, 0.5]]])
     response = client.post(zones_url(ctx), {"zones": drawn})
     assert response.status_code == 400
-    assert b"5.3: a privacy zone needs at least 3 points inside the picture" in response.content
+    assert shows_refusal(response, "5.3: a privacy zone needs at least 3 points inside the picture")
     assert json.loads(response.context["form"]["zones"].value()) == json.loads(drawn)
     assert Camera.objects.get(pk=ctx["camera"].pk).privacy_zones == []
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
@@ -26,31 +26,27 @@ def still_request(request: HttpRequest, pk: int) -> HttpResponse:
     authorised by the Headteacher or a designated person and sealed in a package by the job."""
     auth, form = own_authorisation(request, pk), StillForm(request.POST)
     if not form.is_valid():
-        return render(request, "evidence/refused.html", {"problems": ["Say which moment."]}, status=400)
+        raise PolicyRefusal("9.5: say which moment of the footage the still is of")
     camera = get_object_or_404(auth.cameras.all(), pk=form.cleaned_data["camera"])
     segment = visible_segment(request, form.cleaned_data["segment"])
     if segment.camera_id != camera.pk:
         raise Http404("That segment is not of that camera.")
     offset = form.cleaned_data["offset"]
     if offset > segment.duration_ms / 1000:
-        problems = ["9.5: that moment is not inside the segment shown"]
-        return render(request, "evidence/refused.html", {"problems": problems}, status=400)
-    try:
-        req = services.request_download(
-            request.user,
-            school=auth.school,
-            cameras=[camera],
-            start=segment.start,
-            end=segment.end,
-            still_at=segment.start + timedelta(seconds=offset),
-            purpose=Purpose.INTERNAL,
-            reason_category=auth.reason_category,
-            reason=auth.reason,
-            requestor_user=request.user,
-            case_reference=f"viewing #{auth.pk}",
-        )
-    except PolicyRefusal as refusal:
-        return render(request, "evidence/refused.html", {"problems": refusal.problems}, status=400)
+        raise PolicyRefusal("9.5: that moment is not inside the segment shown")
+    req = services.request_download(
+        request.user,
+        school=auth.school,
+        cameras=[camera],
+        start=segment.start,
+        end=segment.end,
+        still_at=segment.start + timedelta(seconds=offset),
+        purpose=Purpose.INTERNAL,
+        reason_category=auth.reason_category,
+        reason=auth.reason,
+        requestor_user=request.user,
+        case_reference=f"viewing #{auth.pk}",
+    )
     messages.success(
         request,
         "Still requested: the Headteacher or a designated person must authorise it; it is then sealed in a "

@@ -77,21 +77,18 @@ def package_create(request: HttpRequest, pk: int) -> HttpResponse:
     """From the player: ask for the viewed window as a download (internal use, the requester as the
     requestor). It then follows the one path: the Headteacher authorises, a job builds the package."""
     auth = own_authorisation(request, pk)
-    try:
-        req = services.request_download(
-            request.user,
-            school=auth.school,
-            cameras=auth.cameras.all(),
-            start=auth.start,
-            end=auth.end,
-            purpose=Purpose.INTERNAL,
-            reason_category=auth.reason_category,
-            reason=auth.reason,
-            requestor_user=request.user,
-            case_reference=f"viewing #{auth.pk}",
-        )
-    except PolicyRefusal as refusal:
-        return render(request, "evidence/refused.html", {"problems": refusal.problems}, status=400)
+    req = services.request_download(
+        request.user,
+        school=auth.school,
+        cameras=auth.cameras.all(),
+        start=auth.start,
+        end=auth.end,
+        purpose=Purpose.INTERNAL,
+        reason_category=auth.reason_category,
+        reason=auth.reason,
+        requestor_user=request.user,
+        case_reference=f"viewing #{auth.pk}",
+    )
     messages.success(
         request, "Download requested: the Headteacher or a designated person must authorise it (9.5)."
     )
@@ -308,10 +305,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(
         restrict(REQUESTS, request.user, services.REQUEST), pk=pk, requested_by=request.user
     )
-    try:
-        services.withdraw_download(request.user, req)
-    except PolicyRefusal as refusal:
-        return render(request, "evidence/refused.html", {"problems": refusal.problems}, status=400)
+    services.withdraw_download(request.user, req)
     messages.success(request, "Request withdrawn.")
     return redirect("evidence:request_detail", pk=req.pk)
 

@@ -50,10 +50,6 @@ def _own(request: HttpRequest, pk: int) -> Redaction:
     return get_object_or_404(_mine(request), pk=pk)
 
 
-def _refused(request: HttpRequest, problem: str, redaction: Redaction | None = None) -> HttpResponse:
-    return render(request, "redaction/refused.html", {"problem": problem, "redaction": redaction}, status=403)
-
-
 # --- list and start ---------------------------------------------------------------------------------------
 
 
@@ -124,7 +120,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     redaction, now = _own(request, pk), timezone.now()
     problem = services.why_not_reviewer(request.user, redaction, now)
     if problem is not None:
-        return _refused(request, problem, redaction)
+        raise PermissionDenied(problem)
     job = JobRecord.objects.filter(task_id=redaction.job_task_id).first() if redaction.job_task_id else None
     fps = services.fps_of(redaction)
     kept = {int(t) for t in redaction.keep}

@@ -103,12 +103,6 @@ def _rows(auths: QuerySet[ViewingAuthorisation]) -> list[tuple[ViewingAuthorisat
     return [(auth, state(auth, now)) for auth in auths.prefetch_related("cameras")]
 
 
-def _refused_page(
-    request: HttpRequest, problem: str, auth: ViewingAuthorisation | None = None
-) -> HttpResponse:
-    return render(request, "viewing/refused.html", {"problem": problem, "auth": auth}, status=403)
-
-
 # --- asking and deciding ---------------------------------------------------------------------------------
 
 
@@ -238,7 +232,7 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
     auth, now = own_authorisation(request, pk), timezone.now()
     problem = services.may_view(request.user, auth, auth.terms(), now)
     if problem is not None:
-        return _refused_page(request, problem, auth)
+        raise PermissionDenied(problem)
     cameras = []
     for camera in auth.cameras.order_by("name"):
         segments = services.viewable_segments(request.user, auth, camera, now)
