@@ -31,7 +31,7 @@ def test_headteacher_registers_camera_dpo_approves_dpia_camera_activates(live_ap
 
     head.get_by_role("button", name="Activate").click()
     refusal = head.locator(".refusal")
-    expect(refusal).to_contain_text("7.1: no approved DPIA covers Library")
+    expect(refusal).to_contain_text("No approved DPIA covers Library. (policy 7.1)")
     expect(head.locator(".badge", has_text="Proposed").first).to_be_visible()
 
     head.goto(live_app.url + "compliance/dpias/")
@@ -63,5 +63,6 @@ def test_toilet_camera_is_refused_and_the_form_keeps_what_was_typed(live_app, ne
     head.get_by_label("Location type").select_option(label="Toilet")
     head.get_by_label("4.1.1 A safe and secure environment").check()
     head.get_by_role("button", name="Register camera").click()
-    expect(head.locator(".refusal")).to_contain_text("5.4: cameras may not be sited in a toilet")
+    expect(head.locator(".refusal")).to_contain_text("Cameras may not be sited in a toilet.")
+    expect(head.locator(".refusal")).to_contain_text("(policy 5.4)")
     expect(head.get_by_label("Location description")).to_have_value("Boys toilets, ground floor")

@@ -61,7 +61,8 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     expect(reviewer.get_by_role("link", name="Play footage")).to_have_count(0)
     request_url = reviewer.url
     reviewer.goto(request_url + "play/")
-    expect(reviewer.locator(".refusal")).to_contain_text("9.2: this request has not been approved")
+    expect(reviewer.locator(".refusal")).to_contain_text("This request has not been approved")
+    expect(reviewer.locator(".refusal")).to_contain_text("(policy 9.2)")
     expect(reviewer.locator("video")).to_have_count(0)
 
     # The Headteacher approves with a fresh code.
