@@ -6,13 +6,12 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from watchkeeper.audit.services import record
-from watchkeeper.core.actors import Actor
+from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import ClosurePeriod
-from watchkeeper.disclosures.services.common import MANAGE, staff
+from watchkeeper.disclosures.services.common import MANAGE, audit, staff
 from watchkeeper.estate.models import School
 
 
@@ -47,7 +46,7 @@ def add_closure(
             added_by=person,
             added_at=now,
         )
-        _record(person, "disclosures.closure_added", period)
+        _audit(person, "closure_added", period)
     return period
 
 
@@ -55,14 +54,10 @@ def remove_closure(actor: Actor, period: ClosurePeriod) -> None:
     person = staff(actor)
     require(person, MANAGE, period.school_id)
     with transaction.atomic():
-        _record(person, "disclosures.closure_removed", period)
+        _audit(person, "closure_removed", period)
         period.delete()
 
 
-def _record(actor: Actor, action: str, period: ClosurePeriod) -> None:
-    details = {
-        "first_day": period.first_day.isoformat(),
-        "last_day": period.last_day.isoformat(),
-        "what": period.description,
-    }
-    record(action, actor=actor, school=period.school, obj=period, details=details)
+def _audit(person: Person, event: str, period: ClosurePeriod) -> None:
+    first, last = period.first_day.isoformat(), period.last_day.isoformat()
+    audit(event, person, period, first_day=first, last_day=last, what=period.description)

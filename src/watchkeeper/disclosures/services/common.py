@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from watchkeeper.core.actors import Person, require_person
-from watchkeeper.disclosures.models import DisclosureRequest
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, require_person
+from watchkeeper.disclosures.models import ClosurePeriod, Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera
+
+# What an audit event of this app is about: each belongs to one school.
+Audited = DisclosureRequest | FOIRequest | ClosurePeriod | Disclosure
 
 VIEW, MANAGE, DECIDE, ADVISE, RECORD, REGISTER, REVIEW = (
     "disclosures.view",
@@ -37,6 +41,12 @@ RELEASE_CONDITIONS = (
 def staff(actor: object) -> Person:
     """The actor as the member of staff handling the request: disclosures are never handled by SYSTEM."""
     return require_person(actor, "11: only a signed-in member of staff may handle a disclosure request")
+
+
+def audit(event: str, actor: Actor, obj: Audited, reason: str = "", **details: Any) -> None:
+    """The audit event `disclosures.<event>` about `obj`, filed under its school, in the caller's
+    transaction."""
+    record(f"disclosures.{event}", actor=actor, school=obj.school, obj=obj, reason=reason, details=details)
 
 
 def terms(req: DisclosureRequest, cameras: Iterable[Camera]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.db import transaction
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -15,7 +14,7 @@ from watchkeeper.core.permissions import require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
-from watchkeeper.disclosures.services.common import DECIDE, staff, terms
+from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
 from watchkeeper.disclosures.services.review import review_problems
 from watchkeeper.estate.models import Purpose
 from watchkeeper.evidence import services as evidence
@@ -121,14 +120,7 @@ def _record_decision(person: Person, req: DisclosureRequest, approve: bool) -> N
     )
     if req.is_police:
         details["confirmed_purpose"] = req.confirmed_purpose
-    record(
-        "disclosures.request_approved" if approve else "disclosures.request_refused",
-        actor=person,
-        school=req.school,
-        obj=req,
-        reason=req.decision_reason,
-        details=details,
-    )
+    audit("request_approved" if approve else "request_refused", person, req, req.decision_reason, **details)
 
 
 def _release_hold(req: DisclosureRequest, why: str) -> None:

@@ -8,17 +8,17 @@ import hashlib
 import uuid
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, Document, DocumentKind
-from watchkeeper.disclosures.services.common import MANAGE, VIEW, staff
+from watchkeeper.disclosures.services.common import MANAGE, VIEW, audit, staff
 from watchkeeper.recording import crypto
 
 ALLOWED_TYPES = {
@@ -106,19 +106,8 @@ def upload_document(
     try:
         with transaction.atomic():
             document.save(force_insert=True)
-            record(
-                "disclosures.document_uploaded",
-                actor=person,
-                school=req.school,
-                obj=req,
-                details={
-                    "document": str(doc_id),
-                    "kind": kind,
-                    "name": name,
-                    "size": len(data),
-                    "sha256": sealed.sha256,
-                },
-            )
+            details: dict[str, Any] = {"document": str(doc_id), "kind": kind, "name": name, "size": len(data)}
+            audit("document_uploaded", person, req, **details, sha256=sealed.sha256)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -138,11 +127,6 @@ def open_document(actor: Actor, document: Document) -> bytes:
     )
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise crypto.BlobError("the document does not match the checksum taken at upload")
-    record(
-        "disclosures.document_opened",
-        actor=person,
-        school=document.request.school,
-        obj=document.request,
-        details={"document": str(document.pk), "name": document.original_name, "sha256": document.sha256},
-    )
+    details = {"document": str(document.pk), "name": document.original_name, "sha256": document.sha256}
+    audit("document_opened", person, document.request, **details)
     return data

@@ -7,13 +7,12 @@ from datetime import datetime
 
 from django.db import transaction
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
-from watchkeeper.disclosures.services.common import ADVISE, MANAGE, staff, terms
+from watchkeeper.disclosures.services.common import ADVISE, MANAGE, audit, staff, terms
 
 
 @enforces("11.5")
@@ -29,13 +28,9 @@ def escalate(actor: Actor, req: DisclosureRequest, note: str = "", *, now: datet
     with transaction.atomic():
         req.escalated_by, req.escalated_at, req.escalation_note = person, now, note.strip()
         req.save(update_fields=["escalated_by", "escalated_at", "escalation_note"])
-        record(
-            "disclosures.escalated_to_dpo",
-            actor=person,
-            school=req.school,
-            obj=req,
-            reason=req.escalation_note,
-            details={**terms(req, req.cameras.all()), "documents": req.documents.count()},
+        details = terms(req, req.cameras.all())
+        audit(
+            "escalated_to_dpo", person, req, req.escalation_note, **details, documents=req.documents.count()
         )
     return req
 
@@ -52,5 +47,5 @@ def advise(actor: Actor, req: DisclosureRequest, advice: str, *, now: datetime) 
     with transaction.atomic():
         req.dpo_advice, req.advised_by, req.advised_at = advice.strip(), person, now
         req.save(update_fields=["dpo_advice", "advised_by", "advised_at"])
-        record("disclosures.dpo_advised", actor=person, school=req.school, obj=req, reason=req.dpo_advice)
+        audit("dpo_advised", person, req, req.dpo_advice)
     return req

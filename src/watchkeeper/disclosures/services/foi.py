@@ -8,7 +8,6 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -16,7 +15,7 @@ from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures import clock
 from watchkeeper.disclosures.models import ClosurePeriod, FOIDecision, FOIRequest
-from watchkeeper.disclosures.services.common import DECIDE, MANAGE, staff
+from watchkeeper.disclosures.services.common import DECIDE, MANAGE, audit, staff
 from watchkeeper.disclosures.services.register import record_disclosure
 from watchkeeper.estate.models import School
 
@@ -64,16 +63,13 @@ def log_foi_request(
             logged_at=now,
         )
         due = foi_deadline(foi)
-        record(
-            "disclosures.foi_logged",
-            actor=person,
-            school=school,
-            obj=foi,
-            details={
-                "received_on": received_on.isoformat(),
-                "due": due.due.isoformat(),
-                "capped": due.capped,
-            },
+        audit(
+            "foi_logged",
+            person,
+            foi,
+            received_on=received_on.isoformat(),
+            due=due.due.isoformat(),
+            capped=due.capped,
         )
     return foi
 
@@ -112,14 +108,8 @@ def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now
             now,
         )
         foi.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
-        record(
-            "disclosures.foi_decided",
-            actor=person,
-            school=foi.school,
-            obj=foi,
-            reason=foi.decision_reason,
-            details={"decision": decision, "due": foi_deadline(foi).due.isoformat()},
-        )
+        due = foi_deadline(foi).due.isoformat()
+        audit("foi_decided", person, foi, foi.decision_reason, decision=decision, due=due)
         if decision != FOIDecision.WITHHELD:
             record_disclosure(
                 person,

@@ -14,7 +14,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.disclosures import register
 from watchkeeper.disclosures.models import Disclosure
-from watchkeeper.disclosures.services.common import RECORD, REGISTER
+from watchkeeper.disclosures.services.common import RECORD, REGISTER, audit
 from watchkeeper.estate.models import School
 from watchkeeper.evidence.models import Download
 
@@ -63,19 +63,16 @@ def record_disclosure(
             recorded_by=person_or_none(actor),
             recorded_at=now,
         )
-        record(
-            "disclosures.disclosure_recorded",
-            actor=actor,
-            school=school,
-            obj=row,
-            details={
-                "recipient": row.recipient_name,
-                "organisation": row.recipient_organisation,
-                "legal_basis": row.legal_basis,
-                "authorised_by": authorised_by.get_username(),
-                "reference": row.reference,
-                "disclosed_at": disclosed_at.isoformat(),
-            },
+        audit(
+            "disclosure_recorded",
+            actor,
+            row,
+            recipient=row.recipient_name,
+            organisation=row.recipient_organisation,
+            legal_basis=row.legal_basis,
+            authorised_by=authorised_by.get_username(),
+            reference=row.reference,
+            disclosed_at=disclosed_at.isoformat(),
         )
     return row
 

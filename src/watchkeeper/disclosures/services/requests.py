@@ -10,13 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, Grounds, LegalBasis, RequesterKind
-from watchkeeper.disclosures.services.common import MANAGE, staff, terms
+from watchkeeper.disclosures.services.common import MANAGE, audit, staff, terms
 from watchkeeper.estate.models import Camera, Purpose, School
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import HoldPurpose
@@ -119,24 +118,18 @@ def log_police_request(
     return _log(
         actor,
         school,
-        list(cameras),
         problems,
+        _footage(cameras, start, end, sought, reason, contact, received_on),
         now=now,
         kind=RequesterKind.POLICE,
         requester_name=officer_name.strip(),
         requester_organisation=force.strip(),
         collar_number=collar_number.strip(),
         reference=crime_reference.strip(),
-        contact=contact.strip(),
-        start=start,
-        end=end,
-        sought=sought.strip(),
-        reason=reason.strip(),
         purpose=purpose,
         legal_basis=LegalBasis.CRIME,
         keep_longer=keep_longer,
         keep_longer_reason=keep_longer_reason.strip(),
-        received_on=received_on,
     )
 
 
@@ -173,34 +166,56 @@ def log_outside_request(
     return _log(
         actor,
         school,
-        list(cameras),
         problems,
+        _footage(cameras, start, end, sought, reason, contact, received_on),
         now=now,
         kind=kind,
         requester_name=requester_name.strip(),
         requester_organisation=organisation.strip(),
         reference=reference.strip(),
-        contact=contact.strip(),
-        start=start,
-        end=end,
-        sought=sought.strip(),
-        reason=reason.strip(),
         grounds=grounds,
         legal_basis=legal_basis,
-        received_on=received_on,
     )
 
 
+def _footage(
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
+    sought: str,
+    reason: str,
+    contact: str,
+    received: date,
+) -> dict[str, Any]:
+    """What every request holds, whoever asks: the footage sought, why, and how to reach the requester."""
+    return {
+        "cameras": list(cameras),
+        "start": start,
+        "end": end,
+        "sought": sought.strip(),
+        "reason": reason.strip(),
+        "contact": contact.strip(),
+        "received_on": received,
+    }
+
+
 def _log(
-    actor: Actor, school: School, cameras: list[Camera], problems: list[str], *, now: datetime, **fields: Any
+    actor: Actor,
+    school: School,
+    problems: list[str],
+    footage: dict[str, Any],
+    *,
+    now: datetime,
+    **fields: Any,
 ) -> DisclosureRequest:
     """Both kinds of request: the same person, permission and footage checks, then one transaction."""
     person = staff(actor)
     require(person, MANAGE, school.pk)
-    problems = problems + _footage_problems(cameras, school, fields["start"], fields["end"], now)
+    cameras = footage.pop("cameras")
+    problems = problems + _footage_problems(cameras, school, footage["start"], footage["end"], now)
     if problems:
         raise PolicyRefusal(problems)
-    return _create(person, school, cameras, now=now, **fields)
+    return _create(person, school, cameras, now=now, **footage, **fields)
 
 
 def _create(
@@ -214,14 +229,7 @@ def _create(
             details.update(collar_number=req.collar_number, purpose=req.purpose, keep_longer=req.keep_longer)
         else:
             details["grounds"] = req.grounds
-        record(
-            "disclosures.request_logged",
-            actor=person,
-            school=school,
-            obj=req,
-            reason=req.reason,
-            details=details,
-        )
+        audit("request_logged", person, req, req.reason, **details)
         req.hold = recording.place_hold(
             SYSTEM,
             school,

@@ -7,14 +7,13 @@ from datetime import datetime
 
 from django.db import transaction
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus, ReviewOutcome
-from watchkeeper.disclosures.services.common import REVIEW, staff, terms
+from watchkeeper.disclosures.services.common import REVIEW, audit, staff, terms
 from watchkeeper.viewing import reviews
 from watchkeeper.viewing.models import ReasonCategory
 
@@ -47,13 +46,7 @@ def request_review(actor: Actor, req: DisclosureRequest, *, now: datetime) -> Di
         )
         req.review = auth
         req.save(update_fields=["review"])
-        record(
-            "disclosures.review_requested",
-            actor=person,
-            school=req.school,
-            obj=req,
-            details={**terms(req, req.cameras.all()), "authorisation": auth.pk},
-        )
+        audit("review_requested", person, req, **terms(req, req.cameras.all()), authorisation=auth.pk)
     return req
 
 
@@ -97,14 +90,8 @@ def record_finding(
         req.review_outcome, req.review_finding = outcome, finding.strip()
         req.finding_by, req.finding_at = person, now
         req.save(update_fields=["review_outcome", "review_finding", "finding_by", "finding_at"])
-        record(
-            "disclosures.review_finding_recorded",
-            actor=person,
-            school=req.school,
-            obj=req,
-            reason=req.review_finding,
-            details={"request": req.pk, "authorisation": req.review_id, "outcome": outcome},
-        )
+        details = {"request": req.pk, "authorisation": req.review_id, "outcome": outcome}
+        audit("review_finding_recorded", person, req, req.review_finding, **details)
     return req
 
 

@@ -75,30 +75,6 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- logging requests -------------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def police_new(request: HttpRequest) -> HttpResponse:
-    return _logging_page(
-        request,
-        PoliceRequestForm,
-        services.log_police_request,
-        "Police request logged and referred to the Headteacher (11.3).",
-        {"s29_note": services.S29_NOTE, "police": True},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def outside_new(request: HttpRequest) -> HttpResponse:
-    return _logging_page(
-        request,
-        OutsideRequestForm,
-        services.log_outside_request,
-        "Request logged and referred to the Headteacher (11.5). Upload the documents.",
-        {"police": False},
-    )
-
-
 def _logging_page(
     request: HttpRequest, form_class: Any, log: Any, logged: str, extra: dict[str, Any]
 ) -> HttpResponse:
@@ -119,6 +95,29 @@ def _logging_page(
             return redirect("disclosures:request_detail", pk=outcome.value.pk)
     context = {"form": form, "school": school, **extra}
     return render(request, "disclosures/request_form.html", context, status=form_status(request))
+
+
+def _logging_view(form_class: Any, log: Any, logged: str, extra: dict[str, Any]) -> Any:
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest) -> HttpResponse:
+        return _logging_page(request, form_class, log, logged, extra)
+
+    return view
+
+
+police_new = _logging_view(
+    PoliceRequestForm,
+    services.log_police_request,
+    "Police request logged and referred to the Headteacher (11.3).",
+    {"s29_note": services.S29_NOTE, "police": True},
+)
+outside_new = _logging_view(
+    OutsideRequestForm,
+    services.log_outside_request,
+    "Request logged and referred to the Headteacher (11.5). Upload the documents.",
+    {"police": False},
+)
 
 
 # --- one request ------------------------------------------------------------------------------------------
