@@ -58,10 +58,8 @@ def police_fields(school: Any, camera: Any, **overrides: Any) -> dict[str, Any]:
 
 def police_request(school: Any, *, by: Any = None, **overrides: Any) -> DisclosureRequest:
     camera = overrides.pop("camera", None) or CameraFactory(school=school, name="Main gate")
-    actor = by or person(ADMIN, school)
-    return services.log_police_request(
-        actor, **police_fields(school, camera, **overrides), now=timezone.now()
-    )
+    fields = {"now": timezone.now(), **police_fields(school, camera, **overrides)}
+    return services.log_police_request(by or person(ADMIN, school), **fields)
 
 
 def outside_request(school: Any, *, by: Any = None) -> DisclosureRequest:

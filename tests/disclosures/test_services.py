@@ -675,3 +675,23 @@ def test_exporting_the_register_is_audited_by_the_service_itself(school, other_s
     assert services.export_register(person(HEAD, other_school), school=None, form="pdf") == []
     with pytest.raises(ValueError, match="csv or pdf"):
         services.export_register(head, school=school, form="xlsx")
+
+
+def test_the_services_take_the_moment_from_their_caller(school) -> None:
+    """Issue 12 §4: no service reads the clock; what it records as "when" is the moment its caller gave."""
+    moment = (timezone.now() - timedelta(hours=3)).replace(microsecond=0)
+    head = person(HEAD, school)
+    row = services.record_disclosure(
+        head,
+        school=school,
+        recipient_name="Pat Jones",
+        recipient_organisation="",
+        what="In-school viewing",
+        legal_basis="UK GDPR Art 15 (subject access)",
+        authorised_by=head,
+        disclosed_at=moment,
+        now=moment,
+    )
+    assert row.recorded_at == moment
+    req = police_request(school, end=moment, now=moment)
+    assert req.logged_at == moment

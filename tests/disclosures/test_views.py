@@ -645,8 +645,9 @@ def test_the_finding_form_is_offered_only_to_the_reviewer_whose_review_was_appro
     assert form not in other.get(url("review_list")(ctx)).content.decode()
     response = other.post(url("review_finding", "req")(ctx), finding_data(ctx))
     assert response.status_code == 400 and shows_refusal(response, "10.2: only the reviewer who viewed")
-    again = other.post(url("review_request", "req")(ctx))
-    assert again.status_code == 400 and "already has a review authorisation" in again.content.decode()
+    again = other.post(url("review_request", "req")(ctx))  # a button: the refused page, not a form
+    assert again.status_code == 400 and "Watchkeeper refused this:" in again.content.decode()
+    assert shows_refusal(again, f"11.3, 10.2: {ctx['req']} already has a review authorisation")
 
 
 def test_the_list_shows_each_undecided_requests_review_state(school) -> None:
