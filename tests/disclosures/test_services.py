@@ -37,6 +37,7 @@ from watchkeeper.core.second_factor import SecondFactorRefused
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import (
     Disclosure,
+    DisclosureRequest,
     DocumentKind,
     FOIDecision,
     LegalBasis,
@@ -695,3 +696,15 @@ def test_the_services_take_the_moment_from_their_caller(school) -> None:
     assert row.recorded_at == moment
     req = police_request(school, end=moment, now=moment)
     assert req.logged_at == moment
+
+
+@pytest.mark.clause("11.5")
+def test_two_referrals_of_one_request_at_once_refer_it_once(school) -> None:
+    """Issue 12 §4: the referral checks the row it locked, not the copy each caller loaded: the second of
+    two people pressing "Refer to the DPO" on the same page is refused."""
+    req = outside_request(school)
+    first, second = DisclosureRequest.objects.get(pk=req.pk), DisclosureRequest.objects.get(pk=req.pk)
+    services.escalate(person(HEAD, school), first, "Unclear order", now=timezone.now())
+    with pytest.raises(PolicyRefusal, match="with the DPO already"):
+        services.escalate(person(ADMIN, school), second, "Me too", now=timezone.now())
+    assert len(events("disclosures.escalated_to_dpo")) == 1

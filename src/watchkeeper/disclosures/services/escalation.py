@@ -11,8 +11,11 @@ from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
+from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
 from watchkeeper.disclosures.services.common import ADVISE, MANAGE, audit, staff, terms
+
+DECIDED = "11.5: this request has been decided already"
 
 
 @enforces("11.5")
@@ -21,11 +24,11 @@ def escalate(actor: Actor, req: DisclosureRequest, note: str = "", *, now: datet
     their list with everything attached."""
     person = staff(actor)
     require(person, MANAGE, req.school_id)
-    if req.escalated_at is not None:
-        raise PolicyRefusal("11.5: this request is with the DPO already")
-    if req.status != RequestStatus.PENDING:
-        raise PolicyRefusal("11.5: this request has been decided already")
+    _check_escalation(req)
     with transaction.atomic():
+        # Two referrals at once: the second sees the first on the locked row and is refused.
+        lock_in_state(req, [RequestStatus.PENDING], DECIDED)
+        _check_escalation(req)
         req.escalated_by, req.escalated_at, req.escalation_note = person, now, note.strip()
         req.save(update_fields=["escalated_by", "escalated_at", "escalation_note"])
         details = terms(req, req.cameras.all())
@@ -33,6 +36,13 @@ def escalate(actor: Actor, req: DisclosureRequest, note: str = "", *, now: datet
             "escalated_to_dpo", person, req, req.escalation_note, **details, documents=req.documents.count()
         )
     return req
+
+
+def _check_escalation(req: DisclosureRequest) -> None:
+    if req.escalated_at is not None:
+        raise PolicyRefusal("11.5: this request is with the DPO already")
+    if req.status != RequestStatus.PENDING:
+        raise PolicyRefusal(DECIDED)
 
 
 @enforces("3.5", "11.5")
