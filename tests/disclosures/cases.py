@@ -58,8 +58,8 @@ def police_fields(school: Any, camera: Any, **overrides: Any) -> dict[str, Any]:
 
 def police_request(school: Any, *, by: Any = None, **overrides: Any) -> DisclosureRequest:
     camera = overrides.pop("camera", None) or CameraFactory(school=school, name="Main gate")
-    actor = by or person(ADMIN, school)
-    return services.log_police_request(actor, **police_fields(school, camera, **overrides))
+    fields = {"now": timezone.now(), **police_fields(school, camera, **overrides)}
+    return services.log_police_request(by or person(ADMIN, school), **fields)
 
 
 def outside_request(school: Any, *, by: Any = None) -> DisclosureRequest:
@@ -79,12 +79,18 @@ def outside_request(school: Any, *, by: Any = None) -> DisclosureRequest:
         grounds=Grounds.LEGAL_PROCEEDINGS,
         legal_basis=LegalBasis.LEGAL_PROCEEDINGS,
         received_on=timezone.localdate(),
+        now=timezone.now(),
     )
 
 
 def with_document(req: DisclosureRequest) -> DisclosureRequest:
     services.upload_document(
-        person(ADMIN, req.school), req, kind=DocumentKind.PROOF_OF_PROCEEDINGS, name="claim.pdf", data=PDF
+        person(ADMIN, req.school),
+        req,
+        kind=DocumentKind.PROOF_OF_PROCEEDINGS,
+        name="claim.pdf",
+        data=PDF,
+        now=timezone.now(),
     )
     return req
 
@@ -92,7 +98,7 @@ def with_document(req: DisclosureRequest) -> DisclosureRequest:
 def review_asked(req: DisclosureRequest, reviewer: Any = None) -> Any:
     """An approved footage reviewer asks for the review (11.3, 10.2); returns the reviewer."""
     reviewer = reviewer or person(REVIEWER, req.school)
-    services.request_review(reviewer, req)
+    services.request_review(reviewer, req, now=timezone.now())
     return reviewer
 
 
@@ -111,7 +117,9 @@ def reviewed(
     """The whole review through the services: asked for, approved, finding recorded."""
     reviewer = review_asked(req, reviewer)
     review_decided(req)
-    services.record_finding(reviewer, req, outcome=outcome, finding="Two people take the bicycles at 15:42")
+    services.record_finding(
+        reviewer, req, outcome=outcome, finding="Two people take the bicycles at 15:42", now=timezone.now()
+    )
     return req
 
 
@@ -123,6 +131,7 @@ def foi_request(school: Any) -> FOIRequest:
         contact="sam@example.org",
         received_on=timezone.localdate(),
         sought="All CCTV footage of the car park on sports day",
+        now=timezone.now(),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from watchkeeper.core.actors import Actor
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, Purpose, School
@@ -21,14 +22,16 @@ def seed_demo(school: School) -> tuple[DisclosureRequest | None, FOIRequest | No
     cameras = list(Camera.objects.filter(school=school, name="Main gate"))
     if grant is None or not cameras:
         return None, None
-    return _police(school, grant.user, cameras), _foi(school, grant.user)
+    # The demo is seeded from a command: its moment is read once, here, and handed to the services.
+    now = timezone.now()
+    return _police(school, grant.user, cameras, now), _foi(school, grant.user, now)
 
 
-def _police(school: School, admin: object, cameras: list[Camera]) -> DisclosureRequest:
+def _police(school: School, admin: Actor, cameras: list[Camera], now: datetime) -> DisclosureRequest:
     existing = DisclosureRequest.objects.filter(school=school, requester_organisation=DEMO_FORCE).first()
     if existing is not None:
         return existing
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = timezone.localdate(now) - timedelta(days=1)
     start = timezone.make_aware(datetime.combine(yesterday, time(18, 30)))
     return services.log_police_request(
         admin,
@@ -44,11 +47,12 @@ def _police(school: School, admin: object, cameras: list[Camera]) -> DisclosureR
         sought="The main gate camera while two bicycles were taken from the rack (demo)",
         reason="Theft of two bicycles; identifying the offender (demo)",
         purpose=Purpose.CRIME.value,
-        received_on=timezone.localdate(),
+        received_on=timezone.localdate(now),
+        now=now,
     )
 
 
-def _foi(school: School, admin: object) -> FOIRequest:
+def _foi(school: School, admin: Actor, now: datetime) -> FOIRequest:
     existing = FOIRequest.objects.filter(school=school).first()
     if existing is not None:
         return existing
@@ -57,6 +61,7 @@ def _foi(school: School, admin: object) -> FOIRequest:
         school=school,
         requester_name="Alex Example (demo)",
         contact="alex@demo.invalid",
-        received_on=timezone.localdate() - timedelta(days=3),
+        received_on=timezone.localdate(now) - timedelta(days=3),
         sought="Any CCTV footage of the school car park on the morning of sports day (demo)",
+        now=now,
     )

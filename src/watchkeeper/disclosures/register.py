@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from watchkeeper.core.actors import Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.disclosures.models import Disclosure
 from watchkeeper.evidence.models import Download, Purpose
@@ -62,7 +62,7 @@ class Row:
         ]
 
 
-def _name(user: Any) -> str:
+def _name(user: Person | None) -> str:
     return "" if user is None else str(user.get_full_name() or user.get_username())
 
 

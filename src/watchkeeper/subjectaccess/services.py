@@ -539,6 +539,7 @@ def record_viewing_held(
             authorised_by=actor,
             disclosed_at=held_at,
             reference=case.reference,
+            now=now,
         )
         _audit("viewing_held", actor, case, clip=clip.pk, held_at=held_at.isoformat())
     return clip

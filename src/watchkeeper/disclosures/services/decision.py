@@ -1,0 +1,154 @@
+"""The Headteacher's decision (11.3, 11.5), with a fresh authenticator code: an approval sends the footage
+through the evidence workflow; a refusal releases the hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from watchkeeper.core.actors import SYSTEM, Actor, Person
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
+from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
+from watchkeeper.disclosures.services.review import review_problems
+from watchkeeper.estate.models import Purpose
+from watchkeeper.evidence import services as evidence
+from watchkeeper.recording import services as recording
+
+DECIDED = "11.3: this request has been decided already"
+
+
+@enforces("11.2", "11.3", "11.5", "R24")
+def decision_problems(
+    req: DisclosureRequest, *, approve: bool, reason: str, confirmed_purpose: str, documents: int
+) -> list[str]:
+    """Pure: what stops this decision."""
+    problems = []
+    if req.status != RequestStatus.PENDING:
+        problems.append(DECIDED)
+    if not reason.strip():
+        problems.append("11.5: record the reason for the decision")
+    if approve and req.is_police and confirmed_purpose not in Purpose.values:
+        problems.append(
+            "11.2: confirm which purpose of the CCTV (4.1) the disclosure serves — if none applies, refuse it"
+        )
+    if approve and not req.is_police and documents == 0:
+        problems.append(
+            "11.5: upload the documentary evidence (court order, proof of proceedings, signed request or "
+            "consent) before approving"
+        )
+    if approve:
+        problems.extend(review_problems(req))
+    return problems
+
+
+@enforces("11.3", "R24")
+def decide(
+    actor: Actor,
+    req: DisclosureRequest,
+    *,
+    approve: bool,
+    code: str,
+    reason: str,
+    now: datetime,
+    confirmed_purpose: str = "",
+) -> DisclosureRequest:
+    """The Headteacher (or nominated alternate) decides, with a fresh authenticator code. An approval
+    records the legal basis and sends the footage through the evidence workflow in the same
+    transaction: if the evidence workflow refuses, nothing is approved."""
+    person = staff(actor)
+    require(person, DECIDE, req.school_id)
+    problems = decision_problems(
+        req,
+        approve=approve,
+        reason=reason,
+        confirmed_purpose=confirmed_purpose,
+        documents=req.documents.count(),
+    )
+    if problems:
+        raise PolicyRefusal(problems)
+    _check_code(person, code, req)
+    with transaction.atomic():
+        lock_in_state(req, [RequestStatus.PENDING], DECIDED)
+        req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        req.decided_by, req.decided_at, req.decision_reason = person, now, reason.strip()
+        if approve and req.is_police:
+            req.confirmed_purpose = confirmed_purpose
+        if approve:
+            req.download_request_id = _send_to_evidence(req, now)
+        else:
+            _release_hold(req, "the disclosure was refused")
+        req.save(
+            update_fields=[
+                "status",
+                "decided_by",
+                "decided_at",
+                "decision_reason",
+                "confirmed_purpose",
+                "download_request_id",
+            ]
+        )
+        _record_decision(person, req, approve)
+    return req
+
+
+def _check_code(person: Person, code: str, req: DisclosureRequest) -> None:
+    """A decision needs a fresh authenticator code (core.second_factor), as a viewing decision does."""
+    require_fresh_code(
+        person,
+        code,
+        clause="11.3",
+        audit_action="disclosures.second_factor_refused",
+        school=req.school,
+        obj=req,
+        details={"for": DECIDE},
+    )
+
+
+def _record_decision(person: Person, req: DisclosureRequest, approve: bool) -> None:
+    details = terms(req, req.cameras.all())
+    details.update(
+        decision=req.status,
+        download_request=req.download_request_id,
+        review=req.review_id,
+        review_outcome=req.review_outcome,
+    )
+    if req.is_police:
+        details["confirmed_purpose"] = req.confirmed_purpose
+    audit("request_approved" if approve else "request_refused", person, req, req.decision_reason, **details)
+
+
+def _release_hold(req: DisclosureRequest, why: str) -> None:
+    if req.hold is not None and req.hold.released_at is None:
+        recording.release_hold(SYSTEM, req.hold, f"{req}: {why}")
+
+
+def _send_to_evidence(req: DisclosureRequest, now: datetime) -> int:
+    """The approved footage goes through the evidence workflow (issue 5): a download request whose
+    package, letter and CCTV-log row that workflow makes.
+
+    The download is asked for by SYSTEM on the school's behalf, not by the Headteacher who approved the
+    disclosure: the evidence workflow lets nobody authorise their own download request, and that
+    authorisation (Appendix I's "signature", which shows the package password once, 11.6) is the natural
+    next step for the same Headteacher. This approval, and who gave it, is audited here."""
+    made = evidence.request_download(
+        SYSTEM,
+        school=req.school,
+        cameras=list(req.cameras.all()),
+        start=req.start,
+        end=req.end,
+        purpose="police" if req.is_police else "third_party",
+        reason_category="disclosure",
+        reason=f"{req.get_kind_display()} {req.reference}: {req.reason}",
+        recipient_name=req.requester_name,
+        recipient_organisation=req.requester_organisation,
+        legal_basis=req.get_legal_basis_display(),
+        case_reference=req.reference,
+        now=now,
+    )
+    return int(made.pk)

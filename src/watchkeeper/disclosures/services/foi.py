@@ -1,0 +1,126 @@
+"""FOI requests for CCTV images (11.7): logged, given their clock (clock.py), answered; a release is a
+disclosure to the world and goes in the register."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.core.actors import Actor
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.disclosures import clock
+from watchkeeper.disclosures.models import ClosurePeriod, FOIDecision, FOIRequest
+from watchkeeper.disclosures.services.common import DECIDE, MANAGE, audit, staff
+from watchkeeper.disclosures.services.register import record_disclosure
+from watchkeeper.estate.models import School
+
+# 11.7, ICO CCTV Code of Practice: what usually happens to an FOI request for CCTV images.
+FOI_GUIDANCE = (
+    "Images of identifiable people are their personal data: they are normally withheld under section "
+    "40(2) of the Freedom of Information Act 2000, since releasing them to the world would breach the data "
+    "protection principles. Release is possible when nobody can be identified (for example after "
+    "redaction) or the images show no people."
+)
+ANSWERED = "11.7: this FOI request has been answered already"
+
+
+@enforces("11.7", "R25")
+def log_foi_request(
+    actor: Actor,
+    *,
+    school: School,
+    requester_name: str,
+    contact: str,
+    received_on: date,
+    sought: str,
+    now: datetime,
+) -> FOIRequest:
+    person = staff(actor)
+    require(person, MANAGE, school.pk)
+    problems = []
+    if not requester_name.strip() or not contact.strip():
+        problems.append("11.7: record who asked and how to reply (FOIA s8: a name and an address)")
+    if not sought.strip():
+        problems.append("11.7: record what information is asked for")
+    # localdate(now): the school's date at the caller's moment (no clock is read here).
+    if received_on > timezone.localdate(now):
+        problems.append("11.7: the date of receipt cannot be in the future")
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        foi = FOIRequest.objects.create(
+            school=school,
+            requester_name=requester_name.strip(),
+            contact=contact.strip(),
+            received_on=received_on,
+            sought=sought.strip(),
+            logged_by=person,
+            logged_at=now,
+        )
+        due = foi_deadline(foi)
+        audit(
+            "foi_logged",
+            person,
+            foi,
+            received_on=received_on.isoformat(),
+            due=due.due.isoformat(),
+            capped=due.capped,
+        )
+    return foi
+
+
+def closures_for(school_id: int) -> list[clock.Closure]:
+    return [
+        clock.Closure(c.first_day, c.last_day)
+        for c in ClosurePeriod.objects.filter(school_id=school_id).only("first_day", "last_day")
+    ]
+
+
+def foi_deadline(foi: FOIRequest, closures: list[clock.Closure] | None = None) -> clock.FOIDeadline:
+    return clock.foi_deadline(foi.received_on, closures_for(foi.school_id) if closures is None else closures)
+
+
+@enforces("11.7", "R24", "R25")
+def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now: datetime) -> FOIRequest:
+    """Record the answer. A release (whole or part) is a disclosure to the world and goes in the register."""
+    person = staff(actor)
+    require(person, DECIDE, foi.school_id)
+    problems = []
+    if foi.decision:
+        problems.append(ANSWERED)
+    if decision not in FOIDecision.values:
+        problems.append("11.7: choose the decision")
+    if not reason.strip():
+        problems.append("11.7: record the reason (what was released, or why it was withheld)")
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        lock_in_state(foi, [""], ANSWERED, field="decision")
+        foi.decision, foi.decision_reason, foi.decided_by, foi.decided_at = (
+            decision,
+            reason.strip(),
+            person,
+            now,
+        )
+        foi.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+        due = foi_deadline(foi).due.isoformat()
+        audit("foi_decided", person, foi, foi.decision_reason, decision=decision, due=due)
+        if decision != FOIDecision.WITHHELD:
+            record_disclosure(
+                person,
+                school=foi.school,
+                recipient_name=foi.requester_name,
+                recipient_organisation="FOI requester (release to the public)",
+                what=f"{foi.get_decision_display()}: {foi.decision_reason}",
+                legal_basis="FOIA 2000 s1 (release under the Act)",
+                authorised_by=person,
+                disclosed_at=now,
+                reference=f"FOI-{foi.pk}",
+                now=now,
+            )
+    return foi

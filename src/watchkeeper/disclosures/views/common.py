@@ -1,0 +1,44 @@
+"""What the disclosure pages share: the actions, the querysets they look objects up in (through
+restrict(), so another school's is a 404), and the choices a form offers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from watchkeeper.core.permissions import restrict
+from watchkeeper.disclosures import services
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
+from watchkeeper.estate.models import Camera, School
+
+VIEW, MANAGE, DECIDE, ADVISE, REGISTER, REVIEW = (
+    services.VIEW,
+    services.MANAGE,
+    services.DECIDE,
+    services.ADVISE,
+    services.REGISTER,
+    services.REVIEW,
+)
+REQUESTS = DisclosureRequest.objects.select_related(
+    "school", "logged_by", "decided_by", "escalated_by", "hold", "review__requested_by", "finding_by"
+)
+FOIS = FOIRequest.objects.select_related("school", "logged_by", "decided_by")
+
+
+def posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def schools(request: HttpRequest, action: str) -> Any:
+    return restrict(School.objects.all(), request.user, action)
+
+
+def cameras(request: HttpRequest, school: School | None) -> Any:
+    found = restrict(Camera.objects.select_related("school"), request.user, MANAGE)
+    return found.filter(school=school) if school is not None and request.method != "POST" else found
+
+
+def form_status(request: HttpRequest) -> int:
+    """A form shown again after a POST was not done (invalid or refused): 400."""
+    return 400 if request.method == "POST" else 200

@@ -1,0 +1,125 @@
+"""FOI requests (11.7) and the closure periods their clock skips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.disclosures import clock, services
+from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
+from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
+from watchkeeper.disclosures.views.common import DECIDE, FOIS, MANAGE, VIEW, form_status, posted, schools
+
+
+def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.ClockState]]:
+    today, rows = timezone.localdate(), []
+    for foi in fois:
+        due = services.foi_deadline(foi)
+        rows.append((foi, due, clock.foi_state(due.due, today, bool(foi.decision))))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def foi_new(request: HttpRequest) -> HttpResponse:
+    require_anywhere(request, MANAGE)
+    school = chosen_school(request, request.GET, MANAGE)
+    form = FOIRequestForm(posted(request), schools=schools(request, MANAGE), initial={"school": school})
+    if request.method == "POST":
+        outcome = attempt(
+            request, form, lambda data: services.log_foi_request(request.user, **data, now=timezone.now())
+        )
+        if outcome.done:
+            messages.success(request, "FOI request logged; its clock has started (11.7).")
+            return redirect("disclosures:foi_detail", pk=outcome.value.pk)
+    context = {"form": form, "guidance": services.FOI_GUIDANCE}
+    return render(request, "disclosures/foi_form.html", context, status=form_status(request))
+
+
+def _render_foi(
+    request: HttpRequest, foi: FOIRequest, form: FOIDecisionForm | None = None, status: int = 200
+) -> HttpResponse:
+    closures = services.closures_for(foi.school_id)
+    due = services.foi_deadline(foi, closures)
+    context = {
+        "foi": foi,
+        "due": due,
+        "state": clock.foi_state(due.due, timezone.localdate(), bool(foi.decision)),
+        "no_closures": not closures,
+        "guidance": services.FOI_GUIDANCE,
+        "may_decide": not foi.decision and can(request.user, DECIDE, foi.school_id),
+        "may_manage": can(request.user, MANAGE, foi.school_id),
+        "form": form or FOIDecisionForm(),
+        "clock": clock,
+    }
+    return render(request, "disclosures/foi_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def foi_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_foi(request, get_object_or_404(restrict(FOIS, request.user, VIEW), pk=pk))
+
+
+@login_required
+@require_POST
+def foi_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    foi = get_object_or_404(restrict(FOIS, request.user, DECIDE), pk=pk)
+    form = FOIDecisionForm(request.POST)
+    outcome = attempt(
+        request, form, lambda data: services.decide_foi(request.user, foi, **data, now=timezone.now())
+    )
+    if outcome.done:
+        messages.success(request, "Decision recorded (11.7).")
+        return redirect("disclosures:foi_detail", pk=foi.pk)
+    return _render_foi(request, foi, form, status=400)
+
+
+# --- closure periods --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closures(request: HttpRequest) -> HttpResponse:
+    require_anywhere(request, VIEW)
+    school = chosen_school(request, request.GET, VIEW)
+    periods = restrict(ClosurePeriod.objects.select_related("school", "added_by"), request.user, VIEW)
+    if school is not None:
+        periods = periods.filter(school=school)
+    form = ClosureForm(posted(request), schools=schools(request, MANAGE), initial={"school": school})
+    if request.method == "POST":
+        require_anywhere(request, MANAGE)
+        outcome = attempt(
+            request, form, lambda data: services.add_closure(request.user, **data, now=timezone.now())
+        )
+        if outcome.done:
+            messages.success(request, "Closure added: FOI deadlines now skip it.")
+            return redirect("disclosures:closures")
+    context = {
+        "periods": periods,
+        "form": form,
+        "school": school,
+        "can_manage": holds_any(request.user, MANAGE),
+        "manageable": set(schools(request, MANAGE).values_list("pk", flat=True)),
+    }
+    return render(request, "disclosures/closures.html", context, status=form_status(request))
+
+
+@login_required
+@require_POST
+def closure_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(
+        restrict(ClosurePeriod.objects.select_related("school"), request.user, MANAGE), pk=pk
+    )
+    services.remove_closure(request.user, period)
+    messages.success(request, f"Removed: {period.description}.")
+    return redirect("disclosures:closures")

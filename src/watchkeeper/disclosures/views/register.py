@@ -1,0 +1,91 @@
+"""The register of disclosures (11.1): on screen, as CSV and as a printable PDF. Each export is audited
+by the service that reads the rows for it (services.export_register)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from watchkeeper.core.pdf import table_pdf
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.disclosures import register, services
+from watchkeeper.disclosures.views.common import REGISTER
+from watchkeeper.estate.models import School
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _school(request: HttpRequest) -> School | None:
+    require_anywhere(request, REGISTER)
+    return chosen_school(request, request.GET, REGISTER)
+
+
+@login_required
+@require_GET
+def register_page(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    context = {
+        "school": school,
+        "headings": register.HEADINGS,
+        "rows": [r.cells() for r in services.register_rows(request.user, school)],
+        "s29_note": services.S29_NOTE,
+    }
+    return render(request, "disclosures/register.html", context)
+
+
+def _attachment(response: HttpResponse | StreamingHttpResponse, school: School | None, suffix: str) -> None:
+    where = slugify(school.name) + "-" if school else ""
+    filename = f"disclosure-register-{where}{timezone.localdate().isoformat()}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: str) -> str:
+    """Spreadsheets run a cell that starts like a formula: such cells are quoted."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _csv_lines(rows: list[register.Row]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(register.HEADINGS)
+    for row in rows:
+        yield writer.writerow([_cell(c) for c in row.cells()])
+
+
+@login_required
+@require_GET
+def register_csv(request: HttpRequest) -> StreamingHttpResponse:
+    school = _school(request)
+    rows = services.export_register(request.user, school=school, form="csv")
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    _attachment(response, school, "csv")
+    return response
+
+
+@login_required
+@require_GET
+def register_pdf(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    rows = services.export_register(request.user, school=school, form="pdf")
+    title = f"Disclosure register{': ' + school.name if school else ''} (CCTV policy 11.1)"
+    subtitle = (
+        f"Every disclosure of CCTV images to a third party. Printed {timezone.localtime():%d %B %Y %H:%M}."
+    )
+    pdf = table_pdf(
+        title, register.HEADINGS, [r.cells() for r in rows], subtitle=subtitle, widths=register.WIDTHS
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    _attachment(response, school, "pdf")
+    return response

@@ -1,0 +1,256 @@
+"""The list of requests, logging a police (11.3) or outside-body (11.5) request, and one request's page
+with what is done on it: the decision, documents, referral to the DPO and the DPO's advice."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.disclosures import services
+from watchkeeper.disclosures.forms import (
+    AdviceForm,
+    DecisionForm,
+    DocumentForm,
+    EscalateForm,
+    OutsideRequestForm,
+    PoliceRequestForm,
+)
+from watchkeeper.disclosures.models import DisclosureRequest, Document, RequestStatus
+from watchkeeper.disclosures.views.common import (
+    ADVISE,
+    DECIDE,
+    FOIS,
+    MANAGE,
+    REGISTER,
+    REQUESTS,
+    VIEW,
+    cameras,
+    form_status,
+    posted,
+    schools,
+)
+from watchkeeper.disclosures.views.foi import foi_rows
+from watchkeeper.recording.crypto import BlobError
+from watchkeeper.viewing import reviews
+
+# What is done on a request's page: the service called with the request and the form's cleaned data.
+Act = Callable[[HttpRequest, DisclosureRequest, dict[str, Any]], Any]
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    require_anywhere(request, VIEW)
+    school = chosen_school(request, request.GET, VIEW)
+    requests_ = restrict(REQUESTS, request.user, VIEW)
+    fois = restrict(FOIS, request.user, VIEW)
+    if school is not None:
+        requests_, fois = requests_.filter(school=school), fois.filter(school=school)
+    pending = requests_.filter(status=RequestStatus.PENDING)
+    context = {
+        "school": school,
+        "referred": pending.exclude(escalated_at=None),
+        "pending": pending.filter(escalated_at=None),
+        "decided": requests_.exclude(status=RequestStatus.PENDING)[:50],
+        "open_fois": foi_rows(fois.filter(decision="")),
+        "answered_fois": foi_rows(fois.exclude(decision="")[:50]),
+        "can_manage": holds_any(request.user, MANAGE),
+        "can_register": holds_any(request.user, REGISTER),
+        "is_dpo": holds_any(request.user, ADVISE),
+    }
+    return render(request, "disclosures/index.html", context)
+
+
+# --- logging requests -------------------------------------------------------------------------------------
+
+
+def _logging_page(
+    request: HttpRequest, form_class: Any, log: Any, logged: str, extra: dict[str, Any]
+) -> HttpResponse:
+    """The form that logs a police (11.3) or outside-body (11.5) request: its fields are the service's
+    keyword arguments, so the page and the service cannot drift apart."""
+    require_anywhere(request, MANAGE)
+    school = chosen_school(request, request.GET, MANAGE)
+    form = form_class(
+        posted(request),
+        schools=schools(request, MANAGE),
+        cameras=cameras(request, school),
+        initial={"school": school},
+    )
+    if request.method == "POST":
+        outcome = attempt(request, form, lambda data: log(request.user, **data, now=timezone.now()))
+        if outcome.done:
+            messages.success(request, logged)
+            return redirect("disclosures:request_detail", pk=outcome.value.pk)
+    context = {"form": form, "school": school, **extra}
+    return render(request, "disclosures/request_form.html", context, status=form_status(request))
+
+
+def _logging_view(form_class: Any, log: Any, logged: str, extra: dict[str, Any]) -> Any:
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest) -> HttpResponse:
+        return _logging_page(request, form_class, log, logged, extra)
+
+    return view
+
+
+police_new = _logging_view(
+    PoliceRequestForm,
+    services.log_police_request,
+    "Police request logged and referred to the Headteacher (11.3).",
+    {"s29_note": services.S29_NOTE, "police": True},
+)
+outside_new = _logging_view(
+    OutsideRequestForm,
+    services.log_outside_request,
+    "Request logged and referred to the Headteacher (11.5). Upload the documents.",
+    {"police": False},
+)
+
+
+# --- one request ------------------------------------------------------------------------------------------
+
+
+def _render_request(
+    request: HttpRequest, req: DisclosureRequest, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user = request.user
+    pending = req.status == RequestStatus.PENDING
+    context = {
+        "req": req,
+        "cameras": req.cameras.order_by("name"),
+        "documents": req.documents.select_related("uploaded_by"),
+        "s29_note": services.S29_NOTE,
+        "release_conditions": services.RELEASE_CONDITIONS,
+        "may_decide": pending and can(user, DECIDE, req.school_id),
+        "may_manage": can(user, MANAGE, req.school_id),
+        "may_escalate": pending and req.escalated_at is None and can(user, MANAGE, req.school_id),
+        "may_advise": req.escalated_at is not None and can(user, ADVISE, req.school_id),
+        "review_approved": reviews.review_approved(req.review),
+        "review_problems": services.review_problems(req) if pending else [],
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(initial={"confirmed_purpose": req.purpose}),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "advice_form": forms.get("advice_form") or AdviceForm(),
+    }
+    return render(request, "disclosures/request_detail.html", context, status=status)
+
+
+def _act(
+    request: HttpRequest, pk: int, action: str, form: Any, name: str, act: Act, done: Callable[[Any], str]
+) -> HttpResponse:
+    """Do `act` on the request from its page's form `name`: back to the request with `done`'s message
+    about what the service returned, or the page again with the form, its refusal in it (400)."""
+    req = get_object_or_404(restrict(REQUESTS, request.user, action), pk=pk)
+    outcome = attempt(request, form, lambda data: act(request, req, data))
+    if outcome.done:
+        messages.success(request, done(outcome.value))
+        return redirect("disclosures:request_detail", pk=req.pk)
+    return _render_request(request, req, status=400, **{name: form})
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_request(request, get_object_or_404(restrict(REQUESTS, request.user, VIEW), pk=pk))
+
+
+def _decide(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) -> Any:
+    return services.decide(
+        request.user,
+        req,
+        approve=data["decision"] == "approve",
+        code=data["code"],
+        reason=data["reason"],
+        confirmed_purpose=data["confirmed_purpose"],
+        now=timezone.now(),
+    )
+
+
+def _decided(req: DisclosureRequest) -> str:
+    return "Approved: sent to the evidence workflow." if req.status == "approved" else "Refused."
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, DECIDE, DecisionForm(request.POST), "decision_form", _decide, _decided)
+
+
+def _upload(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) -> Any:
+    upload = data["file"]
+    return services.upload_document(
+        request.user, req, kind=data["kind"], name=upload.name, data=upload.read(), now=timezone.now()
+    )
+
+
+def _stored(document: Document) -> str:
+    return f"“{document.original_name}” stored, encrypted (11.5)."
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DocumentForm(request.POST, request.FILES)
+    return _act(request, pk, MANAGE, form, "document_form", _upload, _stored)
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    documents = Document.objects.select_related("request__school")
+    document = get_object_or_404(restrict(documents, request.user, VIEW), pk=pk)
+    try:
+        data = services.open_document(request.user, document)
+    except (BlobError, FileNotFoundError) as error:
+        raise Http404(f"That document cannot be opened: {error}") from error
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_safe_name(document.original_name)}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_name(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in name) or "document"
+
+
+@login_required
+@require_POST
+def request_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        MANAGE,
+        EscalateForm(request.POST),
+        "escalate_form",
+        lambda request, req, data: services.escalate(request.user, req, data["note"], now=timezone.now()),
+        lambda _req: "Referred to the Data Protection Officer (11.5).",
+    )
+
+
+@login_required
+@require_POST
+def request_advise(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        ADVISE,
+        AdviceForm(request.POST),
+        "advice_form",
+        lambda request, req, data: services.advise(request.user, req, data["advice"], now=timezone.now()),
+        lambda _req: "Advice recorded; the Headteacher decides (11.5).",
+    )
