@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
+from tests.subjectaccess.racing import race_database  # noqa: F401 - for the race tests
 from tests.viewing.conftest import code_for
 from watchkeeper.people.models import Role
 from watchkeeper.subjectaccess import services

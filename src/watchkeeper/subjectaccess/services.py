@@ -25,6 +25,7 @@ from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
+from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.services import record_disclosure
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.recording import services as recording
@@ -50,6 +51,7 @@ from watchkeeper.viewing.models import ReasonCategory
 
 VIEW, HANDLE, REVIEW = "sar.view", "sar.handle", "sar.review"
 LEGAL_BASIS = "UK GDPR Art 15 (right of access)"
+CLOSABLE = (*LIVE_STATUSES, CaseStatus.RESPONDED)
 
 
 def _require_person(actor: Any) -> None:
@@ -731,7 +733,8 @@ def close(actor: Any, case: SubjectAccessRequest, *, note: str) -> SubjectAccess
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
-        _locked(case)
+        # Checked again on the locked row: two people closing at once must not both succeed.
+        lock_in_state(case, CLOSABLE, f"10.2: {case.reference} is closed already")
         case.status, case.closed_at = CaseStatus.CLOSED, timezone.now()
         if not case.outcome_note:
             case.outcome_note = note.strip()
