@@ -206,8 +206,7 @@ def hold_review_on(case: SubjectAccessRequest, today: date) -> date:
     """The hold is reviewed on the deadline (or, before the clock starts, a month from receipt): never
     today or earlier, which recording.place_hold refuses (13.1)."""
     due = case.deadline(today) or clock.add_months(case.received_on, 1)
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    return max(due, tomorrow)
+    return max(due, today + timedelta(days=1))
 
 
 def _follow_deadline(case: SubjectAccessRequest, today: date) -> None:
