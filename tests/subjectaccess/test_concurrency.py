@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.subjectaccess.conftest import log
 from watchkeeper.audit.models import AuditEvent
@@ -32,7 +33,7 @@ def _close_together(handler: Any, pk: int, barrier: threading.Barrier, outcomes:
     try:
         case = SubjectAccessRequest.objects.select_related("hold").get(pk=pk)
         barrier.wait(timeout=30)
-        services.close(handler, case, note="Answered and collected")
+        services.close(handler, case, note="Answered and collected", now=timezone.now())
         outcomes.append("closed")
     except PolicyRefusal as refusal:
         outcomes.append(f"refused: {refusal}")

@@ -58,7 +58,9 @@ def test_a_request_logged_on_day_29_keeps_the_footage_past_day_30(handler, schoo
     sweep(NOW + timedelta(days=25))  # still open weeks later: still kept
     assert Segment.objects.filter(pk=segment.pk).exists()
 
-    services.close(handler, case, note="Withdrawn by the requester")  # the case ends: hold released
+    services.close(
+        handler, case, note="Withdrawn by the requester", now=timezone.now()
+    )  # the case ends: hold released
     assert sweep(NOW + timedelta(days=26)).erased == 1
     assert not Segment.objects.filter(pk=segment.pk).exists()
 
