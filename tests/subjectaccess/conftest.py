@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
+from tests.subjectaccess.racing import race_database  # noqa: F401 - for the race tests
 from tests.viewing.conftest import code_for
 from watchkeeper.people.models import Role
 from watchkeeper.subjectaccess import services
@@ -71,7 +72,7 @@ def log(handler: Any, school: Any, cameras: list[Any], **overrides: Any):
         "identity_confirmed_on": today,
     }
     fields.update(overrides)
-    return services.log_case(handler, **fields)
+    return services.log_case(handler, **fields, today=timezone.localdate())
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def case(handler, school, cameras):
 
 def approve_review(case: Any, reviewer: Any, head: Any) -> Any:
     """The review through the real viewing workflow: the reviewer asks, the Headteacher decides (code)."""
-    services.request_review(reviewer, case)
+    services.request_review(reviewer, case, now=timezone.now())
     case.refresh_from_db()
     viewing.decide(head, case.review, approve=True, code=code_for(head))
     case.refresh_from_db()

@@ -3,7 +3,7 @@ day 30, through the real retention sweep (clock passed in); without the request 
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -58,6 +58,19 @@ def test_a_request_logged_on_day_29_keeps_the_footage_past_day_30(handler, schoo
     sweep(NOW + timedelta(days=25))  # still open weeks later: still kept
     assert Segment.objects.filter(pk=segment.pk).exists()
 
-    services.close(handler, case, note="Withdrawn by the requester")  # the case ends: hold released
+    services.close(
+        handler, case, note="Withdrawn by the requester", now=timezone.now()
+    )  # the case ends: hold released
     assert sweep(NOW + timedelta(days=26)).erased == 1
     assert not Segment.objects.filter(pk=segment.pk).exists()
+
+
+@pytest.mark.clause("10.2", "13.1")
+def test_the_hold_review_date_follows_the_today_it_is_given_not_the_real_clock(case):
+    """Days far from the real date: the review date is the deadline as of that `today`, and never that
+    day or earlier (issue 12 §4: it read the real clock for "tomorrow")."""
+    case.received_on = case.identity_confirmed_on = date(2031, 1, 6)
+    assert services.hold_review_on(case, date(2031, 1, 10)) == date(2031, 2, 6)  # the deadline
+    assert services.hold_review_on(case, date(2031, 3, 2)) == date(2031, 3, 3)  # past it: the day after
+    case.received_on = case.identity_confirmed_on = date(2019, 1, 7)
+    assert services.hold_review_on(case, date(2019, 1, 8)) == date(2019, 2, 7)

@@ -27,6 +27,7 @@ def _clip(handler, case, minute, **fields):
         start=WINDOW_START + timedelta(minutes=minute),
         end=WINDOW_START + timedelta(minutes=minute + 1),
         **fields,
+        now=timezone.now(),
     )
 
 
@@ -45,10 +46,20 @@ def test_letter_says_what_was_found_provided_and_how_others_were_protected(
         end=crowded.end,
     )
     services.record_other_person(
-        handler, crowded, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
+        handler,
+        crowded,
+        description="Child",
+        basis=OtherPersonBasis.REDACTED,
+        redaction=redaction,
+        now=timezone.now(),
     )
     services.record_other_person(
-        handler, crowded, description="Adult", basis=OtherPersonBasis.REASONABLE, factors=FACTORS
+        handler,
+        crowded,
+        description="Adult",
+        basis=OtherPersonBasis.REASONABLE,
+        factors=FACTORS,
+        now=timezone.now(),
     )
     text = "\n".join(paragraphs(case, timezone.localdate()))
     assert "Dear Pat Parent," in text and case.reference in text and "Article 15" in text
@@ -58,13 +69,13 @@ def test_letter_says_what_was_found_provided_and_how_others_were_protected(
     assert "paragraph 16" in text and "10.4.3" in text
     assert "sealed package" in text and "separately" in text
     assert "Information Commissioner" in text and "0303 123 1113" in text
-    pdf = response_letter(case)
+    pdf = response_letter(case, timezone.localdate())
     printed = " ".join(pdf_text(pdf).split())
     assert "Dear Pat Parent," in printed and case.reference in printed and "0303 123 1113" in printed
 
 
 def test_letter_of_a_refused_request_gives_the_reason_and_the_right_to_complain(case, handler):
-    services.refuse(handler, case, reason="The same request was answered last week")
+    services.refuse(handler, case, reason="The same request was answered last week", now=timezone.now())
     text = "\n".join(paragraphs(case, timezone.localdate()))
     assert "Article 12(5)" in text and "answered last week" in text
     assert "Information Commissioner" in text

@@ -93,9 +93,21 @@ def test_clock_waits_for_identity_then_runs_from_confirmation(handler, school, c
     today = timezone.localdate()
     assert case.deadline(today) is None and case.clock_state(today) == ClockState.NOT_STARTED
     with pytest.raises(PolicyRefusal, match="10.2: record how identity was verified"):
-        services.confirm_identity(handler, case, basis=IdentityBasis.VERIFIED, note=" ", confirmed_on=today)
+        services.confirm_identity(
+            handler,
+            case,
+            basis=IdentityBasis.VERIFIED,
+            note=" ",
+            confirmed_on=today,
+            today=timezone.localdate(),
+        )
     services.confirm_identity(
-        handler, case, basis=IdentityBasis.VERIFIED, note="Passport seen by the office", confirmed_on=today
+        handler,
+        case,
+        basis=IdentityBasis.VERIFIED,
+        note="Passport seen by the office",
+        confirmed_on=today,
+        today=timezone.localdate(),
     )
     case.refresh_from_db()
     assert case.deadline(today) is not None and case.clock_state(today) == ClockState.ON_TIME
@@ -125,27 +137,50 @@ def test_extension_needs_notice_in_the_first_month(handler, school, cameras):
     received = timezone.localdate() - timedelta(days=45)
     case = log(handler, school, cameras, received_on=received, identity_confirmed_on=received)
     with pytest.raises(PolicyRefusal) as excinfo:
-        services.extend(handler, case, months=1, notified_on=timezone.localdate(), reason="Many cameras")
+        services.extend(
+            handler,
+            case,
+            months=1,
+            notified_on=timezone.localdate(),
+            reason="Many cameras",
+            today=timezone.localdate(),
+        )
     assert "after the first month" in _problems(excinfo) and "12(3)" in _problems(excinfo)
-    services.extend(handler, case, months=2, notified_on=received + timedelta(days=20), reason="Many cameras")
+    services.extend(
+        handler,
+        case,
+        months=2,
+        notified_on=received + timedelta(days=20),
+        reason="Many cameras",
+        today=timezone.localdate(),
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.EXTENDED and case.extension_months == 2
     with pytest.raises(PolicyRefusal, match="at most two"):
-        services.extend(handler, case, months=1, notified_on=received + timedelta(days=20), reason="More")
+        services.extend(
+            handler,
+            case,
+            months=1,
+            notified_on=received + timedelta(days=20),
+            reason="More",
+            today=timezone.localdate(),
+        )
 
 
 @pytest.mark.clause("10.2")
 def test_review_goes_through_the_viewing_workflow(case, reviewer, head, handler):
     with pytest.raises(PermissionDenied):
-        services.request_review(handler, case)  # a handler is not an approved reviewer (10.2)
-    services.request_review(reviewer, case)
+        services.request_review(
+            handler, case, now=timezone.now()
+        )  # a handler is not an approved reviewer (10.2)
+    services.request_review(reviewer, case, now=timezone.now())
     case.refresh_from_db()
     auth = case.review
     assert auth.reason_category == ReasonCategory.SUBJECT_ACCESS and case.reference in auth.reason
     assert (auth.start, auth.end) == (case.window_start, case.window_end)
     assert not services.review_approved(case)
     with pytest.raises(PolicyRefusal, match="already has a review"):
-        services.request_review(reviewer, case)
+        services.request_review(reviewer, case, now=timezone.now())
 
 
 def _clip(handler, case, **overrides):
@@ -157,7 +192,7 @@ def _clip(handler, case, **overrides):
         "provision": Provision.COPY,
     }
     fields.update(overrides)
-    return services.record_clip(handler, case, **fields)
+    return services.record_clip(handler, case, **fields, now=timezone.now())
 
 
 @pytest.mark.clause("10.2", "10.3")
@@ -187,21 +222,35 @@ def test_each_other_person_needs_redaction_consent_or_all_five_para_16_factors(r
     clip = _clip(handler, reviewed, only_requester=False)
     with pytest.raises(PolicyRefusal) as excinfo:
         services.record_other_person(
-            handler, clip, description="Child in blue", basis=OtherPersonBasis.REASONABLE
+            handler, clip, description="Child in blue", basis=OtherPersonBasis.REASONABLE, now=timezone.now()
         )
     assert _problems(excinfo).count("10.4.3 (DPA 2018 Sch 2 Part 3 para 16)") == 5
     partial = {**FACTORS, "refusal": " "}
     with pytest.raises(PolicyRefusal, match="any express refusal"):
         services.record_other_person(
-            handler, clip, description="Adult", basis=OtherPersonBasis.REASONABLE, factors=partial
+            handler,
+            clip,
+            description="Adult",
+            basis=OtherPersonBasis.REASONABLE,
+            factors=partial,
+            now=timezone.now(),
         )
     with pytest.raises(PolicyRefusal) as excinfo:
-        services.record_other_person(handler, clip, description="Adult", basis=OtherPersonBasis.CONSENT)
+        services.record_other_person(
+            handler, clip, description="Adult", basis=OtherPersonBasis.CONSENT, now=timezone.now()
+        )
     assert "10.4.2: record who" in _problems(excinfo) and "10.4.2: record how" in _problems(excinfo)
     with pytest.raises(PolicyRefusal, match="10.4.1: choose the redaction"):
-        services.record_other_person(handler, clip, description="Adult", basis=OtherPersonBasis.REDACTED)
+        services.record_other_person(
+            handler, clip, description="Adult", basis=OtherPersonBasis.REDACTED, now=timezone.now()
+        )
     other = services.record_other_person(
-        handler, clip, description="Adult in grey", basis=OtherPersonBasis.REASONABLE, factors=FACTORS
+        handler,
+        clip,
+        description="Adult in grey",
+        basis=OtherPersonBasis.REASONABLE,
+        factors=FACTORS,
+        now=timezone.now(),
     )
     assert other.refusal == FACTORS["refusal"]
 
@@ -212,19 +261,29 @@ def test_a_redaction_must_be_approved_before_the_response(reviewed, handler, sch
     foreign = _redaction_of(clip, school=other_school)
     with pytest.raises(PolicyRefusal, match="this school's footage"):
         services.record_other_person(
-            handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=foreign
+            handler,
+            clip,
+            description="Child",
+            basis=OtherPersonBasis.REDACTED,
+            redaction=foreign,
+            now=timezone.now(),
         )
     redaction = _redaction_of(clip, status=RedactionStatus.REVIEW)
     services.record_other_person(
-        handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
+        handler,
+        clip,
+        description="Child",
+        basis=OtherPersonBasis.REDACTED,
+        redaction=redaction,
+        now=timezone.now(),
     )
     with pytest.raises(
         PolicyRefusal, match=f"10.4.1: clip {clip.pk} .* redaction {redaction.pk} is not approved"
     ):
-        services.respond(handler, reviewed)
+        services.respond(handler, reviewed, today=timezone.localdate())
     redaction.status = RedactionStatus.APPROVED
     redaction.save()
-    assert services.respond(handler, reviewed).status == CaseStatus.RESPONDED
+    assert services.respond(handler, reviewed, today=timezone.localdate()).status == CaseStatus.RESPONDED
 
 
 def _redaction_of(clip, status=RedactionStatus.APPROVED, **overrides):
@@ -251,13 +310,23 @@ def test_a_redaction_of_another_time_or_camera_cannot_cover_a_clip(reviewed, han
         redaction = _redaction_of(clip, **overrides)
         with pytest.raises(PolicyRefusal, match="10.4.1: .*redaction") as excinfo:
             services.record_other_person(
-                handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
+                handler,
+                clip,
+                description="Child",
+                basis=OtherPersonBasis.REDACTED,
+                redaction=redaction,
+                now=timezone.now(),
             )
         assert "10.4.1" in _problems(excinfo), label
     assert not clip.others.exists()
     wider = _redaction_of(clip, start=clip.start - timedelta(minutes=1), end=clip.end + timedelta(minutes=1))
     other = services.record_other_person(
-        handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=wider
+        handler,
+        clip,
+        description="Child",
+        basis=OtherPersonBasis.REDACTED,
+        redaction=wider,
+        now=timezone.now(),
     )
     assert other.redaction == wider
 
@@ -266,34 +335,34 @@ def test_a_redaction_of_another_time_or_camera_cannot_cover_a_clip(reviewed, han
 def test_response_needs_every_other_person_decided(reviewed, handler):
     _clip(handler, reviewed, only_requester=False)
     with pytest.raises(PolicyRefusal, match="10.4: clip .* shows other people"):
-        services.respond(handler, reviewed)
+        services.respond(handler, reviewed, today=timezone.localdate())
 
 
 @pytest.mark.clause("10.2")
 def test_respond_then_close_releases_the_hold_with_an_audit_event(reviewed, handler):
     _clip(handler, reviewed)
-    services.respond(handler, reviewed, note="Copy sent")
+    services.respond(handler, reviewed, note="Copy sent", today=timezone.localdate())
     event = AuditEvent.objects.get(action="subjectaccess.responded")
     assert event.details["on_time"] is True
     assert reviewed.hold.released_at is None  # still held until the case closes
-    services.close(handler, reviewed, note="Requester collected the copy")
+    services.close(handler, reviewed, note="Requester collected the copy", now=timezone.now())
     reviewed.hold.refresh_from_db()
     assert reviewed.hold.released_at is not None
     released = AuditEvent.objects.get(action="recording.hold_released")
     assert reviewed.reference in released.reason
     with pytest.raises(PolicyRefusal, match="closed already"):
-        services.close(handler, reviewed, note="again")
+        services.close(handler, reviewed, note="again", now=timezone.now())
 
 
 @pytest.mark.clause("10.2", "R21")
 def test_refusal_as_manifestly_unfounded_needs_a_reason_and_releases_the_hold(case, handler):
     with pytest.raises(PolicyRefusal, match="12\\(5\\)"):
-        services.refuse(handler, case, reason=" ")
-    services.refuse(handler, case, reason="Fifth identical request this month")
+        services.refuse(handler, case, reason=" ", now=timezone.now())
+    services.refuse(handler, case, reason="Fifth identical request this month", now=timezone.now())
     case.refresh_from_db()
     assert case.status == CaseStatus.REFUSED and case.hold.released_at is not None
     with pytest.raises(PolicyRefusal, match="nothing more can be done"):
-        services.ask_clarification(handler, case, question="?")
+        services.ask_clarification(handler, case, question="?", today=timezone.localdate())
 
 
 def test_flags_show_cases_near_or_past_their_deadline_to_the_right_people(
@@ -315,7 +384,7 @@ def test_flags_show_cases_near_or_past_their_deadline_to_the_right_people(
     ]
     assert services.flags_for(person(Role.SAR_HANDLER, other_school), today) == []
     assert services.flags_for(person(Role.FOOTAGE_REVIEWER, school), today) == []
-    services.refuse(handler, late, reason="Withdrawn in writing")
+    services.refuse(handler, late, reason="Withdrawn in writing", now=timezone.now())
     assert [f.case.pk for f in services.flags_for(handler, today)] == [soon.pk]
 
 
@@ -335,13 +404,18 @@ def test_timeline_gathers_the_case_hold_and_review_events(reviewed, handler):
 @pytest.mark.clause("9.5", "10.3", "10.4.1")
 def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, school):
     with pytest.raises(PolicyRefusal, match="nothing to package"):
-        services.request_package(handler, reviewed)
+        services.request_package(handler, reviewed, now=timezone.now())
     clip = _clip(handler, reviewed, only_requester=False)
     redaction = _redaction_of(clip)
     services.record_other_person(
-        handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction
+        handler,
+        clip,
+        description="Child",
+        basis=OtherPersonBasis.REDACTED,
+        redaction=redaction,
+        now=timezone.now(),
     )
-    download = services.request_package(handler, reviewed)
+    download = services.request_package(handler, reviewed, now=timezone.now())
     reviewed.refresh_from_db()
     assert reviewed.download_request == download
     assert (download.purpose, download.case_reference, download.redaction) == (
@@ -354,7 +428,7 @@ def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, 
     assert (download.start, download.end) == (clip.start, clip.end)
     assert download.only_requester_appears is False
     with pytest.raises(PolicyRefusal, match="already has a download request"):
-        services.request_package(handler, reviewed)
+        services.request_package(handler, reviewed, now=timezone.now())
     assert [e.action for e in services.timeline(reviewed)][-2:] == [
         "evidence.download_requested",
         "subjectaccess.package_requested",
@@ -365,7 +439,7 @@ def test_sar_footage_is_reviewed_by_approved_users_not_by_any_role(case, school)
     """10.2: approved reviewers review; a live viewer or the SAR handler alone may not ask to see footage."""
     for role in (Role.LIVE_VIEWER, Role.SAR_HANDLER):
         with pytest.raises(PermissionDenied):
-            services.request_review(person(role, school), case)
+            services.request_review(person(role, school), case, now=timezone.now())
     assert case.hold.purpose == HoldPurpose.SUBJECT_ACCESS  # stops erasure without locking it away (9.6)
 
 
@@ -375,19 +449,21 @@ def test_a_viewing_in_school_is_recorded_and_entered_in_the_disclosure_register(
 
     copy = _clip(handler, reviewed)
     with pytest.raises(PolicyRefusal, match="not offered as a viewing"):
-        services.record_viewing_held(handler, copy, attended_by="Pat, Ms Office", held_at=timezone.now())
+        services.record_viewing_held(
+            handler, copy, attended_by="Pat, Ms Office", held_at=timezone.now(), now=timezone.now()
+        )
     viewing = _clip(handler, reviewed, provision=Provision.VIEWING, appointment_at=timezone.now())
     with pytest.raises(PolicyRefusal) as excinfo:
         services.record_viewing_held(
-            handler, viewing, attended_by=" ", held_at=timezone.now() + timedelta(days=1)
+            handler, viewing, attended_by=" ", held_at=timezone.now() + timedelta(days=1), now=timezone.now()
         )
     assert "who was present" in _problems(excinfo) and "before it takes place" in _problems(excinfo)
     held = timezone.now() - timedelta(minutes=5)
     services.record_viewing_held(
-        handler, viewing, attended_by="Pat Parent; Ms Office (SAR handler)", held_at=held
+        handler, viewing, attended_by="Pat Parent; Ms Office (SAR handler)", held_at=held, now=timezone.now()
     )
     row = Disclosure.objects.get(reference=reviewed.reference)
     assert (row.recipient_name, row.authorised_by, row.disclosed_at) == ("Pat Parent", handler, held)
     assert "Art 15" in row.legal_basis and "In-school viewing (10.3)" in row.what
     with pytest.raises(PolicyRefusal, match="recorded already"):
-        services.record_viewing_held(handler, viewing, attended_by="again", held_at=held)
+        services.record_viewing_held(handler, viewing, attended_by="again", held_at=held, now=timezone.now())

@@ -13,10 +13,11 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
+from tests.refusals import shows_refusal
 from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, log
 from watchkeeper.people.models import Role
 from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
-from watchkeeper.viewing.models import ReasonCategory
+from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +240,21 @@ def test_dashboard_flags_overdue_cases_to_the_head_and_dpo(school, other_school,
         assert case.reference in body and "Overdue" in body
     body = sign_in(Client(), person(HEAD, other_school)).get(reverse("site:dashboard")).content.decode()
     assert case.reference not in body
+
+
+def test_asking_twice_to_review_a_case_shows_the_refused_page(school, other_school, client: Client) -> None:
+    """A button with no form: the refusal leaves the view and is shown on the refused page (core.refusals),
+    plain words first and the clause after; nothing more is asked for."""
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    url = reverse("subjectaccess:review_request", args=[ctx["case"].pk])
+    client = sign_in(client, person(REVIEWER, school))
+    assert client.post(url).status_code == 302
+    response = client.post(url)
+    assert response.status_code == 400
+    case = ctx["case"]
+    case.refresh_from_db()
+    assert shows_refusal(
+        response, f"10.2: {case.reference} already has a review authorisation (#{case.review_id})"
+    )
+    assert ViewingAuthorisation.objects.count() == 1

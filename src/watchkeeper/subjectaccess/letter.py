@@ -127,8 +127,7 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
     return [*opening, *body, RIGHTS, ICO, f"Yours sincerely,\n{case.school.name}"]
 
 
-def response_letter(case: SubjectAccessRequest, today: date | None = None) -> bytes:
-    today = today or timezone.localdate()
+def response_letter(case: SubjectAccessRequest, today: date) -> bytes:
     title = f"Your subject access request — {case.reference}"
     letterhead = f"{case.school.name}\n{case.school.address}".strip()
     moment = datetime(today.year, today.month, today.day)

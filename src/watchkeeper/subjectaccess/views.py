@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
@@ -52,32 +54,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     choices = school_choices(request, HANDLE)
+    today = timezone.localdate()
     form = f.CaseForm(
         request.POST if request.method == "POST" else None,
         schools=choices.schools,
         cameras=choices.cameras,
-        initial={"school": choices.school, "received_on": timezone.localdate()},
+        initial={"school": choices.school, "received_on": today},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.log_case(
-                request.user,
-                school=data["school"],
-                received_on=data["received_on"],
-                requester_name=data["requester_name"],
-                requester_contact=data["requester_contact"],
-                description=data["description"],
-                cameras=data["cameras"],
-                window_start=data["window_start"],
-                window_end=data["window_end"],
-                identity_basis=data["identity_basis"],
-                identity_note=data["identity_note"],
-                identity_confirmed_on=data["identity_confirmed_on"],
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
+    if request.method == "POST":
+        outcome = attempt(request, form, lambda data: services.log_case(request.user, **data, today=today))
+        if outcome.done:
+            case = outcome.value
             messages.success(
                 request, f"{case.reference} logged; its footage is held while the request is open."
             )
@@ -88,122 +75,103 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 # --- The case page and its actions --------------------------------------------------------------------------
 
+Run = Callable[[Actor, SubjectAccessRequest, dict[str, Any], datetime], object]
+FormOf = Callable[[SubjectAccessRequest, Any, str], forms.Form]  # (case, data, prefix): a form for the case
+
 
 @dataclass(frozen=True)
 class Action:
-    label: str
-    form: Callable[..., forms.Form]
-    apply: Callable[[Any, SubjectAccessRequest, dict[str, Any]], Any]
-    done: str
+    label: str  # the button on the case page
+    done: str  # what the page says once it is done
+    form: type[forms.Form] | FormOf
+    run: Run
+
+    def form_for(self, case: SubjectAccessRequest, data: Any, prefix: str) -> forms.Form:
+        if isinstance(self.form, type):
+            return self.form(data, prefix=prefix)
+        return self.form(case, data, prefix)
 
 
-def _clip_form(case: SubjectAccessRequest, data: Any = None) -> f.ClipForm:
-    return f.ClipForm(data, cameras=case.cameras.all(), prefix="clip")
+def _on_case(service: Callable[..., object], clock: str, *same: str, **renamed: str) -> Run:
+    """Call `service(user, case, …)` with the form's fields (`same` by name, `renamed` as param=field) and
+    the clock it takes: `now`, or `today`."""
+
+    def run(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now: datetime) -> object:
+        kwargs = {name: data[name] for name in same} | {
+            param: data[field] for param, field in renamed.items()
+        }
+        kwargs[clock] = now if clock == "now" else timezone.localdate(now)
+        return service(user, case, **kwargs)
+
+    return run
 
 
-def _other_form(case: SubjectAccessRequest, data: Any = None) -> f.OtherPersonForm:
+def _clip_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.ClipForm:
+    return f.ClipForm(data, cameras=case.cameras.all(), prefix=prefix)
+
+
+def _other_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.OtherPersonForm:
     # Only redactions of the case's cameras can cover its clips (10.4.1; the service checks the window).
     redactions = Redaction.objects.filter(
         school=case.school, camera__in=case.cameras.all(), start__isnull=False
     ).select_related("camera")
     return f.OtherPersonForm(
-        data, clips=case.clips.filter(only_requester=False), redactions=redactions, prefix="other"
+        data, clips=case.clips.filter(only_requester=False), redactions=redactions, prefix=prefix
     )
 
 
-def _viewing_form(case: SubjectAccessRequest, data: Any = None) -> f.ViewingHeldForm:
+def _viewing_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.ViewingHeldForm:
     clips = case.clips.filter(provision=Provision.VIEWING, attended_by="")
-    return f.ViewingHeldForm(data, clips=clips, prefix="viewing")
+    return f.ViewingHeldForm(data, clips=clips, prefix=prefix)
 
 
-def _factors(data: dict[str, Any]) -> dict[str, str]:
-    return {name: data.get(name, "") for name, _ in PARA_16_FACTORS}
+def _record_viewing(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now: datetime) -> object:
+    return services.record_viewing_held(user, **data, now=now)  # of the clip chosen in the form
 
 
-ACTIONS: dict[str, Action] = {
-    "identity": Action(
-        "Confirm identity",
-        lambda case, data=None: f.IdentityForm(data, prefix="identity"),
-        lambda user, case, d: services.confirm_identity(
-            user, case, basis=d["basis"], note=d["note"], confirmed_on=d["confirmed_on"]
-        ),
-        "Identity recorded; the clock runs from the confirmation day.",
-    ),
-    "clarify": Action(
-        "Ask for clarification",
-        lambda case, data=None: f.ClarificationForm(data, prefix="clarify"),
-        lambda user, case, d: services.ask_clarification(user, case, question=d["question"]),
-        "Clock paused while waiting for clarification.",
-    ),
-    "answer": Action(
-        "Clarification received",
-        lambda case, data=None: f.AnswerForm(data, prefix="answer"),
-        lambda user, case, d: services.clarification_received(user, case, answer=d["answer"]),
-        "Clock restarted; the paused days are added to the deadline.",
-    ),
-    "extend": Action(
-        "Extend",
-        lambda case, data=None: f.ExtensionForm(data, prefix="extend"),
-        lambda user, case, d: services.extend(
-            user, case, months=d["months"], notified_on=d["notified_on"], reason=d["reason"]
-        ),
-        "Deadline extended.",
-    ),
-    "clip": Action(
-        "Record a clip",
-        _clip_form,
-        lambda user, case, d: services.record_clip(user, case, **d),
-        "Clip recorded.",
-    ),
-    "other": Action(
-        "Record another person",
-        _other_form,
-        lambda user, case, d: services.record_other_person(
-            user,
-            d["clip"],
-            description=d["description"],
-            basis=d["basis"],
-            redaction=d["redaction"],
-            consent_by=d["consent_by"],
-            consent_on=d["consent_on"],
-            consent_how=d["consent_how"],
-            factors=_factors(d),
-        ),
-        "Decision recorded.",
-    ),
-    "viewing": Action(
-        "Record the viewing",
-        _viewing_form,
-        lambda user, case, d: services.record_viewing_held(
-            user, d["clip"], attended_by=d["attended_by"], held_at=d["held_at"]
-        ),
-        "Viewing recorded, and entered in the disclosure register (11.1).",
-    ),
-    "respond": Action(
-        "Mark responded",
-        lambda case, data=None: f.OptionalNoteForm(data, prefix="respond"),
-        lambda user, case, d: services.respond(user, case, note=d["note"]),
-        "Marked as responded: the clock has stopped.",
-    ),
-    "package": Action(
+def _record_other(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now: datetime) -> object:
+    fields = {k: v for k, v in data.items() if k not in dict(PARA_16_FACTORS)}
+    factors = {name: data.get(name, "") for name, _ in PARA_16_FACTORS}
+    return services.record_other_person(user, **fields, factors=factors, now=now)
+
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "identity": ("Confirm identity", "Identity recorded; the clock runs from the confirmation day."),
+    "clarify": ("Ask for clarification", "Clock paused while waiting for clarification."),
+    "answer": ("Clarification received", "Clock restarted; the paused days are added to the deadline."),
+    "extend": ("Extend", "Deadline extended."),
+    "clip": ("Record a clip", "Clip recorded."),
+    "other": ("Record another person", "Decision recorded."),
+    "viewing": ("Record the viewing", "Viewing recorded, and entered in the disclosure register (11.1)."),
+    "respond": ("Mark responded", "Marked as responded: the clock has stopped."),
+    "package": (
         "Request the sealed package",
-        lambda case, data=None: f.OptionalNoteForm(data, prefix="package"),
-        lambda user, case, d: services.request_package(user, case),
         "Download requested: the Headteacher or a designated person authorises it (9.5).",
     ),
-    "refuse": Action(
-        "Refuse",
-        lambda case, data=None: f.NoteForm(data, prefix="refuse"),
-        lambda user, case, d: services.refuse(user, case, reason=d["note"]),
-        "Refused; the hold on the footage is released.",
-    ),
-    "close": Action(
-        "Close the case",
-        lambda case, data=None: f.NoteForm(data, prefix="close"),
-        lambda user, case, d: services.close(user, case, note=d["note"]),
-        "Case closed; the hold on the footage is released.",
-    ),
+    "refuse": ("Refuse", "Refused; the hold on the footage is released."),
+    "close": ("Close the case", "Case closed; the hold on the footage is released."),
 }
+# The form each action shows, and the service it calls with what the form holds.
+CALLS: dict[str, tuple[type[forms.Form] | FormOf, Run]] = {
+    "identity": (
+        f.IdentityForm,
+        _on_case(services.confirm_identity, "today", "basis", "note", "confirmed_on"),
+    ),
+    "clarify": (f.ClarificationForm, _on_case(services.ask_clarification, "today", "question")),
+    "answer": (f.AnswerForm, _on_case(services.clarification_received, "today", "answer")),
+    "extend": (f.ExtensionForm, _on_case(services.extend, "today", "months", "notified_on", "reason")),
+    "clip": (_clip_form, _on_case(services.record_clip, "now", *f.ClipForm.base_fields)),
+    "other": (_other_form, _record_other),
+    "viewing": (
+        _viewing_form,
+        lambda user, _case, data, now: services.record_viewing_held(user, **data, now=now),
+    ),
+    "respond": (f.OptionalNoteForm, _on_case(services.respond, "today", "note")),
+    "package": (f.OptionalNoteForm, _on_case(services.request_package, "now")),
+    "refuse": (f.NoteForm, _on_case(services.refuse, "now", reason="note")),
+    "close": (f.NoteForm, _on_case(services.close, "now", "note")),
+}
+ACTIONS = {name: Action(*TEXTS[name], *CALLS[name]) for name in CALLS}
 
 
 def _detail(
@@ -216,7 +184,7 @@ def _detail(
     handler = can(request.user, HANDLE, case.school_id)
     action_forms = {}
     if handler:
-        action_forms = {name: action.form(case) for name, action in ACTIONS.items()}
+        action_forms = {name: action.form_for(case, None, name) for name, action in ACTIONS.items()}
         if bound is not None:
             action_forms[bound[0]] = bound[1]
     context = {
@@ -250,17 +218,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = get_object_or_404(restrict(CASES, request.user, HANDLE), pk=pk)
     if action not in ACTIONS:
-        return HttpResponse("No such action.", status=404)
+        raise Http404("No such action.")
     chosen = ACTIONS[action]
-    form = chosen.form(case, request.POST)
-    if form.is_valid():
-        try:
-            chosen.apply(request.user, case, form.cleaned_data)
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, chosen.done)
-            return redirect("subjectaccess:case_detail", pk=case.pk)
+    form = chosen.form_for(case, request.POST, action)
+    now = timezone.now()
+    if attempt(request, form, lambda data: chosen.run(request.user, case, data, now)).done:
+        messages.success(request, chosen.done)
+        return redirect("subjectaccess:case_detail", pk=case.pk)
     case.refresh_from_db()
     return _detail(request, case, (action, form), status=400)
 
@@ -269,7 +233,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
-    response = HttpResponse(response_letter(case), content_type="application/pdf")
+    response = HttpResponse(response_letter(case, timezone.localdate()), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-response.pdf"'
     return response
 
@@ -291,13 +255,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A button: a refusal leaves the view and is shown on the refused page (core.refusals)."""
     case = get_object_or_404(restrict(CASES, request.user, REVIEW), pk=pk)
-    try:
-        services.request_review(request.user, case)
-    except PolicyRefusal as refusal:
-        cases = restrict(CASES, request.user, REVIEW).filter(status__in=LIVE_STATUSES)
-        context = {"cases": cases, "problems": refusal.problems}
-        return render(request, "subjectaccess/review_list.html", context, status=400)
+    services.request_review(request.user, case, now=timezone.now())
     messages.success(
         request,
         f"Review of {case.reference} asked for: the Headteacher or a designated person decides (9.2).",

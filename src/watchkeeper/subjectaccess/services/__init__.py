@@ -1,0 +1,55 @@
+"""Subject access requests (10.1–10.4; design/subjectaccess.md). Every change here, audited in the same
+transaction; views, jobs and the demo call these functions, with the clock (`now`/`today`) passed in.
+
+The moment a case is logged the system holds the described footage (9.6, 13.1) so retention cannot erase
+it while the request is open; the hold's review date follows the statutory deadline, and the hold is
+released (audited) when the case ends. The review (10.2) is a normal viewing authorisation with reason
+"subject access request"; the outcome is recorded per clip (10.3) and per other person seen (10.4). Every
+change of a case locks its row and checks the case's state on the re-read row (`common.lock_live`).
+
+Sections: `intake` (logging, identity, the hold's review date), `pauses` (clarification, extension),
+`review`, `clips` (the outcome per clip, the in-school viewing), `others` (other people seen), `closing`
+(response, refusal, closure), `package` (the sealed package), `reading` (flags, timeline).
+"""
+
+from watchkeeper.subjectaccess.services.clips import clip_problems, record_clip, record_viewing_held
+from watchkeeper.subjectaccess.services.closing import CLOSABLE, close, refuse, respond, response_problems
+from watchkeeper.subjectaccess.services.common import HANDLE, LEGAL_BASIS, REVIEW, VIEW
+from watchkeeper.subjectaccess.services.intake import confirm_identity, hold_review_on, log_case
+from watchkeeper.subjectaccess.services.others import other_person_problems, record_other_person
+from watchkeeper.subjectaccess.services.package import package_problems, request_package
+from watchkeeper.subjectaccess.services.pauses import ask_clarification, clarification_received, extend
+from watchkeeper.subjectaccess.services.reading import Flag, flagged, flags_for, timeline, visible_cases
+from watchkeeper.subjectaccess.services.review import request_review, review_approved
+
+__all__ = [
+    "CLOSABLE",
+    "HANDLE",
+    "LEGAL_BASIS",
+    "REVIEW",
+    "VIEW",
+    "Flag",
+    "ask_clarification",
+    "clarification_received",
+    "clip_problems",
+    "close",
+    "confirm_identity",
+    "extend",
+    "flagged",
+    "flags_for",
+    "hold_review_on",
+    "log_case",
+    "other_person_problems",
+    "package_problems",
+    "record_clip",
+    "record_other_person",
+    "record_viewing_held",
+    "refuse",
+    "request_package",
+    "request_review",
+    "respond",
+    "response_problems",
+    "review_approved",
+    "timeline",
+    "visible_cases",
+]

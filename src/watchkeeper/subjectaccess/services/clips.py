@@ -1,0 +1,146 @@
+"""The outcome per clip (10.2, 10.3): what the review found on one camera and window, what the requester
+is given for it, and the in-school viewing once it has taken place (entered in the register, 11.1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.core.actors import Actor
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.disclosures.services import record_disclosure
+from watchkeeper.estate.models import Camera
+from watchkeeper.subjectaccess.models import Clip, Provision, SubjectAccessRequest
+from watchkeeper.subjectaccess.services.common import (
+    LEGAL_BASIS,
+    audit,
+    failing,
+    handler,
+    lock_live,
+    refuse_if,
+)
+from watchkeeper.subjectaccess.services.review import review_approved
+
+
+@enforces("10.2", "10.3")
+def record_clip(
+    actor: Actor,
+    case: SubjectAccessRequest,
+    *,
+    camera: Camera,
+    start: datetime,
+    end: datetime,
+    only_requester: bool,
+    provision: str,
+    appointment_at: datetime | None = None,
+    attended_by: str = "",
+    note: str = "",
+    now: datetime,
+) -> Clip:
+    person = handler(actor, case.school_id)
+    clip = Clip(
+        case=case,
+        camera=camera,
+        start=start,
+        end=end,
+        only_requester=only_requester,
+        provision=provision,
+        appointment_at=appointment_at,
+        attended_by=attended_by.strip(),
+        note=note.strip(),
+        decided_by=person,
+        decided_at=now,
+    )
+    with transaction.atomic():
+        lock_live(case)
+        refuse_if(clip_problems(clip))
+        clip.save()
+        audit(
+            "clip_decided",
+            person,
+            case,
+            reason=clip.note,
+            clip=clip.pk,
+            camera=camera.pk,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            only_requester=only_requester,
+            provision=provision,
+            appointment_at=appointment_at.isoformat() if appointment_at else None,
+        )
+    return clip
+
+
+@enforces("10.2", "10.3")
+def clip_problems(clip: Clip) -> list[str]:
+    """What stops the (unsaved) clip being recorded as the case's outcome for its camera and window."""
+    case, viewing = clip.case, clip.provision == Provision.VIEWING
+    return failing(
+        (
+            not review_approved(case),
+            "10.2: the footage is reviewed by an approved user under an approved viewing authorisation "
+            "first — ask for the review",
+        ),
+        (
+            not case.cameras.filter(pk=clip.camera_id).exists(),
+            "10.2: the clip must come from one of the case's cameras",
+        ),
+        (clip.end <= clip.start, "10.2: the clip's end must be after its start"),
+        (
+            clip.start < clip.end and (clip.start < case.window_start or clip.end > case.window_end),
+            "10.2: the clip must lie inside the case's window (the footage held for it)",
+        ),
+        (clip.provision not in Provision.values, "10.3: choose what the requester is given"),
+        (
+            viewing and not clip.only_requester,
+            "10.3: viewing in school is strictly limited to footage that shows only the requester — "
+            "where others appear, provide a redacted copy (10.4.1)",
+        ),
+        (viewing and clip.appointment_at is None, "10.3: give the date and time of the viewing appointment"),
+    )
+
+
+@enforces("10.3", "R24")
+def record_viewing_held(
+    actor: Actor, clip: Clip, *, attended_by: str, held_at: datetime, now: datetime
+) -> Clip:
+    """The in-school viewing (10.3) took place: who was present, and the disclosure it was entered in the
+    register (11.1) — it left no evidence package, so the evidence app cannot show it there."""
+    case = clip.case
+    person = handler(actor, case.school_id)
+    with transaction.atomic():
+        # Recorded once: two people recording the same viewing must not enter two disclosures.
+        lock_in_state(clip, [""], "10.3: this viewing is recorded already", field="attended_by")
+        refuse_if(
+            failing(
+                (
+                    clip.provision != Provision.VIEWING,
+                    "10.3: this clip was not offered as a viewing in school",
+                ),
+                (
+                    not attended_by.strip(),
+                    "10.3: record who was present at the viewing (the requester and the member of staff)",
+                ),
+                (held_at > now, "10.3: a viewing cannot be recorded before it takes place"),
+            )
+        )
+        clip.attended_by, clip.appointment_at = attended_by.strip(), held_at
+        clip.save(update_fields=["attended_by", "appointment_at"])
+        record_disclosure(
+            person,
+            school=case.school,
+            recipient_name=case.requester_name,
+            recipient_organisation="",
+            what=f"In-school viewing (10.3): {clip.camera.name}, "
+            f"{timezone.localtime(clip.start):%-d %b %Y %H:%M:%S}–{timezone.localtime(clip.end):%H:%M:%S}",
+            legal_basis=LEGAL_BASIS,
+            authorised_by=person,
+            disclosed_at=held_at,
+            now=now,
+            reference=case.reference,
+        )
+        audit("viewing_held", person, case, clip=clip.pk, held_at=held_at.isoformat())
+    return clip

@@ -1,0 +1,187 @@
+"""Intake (10.1): the case is logged and its footage held in one transaction; identity, when it comes
+later, starts the clock; the hold's review date follows the statutory deadline (13.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+
+from watchkeeper.core.actors import SYSTEM, Actor
+from watchkeeper.core.clauses import enforces
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.recording import services as recording
+from watchkeeper.recording.models import Hold, HoldPurpose
+from watchkeeper.subjectaccess import clock
+from watchkeeper.subjectaccess.models import IdentityBasis, SubjectAccessRequest
+from watchkeeper.subjectaccess.services.common import audit, failing, handler, iso, lock_live, refuse_if
+
+
+@enforces("10.1", "10.2", "R21", "R22")
+def log_case(
+    actor: Actor,
+    *,
+    school: School,
+    received_on: date,
+    requester_name: str,
+    requester_contact: str,
+    description: str,
+    cameras: Iterable[Camera],
+    window_start: datetime,
+    window_end: datetime,
+    identity_basis: str = "",
+    identity_note: str = "",
+    identity_confirmed_on: date | None = None,
+    today: date,
+) -> SubjectAccessRequest:
+    """Log a request and, in the same transaction, hold the footage it describes."""
+    person = handler(actor, school.pk)
+    cameras = list(cameras)
+    if identity_basis == IdentityBasis.KNOWN_TO_STAFF and identity_confirmed_on is None:
+        identity_confirmed_on = received_on
+    problems = _intake_problems(school, cameras, received_on, window_start, window_end, today)
+    problems += failing(
+        (not requester_name.strip(), "10.1: give the requester's name"),
+        (not requester_contact.strip(), "10.1: give a contact for the reply"),
+        (
+            not description.strip(),
+            "10.2: describe the person (clothing, appearance) so reviewers can find them",
+        ),
+    )
+    if identity_basis:
+        problems += identity_problems(identity_basis, identity_note, identity_confirmed_on, today)
+    elif identity_confirmed_on is not None:
+        problems.append("10.2: say how identity was verified, or that the requester is known to staff")
+    refuse_if(problems)
+    with transaction.atomic():
+        case = SubjectAccessRequest.objects.create(
+            school=school,
+            received_on=received_on,
+            requester_name=requester_name.strip(),
+            requester_contact=requester_contact.strip(),
+            identity_basis=identity_basis,
+            identity_note=identity_note.strip(),
+            identity_confirmed_on=identity_confirmed_on if identity_basis else None,
+            description=description.strip(),
+            window_start=window_start,
+            window_end=window_end,
+            logged_by=person,
+        )
+        case.cameras.set(cameras)
+        audit(
+            "logged",
+            person,
+            case,
+            received_on=received_on.isoformat(),
+            cameras=sorted(c.pk for c in cameras),
+            start=window_start.isoformat(),
+            end=window_end.isoformat(),
+            deadline=iso(case.deadline(today)),
+        )
+        case.hold = _hold(case, cameras, today)
+        case.save(update_fields=["hold"])
+    return case
+
+
+def _hold(case: SubjectAccessRequest, cameras: list[Camera], today: date) -> Hold:
+    # SYSTEM places it: a SAR handler holds no `recording.hold`, yet the footage is held at once.
+    return recording.place_hold(
+        SYSTEM,
+        case.school,
+        cameras,
+        case.window_start,
+        case.window_end,
+        reason=f"{case.reference}: subject access request received {case.received_on:%-d %B %Y} (10.1) — "
+        "footage kept while the request is open",
+        review_on=hold_review_on(case, today),
+        purpose=HoldPurpose.SUBJECT_ACCESS,
+    )
+
+
+def _intake_problems(
+    school: School, cameras: list[Camera], received_on: date, start: datetime, end: datetime, today: date
+) -> list[str]:
+    return failing(
+        (received_on > today, "10.1: the day the request was received cannot be in the future"),
+        (not cameras, "10.2: name at least one camera the requester may appear on"),
+        (
+            any(c.school_id != school.pk for c in cameras),
+            "10.2: a case covers cameras of its own school only",
+        ),
+        (end <= start, "10.2: the window's end must be after its start"),
+    )
+
+
+def identity_problems(basis: str, note: str, confirmed_on: date | None, today: date) -> list[str]:
+    return failing(
+        (basis not in IdentityBasis.values, "10.2: choose how identity was established"),
+        (
+            not note.strip(),
+            "10.2: record how identity was verified, or why the requester is known to staff"
+            if basis == IdentityBasis.VERIFIED
+            else "10.2: record why the requester is known to staff (who knows them, how)",
+        ),
+        (confirmed_on is None, "10.2: give the day identity was confirmed — the clock starts then"),
+        (
+            confirmed_on is not None and confirmed_on > today,
+            "10.2: the day identity was confirmed cannot be in the future",
+        ),
+    )
+
+
+def hold_review_on(case: SubjectAccessRequest, today: date) -> date:
+    """The hold is reviewed on the deadline (or, before the clock starts, a month from receipt): never
+    today or earlier, which recording.place_hold refuses (13.1)."""
+    due = case.deadline(today) or clock.add_months(case.received_on, 1)
+    return max(due, today + timedelta(days=1))
+
+
+def follow_deadline(case: SubjectAccessRequest, today: date) -> None:
+    """Keep the hold's review date no earlier than the (moved) deadline."""
+    hold = case.hold
+    if hold is None or hold.released_at is not None:
+        return
+    due = hold_review_on(case, today)
+    if due > hold.review_on:
+        recording.review_hold(
+            SYSTEM, hold, f"{case.reference}: the statutory deadline moved to {due:%-d %B %Y}", due
+        )
+
+
+@enforces("10.2", "R21")
+def confirm_identity(
+    actor: Actor,
+    case: SubjectAccessRequest,
+    *,
+    basis: str,
+    note: str,
+    confirmed_on: date | None,
+    today: date,
+) -> SubjectAccessRequest:
+    """Identity established after the request arrived: the clock starts from that day."""
+    person = handler(actor, case.school_id)
+    if basis == IdentityBasis.KNOWN_TO_STAFF and confirmed_on is None:
+        confirmed_on = today
+    with transaction.atomic():
+        lock_live(case)
+        problems = identity_problems(basis, note, confirmed_on, today)
+        if case.identity_basis:
+            problems.append("10.2: identity is recorded already")
+        refuse_if(problems)
+        case.identity_basis, case.identity_note, case.identity_confirmed_on = (
+            basis,
+            note.strip(),
+            confirmed_on,
+        )
+        case.save(update_fields=["identity_basis", "identity_note", "identity_confirmed_on"])
+        audit(
+            "identity_confirmed",
+            person,
+            case,
+            basis=basis,
+            confirmed_on=iso(confirmed_on),
+            deadline=iso(case.deadline(today)),
+        )
+        follow_deadline(case, today)
+    return case

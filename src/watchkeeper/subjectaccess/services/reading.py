@@ -1,0 +1,60 @@
+"""Reading the cases: the flags of the statutory clock (the SAR list and the dashboard) and a case's
+timeline of decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.actors import Actor
+from watchkeeper.core.permissions import restrict
+from watchkeeper.recording.models import Hold
+from watchkeeper.subjectaccess import clock
+from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
+from watchkeeper.subjectaccess.services.common import VIEW
+
+
+@dataclass(frozen=True)
+class Flag:
+    case: SubjectAccessRequest
+    deadline: date | None
+    state: clock.ClockState
+
+    @property
+    def label(self) -> str:
+        return clock.STATE_LABELS[self.state]
+
+
+def flagged(cases: Iterable[SubjectAccessRequest], today: date) -> list[Flag]:
+    """Cases due within a week or past their deadline (10.2), most urgent first."""
+    flags = [Flag(c, c.deadline(today), c.clock_state(today)) for c in cases]
+    urgent = [f for f in flags if f.state in (clock.ClockState.DUE_SOON, clock.ClockState.OVERDUE)]
+    return sorted(urgent, key=lambda f: (f.deadline or today, f.case.pk))
+
+
+def visible_cases(user: Actor) -> QuerySet[SubjectAccessRequest]:
+    return restrict(
+        SubjectAccessRequest.objects.select_related("school").prefetch_related("clarifications"), user, VIEW
+    )
+
+
+def flags_for(user: Actor, today: date) -> list[Flag]:
+    """For the SAR handler, the Headteacher and the DPO: the list page and the dashboard."""
+    return flagged(visible_cases(user).filter(status__in=LIVE_STATUSES), today)
+
+
+def timeline(case: SubjectAccessRequest) -> QuerySet[AuditEvent]:
+    """Every decision on the case, who made it and when: the case's own events, its hold's, its review
+    authorisation's and its download request's."""
+    q = Q(object_type=SubjectAccessRequest._meta.label_lower, object_id=str(case.pk))
+    if case.hold_id:
+        q |= Q(object_type=Hold._meta.label_lower, object_id=str(case.hold_id))
+    if case.review_id:
+        q |= Q(object_type="viewing.viewingauthorisation", object_id=str(case.review_id))
+    if case.download_request_id:
+        q |= Q(object_type="evidence.downloadrequest", object_id=str(case.download_request_id))
+    return AuditEvent.objects.filter(q).order_by("seq")
