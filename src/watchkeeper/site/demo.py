@@ -94,7 +94,9 @@ def _oakfield(creds: Credentials, trust: Trust, dpo: Any) -> School:
     _camera(head, school, "Reception", LocationType.RECEPTION, "Reception desk — proposed, no DPIA yet", 4)
     _approve(head, dpo, school, "Oakfield site cameras", [gate, yard, park])
     for camera in (gate, yard, park):
-        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up")
+        estate.change_camera_status(
+            head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=timezone.localdate()
+        )
     return school
 
 
@@ -130,7 +132,9 @@ def _riverside(creds: Credentials, trust: Trust, dpo: Any) -> School:
     )
     _approve(head, dpo, school, "Riverside site and minibus cameras", [front, hall, inside, rear])
     for camera in (front, hall, inside, rear):
-        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up")
+        estate.change_camera_status(
+            head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=timezone.localdate()
+        )
     return school
 
 
@@ -197,7 +201,7 @@ def _approve(author: Any, dpo: Any, school: School, title: str, cameras: list[Ca
         cameras,
         summary="Footage is shared only under the CCTV policy, sections 10 and 11.",
     )
-    compliance.approve_dpia(dpo, dpia)
+    compliance.approve_dpia(dpo, dpia, timezone.now())
 
 
 def _write_private(path: Path, text: str) -> None:
