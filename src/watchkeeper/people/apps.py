@@ -14,3 +14,9 @@ class PeopleConfig(registry.Registering):
         ),
     )
     panels = (Panel("people.rerouted", "people/_rerouted.html", "rerouted", order=40),)
+
+    def ready(self) -> None:
+        super().ready()
+        from watchkeeper.people import sign_ins
+
+        sign_ins.connect()
