@@ -7,7 +7,6 @@ from __future__ import annotations
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, Person, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.core.permissions import require
@@ -49,7 +48,7 @@ class NewStaff:
 
 
 def create_staff(
-    actor: Any,
+    actor: Actor,
     trust: Trust,
     school: School | None,
     username: str,
@@ -95,7 +94,7 @@ def totp_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
-def reset_second_factor(actor: Any, user: User, *, now: datetime | None = None) -> NewStaff:
+def reset_second_factor(actor: Actor, user: User, *, now: datetime | None = None) -> NewStaff:
     """A lost phone: replace the person's TOTP device (the old codes stop working at once). The actor sees
     the new secret, so it counts as set by them until the holder enrols one of their own."""
     school_id = _home_school_id(user)
@@ -109,7 +108,7 @@ def reset_second_factor(actor: Any, user: User, *, now: datetime | None = None) 
 
 
 @enforces("14.1", "R7")
-def has_current_training(user: Any, today: date | None = None) -> bool:
+def has_current_training(user: Person, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return TrainingRecord.objects.filter(
         user=user,
@@ -120,7 +119,7 @@ def has_current_training(user: Any, today: date | None = None) -> bool:
 
 
 @enforces("3.2", "8.1", "14.1", "R7")
-def grant_role(actor: Any, user: User, role: str, school: School | None) -> RoleGrant:
+def grant_role(actor: Actor, user: User, role: str, school: School | None) -> RoleGrant:
     role = Role(role)
     check_grant_authority(actor, role, school)
     if role in TRAINING_REQUIRED_ROLES and not has_current_training(user):
@@ -138,7 +137,7 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
             school=school,
             role=role,
             granted_at=timezone.now(),
-            granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            granted_by=person_or_none(actor),
         )
         record(
             "people.role_granted",
@@ -150,13 +149,13 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
     return grant
 
 
-def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
+def revoke_role(actor: Actor, grant: RoleGrant, reason: str = "") -> RoleGrant:
     check_grant_authority(actor, Role(grant.role), grant.school)
     if grant.revoked_at is not None:
         raise PolicyRefusal("3.2: this role has already been revoked")
     with transaction.atomic():
         grant.revoked_at = timezone.now()
-        grant.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        grant.revoked_by = person_or_none(actor)
         grant.save(update_fields=["revoked_at", "revoked_by"])
         record(
             "people.role_revoked",
@@ -171,7 +170,7 @@ def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
 
 @enforces("14.1", "R7")
 def record_training(
-    actor: Any,
+    actor: Actor,
     user: User,
     school: School,
     completed_on: date,
@@ -190,7 +189,7 @@ def record_training(
             course=course,
             completed_on=completed_on,
             expires_on=expires_on,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=person_or_none(actor),
         )
         record(
             "people.training_recorded",
@@ -208,12 +207,12 @@ def record_training(
 
 
 @enforces("R15")
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: Person) -> bool:
     return RoleGrant.objects.current().filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
 
 
 @enforces("3.2", "8.1")
-def check_grant_authority(actor: Any, role: Role, school: School | None) -> None:
+def check_grant_authority(actor: Actor, role: Role, school: School | None) -> None:
     if is_system(actor):
         return
     if role in TRUST_ROLES or school is None:
@@ -237,29 +236,29 @@ def check_grant_authority(actor: Any, role: Role, school: School | None) -> None
     )
 
 
-def _holds(actor: Any, role: Role, school: School | None) -> bool:
-    grants = RoleGrant.objects.current().filter(user=actor, role=role)
+def _holds(actor: Actor, role: Role, school: School | None) -> bool:
+    grants = RoleGrant.objects.current().filter(user=person_or_none(actor), role=role)
     if role in TRUST_ROLES:
         return grants.filter(school__isnull=True).exists()
     return grants.filter(school=school).exists()
 
 
-def _require_role(actor: Any, role: Role, school: School | None, message: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not _holds(actor, role, school):
+def _require_role(actor: Actor, role: Role, school: School | None, message: str) -> None:
+    if not _holds(actor, role, school):
         raise PermissionDenied(message)
 
 
-def _home_school(user: Any) -> School | None:
+def _home_school(user: Person) -> School | None:
     profile = StaffProfile.objects.filter(user=user).select_related("school").first()
     return profile.school if profile else None
 
 
-def _home_school_id(user: Any) -> int | None:
+def _home_school_id(user: Person) -> int | None:
     school = _home_school(user)
     return school.pk if school else None
 
 
-def _trust_of(user: Any) -> Trust:
+def _trust_of(user: Person) -> Trust:
     profile = StaffProfile.objects.filter(user=user).select_related("trust").first()
     if profile is None:
         raise PolicyRefusal("3.2: this account has no staff profile, so it belongs to no trust")

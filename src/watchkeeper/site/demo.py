@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from watchkeeper.compliance import services as compliance
 from watchkeeper.compliance.models import SignPlacement
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.disclosures import demo as disclosures_demo
 from watchkeeper.estate import services as estate
 from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpose, School, Trust
@@ -177,7 +177,7 @@ def _staff(
 
 
 def _camera(
-    actor: Any, school: School, name: str, kind: str, where: str, number: int, **extra: Any
+    actor: Actor, school: School, name: str, kind: str, where: str, number: int, **extra: Any
 ) -> Camera:
     return estate.register_camera(
         actor,

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.actors import SYSTEM, Person
 from watchkeeper.estate.models import Camera, School
 
 SCHOOL, CAMERA, HEAD = "Oakfield Primary School", "Main gate", "head-oak"
@@ -153,7 +153,7 @@ def _request_and_build(school: School, camera: Camera, head: Any, start: datetim
     return decided.password
 
 
-def _previous_code(user: Any) -> str:
+def _previous_code(user: Person) -> str:
     """The authenticator code of the step just gone. django-otp accepts one step either side and then refuses
     codes up to the one it matched (replay), so this leaves the *current* code unused: the Headteacher (or a
     browser test) can sign in with it straight after the demo. Waits out the last seconds of a step so the
