@@ -41,7 +41,7 @@ def test_demo_has_trained_staff_in_every_role(demo):
         TRUST_ROLES
     )
     for grant in RoleGrant.objects.filter(role__in=TRAINING_REQUIRED_ROLES):
-        assert has_current_training(grant.user)
+        assert has_current_training(grant.user, timezone.localdate())
 
 
 def test_demo_legacy_camera_is_a_compliance_exception(demo):

@@ -58,7 +58,7 @@ class OwnPasswordChangeView(PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user = form.user  # the signed-in person (PasswordChangeView passes request.user)
-        own_account.change_own_password(user, form.cleaned_data["new_password1"])
+        own_account.change_own_password(user, form.cleaned_data["new_password1"], now=timezone.now())
         update_session_auth_hash(self.request, user)  # this session stays; others end
         messages.success(self.request, "Your password is changed.")
         return HttpResponseRedirect(self.get_success_url())

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
@@ -51,9 +50,8 @@ def _made_own(user: Person, before: list[CredentialSetting]) -> None:
         )
 
 
-def change_own_password(user: Person, new_password: str, *, now: datetime | None = None) -> None:
+def change_own_password(user: Person, new_password: str, *, now: datetime) -> None:
     """The holder's new password (the view's PasswordChangeForm checked the old one and the validators)."""
-    now = now or timezone.now()
     before = set_by_others(user)
     with transaction.atomic():
         user.set_password(new_password)
@@ -76,7 +74,7 @@ def pending_enrolment(user: Person) -> TOTPDevice | None:
 
 
 @enforces("9.2", "R15")
-def confirm_enrolment(user: Person, code: str, *, now: datetime | None = None) -> TOTPDevice:
+def confirm_enrolment(user: Person, code: str, *, now: datetime) -> TOTPDevice:
     """A code from the new authenticator confirms it; the old one is then removed."""
     device = pending_enrolment(user)
     if device is None:
@@ -87,7 +85,6 @@ def confirm_enrolment(user: Person, code: str, *, now: datetime | None = None) -
         raise PolicyRefusal(
             "9.2: that code is not right — enter the code the new authenticator app shows now"
         )
-    now = now or timezone.now()
     before = set_by_others(user)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

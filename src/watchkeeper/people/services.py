@@ -58,7 +58,7 @@ def create_staff(
     email: str = "",
     password: str,
     job_title: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> NewStaff:
     """The actor chooses the first password and is shown the authenticator secret, so both are recorded
     as set by them until the holder replaces them (people/two_person.py)."""
@@ -77,7 +77,6 @@ def create_staff(
         )
         StaffProfile.objects.create(user=user, trust=trust, school=school, job_title=job_title)
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        now = now or timezone.now()
         record_setting(user, Credential.PASSWORD, actor, now)
         record_setting(user, Credential.SECOND_FACTOR, actor, now)
         record(
@@ -94,7 +93,7 @@ def totp_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
-def reset_second_factor(actor: Actor, user: User, *, now: datetime | None = None) -> NewStaff:
+def reset_second_factor(actor: Actor, user: User, *, now: datetime) -> NewStaff:
     """A lost phone: replace the person's TOTP device (the old codes stop working at once). The actor sees
     the new secret, so it counts as set by them until the holder enrols one of their own."""
     school_id = _home_school_id(user)
@@ -102,14 +101,13 @@ def reset_second_factor(actor: Actor, user: User, *, now: datetime | None = None
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        record_setting(user, Credential.SECOND_FACTOR, actor, now or timezone.now())
+        record_setting(user, Credential.SECOND_FACTOR, actor, now)
         record("people.second_factor_reset", actor=actor, school=_home_school(user), obj=user)
     return NewStaff(user, totp_secret(device), device.config_url)
 
 
 @enforces("14.1", "R7")
-def has_current_training(user: Person, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
+def has_current_training(user: Person, today: date) -> bool:
     return TrainingRecord.objects.filter(
         user=user,
         course=Course.CCTV_OPERATION_AND_DATA_PROTECTION,
@@ -119,10 +117,10 @@ def has_current_training(user: Person, today: date | None = None) -> bool:
 
 
 @enforces("3.2", "8.1", "14.1", "R7")
-def grant_role(actor: Actor, user: User, role: str, school: School | None) -> RoleGrant:
+def grant_role(actor: Actor, user: User, role: str, school: School | None, *, now: datetime) -> RoleGrant:
     role = Role(role)
     check_grant_authority(actor, role, school)
-    if role in TRAINING_REQUIRED_ROLES and not has_current_training(user):
+    if role in TRAINING_REQUIRED_ROLES and not has_current_training(user, timezone.localdate(now)):
         raise PolicyRefusal(
             f"14.1: {user.get_full_name() or user.get_username()} has no current CCTV and data protection "
             f"training record — record their training before granting {role.label.lower()}"
@@ -136,7 +134,7 @@ def grant_role(actor: Actor, user: User, role: str, school: School | None) -> Ro
             trust=trust,
             school=school,
             role=role,
-            granted_at=timezone.now(),
+            granted_at=now,
             granted_by=person_or_none(actor),
         )
         record(
@@ -149,12 +147,12 @@ def grant_role(actor: Actor, user: User, role: str, school: School | None) -> Ro
     return grant
 
 
-def revoke_role(actor: Actor, grant: RoleGrant, reason: str = "") -> RoleGrant:
+def revoke_role(actor: Actor, grant: RoleGrant, reason: str = "", *, now: datetime) -> RoleGrant:
     check_grant_authority(actor, Role(grant.role), grant.school)
     if grant.revoked_at is not None:
         raise PolicyRefusal("3.2: this role has already been revoked")
     with transaction.atomic():
-        grant.revoked_at = timezone.now()
+        grant.revoked_at = now
         grant.revoked_by = person_or_none(actor)
         grant.save(update_fields=["revoked_at", "revoked_by"])
         record(
@@ -176,11 +174,13 @@ def record_training(
     completed_on: date,
     expires_on: date,
     course: str = Course.CCTV_OPERATION_AND_DATA_PROTECTION,
+    *,
+    today: date,
 ) -> TrainingRecord:
     require(actor, "training.record", school.pk)
     if expires_on <= completed_on:
         raise PolicyRefusal("14.1: training must expire after the date it was completed")
-    if completed_on > timezone.localdate():
+    if completed_on > today:
         raise PolicyRefusal("14.1: training cannot be recorded as completed in the future")
     with transaction.atomic():
         training = TrainingRecord.objects.create(

@@ -50,7 +50,7 @@ def training_status(user: Person) -> str:
     """current / expired / none (14.1); `user.training` is prefetched by the list."""
     if not user.training.all():
         return "none"
-    return "current" if services.has_current_training(user) else "expired"
+    return "current" if services.has_current_training(user, timezone.localdate()) else "expired"
 
 
 def _staff(request: HttpRequest, form: StaffFilterForm) -> QuerySet[StaffProfile]:
@@ -160,7 +160,9 @@ def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = attempt(
         request,
         form,
-        lambda data: services.grant_role(request.user, profile.user, data["role"], data["school"]),
+        lambda data: services.grant_role(
+            request.user, profile.user, data["role"], data["school"], now=timezone.now()
+        ),
     )
     if outcome.done:
         messages.success(request, f"Granted: {outcome.value}.")
@@ -175,7 +177,11 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(restrict(grants, request.user, "people.grant"), pk=pk)
     profile = _profile(request, "people.view", user=grant.user)
     form = RevokeForm(request.POST)
-    if attempt(request, form, lambda data: services.revoke_role(request.user, grant, data["reason"])).done:
+    if attempt(
+        request,
+        form,
+        lambda data: services.revoke_role(request.user, grant, data["reason"], now=timezone.now()),
+    ).done:
         messages.success(request, f"Revoked: {grant}.")
         return redirect("people:staff_detail", pk=profile.pk)
     return _detail(request, profile, 400, revoke_form=form, revoke_grant=grant)
@@ -191,7 +197,12 @@ def record_training(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.record_training(
-            request.user, profile.user, data["school"], data["completed_on"], data["expires_on"]
+            request.user,
+            profile.user,
+            data["school"],
+            data["completed_on"],
+            data["expires_on"],
+            today=timezone.localdate(),
         ),
     ).done:
         messages.success(request, "Training recorded.")

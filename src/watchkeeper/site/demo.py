@@ -165,13 +165,19 @@ def _staff(
         email=f"{username}@demo.invalid",
         password=password,
         job_title=role.label,
+        now=timezone.now(),
     )
     if school is not None:
         today = timezone.localdate()
         people.record_training(
-            SYSTEM, new.user, school, today - timedelta(days=60), today + timedelta(days=305)
+            SYSTEM,
+            new.user,
+            school,
+            today - timedelta(days=60),
+            today + timedelta(days=305),
+            today=timezone.localdate(),
         )
-    people.grant_role(SYSTEM, new.user, role, school)
+    people.grant_role(SYSTEM, new.user, role, school, now=timezone.now())
     creds.add(username, password, new.totp_secret, role.label, school.name if school else "trust-wide")
     return new.user
 
