@@ -6,5 +6,4 @@ from watchkeeper.core.registry import Link
 
 class AuditConfig(registry.Registering):
     name = "watchkeeper.audit"
-    label = "audit"
     links = (Link("Audit log", "audit:event_list", "audit.view", group="Reports", order=210),)

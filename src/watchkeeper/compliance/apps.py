@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link, Panel
 
 class ComplianceConfig(registry.Registering):
     name = "watchkeeper.compliance"
-    label = "compliance"
     links = (
         Link("DPIAs", "compliance:dpia_list", "compliance.view", group="Registers", order=50),
         Link("Signs", "compliance:sign_list", "compliance.view", group="Registers", order=60),

@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link, Panel
 
 class DisclosuresConfig(registry.Registering):
     name = "watchkeeper.disclosures"
-    label = "disclosures"
     links = (
         Link("Disclosures", "disclosures:index", "disclosures.view", group="Requests", order=190),
         Link(

@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link
 
 class EstateConfig(registry.Registering):
     name = "watchkeeper.estate"
-    label = "estate"
     links = (
         Link("Schools", "estate:school_list", "estate.view", group="Estate", order=20),
         Link("Cameras", "estate:camera_list", "estate.view", group="Estate", order=30),

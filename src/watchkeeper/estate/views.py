@@ -4,7 +4,7 @@ authority and the policy gates; a refusal is shown with its clause, and nothing 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +35,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehic
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.recording.reference import FrameUnavailable
 
+F = TypeVar("F", CameraFilterForm, VehicleFilterForm)
 # Statuses from which a camera may be activated: their detail page lists what still stops activation.
 ACTIVATABLE = (CameraStatus.PROPOSED, CameraStatus.SUSPENDED)
 STATUS_BUTTONS = {
@@ -59,13 +60,20 @@ def _cameras(user: Actor, action: str) -> QuerySet[Camera]:
     return restrict(Camera.objects.select_related("school", "vehicle"), user, action)
 
 
-@login_required
-def camera_list(request: HttpRequest) -> HttpResponse:
+def _filters(request: HttpRequest, form_class: type[F], missing: str) -> F:
+    """A list's filters, offering the schools the person may view; a school (or status) outside them is
+    a 404, as if it did not exist."""
     schools = _schools(request, "estate.view")
     _chosen_school(request, "estate.view")
-    filters = CameraFilterForm(request.GET, schools=schools)
+    filters = form_class(request.GET, schools=schools)
     if not filters.is_valid():
-        raise Http404("No such school or status.")
+        raise Http404(missing)
+    return filters
+
+
+@login_required
+def camera_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request, CameraFilterForm, "No such school or status.")
     cameras = filters.apply(_cameras(request.user, "estate.view"))
     return render(
         request,
@@ -237,11 +245,7 @@ def camera_reference_frame(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request, "estate.view")
-    _chosen_school(request, "estate.view")
-    filters = VehicleFilterForm(request.GET, schools=schools)
-    if not filters.is_valid():
-        raise Http404("No such school.")
+    filters = _filters(request, VehicleFilterForm, "No such school.")
     vehicles = restrict(
         Vehicle.objects.select_related("school").annotate(camera_count=Count("cameras")),
         request.user,

@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link, Panel
 
 class EvidenceConfig(registry.Registering):
     name = "watchkeeper.evidence"
-    label = "evidence"
     links = (
         Link("Downloads", "evidence:request_list", "evidence.request", group="Footage", order=140),
         Link("CCTV log", "evidence:cctv_log", "evidence.log", group="Registers", order=150),

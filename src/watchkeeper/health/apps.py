@@ -6,6 +6,5 @@ from watchkeeper.core.registry import Panel
 
 class HealthConfig(registry.Registering):
     name = "watchkeeper.health"
-    label = "health"
     verbose_name = "Camera health and maintenance"
     panels = (Panel("health.alerts", "health/_alerts.html", "alerts", order=50),)

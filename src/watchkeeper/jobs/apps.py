@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link
 
 class JobsConfig(registry.Registering):
     name = "watchkeeper.jobs"
-    label = "jobs"
     verbose_name = "Jobs"
     links = (Link("Jobs", "jobs:job_list", "jobs.view", group="Reports", order=220),)
 

@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link, Panel
 
 class PeopleConfig(registry.Registering):
     name = "watchkeeper.people"
-    label = "people"
     links = (
         Link("Staff", "people:staff_list", "people.view", group="Registers", order=90),
         Link(

@@ -6,6 +6,7 @@ it; it is never stored in a page that can be fetched again (never_cache).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -151,23 +152,39 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _profile(request, "people.view", pk=pk))
 
 
+def _change_on_page(
+    request: HttpRequest,
+    profile: StaffProfile,
+    form: Form,
+    call: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    **shown: Any,
+) -> HttpResponse:
+    """A change made from a person's page: when done, back to it with `done(result)`; when invalid or
+    refused, the page again with the form (400) and everything typed."""
+    outcome = attempt(request, form, call)
+    if outcome.done:
+        messages.success(request, done(outcome.value))
+        return redirect("people:staff_detail", pk=profile.pk)
+    return _detail(request, profile, 400, **shown)
+
+
 @login_required
 @require_POST
 def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, "people.grant", pk=pk)
     form = GrantForm(request.POST, actor=request.user)
     _refuse_foreign_school(form)
-    outcome = attempt(
+    return _change_on_page(
         request,
+        profile,
         form,
         lambda data: services.grant_role(
             request.user, profile.user, data["role"], data["school"], now=timezone.now()
         ),
+        lambda grant: f"Granted: {grant}.",
+        grant_form=form,
     )
-    if outcome.done:
-        messages.success(request, f"Granted: {outcome.value}.")
-        return redirect("people:staff_detail", pk=profile.pk)
-    return _detail(request, profile, 400, grant_form=form)
 
 
 @login_required
@@ -177,14 +194,15 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(restrict(grants, request.user, "people.grant"), pk=pk)
     profile = _profile(request, "people.view", user=grant.user)
     form = RevokeForm(request.POST)
-    if attempt(
+    return _change_on_page(
         request,
+        profile,
         form,
         lambda data: services.revoke_role(request.user, grant, data["reason"], now=timezone.now()),
-    ).done:
-        messages.success(request, f"Revoked: {grant}.")
-        return redirect("people:staff_detail", pk=profile.pk)
-    return _detail(request, profile, 400, revoke_form=form, revoke_grant=grant)
+        lambda revoked: f"Revoked: {revoked}.",
+        revoke_form=form,
+        revoke_grant=grant,
+    )
 
 
 @login_required
@@ -193,8 +211,9 @@ def record_training(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, "people.view", pk=pk)
     form = TrainingForm(request.POST, actor=request.user)
     _refuse_foreign_school(form)
-    if attempt(
+    return _change_on_page(
         request,
+        profile,
         form,
         lambda data: services.record_training(
             request.user,
@@ -204,10 +223,9 @@ def record_training(request: HttpRequest, pk: int) -> HttpResponse:
             data["expires_on"],
             today=timezone.localdate(),
         ),
-    ).done:
-        messages.success(request, "Training recorded.")
-        return redirect("people:staff_detail", pk=profile.pk)
-    return _detail(request, profile, 400, training_form=form)
+        lambda _: "Training recorded.",
+        training_form=form,
+    )
 
 
 @never_cache

@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link
 
 class RecordingConfig(registry.Registering):
     name = "watchkeeper.recording"
-    label = "recording"
     links = (
         Link("Recording", "recording:health_list", "recording.status", group="Estate", order=80),
         Link("Holds", "recording:hold_list", "recording.hold", group="Footage", order=160),

@@ -6,5 +6,4 @@ from watchkeeper.core.registry import Link
 
 class RedactionConfig(registry.Registering):
     name = "watchkeeper.redaction"
-    label = "redaction"
     links = (Link("Redactions", "redaction:list", "redaction.review", group="Footage", order=130),)

@@ -7,5 +7,4 @@ from watchkeeper.core.registry import Link
 
 class SiteConfig(registry.Registering):
     name = "watchkeeper.site"
-    label = "site"
     links = (Link("Dashboard", "site:dashboard", "estate.view", order=10),)

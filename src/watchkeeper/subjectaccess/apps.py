@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link, Panel
 
 class SubjectAccessConfig(registry.Registering):
     name = "watchkeeper.subjectaccess"
-    label = "subjectaccess"
     links = (
         Link("Subject access", "subjectaccess:case_list", "sar.view", group="Requests", order=170),
         Link("SAR reviews", "subjectaccess:review_list", "sar.review", group="Requests", order=180),

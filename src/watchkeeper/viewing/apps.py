@@ -6,7 +6,6 @@ from watchkeeper.core.registry import Link
 
 class ViewingConfig(registry.Registering):
     name = "watchkeeper.viewing"
-    label = "viewing"
     links = (
         Link("Live", "viewing:live_grid", "viewing.live", group="Footage", order=100),
         Link("Footage", "viewing:authorisation_list", "viewing.request", group="Footage", order=110),
