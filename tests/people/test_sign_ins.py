@@ -27,7 +27,9 @@ def test_the_service_records_sign_in_sign_out_and_a_failed_sign_in(school) -> No
         {"ip": "10.0.0.1"},
     )
     assert (signed_out.action, signed_out.actor) == ("people.signed_out", viewer)
-    assert failed.action == "people.sign_in_failed" and failed.actor is None
+    assert (
+        failed.action == "people.sign_in_failed" and failed.actor is None and failed.actor_name == "anonymous"
+    )
     assert failed.details == {"username": "nobody", "ip": "10.0.0.2"}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import user_logged_in, user_logged_out
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from watchkeeper.audit.services import record
@@ -22,9 +23,9 @@ def record_sign_out(user: Person, ip: str) -> None:
 
 
 def record_failed_sign_in(username: str, ip: str) -> None:
-    """A wrong user name, password or authenticator code: nobody is signed in, so the event names the user
-    name that was tried."""
-    record("people.sign_in_failed", details={"username": username, "ip": ip})
+    """A wrong user name, password or authenticator code: nobody is signed in, so the event is by
+    "anonymous" (not "system", which is the installation itself) and names the user name that was tried."""
+    record("people.sign_in_failed", actor=AnonymousUser(), details={"username": username, "ip": ip})
 
 
 def ip_of(request: HttpRequest | None) -> str:
