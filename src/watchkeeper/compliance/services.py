@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
@@ -50,12 +51,12 @@ def create_dpia(
             created_by=person_or_none(actor),
         )
         dpia.cameras.set(cameras)
-        record(
+        _event(
             "compliance.dpia_created",
-            actor=actor,
-            school=school,
-            obj=dpia,
-            details={"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective},
+            actor,
+            school,
+            dpia,
+            {"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective},
         )
     return dpia
 
@@ -69,13 +70,7 @@ def set_dpia_cameras(actor: Actor, dpia: DPIA, cameras: Iterable[Camera]) -> DPI
     _refuse_foreign_cameras(dpia.school, cameras)
     with transaction.atomic():
         dpia.cameras.set(cameras)
-        record(
-            "compliance.dpia_cameras_set",
-            actor=actor,
-            school=dpia.school,
-            obj=dpia,
-            details={"cameras": [c.pk for c in cameras]},
-        )
+        _event("compliance.dpia_cameras_set", actor, dpia.school, dpia, {"cameras": [c.pk for c in cameras]})
     return dpia
 
 
@@ -95,12 +90,12 @@ def approve_dpia(actor: Actor, dpia: DPIA, now: datetime) -> DPIA:
         dpia.approved_at = now
         dpia.next_review_on = one_year_on(timezone.localdate(now))
         dpia.save()
-        record(
+        _event(
             "compliance.dpia_approved",
-            actor=actor,
-            school=dpia.school,
-            obj=dpia,
-            details={"next_review_on": dpia.next_review_on.isoformat()},
+            actor,
+            dpia.school,
+            dpia,
+            {"next_review_on": dpia.next_review_on.isoformat()},
         )
     return dpia
 
@@ -115,13 +110,7 @@ def supersede_dpia(actor: Actor, old: DPIA, new: DPIA) -> DPIA:
     with transaction.atomic():
         old.status, old.superseded_by = DPIAStatus.SUPERSEDED, new
         old.save(update_fields=["status", "superseded_by"])
-        record(
-            "compliance.dpia_superseded",
-            actor=actor,
-            school=old.school,
-            obj=old,
-            details={"superseded_by": new.pk},
-        )
+        _event("compliance.dpia_superseded", actor, old.school, old, {"superseded_by": new.pk})
     return old
 
 
@@ -132,12 +121,12 @@ def attach_dpia_document(actor: Actor, dpia: DPIA, upload: UploadedFile) -> DPIA
         document = DPIADocument(dpia=dpia, name=name, uploaded_by=person_or_none(actor))
         document.file.save(name, upload, save=False)
         document.save()
-        record(
+        _event(
             "compliance.dpia_document_attached",
-            actor=actor,
-            school=dpia.school,
-            obj=document,
-            details={"dpia": dpia.pk, "name": name, "bytes": upload.size},
+            actor,
+            dpia.school,
+            document,
+            {"dpia": dpia.pk, "name": name, "bytes": upload.size},
         )
     return document
 
@@ -166,12 +155,12 @@ def register_sign(
             last_checked_on=last_checked_on,
             checked_by=person_or_none(actor) if last_checked_on else None,
         )
-        record(
+        _event(
             "compliance.sign_registered",
-            actor=actor,
-            school=school,
-            obj=sign,
-            details={"placement": placement, "vehicle": vehicle.pk if vehicle else None},
+            actor,
+            school,
+            sign,
+            {"placement": placement, "vehicle": vehicle.pk if vehicle else None},
         )
     return sign
 
@@ -188,12 +177,12 @@ def record_sign_check(
         if photo is not None:
             sign.photo.save((photo.name or "photo").rsplit("/", 1)[-1], photo, save=False)
         sign.save()
-        record(
+        _event(
             "compliance.sign_checked",
-            actor=actor,
-            school=sign.school,
-            obj=sign,
-            details={"checked_on": checked_on.isoformat(), "photo": photo is not None},
+            actor,
+            sign.school,
+            sign,
+            {"checked_on": checked_on.isoformat(), "photo": photo is not None},
         )
     return sign
 
@@ -210,6 +199,11 @@ def exceptions_for(cameras: Iterable[Camera], today: date) -> list[tuple[Camera,
         if found:
             rows.append((camera, found))
     return rows
+
+
+def _event(action: str, actor: Actor, school: School, obj: models.Model, details: dict[str, Any]) -> None:
+    """Every change to the registers is audited in its own transaction, under the school it belongs to."""
+    record(action, actor=actor, school=school, obj=obj, details=details)
 
 
 def _refuse_foreign_cameras(school: School, cameras: list[Camera]) -> None:
