@@ -79,10 +79,10 @@ def seed(port: int, count: int) -> None:
         )  # fmt: skip
         for n in range(1, count + 1)
     ]
-    approve_dpia(SYSTEM, create_dpia(SYSTEM, school, "Bench", cameras))
+    approve_dpia(SYSTEM, create_dpia(SYSTEM, school, "Bench", cameras), timezone.now())
     register_sign(SYSTEM, school, SignPlacement.ENTRANCE, "gate", last_checked_on=timezone.localdate())
     for camera in cameras:
-        change_camera_status(SYSTEM, camera, CameraStatus.ACTIVE)
+        change_camera_status(SYSTEM, camera, CameraStatus.ACTIVE, today=timezone.localdate())
 
 
 def prepare(data_dir: Path, port: int, cameras: int) -> None:

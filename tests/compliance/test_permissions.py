@@ -56,7 +56,7 @@ def make_sign(ctx: dict[str, Any]) -> None:
 
 def make_photographed_sign(ctx: dict[str, Any]) -> None:
     make_sign(ctx)
-    record_sign_check(SYSTEM, ctx["sign"], timezone.localdate(), photo())
+    record_sign_check(SYSTEM, ctx["sign"], timezone.localdate(), timezone.localdate(), photo())
 
 
 def make_legacy_camera(ctx: dict[str, Any]) -> None:

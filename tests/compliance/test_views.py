@@ -113,7 +113,7 @@ def test_approval_by_the_dpo_sets_the_review_a_year_on(as_dpo, dpo, draft):
 def test_a_review_due_on_29_february_falls_on_28_february_next_year(dpo, draft):
     assert one_year_on(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
     assert one_year_on(dt.date(2024, 3, 1)) == dt.date(2025, 3, 1)
-    approve_dpia(dpo, draft, today=dt.date(2024, 2, 29))
+    approve_dpia(dpo, draft, dt.datetime(2024, 2, 29, 12, tzinfo=dt.UTC))
     draft.refresh_from_db()
     assert draft.next_review_on == dt.date(2025, 2, 28)
 

@@ -2,6 +2,7 @@ import stat
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import verify
@@ -40,11 +41,11 @@ def test_demo_has_trained_staff_in_every_role(demo):
         TRUST_ROLES
     )
     for grant in RoleGrant.objects.filter(role__in=TRAINING_REQUIRED_ROLES):
-        assert has_current_training(grant.user)
+        assert has_current_training(grant.user, timezone.localdate())
 
 
 def test_demo_legacy_camera_is_a_compliance_exception(demo):
-    rows = dict(exceptions_for(Camera.objects.all()))
+    rows = dict(exceptions_for(Camera.objects.all(), timezone.localdate()))
     legacy = Camera.objects.get(legacy=True)
     assert rows[legacy] == ["7.3: legacy camera without an approved retrospective DPIA"]
 

@@ -146,6 +146,7 @@ def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
         first_name="Second",
         last_name=username.title(),
         password="x" * 16,
+        now=timezone.now(),
     )
     services.record_training(
         SYSTEM,
@@ -153,8 +154,9 @@ def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
         school,
         RECORDED.date() - timedelta(days=1),
         RECORDED.date() + timedelta(days=365),
+        today=timezone.localdate(),
     )
-    services.grant_role(SYSTEM, new.user, role, school)
+    services.grant_role(SYSTEM, new.user, role, school, now=timezone.now())
     return Made(new)
 
 

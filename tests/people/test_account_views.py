@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import sign_in
@@ -262,9 +263,11 @@ def test_the_dpo_cannot_reach_a_request_that_was_not_rerouted(school, gate) -> N
 def test_the_dpo_page_lists_accounts_made_own_recently(school, head, puppet) -> None:
     from watchkeeper.people import own_account, services
 
-    own_account.change_own_password(puppet.user, NEW_PASSWORD)
+    own_account.change_own_password(puppet.user, NEW_PASSWORD, now=timezone.now())
     device = own_account.start_enrolment(puppet.user)
-    own_account.confirm_enrolment(puppet.user, code_from_secret(services.totp_secret(device)))
+    own_account.confirm_enrolment(
+        puppet.user, code_from_secret(services.totp_secret(device)), now=timezone.now()
+    )
     page = sign_in(Client(), person(Role.DPO, None)).get(reverse("people:reroutings")).content.decode()
     made_own = page.split('id="made-own"')[1]
     assert "rnew" in made_own and f"authenticator: {head.username}" in made_own

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -136,7 +137,7 @@ def test_a_2fa_role_granted_after_sign_in_signs_the_session_out(client, board, s
     assert signed_in_user(client).is_authenticated
     TrainingFactory(user=board, school=school)
     dpo = person(Role.DPO, None)
-    services.grant_role(dpo, board, Role.LIVE_VIEWER, school)
+    services.grant_role(dpo, board, Role.LIVE_VIEWER, school, now=timezone.now())
     response = client.get(reverse("site:dashboard"))
     assert response.status_code == 302 and response["Location"] == reverse("people:login")
     assert "_auth_user_id" not in client.session
@@ -169,6 +170,7 @@ def test_passwords_are_hashed_with_argon2(school) -> None:
         first_name="Dana",
         last_name="Fletcher",
         password="a long enough passphrase",
+        now=timezone.now(),
     )
     stored = get_user_model().objects.get(pk=new.user.pk).password
     assert stored.startswith("argon2$argon2id$")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import CameraFactory, person
@@ -52,11 +53,11 @@ def dpo():
 
 def take_ownership(made: Made, *, password: bool = True, authenticator: bool = True) -> None:
     if password:
-        own_account.change_own_password(made.user, NEW_PASSWORD)
+        own_account.change_own_password(made.user, NEW_PASSWORD, now=timezone.now())
     if authenticator:
         device = own_account.start_enrolment(made.user)
         made.secret, made.steps = services.totp_secret(device), 0
-        own_account.confirm_enrolment(made.user, made.code())
+        own_account.confirm_enrolment(made.user, made.code(), now=timezone.now())
 
 
 # --- who may decide instead -----------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def test_a_chain_of_accounts_does_not_hide_who_set_them(school, gate, dpo) -> No
     """The DPO makes a Headteacher account, makes a reviewer as it, asks as the reviewer: the DPO may not
     decide, although the reviewer's credentials were set 'by the Headteacher'."""
     made_head = made_by(dpo, school, "hnew", Role.DESIGNATED_PERSON)
-    services.grant_role(SYSTEM, made_head.user, Role.HEADTEACHER, school)
+    services.grant_role(SYSTEM, made_head.user, Role.HEADTEACHER, school, now=timezone.now())
     puppet = made_by(made_head.user, school, "rnew", Role.FOOTAGE_REVIEWER)
     auth = ask(puppet.user, gate)
     with pytest.raises(PolicyRefusal, match="you set the password or authenticator of someone who set those"):
@@ -151,7 +152,7 @@ def test_a_request_asked_while_the_account_was_not_its_own_stays_with_another_de
 def test_a_new_reset_by_the_head_makes_the_account_not_its_own_again(school, gate, head) -> None:
     puppet = made_by(head, school, "rnew", Role.FOOTAGE_REVIEWER)
     take_ownership(puppet)
-    services.reset_second_factor(head, puppet.user)
+    services.reset_second_factor(head, puppet.user, now=timezone.now())
     assert two_person.setters(puppet.user.pk) == {head.pk: {Credential.SECOND_FACTOR}}
     with pytest.raises(PolicyRefusal, match="you set the authenticator of Second Rnew"):
         approve(head, ask(puppet.user, gate))
@@ -169,7 +170,7 @@ def test_system_sets_credentials_for_nobody(school, gate, head) -> None:
 
 def test_each_step_is_recorded_and_audited_and_the_last_names_who_had_set_them(school, head) -> None:
     puppet = made_by(head, school, "rnew", Role.FOOTAGE_REVIEWER)
-    own_account.change_own_password(puppet.user, NEW_PASSWORD)
+    own_account.change_own_password(puppet.user, NEW_PASSWORD, now=timezone.now())
     puppet.user.refresh_from_db()
     assert puppet.user.check_password(NEW_PASSWORD)
     assert AuditEvent.objects.filter(action="people.password_changed", actor=puppet.user).count() == 1
@@ -179,13 +180,15 @@ def test_each_step_is_recorded_and_audited_and_the_last_names_who_had_set_them(s
     device = own_account.start_enrolment(puppet.user)
     assert not device.confirmed and TOTPDevice.objects.filter(user=puppet.user).count() == 2
     with pytest.raises(PolicyRefusal, match="that code is not right"):
-        own_account.confirm_enrolment(puppet.user, puppet.code())  # the old authenticator's code
+        own_account.confirm_enrolment(
+            puppet.user, puppet.code(), now=timezone.now()
+        )  # the old authenticator's code
     assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
 
     device = own_account.start_enrolment(puppet.user)  # starting again replaces the unfinished one
     assert TOTPDevice.objects.filter(user=puppet.user).count() == 2
     puppet.secret, puppet.steps = services.totp_secret(device), 0
-    own_account.confirm_enrolment(puppet.user, puppet.code())
+    own_account.confirm_enrolment(puppet.user, puppet.code(), now=timezone.now())
     assert list(TOTPDevice.objects.filter(user=puppet.user).values_list("pk", "confirmed")) == [
         (device.pk, True)
     ]
@@ -205,14 +208,14 @@ def test_each_step_is_recorded_and_audited_and_the_last_names_who_had_set_them(s
 def test_confirming_with_nothing_started_is_refused(school) -> None:
     user = person(Role.FOOTAGE_REVIEWER, school)
     with pytest.raises(PolicyRefusal, match="start again"):
-        own_account.confirm_enrolment(user, "123456")
+        own_account.confirm_enrolment(user, "123456", now=timezone.now())
 
 
 def test_accounts_made_before_the_record_are_read_from_the_audit_log(school, head) -> None:
     """Migration 0003: accounts created (or reset) by a person before this change still count as theirs."""
     made = made_by(head, school, "rold", Role.FOOTAGE_REVIEWER)
     made_sys = made_by(SYSTEM, school, "rsys", Role.FOOTAGE_REVIEWER)
-    services.reset_second_factor(SYSTEM, made.user)
+    services.reset_second_factor(SYSTEM, made.user, now=timezone.now())
     CredentialSetting.objects.all().delete()  # as before the migration
     migration = importlib.import_module("watchkeeper.people.migrations.0003_credential_settings_from_audit")
     migration.from_audit(apps, None)

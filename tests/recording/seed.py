@@ -45,16 +45,20 @@ def main(argv: list[str]) -> None:
             for n in range(1, count + 1)
         ]
         dpia = create_dpia(SYSTEM, school, "Simulated cameras", cameras)
-        approve_dpia(SYSTEM, dpia)
+        approve_dpia(SYSTEM, dpia, timezone.now())
         register_sign(
             SYSTEM, school, SignPlacement.ENTRANCE, "Main gate", last_checked_on=timezone.localdate()
         )
         for camera in cameras:
-            change_camera_status(SYSTEM, camera, CameraStatus.ACTIVE, reason="simulation")
+            change_camera_status(
+                SYSTEM, camera, CameraStatus.ACTIVE, reason="simulation", today=timezone.localdate()
+            )
         print(" ".join(str(c.pk) for c in cameras))
     elif argv[0] == "suspend":
         camera = Camera.objects.get(name=argv[1])
-        change_camera_status(SYSTEM, camera, CameraStatus.SUSPENDED, reason="test")
+        change_camera_status(
+            SYSTEM, camera, CameraStatus.SUSPENDED, reason="test", today=timezone.localdate()
+        )
     elif argv[0] == "zones":
         import json
 

@@ -1,14 +1,9 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link
 
 
-class AuditConfig(AppConfig):
+class AuditConfig(registry.Registering):
     name = "watchkeeper.audit"
-    label = "audit"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-
-        registry.add_links(
-            registry.Link("Audit log", "audit:event_list", "audit.view", group="Reports", order=210),
-        )
+    links = (Link("Audit log", "audit:event_list", "audit.view", group="Reports", order=210),)

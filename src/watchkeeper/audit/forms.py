@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
 
@@ -28,7 +29,7 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(required=False, widget=DATE, label="From")
     date_to = forms.DateField(required=False, widget=DATE, label="To")
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = restrict(School.objects.all(), actor, "audit.view")  # type: ignore[attr-defined]
 

@@ -18,7 +18,7 @@ from watchkeeper.audit.chain import (
     verify_rows,
 )
 from watchkeeper.audit.models import AuditEvent, AuditHead
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import key_path, load_or_create_key
 from watchkeeper.estate.models import School
@@ -50,7 +50,7 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
 def record(
     action: str,
     *,
-    actor: Any = None,
+    actor: Actor | None = None,
     school: School | None = None,
     obj: models.Model | None = None,
     reason: str = "",
@@ -63,7 +63,7 @@ def record(
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=person_or_none(actor),
             actor_name=_actor_name(actor),
             school=school,
             action=action,
@@ -81,10 +81,10 @@ def record(
     return event
 
 
-def _actor_name(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return "system" if is_system(actor) or actor is None else "anonymous"
-    return str(actor.get_username())
+def _actor_name(actor: Actor | None) -> str:
+    if actor is None or is_system(actor):
+        return "system"
+    return actor.get_username() if actor.is_authenticated else "anonymous"
 
 
 def _rows() -> Iterator[ChainRow]:

@@ -1,22 +1,14 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link, Panel
 
 
-class ComplianceConfig(AppConfig):
+class ComplianceConfig(registry.Registering):
     name = "watchkeeper.compliance"
-    label = "compliance"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.compliance import panels
-        from watchkeeper.core import registry
-
-        registry.add_links(
-            registry.Link("DPIAs", "compliance:dpia_list", "compliance.view", group="Registers", order=50),
-            registry.Link("Signs", "compliance:sign_list", "compliance.view", group="Registers", order=60),
-            registry.Link(
-                "Exceptions", "compliance:exceptions", "compliance.view", group="Registers", order=70
-            ),
-        )
-        registry.add_panel(
-            registry.Panel("compliance.summary", "compliance/_summary.html", panels.summary, order=60)
-        )
+    links = (
+        Link("DPIAs", "compliance:dpia_list", "compliance.view", group="Registers", order=50),
+        Link("Signs", "compliance:sign_list", "compliance.view", group="Registers", order=60),
+        Link("Exceptions", "compliance:exceptions", "compliance.view", group="Registers", order=70),
+    )
+    panels = (Panel("compliance.summary", "compliance/_summary.html", "summary", order=60),)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from watchkeeper.core.permissions import restrict
 
@@ -23,4 +24,8 @@ def summary(request: HttpRequest, now: datetime) -> dict[str, Any] | None:
             Camera.objects.select_related("school", "vehicle"), request.user, "compliance.view"
         ).prefetch_related("dpias")
     )
-    return {"summary": compliance_summary(schools, cameras), "exceptions": exceptions_for(cameras)}
+    today = timezone.localdate(now)
+    return {
+        "summary": compliance_summary(schools, cameras, today),
+        "exceptions": exceptions_for(cameras, today),
+    }

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.gates import compliance_exceptions, dpia_in_date, sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign, SignPlacement
+from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
@@ -30,7 +31,7 @@ def one_year_on(day: date) -> date:
 
 
 def create_dpia(
-    actor: Any,
+    actor: Actor,
     school: School,
     title: str,
     cameras: Iterable[Camera] = (),
@@ -47,20 +48,20 @@ def create_dpia(
             title=title,
             retrospective=retrospective,
             summary=summary,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=person_or_none(actor),
         )
         dpia.cameras.set(cameras)
-        record(
+        _event(
             "compliance.dpia_created",
-            actor=actor,
-            school=school,
-            obj=dpia,
-            details={"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective},
+            actor,
+            school,
+            dpia,
+            {"title": title, "cameras": [c.pk for c in cameras], "retrospective": retrospective},
         )
     return dpia
 
 
-def set_dpia_cameras(actor: Any, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
+def set_dpia_cameras(actor: Actor, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
     """Only a draft's coverage may change: an approved DPIA assessed exactly the cameras it names."""
     require(actor, "compliance.change", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
@@ -69,18 +70,13 @@ def set_dpia_cameras(actor: Any, dpia: DPIA, cameras: Iterable[Camera]) -> DPIA:
     _refuse_foreign_cameras(dpia.school, cameras)
     with transaction.atomic():
         dpia.cameras.set(cameras)
-        record(
-            "compliance.dpia_cameras_set",
-            actor=actor,
-            school=dpia.school,
-            obj=dpia,
-            details={"cameras": [c.pk for c in cameras]},
-        )
+        _event("compliance.dpia_cameras_set", actor, dpia.school, dpia, {"cameras": [c.pk for c in cameras]})
     return dpia
 
 
 @enforces("7.1", "18.1", "R2", "R3")
-def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
+def approve_dpia(actor: Actor, dpia: DPIA, now: datetime) -> DPIA:
+    """The DPO approves a draft at `now`; it is due for review a year on (18.1)."""
     require(actor, "compliance.approve_dpia", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
         raise PolicyRefusal(
@@ -88,24 +84,23 @@ def approve_dpia(actor: Any, dpia: DPIA, today: date | None = None) -> DPIA:
         )
     if not dpia.cameras.exists():
         raise PolicyRefusal("7.1: a DPIA must cover at least one camera before it is approved")
-    today = today or timezone.localdate()
     with transaction.atomic():
         dpia.status = DPIAStatus.APPROVED
-        dpia.approved_by = actor if getattr(actor, "is_authenticated", False) else None
-        dpia.approved_at = timezone.now()
-        dpia.next_review_on = one_year_on(today)
+        dpia.approved_by = person_or_none(actor)
+        dpia.approved_at = now
+        dpia.next_review_on = one_year_on(timezone.localdate(now))
         dpia.save()
-        record(
+        _event(
             "compliance.dpia_approved",
-            actor=actor,
-            school=dpia.school,
-            obj=dpia,
-            details={"next_review_on": dpia.next_review_on.isoformat()},
+            actor,
+            dpia.school,
+            dpia,
+            {"next_review_on": dpia.next_review_on.isoformat()},
         )
     return dpia
 
 
-def supersede_dpia(actor: Any, old: DPIA, new: DPIA) -> DPIA:
+def supersede_dpia(actor: Actor, old: DPIA, new: DPIA) -> DPIA:
     """Replace an approved DPIA by a newly approved one (after a review or a change of cameras)."""
     require(actor, "compliance.approve_dpia", old.school_id)
     if old.status != DPIAStatus.APPROVED or new.status != DPIAStatus.APPROVED or old.pk == new.pk:
@@ -115,38 +110,30 @@ def supersede_dpia(actor: Any, old: DPIA, new: DPIA) -> DPIA:
     with transaction.atomic():
         old.status, old.superseded_by = DPIAStatus.SUPERSEDED, new
         old.save(update_fields=["status", "superseded_by"])
-        record(
-            "compliance.dpia_superseded",
-            actor=actor,
-            school=old.school,
-            obj=old,
-            details={"superseded_by": new.pk},
-        )
+        _event("compliance.dpia_superseded", actor, old.school, old, {"superseded_by": new.pk})
     return old
 
 
-def attach_dpia_document(actor: Any, dpia: DPIA, upload: UploadedFile) -> DPIADocument:
+def attach_dpia_document(actor: Actor, dpia: DPIA, upload: UploadedFile) -> DPIADocument:
     require(actor, "compliance.change", dpia.school_id)
     name = (upload.name or "document").rsplit("/", 1)[-1]
     with transaction.atomic():
-        document = DPIADocument(
-            dpia=dpia, name=name, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None
-        )
+        document = DPIADocument(dpia=dpia, name=name, uploaded_by=person_or_none(actor))
         document.file.save(name, upload, save=False)
         document.save()
-        record(
+        _event(
             "compliance.dpia_document_attached",
-            actor=actor,
-            school=dpia.school,
-            obj=document,
-            details={"dpia": dpia.pk, "name": name, "bytes": upload.size},
+            actor,
+            dpia.school,
+            document,
+            {"dpia": dpia.pk, "name": name, "bytes": upload.size},
         )
     return document
 
 
 @enforces("6.1", "R5")
 def register_sign(
-    actor: Any,
+    actor: Actor,
     school: School,
     placement: str,
     location_description: str,
@@ -166,41 +153,42 @@ def register_sign(
             placement=placement,
             location_description=location_description,
             last_checked_on=last_checked_on,
-            checked_by=actor if last_checked_on and getattr(actor, "is_authenticated", False) else None,
+            checked_by=person_or_none(actor) if last_checked_on else None,
         )
-        record(
+        _event(
             "compliance.sign_registered",
-            actor=actor,
-            school=school,
-            obj=sign,
-            details={"placement": placement, "vehicle": vehicle.pk if vehicle else None},
+            actor,
+            school,
+            sign,
+            {"placement": placement, "vehicle": vehicle.pk if vehicle else None},
         )
     return sign
 
 
-def record_sign_check(actor: Any, sign: Sign, checked_on: date, photo: UploadedFile | None = None) -> Sign:
+def record_sign_check(
+    actor: Actor, sign: Sign, checked_on: date, today: date, photo: UploadedFile | None = None
+) -> Sign:
     require(actor, "compliance.change", sign.school_id)
-    if checked_on > timezone.localdate():
+    if checked_on > today:
         raise PolicyRefusal("6.1: a sign check cannot be dated in the future")
     with transaction.atomic():
         sign.last_checked_on = checked_on
-        sign.checked_by = actor if getattr(actor, "is_authenticated", False) else None
+        sign.checked_by = person_or_none(actor)
         if photo is not None:
             sign.photo.save((photo.name or "photo").rsplit("/", 1)[-1], photo, save=False)
         sign.save()
-        record(
+        _event(
             "compliance.sign_checked",
-            actor=actor,
-            school=sign.school,
-            obj=sign,
-            details={"checked_on": checked_on.isoformat(), "photo": photo is not None},
+            actor,
+            sign.school,
+            sign,
+            {"checked_on": checked_on.isoformat(), "photo": photo is not None},
         )
     return sign
 
 
-def exceptions_for(cameras: Iterable[Camera], today: date | None = None) -> list[tuple[Camera, list[str]]]:
+def exceptions_for(cameras: Iterable[Camera], today: date) -> list[tuple[Camera, list[str]]]:
     """The compliance exceptions list: cameras in service with a problem, and what it is."""
-    today = today or timezone.localdate()
     cameras = list(cameras)
     signs = list(Sign.objects.filter(school_id__in={c.school_id for c in cameras}))
     rows = []
@@ -211,6 +199,11 @@ def exceptions_for(cameras: Iterable[Camera], today: date | None = None) -> list
         if found:
             rows.append((camera, found))
     return rows
+
+
+def _event(action: str, actor: Actor, school: School, obj: models.Model, details: dict[str, Any]) -> None:
+    """Every change to the registers is audited in its own transaction, under the school it belongs to."""
+    record(action, actor=actor, school=school, obj=obj, details=details)
 
 
 def _refuse_foreign_cameras(school: School, cameras: list[Camera]) -> None:
@@ -238,10 +231,9 @@ class SchoolCompliance:
 
 
 def compliance_summary(
-    schools: Iterable[School], cameras: Iterable[Camera], today: date | None = None
+    schools: Iterable[School], cameras: Iterable[Camera], today: date
 ) -> list[SchoolCompliance]:
     """Counts per school of cameras, DPIAs, signs and exceptions: every school's compliance at a glance."""
-    today = today or timezone.localdate()
     rows = {school.pk: SchoolCompliance(school) for school in schools}
     for camera in cameras:
         if camera.school_id in rows:

@@ -29,9 +29,9 @@ from watchkeeper.compliance.forms import (
 )
 from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
-from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, School, Vehicle
 
@@ -112,21 +112,21 @@ def dpia_create(request: HttpRequest) -> HttpResponse:
         schools=choices.schools,
         cameras=choices.cameras,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            dpia = services.create_dpia(
+    if request.method == "POST":
+        outcome = attempt(
+            request,
+            form,
+            lambda data: services.create_dpia(
                 request.user,
                 data["school"],
                 data["title"],
                 data["cameras"],
                 retrospective=data["retrospective"],
                 summary=data["summary"],
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            return _done(request, f"Draft DPIA “{dpia.title}” saved.", dpia_url(dpia))
+            ),
+        )
+        if outcome.done:
+            return _done(request, f"Draft DPIA “{outcome.value.title}” saved.", dpia_url(outcome.value))
     return render(request, "compliance/dpia_form.html", {"form": form}, status=_status(request))
 
 
@@ -175,13 +175,13 @@ def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"cameras": dpia.cameras.all()},
         cameras=_for_form(request, cameras, dpia.school),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_dpia_cameras(request.user, dpia, form.cleaned_data["cameras"])
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            return _done(request, "Cameras covered by the DPIA updated.", dpia_url(dpia))
+    if (
+        request.method == "POST"
+        and attempt(
+            request, form, lambda data: services.set_dpia_cameras(request.user, dpia, data["cameras"])
+        ).done
+    ):
+        return _done(request, "Cameras covered by the DPIA updated.", dpia_url(dpia))
     return render(
         request, "compliance/dpia_cameras.html", {"dpia": dpia, "form": form}, status=_status(request)
     )
@@ -190,14 +190,10 @@ def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """7.1/7.3: only the DPO approves (the service refuses anyone else: 403); review a year on (18.1)."""
+    """7.1/7.3: only the DPO approves (the service refuses anyone else: 403); review a year on (18.1). A
+    refusal (not a draft, no cameras) leaves the view for the refused page."""
     dpia = _dpia(request, pk)
-    try:
-        services.approve_dpia(request.user, dpia)
-    except PolicyRefusal as refusal:
-        for problem in refusal.problems:
-            messages.error(request, problem)
-        return redirect(dpia_url(dpia))
+    services.approve_dpia(request.user, dpia, timezone.now())
     return _done(
         request, f"DPIA approved; next review by {dpia.next_review_on:%d %B %Y} (18.1).", dpia_url(dpia)
     )
@@ -208,13 +204,10 @@ def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def dpia_supersede(request: HttpRequest, pk: int) -> HttpResponse:
     dpia = _dpia(request, pk)
     form = SupersedeForm(request.POST, replacements=_replacements(request, dpia))
-    if form.is_valid():
-        try:
-            services.supersede_dpia(request.user, dpia, form.cleaned_data["replacement"])
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            return _done(request, "DPIA superseded.", dpia_url(dpia))
+    if attempt(
+        request, form, lambda data: services.supersede_dpia(request.user, dpia, data["replacement"])
+    ).done:
+        return _done(request, "DPIA superseded.", dpia_url(dpia))
     return _render_detail(request, dpia, 400, supersede_form=form)
 
 
@@ -271,21 +264,22 @@ def sign_register(request: HttpRequest) -> HttpResponse:
         schools=restrict(School.objects.all(), request.user, CHANGE),
         vehicles=_for_form(request, restrict(Vehicle.objects.all(), request.user, CHANGE), school),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.register_sign(
+    if (
+        request.method == "POST"
+        and attempt(
+            request,
+            form,
+            lambda data: services.register_sign(
                 request.user,
                 data["school"],
                 data["placement"],
                 data["location_description"],
                 vehicle=data["vehicle"],
                 last_checked_on=data["last_checked_on"],
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            return _done(request, "Sign registered.", "compliance:sign_list")
+            ),
+        ).done
+    ):
+        return _done(request, "Sign registered.", "compliance:sign_list")
     return render(request, "compliance/sign_form.html", {"form": form}, status=_status(request))
 
 
@@ -296,15 +290,17 @@ def sign_check(request: HttpRequest, pk: int) -> HttpResponse:
         restrict(Sign.objects.select_related("school", "vehicle"), request.user, CHANGE), pk=pk
     )
     form = SignCheckForm(*_posted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_sign_check(
-                request.user, sign, form.cleaned_data["checked_on"], form.cleaned_data["photo"]
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            return _done(request, "Sign check recorded.", "compliance:sign_list")
+    if (
+        request.method == "POST"
+        and attempt(
+            request,
+            form,
+            lambda data: services.record_sign_check(
+                request.user, sign, data["checked_on"], timezone.localdate(), data["photo"]
+            ),
+        ).done
+    ):
+        return _done(request, "Sign check recorded.", "compliance:sign_list")
     return render(
         request, "compliance/sign_check.html", {"sign": sign, "form": form}, status=_status(request)
     )
@@ -331,7 +327,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
         request,
         "compliance/exceptions.html",
         {
-            "rows": services.exceptions_for(_in_school(cameras, school)),
+            "rows": services.exceptions_for(_in_school(cameras, school), timezone.localdate()),
             "school": school,
             "schools": restrict(School.objects.all(), request.user, VIEW),
         },

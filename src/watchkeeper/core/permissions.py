@@ -6,14 +6,14 @@ for the action, or holds such a role trust-wide (a grant with no school).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, Person, is_person, is_system
 from watchkeeper.core.clauses import enforces
 from watchkeeper.people.models import TRAINING_REQUIRED_ROLES, Role, RoleGrant, TrainingRecord
 
@@ -113,7 +113,7 @@ def _check_action(action: str) -> frozenset[Role]:
         raise ValueError(f"unknown action {action!r}") from None
 
 
-def _grants(user: Any, action: str) -> models.QuerySet[RoleGrant]:
+def _grants(user: Person, action: str) -> models.QuerySet[RoleGrant]:
     """Current grants of the action's roles. An operating role whose holder's training has lapsed gives
     nothing until the training is renewed (14.1): the grant stays on record, its authority does not."""
     roles = _check_action(action)
@@ -128,9 +128,9 @@ def _grants(user: Any, action: str) -> models.QuerySet[RoleGrant]:
 
 
 @enforces("14.1", "R7")
-def school_ids(user: Any, action: str) -> set[int] | None:
+def school_ids(user: Actor, action: str) -> set[int] | None:
     """School ids where `user` may do `action`; None means every school of the trust."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_person(user):
         return set()
     grants = list(_grants(user, action).values_list("school_id", flat=True))
     if any(school_id is None for school_id in grants):
@@ -138,7 +138,7 @@ def school_ids(user: Any, action: str) -> set[int] | None:
     return set(grants)
 
 
-def restrict(queryset: models.QuerySet[M], user: Any, action: str) -> models.QuerySet[M]:
+def restrict(queryset: models.QuerySet[M], user: Actor, action: str) -> models.QuerySet[M]:
     """The rows of `queryset` that `user` may `action`: every list and lookup goes through this."""
     allowed = school_ids(user, action)
     if allowed is None:
@@ -151,7 +151,7 @@ def restrict(queryset: models.QuerySet[M], user: Any, action: str) -> models.Que
     return queryset.filter(**{f"{lookup}__in": allowed})
 
 
-def can(user: Any, action: str, school_id: int | None) -> bool:
+def can(user: Actor, action: str, school_id: int | None) -> bool:
     """May `user` do `action` at this school? school_id None asks for trust-wide authority."""
     allowed = school_ids(user, action)
     if allowed is None:
@@ -159,7 +159,7 @@ def can(user: Any, action: str, school_id: int | None) -> bool:
     return school_id is not None and school_id in allowed
 
 
-def require(user: Any, action: str, school_id: int | None) -> None:
+def require(user: Actor, action: str, school_id: int | None) -> None:
     """Raise PermissionDenied unless allowed. SYSTEM (server-side commands and jobs) is always allowed."""
     if is_system(user):
         return
@@ -167,7 +167,7 @@ def require(user: Any, action: str, school_id: int | None) -> None:
         raise PermissionDenied(f"You are not permitted to do this ({action}).")
 
 
-def holds_any(user: Any, action: str) -> bool:
+def holds_any(user: Actor, action: str) -> bool:
     """Does the user hold the action anywhere? Used for navigation and list pages."""
     allowed = school_ids(user, action)
     return allowed is None or bool(allowed)

@@ -1,22 +1,28 @@
 """What each app shows on the dashboard and in the navigation, registered by the app itself
 (design/architecture.md, "Layers"). The site layer draws them; the kernel imports no app to do so.
 
-An app registers in its `AppConfig.ready()`:
+An app declares them on its AppConfig, which `Registering.ready()` registers:
 
-    registry.add_links(Link("Downloads", "evidence:request_list", "evidence.request", group="Footage"))
-    registry.add_panel(Panel("evidence.copies", "evidence/_flagged.html", panels.flagged_copies, order=30))
+    class EvidenceConfig(registry.Registering):
+        name = "watchkeeper.evidence"
+        links = (Link("Downloads", "evidence:request_list", "evidence.request", group="Footage"),)
+        panels = (Panel("evidence.copies", "evidence/_flagged.html", "copies", order=30),)
+
+A panel's context names a function of the app's `panels` module, imported only when the dashboard is drawn.
 
 Links only guide: every view checks permission again on the server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from django.apps import AppConfig
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 # A panel's context for this person now, or None when it has nothing to show them.
 PanelContext = Callable[[HttpRequest, datetime], dict[str, Any] | None]
@@ -35,12 +41,17 @@ class Link:
 
 @dataclass(frozen=True)
 class Panel:
-    """A dashboard section: `template` rendered with the context `context` gives for the person."""
+    """A dashboard section: `template` rendered with the context that the function `context` (a dotted
+    path, or a name in the declaring app's `panels` module) gives for the person."""
 
     name: str
     template: str
-    context: PanelContext
+    context: str
     order: int = 100
+
+    def context_for(self, request: HttpRequest, now: datetime) -> dict[str, Any] | None:
+        found: PanelContext = import_string(self.context)
+        return found(request, now)
 
 
 _links: dict[str, Link] = {}
@@ -55,6 +66,26 @@ def add_links(*links: Link) -> None:
 
 def add_panel(panel: Panel) -> None:
     _panels[panel.name] = panel
+
+
+def register(app: str, links: Sequence[Link] = (), panels: Sequence[Panel] = ()) -> None:
+    """Register what the app `app` (its module path) declared; a bare panel context is a function of the
+    app's `panels` module."""
+    add_links(*links)
+    for panel in panels:
+        context = panel.context if "." in panel.context else f"{app}.panels.{panel.context}"
+        add_panel(replace(panel, context=context))
+
+
+class Registering(AppConfig):
+    """An app that shows something in the navigation or on the dashboard: it declares `links` and `panels`
+    and this registers them when Django is ready."""
+
+    links: ClassVar[Sequence[Link]] = ()
+    panels: ClassVar[Sequence[Panel]] = ()
+
+    def ready(self) -> None:
+        register(self.name, self.links, self.panels)
 
 
 def links() -> list[Link]:

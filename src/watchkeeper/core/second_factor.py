@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django_otp import match_token
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 
@@ -20,7 +21,7 @@ class SecondFactorRefused(PolicyRefusal):
 
 @enforces("9.2", "9.5", "R15")
 def require_fresh_code(
-    actor: Any, code: str, *, clause: str, audit_action: str, school: Any, obj: Any, details: dict[str, Any]
+    actor: Actor, code: str, *, clause: str, audit_action: str, school: Any, obj: Any, details: dict[str, Any]
 ) -> None:
     """django-otp accepts each code once; a wrong or replayed one is audited as `audit_action` and raised
     as SecondFactorRefused, citing `clause`."""

@@ -1,27 +1,15 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link, Panel
 
 
-class DisclosuresConfig(AppConfig):
+class DisclosuresConfig(registry.Registering):
     name = "watchkeeper.disclosures"
-    label = "disclosures"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-        from watchkeeper.disclosures import panels
-
-        registry.add_links(
-            registry.Link(
-                "Disclosures", "disclosures:index", "disclosures.view", group="Requests", order=190
-            ),
-            registry.Link(
-                "Disclosure reviews",
-                "disclosures:review_list",
-                "disclosures.review",
-                group="Requests",
-                order=200,
-            ),
-        )
-        registry.add_panel(
-            registry.Panel("disclosures.flags", "disclosures/_flags.html", panels.flags, order=20)
-        )
+    links = (
+        Link("Disclosures", "disclosures:index", "disclosures.view", group="Requests", order=190),
+        Link(
+            "Disclosure reviews", "disclosures:review_list", "disclosures.review", group="Requests", order=200
+        ),
+    )
+    panels = (Panel("disclosures.flags", "disclosures/_flags.html", "flags", order=20),)

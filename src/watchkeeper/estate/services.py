@@ -3,18 +3,19 @@ and write the audit event in the same transaction."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, is_system
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
+from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
 
 CAMERA_FIELDS = (
@@ -38,14 +39,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def create_trust(actor: Any, name: str) -> Trust:
+def create_trust(actor: Actor, name: str) -> Trust:
     with transaction.atomic():
         trust = Trust.objects.create(name=name)
         record("estate.trust_created", actor=actor, obj=trust, details={"name": name})
     return trust
 
 
-def create_school(actor: Any, trust: Trust, name: str, address: str = "") -> School:
+def create_school(actor: Actor, trust: Trust, name: str, address: str = "") -> School:
     require(actor, "estate.manage_schools", None)
     name = name.strip()
     if School.objects.filter(trust=trust, name__iexact=name).exists():
@@ -56,7 +57,7 @@ def create_school(actor: Any, trust: Trust, name: str, address: str = "") -> Sch
     return school
 
 
-def register_vehicle(actor: Any, school: School, registration: str, description: str = "") -> Vehicle:
+def register_vehicle(actor: Actor, school: School, registration: str, description: str = "") -> Vehicle:
     require(actor, "estate.change", school.pk)
     registration = registration.strip().upper()
     if Vehicle.objects.filter(registration=registration).exists():
@@ -73,7 +74,7 @@ def register_vehicle(actor: Any, school: School, registration: str, description:
     return vehicle
 
 
-def register_camera(actor: Any, school: School, *, vehicle: Vehicle | None = None, **fields: Any) -> Camera:
+def register_camera(actor: Actor, school: School, *, vehicle: Vehicle | None = None, **fields: Any) -> Camera:
     """A new camera starts as proposed; refused outright where the policy forbids it (5.2, 5.4, 13.1)."""
     require(actor, "estate.change", school.pk)
     if vehicle is not None and vehicle.school_id != school.pk:
@@ -82,11 +83,11 @@ def register_camera(actor: Any, school: School, *, vehicle: Vehicle | None = Non
     _refuse_problems(camera)
     with transaction.atomic():
         camera.save()
-        record("estate.camera_registered", actor=actor, school=school, obj=camera, details=_snapshot(camera))
+        _camera_event("estate.camera_registered", actor, camera, _snapshot(camera))
     return camera
 
 
-def update_camera(actor: Any, camera: Camera, **fields: Any) -> Camera:
+def update_camera(actor: Actor, camera: Camera, **fields: Any) -> Camera:
     require(actor, "estate.change", camera.school_id)
     before = _snapshot(camera)
     for name, value in _camera_fields(fields).items():
@@ -95,12 +96,12 @@ def update_camera(actor: Any, camera: Camera, **fields: Any) -> Camera:
     with transaction.atomic():
         camera.save()
         changed = {k: [before[k], v] for k, v in _snapshot(camera).items() if before[k] != v}
-        record("estate.camera_updated", actor=actor, school=camera.school, obj=camera, details=changed)
+        _camera_event("estate.camera_updated", actor, camera, changed)
     return camera
 
 
 @enforces("5.3", "R4")
-def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]) -> Camera:
+def set_privacy_zones(actor: Actor, camera: Camera, zones: list[list[list[float]]]) -> Camera:
     """Zones are polygons in 0..1 picture coordinates; masked areas are never stored (5.3)."""
     require(actor, "estate.change", camera.school_id)
     for zone in zones:
@@ -109,18 +110,12 @@ def set_privacy_zones(actor: Any, camera: Camera, zones: list[list[list[float]]]
     with transaction.atomic():
         camera.privacy_zones = zones
         camera.save(update_fields=["privacy_zones"])
-        record(
-            "estate.privacy_zones_set",
-            actor=actor,
-            school=camera.school,
-            obj=camera,
-            details={"zones": len(zones)},
-        )
+        _camera_event("estate.privacy_zones_set", actor, camera, {"zones": len(zones)})
     return camera
 
 
 @enforces("9.6")
-def view_reference_frame(actor: Any, camera: Camera) -> bytes:
+def view_reference_frame(actor: Actor, camera: Camera) -> bytes:
     """A live key frame of the camera as JPEG, to draw privacy zones on (5.3). Only the school's CCTV system
     administrator, who also holds estate.change there, sees it (9.6); every view is audited. Raises
     recording.reference.FrameUnavailable when the camera gives no picture."""
@@ -130,51 +125,47 @@ def view_reference_frame(actor: Any, camera: Camera) -> bytes:
     if not is_system(actor) and not can(actor, "recording.hold", camera.school_id):
         raise PermissionDenied("9.6: only the school's CCTV system administrator sees the camera's picture")
     jpeg = grab_jpeg(camera.main_stream_url)
-    record(
-        "estate.reference_frame_viewed",
-        actor=actor,
-        school=camera.school,
-        obj=camera,
-        details={"stream": without_password(camera.main_stream_url), "bytes": len(jpeg)},
-    )
+    stream = without_password(camera.main_stream_url)
+    _camera_event("estate.reference_frame_viewed", actor, camera, {"stream": stream, "bytes": len(jpeg)})
     return jpeg
 
 
 @enforces("7.1", "R2")
-def change_camera_status(actor: Any, camera: Camera, status: str, reason: str = "") -> Camera:
+def change_camera_status(
+    actor: Actor, camera: Camera, status: str, reason: str = "", *, today: date
+) -> Camera:
+    """Move the camera to `status`; activation is gated on its DPIA, signs and siting as they are `today`."""
     require(actor, "estate.change", camera.school_id)
-    if status not in TRANSITIONS.get(camera.status, frozenset()):
-        now, wanted = camera.get_status_display().lower(), CameraStatus(status).label.lower()
-        raise PolicyRefusal(f"7.1: a {now} camera cannot become {wanted}")
+    sources = {source for source, targets in TRANSITIONS.items() if status in targets}
+    now, wanted = camera.get_status_display().lower(), CameraStatus(status).label.lower()
     with transaction.atomic():
-        # Lock the camera and check the gates inside the transaction that activates it.
-        Camera.objects.select_for_update().filter(pk=camera.pk).first()
+        # Check the transition and the gates on the locked row, inside the transaction that changes it.
+        lock_in_state(camera, sources, f"7.1: a {now} camera cannot become {wanted}")
         if status == CameraStatus.ACTIVE:
-            _refuse_activation(camera)
+            _refuse_activation(camera, today)
         previous = camera.status
         camera.status = status
         camera.save(update_fields=["status"])
-        record(
-            "estate.camera_status_changed",
-            actor=actor,
-            school=camera.school,
-            obj=camera,
-            reason=reason,
-            details={"from": previous, "to": status},
-        )
+        _camera_event("estate.camera_status_changed", actor, camera, {"from": previous, "to": status}, reason)
     return camera
 
 
-def activation_problems_for(camera: Camera) -> list[str]:
+def _camera_event(
+    action: str, actor: Actor, camera: Camera, details: dict[str, Any], reason: str = ""
+) -> None:
+    record(action, actor=actor, school=camera.school, obj=camera, reason=reason, details=details)
+
+
+def activation_problems_for(camera: Camera, today: date) -> list[str]:
     from watchkeeper.compliance.gates import activation_problems
     from watchkeeper.compliance.models import Sign
 
     signs = Sign.objects.filter(school_id=camera.school_id)
-    return activation_problems(camera, camera.dpias.all(), signs, timezone.localdate())
+    return activation_problems(camera, camera.dpias.all(), signs, today)
 
 
-def _refuse_activation(camera: Camera) -> None:
-    problems = activation_problems_for(camera)
+def _refuse_activation(camera: Camera, today: date) -> None:
+    problems = activation_problems_for(camera, today)
     if problems:
         raise PolicyRefusal(problems)
 

@@ -4,7 +4,7 @@ authority and the policy gates; a refusal is shown with its clause, and nothing 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +13,12 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
+from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate import services
 from watchkeeper.estate.forms import (
@@ -33,6 +35,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehic
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.recording.reference import FrameUnavailable
 
+F = TypeVar("F", CameraFilterForm, VehicleFilterForm)
 # Statuses from which a camera may be activated: their detail page lists what still stops activation.
 ACTIVATABLE = (CameraStatus.PROPOSED, CameraStatus.SUSPENDED)
 STATUS_BUTTONS = {
@@ -53,17 +56,24 @@ def _chosen_school(request: HttpRequest, action: str) -> School | None:
     return chosen_school(request, request.POST if request.method == "POST" else request.GET, action)
 
 
-def _cameras(user: Any, action: str) -> QuerySet[Camera]:
+def _cameras(user: Actor, action: str) -> QuerySet[Camera]:
     return restrict(Camera.objects.select_related("school", "vehicle"), user, action)
+
+
+def _filters(request: HttpRequest, form_class: type[F], missing: str) -> F:
+    """A list's filters, offering the schools the person may view; a school (or status) outside them is
+    a 404, as if it did not exist."""
+    schools = _schools(request, "estate.view")
+    _chosen_school(request, "estate.view")
+    filters = form_class(request.GET, schools=schools)
+    if not filters.is_valid():
+        raise Http404(missing)
+    return filters
 
 
 @login_required
 def camera_list(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request, "estate.view")
-    _chosen_school(request, "estate.view")
-    filters = CameraFilterForm(request.GET, schools=schools)
-    if not filters.is_valid():
-        raise Http404("No such school or status.")
+    filters = _filters(request, CameraFilterForm, "No such school or status.")
     cameras = filters.apply(_cameras(request.user, "estate.view"))
     return render(
         request,
@@ -98,7 +108,11 @@ def _detail(
             "main_stream": services.without_password(camera.main_stream_url),
             "sub_stream": services.without_password(camera.sub_stream_url),
             "dpias": _dpia_rows(request.user, camera),
-            "problems": services.activation_problems_for(camera) if camera.status in ACTIVATABLE else [],
+            "problems": (
+                services.activation_problems_for(camera, timezone.localdate())
+                if camera.status in ACTIVATABLE
+                else []
+            ),
             "refusal": refusal or [],
             "may_change": may_change,
             "buttons": _status_buttons(camera) if may_change else [],
@@ -108,7 +122,7 @@ def _detail(
     )
 
 
-def _dpia_rows(user: Any, camera: Camera) -> list[tuple[Any, str]] | None:
+def _dpia_rows(user: Actor, camera: Camera) -> list[tuple[Any, str]] | None:
     """The DPIAs covering the camera, linked where the compliance pages exist; None: not for this user."""
     if not can(user, "compliance.view", camera.school_id):
         return None
@@ -136,16 +150,16 @@ def camera_register(request: HttpRequest) -> HttpResponse:
     form = CameraRegisterForm(
         request.POST or None, schools=schools, vehicles=vehicles, initial={"school": school}
     )
-    if request.method == "POST" and form.is_valid():
-        camera = _attempt(
+    if request.method == "POST":
+        outcome = attempt(
+            request,
             form,
-            services.register_camera,
-            request.user,
-            form.cleaned_data["school"],
-            vehicle=form.cleaned_data["vehicle"],
-            **form.camera_fields(),
+            lambda data: services.register_camera(
+                request.user, data["school"], vehicle=data["vehicle"], **form.camera_fields()
+            ),
         )
-        if camera is not None:
+        if outcome.done:
+            camera = outcome.value
             messages.success(request, f"{camera.name} is registered; it stays proposed until activated.")
             return redirect("estate:camera_detail", pk=camera.pk)
     return _form_page(request, form, "Register a camera", "Register camera")
@@ -157,21 +171,15 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
     title = f"Edit {camera.name}"  # before the service, which changes the instance even when it refuses
     form = CameraEditForm(request.POST or None, camera=camera)
-    fields = form.camera_fields() if request.method == "POST" and form.is_valid() else None
-    if fields is not None and _attempt(form, services.update_camera, request.user, camera, **fields):
+    if (
+        request.method == "POST"
+        and attempt(
+            request, form, lambda _: services.update_camera(request.user, camera, **form.camera_fields())
+        ).done
+    ):
         messages.success(request, f"{camera.name} is updated.")
         return redirect("estate:camera_detail", pk=camera.pk)
     return _form_page(request, form, title, "Save changes", camera_pk=camera.pk)
-
-
-def _attempt(form: Any, service: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call the service; a policy refusal becomes the form's errors (the input stays as typed)."""
-    try:
-        return service(*args, **kwargs)
-    except PolicyRefusal as refusal:
-        for problem in refusal.problems:
-            form.add_error(None, problem)
-        return None
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, button: str, **extra: Any) -> HttpResponse:
@@ -185,14 +193,17 @@ def _form_page(request: HttpRequest, form: Any, title: str, button: str, **extra
 def camera_status(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
     form = CameraStatusForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, camera, ["Choose a status."], status=400, form=form)
-    try:
-        services.change_camera_status(
-            request.user, camera, form.cleaned_data["status"], reason=form.cleaned_data["reason"]
-        )
-    except PolicyRefusal as refusal:
-        return _detail(request, camera, refusal.problems, status=400, form=form)
+    outcome = attempt(
+        request,
+        form,
+        lambda data: services.change_camera_status(
+            request.user, camera, data["status"], reason=data["reason"], today=timezone.localdate()
+        ),
+    )
+    if not outcome.done:
+        # The refusal's reasons (or, for an invalid form, a plain one) above the buttons.
+        problems = [str(problem) for problem in form.non_field_errors()] or ["Choose a status."]
+        return _detail(request, camera, problems, status=400, form=form)
     messages.success(request, f"{camera.name} is now {camera.get_status_display().lower()}.")
     return redirect("estate:camera_detail", pk=camera.pk)
 
@@ -203,11 +214,15 @@ def camera_zones(request: HttpRequest, pk: int) -> HttpResponse:
     """The privacy-zone editor (5.3): polygons drawn over a live reference frame, saved as JSON."""
     camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
     form = PrivacyZonesForm(request.POST or None, initial={"zones": json.dumps(camera.privacy_zones or [])})
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and attempt(
+            request, form, lambda data: services.set_privacy_zones(request.user, camera, data["zones"])
+        ).done
+    ):
         zones = form.cleaned_data["zones"]
-        if _attempt(form, services.set_privacy_zones, request.user, camera, zones) is not None:
-            messages.success(request, f"{camera.name}: {len(zones)} privacy zone(s) saved (5.3).")
-            return redirect("estate:camera_detail", pk=camera.pk)
+        messages.success(request, f"{camera.name}: {len(zones)} privacy zone(s) saved (5.3).")
+        return redirect("estate:camera_detail", pk=camera.pk)
     may_see_frame = can(request.user, "recording.hold", camera.school_id)  # the CCTV administrator (9.6)
     context = {"camera": camera, "form": form, "may_see_frame": may_see_frame}
     status = 400 if request.method == "POST" else 200
@@ -230,11 +245,7 @@ def camera_reference_frame(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def vehicle_list(request: HttpRequest) -> HttpResponse:
-    schools = _schools(request, "estate.view")
-    _chosen_school(request, "estate.view")
-    filters = VehicleFilterForm(request.GET, schools=schools)
-    if not filters.is_valid():
-        raise Http404("No such school.")
+    filters = _filters(request, VehicleFilterForm, "No such school.")
     vehicles = restrict(
         Vehicle.objects.select_related("school").annotate(camera_count=Count("cameras")),
         request.user,
@@ -259,18 +270,16 @@ def vehicle_register(request: HttpRequest) -> HttpResponse:
     schools = _schools(request, "estate.change")
     school = _chosen_school(request, "estate.change")
     form = VehicleForm(request.POST or None, schools=schools, initial={"school": school})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        vehicle = _attempt(
+    if request.method == "POST":
+        outcome = attempt(
+            request,
             form,
-            services.register_vehicle,
-            request.user,
-            data["school"],
-            data["registration"],
-            data["description"],
+            lambda data: services.register_vehicle(
+                request.user, data["school"], data["registration"], data["description"]
+            ),
         )
-        if vehicle is not None:
-            messages.success(request, f"{vehicle} is registered.")
+        if outcome.done:
+            messages.success(request, f"{outcome.value} is registered.")
             return redirect("estate:vehicle_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "estate/vehicle_form.html", {"form": form}, status=status)
@@ -296,25 +305,30 @@ def school_register(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "estate.manage_schools", None):
         raise PermissionDenied("Only the Data Protection Officer adds schools to the trust.")
     form = SchoolForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trust = _trust_held_wide(request.user, "estate.manage_schools")
-            school = services.create_school(
-                request.user, trust, form.cleaned_data["name"], form.cleaned_data["address"]
-            )
-        except PolicyRefusal as refusal:
-            form.add_error(None, "; ".join(refusal.problems))
-        else:
-            messages.success(request, f"{school.name} added to the trust.")
+    if request.method == "POST":
+        outcome = attempt(
+            request,
+            form,
+            lambda data: services.create_school(
+                request.user,
+                _trust_held_wide(request.user, "estate.manage_schools"),
+                data["name"],
+                data["address"],
+            ),
+        )
+        if outcome.done:
+            messages.success(request, f"{outcome.value.name} added to the trust.")
             return redirect("estate:school_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "estate/school_form.html", {"form": form}, status=status)
 
 
-def _trust_held_wide(user: Any, action: str) -> Trust:
+def _trust_held_wide(user: Actor, action: str) -> Trust:
     """The trust in which the user holds `action` trust-wide (a grant with no school)."""
     grant = (
-        RoleGrant.objects.current().filter(user=user, school__isnull=True, role__in=ACTIONS[action]).first()
+        RoleGrant.objects.current()
+        .filter(user=person_or_none(user), school__isnull=True, role__in=ACTIONS[action])
+        .first()
     )
     if grant is None:
         raise PermissionDenied("This needs a trust-wide role.")

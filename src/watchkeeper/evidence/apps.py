@@ -1,21 +1,13 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link, Panel
 
 
-class EvidenceConfig(AppConfig):
+class EvidenceConfig(registry.Registering):
     name = "watchkeeper.evidence"
-    label = "evidence"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-        from watchkeeper.evidence import panels
-
-        registry.add_links(
-            registry.Link(
-                "Downloads", "evidence:request_list", "evidence.request", group="Footage", order=140
-            ),
-            registry.Link("CCTV log", "evidence:cctv_log", "evidence.log", group="Registers", order=150),
-        )
-        registry.add_panel(
-            registry.Panel("evidence.copies", "evidence/_flagged.html", panels.flagged_copies, order=30)
-        )
+    links = (
+        Link("Downloads", "evidence:request_list", "evidence.request", group="Footage", order=140),
+        Link("CCTV log", "evidence:cctv_log", "evidence.log", group="Registers", order=150),
+    )
+    panels = (Panel("evidence.copies", "evidence/_flagged.html", "flagged_copies", order=30),)

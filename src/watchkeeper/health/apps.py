@@ -1,14 +1,10 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Panel
 
 
-class HealthConfig(AppConfig):
+class HealthConfig(registry.Registering):
     name = "watchkeeper.health"
-    label = "health"
     verbose_name = "Camera health and maintenance"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-        from watchkeeper.health import panels
-
-        registry.add_panel(registry.Panel("health.alerts", "health/_alerts.html", panels.alerts, order=50))
+    panels = (Panel("health.alerts", "health/_alerts.html", "alerts", order=50),)

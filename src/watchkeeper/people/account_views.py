@@ -20,22 +20,29 @@ from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.actors import Person, require_person
+from watchkeeper.core.refusals import attempt
 from watchkeeper.people import own_account, two_person
 from watchkeeper.people.forms import EnrolForm
 from watchkeeper.people.services import totp_secret
 from watchkeeper.people.views import _qr_svg
 
 
+def _me(request: HttpRequest) -> Person:
+    """The signed-in person whose own account these pages are (login_required lets nobody else in)."""
+    return require_person(request.user, "Only a signed-in member of staff has an account page.")
+
+
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    context = {"set_by_others": two_person.set_by_others(request.user)}
+    context = {"set_by_others": two_person.set_by_others(_me(request))}
     return render(request, "people/account.html", context)
 
 
@@ -51,7 +58,7 @@ class OwnPasswordChangeView(PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user = form.user  # the signed-in person (PasswordChangeView passes request.user)
-        own_account.change_own_password(user, form.cleaned_data["new_password1"])
+        own_account.change_own_password(user, form.cleaned_data["new_password1"], now=timezone.now())
         update_session_auth_hash(self.request, user)  # this session stays; others end
         messages.success(self.request, "Your password is changed.")
         return HttpResponseRedirect(self.get_success_url())
@@ -83,7 +90,7 @@ def _enrol_page(request: HttpRequest, device: TOTPDevice, form: EnrolForm, statu
 def authenticator(request: HttpRequest) -> HttpResponse:
     """GET explains; POST step=start makes a new unconfirmed authenticator and shows its secret; POST with
     a code from it confirms it and removes the old one."""
-    user: Any = request.user
+    user = _me(request)
     if request.method == "GET":
         return render(request, "people/authenticator.html")
     if request.POST.get("step") == "start":
@@ -93,13 +100,11 @@ def authenticator(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "Start again: there is no new authenticator waiting to be confirmed.")
         return redirect("people:authenticator")
     form = EnrolForm(request.POST)
-    if form.is_valid():
-        try:
-            confirmed = own_account.confirm_enrolment(user, form.cleaned_data["code"])
-        except PolicyRefusal as refusal:
-            form.add_error(None, refusal.problems)
-        else:
-            otp_login(request, confirmed)  # the old device is gone: this session is verified by the new one
-            messages.success(request, "Your new authenticator is set up; the old one no longer works.")
-            return redirect("people:account")
+    outcome = attempt(
+        request, form, lambda data: own_account.confirm_enrolment(user, data["code"], now=timezone.now())
+    )
+    if outcome.done:
+        otp_login(request, outcome.value)  # the old device is gone: this session is verified by the new one
+        messages.success(request, "Your new authenticator is set up; the old one no longer works.")
+        return redirect("people:account")
     return _enrol_page(request, device, form, status=400)

@@ -1,25 +1,21 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link, Panel
 
 
-class PeopleConfig(AppConfig):
+class PeopleConfig(registry.Registering):
     name = "watchkeeper.people"
-    label = "people"
+    links = (
+        Link("Staff", "people:staff_list", "people.view", group="Registers", order=90),
+        Link(
+            "Re-routed decisions", "people:reroutings", "people.decide_rerouted", group="Requests", order=95
+        ),
+    )
+    panels = (Panel("people.rerouted", "people/_rerouted.html", "rerouted", order=40),)
 
     def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-        from watchkeeper.people import panels
+        super().ready()
+        from watchkeeper.people import sign_ins
 
-        registry.add_links(
-            registry.Link("Staff", "people:staff_list", "people.view", group="Registers", order=90),
-            registry.Link(
-                "Re-routed decisions",
-                "people:reroutings",
-                "people.decide_rerouted",
-                group="Requests",
-                order=95,
-            ),
-        )
-        registry.add_panel(
-            registry.Panel("people.rerouted", "people/_rerouted.html", panels.rerouted, order=40)
-        )
+        sign_ins.connect()

@@ -6,7 +6,7 @@ Wrong codes count as failed log-ins for django-axes, so guessing codes locks the
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import authenticate, login, logout, user_logged_in
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from watchkeeper.audit.services import record
+from watchkeeper.people import sign_ins
 from watchkeeper.people.services import needs_second_factor
 
 BAD_LOGIN = "That user name, password or authenticator code is not right."
@@ -37,7 +37,7 @@ class LoginForm(forms.Form):
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _attempt(request, form)
+        response = _sign_in(request, form)
         if response is not None:
             return response
     return render(
@@ -45,11 +45,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attempt(request: HttpRequest, form: LoginForm) -> HttpResponse | None:
+def _sign_in(request: HttpRequest, form: LoginForm) -> HttpResponse | None:
+    """Sign the person in, or add the one message that does not say which part was wrong (nothing here is a
+    policy refusal, so core.refusals.attempt does not apply). None: show the form again."""
     data = form.cleaned_data
     user = authenticate(request, username=data["username"], password=data["password"])
     if user is None:
-        form.add_error(None, BAD_LOGIN)
+        _failed(request, form)
         return None
     device = None
     if needs_second_factor(user):
@@ -58,12 +60,17 @@ def _attempt(request: HttpRequest, form: LoginForm) -> HttpResponse | None:
             user_login_failed.send(
                 sender=__name__, credentials={"username": data["username"]}, request=request
             )
-            form.add_error(None, BAD_LOGIN)
+            _failed(request, form)
             return None
     login(request, user)
     if device is not None:
         otp_login(request, device)
     return redirect(_next(request))
+
+
+def _failed(request: HttpRequest, form: LoginForm) -> None:
+    sign_ins.record_failed_sign_in(form.cleaned_data["username"], sign_ins.ip_of(request))
+    form.add_error(None, BAD_LOGIN)
 
 
 def _next(request: HttpRequest) -> str:
@@ -77,10 +84,3 @@ def _next(request: HttpRequest) -> str:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("people:login")
-
-
-def _audit_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
-    record("people.signed_in", actor=user, details={"ip": request.META.get("REMOTE_ADDR", "")})
-
-
-user_logged_in.connect(_audit_login, dispatch_uid="watchkeeper-audit-login")

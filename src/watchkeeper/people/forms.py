@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 
+from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import restrict, school_ids
 from watchkeeper.estate.models import School
@@ -20,24 +21,28 @@ from watchkeeper.people.services import DESIGNATED_PERSON_MAY_GRANT
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _schools(actor: Any, action: str) -> Any:
+def _schools(actor: Actor, action: str) -> Any:
     return restrict(School.objects.all(), actor, action)
 
 
-def _trust_wide(actor: Any, action: str) -> bool:
+def _trust_wide(actor: Actor, action: str) -> bool:
     return school_ids(actor, action) is None
 
 
-def is_dpo(actor: Any) -> bool:
-    return RoleGrant.objects.current().filter(user=actor, role=Role.DPO, school__isnull=True).exists()
+def is_dpo(actor: Actor) -> bool:
+    return (
+        RoleGrant.objects.current()
+        .filter(user=person_or_none(actor), role=Role.DPO, school__isnull=True)
+        .exists()
+    )
 
 
-def grantable_roles(actor: Any) -> list[Role]:
+def grantable_roles(actor: Actor) -> list[Role]:
     """The roles this person may grant somewhere: the DPO all (trust-wide ones only by the DPO), a
     Headteacher the school roles but not Headteacher (3.2), a designated person live viewers (8.1)."""
     if is_dpo(actor):
         return list(Role)
-    held = set(RoleGrant.objects.current().filter(user=actor).values_list("role", flat=True))
+    held = set(RoleGrant.objects.current().filter(user=person_or_none(actor)).values_list("role", flat=True))
     allowed: set[Role] = set()
     if Role.HEADTEACHER in held:
         allowed |= SCHOOL_ROLES - {Role.HEADTEACHER}
@@ -60,7 +65,7 @@ class StaffCreateForm(forms.Form):
         help_text=password_validators_help_text_html(),
     )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["school"]
         field.queryset = _schools(actor, "people.manage")  # type: ignore[attr-defined]
@@ -78,7 +83,7 @@ class GrantForm(forms.Form):
     role = forms.ChoiceField()
     school = forms.ModelChoiceField(queryset=School.objects.none(), required=False)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor)]  # type: ignore[attr-defined]
         school = self.fields["school"]
@@ -98,7 +103,7 @@ class TrainingForm(forms.Form):
     completed_on = forms.DateField(widget=DATE)
     expires_on = forms.DateField(widget=DATE, help_text="Refresher due (normally a year on).")
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(actor, "training.record")  # type: ignore[attr-defined]
 
@@ -106,7 +111,7 @@ class TrainingForm(forms.Form):
 class StaffFilterForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), required=False, empty_label="All schools")
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(actor, "people.view")  # type: ignore[attr-defined]
 

@@ -13,11 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people.models import Credential, CredentialSetting, StaffProfile
@@ -26,18 +25,18 @@ from watchkeeper.people.two_person import set_by_others
 NEW_DEVICE = "Authenticator app (being set up)"
 
 
-def record_setting(user: Any, credential: str, actor: Any, at: datetime) -> CredentialSetting:
+def record_setting(user: Person, credential: str, actor: Actor, at: datetime) -> CredentialSetting:
     """Inside the caller's transaction: `actor` (SYSTEM: nobody) set `credential` of `user` at `at`."""
-    set_by = None if is_system(actor) else actor
+    set_by = person_or_none(actor)
     return CredentialSetting.objects.create(user=user, credential=credential, set_by=set_by, set_at=at)
 
 
-def _school(user: Any) -> Any:
+def _school(user: Person) -> Any:
     profile = StaffProfile.objects.filter(user=user).select_related("school").first()
     return profile.school if profile else None
 
 
-def _made_own(user: Any, before: list[CredentialSetting]) -> None:
+def _made_own(user: Person, before: list[CredentialSetting]) -> None:
     """Audit the moment nothing in force was set by someone else any more (after replacing the last)."""
     if before and not set_by_others(user):
         record(
@@ -51,9 +50,8 @@ def _made_own(user: Any, before: list[CredentialSetting]) -> None:
         )
 
 
-def change_own_password(user: Any, new_password: str, *, now: datetime | None = None) -> None:
+def change_own_password(user: Person, new_password: str, *, now: datetime) -> None:
     """The holder's new password (the view's PasswordChangeForm checked the old one and the validators)."""
-    now = now or timezone.now()
     before = set_by_others(user)
     with transaction.atomic():
         user.set_password(new_password)
@@ -63,7 +61,7 @@ def change_own_password(user: Any, new_password: str, *, now: datetime | None = 
         _made_own(user, before)
 
 
-def start_enrolment(user: Any) -> TOTPDevice:
+def start_enrolment(user: Person) -> TOTPDevice:
     """A new, unconfirmed authenticator for the holder alone: it signs nobody in until confirmed. An earlier
     unfinished one is replaced."""
     with transaction.atomic():
@@ -71,12 +69,12 @@ def start_enrolment(user: Any) -> TOTPDevice:
         return TOTPDevice.objects.create(user=user, name=NEW_DEVICE, confirmed=False)
 
 
-def pending_enrolment(user: Any) -> TOTPDevice | None:
+def pending_enrolment(user: Person) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
 
 
 @enforces("9.2", "R15")
-def confirm_enrolment(user: Any, code: str, *, now: datetime | None = None) -> TOTPDevice:
+def confirm_enrolment(user: Person, code: str, *, now: datetime) -> TOTPDevice:
     """A code from the new authenticator confirms it; the old one is then removed."""
     device = pending_enrolment(user)
     if device is None:
@@ -87,7 +85,6 @@ def confirm_enrolment(user: Any, code: str, *, now: datetime | None = None) -> T
         raise PolicyRefusal(
             "9.2: that code is not right — enter the code the new authenticator app shows now"
         )
-    now = now or timezone.now()
     before = set_by_others(user)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.permissions import can
 from watchkeeper.evidence.models import DownloadRequest, RequestStatus
 from watchkeeper.people import two_person
@@ -32,7 +33,7 @@ RECENT_DAYS = 30
 DOWNLOADS_OPEN = (RequestStatus.REQUESTED, RequestStatus.FAILED)  # awaiting a decision or a re-issue
 
 
-def _is_dpo(user: Any) -> bool:
+def _is_dpo(user: Actor) -> bool:
     return can(user, two_person.REROUTED, None)
 
 
@@ -40,7 +41,7 @@ def _rerouted_ids(rows: Any, parties: Any) -> list[int]:
     return [row.pk for row in rows if two_person.is_rerouted(parties(row), row.requested_at)]
 
 
-def rerouted_authorisations(user: Any) -> QuerySet[ViewingAuthorisation]:
+def rerouted_authorisations(user: Actor) -> QuerySet[ViewingAuthorisation]:
     """For the DPO: pending viewing requests re-routed by the rule (empty for anyone else)."""
     pending = ViewingAuthorisation.objects.filter(status=Status.PENDING).select_related("requested_by")
     if not _is_dpo(user):
@@ -48,7 +49,7 @@ def rerouted_authorisations(user: Any) -> QuerySet[ViewingAuthorisation]:
     return pending.filter(pk__in=_rerouted_ids(pending, lambda a: [a.requested_by]))
 
 
-def rerouted_downloads(user: Any) -> QuerySet[DownloadRequest]:
+def rerouted_downloads(user: Actor) -> QuerySet[DownloadRequest]:
     """For the DPO: download requests awaiting authorisation or a re-issue, re-routed by the rule."""
     open_ = DownloadRequest.objects.filter(status__in=DOWNLOADS_OPEN).select_related(
         "requested_by", "requestor_user"
@@ -67,11 +68,11 @@ class Rerouted:
     refusal: str | None  # why this DPO may not decide it either (another DPO must)
 
 
-def _name(user: Any) -> str:
+def _name(user: Person | None) -> str:
     return str(user.get_full_name() or user.get_username()) if user else "Watchkeeper"
 
 
-def rerouted_requests(user: Any) -> list[Rerouted]:
+def rerouted_requests(user: Actor) -> list[Rerouted]:
     found = []
     for auth in rerouted_authorisations(user).select_related("school"):
         standing = two_person.standing(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, Person, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.core.permissions import require
@@ -49,7 +48,7 @@ class NewStaff:
 
 
 def create_staff(
-    actor: Any,
+    actor: Actor,
     trust: Trust,
     school: School | None,
     username: str,
@@ -59,7 +58,7 @@ def create_staff(
     email: str = "",
     password: str,
     job_title: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> NewStaff:
     """The actor chooses the first password and is shown the authenticator secret, so both are recorded
     as set by them until the holder replaces them (people/two_person.py)."""
@@ -78,7 +77,6 @@ def create_staff(
         )
         StaffProfile.objects.create(user=user, trust=trust, school=school, job_title=job_title)
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        now = now or timezone.now()
         record_setting(user, Credential.PASSWORD, actor, now)
         record_setting(user, Credential.SECOND_FACTOR, actor, now)
         record(
@@ -95,7 +93,7 @@ def totp_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
-def reset_second_factor(actor: Any, user: User, *, now: datetime | None = None) -> NewStaff:
+def reset_second_factor(actor: Actor, user: User, *, now: datetime) -> NewStaff:
     """A lost phone: replace the person's TOTP device (the old codes stop working at once). The actor sees
     the new secret, so it counts as set by them until the holder enrols one of their own."""
     school_id = _home_school_id(user)
@@ -103,14 +101,13 @@ def reset_second_factor(actor: Any, user: User, *, now: datetime | None = None) 
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        record_setting(user, Credential.SECOND_FACTOR, actor, now or timezone.now())
+        record_setting(user, Credential.SECOND_FACTOR, actor, now)
         record("people.second_factor_reset", actor=actor, school=_home_school(user), obj=user)
     return NewStaff(user, totp_secret(device), device.config_url)
 
 
 @enforces("14.1", "R7")
-def has_current_training(user: Any, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
+def has_current_training(user: Person, today: date) -> bool:
     return TrainingRecord.objects.filter(
         user=user,
         course=Course.CCTV_OPERATION_AND_DATA_PROTECTION,
@@ -120,10 +117,10 @@ def has_current_training(user: Any, today: date | None = None) -> bool:
 
 
 @enforces("3.2", "8.1", "14.1", "R7")
-def grant_role(actor: Any, user: User, role: str, school: School | None) -> RoleGrant:
+def grant_role(actor: Actor, user: User, role: str, school: School | None, *, now: datetime) -> RoleGrant:
     role = Role(role)
     check_grant_authority(actor, role, school)
-    if role in TRAINING_REQUIRED_ROLES and not has_current_training(user):
+    if role in TRAINING_REQUIRED_ROLES and not has_current_training(user, timezone.localdate(now)):
         raise PolicyRefusal(
             f"14.1: {user.get_full_name() or user.get_username()} has no current CCTV and data protection "
             f"training record — record their training before granting {role.label.lower()}"
@@ -137,8 +134,8 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
             trust=trust,
             school=school,
             role=role,
-            granted_at=timezone.now(),
-            granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            granted_at=now,
+            granted_by=person_or_none(actor),
         )
         record(
             "people.role_granted",
@@ -150,13 +147,13 @@ def grant_role(actor: Any, user: User, role: str, school: School | None) -> Role
     return grant
 
 
-def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
+def revoke_role(actor: Actor, grant: RoleGrant, reason: str = "", *, now: datetime) -> RoleGrant:
     check_grant_authority(actor, Role(grant.role), grant.school)
     if grant.revoked_at is not None:
         raise PolicyRefusal("3.2: this role has already been revoked")
     with transaction.atomic():
-        grant.revoked_at = timezone.now()
-        grant.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        grant.revoked_at = now
+        grant.revoked_by = person_or_none(actor)
         grant.save(update_fields=["revoked_at", "revoked_by"])
         record(
             "people.role_revoked",
@@ -171,17 +168,19 @@ def revoke_role(actor: Any, grant: RoleGrant, reason: str = "") -> RoleGrant:
 
 @enforces("14.1", "R7")
 def record_training(
-    actor: Any,
+    actor: Actor,
     user: User,
     school: School,
     completed_on: date,
     expires_on: date,
     course: str = Course.CCTV_OPERATION_AND_DATA_PROTECTION,
+    *,
+    today: date,
 ) -> TrainingRecord:
     require(actor, "training.record", school.pk)
     if expires_on <= completed_on:
         raise PolicyRefusal("14.1: training must expire after the date it was completed")
-    if completed_on > timezone.localdate():
+    if completed_on > today:
         raise PolicyRefusal("14.1: training cannot be recorded as completed in the future")
     with transaction.atomic():
         training = TrainingRecord.objects.create(
@@ -190,7 +189,7 @@ def record_training(
             course=course,
             completed_on=completed_on,
             expires_on=expires_on,
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=person_or_none(actor),
         )
         record(
             "people.training_recorded",
@@ -208,12 +207,12 @@ def record_training(
 
 
 @enforces("R15")
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: Person) -> bool:
     return RoleGrant.objects.current().filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
 
 
 @enforces("3.2", "8.1")
-def check_grant_authority(actor: Any, role: Role, school: School | None) -> None:
+def check_grant_authority(actor: Actor, role: Role, school: School | None) -> None:
     if is_system(actor):
         return
     if role in TRUST_ROLES or school is None:
@@ -237,29 +236,29 @@ def check_grant_authority(actor: Any, role: Role, school: School | None) -> None
     )
 
 
-def _holds(actor: Any, role: Role, school: School | None) -> bool:
-    grants = RoleGrant.objects.current().filter(user=actor, role=role)
+def _holds(actor: Actor, role: Role, school: School | None) -> bool:
+    grants = RoleGrant.objects.current().filter(user=person_or_none(actor), role=role)
     if role in TRUST_ROLES:
         return grants.filter(school__isnull=True).exists()
     return grants.filter(school=school).exists()
 
 
-def _require_role(actor: Any, role: Role, school: School | None, message: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not _holds(actor, role, school):
+def _require_role(actor: Actor, role: Role, school: School | None, message: str) -> None:
+    if not _holds(actor, role, school):
         raise PermissionDenied(message)
 
 
-def _home_school(user: Any) -> School | None:
+def _home_school(user: Person) -> School | None:
     profile = StaffProfile.objects.filter(user=user).select_related("school").first()
     return profile.school if profile else None
 
 
-def _home_school_id(user: Any) -> int | None:
+def _home_school_id(user: Person) -> int | None:
     school = _home_school(user)
     return school.pk if school else None
 
 
-def _trust_of(user: Any) -> Trust:
+def _trust_of(user: Person) -> Trust:
     profile = StaffProfile.objects.filter(user=user).select_related("trust").first()
     if profile is None:
         raise PolicyRefusal("3.2: this account has no staff profile, so it belongs to no trust")

@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
+from watchkeeper.core.actors import Actor, Person, is_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import can
 from watchkeeper.people.models import Credential, CredentialSetting
@@ -74,12 +75,12 @@ def controllers(user_id: int, moments: Sequence[Moment] = (NOW,)) -> set[int]:
     return known
 
 
-def is_own(user: Any) -> bool:
+def is_own(user: Person) -> bool:
     """True once nobody but the holder (or SYSTEM) set the password and authenticator now in force."""
     return not setters(user.pk)
 
 
-def set_by_others(user: Any) -> list[CredentialSetting]:
+def set_by_others(user: Person) -> list[CredentialSetting]:
     """The settings in force that someone else made (for the holder's notice and the account page)."""
     rows = _settings([user.pk]).get(user.pk, {})
     current = [_in_force(rows.get(c, []), NOW) for c in Credential.values]
@@ -92,7 +93,7 @@ def is_rerouted(parties: Iterable[Any], asked_at: datetime) -> bool:
     return any(controllers(p.pk, (asked_at, NOW)) != {p.pk} for p in parties if p is not None)
 
 
-def _name(user: Any) -> str:
+def _name(user: Person) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
@@ -100,7 +101,7 @@ def _what(credentials: set[str]) -> str:
     return " and ".join(Credential(c).label for c in Credential.values if c in credentials)
 
 
-def link(actor: Any, parties: Iterable[Any], asked_at: datetime) -> str | None:
+def link(actor: Person, parties: Iterable[Any], asked_at: datetime) -> str | None:
     """Plain words for why credentials tie `actor` to someone who asked (None: they do not). The asker is
     looked at as they were when they asked and as they are now; the decider as they are now."""
     mine = controllers(actor.pk)
@@ -114,7 +115,7 @@ def link(actor: Any, parties: Iterable[Any], asked_at: datetime) -> str | None:
     return None
 
 
-def _why(actor: Any, party: Any, mine: set[int], theirs: set[int], moments: Sequence[Moment]) -> str:
+def _why(actor: Person, party: Any, mine: set[int], theirs: set[int], moments: Sequence[Moment]) -> str:
     name = _name(party)
     set_theirs, set_mine = setters(party.pk, moments), setters(actor.pk)
     if actor.pk in set_theirs:
@@ -152,7 +153,7 @@ class Standing:
 
 
 def standing(
-    actor: Any, action: str, school_id: int, parties: Iterable[Any], asked_at: datetime, *, clause: str
+    actor: Actor, action: str, school_id: int, parties: Iterable[Any], asked_at: datetime, *, clause: str
 ) -> Standing:
     """`action` at the school, or the DPO on a re-routed request; then the two-person rule."""
     parties = [p for p in parties if p is not None]
@@ -160,7 +161,8 @@ def standing(
     as_dpo = not at_school and can(actor, REROUTED, None) and is_rerouted(parties, asked_at)
     if not (at_school or as_dpo):
         return Standing(False)
-    why = link(actor, parties, asked_at)
+    # Only a person holds authority (SYSTEM and the anonymous hold none), so only a person gets here.
+    why = link(actor, parties, asked_at) if is_person(actor) else None
     if why is None:
         return Standing(True)
     others = (
@@ -177,7 +179,7 @@ def standing(
 
 @enforces("9.2", "9.5")
 def decider_problems(
-    actor: Any, action: str, school_id: int, parties: Iterable[Any], asked_at: datetime, *, clause: str
+    actor: Actor, action: str, school_id: int, parties: Iterable[Any], asked_at: datetime, *, clause: str
 ) -> list[str]:
     """For a decision service, in place of require(actor, action, school): PermissionDenied without
     authority; otherwise the two-person refusal, if any, as a list of problems."""

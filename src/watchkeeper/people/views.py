@@ -6,6 +6,7 @@ it; it is never stored in a page that can be fetched again (never_cache).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -16,18 +17,21 @@ from django.db.models import Prefetch, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.refusals import attempt
+from watchkeeper.estate.models import Trust
 from watchkeeper.people import services, two_person
 from watchkeeper.people.forms import GrantForm, RevokeForm, StaffCreateForm, StaffFilterForm, TrainingForm
 from watchkeeper.people.models import RoleGrant, StaffProfile, TrainingRecord
 
 
-def _require_somewhere(user: Any, action: str) -> None:
+def _require_somewhere(user: Actor, action: str) -> None:
     if not holds_any(user, action):
         raise PermissionDenied(f"You are not permitted to do this ({action}).")
 
@@ -43,11 +47,11 @@ def _profile(request: HttpRequest, action: str, **lookup: Any) -> StaffProfile:
     return get_object_or_404(restrict(profiles, request.user, action), **lookup)
 
 
-def training_status(user: Any) -> str:
+def training_status(user: Person) -> str:
     """current / expired / none (14.1); `user.training` is prefetched by the list."""
     if not user.training.all():
         return "none"
-    return "current" if services.has_current_training(user) else "expired"
+    return "current" if services.has_current_training(user, timezone.localdate()) else "expired"
 
 
 def _staff(request: HttpRequest, form: StaffFilterForm) -> QuerySet[StaffProfile]:
@@ -89,34 +93,31 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         _refuse_foreign_school(form)
-        if form.is_valid() and (new := _create(request, form)) is not None:
-            return _secret_page(request, "people/staff_created.html", new)
+        outcome = attempt(request, form, lambda data: _create(request, data))
+        if outcome.done:
+            return _secret_page(request, "people/staff_created.html", outcome.value)
     return render(request, "people/staff_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _create(request: HttpRequest, form: StaffCreateForm) -> services.NewStaff | None:
-    data = form.cleaned_data
+def _create(request: HttpRequest, data: dict[str, Any]) -> services.NewStaff:
     school = data["school"]
     trust = school.trust if school else _actor_trust(request.user)
-    try:
-        return services.create_staff(
-            request.user,
-            trust,
-            school,
-            data["username"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            password=data["password"],
-            job_title=data["job_title"],
-        )
-    except PolicyRefusal as refusal:
-        form.add_error(None, refusal.problems)
-        return None
+    return services.create_staff(
+        request.user,
+        trust,
+        school,
+        data["username"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        password=data["password"],
+        job_title=data["job_title"],
+        now=timezone.now(),
+    )
 
 
-def _actor_trust(user: Any) -> Any:
-    profile = StaffProfile.objects.filter(user=user).select_related("trust").first()
+def _actor_trust(user: Actor) -> Trust:
+    profile = StaffProfile.objects.filter(user=person_or_none(user)).select_related("trust").first()
     if profile is None:
         raise PermissionDenied("Your account has no staff profile, so it belongs to no trust.")
     return profile.trust
@@ -151,23 +152,39 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _profile(request, "people.view", pk=pk))
 
 
+def _change_on_page(
+    request: HttpRequest,
+    profile: StaffProfile,
+    form: Form,
+    call: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    **shown: Any,
+) -> HttpResponse:
+    """A change made from a person's page: when done, back to it with `done(result)`; when invalid or
+    refused, the page again with the form (400) and everything typed."""
+    outcome = attempt(request, form, call)
+    if outcome.done:
+        messages.success(request, done(outcome.value))
+        return redirect("people:staff_detail", pk=profile.pk)
+    return _detail(request, profile, 400, **shown)
+
+
 @login_required
 @require_POST
 def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, "people.grant", pk=pk)
     form = GrantForm(request.POST, actor=request.user)
     _refuse_foreign_school(form)
-    if form.is_valid():
-        try:
-            grant = services.grant_role(
-                request.user, profile.user, form.cleaned_data["role"], form.cleaned_data["school"]
-            )
-        except PolicyRefusal as refusal:
-            form.add_error(None, refusal.problems)
-        else:
-            messages.success(request, f"Granted: {grant}.")
-            return redirect("people:staff_detail", pk=profile.pk)
-    return _detail(request, profile, 400, grant_form=form)
+    return _change_on_page(
+        request,
+        profile,
+        form,
+        lambda data: services.grant_role(
+            request.user, profile.user, data["role"], data["school"], now=timezone.now()
+        ),
+        lambda grant: f"Granted: {grant}.",
+        grant_form=form,
+    )
 
 
 @login_required
@@ -177,15 +194,15 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(restrict(grants, request.user, "people.grant"), pk=pk)
     profile = _profile(request, "people.view", user=grant.user)
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.revoke_role(request.user, grant, form.cleaned_data["reason"])
-        except PolicyRefusal as refusal:
-            form.add_error(None, refusal.problems)
-        else:
-            messages.success(request, f"Revoked: {grant}.")
-            return redirect("people:staff_detail", pk=profile.pk)
-    return _detail(request, profile, 400, revoke_form=form, revoke_grant=grant)
+    return _change_on_page(
+        request,
+        profile,
+        form,
+        lambda data: services.revoke_role(request.user, grant, data["reason"], now=timezone.now()),
+        lambda revoked: f"Revoked: {revoked}.",
+        revoke_form=form,
+        revoke_grant=grant,
+    )
 
 
 @login_required
@@ -194,18 +211,21 @@ def record_training(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, "people.view", pk=pk)
     form = TrainingForm(request.POST, actor=request.user)
     _refuse_foreign_school(form)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_training(
-                request.user, profile.user, data["school"], data["completed_on"], data["expires_on"]
-            )
-        except PolicyRefusal as refusal:
-            form.add_error(None, refusal.problems)
-        else:
-            messages.success(request, "Training recorded.")
-            return redirect("people:staff_detail", pk=profile.pk)
-    return _detail(request, profile, 400, training_form=form)
+    return _change_on_page(
+        request,
+        profile,
+        form,
+        lambda data: services.record_training(
+            request.user,
+            profile.user,
+            data["school"],
+            data["completed_on"],
+            data["expires_on"],
+            today=timezone.localdate(),
+        ),
+        lambda _: "Training recorded.",
+        training_form=form,
+    )
 
 
 @never_cache
@@ -213,5 +233,5 @@ def record_training(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, "people.manage", pk=pk)
-    new = services.reset_second_factor(request.user, profile.user)
+    new = services.reset_second_factor(request.user, profile.user, now=timezone.now())
     return _secret_page(request, "people/second_factor_reset.html", new)

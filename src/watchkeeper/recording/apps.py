@@ -1,15 +1,12 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link
 
 
-class RecordingConfig(AppConfig):
+class RecordingConfig(registry.Registering):
     name = "watchkeeper.recording"
-    label = "recording"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-
-        registry.add_links(
-            registry.Link("Recording", "recording:health_list", "recording.status", group="Estate", order=80),
-            registry.Link("Holds", "recording:hold_list", "recording.hold", group="Footage", order=160),
-        )
+    links = (
+        Link("Recording", "recording:health_list", "recording.status", group="Estate", order=80),
+        Link("Holds", "recording:hold_list", "recording.hold", group="Footage", order=160),
+    )

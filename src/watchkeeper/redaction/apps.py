@@ -1,14 +1,9 @@
-from django.apps import AppConfig
+"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+
+from watchkeeper.core import registry
+from watchkeeper.core.registry import Link
 
 
-class RedactionConfig(AppConfig):
+class RedactionConfig(registry.Registering):
     name = "watchkeeper.redaction"
-    label = "redaction"
-
-    def ready(self) -> None:
-        # What this app shows in the navigation and on the dashboard (core/registry.py).
-        from watchkeeper.core import registry
-
-        registry.add_links(
-            registry.Link("Redactions", "redaction:list", "redaction.review", group="Footage", order=130),
-        )
+    links = (Link("Redactions", "redaction:list", "redaction.review", group="Footage", order=130),)

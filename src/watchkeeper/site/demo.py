@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from watchkeeper.compliance import services as compliance
 from watchkeeper.compliance.models import SignPlacement
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.disclosures import demo as disclosures_demo
 from watchkeeper.estate import services as estate
 from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpose, School, Trust
@@ -54,18 +54,19 @@ def credentials_path() -> Path:
     return Path(settings.DATA_DIR) / "demo-credentials.txt"
 
 
-def build_demo() -> tuple[bool, Path]:
-    """Create the demo trust unless it exists. Returns (created, path of the credentials file)."""
+def build_demo(now: datetime) -> tuple[bool, Path]:
+    """Create the demo trust unless it exists, as it would stand at `now`. Returns (created, path of the
+    credentials file)."""
     if Trust.objects.filter(name=TRUST_NAME).exists():
         return False, credentials_path()
     creds = Credentials()
     with transaction.atomic():
         trust = estate.create_trust(SYSTEM, TRUST_NAME)
-        dpo = _staff(creds, trust, None, "dpo", "Dana", "Price", Role.DPO)
-        _staff(creds, trust, None, "board", "Brian", "Oduya", Role.BOARD_MEMBER)
-        _staff(creds, trust, None, "igroup", "Ines", "Gray", Role.IG_GROUP)
-        oakfield = _oakfield(creds, trust, dpo)
-        _riverside(creds, trust, dpo)
+        dpo = _staff(creds, trust, None, "dpo", "Dana", "Price", Role.DPO, now)
+        _staff(creds, trust, None, "board", "Brian", "Oduya", Role.BOARD_MEMBER, now)
+        _staff(creds, trust, None, "igroup", "Ines", "Gray", Role.IG_GROUP, now)
+        oakfield = _oakfield(creds, trust, dpo, now)
+        _riverside(creds, trust, dpo, now)
         sar_demo.seed_demo(oakfield)  # issue 7: one open subject access request, its footage held
         disclosures_demo.seed_demo(oakfield)  # issue 7: one police request and one FOI request
     path = credentials_path()
@@ -74,15 +75,16 @@ def build_demo() -> tuple[bool, Path]:
     return True, path
 
 
-def _oakfield(creds: Credentials, trust: Trust, dpo: Any) -> School:
+def _oakfield(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> School:
     school = estate.create_school(SYSTEM, trust, "Oakfield Primary School", "1 Oak Lane\nOakfield\nOK1 1AA")
-    head = _school_staff(creds, trust, school, "oak")
+    head = _school_staff(creds, trust, school, "oak", now)
+    today = timezone.localdate(now)
     compliance.register_sign(
         head,
         school,
         SignPlacement.ENTRANCE,
         "Main gate, Oak Lane",
-        last_checked_on=timezone.localdate() - timedelta(days=20),
+        last_checked_on=today - timedelta(days=20),
     )
     gate = _camera(head, school, "Main gate", LocationType.ENTRANCE, "Main gate, facing Oak Lane entrance", 1)
     yard = _camera(
@@ -92,17 +94,17 @@ def _oakfield(creds: Credentials, trust: Trust, dpo: Any) -> School:
         head, school, "Car park", LocationType.CAR_PARK, "Staff car park (installed 2009)", 3, legacy=True
     )
     _camera(head, school, "Reception", LocationType.RECEPTION, "Reception desk — proposed, no DPIA yet", 4)
-    _approve(head, dpo, school, "Oakfield site cameras", [gate, yard, park])
+    _approve(head, dpo, school, "Oakfield site cameras", [gate, yard, park], now)
     for camera in (gate, yard, park):
-        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up")
+        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=today)
     return school
 
 
-def _riverside(creds: Credentials, trust: Trust, dpo: Any) -> School:
+def _riverside(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> School:
     school = estate.create_school(SYSTEM, trust, "Riverside Academy", "2 River Road\nRiverside\nRV2 2BB")
-    head = _school_staff(creds, trust, school, "river")
+    head = _school_staff(creds, trust, school, "river", now)
     bus = estate.register_vehicle(head, school, "WK24 BUS", "17-seat minibus")
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     compliance.register_sign(
         head, school, SignPlacement.ENTRANCE, "Front entrance", last_checked_on=today - timedelta(days=45)
     )
@@ -128,14 +130,14 @@ def _riverside(creds: Credentials, trust: Trust, dpo: Any) -> School:
     rear = _camera(
         head, school, "Minibus rear view", LocationType.VEHICLE_REAR, "Reversing camera", 8, vehicle=bus
     )
-    _approve(head, dpo, school, "Riverside site and minibus cameras", [front, hall, inside, rear])
+    _approve(head, dpo, school, "Riverside site and minibus cameras", [front, hall, inside, rear], now)
     for camera in (front, hall, inside, rear):
-        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up")
+        estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=today)
     return school
 
 
-def _school_staff(creds: Credentials, trust: Trust, school: School, tag: str) -> Any:
-    head = _staff(creds, trust, school, f"head-{tag}", "Helen", f"Head ({tag})", Role.HEADTEACHER)
+def _school_staff(creds: Credentials, trust: Trust, school: School, tag: str, now: datetime) -> Person:
+    head = _staff(creds, trust, school, f"head-{tag}", "Helen", f"Head ({tag})", Role.HEADTEACHER, now)
     for suffix, first, role in [
         ("deputy", "Dev", Role.DESIGNATED_PERSON),
         ("viewer", "Vera", Role.LIVE_VIEWER),
@@ -143,13 +145,20 @@ def _school_staff(creds: Credentials, trust: Trust, school: School, tag: str) ->
         ("admin", "Ada", Role.CCTV_ADMIN),
         ("sar", "Sam", Role.SAR_HANDLER),
     ]:
-        _staff(creds, trust, school, f"{suffix}-{tag}", first, f"{role.label} ({tag})", role)
+        _staff(creds, trust, school, f"{suffix}-{tag}", first, f"{role.label} ({tag})", role, now)
     return head
 
 
 def _staff(
-    creds: Credentials, trust: Trust, school: School | None, username: str, first: str, last: str, role: Role
-) -> Any:
+    creds: Credentials,
+    trust: Trust,
+    school: School | None,
+    username: str,
+    first: str,
+    last: str,
+    role: Role,
+    now: datetime,
+) -> Person:
     password = secrets.token_urlsafe(12)
     new = people.create_staff(
         SYSTEM,
@@ -161,19 +170,20 @@ def _staff(
         email=f"{username}@demo.invalid",
         password=password,
         job_title=role.label,
+        now=now,
     )
     if school is not None:
-        today = timezone.localdate()
+        today = timezone.localdate(now)
         people.record_training(
-            SYSTEM, new.user, school, today - timedelta(days=60), today + timedelta(days=305)
+            SYSTEM, new.user, school, today - timedelta(days=60), today + timedelta(days=305), today=today
         )
-    people.grant_role(SYSTEM, new.user, role, school)
+    people.grant_role(SYSTEM, new.user, role, school, now=now)
     creds.add(username, password, new.totp_secret, role.label, school.name if school else "trust-wide")
     return new.user
 
 
 def _camera(
-    actor: Any, school: School, name: str, kind: str, where: str, number: int, **extra: Any
+    actor: Actor, school: School, name: str, kind: str, where: str, number: int, **extra: Any
 ) -> Camera:
     return estate.register_camera(
         actor,
@@ -189,7 +199,9 @@ def _camera(
     )
 
 
-def _approve(author: Any, dpo: Any, school: School, title: str, cameras: list[Camera]) -> None:
+def _approve(
+    author: Person, dpo: Person, school: School, title: str, cameras: list[Camera], now: datetime
+) -> None:
     dpia = compliance.create_dpia(
         author,
         school,
@@ -197,7 +209,7 @@ def _approve(author: Any, dpo: Any, school: School, title: str, cameras: list[Ca
         cameras,
         summary="Footage is shared only under the CCTV policy, sections 10 and 11.",
     )
-    compliance.approve_dpia(dpo, dpia)
+    compliance.approve_dpia(dpo, dpia, now)
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -24,11 +24,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.actors import SYSTEM, Person
 from watchkeeper.estate.models import Camera, School
 
 SCHOOL, CAMERA, HEAD = "Oakfield Primary School", "Main gate", "head-oak"
@@ -43,7 +42,7 @@ def package_paths() -> tuple[Path, Path]:
     return data / "demo-package.zip", data / "demo-package-password.txt"
 
 
-def build_demo_package(trust_name: str, now: datetime | None = None) -> tuple[Path, str] | None:
+def build_demo_package(trust_name: str, now: datetime) -> tuple[Path, str] | None:
     """Make the demo package unless it exists (idempotent: the request's reason marks it). Returns (the
     ZIP, its password), or None when there was nothing to do."""
     from watchkeeper.evidence.models import DownloadRequest
@@ -53,7 +52,7 @@ def build_demo_package(trust_name: str, now: datetime | None = None) -> tuple[Pa
         return None
     camera = Camera.objects.get(school=school, name=CAMERA)
     head = get_user_model().objects.get(username=HEAD)
-    start = (now or timezone.now()).replace(microsecond=0) - timedelta(hours=2)
+    start = now.replace(microsecond=0) - timedelta(hours=2)
     end = store_demo_footage(camera, start)
     password = _request_and_build(school, camera, head, start, end)
     return _fetch(head, school, password), password
@@ -153,7 +152,7 @@ def _request_and_build(school: School, camera: Camera, head: Any, start: datetim
     return decided.password
 
 
-def _previous_code(user: Any) -> str:
+def _previous_code(user: Person) -> str:
     """The authenticator code of the step just gone. django-otp accepts one step either side and then refuses
     codes up to the one it matched (replay), so this leaves the *current* code unused: the Headteacher (or a
     browser test) can sign in with it straight after the demo. Waits out the last seconds of a step so the
@@ -183,7 +182,7 @@ def _fetch(head: Any, school: School, password: str) -> Path:
     return zip_path
 
 
-def add_demo_package(trust_name: str, credentials: Path) -> Path | None:
+def add_demo_package(trust_name: str, credentials: Path, now: datetime) -> Path | None:
     """Make the demo package unless it exists and add its password to the demo credentials file. Returns the
     package's path, or None when there was nothing to do.
 
@@ -192,7 +191,7 @@ def add_demo_package(trust_name: str, credentials: Path) -> Path | None:
     real command in its own process for it."""
     if transaction.get_connection().in_atomic_block:
         return None
-    made = build_demo_package(trust_name)
+    made = build_demo_package(trust_name, now)
     if made is None:
         return None
     zip_path, password = made

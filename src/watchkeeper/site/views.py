@@ -20,7 +20,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     panels = []
     for panel in registry.panels():
-        context = panel.context(request, now)
+        context = panel.context_for(request, now)
         if context is not None:
             panels.append(render_to_string(panel.template, context, request=request))
     context = {

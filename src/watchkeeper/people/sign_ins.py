@@ -1,0 +1,47 @@
+"""Signing in and out in the audit log (16, R10). The events are written here, not in the sign-in page, so
+that every way in records alike; Django's signals bring every sign-in and sign-out here (connected in
+people/apps.py), and the sign-in page reports the failures it sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import user_logged_in, user_logged_out
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, is_person
+
+
+def record_sign_in(user: Person, ip: str) -> None:
+    record("people.signed_in", actor=user, details={"ip": ip})
+
+
+def record_sign_out(user: Person, ip: str) -> None:
+    record("people.signed_out", actor=user, details={"ip": ip})
+
+
+def record_failed_sign_in(username: str, ip: str) -> None:
+    """A wrong user name, password or authenticator code: nobody is signed in, so the event is by
+    "anonymous" (not "system", which is the installation itself) and names the user name that was tried."""
+    record("people.sign_in_failed", actor=AnonymousUser(), details={"username": username, "ip": ip})
+
+
+def ip_of(request: HttpRequest | None) -> str:
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def _signed_in(sender: object, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:
+    if is_person(user):
+        record_sign_in(user, ip_of(request))
+
+
+def _signed_out(sender: object, request: HttpRequest | None, user: Actor | None, **kwargs: Any) -> None:
+    if is_person(user):  # signing out when not signed in records nothing
+        record_sign_out(user, ip_of(request))
+
+
+def connect() -> None:
+    user_logged_in.connect(_signed_in, dispatch_uid="watchkeeper-audit-login")
+    user_logged_out.connect(_signed_out, dispatch_uid="watchkeeper-audit-logout")
