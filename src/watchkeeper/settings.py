@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "watchkeeper.core",
+    # Sealed objects on disk (later S3): beside the kernel, importing only it (design/storage.md).
+    "watchkeeper.storage",
     "watchkeeper.audit",
     "watchkeeper.estate",
     "watchkeeper.people",
