@@ -71,7 +71,7 @@ def test_a_cut_object_is_refused_even_at_a_chunk_boundary(data_dir, store: Local
 
 def test_an_object_under_another_id_is_refused(data_dir, store: LocalStore) -> None:
     sealed = seal_into(store, "a", b"footage of A")
-    with pytest.raises(Unreadable, match="another object"):
+    with pytest.raises(Unreadable, match="belongs to another"):
         sealing.read_object(store, "a", Opening("b", sealed.wrapped_key, "school-1"))
 
 

@@ -97,3 +97,11 @@ def test_names_may_not_leave_the_store(store: LocalStore, tmp_path: Path) -> Non
     with pytest.raises(ValueError, match="leaves the store"):
         store.put("../outside", [b"x"])
     assert not (tmp_path / "outside").exists()
+
+
+def test_delete_many_removes_objects_and_partials(store: LocalStore) -> None:
+    for name in ("a/1", "a/2", "b/3"):
+        store.put(name, [b"."])
+    store.path("b/4.tmp").write_bytes(b"half")
+    assert store.delete_many(["a/1", "b/3", "b/4", "missing"]) == 3
+    assert list(store.list()) == ["a/2"] and list(store.partials()) == []

@@ -161,7 +161,9 @@ def _decrypt(aead: AESGCM, block: bytes, aad: bytes, index: int) -> bytes:
     try:
         return aead.decrypt(block[:NONCE], block[NONCE:], aad)
     except InvalidTag:
-        raise Unreadable(f"the object is damaged or belongs to another object (chunk {index})") from None
+        raise Unreadable(
+            f"authentication failed: the object is damaged or belongs to another (chunk {index})"
+        ) from None
 
 
 def open_object(store: ObjectStore, name: str, opening: Opening) -> Iterator[bytes]:
