@@ -36,7 +36,6 @@ from watchkeeper.compliance.models import Sign
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
-from watchkeeper.env import env_int
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.recording.masking import ZoneMasker
 from watchkeeper.recording.recorder import recording_problems
@@ -65,8 +64,7 @@ DEFAULT_CODECS = 'video/mp4; codecs="avc1.42e01e"'
 def max_seconds() -> int:
     """A live session ends after this many seconds (8.2: nobody watches by leaving a tab open); the page
     offers to start again."""
-    name = "WATCHKEEPER_LIVE_MAX_SECONDS"
-    return max(1, int(getattr(settings, name, env_int(name, 600))))
+    return max(1, int(settings.WATCHKEEPER_LIVE_MAX_SECONDS))
 
 
 # --- which cameras ----------------------------------------------------------------------------------------
