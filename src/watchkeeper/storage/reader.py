@@ -1,4 +1,7 @@
-"""Exact-size reads from a stream of chunks of any size (what a store's `get` yields)."""
+"""Exact-size reads from a stream of chunks of any size (what a store's `get` yields).
+
+Each byte is copied once (into the block `read` returns): sealed chunks are 28 bytes longer than the
+store's read size, so nearly every block spans two of the stream's chunks."""
 
 from __future__ import annotations
 
@@ -8,22 +11,25 @@ from collections.abc import Iterable
 class ChunkReader:
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = iter(chunks)
-        self._buffer = bytearray()
+        self._head = memoryview(b"")
 
-    def _fill(self, size: int) -> None:
-        while len(self._buffer) < size:
-            block = next(self._chunks, b"")
-            if not block:
-                return
-            self._buffer += block
+    def _next(self) -> bool:
+        while not self._head:
+            block = next(self._chunks, None)
+            if block is None:
+                return False
+            self._head = memoryview(block)
+        return True
 
     def read(self, size: int) -> bytes:
         """Up to `size` bytes: fewer only at the end of the stream."""
-        self._fill(size)
-        taken = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return taken
+        parts = []
+        while size > 0 and self._next():
+            part = self._head[:size]
+            self._head = self._head[len(part) :]
+            parts.append(part)
+            size -= len(part)
+        return b"".join(parts)
 
     def at_end(self) -> bool:
-        self._fill(1)
-        return not self._buffer
+        return not self._next()
