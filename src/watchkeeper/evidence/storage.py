@@ -66,6 +66,12 @@ def open_file(path: Path, file_id: str, wrapped_key: bytes | None, key_id: str) 
     )
 
 
+def delete_copy(path: Path) -> bool:
+    """Remove a stored copy durably (its directory fsynced), after its key was destroyed (13.2). True when a
+    file went."""
+    return LocalStore(path.parent).delete(path.name)
+
+
 # --- the password on its way to the build job --------------------------------------------------------------
 
 
