@@ -64,6 +64,8 @@ def live_stream(request: HttpRequest, camera_id: int) -> HttpResponseBase:
     try:
         stream = live.start(request.user, camera, timezone.localdate())
     except PolicyRefusal as refusal:
+        # Caught here on purpose (issue 12 §1): live.js fetches this URL and shows the response's text in
+        # the camera's tile, so a refused page in HTML would be noise; and the refusal is audited (16).
         live.refuse(request.user, camera, camera.school, "; ".join(refusal.problems))
         return HttpResponse("\n".join(refusal.problems), status=403, content_type="text/plain")
     except live.CameraUnreachable as error:
