@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "watchkeeper.core",
+    # Sealed objects on disk (later S3): beside the kernel, importing only it (design/storage.md).
+    "watchkeeper.storage",
     "watchkeeper.audit",
     "watchkeeper.estate",
     "watchkeeper.people",
@@ -187,6 +189,22 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = env_int("WATCHKEEPER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- The apps' own settings, read here once (issue 12 §5); the apps read `settings.WATCHKEEPER_*`, so tests
+# change them with the `settings` fixture. Lower bounds are the apps' (recording/conf.py, viewing/conf.py).
+# Encrypted segments: <data dir>/recordings unless this names another folder (e.g. a larger disk).
+WATCHKEEPER_RECORDINGS_DIR = env_str("WATCHKEEPER_RECORDINGS_DIR", "")
+WATCHKEEPER_SEGMENT_SECONDS = env_int("WATCHKEEPER_SEGMENT_SECONDS", 10)
+WATCHKEEPER_CAMERA_POLL_SECONDS = env_int("WATCHKEEPER_CAMERA_POLL_SECONDS", 3)
+WATCHKEEPER_STREAM_TIMEOUT_SECONDS = env_int("WATCHKEEPER_STREAM_TIMEOUT_SECONDS", 5)
+WATCHKEEPER_RECONNECT_MAX_SECONDS = env_int("WATCHKEEPER_RECONNECT_MAX_SECONDS", 30)
+WATCHKEEPER_VIEWING_AUTHORISATION_DAYS = env_int("WATCHKEEPER_VIEWING_AUTHORISATION_DAYS", 7)
+WATCHKEEPER_VIEWING_AUDIT_REPEAT_SECONDS = env_int("WATCHKEEPER_VIEWING_AUDIT_REPEAT_SECONDS", 600)
+WATCHKEEPER_LIVE_MAX_SECONDS = env_int("WATCHKEEPER_LIVE_MAX_SECONDS", 600)
+# Debian's Python, where PyGObject and the GStreamer RTSP server of the camera simulator live.
+WATCHKEEPER_SIMULATOR_PYTHON = env_str("WATCHKEEPER_SIMULATOR_PYTHON", "/usr/bin/python3")
+# The policy and requirements for the clause index (site/clauses_index.py); empty: look beside the checkout.
+WATCHKEEPER_SHARED_DIR = env_str("WATCHKEEPER_SHARED_DIR", "")
 
 LOGGING = {
     "version": 1,

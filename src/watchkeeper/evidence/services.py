@@ -788,7 +788,7 @@ def authorise_deletion(
                 "expires_on": download.expires_on.isoformat() if download.expires_on else None,
             },
         )
-    stored_path(download).unlink(missing_ok=True)
+    storage.delete_copy(stored_path(download))
     return download
 
 
@@ -838,8 +838,7 @@ def check_copies(today: date) -> CopyCheck:
             result.overdue += 1
     for download in Download.objects.filter(kind=Kind.PACKAGE).exclude(deleted_at=None):
         path = stored_path(download)
-        if download.package_file and path.exists():
-            path.unlink()
+        if download.package_file and path.exists() and storage.delete_copy(path):
             result.files_removed += 1
     return result
 

@@ -1,8 +1,8 @@
 """Frames for the picture checks, decoded in memory from a stored segment (12.1).
 
-The segment is read and opened with the recording app's own functions (storage.absolute, crypto.open_blob
-with the school key, never created here); the plaintext lives in memory only and is decoded by PyAV
-straight to small grey frames. Nothing decoded is written anywhere.
+The segment is read and opened with the recording app's one read path (storage.segment_plaintext: the
+school key is never created here, the SHA-256 is checked); the plaintext lives in memory only and is
+decoded by PyAV straight to small grey frames. Nothing decoded is written anywhere.
 
 Cost: only key frames are decoded (the decoder skips the others), a few per segment. A camera whose
 segments hold fewer than two key frames (a long key-frame interval) is decoded in full instead, keeping
@@ -18,9 +18,9 @@ import av
 import numpy as np
 
 from watchkeeper.health.checks import ANALYSIS_SIZE, Frame
-from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.storage import absolute
+from watchkeeper.recording.storage import segment_plaintext
+from watchkeeper.storage.keys import Unreadable
 
 MAX_KEY_FRAMES = 5
 FALLBACK_SAMPLES = 3
@@ -39,9 +39,8 @@ class Sample:
 def open_segment(segment: Segment) -> bytes:
     """The segment's plaintext MP4, in memory."""
     try:
-        blob = absolute(segment.blob_path).read_bytes()
-        return open_blob(blob, segment.pk, bytes(segment.wrapped_key), existing_school_key(segment.key_id))
-    except (OSError, BlobError) as error:
+        return segment_plaintext(segment)
+    except (OSError, Unreadable) as error:
         raise FrameError(f"segment {segment.pk} cannot be opened: {error}") from error
 
 

@@ -10,7 +10,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.actors import SYSTEM, Actor, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
@@ -207,17 +206,19 @@ def _log_automatic(camera: Camera, alert: Alert, result: str, notes: str, now: d
 
 @enforces("12.1", "R27")
 def record_check(
-    actor: Any,
+    actor: Actor,
     school: School,
     camera: Camera | None,
     check_type: str,
     result: str,
     notes: str,
     at: datetime,
+    *,
+    now: datetime,
 ) -> MaintenanceEntry:
     """Log a manual check (12.1) in the school's maintenance log."""
     require(actor, MAINTAIN, school.pk)
-    problems = maintenance_check_problems(school, camera, check_type, result, notes, at)
+    problems = maintenance_check_problems(school, camera, check_type, result, notes, at, now)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -228,7 +229,7 @@ def record_check(
             check_type=check_type,
             result=result,
             notes=notes.strip(),
-            by=actor if getattr(actor, "is_authenticated", False) else None,
+            by=person_or_none(actor),
             at=at,
         )
         record(
@@ -249,7 +250,13 @@ def record_check(
 
 @enforces("12.1", "R27")
 def maintenance_check_problems(
-    school: School, camera: Camera | None, check_type: str, result: str, notes: str, at: datetime
+    school: School,
+    camera: Camera | None,
+    check_type: str,
+    result: str,
+    notes: str,
+    at: datetime,
+    now: datetime,
 ) -> list[str]:
     problems = []
     if camera is not None and camera.school_id != school.pk:
@@ -260,13 +267,13 @@ def maintenance_check_problems(
         problems.append(f"12.1: “{result}” is not a check result")
     if result == CheckResult.FAULT and not notes.strip():
         problems.append("12.1: describe the fault found, so it can be put right")
-    if at > timezone.now():
+    if at > now:
         problems.append("12.1: a check cannot be recorded as done in the future")
     return problems
 
 
 @enforces("12.1")
-def set_reference_view(actor: Any, camera: Camera, now: datetime) -> ReferenceFeatures:
+def set_reference_view(actor: Actor, camera: Camera, now: datetime) -> ReferenceFeatures:
     """Take the camera's reference view from its latest recording: the view as it should be (12.1).
     Only a 32×18 grey thumbnail and a sharpness figure are kept, never a picture."""
     require(actor, MAINTAIN, camera.school_id)
@@ -278,7 +285,7 @@ def set_reference_view(actor: Any, camera: Camera, now: datetime) -> ReferenceFe
     except FrameError as error:
         raise PolicyRefusal(f"12.1: the latest recording cannot be read ({error})") from error
     thumb = checks.thumbnail(frame)
-    by = actor if getattr(actor, "is_authenticated", False) else None
+    by = person_or_none(actor)
     when = timezone.localtime(latest.start)
     with transaction.atomic():
         reference, _ = ReferenceFeatures.objects.update_or_create(

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import restrict
+from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, CameraStatus, School
@@ -64,10 +64,11 @@ def check_record(request: HttpRequest) -> HttpResponse:
     form = CheckForm(
         posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
     )
-    if posted and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = services.record_check(
+    if posted:
+        outcome = attempt(
+            request,
+            form,
+            lambda data: services.record_check(
                 request.user,
                 data["school"],
                 data["camera"],
@@ -75,13 +76,12 @@ def check_record(request: HttpRequest) -> HttpResponse:
                 data["result"],
                 data["notes"],
                 data["at"],
-            )
-        except PolicyRefusal as refusal:
-            for problem in refusal.problems:
-                form.add_error(None, problem)
-        else:
+                now=timezone.now(),
+            ),
+        )
+        if outcome.done:
             messages.success(request, "Check recorded in the maintenance log.")
-            return redirect(_maintenance_url(entry.school_id))
+            return redirect(_maintenance_url(outcome.value.school_id))
     return render(request, "health/check_form.html", {"form": form}, status=400 if posted else 200)
 
 
@@ -91,11 +91,6 @@ def reference_set(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(
         restrict(Camera.objects.select_related("school"), request.user, MAINTAIN), pk=pk
     )
-    try:
-        services.set_reference_view(request.user, camera, timezone.now())
-    except PolicyRefusal as refusal:
-        for problem in refusal.problems:
-            messages.error(request, problem)
-    else:
-        messages.success(request, f"Reference view of {camera.name} set from its latest recording.")
+    services.set_reference_view(request.user, camera, timezone.now())  # a refusal goes to the refused page
+    messages.success(request, f"Reference view of {camera.name} set from its latest recording.")
     return redirect(_maintenance_url(camera.school_id))

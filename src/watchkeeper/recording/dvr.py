@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, is_system
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
@@ -97,14 +97,14 @@ class Cut:
     end_pts: int
 
 
-def may_import(actor: Any, school_id: int) -> bool:
+def may_import(actor: Actor, school_id: int) -> bool:
     """The school's CCTV system administrator (or SYSTEM: the command line) handles stored footage (9.6)."""
     return is_system(actor) or can(actor, "recording.import", school_id)
 
 
 @enforces("5.2", "9.3", "9.6", "13.1")
 def import_dvr(
-    actor: Any,
+    actor: Actor,
     camera: Camera,
     path: Path,
     *,
@@ -368,7 +368,7 @@ def _sha256(path: Path) -> str:
 
 
 def _audit(
-    actor: Any,
+    actor: Actor,
     camera: Camera,
     path: Path,
     result: ImportResult,

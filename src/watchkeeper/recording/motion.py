@@ -1,7 +1,7 @@
 """Motion per second of each segment, for the motion strip under the player's timeline (design/viewing.md).
 
-A background job (jobs.tasks.motion_analysis) opens each new segment in memory (storage.absolute +
-crypto.open_blob with the school key: plaintext is never written anywhere, 9.3), decodes it with PyAV
+A background job (jobs.tasks.motion_analysis) opens each new segment in memory (storage.segment_plaintext,
+the one read path: plaintext is never written anywhere, 9.3), decodes it with PyAV
 straight to small grey frames (ANALYSIS_SIZE), and keeps one score per second in `Segment.motion`.
 
 The score (pure, `motion_scores`): for each pair of consecutive analysed frames, the fraction of pixels
@@ -25,9 +25,9 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.storage import absolute
+from watchkeeper.recording.storage import segment_plaintext
+from watchkeeper.storage.keys import Unreadable
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,8 @@ def decode_grey(plaintext: bytes, step: int = FRAME_STEP) -> list[tuple[float, G
 def segment_motion(segment: Segment) -> list[float]:
     """The segment's motion per second, from its blob decrypted in memory."""
     try:
-        blob = absolute(segment.blob_path).read_bytes()
-        plaintext = open_blob(
-            blob, segment.pk, bytes(segment.wrapped_key), existing_school_key(segment.key_id)
-        )
-    except (OSError, BlobError) as error:
+        plaintext = segment_plaintext(segment)
+    except (OSError, Unreadable) as error:
         raise MotionError(f"segment {segment.pk} cannot be opened: {error}") from error
     return motion_scores(decode_grey(plaintext), segment.duration_ms / 1000)
 

@@ -42,15 +42,13 @@ from watchkeeper.recording.models import Gap, GarbageBlob, Segment
 from watchkeeper.recording.storage import (
     OUTAGE_ERRORS,
     NewSegment,
-    absolute,
     blob_path_for,
-    fsync_dir,
+    recordings,
     segment_row,
     store_segment,
-    unlink_durably,
     write_blob,
-    write_file_durably,
 )
+from watchkeeper.storage.durable import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -139,14 +137,14 @@ def store(new: NewSegment, sealed: SealedSegment) -> Segment | None:
             lost(error)
     relative = blob_path_for(new.camera_id, new.school_id, new.start, new.id)
     _write(f"{new.id}{SEGMENT_SUFFIX}", _segment_record(segment_row(new, relative, sealed)))
-    if absolute(relative).exists():
+    if recordings().exists(relative):
         return None  # written before the commit failed; its reservation goes when it is adopted
     try:
         write_blob(relative, sealed.blob)
     except Exception:
         # E.g. the disk is full: nothing of this segment stays behind (the caller records the loss).
-        unlink_durably(absolute(relative))
-        unlink_durably(pending_dir() / f"{new.id}{SEGMENT_SUFFIX}")
+        recordings().delete(relative)
+        recordings().delete(f"{PENDING_DIR}/{new.id}{SEGMENT_SUFFIX}")
         raise
     return None
 
@@ -190,10 +188,10 @@ def adopt(*, writers_active: bool) -> Adopted:
             adopted.gaps += 1
         else:
             segment = _segment_from(record)
-            if not absolute(segment.blob_path).exists():
+            if not recordings().exists(segment.blob_path):
                 if writers_active:
                     continue  # being written right now
-                unlink_durably(absolute(segment.blob_path))  # a temporary file cut short, if any
+                recordings().delete(segment.blob_path)  # a put cut short, if any
                 adopted.forgotten += 1
             else:
                 _commit(segment)
@@ -229,7 +227,7 @@ def _commit(segment: Segment) -> None:
 
 
 def _write(name: str, record: dict[str, Any]) -> None:
-    write_file_durably(pending_dir() / name, json.dumps(record).encode())
+    recordings().put(f"{PENDING_DIR}/{name}", [json.dumps(record).encode()])
 
 
 def _segment_record(row: Segment) -> dict[str, Any]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
@@ -21,18 +20,18 @@ from watchkeeper.estate.models import Camera, School
 from watchkeeper.recording.models import Hold, HoldPurpose
 
 
-def may_hold(actor: Any, school_id: int) -> bool:
+def may_hold(actor: Actor, school_id: int) -> bool:
     return is_system(actor) or can(actor, "recording.hold", school_id)
 
 
 @enforces("9.6", "R12")
-def require_hold_authority(actor: Any, school_id: int) -> None:
+def require_hold_authority(actor: Actor, school_id: int) -> None:
     if not may_hold(actor, school_id):
         raise PermissionDenied("9.6: only the school's CCTV system administrator may place or release holds")
 
 
 def place_hold(
-    actor: Any,
+    actor: Actor,
     school: School,
     cameras: Iterable[Camera],
     start: datetime,
@@ -56,7 +55,7 @@ def place_hold(
             reason=reason.strip(),
             review_on=review_on,
             purpose=purpose,
-            owner=actor if getattr(actor, "is_authenticated", False) else None,
+            owner=person_or_none(actor),
         )
         hold.cameras.set(cameras)
         record(
@@ -77,7 +76,7 @@ def place_hold(
 
 
 @enforces("9.6", "10", "11", "13.1", "R12")
-def release_hold(actor: Any, hold: Hold, reason: str, *, now: datetime | None = None) -> Hold:
+def release_hold(actor: Actor, hold: Hold, reason: str, *, now: datetime | None = None) -> Hold:
     """After release, retention erases the footage at its next sweep if it is past retention (13.1)."""
     require_hold_authority(actor, hold.school_id)
     if hold.released_at is not None:
@@ -91,14 +90,14 @@ def release_hold(actor: Any, hold: Hold, reason: str, *, now: datetime | None = 
         raise PolicyRefusal("9.6: give the reason the footage is no longer needed")
     with transaction.atomic():
         hold.released_at = now or timezone.now()
-        hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
+        hold.released_by = person_or_none(actor)
         hold.save(update_fields=["released_at", "released_by"])
         record("recording.hold_released", actor=actor, school=hold.school, obj=hold, reason=reason.strip())
     return hold
 
 
 @enforces("9.6", "13.1", "R12")
-def review_hold(actor: Any, hold: Hold, note: str, next_review_on: date) -> Hold:
+def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date) -> Hold:
     """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
     The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
     require_hold_authority(actor, hold.school_id)

@@ -8,13 +8,13 @@ where PyGObject and the GStreamer RTSP server live.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-SYSTEM_PYTHON = os.environ.get("WATCHKEEPER_SIMULATOR_PYTHON", "/usr/bin/python3")
+from django.conf import settings
+
 SCRIPT = Path(__file__).with_name("rtsp_simulator.py")
 CLIP_NAME = "simulator-clip-v1.mp4"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
@@ -60,7 +60,16 @@ def port_answers(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def start_simulator(clip: Path, count: int, port: int, **popen: object) -> subprocess.Popen:
-    command = [SYSTEM_PYTHON, str(SCRIPT), "--clip", str(clip), "--count", str(count), "--port", str(port)]
+    command = [
+        settings.WATCHKEEPER_SIMULATOR_PYTHON,
+        str(SCRIPT),
+        "--clip",
+        str(clip),
+        "--count",
+        str(count),
+        "--port",
+        str(port),
+    ]
     return subprocess.Popen(command, **popen)  # type: ignore[call-overload]
 
 

@@ -2,11 +2,12 @@
 
 Write (design/recording.md, "Writing a segment"):
   1. reserve: insert GarbageBlob(path, writing) and commit;
-  2. write the ciphertext to `path.tmp`, fsync it, rename it to `path`, fsync the directory;
+  2. put the sealed blob into the recordings store (storage.store: durable when put returns — locally
+     `path.tmp`, fsync, rename to `path`, fsync the directory);
   3. one transaction: insert the Segment row and delete the reservation.
 Erase ("Erasing a segment"):
   1. one transaction: delete the Segment row (and with it the wrapped key), insert GarbageBlob(erased);
-  2. unlink the blob, fsync the directory;
+  2. delete the blob from the store (durably: unlink, fsync the directory);
   3. delete the GarbageBlob row.
 Import (a minibus DVR file, dvr.py): every blob is reserved (GarbageBlob(path, importing)) and written
 as above, and all the rows go in together in one transaction that also deletes every reservation; on an
@@ -14,12 +15,14 @@ error the reservations are collected. Import reservations are collected by other
 holds the import lock, so a recorder starting mid-import cannot take an import's blobs away.
 A crash at any point leaves at worst a GarbageBlob row whose file may or may not exist; collecting it
 (unlink if present, fsync, delete the row) restores the invariant: every row has a blob, every blob a row.
+Reading: `segment_plaintext` is the one way a segment is opened (viewing, evidence, health, motion, check).
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator, Sequence
@@ -35,9 +38,12 @@ from watchkeeper.core.errors import DATABASE_UNAVAILABLE
 from watchkeeper.recording import conf
 from watchkeeper.recording.crypto import SealedSegment
 from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
+from watchkeeper.storage import sealing
+from watchkeeper.storage.durable import TMP_SUFFIX, fsync_dir
+from watchkeeper.storage.keys import Unreadable
+from watchkeeper.storage.store import LocalStore
 
 BLOB_SUFFIX = ".wkseg"
-TMP_SUFFIX = ".tmp"
 LOCK_NAME = ".recorder.lock"
 IMPORT_LOCK_NAME = ".import.lock"
 
@@ -55,64 +61,24 @@ def blob_path_for(camera_id: int, school_id: int, start: datetime, segment_id: u
     return f"{school_id}/{camera_id}/{start:%Y-%m-%d}/{segment_id}{BLOB_SUFFIX}"
 
 
+def recordings() -> LocalStore:
+    """The store that holds the segments (and the pending records, under PENDING_DIR)."""
+    return LocalStore(conf.storage_dir())
+
+
 def absolute(relative: str) -> Path:
-    root = conf.storage_dir()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise ValueError(f"blob path {relative!r} leaves the recordings dir")
-    return path
+    return recordings().path(relative)
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def ensure_dir(path: Path) -> None:
-    """mkdir -p, fsyncing each parent whose entry we created, so a new day's directory survives a crash."""
-    missing = []
-    probe = path
-    while not probe.exists():
-        missing.append(probe)
-        probe = probe.parent
-    for directory in reversed(missing):
-        with suppress(FileExistsError):
-            directory.mkdir(mode=0o700)
-        fsync_dir(directory.parent)
-
-
-def write_file_durably(path: Path, data: bytes) -> None:
-    """Write `path` via a temporary name: fsync the file, rename, fsync the directory."""
-    ensure_dir(path.parent)
-    tmp = path.with_name(path.name + TMP_SUFFIX)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.rename(tmp, path)
-    fsync_dir(path.parent)
-
-
-def unlink_durably(path: Path) -> bool:
-    """Remove `path` and its temporary twin if present; fsync the directory. True when a file went."""
-    removed = False
-    for candidate in (path, path.with_name(path.name + TMP_SUFFIX)):
-        try:
-            candidate.unlink()
-            removed = True
-        except FileNotFoundError:
-            pass
-    if path.parent.exists():
-        fsync_dir(path.parent)
-    return removed
+@enforces("9.3")
+def segment_plaintext(segment: Segment, wrapping_key: bytes | None = None) -> bytes:
+    """The segment's plaintext MP4, in memory, checked against the SHA-256 taken when it was sealed.
+    ObjectMissing (a FileNotFoundError) when the blob is gone; Unreadable when it does not open or match."""
+    opening = sealing.Opening(str(segment.pk), bytes(segment.wrapped_key), segment.key_id, wrapping_key)
+    plaintext = sealing.read_object(recordings(), segment.blob_path, opening)
+    if hashlib.sha256(plaintext).hexdigest() != segment.sha256:
+        raise Unreadable("SHA-256 of the decrypted video does not match")
+    return plaintext
 
 
 @dataclass(frozen=True)
@@ -134,7 +100,7 @@ def reserve(relative: str, reason: str = GarbageReason.WRITING) -> None:
 
 
 def write_blob(relative: str, blob: bytes) -> None:
-    write_file_durably(absolute(relative), blob)
+    recordings().put(relative, [blob])
 
 
 def segment_row(new: NewSegment, relative: str, sealed: SealedSegment) -> Segment:
@@ -208,18 +174,11 @@ def mark_erased(segments: Sequence[Segment]) -> list[str]:
 
 
 def remove_blobs(paths: Sequence[str]) -> None:
-    """Steps 2 and 3: unlink, fsync each directory once, then forget the garbage rows."""
-    directories = set()
-    for relative in paths:
-        path = absolute(relative)
-        for candidate in (path, path.with_name(path.name + TMP_SUFFIX)):
-            candidate.unlink(missing_ok=True)
-        directories.add(path.parent)
-    for directory in directories:
-        if directory.exists():
-            fsync_dir(directory)
+    """Steps 2 and 3: delete the blobs durably (each directory fsynced once), then forget the garbage rows."""
+    store = recordings()
+    store.delete_many(paths)
     GarbageBlob.objects.filter(path__in=paths).delete()
-    for directory in directories:
+    for directory in {store.path(relative).parent for relative in paths}:
         _remove_if_empty(directory)
 
 
@@ -233,7 +192,7 @@ def _remove_if_empty(directory: Path) -> None:
 
 def collect(relative: str) -> bool:
     """Finish one garbage entry: the file goes first, then the row. True when a file was removed."""
-    removed = unlink_durably(absolute(relative))
+    removed = recordings().delete(relative)
     GarbageBlob.objects.filter(path=relative).delete()
     return removed
 
@@ -254,13 +213,15 @@ def collect_garbage(*, include_writing: bool) -> int:
 
 
 def blob_files() -> Iterator[tuple[str, Path]]:
-    """Every blob or temporary file under the recordings dir, as (relative path, absolute path)."""
-    root = conf.storage_dir()
-    for directory, _dirs, files in os.walk(root):
-        for name in files:
-            if name.endswith(BLOB_SUFFIX) or name.endswith(BLOB_SUFFIX + TMP_SUFFIX):
-                path = Path(directory) / name
-                yield str(path.relative_to(root)), path
+    """Every blob, or blob whose put never finished, in the recordings store: (name, file). A partial is
+    named as the blob it was to become, so collecting that name removes it."""
+    store = recordings()
+    for name in store.list():
+        if name.endswith(BLOB_SUFFIX):
+            yield name, store.path(name)
+    for name in store.partials():
+        if name.endswith(BLOB_SUFFIX):
+            yield name, store.path(name + TMP_SUFFIX)
 
 
 @contextmanager

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.evidence.forms import HoldReleaseForm
@@ -96,10 +96,11 @@ def hold_place(request: HttpRequest) -> HttpResponse:
     form = HoldForm(
         posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
     )
-    if posted and form.is_valid():
-        data = form.cleaned_data
-        try:
-            hold = services.place_hold(
+    if posted:
+        outcome = attempt(
+            request,
+            form,
+            lambda data: services.place_hold(
                 request.user,
                 data["school"],
                 data["cameras"],
@@ -107,12 +108,11 @@ def hold_place(request: HttpRequest) -> HttpResponse:
                 data["end"],
                 data["reason"],
                 data["review_on"],
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
+            ),
+        )
+        if outcome.done:
             messages.success(request, "Hold placed: this footage is kept until the hold is released (9.6).")
-            return redirect("recording:hold_detail", pk=hold.pk)
+            return redirect("recording:hold_detail", pk=outcome.value.pk)
     return render(request, "recording/hold_form.html", {"form": form}, status=400 if posted else 200)
 
 
@@ -150,16 +150,14 @@ def hold_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
     hold = _hold(request, pk)
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_hold(
-                request.user, hold, form.cleaned_data["note"], form.cleaned_data["next_review_on"]
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
-            return redirect(reverse("recording:hold_detail", args=[hold.pk]))
+    outcome = attempt(
+        request,
+        form,
+        lambda data: services.review_hold(request.user, hold, data["note"], data["next_review_on"]),
+    )
+    if outcome.done:
+        messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
+        return redirect(reverse("recording:hold_detail", args=[hold.pk]))
     return render_hold(request, hold, 400, review_form=form)
 
 
@@ -168,14 +166,8 @@ def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     hold = _hold(request, pk)
     form = ReleaseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.release_hold(request.user, hold, form.cleaned_data["reason"])
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(
-                request, "Hold released: footage past its retention goes at the next sweep (13.1)."
-            )
-            return redirect(reverse("recording:hold_detail", args=[hold.pk]))
+    outcome = attempt(request, form, lambda data: services.release_hold(request.user, hold, data["reason"]))
+    if outcome.done:
+        messages.success(request, "Hold released: footage past its retention goes at the next sweep (13.1).")
+        return redirect(reverse("recording:hold_detail", args=[hold.pk]))
     return render_hold(request, hold, 400, release_form=form)

@@ -16,12 +16,13 @@ import ast
 import importlib
 import inspect
 import json
-import os
 import pkgutil
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.conf import settings
 
 import watchkeeper
 from watchkeeper.core.clauses import (
@@ -51,9 +52,8 @@ TITLE_LENGTH = 80
 def shared_dir() -> Path | None:
     """The shared folder: $WATCHKEEPER_SHARED_DIR, else ../shared beside the checkout or beside its parent
     (a worktree). None when there is none, as in a CI checkout."""
-    candidates = (
-        [Path(os.environ["WATCHKEEPER_SHARED_DIR"])] if os.environ.get("WATCHKEEPER_SHARED_DIR") else []
-    )
+    given = settings.WATCHKEEPER_SHARED_DIR
+    candidates = [Path(given)] if given else []
     candidates += [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
     return next((c for c in candidates if (c / POLICY).is_file() and (c / REQUIREMENTS).is_file()), None)
 

@@ -3,11 +3,9 @@ written to disk; it lives in this process only for the response that needs it.""
 
 from __future__ import annotations
 
-import hashlib
-
-from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.storage import absolute
+from watchkeeper.recording.storage import segment_plaintext
+from watchkeeper.storage.keys import Unreadable
 
 
 class FootageUnreadable(Exception):
@@ -17,12 +15,6 @@ class FootageUnreadable(Exception):
 def decrypted(segment: Segment) -> bytes:
     """The segment's plaintext MP4, checked against the SHA-256 recorded when it was written (9.3)."""
     try:
-        blob = absolute(segment.blob_path).read_bytes()
-        plaintext = open_blob(
-            blob, segment.id, bytes(segment.wrapped_key), existing_school_key(segment.key_id)
-        )
-    except (OSError, BlobError) as error:
+        return segment_plaintext(segment)
+    except (OSError, Unreadable) as error:
         raise FootageUnreadable(f"9.3: segment {segment.pk} cannot be read: {error}") from error
-    if hashlib.sha256(plaintext).hexdigest() != segment.sha256:
-        raise FootageUnreadable(f"9.3: segment {segment.pk} does not match its recorded SHA-256")
-    return plaintext

@@ -23,20 +23,20 @@ import logging
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 import av
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
-from watchkeeper.env import env_int
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.recording.masking import ZoneMasker
 from watchkeeper.recording.recorder import recording_problems
@@ -65,30 +65,31 @@ DEFAULT_CODECS = 'video/mp4; codecs="avc1.42e01e"'
 def max_seconds() -> int:
     """A live session ends after this many seconds (8.2: nobody watches by leaving a tab open); the page
     offers to start again."""
-    name = "WATCHKEEPER_LIVE_MAX_SECONDS"
-    return max(1, int(getattr(settings, name, env_int(name, 600))))
+    return max(1, int(settings.WATCHKEEPER_LIVE_MAX_SECONDS))
 
 
 # --- which cameras ----------------------------------------------------------------------------------------
 
 
-def live_problems(camera: Camera, signs: list[Sign] | None = None) -> list[str]:
-    """Why this camera may not be watched live now; empty when it may."""
+def live_problems(camera: Camera, today: date, signs: list[Sign] | None = None) -> list[str]:
+    """Why this camera may not be watched live today; empty when it may."""
     if signs is None:
         signs = list(Sign.objects.filter(school_id=camera.school_id))
-    return recording_problems(camera, signs, timezone.localdate())
+    return recording_problems(camera, signs, today)
 
 
-def live_cameras(user: Any) -> QuerySet[Camera]:
+def live_cameras(user: Actor) -> QuerySet[Camera]:
     """Active cameras of the schools where `user` may watch live (the gates are checked per camera)."""
     cameras = Camera.objects.filter(status=CameraStatus.ACTIVE).select_related("school", "vehicle")
     return restrict(cameras.prefetch_related("dpias"), user, LIVE).order_by("school__name", "name")
 
 
-def grid(user: Any, school: School) -> list[tuple[Camera, list[str]]]:
+def grid(user: Actor, school: School, today: date) -> list[tuple[Camera, list[str]]]:
     """(camera, problems) for every active camera of the school: those with problems are listed, not shown."""
     signs = list(Sign.objects.filter(school=school))
-    return [(camera, live_problems(camera, signs)) for camera in live_cameras(user).filter(school=school)]
+    return [
+        (camera, live_problems(camera, today, signs)) for camera in live_cameras(user).filter(school=school)
+    ]
 
 
 def stream_url(camera: Camera) -> str:
@@ -181,7 +182,7 @@ class LiveStream:
     """The body of a live response. Django calls close() when the response is closed (the client went
     away, or the server shuts down), which ends the session even if the body was never read."""
 
-    user: Any
+    user: Actor
     camera: Camera
     source: Any
     limit: float
@@ -268,19 +269,19 @@ def _mux(muxer: Any, target: Any, unit: Unit, base: int, time_base: Fraction) ->
     muxer.mux(packet)
 
 
-def refuse(user: Any, camera: Camera | None, school: School | None, why: str) -> None:
+def refuse(user: Actor, camera: Camera | None, school: School | None, why: str) -> None:
     """A refused attempt to watch live is itself an audit event (16)."""
     details = {"camera": camera.pk, "camera_name": camera.name} if camera is not None else {}
     record("viewing.live_refused", actor=user, school=school, obj=camera, reason=why, details=details)
 
 
 @enforces("5.3", "8.1", "8.2", "R8")
-def start(user: Any, camera: Camera) -> LiveStream:
+def start(user: Actor, camera: Camera, today: date) -> LiveStream:
     """Open a live session. PermissionDenied without `viewing.live` at the camera's school; PolicyRefusal
     when the camera may not be watched, or has privacy zones that could not be masked (5.3); CameraUnreachable
     when its stream does not open."""
     require(user, LIVE, camera.school_id)
-    problems = live_problems(camera)
+    problems = live_problems(camera, today)
     if problems:
         raise PolicyRefusal(problems)
     try:

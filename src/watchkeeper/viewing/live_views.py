@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from watchkeeper.core.errors import PolicyRefusal
@@ -46,7 +47,7 @@ def _tiles(request: HttpRequest, school: School) -> list[dict[str, object]]:
             "problems": problems,
             "stream": "" if problems else reverse("viewing:live_stream", args=[camera.pk]),
         }
-        for camera, problems in live.grid(request.user, school)
+        for camera, problems in live.grid(request.user, school, timezone.localdate())
     ]
 
 
@@ -61,8 +62,10 @@ def live_stream(request: HttpRequest, camera_id: int) -> HttpResponseBase:
         raise refusal
     camera = get_object_or_404(live.live_cameras(request.user), pk=camera_id)
     try:
-        stream = live.start(request.user, camera)
+        stream = live.start(request.user, camera, timezone.localdate())
     except PolicyRefusal as refusal:
+        # Caught here on purpose (issue 12 §1): live.js fetches this URL and shows the response's text in
+        # the camera's tile, so a refused page in HTML would be noise; and the refusal is audited (16).
         live.refuse(request.user, camera, camera.school, "; ".join(refusal.problems))
         return HttpResponse("\n".join(refusal.problems), status=403, content_type="text/plain")
     except live.CameraUnreachable as error:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.estate.models import Camera
@@ -28,7 +28,7 @@ def review_approved(auth: ViewingAuthorisation | None) -> bool:
 
 @enforces("10.2", "11.3")
 def ask_for_review(
-    actor: Any,
+    actor: Actor,
     current: ViewingAuthorisation | None,
     *,
     clause: str,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, is_person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
@@ -35,9 +36,7 @@ REQUEST, DECIDE, HOLD = "viewing.request", "viewing.decide", "recording.hold"
 SERVED = "viewing.segment_served"
 
 
-def _require_person(actor: Any) -> None:
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("9.2: only a signed-in member of staff may ask for or decide on footage")
+STAFF_ONLY = "9.2: only a signed-in member of staff may ask for or decide on footage"
 
 
 def _terms(auth: ViewingAuthorisation, cameras: Iterable[Camera]) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def _terms(auth: ViewingAuthorisation, cameras: Iterable[Camera]) -> dict[str, A
 
 @enforces("9.2", "9.4", "R9")
 def request_authorisation(
-    actor: Any,
+    actor: Actor,
     cameras: Iterable[Camera],
     start: datetime,
     end: datetime,
@@ -66,7 +65,7 @@ def request_authorisation(
     *,
     now: datetime | None = None,
 ) -> ViewingAuthorisation:
-    _require_person(actor)
+    person = require_person(actor, STAFF_ONLY)
     cameras = list(cameras)
     for school_id in {c.school_id for c in cameras}:
         require(actor, REQUEST, school_id)
@@ -81,7 +80,7 @@ def request_authorisation(
             end=end,
             reason_category=reason_category,
             reason=reason.strip(),
-            requested_by=actor,
+            requested_by=person,
             requested_at=now,
         )
         auth.cameras.set(cameras)
@@ -118,7 +117,7 @@ def request_problems(
 
 @enforces("9.2", "R9")
 def decide(
-    actor: Any,
+    actor: Actor,
     auth: ViewingAuthorisation,
     *,
     approve: bool,
@@ -127,7 +126,7 @@ def decide(
     now: datetime | None = None,
 ) -> ViewingAuthorisation:
     """Approve or decline. The caller reports a SecondFactorRefused to django-axes as a failed log-in."""
-    _require_person(actor)
+    person = require_person(actor, STAFF_ONLY)
     # Also the two-person rule across accounts (9.2): not an account the asker could act as, or vice versa.
     problems = decider_problems(
         actor, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
@@ -150,7 +149,7 @@ def decide(
         if locked.status != Status.PENDING:
             raise PolicyRefusal("9.2: this request has been decided already")
         auth.status = Status.APPROVED if approve else Status.DECLINED
-        auth.decided_by, auth.decided_at, auth.decision_note = actor, now, note.strip()
+        auth.decided_by, auth.decided_at, auth.decision_note = person, now, note.strip()
         auth.expires_at = now + timedelta(days=conf.authorisation_days()) if approve else None
         auth.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at"])
         details = _terms(auth, auth.cameras.all())
@@ -169,7 +168,7 @@ def decide(
 
 
 @enforces("9.2", "R9")
-def decision_problems(actor: Any, auth: ViewingAuthorisation, approve: bool, note: str) -> list[str]:
+def decision_problems(actor: Actor, auth: ViewingAuthorisation, approve: bool, note: str) -> list[str]:
     problems = []
     if auth.status != Status.PENDING:
         problems.append("9.2: this request has been decided already")
@@ -187,9 +186,11 @@ def decision_problems(actor: Any, auth: ViewingAuthorisation, approve: bool, not
 
 
 @enforces("9.2", "14.1", "R9")
-def may_view(actor: Any, auth: ViewingAuthorisation, terms: AuthorisationTerms, now: datetime) -> str | None:
+def may_view(
+    actor: Actor, auth: ViewingAuthorisation, terms: AuthorisationTerms, now: datetime
+) -> str | None:
     """None when `actor` may view footage under `auth` at all right now; otherwise why not."""
-    if not getattr(actor, "is_authenticated", False) or auth.requested_by_id != actor.pk:
+    if not is_person(actor) or auth.requested_by_id != actor.pk:
         return "9.2: only the person who asked may view footage under an authorisation"
     if not can(actor, REQUEST, auth.school_id):
         return "9.2, 14.1: you no longer hold a current footage reviewer role (or training) at this school"
@@ -209,7 +210,7 @@ def hold_spans(school_id: int) -> list[HoldSpan]:
 
 @enforces("9.2", "9.6", "R9", "R12")
 def why_refused(
-    actor: Any,
+    actor: Actor,
     auth: ViewingAuthorisation,
     terms: AuthorisationTerms,
     segment: Segment,
@@ -229,7 +230,9 @@ def why_refused(
     return None
 
 
-def viewable_segments(actor: Any, auth: ViewingAuthorisation, camera: Camera, now: datetime) -> list[Segment]:
+def viewable_segments(
+    actor: Actor, auth: ViewingAuthorisation, camera: Camera, now: datetime
+) -> list[Segment]:
     """The segments of `camera` that `actor` may play under `auth` now, in time order."""
     terms, holds = auth.terms(), hold_spans(auth.school_id)
     if may_view(actor, auth, terms, now) is not None:
@@ -239,7 +242,7 @@ def viewable_segments(actor: Any, auth: ViewingAuthorisation, camera: Camera, no
 
 
 @enforces("9.2", "R10")
-def open_segment(actor: Any, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bytes:
+def open_segment(actor: Actor, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bytes:
     """The segment's plaintext for `actor`, checked and audited; PermissionDenied (audited) otherwise."""
     problem = why_refused(actor, auth, auth.terms(), segment, hold_spans(auth.school_id), now)
     if problem is not None:
@@ -253,7 +256,7 @@ def open_segment(actor: Any, auth: ViewingAuthorisation, segment: Segment, now: 
         )
         raise PermissionDenied(problem)
     plaintext = decrypted(segment)
-    if not _served_recently(actor, auth, segment, now):
+    if not _served_recently(require_person(actor, STAFF_ONLY), auth, segment, now):
         record(
             SERVED,
             actor=actor,
@@ -275,7 +278,7 @@ def _segment_details(auth: ViewingAuthorisation, segment: Segment) -> dict[str, 
     }
 
 
-def _served_recently(actor: Any, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bool:
+def _served_recently(actor: Person, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bool:
     """A player fetches one segment in several byte ranges: one event per person, segment and
     authorisation within conf.audit_repeat_seconds() (design/viewing.md)."""
     since = now - timedelta(seconds=conf.audit_repeat_seconds())

@@ -24,9 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.core.second_factor import count_failed_code
+from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera
 from watchkeeper.people import two_person
@@ -138,23 +137,23 @@ def authorisation_request(request: HttpRequest) -> HttpResponse:
     if school is not None:
         cameras = cameras.filter(school=school)
     form = AuthorisationRequestForm(request.POST if request.method == "POST" else None, cameras=cameras)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            auth = services.request_authorisation(
+    if request.method == "POST":
+        outcome = attempt(
+            request,
+            form,
+            lambda data: services.request_authorisation(
                 request.user,
                 data["cameras"],
                 data["start"],
                 data["end"],
                 data["reason_category"],
                 data["reason"],
-            )
-        except PolicyRefusal as refusal:
-            for problem in refusal.problems:
-                form.add_error(None, problem)
-        else:
+                now=timezone.now(),
+            ),
+        )
+        if outcome.done:
             messages.success(request, "Request sent to the Headteacher and designated persons (9.2).")
-            return redirect("viewing:authorisation_detail", pk=auth.pk)
+            return redirect("viewing:authorisation_detail", pk=outcome.value.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "viewing/authorisation_form.html", {"form": form, "school": school}, status=status)
 
@@ -197,23 +196,21 @@ def authorisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     auth = get_object_or_404(_decidable(request.user), pk=pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.decide(
-                request.user,
-                auth,
-                approve=approve,
-                code=form.cleaned_data["code"],
-                note=form.cleaned_data["note"],
-            )
-        except PolicyRefusal as refusal:
-            count_failed_code(request, refusal)
-            for problem in refusal.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, _decided_text(auth))
-            return redirect("viewing:authorisation_detail", pk=auth.pk)
+    outcome = attempt(
+        request,
+        form,
+        lambda data: services.decide(
+            request.user,
+            auth,
+            approve=data["decision"] == "approve",
+            code=data["code"],
+            note=data["note"],
+            now=timezone.now(),
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _decided_text(auth))
+        return redirect("viewing:authorisation_detail", pk=auth.pk)
     return _render_detail(request, auth, form, status=400)
 
 
