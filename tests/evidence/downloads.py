@@ -11,7 +11,7 @@ from typing import Any
 from tests.factories import CameraFactory, person
 from tests.viewing.conftest import RECORDED, code_for
 from tests.viewing.footage import store_footage
-from watchkeeper.evidence import services
+from watchkeeper.evidence import services, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose
 from watchkeeper.people.models import Role
 
@@ -55,7 +55,7 @@ def authorise(ctx: dict[str, Any], req: DownloadRequest, decider: Any = None) ->
 def build(req: DownloadRequest, password: str) -> Download:
     """What the job does, in-process (the job itself is tested through huey in test_downloads.py)."""
     req.refresh_from_db()
-    sealed = services.storage.seal_secret(password, req.school_id, services._secret_purpose(req))
+    sealed = storage.seal_secret(password, req.school_id, services.secret_purpose(req))
     return services.run_build(req.pk, sealed)
 
 
