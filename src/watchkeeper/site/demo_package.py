@@ -140,11 +140,14 @@ def _request_and_build(school: School, camera: Camera, head: Any, start: datetim
         reason=REASON,
         recipient_name="Demo recipient",
         recipient_organisation="Demo only",
+        now=timezone.now(),
     )
     immediate = HUEY.immediate
     HUEY.immediate = True  # the job runs when the decision commits, here, not in a worker
     try:
-        decided = evidence.decide_download(head, req, approve=True, otp_code=_previous_code(head))
+        decided = evidence.decide_download(
+            head, req, approve=True, otp_code=_previous_code(head), now=timezone.now()
+        )
     finally:
         HUEY.immediate = immediate
     req.refresh_from_db()

@@ -805,6 +805,7 @@ def request_package(actor: Any, case: SubjectAccessRequest) -> Any:
             case_reference=case.reference,
             redaction=redactions[0] if redactions else None,
             only_requester_appears=all(c.only_requester for c in clips),
+            now=timezone.now(),  # evidence takes the clock from its caller (issue 12 §4): see request_package
         )
         case.download_request = download
         case.save(update_fields=["download_request"])

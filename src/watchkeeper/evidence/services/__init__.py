@@ -3,7 +3,7 @@
 Footage, and a still image of it, leaves only one way: a download request (`requests`), authorised by the
 Headteacher or a designated person with a fresh second factor (`decisions`), built by a job into a sealed,
 password-protected package (`build`) that is one row of the school's CCTV log from download to deletion
-(`copies`, `copy_check`). Callers use this package: `from watchkeeper.evidence import services`.
+(`copies`, `copy_check`, `log`). Callers use this package: `from watchkeeper.evidence import services`.
 """
 
 from watchkeeper.evidence.services.actions import (
@@ -18,6 +18,7 @@ from watchkeeper.evidence.services.actions import (
     EXTEND,
     FETCH,
     LOG,
+    LOG_EXPORTED,
     PACKAGE_BUILT,
     PACKAGE_FAILED,
     REFUSED,
@@ -59,6 +60,14 @@ from watchkeeper.evidence.services.decisions import (
     reissue_download,
     secret_purpose,
 )
+from watchkeeper.evidence.services.log import (
+    HEADINGS,
+    LOG_ROWS,
+    columns,
+    export_log_csv,
+    export_log_pdf,
+    log_rows,
+)
 from watchkeeper.evidence.services.requests import (
     download_problems,
     request_download,
@@ -79,7 +88,10 @@ __all__ = [
     "EXTEND",
     "FETCH",
     "KEEP_MONTHS",
+    "HEADINGS",
     "LOG",
+    "LOG_EXPORTED",
+    "LOG_ROWS",
     "PACKAGE_BUILT",
     "PACKAGE_FAILED",
     "REFUSED",
@@ -95,14 +107,18 @@ __all__ = [
     "authorise_deletion",
     "build_package",
     "check_copies",
+    "columns",
     "copy_state",
     "decide_download",
     "download_problems",
     "exports_dir",
+    "export_log_csv",
+    "export_log_pdf",
     "extend_copy",
     "fetch_copy",
     "flagged_copies",
     "keep_until",
+    "log_rows",
     "manifest_segments",
     "may_fetch",
     "record_viewing",

@@ -24,3 +24,4 @@ COPY_FETCHED, COPY_VIEWED, COPY_EXTENDED = (
     "evidence.copy_extended",
 )
 COPY_DELETED, COPY_DUE, COPY_OVERDUE = "evidence.copy_deleted", "evidence.copy_due", "evidence.copy_overdue"
+LOG_EXPORTED = "evidence.log_exported"

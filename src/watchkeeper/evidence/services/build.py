@@ -22,17 +22,12 @@ from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import holds, package, stills, storage
-from watchkeeper.evidence.models import Download, DownloadRequest, Kind, RequestStatus
+from watchkeeper.evidence.models import Download, DownloadRequest, Kind, RequestStatus, person_name
 from watchkeeper.evidence.services.actions import PACKAGE_BUILT, PACKAGE_FAILED
 from watchkeeper.evidence.services.copies import exports_dir, keep_until
 from watchkeeper.evidence.services.decisions import secret_purpose
 from watchkeeper.recording.models import Segment
 from watchkeeper.viewing.footage import decrypted
-
-
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
 
 Progress = Callable[[float, str], object]
 
@@ -49,7 +44,7 @@ def request_segments(req: DownloadRequest) -> list[Segment]:
 
 @enforces("9.5")
 def run_build(
-    request_id: int, sealed_password: str, *, progress: Progress = _no_progress, now: datetime | None = None
+    request_id: int, sealed_password: str, *, now: datetime, progress: Progress = _no_progress
 ) -> Download:
     """The build job's work, as SYSTEM: seal the footage, store the package encrypted at rest and write the
     CCTV log row. On failure the request says so (the authoriser may re-issue) and the error is raised."""
@@ -83,10 +78,9 @@ def _build_failed(req: DownloadRequest, error: BaseException) -> None:
 
 @enforces("9.5", "9.6", "11.6", "R13", "R16", "R17", "R18")
 def build_package(
-    req: DownloadRequest, password: str, *, progress: Progress = _no_progress, now: datetime | None = None
+    req: DownloadRequest, password: str, *, now: datetime, progress: Progress = _no_progress
 ) -> Download:
     """Seal the request's footage with `password` and store it; one CCTV log row and one audit event."""
-    now = now or timezone.now()
     if req.decided_by_id is None or req.decided_at is None:
         raise PermissionDenied("9.5: this request has no recorded authorisation")
     progress(2, "Finding the recorded segments…")
@@ -96,7 +90,7 @@ def build_package(
     if req.still_at is not None:  # a still: only the segment holding its moment (design/evidence.md "Stills")
         segments = [stills.segment_at(segments, req.still_at)]
     # 9.6: a hold placed (or a release missing) since the authorisation stops the build too.
-    unreleased = holds.request_problems(req, "built", now)
+    unreleased = holds.request_problems(req, "built")
     if unreleased:
         raise PolicyRefusal(unreleased)
     # Each segment is decrypted when the builder reaches it, so one segment at a time is in memory.
@@ -129,7 +123,7 @@ def build_package(
 def _metadata(
     req: DownloadRequest, pieces: list[package.Piece], now: datetime, still: stills.SealedStill | None
 ) -> package.Metadata:
-    asked = _name(req.requested_by) if req.requested_by else "Watchkeeper (system)"
+    asked = person_name(req.requested_by) if req.requested_by else "Watchkeeper (system)"
     requestor = req.requestor_display
     decider, decided_at = req.decided_by, req.decided_at
     assert decider is not None and decided_at is not None  # checked by build_package
@@ -140,7 +134,7 @@ def _metadata(
         start=min(p.start for p in pieces),
         end=max(p.end for p in pieces),
         requested_by=asked if requestor == asked else f"{requestor} (asked by {asked})",
-        authorised_by=_name(decider),
+        authorised_by=person_name(decider),
         authorised_at=decided_at,
         reason=_reason_text(req),
         created_at=now,

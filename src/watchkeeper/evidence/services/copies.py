@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, is_person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
@@ -34,6 +34,7 @@ from watchkeeper.evidence.services.decisions import check_second_factor
 from watchkeeper.recording.retention import secure_delete
 
 KEEP_MONTHS = 6
+NOT_YOURS_TO_RECORD = "9.5: you may not record the viewing of this copy"
 
 
 def exports_dir() -> Path:
@@ -51,9 +52,9 @@ def keep_until(purpose: str, downloaded_on: date) -> date | None:
     return downloaded_on + relativedelta(months=KEEP_MONTHS) if purpose in KEPT_SIX_MONTHS else None
 
 
-def may_fetch(actor: Any, download: Download) -> bool:
+def may_fetch(actor: Actor, download: Download) -> bool:
     """The staff requestor, the Headteacher or designated person, the CCTV administrator of the school."""
-    if not getattr(actor, "is_authenticated", False):
+    if not is_person(actor):
         return False
     req = download.request
     own = req is not None and actor.pk in (req.requestor_user_id, req.requested_by_id)
@@ -61,7 +62,7 @@ def may_fetch(actor: Any, download: Download) -> bool:
 
 
 @enforces("9.5", "13.2")
-def fetch_copy(actor: Any, download: Download, *, now: datetime | None = None) -> Iterator[bytes]:
+def fetch_copy(actor: Actor, download: Download) -> Iterator[bytes]:
     """The stored package (the password-protected ZIP) chunk by chunk, audited as evidence.copy_fetched."""
     if not may_fetch(actor, download):
         raise PermissionDenied(
@@ -86,14 +87,12 @@ def fetch_copy(actor: Any, download: Download, *, now: datetime | None = None) -
 
 
 @enforces("9.5", "Appendix I", "R13")
-def record_viewing(
-    actor: Any, download: Download, viewed_at: datetime, *, now: datetime | None = None
-) -> Download:
+def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now: datetime) -> Download:
     """Appendix I "Date and time the recording was viewed": when the requestor saw the copy. Not in the
     future, not before the download; recorded once."""
-    now = now or timezone.now()
-    if not (may_fetch(actor, download) or can(actor, LOG, download.school_id)):
-        raise PermissionDenied("9.5: you may not record the viewing of this copy")
+    person = require_person(actor, NOT_YOURS_TO_RECORD)
+    if not (may_fetch(person, download) or can(person, LOG, download.school_id)):
+        raise PermissionDenied(NOT_YOURS_TO_RECORD)
     problems = []
     if download.viewed_at is not None:
         problems.append("9.5: the viewing of this copy is recorded already")
@@ -106,7 +105,7 @@ def record_viewing(
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
-        download.viewed_at, download.viewed_recorded_by = viewed_at, actor
+        download.viewed_at, download.viewed_recorded_by = viewed_at, person
         download.save(update_fields=["viewed_at", "viewed_recorded_by"])
         record(
             COPY_VIEWED,
@@ -119,12 +118,10 @@ def record_viewing(
 
 
 @enforces("13.2", "R14")
-def extend_copy(
-    actor: Any, download: Download, new_date: date, reason: str, *, now: datetime | None = None
-) -> Download:
+def extend_copy(actor: Actor, download: Download, new_date: date, reason: str, *, now: datetime) -> Download:
     """13.2: keep a copy longer (a police request): the Headteacher or DPO, a reason, a later date."""
     require(actor, EXTEND, download.school_id)
-    today = timezone.localdate(now or timezone.now())
+    today = timezone.localdate(now)
     problems = []
     if download.kind != Kind.PACKAGE or download.deleted_at is not None:
         problems.append("13.2: only a stored copy can be kept longer")
@@ -151,26 +148,22 @@ def extend_copy(
 
 
 @enforces("9.5", "Appendix I", "R13")
-def authorise_deletion(
-    actor: Any, download: Download, otp_code: str, *, now: datetime | None = None
-) -> Download:
+def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: datetime) -> Download:
     """The Headteacher's or a designated person's authorisation to delete (Appendix I, with a fresh second
     factor), then the copy is erased: its key destroyed first (in the row, in this transaction), the file
     after; a crash between leaves an unreadable file that the daily copy check removes."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(
-            "9.5: only a signed-in Headteacher or designated person may authorise deletion"
-        )
-    require(actor, AUTHORISE, download.school_id)
+    person = require_person(
+        actor, "9.5: only a signed-in Headteacher or designated person may authorise deletion"
+    )
+    require(person, AUTHORISE, download.school_id)
     if download.kind != Kind.PACKAGE or download.deleted_at is not None:
         raise PolicyRefusal("9.5: only a stored copy that is not yet deleted can be deleted")
-    check_second_factor(actor, download, download.school, otp_code, "delete")
-    now = now or timezone.now()
+    check_second_factor(person, download, download.school, otp_code, "delete")
     with secure_delete(), transaction.atomic():
-        locked = Download.objects.select_for_update().get(pk=download.pk)
-        if locked.deleted_at is not None:
+        # A deletion is no status change: the locked row's deleted_at is what two concurrent deletions test.
+        if Download.objects.select_for_update().get(pk=download.pk).deleted_at is not None:
             raise PolicyRefusal("9.5: this copy is deleted already")
-        download.wrapped_key, download.deletion_authorised_by = None, actor
+        download.wrapped_key, download.deletion_authorised_by = None, person
         download.deletion_authorised_at = download.deleted_at = now
         download.save(
             update_fields=["wrapped_key", "deletion_authorised_by", "deletion_authorised_at", "deleted_at"]

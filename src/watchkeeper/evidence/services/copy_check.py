@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
@@ -89,8 +87,8 @@ def _flag(download: Download, field: str, action: str, today: date) -> None:
         )
 
 
-def flagged_copies(user: Any, school: School | None = None) -> QuerySet[Download]:
+def flagged_copies(user: Actor, today: date, school: School | None = None) -> QuerySet[Download]:
     """Stored copies due within REMINDER_DAYS or overdue, for the Headteacher's and DPO's pages."""
-    soon = timezone.localdate() + timedelta(days=REMINDER_DAYS)
+    soon = today + timedelta(days=REMINDER_DAYS)
     copies = restrict(stored_copies().filter(expires_on__lte=soon), user, EXTEND)
     return (copies if school is None else copies.filter(school=school)).select_related("school", "request")

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.models import School
 from watchkeeper.evidence import holds, package, storage
-from watchkeeper.evidence.models import DownloadRequest, RequestStatus
+from watchkeeper.evidence.models import Download, DownloadRequest, RequestStatus
 from watchkeeper.evidence.services.actions import (
     APPROVED,
     AUTHORISE,
@@ -30,6 +29,10 @@ from watchkeeper.evidence.services.requests import request_terms, subject_access
 from watchkeeper.jobs.queue import enqueue_on_commit
 from watchkeeper.people.two_person import decider_problems
 
+DECIDED_ALREADY = "9.5: this request has been decided already"
+NOT_FAILED = "9.5: only a download whose build failed can be re-issued"
+OWN_REQUEST = "9.5: nobody may authorise their own request to download footage"
+
 
 @dataclass(frozen=True)
 class Decided:
@@ -37,7 +40,9 @@ class Decided:
     password: str | None  # shown once to the authoriser (11.6); never stored, logged or audited
 
 
-def check_second_factor(actor: Any, req_or_copy: Any, school: School, code: str, step: str) -> None:
+def check_second_factor(
+    actor: Person, req_or_copy: DownloadRequest | Download, school: School, code: str, step: str
+) -> None:
     """A fresh authenticator code (core.second_factor); the views count a wrong one as a failed log-in."""
     require_fresh_code(
         actor,
@@ -50,36 +55,37 @@ def check_second_factor(actor: Any, req_or_copy: Any, school: School, code: str,
     )
 
 
-def _two_person(actor: Any, req: DownloadRequest) -> list[str]:
+def _two_person(actor: Person, req: DownloadRequest) -> list[str]:
     """In place of require(actor, AUTHORISE, school): also the two-person rule across accounts (9.5), for
     the person who asked and the staff requestor (people/two_person.py)."""
     parties = [req.requested_by, req.requestor_user]
     return decider_problems(actor, AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5")
 
 
+def _own(person: Person, req: DownloadRequest) -> bool:
+    """9.5: the person asked for it, or is its staff requestor."""
+    return person.pk in (req.requested_by_id, req.requestor_user_id)
+
+
 @enforces("9.5", "9.6", "11.6", "Appendix I", "R13", "R16")
 def decide_download(
-    actor: Any,
+    actor: Actor,
     req: DownloadRequest,
     *,
     approve: bool,
     otp_code: str,
     note: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> Decided:
     """The Headteacher's or a designated person's decision with a fresh second factor: Appendix I's
     "signature". On approval a new password is returned (show it once, 11.6) and the build job queued with
     the password sealed under the school key (design/evidence.md)."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("9.5: only a signed-in Headteacher or designated person may authorise")
-    problems = _two_person(actor, req)
+    person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
+    problems = _two_person(person, req)
     if req.status != RequestStatus.REQUESTED:
-        problems.append("9.5: this request has been decided already")
-    if req.requested_by_id == actor.pk or req.requestor_user_id == actor.pk:
-        problems.append(
-            "9.5: nobody may authorise their own request to download footage — another Headteacher or "
-            "designated person must decide it"
-        )
+        problems.append(DECIDED_ALREADY)
+    if _own(person, req):
+        problems.append(f"{OWN_REQUEST} — another Headteacher or designated person must decide it")
     if not approve and not note.strip():
         problems.append("9.5: say why the download is refused")
     if approve:
@@ -89,14 +95,11 @@ def decide_download(
         problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
     if problems:
         raise PolicyRefusal(problems)
-    check_second_factor(actor, req, req.school, otp_code, "approve" if approve else "refuse")
-    now = now or timezone.now()
+    check_second_factor(person, req, req.school, otp_code, "approve" if approve else "refuse")
     with transaction.atomic():
-        locked = DownloadRequest.objects.select_for_update().get(pk=req.pk)
-        if locked.status != RequestStatus.REQUESTED:
-            raise PolicyRefusal("9.5: this request has been decided already")
+        lock_in_state(req, [RequestStatus.REQUESTED], DECIDED_ALREADY)
         req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-        req.decided_by, req.decided_at, req.decision_note = actor, now, note.strip()
+        req.decided_by, req.decided_at, req.decision_note = person, now, note.strip()
         req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         record(
             APPROVED if approve else REFUSED,
@@ -111,26 +114,21 @@ def decide_download(
 
 
 @enforces("9.5", "R16")
-def reissue_download(
-    actor: Any, req: DownloadRequest, *, otp_code: str, now: datetime | None = None
-) -> Decided:
+def reissue_download(actor: Actor, req: DownloadRequest, *, otp_code: str) -> Decided:
     """After a failed build, the authoriser (or another Headteacher/designated person) issues a new
     password and a new build, with a fresh second factor."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("9.5: only a signed-in Headteacher or designated person may re-issue")
-    problems = _two_person(actor, req)
+    person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may re-issue")
+    problems = _two_person(person, req)
     if req.status != RequestStatus.FAILED:
-        raise PolicyRefusal("9.5: only a download whose build failed can be re-issued")
-    if req.requested_by_id == actor.pk or req.requestor_user_id == actor.pk:
-        raise PolicyRefusal("9.5: nobody may authorise their own request to download footage")
+        raise PolicyRefusal(NOT_FAILED)
+    if _own(person, req):
+        raise PolicyRefusal(OWN_REQUEST)
     problems += holds.request_problems(req, "re-issued")  # 9.6: a new build would fail without it
     if problems:
         raise PolicyRefusal(problems)
-    check_second_factor(actor, req, req.school, otp_code, "reissue")
+    check_second_factor(person, req, req.school, otp_code, "reissue")
     with transaction.atomic():
-        locked = DownloadRequest.objects.select_for_update().get(pk=req.pk)
-        if locked.status != RequestStatus.FAILED:
-            raise PolicyRefusal("9.5: only a download whose build failed can be re-issued")
+        lock_in_state(req, [RequestStatus.FAILED], NOT_FAILED)
         req.status, req.failure = RequestStatus.APPROVED, ""
         req.save(update_fields=["status", "failure"])
         record(REISSUED, actor=actor, school=req.school, obj=req, details=request_terms(req))

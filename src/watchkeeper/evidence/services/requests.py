@@ -9,13 +9,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import is_system
+from watchkeeper.core.actors import Actor, Person, is_person, is_system, person_or_none, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
+from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
@@ -23,16 +23,6 @@ from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
 from watchkeeper.viewing.models import ReasonCategory
-
-
-def _actor_user(actor: Any) -> Any:
-    """The actor as a user row for a foreign key: None for SYSTEM."""
-    return None if is_system(actor) else actor
-
-
-def _require_person_or_system(actor: Any) -> None:
-    if not is_system(actor) and not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("9.5: only a signed-in member of staff may ask for a download")
 
 
 def request_terms(req: DownloadRequest) -> dict[str, Any]:
@@ -54,7 +44,7 @@ def request_terms(req: DownloadRequest) -> dict[str, Any]:
 
 @enforces("9.5", "Appendix I", "R13")
 def request_download(
-    actor: Any,
+    actor: Actor,
     *,
     school: School,
     cameras: Iterable[Camera],
@@ -63,7 +53,7 @@ def request_download(
     purpose: str,
     reason_category: str,
     reason: str,
-    requestor_user: Any = None,
+    requestor_user: Person | None = None,
     recipient_name: str = "",
     recipient_organisation: str = "",
     legal_basis: str = "",
@@ -71,16 +61,16 @@ def request_download(
     redaction: Redaction | None = None,
     only_requester_appears: bool = False,
     still_at: datetime | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
     a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
     (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
     that moment of the one camera instead of footage (the player's "Ask for a still")."""
-    _require_person_or_system(actor)
+    if not is_system(actor):
+        require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
     require(actor, REQUEST, school.pk)
     cameras = list(cameras)
-    now = now or timezone.now()
     problems = download_problems(
         school, cameras, start, end, purpose, reason_category, reason, now, redaction, only_requester_appears
     )
@@ -100,7 +90,7 @@ def request_download(
             purpose=purpose,
             reason_category=reason_category,
             reason=reason.strip(),
-            requested_by=_actor_user(actor),
+            requested_by=person_or_none(actor),
             requested_at=now,
             requestor_user=requestor_user,
             recipient_name=recipient_name.strip(),
@@ -186,14 +176,14 @@ def subject_access_redaction_problems(
 
 
 @enforces("9.5")
-def withdraw_download(actor: Any, req: DownloadRequest, *, now: datetime | None = None) -> DownloadRequest:
+def withdraw_download(actor: Actor, req: DownloadRequest) -> DownloadRequest:
     """The person who asked withdraws a request not yet decided."""
-    if not getattr(actor, "is_authenticated", False) or req.requested_by_id != actor.pk:
+    if not is_person(actor) or req.requested_by_id != actor.pk:
         raise PermissionDenied("9.5: only the person who asked may withdraw the request")
     with transaction.atomic():
-        locked = DownloadRequest.objects.select_for_update().get(pk=req.pk)
-        if locked.status != RequestStatus.REQUESTED:
-            raise PolicyRefusal("9.5: only a request awaiting authorisation can be withdrawn")
+        lock_in_state(
+            req, [RequestStatus.REQUESTED], "9.5: only a request awaiting authorisation can be withdrawn"
+        )
         req.status = RequestStatus.WITHDRAWN
         req.save(update_fields=["status"])
         record(WITHDRAWN, actor=actor, school=req.school, obj=req, details={"request": req.pk})

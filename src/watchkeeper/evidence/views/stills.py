@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from watchkeeper.core.actors import person_or_none
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services
 from watchkeeper.evidence.forms import StillForm
@@ -44,8 +46,9 @@ def still_request(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=Purpose.INTERNAL,
         reason_category=auth.reason_category,
         reason=auth.reason,
-        requestor_user=request.user,
+        requestor_user=person_or_none(request.user),
         case_reference=f"viewing #{auth.pk}",
+        now=timezone.now(),
     )
     messages.success(
         request,
