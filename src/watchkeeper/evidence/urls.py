@@ -24,7 +24,7 @@ urlpatterns = [
         name="redaction_hold_release",
     ),
     path("copies/<int:pk>/file/", copies.copy_file, name="copy_file"),
-    path("copies/<int:pk>/viewed/", copies.copy_viewed, name="copy_viewed"),
-    path("copies/<int:pk>/extend/", copies.copy_extend, name="copy_extend"),
-    path("copies/<int:pk>/delete/", copies.copy_delete, name="copy_delete"),
+    path("copies/<int:pk>/viewed/", copies.copy_step, {"step": "viewed"}, name="copy_viewed"),
+    path("copies/<int:pk>/extend/", copies.copy_step, {"step": "extend"}, name="copy_extend"),
+    path("copies/<int:pk>/delete/", copies.copy_step, {"step": "delete"}, name="copy_delete"),
 ]

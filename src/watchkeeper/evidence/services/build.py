@@ -160,21 +160,12 @@ def _seal(
     still: stills.SealedStill | None = None,
 ) -> dict[str, Any]:
     key = package.signing_key(req.school_id)
+    seal = partial(package.build, path, pieces, meta, password, key, progress=progress)
     if still is not None:
         # A still leaves alone (9.5): not the footage it was taken from; the segment is only described.
-        return package.build(
-            path,
-            pieces,
-            meta,
-            password,
-            key,
-            include_master=False,
-            working_copy=False,
-            extra_files={still.name: still.png},
-            progress=progress,
-        )
+        return seal(include_master=False, working_copy=False, extra_files={still.name: still.png})
     if req.redaction is None:
-        return package.build(path, pieces, meta, password, key, progress=progress)
+        return seal()
     # 10.4.1: the redacted copy leaves instead of the master and the unredacted working copy; the pieces
     # are only described in the manifest (their SHA-256), never read.
     from watchkeeper.redaction.services import redacted_copy
@@ -184,17 +175,7 @@ def _seal(
             f"redacted/{copy.name}": copy.mp4_path,
             "redaction-report.json": copy.report,
         }
-        return package.build(
-            path,
-            pieces,
-            meta,
-            password,
-            key,
-            include_master=False,
-            working_copy=False,
-            extra_files=extra,
-            progress=progress,
-        )
+        return seal(include_master=False, working_copy=False, extra_files=extra)
 
 
 def _sha256_file(path: Path) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -43,6 +44,17 @@ def exports_dir() -> Path:
 
 def stored_path(download: Download) -> Path:
     return exports_dir() / Path(download.package_file).name
+
+
+def audit_copy(
+    action: str, actor: Actor, download: Download, details: dict[str, Any], reason: str = ""
+) -> None:
+    """One event of a copy's life, on its log row, in the caller's transaction."""
+    record(action, actor=actor, school=download.school, obj=download, reason=reason, details=details)
+
+
+def iso_or_none(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @enforces("13.2", "R14")
@@ -107,13 +119,7 @@ def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now
     with transaction.atomic():
         download.viewed_at, download.viewed_recorded_by = viewed_at, person
         download.save(update_fields=["viewed_at", "viewed_recorded_by"])
-        record(
-            COPY_VIEWED,
-            actor=actor,
-            school=download.school,
-            obj=download,
-            details={"viewed_at": viewed_at.isoformat()},
-        )
+        audit_copy(COPY_VIEWED, person, download, {"viewed_at": viewed_at.isoformat()})
     return download
 
 
@@ -136,14 +142,8 @@ def extend_copy(actor: Actor, download: Download, new_date: date, reason: str, *
         download.expires_on, download.expiry_note = new_date, reason.strip()
         download.reminded_on = download.overdue_on = None
         download.save(update_fields=["expires_on", "expiry_note", "reminded_on", "overdue_on"])
-        record(
-            COPY_EXTENDED,
-            actor=actor,
-            school=download.school,
-            obj=download,
-            reason=reason.strip(),
-            details={"from": before.isoformat() if before else None, "to": new_date.isoformat()},
-        )
+        details = {"from": iso_or_none(before), "to": new_date.isoformat()}
+        audit_copy(COPY_EXTENDED, actor, download, details, reason.strip())
     return download
 
 

@@ -9,14 +9,13 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import QuerySet
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
 from watchkeeper.evidence.models import Download, Kind
 from watchkeeper.evidence.services.actions import COPY_DUE, COPY_OVERDUE, EXTEND
-from watchkeeper.evidence.services.copies import stored_path
+from watchkeeper.evidence.services.copies import audit_copy, iso_or_none, stored_path
 
 # 13.2: a copy is flagged this many days before its keep-until date.
 REMINDER_DAYS = 14
@@ -75,16 +74,8 @@ def _flag(download: Download, field: str, action: str, today: date) -> None:
     with transaction.atomic():
         setattr(download, field, today)
         download.save(update_fields=[field])
-        record(
-            action,
-            actor=SYSTEM,
-            school=download.school,
-            obj=download,
-            details={
-                "expires_on": download.expires_on.isoformat() if download.expires_on else None,
-                "file": download.package_file,
-            },
-        )
+        details = {"expires_on": iso_or_none(download.expires_on), "file": download.package_file}
+        audit_copy(action, SYSTEM, download, details)
 
 
 def flagged_copies(user: Actor, today: date, school: School | None = None) -> QuerySet[Download]:

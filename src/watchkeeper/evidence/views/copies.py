@@ -1,9 +1,12 @@
-"""Stored copies (9.5, 13.2, Appendix I): the sealed package streamed, its viewing recorded, kept longer or
-deleted with the Headteacher's authorisation. Each form re-shows the request's page with its refusal."""
+"""Stored copies (9.5, 13.2, Appendix I): the sealed package streamed, and the steps of its life from forms
+on the request's page — its viewing recorded, kept longer, deleted with the Headteacher's authorisation.
+Each step re-shows the request's page with its refusal in its form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.refusals import attempt
 from watchkeeper.evidence import services
 from watchkeeper.evidence.forms import CodeForm, ExtendForm, ViewedForm
@@ -39,62 +43,50 @@ def copy_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return response
 
 
-def _copy_step(
-    request: HttpRequest,
-    pk: int,
-    form: Form,
-    field: str,
-    call: Callable[[Download, dict[str, Any]], object],
-    done: Callable[[Download], str],
-) -> HttpResponse:
-    """One step of a copy's life from a form on the request's page: done, back to the page with `done`'s
-    message; refused, the page again with the form (`field`) showing why."""
-    download = _copy(request, pk)
-    if attempt(request, form, lambda data: call(download, data)).done:
-        messages.success(request, done(download))
-        return redirect("evidence:request_detail", pk=download.request_id)
-    return request_page(request, _request_of(download), {field: form}, status=400)
+@dataclass(frozen=True)
+class Step:
+    """One step of a copy's life: its form (and the form's name on the request's page), the service call
+    with the form's data, and what the page says when it is done."""
+
+    form: type[Form]
+    field: str
+    call: Callable[[Actor, Download, dict[str, Any], datetime], object]
+    done: Callable[[Download], str]
 
 
-@login_required
-@require_POST
-def copy_viewed(request: HttpRequest, pk: int) -> HttpResponse:
-    return _copy_step(
-        request,
-        pk,
-        ViewedForm(request.POST),
+STEPS = {
+    "viewed": Step(
+        ViewedForm,
         "viewed_form",
-        lambda d, data: services.record_viewing(request.user, d, data["viewed_at"], now=timezone.now()),
+        lambda actor, d, data, now: services.record_viewing(actor, d, data["viewed_at"], now=now),
         lambda d: "Viewing recorded in the CCTV log (Appendix I).",
-    )
-
-
-@login_required
-@require_POST
-def copy_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _copy_step(
-        request,
-        pk,
-        ExtendForm(request.POST),
+    ),
+    "extend": Step(
+        ExtendForm,
         "extend_form",
-        lambda d, data: services.extend_copy(
-            request.user, d, data["new_date"], data["reason"], now=timezone.now()
-        ),
+        lambda actor, d, data, now: services.extend_copy(actor, d, data["new_date"], data["reason"], now=now),
         lambda d: f"Copy kept until {d.expires_on:%d %B %Y} (13.2).",
-    )
+    ),
+    "delete": Step(
+        CodeForm,
+        "delete_form",
+        lambda actor, d, data, now: services.authorise_deletion(actor, d, data["code"], now=now),
+        lambda d: "Copy deleted: its key is destroyed and the file erased (Appendix I).",
+    ),
+}
 
 
 @login_required
 @require_POST
-def copy_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _copy_step(
-        request,
-        pk,
-        CodeForm(request.POST),
-        "delete_form",
-        lambda d, data: services.authorise_deletion(request.user, d, data["code"], now=timezone.now()),
-        lambda d: "Copy deleted: its key is destroyed and the file erased (Appendix I).",
-    )
+def copy_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """`step` of STEPS (named by the URL): done, back to the request's page with its message; refused, the
+    page again with the form showing why."""
+    download, chosen = _copy(request, pk), STEPS[step]
+    form = chosen.form(request.POST)
+    if attempt(request, form, lambda data: chosen.call(request.user, download, data, timezone.now())).done:
+        messages.success(request, chosen.done(download))
+        return redirect("evidence:request_detail", pk=download.request_id)
+    return request_page(request, _request_of(download), {chosen.field: form}, status=400)
 
 
 def _request_of(download: Download) -> DownloadRequest:

@@ -4,11 +4,13 @@ viewing app's own lookup (the requester's own authorisation)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +34,7 @@ from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.people import two_person
 from watchkeeper.people.reroutings import rerouted_downloads
+from watchkeeper.viewing.models import ViewingAuthorisation
 from watchkeeper.viewing.services import HOLD
 from watchkeeper.viewing.views import own_authorisation
 
@@ -81,21 +84,25 @@ def package_create(request: HttpRequest, pk: int) -> HttpResponse:
     """From the player: ask for the viewed window as a download (internal use, the requester as the
     requestor). It then follows the one path: the Headteacher authorises, a job builds the package."""
     auth = own_authorisation(request, pk)
-    req = services.request_download(
+    req = from_player(request, auth, cameras=auth.cameras.all(), start=auth.start, end=auth.end)
+    messages.success(request, ASKED)
+    return redirect("evidence:request_detail", pk=req.pk)
+
+
+def from_player(request: HttpRequest, auth: ViewingAuthorisation, **footage: Any) -> DownloadRequest:
+    """A request from the player (footage, or a still): internal use, the viewer as the requestor, and the
+    reason of the authorisation they viewed under."""
+    return services.request_download(
         request.user,
         school=auth.school,
-        cameras=auth.cameras.all(),
-        start=auth.start,
-        end=auth.end,
         purpose=Purpose.INTERNAL,
         reason_category=auth.reason_category,
         reason=auth.reason,
         requestor_user=person_or_none(request.user),
         case_reference=f"viewing #{auth.pk}",
         now=timezone.now(),
+        **footage,
     )
-    messages.success(request, ASKED)
-    return redirect("evidence:request_detail", pk=req.pk)
 
 
 @login_required
@@ -232,25 +239,19 @@ def _password_page(request: HttpRequest, decided: services.Decided) -> HttpRespo
     return response
 
 
-@login_required
-@require_POST
-def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def _authorising(
+    request: HttpRequest,
+    pk: int,
+    form: Form,
+    field: str,
+    call: Callable[[DownloadRequest, dict[str, Any]], services.Decided],
+) -> HttpResponse:
+    """A decision or a re-issue from the request's page: the password page once (11.6), a refusal's note
+    back to the page, or the page again with the form (`field`) showing why it was refused."""
     req = get_object_or_404(authorisable(request.user), pk=pk)
-    form = DecisionForm(request.POST)
-    outcome = attempt(
-        request,
-        form,
-        lambda data: services.decide_download(
-            request.user,
-            req,
-            approve=data["decision"] == "approve",
-            otp_code=data["code"],
-            note=data["note"],
-            now=timezone.now(),
-        ),
-    )
+    outcome = attempt(request, form, lambda data: call(req, data))
     if not outcome.done:
-        return request_page(request, req, {"form": form}, status=400)
+        return request_page(request, req, {field: form}, status=400)
     if outcome.value.password is None:
         messages.success(request, "Refused. The requester sees your note.")
         return redirect("evidence:request_detail", pk=req.pk)
@@ -259,15 +260,23 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(req: DownloadRequest, data: dict[str, Any]) -> services.Decided:
+        approve, code, note = data["decision"] == "approve", data["code"], data["note"]
+        return services.decide_download(
+            request.user, req, approve=approve, otp_code=code, note=note, now=timezone.now()
+        )
+
+    return _authorising(request, pk, DecisionForm(request.POST), "form", decide)
+
+
+@login_required
+@require_POST
 def request_reissue(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(authorisable(request.user), pk=pk)
-    form = CodeForm(request.POST)
-    outcome = attempt(
-        request, form, lambda data: services.reissue_download(request.user, req, otp_code=data["code"])
-    )
-    if not outcome.done:
-        return request_page(request, req, {"code_form": form}, status=400)
-    return _password_page(request, outcome.value)
+    def reissue(req: DownloadRequest, data: dict[str, Any]) -> services.Decided:
+        return services.reissue_download(request.user, req, otp_code=data["code"])
+
+    return _authorising(request, pk, CodeForm(request.POST), "code_form", reissue)
 
 
 @login_required
