@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from tests.evidence.downloads import END, START, ask, authorise, build, footage, members, plaintext_zip
 from tests.factories import CameraFactory, person
@@ -491,3 +492,16 @@ def test_a_missing_stored_file_is_a_refusal_not_a_broken_download(ctx, ready) ->
     services.stored_path(download).unlink()
     with pytest.raises(PolicyRefusal, match="missing"):
         services.fetch_copy(ctx["head"], download)
+
+
+def test_the_build_is_queued_only_when_the_decision_commits(ctx, django_capture_on_commit_callbacks) -> None:
+    """The build job reaches the queue through jobs.queue.enqueue_on_commit (issue 12 §4): the worker never
+    finds a job whose decided request is not committed yet."""
+    HUEY.flush()
+    with django_capture_on_commit_callbacks() as callbacks:
+        decided = authorise(ctx, ask(ctx))
+        assert HUEY.pending_count() == 0
+    for callback in callbacks:
+        callback()
+    assert [task.id for task in HUEY.pending()] == [decided.request.job_task_id]
+    HUEY.flush()
