@@ -482,7 +482,9 @@ def test_the_approving_head_can_then_authorise_the_download_in_the_evidence_work
     )
     download = DownloadRequest.objects.get(pk=req.download_request_id)
     assert download.requested_by is None
-    decided = evidence.decide_download(head, download, approve=True, otp_code=code_for(head, 1))
+    decided = evidence.decide_download(
+        head, download, approve=True, otp_code=code_for(head, 1), now=timezone.now()
+    )
     assert decided.request.decided_by == head and decided.password
 
 

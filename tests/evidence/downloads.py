@@ -8,10 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from tests.factories import CameraFactory, person
 from tests.viewing.conftest import RECORDED, code_for
 from tests.viewing.footage import store_footage
-from watchkeeper.evidence import services
+from watchkeeper.evidence import services, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose
 from watchkeeper.people.models import Role
 
@@ -44,19 +46,21 @@ def ask(ctx: dict[str, Any], actor: Any = None, **overrides: Any) -> DownloadReq
         "case_reference": "CR-123",
     }
     terms.update(overrides)
-    return services.request_download(actor or ctx["reviewer"], **terms)
+    return services.request_download(actor or ctx["reviewer"], **terms, now=timezone.now())
 
 
 def authorise(ctx: dict[str, Any], req: DownloadRequest, decider: Any = None) -> services.Decided:
     decider = decider or ctx["head"]
-    return services.decide_download(decider, req, approve=True, otp_code=code_for(decider))
+    return services.decide_download(
+        decider, req, approve=True, otp_code=code_for(decider), now=timezone.now()
+    )
 
 
 def build(req: DownloadRequest, password: str) -> Download:
     """What the job does, in-process (the job itself is tested through huey in test_downloads.py)."""
     req.refresh_from_db()
-    sealed = services.storage.seal_secret(password, req.school_id, services._secret_purpose(req))
-    return services.run_build(req.pk, sealed)
+    sealed = storage.seal_secret(password, req.school_id, services.secret_purpose(req))
+    return services.run_build(req.pk, sealed, now=timezone.now())
 
 
 def plaintext_zip(download: Download, into: Path, actor: Any) -> Path:

@@ -17,12 +17,13 @@ from tests.evidence.downloads import START, ask, authorise, build, footage, memb
 from tests.evidence.pdftext import pdf_text
 from tests.factories import person
 from tests.permission_case import ViewCase, run_view_case
+from tests.refusals import shows_refusal
 from tests.viewing.conftest import RECORDED, approved, code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import package, services
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
-from watchkeeper.evidence.views import HEADINGS, columns
+from watchkeeper.evidence.services import HEADINGS, columns
 from watchkeeper.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -329,8 +330,8 @@ def test_the_log_row_fills_itself_through_to_deletion(ctx) -> None:
     cells = columns(download)
     assert cells[0].startswith("Helen Head, ") and cells[1] and cells[3].startswith("PC Jane Smith")
     assert cells[4:] == ["", "", ""]
-    services.record_viewing(ctx["reviewer"], download, timezone.now())
-    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1))
+    services.record_viewing(ctx["reviewer"], download, timezone.now(), now=timezone.now())
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1), now=timezone.now())
     cells = columns(Download.objects.get(pk=download.pk))
     assert cells[4] and cells[5].startswith("Helen Head, ") and cells[6]
 
@@ -344,3 +345,14 @@ def test_flagged_copies_show_on_the_log_page_and_dashboard(ctx) -> None:
     assert 'id="flagged-copies"' in page and "Overdue" in page
     dashboard = client.get(reverse("site:dashboard")).content.decode()
     assert 'id="flagged-copies"' in dashboard
+
+
+def test_a_deleted_copys_file_is_refused_with_the_reason(ctx) -> None:
+    """A button or link that the policy refuses shows the refused page with the reason (issue 12 §1), not a
+    bare 404."""
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1), now=timezone.now())
+    response = sign_in(Client(), ctx["head"]).get(reverse("evidence:copy_file", args=[download.pk]))
+    assert response.status_code == 400
+    assert shows_refusal(response, "13.2: this copy is not stored")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from tests.evidence.downloads import END, START, ask, authorise, build, footage, members, plaintext_zip
 from tests.factories import CameraFactory, person
@@ -150,9 +151,16 @@ def test_approval_with_a_fresh_code_returns_a_password_once_and_never_stores_it(
 def test_a_refusal_needs_a_note_and_gives_no_password(ctx) -> None:
     req = ask(ctx)
     with pytest.raises(PolicyRefusal, match="say why"):
-        services.decide_download(ctx["head"], req, approve=False, otp_code=code_for(ctx["head"]))
+        services.decide_download(
+            ctx["head"], req, approve=False, otp_code=code_for(ctx["head"]), now=timezone.now()
+        )
     decided = services.decide_download(
-        ctx["head"], req, approve=False, otp_code=code_for(ctx["head"]), note="Not a police matter"
+        ctx["head"],
+        req,
+        approve=False,
+        otp_code=code_for(ctx["head"]),
+        note="Not a police matter",
+        now=timezone.now(),
     )
     assert decided.password is None and decided.request.status == RequestStatus.REFUSED
     assert AuditEvent.objects.filter(action=services.REFUSED, object_id=str(req.pk)).exists()
@@ -162,7 +170,9 @@ def test_a_refusal_needs_a_note_and_gives_no_password(ctx) -> None:
 def test_a_wrong_code_is_refused_and_audited(ctx) -> None:
     req = ask(ctx)
     with pytest.raises(SecondFactorRefused):
-        services.decide_download(ctx["head"], req, approve=True, otp_code=wrong_code_for(ctx["head"]))
+        services.decide_download(
+            ctx["head"], req, approve=True, otp_code=wrong_code_for(ctx["head"]), now=timezone.now()
+        )
     req.refresh_from_db()
     assert req.status == RequestStatus.REQUESTED
     assert AuditEvent.objects.filter(action=services.SECOND_FACTOR_REFUSED).count() == 1
@@ -395,12 +405,12 @@ def test_extending_a_copy(ctx, ready) -> None:
     assert download.expires_on is not None
     later = download.expires_on + timedelta(days=180)
     with pytest.raises(PermissionDenied):
-        services.extend_copy(ctx["reviewer"], download, later, "Police asked")
+        services.extend_copy(ctx["reviewer"], download, later, "Police asked", now=timezone.now())
     with pytest.raises(PolicyRefusal, match="say why"):
-        services.extend_copy(dpo, download, later, " ")
+        services.extend_copy(dpo, download, later, " ", now=timezone.now())
     with pytest.raises(PolicyRefusal, match="later than"):
-        services.extend_copy(dpo, download, download.expires_on, "Police asked")
-    services.extend_copy(dpo, download, later, "Police asked, ref CR-123")
+        services.extend_copy(dpo, download, download.expires_on, "Police asked", now=timezone.now())
+    services.extend_copy(dpo, download, later, "Police asked, ref CR-123", now=timezone.now())
     assert download.expires_on == later and download.expiry_note == "Police asked, ref CR-123"
     assert AuditEvent.objects.get(action=services.COPY_EXTENDED).details["to"] == later.isoformat()
 
@@ -418,8 +428,8 @@ def test_the_daily_check_flags_due_and_overdue_once(ctx, ready) -> None:
     assert AuditEvent.objects.filter(action=services.COPY_DUE).count() == 1
     assert AuditEvent.objects.filter(action=services.COPY_OVERDUE).count() == 1
     Download.objects.filter(pk=download.pk).update(expires_on=timezone.localdate() + timedelta(days=2))
-    assert list(services.flagged_copies(ctx["head"])) == [download]
-    assert list(services.flagged_copies(ctx["reviewer"])) == []
+    assert list(services.flagged_copies(ctx["head"], timezone.localdate())) == [download]
+    assert list(services.flagged_copies(ctx["reviewer"], timezone.localdate())) == []
 
 
 @pytest.mark.clause("9.5", "Appendix I", "R13")
@@ -427,8 +437,10 @@ def test_deletion_needs_authorisation_destroys_the_key_then_the_file(ctx, ready)
     download, _ = ready
     path = services.stored_path(download)
     with pytest.raises(PermissionDenied):
-        services.authorise_deletion(ctx["reviewer"], download, code_for(ctx["reviewer"]))
-    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1))  # approval used step 0
+        services.authorise_deletion(ctx["reviewer"], download, code_for(ctx["reviewer"]), now=timezone.now())
+    services.authorise_deletion(
+        ctx["head"], download, code_for(ctx["head"], 1), now=timezone.now()
+    )  # approval used step 0
     download.refresh_from_db()
     assert download.wrapped_key is None and download.deleted_at and not path.exists()
     assert download.deletion_authorised_by == ctx["head"] and download.deletion_authorised_at
@@ -436,13 +448,13 @@ def test_deletion_needs_authorisation_destroys_the_key_then_the_file(ctx, ready)
     with pytest.raises(PolicyRefusal):
         services.fetch_copy(ctx["head"], download)
     with pytest.raises(PolicyRefusal, match="not yet deleted"):
-        services.authorise_deletion(ctx["head"], download, "000000")
+        services.authorise_deletion(ctx["head"], download, "000000", now=timezone.now())
 
 
 def test_deletion_with_a_wrong_code_is_refused_and_keeps_the_copy(ctx, ready) -> None:
     download, _ = ready
     with pytest.raises(SecondFactorRefused):
-        services.authorise_deletion(ctx["head"], download, wrong_code_for(ctx["head"]))
+        services.authorise_deletion(ctx["head"], download, wrong_code_for(ctx["head"]), now=timezone.now())
     download.refresh_from_db()
     assert download.wrapped_key and download.deleted_at is None and services.stored_path(download).exists()
 
@@ -480,3 +492,16 @@ def test_a_missing_stored_file_is_a_refusal_not_a_broken_download(ctx, ready) ->
     services.stored_path(download).unlink()
     with pytest.raises(PolicyRefusal, match="missing"):
         services.fetch_copy(ctx["head"], download)
+
+
+def test_the_build_is_queued_only_when_the_decision_commits(ctx, django_capture_on_commit_callbacks) -> None:
+    """The build job reaches the queue through jobs.queue.enqueue_on_commit (issue 12 §4): the worker never
+    finds a job whose decided request is not committed yet."""
+    HUEY.flush()
+    with django_capture_on_commit_callbacks() as callbacks:
+        decided = authorise(ctx, ask(ctx))
+        assert HUEY.pending_count() == 0
+    for callback in callbacks:
+        callback()
+    assert [task.id for task in HUEY.pending()] == [decided.request.job_task_id]
+    HUEY.flush()

@@ -32,7 +32,7 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import package, services
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
-from watchkeeper.evidence.views import HEADINGS, columns
+from watchkeeper.evidence.services import HEADINGS, columns
 from watchkeeper.people.models import Role
 from watchkeeper.viewing.models import ViewingAuthorisation
 
@@ -108,7 +108,7 @@ def ask_still(ctx: dict[str, Any], segment: int = 1, offset: float = 0.5, **over
         "requestor_user": ctx["requester"],
     }
     terms.update(overrides)
-    return services.request_download(ctx["requester"], **terms)
+    return services.request_download(ctx["requester"], **terms, now=timezone.now())
 
 
 def still_copy(ctx: dict[str, Any]) -> tuple[Download, str]:
@@ -231,7 +231,9 @@ def test_the_service_refuses_a_still_outside_its_window_or_of_two_cameras(ctx) -
 def test_nobody_authorises_their_own_still(ctx) -> None:
     req = ask_still(ctx, requestor_user=ctx["head"])
     with pytest.raises(PolicyRefusal, match="nobody may authorise their own request"):
-        services.decide_download(ctx["head"], req, approve=True, otp_code=code_for(ctx["head"]))
+        services.decide_download(
+            ctx["head"], req, approve=True, otp_code=code_for(ctx["head"]), now=timezone.now()
+        )
 
 
 # --- the sealed still ------------------------------------------------------------------------------------
@@ -290,7 +292,7 @@ def test_a_still_copy_has_the_whole_log_lifecycle(ctx) -> None:
     download, _ = still_copy(ctx)
     now = timezone.now()
     services.record_viewing(ctx["requester"], download, now, now=now)
-    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1))
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1), now=timezone.now())
     download.refresh_from_db()
     assert download.viewed_at == now and download.deletion_authorised_by == ctx["head"]
     assert download.deleted_at is not None and not services.stored_path(download).exists()
@@ -323,3 +325,22 @@ def test_the_csv_is_formula_safe_and_its_export_is_audited(ctx, school) -> None:
     assert rows[1][3] == "'=HYPERLINK(1)"
     event = AuditEvent.objects.get(action="evidence.log_exported")
     assert (event.actor, event.school, event.details["rows"]) == (admin, school, 1)
+
+
+@pytest.mark.clause("9.5", "Appendix I")
+def test_exporting_the_log_is_audited_by_the_service_whoever_calls_it(ctx, school) -> None:
+    """The service, not the page, records the export (issue 12 §4): a command line export is audited alike.
+    Each export holds only the rows the person may see."""
+    still_copy(ctx)
+    head = person(HEAD, school)
+    lines = list(services.export_log_csv(head, school))
+    assert list(csv.reader(io.StringIO("".join(lines)))) == [HEADINGS, columns(Download.objects.get())]
+    pdf = services.export_log_pdf(head, None, now=timezone.now())
+    assert pdf.startswith(b"%PDF-")
+    events = AuditEvent.objects.filter(action="evidence.log_exported").order_by("seq")
+    assert [(e.actor, e.details) for e in events] == [
+        (head, {"school": school.pk, "rows": 1, "format": "csv"}),
+        (head, {"school": None, "rows": 1, "format": "pdf"}),
+    ]
+    outsider = person(HEAD, ctx["other_school"])
+    assert list(csv.reader(io.StringIO("".join(services.export_log_csv(outsider, None))))) == [HEADINGS]

@@ -106,10 +106,12 @@ def test_a_hold_placed_after_the_authorisation_stops_the_build(ctx) -> None:
 def test_a_release_is_for_one_request_only(ctx) -> None:
     hold = held(ctx)
     first, second = ask(ctx), ask(ctx)
-    holds.release_for_download(ctx["admin"], hold, first, "For the police")
+    holds.release_for_download(ctx["admin"], hold, first, "For the police", now=timezone.now())
     authorise(ctx, first)
     with pytest.raises(PolicyRefusal, match="9.6"):
-        services.decide_download(ctx["head"], second, approve=True, otp_code=code_for(ctx["head"], 1))
+        services.decide_download(
+            ctx["head"], second, approve=True, otp_code=code_for(ctx["head"], 1), now=timezone.now()
+        )
 
 
 def test_holds_for_open_requests_only_stop_erasure(ctx) -> None:
@@ -130,12 +132,12 @@ def test_only_the_schools_cctv_admin_releases_with_a_reason(ctx) -> None:
     hold, req = held(ctx), ask(ctx)
     for outsider in (ctx["head"], ctx["reviewer"], person(ADMIN, ctx["other_school"]), SYSTEM):
         with pytest.raises(PermissionDenied):
-            holds.release_for_download(outsider, hold, req, "Because")
+            holds.release_for_download(outsider, hold, req, "Because", now=timezone.now())
     with pytest.raises(PolicyRefusal, match="9.6: say why"):
-        holds.release_for_download(ctx["admin"], hold, req, "  ")
-    holds.release_for_download(ctx["admin"], hold, req, "For the police")
+        holds.release_for_download(ctx["admin"], hold, req, "  ", now=timezone.now())
+    holds.release_for_download(ctx["admin"], hold, req, "For the police", now=timezone.now())
     with pytest.raises(PolicyRefusal, match="already"):
-        holds.release_for_download(ctx["admin"], hold, req, "Again")
+        holds.release_for_download(ctx["admin"], hold, req, "Again", now=timezone.now())
     assert HoldRelease.objects.count() == 1
 
 
@@ -144,19 +146,19 @@ def test_a_release_must_concern_the_request_and_a_current_evidential_hold(ctx) -
     away = held(ctx, start=RECORDED - timedelta(hours=3), end=RECORDED - timedelta(hours=2))
     req = ask(ctx)
     with pytest.raises(PolicyRefusal, match="does not cover"):
-        holds.release_for_download(ctx["admin"], away, req, "For the police")
+        holds.release_for_download(ctx["admin"], away, req, "For the police", now=timezone.now())
     sar = held(ctx, HoldPurpose.SUBJECT_ACCESS)
     with pytest.raises(PolicyRefusal, match="only an evidential hold"):
-        holds.release_for_download(ctx["admin"], sar, req, "For the police")
+        holds.release_for_download(ctx["admin"], sar, req, "For the police", now=timezone.now())
     done = held(ctx)
     recording.release_hold(ctx["admin"], done, "No longer needed")
     with pytest.raises(PolicyRefusal, match="released"):
-        holds.release_for_download(ctx["admin"], done, req, "For the police")
+        holds.release_for_download(ctx["admin"], done, req, "For the police", now=timezone.now())
     refused = ask(ctx)
     DownloadRequest.objects.filter(pk=refused.pk).update(status=RequestStatus.REFUSED)
     refused.refresh_from_db()
     with pytest.raises(PolicyRefusal, match="no longer"):
-        holds.release_for_download(ctx["admin"], held(ctx), refused, "For the police")
+        holds.release_for_download(ctx["admin"], held(ctx), refused, "For the police", now=timezone.now())
 
 
 def test_the_cctv_admin_may_release_for_their_own_request(ctx) -> None:
@@ -164,7 +166,7 @@ def test_the_cctv_admin_may_release_for_their_own_request(ctx) -> None:
     Headteacher's authorisation is still the second person."""
     hold = held(ctx)
     req = ask(ctx, ctx["admin"])
-    holds.release_for_download(ctx["admin"], hold, req, "Needed by the police")
+    holds.release_for_download(ctx["admin"], hold, req, "Needed by the police", now=timezone.now())
     assert authorise(ctx, req).password
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.evidence.downloads import build, members, plaintext_zip
 from tests.factories import person
@@ -40,6 +41,7 @@ def sar_request(scene: dict[str, Any], school: Any, red: Any) -> Any:
         legal_basis="UK GDPR Art 15",
         case_reference="SAR-7",
         redaction=red,
+        now=timezone.now(),
     )
 
 
@@ -59,7 +61,7 @@ def test_a_redacted_subject_access_package_leaves_no_unredacted_footage(
     red.refresh_from_db()
     req = sar_request(scene, school, red)
     head = person(Role.HEADTEACHER, school)
-    decided = services.decide_download(head, req, approve=True, otp_code=code_for(head))
+    decided = services.decide_download(head, req, approve=True, otp_code=code_for(head), now=timezone.now())
     password = decided.password or ""
     download = build(req, password)
     zipped = plaintext_zip(download, tmp_path, head)

@@ -179,4 +179,5 @@ def ask_download(user: Any, gate: Any) -> DownloadRequest:
         reason_category="safeguarding",
         reason="Pushed at the gate",
         requestor_user=user,
+        now=timezone.now(),
     )

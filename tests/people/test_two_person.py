@@ -80,7 +80,7 @@ def test_the_dpo_may_decide_a_rerouted_request_of_any_school(school, gate, head,
     assert AuditEvent.objects.get(action="viewing.approved").actor == dpo
 
     req = ask_download(puppet.user, gate)
-    decided = evidence.decide_download(dpo, req, approve=True, otp_code=code_for(dpo, 1))
+    decided = evidence.decide_download(dpo, req, approve=True, otp_code=code_for(dpo, 1), now=timezone.now())
     assert decided.request.status == RequestStatus.APPROVED and decided.password
 
 
@@ -89,7 +89,9 @@ def test_the_dpo_decides_only_rerouted_requests(school, gate, dpo) -> None:
     with pytest.raises(PermissionDenied):
         approve(dpo, ask(reviewer, gate))
     with pytest.raises(PermissionDenied):
-        evidence.decide_download(dpo, ask_download(reviewer, gate), approve=True, otp_code=code_for(dpo))
+        evidence.decide_download(
+            dpo, ask_download(reviewer, gate), approve=True, otp_code=code_for(dpo), now=timezone.now()
+        )
 
 
 def test_when_the_dpo_set_the_credentials_another_dpo_decides(school, gate, head, dpo) -> None:

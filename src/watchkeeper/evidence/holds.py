@@ -17,20 +17,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, restrict
-from watchkeeper.evidence.models import DownloadRequest, HoldRelease, RequestStatus
+from watchkeeper.evidence.models import DownloadRequest, HoldRelease, RequestStatus, person_name
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
-from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
 
 HOLD = "recording.hold"
 RELEASED = "evidence.held_footage_released"
+ONLY_THE_ADMIN = "9.6: only the school's CCTV system administrator may release held footage"
 # Requests and redactions still on their way out: a release for anything else would release nothing.
 OPEN_REQUESTS = (
     RequestStatus.REQUESTED,
@@ -55,13 +55,14 @@ def _evidential(school_id: int) -> list[Hold]:
     )
 
 
-def _protecting(holds: list[Hold], segments: Iterable[Segment], now: datetime) -> list[Hold]:
-    """The holds among `holds` that protect at least one of `segments`."""
+def _protecting(holds: list[Hold], segments: Iterable[Segment]) -> list[Hold]:
+    """The holds among `holds` that cover at least one of `segments`. They are current holds (not
+    released), so no moment matters: only their cameras and range."""
     segments = list(segments)
     found = []
     for hold in holds:
-        span = HoldSpan(frozenset(c.pk for c in hold.cameras.all()), hold.start, hold.end)
-        if any(span.protects(s, now) for s in segments):
+        cameras = {c.pk for c in hold.cameras.all()}
+        if any(s.camera_id in cameras and s.start < hold.end and s.end > hold.start for s in segments):
             found.append(hold)
     return found
 
@@ -75,20 +76,20 @@ def request_segments(req: DownloadRequest) -> list[Segment]:
     )
 
 
-def holds_over_request(req: DownloadRequest, now: datetime | None = None) -> list[Hold]:
+def holds_over_request(req: DownloadRequest) -> list[Hold]:
     """Current evidential holds over any footage the request would take out."""
-    return _protecting(_evidential(req.school_id), request_segments(req), now or timezone.now())
+    return _protecting(_evidential(req.school_id), request_segments(req))
 
 
-def unreleased_for_request(req: DownloadRequest, now: datetime | None = None) -> list[Hold]:
+def unreleased_for_request(req: DownloadRequest) -> list[Hold]:
     released = set(HoldRelease.objects.filter(request=req).values_list("hold_id", flat=True))
-    return [h for h in holds_over_request(req, now) if h.pk not in released]
+    return [h for h in holds_over_request(req) if h.pk not in released]
 
 
 @enforces("9.6", "R12")
-def request_problems(req: DownloadRequest, step: str, now: datetime | None = None) -> list[str]:
+def request_problems(req: DownloadRequest, step: str) -> list[str]:
     """One plain-words problem per hold still awaiting release for `req`, for the decision and the build."""
-    return [_problem(hold, f"this request before it is {step}") for hold in unreleased_for_request(req, now)]
+    return [_problem(hold, f"this request before it is {step}") for hold in unreleased_for_request(req)]
 
 
 def _problem(hold: Hold, what: str) -> str:
@@ -98,30 +99,32 @@ def _problem(hold: Hold, what: str) -> str:
     )
 
 
-def redaction_holds(school_id: int, segments: Iterable[Segment], now: datetime) -> list[Hold]:
-    return _protecting(_evidential(school_id), segments, now)
+def redaction_holds(school_id: int, segments: Iterable[Segment]) -> list[Hold]:
+    return _protecting(_evidential(school_id), segments)
 
 
-def unreleased_for_redaction(redaction: Redaction, now: datetime | None = None) -> list[Hold]:
+def unreleased_for_redaction(redaction: Redaction) -> list[Hold]:
     """Current evidential holds over the redaction's master without a release for it."""
     segments = _master(redaction)
     released = set(HoldRelease.objects.filter(redaction=redaction).values_list("hold_id", flat=True))
-    holds = redaction_holds(redaction.school_id, segments, now or timezone.now())
+    holds = redaction_holds(redaction.school_id, segments)
     return [h for h in holds if h.pk not in released]
 
 
 @enforces("9.6", "R12")
-def redaction_problem(redaction: Redaction, now: datetime | None = None) -> str | None:
-    missing = unreleased_for_redaction(redaction, now)
+def redaction_problem(redaction: Redaction) -> str | None:
+    missing = unreleased_for_redaction(redaction)
     return _problem(missing[0], "this redaction") if missing else None
 
 
 # --- the release ------------------------------------------------------------------------------------------
 
 
-def _check_release(actor: Any, hold: Hold, reason: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not can(actor, HOLD, hold.school_id):
-        raise PermissionDenied("9.6: only the school's CCTV system administrator may release held footage")
+def _check_release(actor: Actor, hold: Hold, reason: str) -> Person:
+    """The CCTV administrator releasing, as a person; PermissionDenied for anyone else."""
+    person = require_person(actor, ONLY_THE_ADMIN)
+    if not can(person, HOLD, hold.school_id):
+        raise PermissionDenied(ONLY_THE_ADMIN)
     problems = []
     if hold.purpose != HoldPurpose.EVIDENTIAL:
         problems.append(
@@ -133,43 +136,42 @@ def _check_release(actor: Any, hold: Hold, reason: str) -> None:
         problems.append("9.6: say why the held footage may leave for this request")
     if problems:
         raise PolicyRefusal(problems)
+    return person
 
 
 @enforces("9.6", "R12")
 def release_for_download(
-    actor: Any, hold: Hold, req: DownloadRequest, reason: str, *, now: datetime | None = None
+    actor: Actor, hold: Hold, req: DownloadRequest, reason: str, *, now: datetime
 ) -> HoldRelease:
     """The CCTV administrator releases `hold`'s footage for download request `req` (9.6). The administrator
     may release for a request they asked for themselves: the Headteacher's authorisation is still the
     second person (design/evidence.md "Held footage")."""
-    _check_release(actor, hold, reason)
+    person = _check_release(actor, hold, reason)
     if req.school_id != hold.school_id or req.status not in OPEN_REQUESTS:
         raise PolicyRefusal("9.6: this request is no longer waiting to be authorised or built")
-    now = now or timezone.now()
-    if hold not in holds_over_request(req, now):
+    if hold not in holds_over_request(req):
         raise PolicyRefusal("9.6: this hold does not cover any footage of this request")
-    return _save(actor, hold, reason, now, request=req)
+    return _save(person, hold, reason, now, request=req)
 
 
 @enforces("9.6", "R12")
 def release_for_redaction(
-    actor: Any, hold: Hold, redaction: Redaction, reason: str, *, now: datetime | None = None
+    actor: Actor, hold: Hold, redaction: Redaction, reason: str, *, now: datetime
 ) -> HoldRelease:
     """The CCTV administrator releases `hold`'s footage for one redaction (9.6, 10.4.1)."""
-    _check_release(actor, hold, reason)
+    person = _check_release(actor, hold, reason)
     if redaction.school_id != hold.school_id or redaction.status not in OPEN_REDACTIONS:
         raise PolicyRefusal("9.6: this redaction is no longer in progress")
-    now = now or timezone.now()
-    if hold not in unreleased_for_redaction(redaction, now) + released_holds(redaction):
+    if hold not in unreleased_for_redaction(redaction) + released_holds(redaction):
         raise PolicyRefusal("9.6: this hold does not cover any footage of this redaction")
-    return _save(actor, hold, reason, now, redaction=redaction)
+    return _save(person, hold, reason, now, redaction=redaction)
 
 
 def released_holds(redaction: Redaction) -> list[Hold]:
     return [r.hold for r in HoldRelease.objects.filter(redaction=redaction).select_related("hold")]
 
 
-def _save(actor: Any, hold: Hold, reason: str, now: datetime, **target: Any) -> HoldRelease:
+def _save(actor: Person, hold: Hold, reason: str, now: datetime, **target: Any) -> HoldRelease:
     """Inside the caller's transaction when there is one (start_redaction records its releases with it)."""
     try:
         with transaction.atomic():
@@ -214,7 +216,7 @@ def manifest_entries(req: DownloadRequest) -> list[dict[str, Any]]:
             "hold": r.hold_id,
             "hold_reason": r.hold.reason,
             "given_for": r.given_for,
-            "released_by": str(r.released_by.get_full_name() or r.released_by.get_username()),
+            "released_by": person_name(r.released_by),
             "released_at": r.released_at.isoformat(),
             "reason": r.reason,
         }
@@ -232,7 +234,7 @@ def request_state(req: DownloadRequest) -> list[dict[str, Any]]:
     return rows
 
 
-def awaiting_release(user: Any, school_id: int | None = None) -> list[dict[str, Any]]:
+def awaiting_release(user: Actor, school_id: int | None = None) -> list[dict[str, Any]]:
     """Open download requests and redactions over current evidential holds at the user's schools, without
     a release yet: what the CCTV administrator is asked to release (the holds page)."""
     requests = restrict(DownloadRequest.objects.select_related("school"), user, HOLD)
@@ -276,7 +278,7 @@ def redactions_over_hold(hold: Hold) -> list[dict[str, Any]]:
         if release is not None or (
             redaction.status in OPEN_REDACTIONS
             and hold.released_at is None
-            and hold in redaction_holds(hold.school_id, _master(redaction), timezone.now())
+            and hold in redaction_holds(hold.school_id, _master(redaction))
         ):
             rows.append({"redaction": redaction, "release": release})
     return rows

@@ -6,9 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from watchkeeper.core.actors import Person
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
+
+
+def person_name(user: Person) -> str:
+    """A member of staff as the log, the manifest and the pages name them: full name, else username."""
+    return str(user.get_full_name() or user.get_username())
 
 
 class Kind(models.TextChoices):
@@ -97,8 +103,7 @@ class DownloadRequest(models.Model):
     @property
     def requestor_display(self) -> str:
         if self.requestor_user is not None:
-            user = self.requestor_user
-            return str(user.get_full_name() or user.get_username())
+            return person_name(self.requestor_user)
         if self.recipient_organisation:
             return f"{self.recipient_name} ({self.recipient_organisation})"
         return self.recipient_name

@@ -13,5 +13,6 @@ def flagged_copies(request: HttpRequest, now: datetime) -> dict[str, Any] | None
     """13.2: downloaded copies due for deletion or overdue, for the Headteacher and the DPO."""
     from watchkeeper.evidence.services import flagged_copies as flagged
 
-    found = list(flagged(request.user)[:20])
-    return {"flagged": found, "today": timezone.localdate(now)} if found else None
+    today = timezone.localdate(now)
+    found = list(flagged(request.user, today)[:20])
+    return {"flagged": found, "today": today} if found else None

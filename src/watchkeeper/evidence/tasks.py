@@ -19,7 +19,7 @@ from watchkeeper.jobs.runner import progress
 def build_package_job(request_id: int, *, school_id: int, sealed_password: str) -> str:
     """Build the sealed package of an authorised download request, reporting progress on the Jobs page and
     the request's page. `school_id` makes the job record the school's (jobs.runner.school_id)."""
-    download = services.run_build(request_id, sealed_password, progress=progress)
+    download = services.run_build(request_id, sealed_password, now=timezone.now(), progress=progress)
     return f"Package {download.package_file} stored for request {request_id}."
 
 

@@ -187,7 +187,7 @@ def start_redaction(
         raise PolicyRefusal(
             "10.4.1: no recorded footage of this camera that you may view lies wholly inside that window"
         )
-    held = holds.redaction_holds(auth.school_id, chosen, now)
+    held = holds.redaction_holds(auth.school_id, chosen)
     if held and not release_reason.strip():
         raise PolicyRefusal(
             f"9.6: this footage is held as evidence (hold #{held[0].pk}: {held[0].reason[:80]}) — as the "
@@ -788,7 +788,7 @@ def open_output(actor: Any, redaction: Redaction, now: datetime) -> bytes:
     person and redaction within viewing's repeat window, as segments are (a player asks in ranges). A hold
     placed since the preview was rendered locks it away with the footage until released for it (9.6)."""
     check_reviewer(actor, redaction, now)
-    held = holds.redaction_problem(redaction, now)
+    held = holds.redaction_problem(redaction)
     if held is not None:
         record("redaction.refused", actor=actor, school=redaction.school, obj=redaction, reason=held)
         raise PermissionDenied(held)

@@ -54,7 +54,7 @@ def build_demo_package(trust_name: str, now: datetime) -> tuple[Path, str] | Non
     head = get_user_model().objects.get(username=HEAD)
     start = now.replace(microsecond=0) - timedelta(hours=2)
     end = store_demo_footage(camera, start)
-    password = _request_and_build(school, camera, head, start, end)
+    password = _request_and_build(school, camera, head, start, end, now)
     return _fetch(head, school, password), password
 
 
@@ -120,7 +120,9 @@ def recorder_segments(clip: Path, seconds: float) -> list[tuple[bytes, float]]:
     return segments
 
 
-def _request_and_build(school: School, camera: Camera, head: Any, start: datetime, end: datetime) -> str:
+def _request_and_build(
+    school: School, camera: Camera, head: Any, start: datetime, end: datetime, now: datetime
+) -> str:
     """The download path as the app runs it; the build job runs in this process (huey immediate mode)."""
     from huey.contrib.djhuey import HUEY
 
@@ -139,11 +141,14 @@ def _request_and_build(school: School, camera: Camera, head: Any, start: datetim
         reason=REASON,
         recipient_name="Demo recipient",
         recipient_organisation="Demo only",
+        now=now,
     )
     immediate = HUEY.immediate
     HUEY.immediate = True  # the job runs when the decision commits, here, not in a worker
     try:
-        decided = evidence.decide_download(head, req, approve=True, otp_code=_previous_code(head))
+        decided = evidence.decide_download(
+            head, req, approve=True, otp_code=_previous_code(head), now=now
+        )
     finally:
         HUEY.immediate = immediate
     req.refresh_from_db()

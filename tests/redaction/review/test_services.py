@@ -447,7 +447,7 @@ def test_a_hold_placed_after_the_start_stops_the_jobs_until_released(scene) -> N
     Redaction.objects.filter(pk=redaction.pk).update(status=Status.PROPOSING, message="")
     redaction.refresh_from_db()
     assert holds.awaiting_release(scene["admin"]) == [{"redaction": redaction, "hold": hold}]
-    holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12")
+    holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12", now=timezone.now())
     services._enqueue(redaction, "propose")
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW
@@ -466,5 +466,5 @@ def test_a_preview_is_not_played_once_its_footage_is_held_until_released(propose
     with pytest.raises(PermissionDenied, match="9.6: .*held as evidence"):
         services.open_output(reviewer, redaction, timezone.now())
     assert AuditEvent.objects.filter(action="redaction.refused", reason__startswith="9.6").exists()
-    holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12")
+    holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12", now=timezone.now())
     assert services.open_output(reviewer, redaction, timezone.now())

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.evidence import services
 from watchkeeper.evidence.forms import StillForm
-from watchkeeper.evidence.models import Purpose
+from watchkeeper.evidence.views.requests import from_player
 from watchkeeper.viewing.views import own_authorisation, visible_segment
 
 
@@ -34,18 +33,9 @@ def still_request(request: HttpRequest, pk: int) -> HttpResponse:
     offset = form.cleaned_data["offset"]
     if offset > segment.duration_ms / 1000:
         raise PolicyRefusal("9.5: that moment is not inside the segment shown")
-    req = services.request_download(
-        request.user,
-        school=auth.school,
-        cameras=[camera],
-        start=segment.start,
-        end=segment.end,
-        still_at=segment.start + timedelta(seconds=offset),
-        purpose=Purpose.INTERNAL,
-        reason_category=auth.reason_category,
-        reason=auth.reason,
-        requestor_user=request.user,
-        case_reference=f"viewing #{auth.pk}",
+    still_at = segment.start + timedelta(seconds=offset)
+    req = from_player(
+        request, auth, cameras=[camera], start=segment.start, end=segment.end, still_at=still_at
     )
     messages.success(
         request,

@@ -1,0 +1,183 @@
+"""Stored copies (9.5, 13.2; design/evidence.md "Stored copies"): who may fetch one, the fetch itself,
+recording its viewing (Appendix I), keeping it longer and the authorised deletion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, is_person, require_person
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, require
+from watchkeeper.evidence import storage
+from watchkeeper.evidence.models import KEPT_SIX_MONTHS, Download, Kind
+from watchkeeper.evidence.services.actions import (
+    AUTHORISE,
+    COPY_DELETED,
+    COPY_EXTENDED,
+    COPY_FETCHED,
+    COPY_VIEWED,
+    EXTEND,
+    FETCH,
+    LOG,
+)
+from watchkeeper.evidence.services.decisions import check_second_factor
+from watchkeeper.recording.retention import secure_delete
+
+KEEP_MONTHS = 6
+NOT_YOURS_TO_RECORD = "9.5: you may not record the viewing of this copy"
+
+
+def exports_dir() -> Path:
+    return Path(settings.DATA_DIR) / "exports"
+
+
+def stored_path(download: Download) -> Path:
+    return exports_dir() / Path(download.package_file).name
+
+
+def audit_copy(
+    action: str, actor: Actor, download: Download, details: dict[str, Any], reason: str = ""
+) -> None:
+    """One event of a copy's life, on its log row, in the caller's transaction."""
+    record(action, actor=actor, school=download.school, obj=download, reason=reason, details=details)
+
+
+def iso_or_none(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@enforces("13.2", "R14")
+def keep_until(purpose: str, downloaded_on: date) -> date | None:
+    """13.2: subject access and third-party (police included) copies are kept six months by default;
+    internal copies have no default date (they stay in school, 11.6, until deleted with authorisation)."""
+    return downloaded_on + relativedelta(months=KEEP_MONTHS) if purpose in KEPT_SIX_MONTHS else None
+
+
+def may_fetch(actor: Actor, download: Download) -> bool:
+    """The staff requestor, the Headteacher or designated person, the CCTV administrator of the school."""
+    if not is_person(actor):
+        return False
+    req = download.request
+    own = req is not None and actor.pk in (req.requestor_user_id, req.requested_by_id)
+    return own or can(actor, FETCH, download.school_id)
+
+
+@enforces("9.5", "13.2")
+def fetch_copy(actor: Actor, download: Download) -> Iterator[bytes]:
+    """The stored package (the password-protected ZIP) chunk by chunk, audited as evidence.copy_fetched."""
+    if not may_fetch(actor, download):
+        raise PermissionDenied(
+            "9.5: only the requestor, the Headteacher or designated person, or the CCTV "
+            "administrator may download this copy"
+        )
+    if download.kind != Kind.PACKAGE or download.deleted_at is not None:
+        raise PolicyRefusal("13.2: this copy is not stored (deleted, or a snapshot that was never kept)")
+    if not stored_path(download).is_file():
+        raise PolicyRefusal("9.5: the stored copy's file is missing from the exports folder")
+    chunks = storage.open_file(
+        stored_path(download), download.package_file, download.wrapped_key, download.key_id
+    )
+    record(
+        COPY_FETCHED,
+        actor=actor,
+        school=download.school,
+        obj=download,
+        details={"file": download.package_file, "sha256": download.sha256},
+    )
+    return chunks
+
+
+@enforces("9.5", "Appendix I", "R13")
+def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now: datetime) -> Download:
+    """Appendix I "Date and time the recording was viewed": when the requestor saw the copy. Not in the
+    future, not before the download; recorded once."""
+    person = require_person(actor, NOT_YOURS_TO_RECORD)
+    if not (may_fetch(person, download) or can(person, LOG, download.school_id)):
+        raise PermissionDenied(NOT_YOURS_TO_RECORD)
+    problems = []
+    if download.viewed_at is not None:
+        problems.append("9.5: the viewing of this copy is recorded already")
+    if viewed_at > now:
+        problems.append("9.5: the time viewed cannot be in the future")
+    # Compared to the second: the form gives whole seconds, and a copy viewed in the second it was
+    # downloaded was not viewed before it.
+    if viewed_at < download.downloaded_at.replace(microsecond=0):
+        problems.append("9.5: the time viewed cannot be before the recording was downloaded")
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        download.viewed_at, download.viewed_recorded_by = viewed_at, person
+        download.save(update_fields=["viewed_at", "viewed_recorded_by"])
+        audit_copy(COPY_VIEWED, person, download, {"viewed_at": viewed_at.isoformat()})
+    return download
+
+
+@enforces("13.2", "R14")
+def extend_copy(actor: Actor, download: Download, new_date: date, reason: str, *, now: datetime) -> Download:
+    """13.2: keep a copy longer (a police request): the Headteacher or DPO, a reason, a later date."""
+    require(actor, EXTEND, download.school_id)
+    today = timezone.localdate(now)
+    problems = []
+    if download.kind != Kind.PACKAGE or download.deleted_at is not None:
+        problems.append("13.2: only a stored copy can be kept longer")
+    if not reason.strip():
+        problems.append("13.2: say why the copy is kept longer (e.g. the police request and its reference)")
+    if new_date <= today or (download.expires_on is not None and new_date <= download.expires_on):
+        problems.append("13.2: the new keep-until date must be later than today and than the current date")
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        before = download.expires_on
+        download.expires_on, download.expiry_note = new_date, reason.strip()
+        download.reminded_on = download.overdue_on = None
+        download.save(update_fields=["expires_on", "expiry_note", "reminded_on", "overdue_on"])
+        details = {"from": iso_or_none(before), "to": new_date.isoformat()}
+        audit_copy(COPY_EXTENDED, actor, download, details, reason.strip())
+    return download
+
+
+@enforces("9.5", "Appendix I", "R13")
+def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: datetime) -> Download:
+    """The Headteacher's or a designated person's authorisation to delete (Appendix I, with a fresh second
+    factor), then the copy is erased: its key destroyed first (in the row, in this transaction), the file
+    after; a crash between leaves an unreadable file that the daily copy check removes."""
+    person = require_person(
+        actor, "9.5: only a signed-in Headteacher or designated person may authorise deletion"
+    )
+    require(person, AUTHORISE, download.school_id)
+    if download.kind != Kind.PACKAGE or download.deleted_at is not None:
+        raise PolicyRefusal("9.5: only a stored copy that is not yet deleted can be deleted")
+    check_second_factor(person, download, download.school, otp_code, "delete")
+    with secure_delete(), transaction.atomic():
+        # A deletion is no status change: the locked row's deleted_at is what two concurrent deletions test.
+        if Download.objects.select_for_update().get(pk=download.pk).deleted_at is not None:
+            raise PolicyRefusal("9.5: this copy is deleted already")
+        download.wrapped_key, download.deletion_authorised_by = None, person
+        download.deletion_authorised_at = download.deleted_at = now
+        download.save(
+            update_fields=["wrapped_key", "deletion_authorised_by", "deletion_authorised_at", "deleted_at"]
+        )
+        record(
+            COPY_DELETED,
+            actor=actor,
+            school=download.school,
+            obj=download,
+            details={
+                "file": download.package_file,
+                "sha256": download.sha256,
+                "expires_on": download.expires_on.isoformat() if download.expires_on else None,
+            },
+        )
+    storage.delete_copy(stored_path(download))
+    return download

@@ -1,0 +1,155 @@
+"""The Headteacher's or a designated person's decision on a download request (9.5, 9.6, 11.6; design/
+evidence.md "Download requests"): approve or refuse with a fresh second factor, re-issue after a failed
+build; on approval a new password is shown once and the build job queued with it sealed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, require_person
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.estate.models import School
+from watchkeeper.evidence import holds, package, storage
+from watchkeeper.evidence.models import Download, DownloadRequest, RequestStatus
+from watchkeeper.evidence.services.actions import (
+    APPROVED,
+    AUTHORISE,
+    REFUSED,
+    REISSUED,
+    SECOND_FACTOR_REFUSED,
+)
+from watchkeeper.evidence.services.requests import request_terms, subject_access_redaction_problems
+from watchkeeper.jobs.queue import enqueue_on_commit
+from watchkeeper.people.two_person import decider_problems
+
+DECIDED_ALREADY = "9.5: this request has been decided already"
+NOT_FAILED = "9.5: only a download whose build failed can be re-issued"
+OWN_REQUEST = "9.5: nobody may authorise their own request to download footage"
+
+
+@dataclass(frozen=True)
+class Decided:
+    request: DownloadRequest
+    password: str | None  # shown once to the authoriser (11.6); never stored, logged or audited
+
+
+def check_second_factor(
+    actor: Person, req_or_copy: DownloadRequest | Download, school: School, code: str, step: str
+) -> None:
+    """A fresh authenticator code (core.second_factor); the views count a wrong one as a failed log-in."""
+    require_fresh_code(
+        actor,
+        code,
+        clause="9.5",
+        audit_action=SECOND_FACTOR_REFUSED,
+        school=school,
+        obj=req_or_copy,
+        details={"step": step, "object": req_or_copy.pk},
+    )
+
+
+def _two_person(actor: Person, req: DownloadRequest) -> list[str]:
+    """In place of require(actor, AUTHORISE, school): also the two-person rule across accounts (9.5), for
+    the person who asked and the staff requestor (people/two_person.py)."""
+    parties = [req.requested_by, req.requestor_user]
+    return decider_problems(actor, AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5")
+
+
+def _own(person: Person, req: DownloadRequest) -> bool:
+    """9.5: the person asked for it, or is its staff requestor."""
+    return person.pk in (req.requested_by_id, req.requestor_user_id)
+
+
+@enforces("9.5", "9.6", "11.6", "Appendix I", "R13", "R16")
+def decide_download(
+    actor: Actor,
+    req: DownloadRequest,
+    *,
+    approve: bool,
+    otp_code: str,
+    note: str = "",
+    now: datetime,
+) -> Decided:
+    """The Headteacher's or a designated person's decision with a fresh second factor: Appendix I's
+    "signature". On approval a new password is returned (show it once, 11.6) and the build job queued with
+    the password sealed under the school key (design/evidence.md)."""
+    person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
+    problems = _two_person(person, req)
+    if req.status != RequestStatus.REQUESTED:
+        problems.append(DECIDED_ALREADY)
+    if _own(person, req):
+        problems.append(f"{OWN_REQUEST} — another Headteacher or designated person must decide it")
+    if not approve and not note.strip():
+        problems.append("9.5: say why the download is refused")
+    if approve:
+        problems += subject_access_redaction_problems(
+            req.purpose, req.redaction, req.only_requester_appears, req.cameras.all(), req.start, req.end
+        )
+        problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
+    if problems:
+        raise PolicyRefusal(problems)
+    check_second_factor(person, req, req.school, otp_code, "approve" if approve else "refuse")
+    with transaction.atomic():
+        lock_in_state(req, [RequestStatus.REQUESTED], DECIDED_ALREADY)
+        req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        req.decided_by, req.decided_at, req.decision_note = person, now, note.strip()
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        record(
+            APPROVED if approve else REFUSED,
+            actor=actor,
+            school=req.school,
+            obj=req,
+            reason=req.decision_note or req.reason,
+            details=request_terms(req),
+        )
+        password = _queue_build(req) if approve else None
+    return Decided(req, password)
+
+
+@enforces("9.5", "R16")
+def reissue_download(actor: Actor, req: DownloadRequest, *, otp_code: str) -> Decided:
+    """After a failed build, the authoriser (or another Headteacher/designated person) issues a new
+    password and a new build, with a fresh second factor."""
+    person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may re-issue")
+    problems = _two_person(person, req)
+    if req.status != RequestStatus.FAILED:
+        raise PolicyRefusal(NOT_FAILED)
+    if _own(person, req):
+        raise PolicyRefusal(OWN_REQUEST)
+    problems += holds.request_problems(req, "re-issued")  # 9.6: a new build would fail without it
+    if problems:
+        raise PolicyRefusal(problems)
+    check_second_factor(person, req, req.school, otp_code, "reissue")
+    with transaction.atomic():
+        lock_in_state(req, [RequestStatus.FAILED], NOT_FAILED)
+        req.status, req.failure = RequestStatus.APPROVED, ""
+        req.save(update_fields=["status", "failure"])
+        record(REISSUED, actor=actor, school=req.school, obj=req, details=request_terms(req))
+        password = _queue_build(req)
+    return Decided(req, password)
+
+
+def _queue_build(req: DownloadRequest) -> str:
+    """Inside the decision's transaction: a new password, sealed for the job; the job is queued when the
+    decision commits (so the worker sees it)."""
+    from watchkeeper.evidence.tasks import build_package_job
+
+    password = package.new_password()
+    req.attempts += 1
+    sealed = storage.seal_secret(password, req.school_id, secret_purpose(req))
+    req.job_task_id = enqueue_on_commit(
+        build_package_job, req.pk, school_id=req.school_id, sealed_password=sealed
+    )
+    req.save(update_fields=["attempts", "job_task_id"])
+    return password
+
+
+def secret_purpose(req: DownloadRequest) -> str:
+    return f"package-password:{req.pk}:{req.attempts}"

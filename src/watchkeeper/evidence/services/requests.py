@@ -1,0 +1,190 @@
+"""Download requests (9.5, 10.4.1, 11.3, 11.5, 11.6; design/evidence.md "Download requests"): asking for
+footage, or a still of it, to leave; the checks on what is asked; withdrawing it before it is decided."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from watchkeeper.audit.services import record
+from watchkeeper.core.actors import Actor, Person, is_person, is_system, person_or_none, require_person
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import require
+from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
+from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
+from watchkeeper.redaction import rules as redaction_rules
+from watchkeeper.redaction.models import Redaction
+from watchkeeper.redaction.models import Status as RedactionStatus
+from watchkeeper.viewing.models import ReasonCategory
+
+
+def request_terms(req: DownloadRequest) -> dict[str, Any]:
+    cameras = sorted(req.cameras.all(), key=lambda c: c.pk)
+    return {
+        "request": req.pk,
+        "cameras": [c.pk for c in cameras],
+        "camera_names": [c.name for c in cameras],
+        "start": req.start.isoformat(),
+        "end": req.end.isoformat(),
+        "purpose": req.purpose,
+        "reason_category": req.reason_category,
+        "requestor": req.requestor_display,
+        "case_reference": req.case_reference,
+        "redaction": req.redaction_id,
+        "still_at": req.still_at.isoformat() if req.still_at else None,
+    }
+
+
+@enforces("9.5", "Appendix I", "R13")
+def request_download(
+    actor: Actor,
+    *,
+    school: School,
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
+    purpose: str,
+    reason_category: str,
+    reason: str,
+    requestor_user: Person | None = None,
+    recipient_name: str = "",
+    recipient_organisation: str = "",
+    legal_basis: str = "",
+    case_reference: str = "",
+    redaction: Redaction | None = None,
+    only_requester_appears: bool = False,
+    still_at: datetime | None = None,
+    now: datetime,
+) -> DownloadRequest:
+    """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
+    a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
+    (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
+    that moment of the one camera instead of footage (the player's "Ask for a still")."""
+    if not is_system(actor):
+        require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
+    require(actor, REQUEST, school.pk)
+    cameras = list(cameras)
+    problems = download_problems(
+        school, cameras, start, end, purpose, reason_category, reason, now, redaction, only_requester_appears
+    )
+    if still_at is not None:
+        problems += still_problems(cameras, start, end, still_at)
+    if requestor_user is None and not recipient_name.strip():
+        problems.append(
+            "9.5: name the requestor — a member of staff, or the recipient and their organisation"
+        )
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        req = DownloadRequest.objects.create(
+            school=school,
+            start=start,
+            end=end,
+            purpose=purpose,
+            reason_category=reason_category,
+            reason=reason.strip(),
+            requested_by=person_or_none(actor),
+            requested_at=now,
+            requestor_user=requestor_user,
+            recipient_name=recipient_name.strip(),
+            recipient_organisation=recipient_organisation.strip(),
+            legal_basis=legal_basis.strip(),
+            case_reference=case_reference.strip(),
+            redaction=redaction,
+            only_requester_appears=only_requester_appears,
+            still_at=still_at,
+        )
+        req.cameras.set(cameras)
+        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=request_terms(req))
+    return req
+
+
+@enforces("9.4", "9.5", "Appendix I", "R13")
+def download_problems(
+    school: School,
+    cameras: list[Camera],
+    start: datetime,
+    end: datetime,
+    purpose: str,
+    category: str,
+    reason: str,
+    now: datetime,
+    redaction: Redaction | None,
+    only_requester_appears: bool,
+) -> list[str]:
+    problems = []
+    if not cameras:
+        problems.append("9.5: name at least one camera")
+    if any(c.school_id != school.pk for c in cameras):
+        problems.append("9.5: every camera must belong to the school named — ask each school separately")
+    if end <= start:
+        problems.append("9.5: the window's end must be after its start")
+    if end > now:
+        problems.append("9.5: the window must have ended already — only recorded footage can be downloaded")
+    if purpose not in Purpose.values:
+        problems.append("9.5: choose what the copy is for")
+    if category not in ReasonCategory.values:
+        problems.append("9.4: choose the kind of reason")
+    if not reason.strip():
+        problems.append("9.5: say why the recording is being downloaded (Appendix I asks for the reason)")
+    if redaction is not None and redaction.school_id != school.pk:
+        problems.append("10.4.1: that redaction belongs to another school")
+    problems += subject_access_redaction_problems(
+        purpose, redaction, only_requester_appears, cameras, start, end
+    )
+    return problems
+
+
+@enforces("9.5")
+def still_problems(cameras: list[Camera], start: datetime, end: datetime, still_at: datetime) -> list[str]:
+    problems = []
+    if len(cameras) != 1:
+        problems.append("9.5: a still is of one camera")
+    if not start <= still_at < end:
+        problems.append("9.5: the still's moment must lie inside the window asked for")
+    return problems
+
+
+@enforces("10.4.1", "R23")
+def subject_access_redaction_problems(
+    purpose: str,
+    redaction: Redaction | None,
+    only_requester_appears: bool,
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
+) -> list[str]:
+    """10.4.1: a subject access copy leaves redacted (an approved redaction of exactly this footage: the
+    package carries it instead of the master) unless only the requester appears in the footage."""
+    if purpose != Purpose.SUBJECT_ACCESS or only_requester_appears:
+        return []
+    if redaction is None:
+        return [
+            "10.4.1: a subject access copy needs an approved redaction of the other people in it, unless "
+            "only the requester appears in the footage"
+        ]
+    if redaction.status != RedactionStatus.APPROVED:
+        return ["10.4.1: only an approved redaction can leave in a subject access copy"]
+    return redaction_rules.coverage_problems(redaction, [c.pk for c in cameras], start, end)
+
+
+@enforces("9.5")
+def withdraw_download(actor: Actor, req: DownloadRequest) -> DownloadRequest:
+    """The person who asked withdraws a request not yet decided."""
+    if not is_person(actor) or req.requested_by_id != actor.pk:
+        raise PermissionDenied("9.5: only the person who asked may withdraw the request")
+    with transaction.atomic():
+        lock_in_state(
+            req, [RequestStatus.REQUESTED], "9.5: only a request awaiting authorisation can be withdrawn"
+        )
+        req.status = RequestStatus.WITHDRAWN
+        req.save(update_fields=["status"])
+        record(WITHDRAWN, actor=actor, school=req.school, obj=req, details={"request": req.pk})
+    return req

@@ -1,0 +1,290 @@
+"""Download requests (9.5, 10.4.1, 11.6): asked for from the player or the Downloads pages, decided by the
+Headteacher or a designated person with a fresh code, withdrawn by the asker. The player's request uses the
+viewing app's own lookup (the requester's own authorisation)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from watchkeeper.core.actors import Actor, person_or_none
+from watchkeeper.core.permissions import can, holds_any, restrict
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.estate.choices import school_choices
+from watchkeeper.evidence import holds, services
+from watchkeeper.evidence.forms import (
+    CodeForm,
+    DecisionForm,
+    DownloadRequestForm,
+    ExtendForm,
+    HoldReleaseForm,
+    ViewedForm,
+)
+from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
+from watchkeeper.jobs.models import JobRecord
+from watchkeeper.people import two_person
+from watchkeeper.people.reroutings import rerouted_downloads
+from watchkeeper.viewing.models import ViewingAuthorisation
+from watchkeeper.viewing.services import HOLD
+from watchkeeper.viewing.views import own_authorisation
+
+REQUESTS = DownloadRequest.objects.select_related(
+    "school", "requested_by", "requestor_user", "decided_by", "redaction"
+)
+OVERSEE = (services.AUTHORISE, services.FETCH, services.LOG, services.EXTEND)
+ASKED = "Download requested: the Headteacher or a designated person must authorise it (9.5)."
+
+
+# --- who sees which request ---------------------------------------------------------------------------------
+
+
+def visible_requests(user: Actor) -> QuerySet[DownloadRequest]:
+    """Every request of a school where the person authorises, fetches, keeps the log or extends copies; and
+    their own (as asker or staff requestor) where they may still ask."""
+    mine = Q(requested_by_id=user.pk) | Q(requestor_user_id=user.pk)
+    visible = restrict(REQUESTS, user, services.REQUEST).filter(mine)
+    for action in OVERSEE:
+        visible = visible | restrict(REQUESTS, user, action)
+    return visible.distinct()
+
+
+def authorisable(user: Actor) -> QuerySet[DownloadRequest]:
+    """The school's authorisers', and for the DPO the requests re-routed by the two-person rule (9.5)."""
+    return restrict(REQUESTS, user, services.AUTHORISE) | REQUESTS.filter(pk__in=rerouted_downloads(user))
+
+
+def copies_of(user: Actor) -> QuerySet[Download]:
+    """The stored copies of the requests the person sees."""
+    return services.LOG_ROWS.filter(kind=Kind.PACKAGE, request__in=visible_requests(user))
+
+
+def _standing(user: Actor, req: DownloadRequest) -> two_person.Standing:
+    parties = [req.requested_by, req.requestor_user]
+    return two_person.standing(
+        user, services.AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5"
+    )
+
+
+# --- asking -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def package_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """From the player: ask for the viewed window as a download (internal use, the requester as the
+    requestor). It then follows the one path: the Headteacher authorises, a job builds the package."""
+    auth = own_authorisation(request, pk)
+    req = from_player(request, auth, cameras=auth.cameras.all(), start=auth.start, end=auth.end)
+    messages.success(request, ASKED)
+    return redirect("evidence:request_detail", pk=req.pk)
+
+
+def from_player(request: HttpRequest, auth: ViewingAuthorisation, **footage: Any) -> DownloadRequest:
+    """A request from the player (footage, or a still): internal use, the viewer as the requestor, and the
+    reason of the authorisation they viewed under."""
+    return services.request_download(
+        request.user,
+        school=auth.school,
+        purpose=Purpose.INTERNAL,
+        reason_category=auth.reason_category,
+        reason=auth.reason,
+        requestor_user=person_or_none(request.user),
+        case_reference=f"viewing #{auth.pk}",
+        now=timezone.now(),
+        **footage,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    choices = school_choices(request, services.REQUEST)
+    form = DownloadRequestForm(request.POST if request.method == "POST" else None, cameras=choices.cameras)
+    if request.method == "POST":
+        outcome = attempt(request, form, lambda data: _ask(request, data))
+        if outcome.done:
+            messages.success(request, ASKED)
+            return redirect("evidence:request_detail", pk=outcome.value.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "school": choices.school}
+    return render(request, "evidence/request_form.html", context, status=status)
+
+
+def _ask(request: HttpRequest, data: dict[str, Any]) -> DownloadRequest:
+    cameras = list(data["cameras"])
+    external = data["requestor"] == "external"
+    return services.request_download(
+        request.user,
+        school=cameras[0].school,
+        cameras=cameras,
+        start=data["start"],
+        end=data["end"],
+        purpose=data["purpose"],
+        reason_category=data["reason_category"],
+        reason=data["reason"],
+        requestor_user=None if external else person_or_none(request.user),
+        recipient_name=data["recipient_name"] if external else "",
+        recipient_organisation=data["recipient_organisation"] if external else "",
+        legal_basis=data["legal_basis"],
+        case_reference=data["case_reference"],
+        only_requester_appears=data["only_requester_appears"],
+        now=timezone.now(),
+    )
+
+
+# --- the lists and the request's page -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    require_anywhere(request, services.REQUEST, *OVERSEE)
+    school = chosen_school(request, request.GET, services.REQUEST, *OVERSEE)
+    requests = visible_requests(request.user)
+    if school is not None:
+        requests = requests.filter(school=school)
+    today = timezone.localdate()
+    context = {
+        "school": school,
+        "awaiting": [_mark(request.user, r) for r in requests if r.status == RequestStatus.REQUESTED],
+        "others": [r for r in requests[:200] if r.status != RequestStatus.REQUESTED],
+        "can_request": holds_any(request.user, services.REQUEST),
+        "can_hold": holds_any(request.user, HOLD),
+        "flagged": services.flagged_copies(request.user, today, school),
+        "today": today,
+    }
+    return render(request, "evidence/request_list.html", context)
+
+
+def _mark(user: Actor, req: DownloadRequest) -> DownloadRequest:
+    """9.5: a request this authoriser may not decide under the two-person rule shows as awaiting another."""
+    req.awaiting_another = bool(_standing(user, req).refusal)  # type: ignore[attr-defined]
+    return req
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return request_page(request, get_object_or_404(visible_requests(request.user), pk=pk))
+
+
+def request_page(
+    request: HttpRequest, req: DownloadRequest, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The request, its job, its decision and its stored copies; `forms` re-shows one that was refused."""
+    user = request.user
+    own = user.pk in (req.requested_by_id, req.requestor_user_id)
+    open_ = req.status in (RequestStatus.REQUESTED, RequestStatus.FAILED)
+    standing = _standing(user, req) if open_ else two_person.Standing(False)
+    authoriser, blocked = standing.authority, standing.refusal is not None
+    held = holds.request_state(req)
+    context = {
+        "req": req,
+        "cameras": req.cameras.all(),
+        "job": JobRecord.objects.filter(task_id=req.job_task_id).first() if req.job_task_id else None,
+        "may_decide": req.status == RequestStatus.REQUESTED and authoriser and not own and not blocked,
+        "own_pending": req.status == RequestStatus.REQUESTED and authoriser and own,
+        "may_reissue": req.status == RequestStatus.FAILED and authoriser and not own and not blocked,
+        "awaiting_another": standing.refusal if authoriser and not own else None,
+        "may_withdraw": req.status == RequestStatus.REQUESTED and req.requested_by_id == user.pk,
+        "building": req.status in (RequestStatus.APPROVED, RequestStatus.BUILDING),
+        "copies": [_copy_context(user, c) for c in copies_of(user).filter(request=req)],
+        "form": DecisionForm(),
+        "code_form": CodeForm(),
+        "viewed_form": ViewedForm(),
+        "extend_form": ExtendForm(),
+        "delete_form": CodeForm(),
+        # 9.6: held footage over the request, and the CCTV administrator's release for it (evidence/holds.py).
+        "held": held,
+        "awaiting_release": any(row["release"] is None for row in held),
+        "may_release": can(user, HOLD, req.school_id),
+        "release_form": HoldReleaseForm(),
+        **(forms or {}),
+    }
+    return render(request, "evidence/request_detail.html", context, status=status)
+
+
+def _copy_context(user: Actor, download: Download) -> dict[str, Any]:
+    stored = download.deleted_at is None
+    return {
+        "download": download,
+        "cells": dict(zip(services.HEADINGS, services.columns(download), strict=True)),
+        "state": services.copy_state(download.expires_on, timezone.localdate()) if stored else None,
+        "may_fetch": stored and services.may_fetch(user, download),
+        "may_record_viewing": download.viewed_at is None
+        and (services.may_fetch(user, download) or can(user, services.LOG, download.school_id)),
+        "may_extend": stored and can(user, services.EXTEND, download.school_id),
+        "may_delete": stored and can(user, services.AUTHORISE, download.school_id),
+    }
+
+
+# --- deciding, re-issuing, withdrawing ----------------------------------------------------------------------
+
+
+def _password_page(request: HttpRequest, decided: services.Decided) -> HttpResponse:
+    response = render(
+        request, "evidence/password.html", {"req": decided.request, "password": decided.password}
+    )
+    response["Cache-Control"] = "private, no-store"  # the page holds the password (11.6)
+    return response
+
+
+def _authorising(
+    request: HttpRequest,
+    pk: int,
+    form: Form,
+    field: str,
+    call: Callable[[DownloadRequest, dict[str, Any]], services.Decided],
+) -> HttpResponse:
+    """A decision or a re-issue from the request's page: the password page once (11.6), a refusal's note
+    back to the page, or the page again with the form (`field`) showing why it was refused."""
+    req = get_object_or_404(authorisable(request.user), pk=pk)
+    outcome = attempt(request, form, lambda data: call(req, data))
+    if not outcome.done:
+        return request_page(request, req, {field: form}, status=400)
+    if outcome.value.password is None:
+        messages.success(request, "Refused. The requester sees your note.")
+        return redirect("evidence:request_detail", pk=req.pk)
+    return _password_page(request, outcome.value)
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(req: DownloadRequest, data: dict[str, Any]) -> services.Decided:
+        approve, code, note = data["decision"] == "approve", data["code"], data["note"]
+        return services.decide_download(
+            request.user, req, approve=approve, otp_code=code, note=note, now=timezone.now()
+        )
+
+    return _authorising(request, pk, DecisionForm(request.POST), "form", decide)
+
+
+@login_required
+@require_POST
+def request_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    def reissue(req: DownloadRequest, data: dict[str, Any]) -> services.Decided:
+        return services.reissue_download(request.user, req, otp_code=data["code"])
+
+    return _authorising(request, pk, CodeForm(request.POST), "code_form", reissue)
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(
+        restrict(REQUESTS, request.user, services.REQUEST), pk=pk, requested_by=request.user
+    )
+    services.withdraw_download(request.user, req)
+    messages.success(request, "Request withdrawn.")
+    return redirect("evidence:request_detail", pk=req.pk)
