@@ -38,6 +38,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import Camera
 from watchkeeper.evidence import holds
+from watchkeeper.jobs.queue import enqueue_on_commit
 from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob, school_key, school_key_id
 from watchkeeper.recording.crypto import seal as seal_blob
 from watchkeeper.recording.models import Segment
@@ -164,9 +165,8 @@ def start_redaction(
     release_reason: str = "",
     now: datetime | None = None,
 ) -> Redaction:
-    """Record the master (segment ids and SHA-256) of `camera` in the window and queue the proposal job.
-    Call it outside any transaction of the caller's: the job is queued at once, and a worker must find the
-    committed row (in tests, huey's immediate mode runs it in the caller's own transaction).
+    """Record the master (segment ids and SHA-256) of `camera` in the window and queue the proposal job,
+    which reaches the queue when the caller's transaction commits.
 
     Footage under an evidential hold is viewable by the CCTV administrator alone, so only they can start a
     redaction over it, and only by releasing it for this redaction with `release_reason` (9.6)."""
@@ -216,7 +216,7 @@ def start_redaction(
         )
         for hold in held:
             holds.release_for_redaction(actor, hold, redaction, release_reason, now=now)
-    _enqueue(redaction, "propose")
+        queue_job(redaction, "propose")
     return redaction
 
 
@@ -230,17 +230,14 @@ def _about(redaction: Redaction) -> dict[str, Any]:
     }
 
 
-def _enqueue(redaction: Redaction, which: str) -> None:
-    """Queue the job (after the rows it reads are committed) and remember its id for the progress bar."""
-    from huey.contrib.djhuey import HUEY
-
+def queue_job(redaction: Redaction, which: str) -> None:
+    """Queue the job when the caller's transaction commits (jobs.queue: a worker must find the rows it
+    reads, and a change that rolls back queues nothing); its id is stored at once for the progress bar."""
     from watchkeeper.redaction import tasks
 
-    task_fn = tasks.redaction_propose if which == "propose" else tasks.redaction_render
-    task = task_fn.s(redaction.pk, school_id=redaction.school_id)
-    Redaction.objects.filter(pk=redaction.pk).update(job_task_id=task.id)
-    redaction.job_task_id = task.id
-    HUEY.enqueue(task)
+    task = tasks.redaction_propose if which == "propose" else tasks.redaction_render
+    redaction.job_task_id = enqueue_on_commit(task, redaction.pk, school_id=redaction.school_id)
+    Redaction.objects.filter(pk=redaction.pk).update(job_task_id=redaction.job_task_id)
 
 
 # --- the master, decrypted for a job only (9.1, 9.3) ------------------------------------------------------
@@ -641,7 +638,7 @@ def request_preview(actor: Any, redaction: Redaction, *, now: datetime | None = 
                 "digest": decisions_digest(redaction),
             },
         )
-    _enqueue(redaction, "render")
+        queue_job(redaction, "render")
 
 
 def preview_is_current(redaction: Redaction) -> bool:

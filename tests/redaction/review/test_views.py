@@ -16,7 +16,7 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
-from tests.redaction.review.conftest import RECORDED, S
+from tests.redaction.review.conftest import RECORDED, S, committed
 from tests.viewing.conftest import approved
 from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
@@ -61,10 +61,11 @@ def make_redaction(ctx: dict[str, Any], render: bool = False, approve: bool = Fa
         proposal={"width": 640, "height": 360, "fps": 25.0, "frames": 75, "tracks": [FACE]},
     )
     if render or approve:
-        services.request_preview(ctx["requester"], ctx["redaction"])
+        with committed():
+            services.request_preview(ctx["requester"], ctx["redaction"], now=timezone.now())
         ctx["redaction"].refresh_from_db()
     if approve:
-        services.approve(ctx["requester"], ctx["redaction"])
+        services.approve(ctx["requester"], ctx["redaction"], now=timezone.now())
 
 
 def rendered(ctx: dict[str, Any]) -> None:
@@ -117,9 +118,10 @@ def status_is(status: str) -> Any:
 
 
 def started(ctx: dict[str, Any], response: Any) -> None:
+    """The proposal job is queued with the start; it runs when the request commits (tested below)."""
     new = Redaction.objects.exclude(pk=ctx["redaction"].pk).get()
     assert response["Location"] == reverse("redaction:review", args=[new.pk])
-    assert new.created_by == ctx["user"] and new.status == Status.REVIEW and new.proposal["frames"] == 75
+    assert new.created_by == ctx["user"] and new.status == Status.PROPOSING and new.job_task_id
 
 
 def kept(ctx: dict[str, Any], response: Any) -> None:
@@ -216,7 +218,7 @@ CASES = [
         method="post",
         ok=(302,),
         setup=make_redaction,
-        check=status_is(Status.REVIEW),
+        check=status_is(Status.RENDERING),  # the render job runs when the request commits
     ),  # fmt: skip
     ViewCase(
         "approve",
@@ -256,6 +258,19 @@ def ctx(school, other_school, pieces) -> dict[str, Any]:
     ctx = {"school": school, "other_school": other_school, "pieces": pieces}
     make_redaction(ctx)
     return ctx
+
+
+def test_a_start_from_the_page_proposes_once_the_request_commits(ctx: dict[str, Any]) -> None:
+    client = sign_in(Client(), ctx["requester"])
+    with committed():
+        response = client.post(reverse("redaction:start", args=[ctx["auth"].pk]), start_data(ctx))
+    new = Redaction.objects.exclude(pk=ctx["redaction"].pk).get()
+    assert response["Location"] == reverse("redaction:review", args=[new.pk])
+    assert new.status == Status.REVIEW and new.proposal["frames"] == 75
+    with committed():
+        client.post(reverse("redaction:preview", args=[new.pk]))
+    new.refresh_from_db()
+    assert new.status == Status.REVIEW and services.preview_is_current(new)
 
 
 def test_the_review_page_plays_the_source_through_viewing(ctx: dict[str, Any]) -> None:
