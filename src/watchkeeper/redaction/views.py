@@ -101,6 +101,7 @@ def redaction_start(request: HttpRequest, auth_pk: int) -> HttpResponse:
                 data["start"],
                 data["end"],
                 release_reason=data.get("release_reason", ""),
+                now=timezone.now(),
             )
         except PolicyRefusal as refusal:
             show_refusal(form, refusal)
@@ -195,7 +196,9 @@ def keep(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Choose a track.", status=400)
     try:
-        services.set_keep(request.user, redaction, form.cleaned_data["track"], form.cleaned_data["keep"])
+        services.set_keep(
+            request.user, redaction, form.cleaned_data["track"], form.cleaned_data["keep"], now=timezone.now()
+        )
     except PolicyRefusal as refusal:
         _refusal_message(request, refusal)
     return _back(redaction)
@@ -209,7 +212,7 @@ def mode(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Choose blur, pixelate or fill.", status=400)
     try:
-        services.set_mode(request.user, redaction, form.cleaned_data["mode"])
+        services.set_mode(request.user, redaction, form.cleaned_data["mode"], now=timezone.now())
     except PolicyRefusal as refusal:
         _refusal_message(request, refusal)
     return _back(redaction)
@@ -228,13 +231,13 @@ def manual(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["op"] == "delete":
-            services.delete_manual(request.user, redaction, data["track"])
+            services.delete_manual(request.user, redaction, data["track"], now=timezone.now())
         else:
             box = services.ManualBox(data["frame"], data["x"], data["y"], data["w"], data["h"])
             if data["op"] == "add":
-                services.add_manual(request.user, redaction, box)
+                services.add_manual(request.user, redaction, box, now=timezone.now())
             else:
-                services.extend_manual(request.user, redaction, data["track"], box)
+                services.extend_manual(request.user, redaction, data["track"], box, now=timezone.now())
     except PolicyRefusal as refusal:
         _refusal_message(request, refusal)
     return _back(redaction, data.get("frame"))
@@ -245,7 +248,7 @@ def manual(request: HttpRequest, pk: int) -> HttpResponse:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     redaction = _own(request, pk)
     try:
-        services.request_preview(request.user, redaction)
+        services.request_preview(request.user, redaction, now=timezone.now())
     except PolicyRefusal as refusal:
         _refusal_message(request, refusal)
     return _back(redaction)
@@ -256,7 +259,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     redaction = _own(request, pk)
     try:
-        services.approve(request.user, redaction)
+        services.approve(request.user, redaction, now=timezone.now())
     except PolicyRefusal as refusal:
         _refusal_message(request, refusal)
     else:
