@@ -17,6 +17,7 @@ from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.redaction.review.conftest import RECORDED, S, committed
+from tests.refusals import refusal_text, shows_refusal
 from tests.viewing.conftest import approved
 from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
@@ -297,10 +298,35 @@ def test_an_expired_authorisation_stops_the_page_video_and_thumbnails(ctx: dict[
 
 def test_approving_without_a_current_preview_shows_the_refusal(ctx: dict[str, Any]) -> None:
     client = sign_in(Client(), ctx["requester"])
-    response = client.post(reverse("redaction:approve", args=[ctx["redaction"].pk]), follow=True)
-    assert "10.4.1: preview the redaction before approving" in response.content.decode()
+    review = reverse("redaction:review", args=[ctx["redaction"].pk])
+    response = client.post(
+        reverse("redaction:approve", args=[ctx["redaction"].pk]), HTTP_REFERER=f"http://testserver{review}"
+    )
+    assert response.status_code == 400
+    assert shows_refusal(response, "10.4.1: preview the redaction before approving")
+    assert f'href="{review}"' in response.content.decode()  # the way back to the review
     ctx["redaction"].refresh_from_db()
     assert ctx["redaction"].status == Status.REVIEW
+
+
+def test_a_refused_decision_shows_the_refusal(ctx: dict[str, Any]) -> None:
+    client = sign_in(Client(), ctx["requester"])
+    response = client.post(reverse("redaction:keep", args=[ctx["redaction"].pk]), {"track": 9, "keep": "on"})
+    assert response.status_code == 400 and shows_refusal(response, "10.4.1: there is no such proposed track")
+    ctx["redaction"].refresh_from_db()
+    assert ctx["redaction"].keep == []
+
+
+def test_a_refused_start_is_shown_in_the_form_with_what_was_typed(ctx: dict[str, Any]) -> None:
+    client = sign_in(Client(), ctx["requester"])
+    too_long = {
+        **start_data(ctx),
+        "end": timezone.localtime(RECORDED + 2 * 3600 * S).strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    response = client.post(reverse("redaction:start", args=[ctx["auth"].pk]), too_long)
+    assert response.status_code == 400 and "(policy 9.2)" in refusal_text(response), refusal_text(response)
+    assert too_long["end"][:16] in response.content.decode()  # the form keeps what was typed
+    assert Redaction.objects.count() == 1
 
 
 def test_a_failed_proposal_says_why(ctx: dict[str, Any]) -> None:
