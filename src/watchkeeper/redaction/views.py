@@ -309,9 +309,7 @@ def thumbnail(request: HttpRequest, pk: int, track_id: int) -> HttpResponse:
     except (FootageUnreadable, NoThumbnail) as error:
         log.error("%s", error)
         return HttpResponse(str(error), status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(jpeg, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private(HttpResponse(jpeg, content_type="image/jpeg"))
 
 
 @login_required
@@ -321,7 +319,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     services.check_reviewer(request.user, redaction, timezone.now())
     if redaction.report is None:
         raise PermissionDenied("10.4.1: the report is made when the redaction is approved")
-    response = JsonResponse(redaction.report, json_dumps_params={"indent": 2})
+    return _private(JsonResponse(redaction.report, json_dumps_params={"indent": 2}))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Footage and what is drawn from it stay out of every cache, as segments do (9.1)."""
     response["Cache-Control"] = "private, no-store"
     return response
 
