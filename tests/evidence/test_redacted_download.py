@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from tests.evidence.downloads import build, members, plaintext_zip
 from tests.factories import person
-from tests.redaction.review.conftest import RECORDED, S, data_dir, fast_passwords, immediate, pieces, scene
+from tests.redaction.review.conftest import (
+    RECORDED,
+    S,
+    committed,
+    data_dir,
+    fast_passwords,
+    immediate,
+    pieces,
+    scene,
+)
 from tests.viewing.conftest import code_for
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import package, services
@@ -49,15 +58,22 @@ def sar_request(scene: dict[str, Any], school: Any, red: Any) -> Any:
 def test_a_redacted_subject_access_package_leaves_no_unredacted_footage(
     scene, school, tmp_path: Path
 ) -> None:
-    red = redaction.start_redaction(
-        scene["reviewer"], scene["auth"], scene["camera"], RECORDED - S, RECORDED + 4 * S
-    )
+    with committed():  # the proposal job runs when the start commits
+        red = redaction.start_redaction(
+            scene["reviewer"],
+            scene["auth"],
+            scene["camera"],
+            RECORDED - S,
+            RECORDED + 4 * S,
+            now=timezone.now(),
+        )
     red.refresh_from_db()
     with pytest.raises(PolicyRefusal, match="10.4.1"):
         sar_request(scene, school, red)  # proposed, not approved
-    redaction.request_preview(scene["reviewer"], red)
+    with committed():
+        redaction.request_preview(scene["reviewer"], red, now=timezone.now())
     red.refresh_from_db()
-    redaction.approve(scene["reviewer"], red)
+    redaction.approve(scene["reviewer"], red, now=timezone.now())
     red.refresh_from_db()
     req = sar_request(scene, school, red)
     head = person(Role.HEADTEACHER, school)

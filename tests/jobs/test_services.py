@@ -38,7 +38,7 @@ def queued(task_id: str = "t-1") -> JobRecord:
 )
 def test_progress_is_clamped_to_0_to_100(given: float, stored: int) -> None:
     queued()
-    services.start("t-1", "example")
+    services.start("t-1", "example", now=timezone.now())
     assert services.progress("t-1", given).progress == stored
     assert JobRecord.objects.get(task_id="t-1").progress == stored
 
@@ -52,26 +52,26 @@ def test_the_database_refuses_progress_outside_0_to_100() -> None:
 def test_a_job_goes_from_queued_to_running_to_done() -> None:
     job = queued()
     assert (job.status, job.progress, job.started_at) == (JobStatus.QUEUED, 0, None)
-    job = services.start("t-1", "example")
+    job = services.start("t-1", "example", now=timezone.now())
     assert job.status == JobStatus.RUNNING and job.started_at is not None
     services.progress("t-1", 50, "half way")
-    job = services.finish("t-1")
+    job = services.finish("t-1", now=timezone.now())
     assert (job.status, job.progress, job.message) == (JobStatus.DONE, 100, "half way")
     assert job.finished_at >= job.started_at >= job.created_at
 
 
 def test_failure_keeps_the_last_message_and_progress() -> None:
     queued()
-    services.start("t-1", "example")
+    services.start("t-1", "example", now=timezone.now())
     services.progress("t-1", 60, "erasing batch 3 of 5")
-    job = services.fail("t-1", "Failed: OSError: read-only file system")
+    job = services.fail("t-1", "Failed: OSError: read-only file system", now=timezone.now())
     assert job.status == JobStatus.FAILED and job.finished_at is not None
     assert job.progress == 60
     assert job.message == "Failed: OSError: read-only file system — last step: erasing batch 3 of 5"
 
 
 def test_a_worker_makes_the_record_if_the_queueing_process_did_not() -> None:
-    job = services.start("t-9", "example", "x=1")
+    job = services.start("t-9", "example", "x=1", now=timezone.now())
     assert JobRecord.objects.get(task_id="t-9") == job and job.status == JobStatus.RUNNING
 
 

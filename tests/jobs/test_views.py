@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.factories import person
@@ -19,12 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def make_jobs(ctx: dict[str, Any]) -> None:
     services.queue("ours", "export_ours", school_id=ctx["school"].pk)
-    services.start("ours", "export_ours")
+    services.start("ours", "export_ours", now=timezone.now())
     services.progress("ours", 45, "ours-message")
     services.queue("theirs", "export_theirs", school_id=ctx["other_school"].pk)
-    services.finish("theirs", "theirs-message")
+    services.finish("theirs", "theirs-message", now=timezone.now())
     services.queue("trust", "retention_sweep")
-    services.fail("trust", "trust-message")
+    services.fail("trust", "trust-message", now=timezone.now())
 
 
 def shows_own_school_only(ctx: dict[str, Any], response: Any) -> None:
@@ -94,9 +95,9 @@ def test_view_permissions(case: ViewCase, school, other_school) -> None:
 
 def test_filters_by_job_and_status(school) -> None:
     services.queue("a", "retention_sweep")
-    services.finish("a", "sweep-done")
+    services.finish("a", "sweep-done", now=timezone.now())
     services.queue("b", "disk_pressure")
-    services.fail("b", "disk-failed")
+    services.fail("b", "disk-failed", now=timezone.now())
     client = sign_in(Client(), person(Role.DPO, None))
     page = client.get(reverse("jobs:job_list"), {"name": "disk_pressure"}).content.decode()
     assert "disk-failed" in page and "sweep-done" not in page

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
 from watchkeeper.jobs.models import JobRecord, JobStatus
@@ -17,16 +18,11 @@ class JobFilterForm(forms.Form):
     name = forms.CharField(required=False, max_length=100, label="Job")
     status = forms.ChoiceField(choices=[("", "Any"), *JobStatus.choices], required=False)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = restrict(School.objects.all(), actor, "jobs.view")  # type: ignore[attr-defined]
 
     def apply(self, jobs: QuerySet[JobRecord]) -> QuerySet[JobRecord]:
-        data = self.cleaned_data
-        if data.get("school"):
-            jobs = jobs.filter(school=data["school"])
-        if data.get("name"):
-            jobs = jobs.filter(name=data["name"])
-        if data.get("status"):
-            jobs = jobs.filter(status=data["status"])
-        return jobs
+        """The jobs matching every filter that was filled in (each field filters on the column it names)."""
+        chosen = {field: value for field, value in self.cleaned_data.items() if value}
+        return jobs.filter(**chosen)

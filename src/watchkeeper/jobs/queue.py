@@ -33,7 +33,12 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> str:
     its task id for the rows that wait for it."""
     queued = task.s(*args, **kwargs)
     # huey's `enqueued` signal writes the queued JobRecord (jobs.runner).
-    transaction.on_commit(lambda: HUEY.enqueue(queued))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: HUEY.enqueue(queued))
+    else:
+        # No transaction open: queue now without touching the database (Django's on_commit would connect
+        # first), so `watchkeeper jobs enqueue` still queues while the database is away (issue 11 §7).
+        HUEY.enqueue(queued)
     return str(queued.id)
 
 

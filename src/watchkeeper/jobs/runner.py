@@ -2,7 +2,8 @@
 
 huey sends its signals in the process where the event happens: `enqueued` where a task is queued (a web
 or CLI process, or the worker's scheduler for a periodic task), `executing`, `complete`, `error` and the
-rest in the worker thread that runs it. Each receiver writes the task's JobRecord through jobs.services.
+rest in the worker thread that runs it. Each receiver writes the task's JobRecord through jobs.services,
+with the time it saw the event (an outcome written late, after a database outage, keeps that time).
 A receiver's error is logged by huey and never stops the task itself.
 """
 
@@ -16,6 +17,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import close_old_connections, connection
+from django.utils import timezone
 from huey import signals as S
 from huey.contrib.djhuey import HUEY
 
@@ -104,7 +106,7 @@ def _on_enqueued(signal: str, task: Any) -> None:
 def _on_executing(signal: str, task: Any) -> None:
     _fresh_connections()
     _write_unwritten()
-    services.start(task.id, task.name, summary(task), school_id(task))
+    services.start(task.id, task.name, summary(task), school_id(task), now=timezone.now())
     _current.set(task.id)
 
 
@@ -125,14 +127,15 @@ def _outcome(task: Any, write: Callable[[], object]) -> None:
 @HUEY.signal(S.SIGNAL_COMPLETE)
 def _on_complete(signal: str, task: Any) -> None:
     _current.set(None)
-    _outcome(task, lambda: services.finish(task.id))
+    now = timezone.now()
+    _outcome(task, lambda: services.finish(task.id, now=now))
 
 
 @HUEY.signal(S.SIGNAL_ERROR)
 def _on_error(signal: str, task: Any, error: BaseException) -> None:
     _current.set(None)
-    message = f"Failed: {type(error).__name__}: {error}"
-    _outcome(task, lambda: services.fail(task.id, message))
+    message, now = f"Failed: {type(error).__name__}: {error}", timezone.now()
+    _outcome(task, lambda: services.fail(task.id, message, now=now))
 
 
 @HUEY.signal(S.SIGNAL_RETRYING)
@@ -144,10 +147,10 @@ def _on_retrying(signal: str, task: Any) -> None:
 def _on_locked(signal: str, task: Any) -> None:
     # The task's lock is held: the same job is still running (a slow sweep). Not an error; skipped.
     _current.set(None)
-    services.finish(task.id, "Skipped: the previous run of this job is still running.")
+    services.finish(task.id, "Skipped: the previous run of this job is still running.", now=timezone.now())
 
 
 @HUEY.signal(*ENDED_WITHOUT_RUNNING)
 def _on_ended(signal: str, task: Any) -> None:
     _current.set(None)
-    services.fail(task.id, ENDED_WITHOUT_RUNNING[signal])
+    services.fail(task.id, ENDED_WITHOUT_RUNNING[signal], now=timezone.now())

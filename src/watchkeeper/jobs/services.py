@@ -3,14 +3,13 @@ task is queued, starts, ends or fails, and tasks report progress through `runner
 
 Job records are operational notes, not evidence: the work a job does audits itself (a retention sweep
 writes recording.retention_sweep), so these functions write no audit events and take no actor — no
-person can queue, change or delete a job record through the web app.
+person can queue, change or delete a job record through the web app. The time of each event comes from
+the receiver that saw it happen (`now`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-from django.utils import timezone
 
 from watchkeeper.jobs.models import JobRecord, JobStatus
 
@@ -41,10 +40,12 @@ def queue(task_id: str, name: str, args_summary: str = "", school_id: int | None
     return _record(task_id, name, args_summary, school_id)
 
 
-def start(task_id: str, name: str, args_summary: str = "", school_id: int | None = None) -> JobRecord:
+def start(
+    task_id: str, name: str, args_summary: str = "", school_id: int | None = None, *, now: datetime
+) -> JobRecord:
     """A worker began the task. The record is made here if the queueing process could not make it."""
     job = _record(task_id, name, args_summary, school_id)
-    job.status, job.started_at, job.finished_at = JobStatus.RUNNING, timezone.now(), None
+    job.status, job.started_at, job.finished_at = JobStatus.RUNNING, now, None
     job.save(update_fields=["status", "started_at", "finished_at"])
     return job
 
@@ -61,20 +62,20 @@ def progress(task_id: str, percent: float, message: str | None = None) -> JobRec
     return job
 
 
-def finish(task_id: str, message: str | None = None) -> JobRecord:
+def finish(task_id: str, message: str | None = None, *, now: datetime) -> JobRecord:
     job = JobRecord.objects.get(task_id=task_id)
-    job.status, job.progress, job.finished_at = JobStatus.DONE, 100, timezone.now()
+    job.status, job.progress, job.finished_at = JobStatus.DONE, 100, now
     if message is not None:
         job.message = _fit(message)
     job.save(update_fields=["status", "progress", "finished_at", "message"])
     return job
 
 
-def fail(task_id: str, error: str) -> JobRecord:
-    """The task ended without finishing. Its progress stays where it stopped and its last message is kept
-    after the error, so the page says both what went wrong and how far the job had got."""
+def fail(task_id: str, error: str, *, now: datetime) -> JobRecord:
+    """The task ended without finishing (at `now`). Its progress stays where it stopped and its last message
+    is kept after the error, so the page says both what went wrong and how far the job had got."""
     job = JobRecord.objects.get(task_id=task_id)
-    job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+    job.status, job.finished_at = JobStatus.FAILED, now
     job.message = _fit(f"{error} — last step: {job.message}" if job.message else error)
     job.save(update_fields=["status", "finished_at", "message"])
     return job

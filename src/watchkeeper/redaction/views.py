@@ -4,12 +4,15 @@ Everything here is the reviewer's own: a redaction is found only by the person w
 where they hold redaction.review (another's is 404), and every page, video and thumbnail is checked again
 in redaction.services against the viewing authorisation it was made under — expired, refused (403).
 The source footage is played through viewing's own segment URLs (its check, its audit); the preview is
-served decrypted in memory with `Cache-Control: no-store`, like segments.
+served decrypted in memory with `Cache-Control: no-store`, like segments. A refused start is shown in its
+form (core.refusals.attempt); a refused decision leaves the view as the refused page, with a link back to
+the review.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import can, require, restrict
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere, show_refusal
+from watchkeeper.core.refusals import attempt
+from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.redaction import services
 from watchkeeper.redaction.forms import KeepForm, ManualForm, ModeForm, StartForm
@@ -91,24 +95,25 @@ def redaction_start(request: HttpRequest, auth_pk: int) -> HttpResponse:
         initial=initial,
         may_release=can(request.user, "recording.hold", auth.school_id),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            redaction = services.start_redaction(
-                request.user,
-                auth,
-                data["camera"],
-                data["start"],
-                data["end"],
-                release_reason=data.get("release_reason", ""),
-            )
-        except PolicyRefusal as refusal:
-            show_refusal(form, refusal)
-        else:
+    if request.method == "POST":
+        outcome = attempt(request, form, lambda data: _start(request, auth, data))
+        if outcome.done:
             messages.success(request, "Finding faces and people in the footage (10.4.1)…")
-            return redirect("redaction:review", pk=redaction.pk)
+            return redirect("redaction:review", pk=outcome.value.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "redaction/start.html", {"form": form, "auth": auth}, status=status)
+
+
+def _start(request: HttpRequest, auth: ViewingAuthorisation, data: dict[str, Any]) -> Redaction:
+    return services.start_redaction(
+        request.user,
+        auth,
+        data["camera"],
+        data["start"],
+        data["end"],
+        release_reason=data.get("release_reason", ""),
+        now=timezone.now(),
+    )
 
 
 # --- the review page ------------------------------------------------------------------------------------
@@ -121,7 +126,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     problem = services.why_not_reviewer(request.user, redaction, now)
     if problem is not None:
         raise PermissionDenied(problem)
-    job = JobRecord.objects.filter(task_id=redaction.job_task_id).first() if redaction.job_task_id else None
+    job = _job(redaction)
     fps = services.fps_of(redaction)
     kept = {int(t) for t in redaction.keep}
     tracks = [
@@ -142,6 +147,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "modes": Mode.choices,
     }
     return render(request, "redaction/review.html", context)
+
+
+def _job(redaction: Redaction) -> JobRecord | None:
+    """The record of the redaction's latest job, for its progress."""
+    return JobRecord.objects.filter(task_id=redaction.job_task_id).first() if redaction.job_task_id else None
 
 
 def _page_data(redaction: Redaction, kept: set[int]) -> dict[str, Any]:
@@ -182,37 +192,45 @@ def _back(redaction: Redaction, frame: Any = None) -> HttpResponse:
     return redirect(f"{url}?at={int(frame)}" if frame is not None else url)
 
 
-def _refusal_message(request: HttpRequest, refusal: PolicyRefusal) -> None:
-    for problem in refusal.problems:
-        messages.error(request, problem)
+# Decisions are posted from the review page and go back to it. A refusal leaves the view: the refused page
+# says why, with a link back to the review (core.refusals).
+
+
+def _decided(
+    request: HttpRequest,
+    pk: int,
+    decide: Callable[[Redaction, dict[str, Any]], object],
+    form_class: type[Form] | None = None,
+    invalid: str = "",
+) -> HttpResponse:
+    """Run one decision on the person's own redaction with the posted form's data, then back to it."""
+    redaction = _own(request, pk)
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return HttpResponse(invalid, status=400)
+        data = form.cleaned_data
+    decide(redaction, data)
+    return _back(redaction)
 
 
 @login_required
 @require_POST
 def keep(request: HttpRequest, pk: int) -> HttpResponse:
-    redaction = _own(request, pk)
-    form = KeepForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Choose a track.", status=400)
-    try:
-        services.set_keep(request.user, redaction, form.cleaned_data["track"], form.cleaned_data["keep"])
-    except PolicyRefusal as refusal:
-        _refusal_message(request, refusal)
-    return _back(redaction)
+    def decide(redaction: Redaction, data: dict[str, Any]) -> None:
+        services.set_keep(request.user, redaction, data["track"], data["keep"], now=timezone.now())
+
+    return _decided(request, pk, decide, KeepForm, "Choose a track.")
 
 
 @login_required
 @require_POST
 def mode(request: HttpRequest, pk: int) -> HttpResponse:
-    redaction = _own(request, pk)
-    form = ModeForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("Choose blur, pixelate or fill.", status=400)
-    try:
-        services.set_mode(request.user, redaction, form.cleaned_data["mode"])
-    except PolicyRefusal as refusal:
-        _refusal_message(request, refusal)
-    return _back(redaction)
+    def decide(redaction: Redaction, data: dict[str, Any]) -> None:
+        services.set_mode(request.user, redaction, data["mode"], now=timezone.now())
+
+    return _decided(request, pk, decide, ModeForm, "Choose blur, pixelate or fill.")
 
 
 @login_required
@@ -225,43 +243,35 @@ def manual(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.non_field_errors():
             messages.error(request, str(error))
         return _back(redaction)
-    data = form.cleaned_data
-    try:
-        if data["op"] == "delete":
-            services.delete_manual(request.user, redaction, data["track"])
+    data, now = form.cleaned_data, timezone.now()
+    if data["op"] == "delete":
+        services.delete_manual(request.user, redaction, data["track"], now=now)
+    else:
+        box = services.ManualBox(data["frame"], data["x"], data["y"], data["w"], data["h"])
+        if data["op"] == "add":
+            services.add_manual(request.user, redaction, box, now=now)
         else:
-            box = services.ManualBox(data["frame"], data["x"], data["y"], data["w"], data["h"])
-            if data["op"] == "add":
-                services.add_manual(request.user, redaction, box)
-            else:
-                services.extend_manual(request.user, redaction, data["track"], box)
-    except PolicyRefusal as refusal:
-        _refusal_message(request, refusal)
+            services.extend_manual(request.user, redaction, data["track"], box, now=now)
     return _back(redaction, data.get("frame"))
 
 
 @login_required
 @require_POST
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    redaction = _own(request, pk)
-    try:
-        services.request_preview(request.user, redaction)
-    except PolicyRefusal as refusal:
-        _refusal_message(request, refusal)
-    return _back(redaction)
+    def decide(redaction: Redaction, data: dict[str, Any]) -> None:
+        services.request_preview(request.user, redaction, now=timezone.now())
+
+    return _decided(request, pk, decide)
 
 
 @login_required
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    redaction = _own(request, pk)
-    try:
-        services.approve(request.user, redaction)
-    except PolicyRefusal as refusal:
-        _refusal_message(request, refusal)
-    else:
+    def decide(redaction: Redaction, data: dict[str, Any]) -> None:
+        services.approve(request.user, redaction, now=timezone.now())
         messages.success(request, "Approved: this redacted copy may now go in an evidence package (10.4.1).")
-    return _back(redaction)
+
+    return _decided(request, pk, decide)
 
 
 @login_required
@@ -296,14 +306,10 @@ def thumbnail(request: HttpRequest, pk: int, track_id: int) -> HttpResponse:
     redaction = _own(request, pk)
     try:
         jpeg = services.track_thumbnail(request.user, redaction, track_id, timezone.now())
-    except PolicyRefusal as refusal:
-        return HttpResponse(refusal.problems[0], status=404, content_type="text/plain; charset=utf-8")
     except (FootageUnreadable, NoThumbnail) as error:
         log.error("%s", error)
         return HttpResponse(str(error), status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(jpeg, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private(HttpResponse(jpeg, content_type="image/jpeg"))
 
 
 @login_required
@@ -313,7 +319,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     services.check_reviewer(request.user, redaction, timezone.now())
     if redaction.report is None:
         raise PermissionDenied("10.4.1: the report is made when the redaction is approved")
-    response = JsonResponse(redaction.report, json_dumps_params={"indent": 2})
+    return _private(JsonResponse(redaction.report, json_dumps_params={"indent": 2}))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Footage and what is drawn from it stay out of every cache, as segments do (9.1)."""
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -324,7 +334,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress for the page's bar (polled while a job runs)."""
     redaction = _own(request, pk)
     services.check_reviewer(request.user, redaction, timezone.now())
-    job = JobRecord.objects.filter(task_id=redaction.job_task_id).first() if redaction.job_task_id else None
+    job = _job(redaction)
     return JsonResponse(
         {
             "status": redaction.status,

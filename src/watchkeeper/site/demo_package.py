@@ -146,9 +146,7 @@ def _request_and_build(
     immediate = HUEY.immediate
     HUEY.immediate = True  # the job runs when the decision commits, here, not in a worker
     try:
-        decided = evidence.decide_download(
-            head, req, approve=True, otp_code=_previous_code(head), now=now
-        )
+        decided = evidence.decide_download(head, req, approve=True, otp_code=_previous_code(head), now=now)
     finally:
         HUEY.immediate = immediate
     req.refresh_from_db()

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -44,6 +46,14 @@ def immediate() -> Iterator[None]:
         yield
     finally:
         HUEY.immediate = False
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Around a service call that queues a job: run what its transaction's commit would run (the test's own
+    transaction never commits) — with huey in immediate mode, the job itself."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
 
 
 def face_pieces(directory: Path) -> list[tuple[bytes, float]]:

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
-from tests.redaction.review.conftest import RECORDED, S
+from tests.redaction.review.conftest import RECORDED, S, committed
 from tests.viewing.conftest import approved
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
@@ -32,12 +32,26 @@ from watchkeeper.viewing.models import ViewingAuthorisation
 pytestmark = pytest.mark.django_db
 
 
-def start(scene: dict[str, Any], **kw: Any) -> Redaction:
+def start(scene: dict[str, Any], actor: Any = None, **kw: Any) -> Redaction:
+    """Start a redaction as the scene's reviewer (or `actor`); its proposal job runs at the commit."""
     args = {"auth": scene["auth"], "camera": scene["camera"], "start": RECORDED - S, "end": RECORDED + 4 * S}
     args.update(kw)
-    return services.start_redaction(
-        scene["reviewer"], args["auth"], args["camera"], args["start"], args["end"]
-    )
+    with committed():
+        return services.start_redaction(
+            actor or scene["reviewer"],
+            args["auth"],
+            args["camera"],
+            args["start"],
+            args["end"],
+            release_reason=args.get("release_reason", ""),
+            now=timezone.now(),
+        )
+
+
+def render_preview(reviewer: Any, redaction: Redaction) -> None:
+    """Ask for a preview; the render job runs when the request commits."""
+    with committed():
+        services.request_preview(reviewer, redaction, now=timezone.now())
 
 
 @pytest.fixture
@@ -118,7 +132,9 @@ def test_an_expired_authorisation_is_refused(scene) -> None:
 def test_someone_elses_authorisation_is_refused(scene, school) -> None:
     colleague = person(Role.FOOTAGE_REVIEWER, school)
     with pytest.raises(PolicyRefusal, match="only the person who asked"):
-        services.start_redaction(colleague, scene["auth"], scene["camera"], RECORDED, RECORDED + 3 * S)
+        services.start_redaction(
+            colleague, scene["auth"], scene["camera"], RECORDED, RECORDED + 3 * S, now=timezone.now()
+        )
 
 
 @pytest.mark.clause("10.4.1", "R23")
@@ -136,16 +152,14 @@ def test_a_person_without_the_role_is_refused(scene, school) -> None:
     head = person(Role.HEADTEACHER, school)
     auth = approved(head, [scene["camera"]], RECORDED - S, RECORDED + 4 * S)
     with pytest.raises(PermissionDenied):
-        services.start_redaction(head, auth, scene["camera"], RECORDED, RECORDED + 3 * S)
+        services.start_redaction(head, auth, scene["camera"], RECORDED, RECORDED + 3 * S, now=timezone.now())
 
 
 @pytest.mark.clause("9.3", "13.1", "R17")
 def test_an_erased_segment_fails_the_job_clearly(scene) -> None:
     # The job runs after the master is recorded: a segment erased in between (13.1) fails it, audited.
     Segment.objects.filter(pk=scene["segments"][1].pk).delete()
-    redaction = services.start_redaction(
-        scene["reviewer"], scene["auth"], scene["camera"], RECORDED, RECORDED + S
-    )
+    redaction = start(scene, start=RECORDED, end=RECORDED + S)
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW  # only the first segment: unaffected
     redaction = Redaction.objects.create(
@@ -157,7 +171,8 @@ def test_an_erased_segment_fails_the_job_clearly(scene) -> None:
         created_by=scene["reviewer"],
         segments=[{"id": str(scene["segments"][1].pk), "sha256": "0" * 64, "start": "", "end": ""}],
     )
-    services._enqueue(redaction, "propose")
+    with committed():
+        services.queue_job(redaction, "propose")
     redaction.refresh_from_db()
     assert redaction.status == Status.FAILED and "13.1" in redaction.message
     assert JobRecord.objects.get(task_id=redaction.job_task_id).status == JobStatus.FAILED
@@ -200,10 +215,10 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
     frame = 40
     kept = alone(redaction, frame)[0]
     hidden = next(t for t in face_tracks(redaction) if t is not kept and box_at(t, frame))
-    services.set_keep(reviewer, redaction, kept["id"], True)
+    services.set_keep(reviewer, redaction, kept["id"], True, now=timezone.now())
     with pytest.raises(PolicyRefusal, match="preview the redaction before approving"):
-        services.approve(reviewer, redaction)
-    services.request_preview(reviewer, redaction)
+        services.approve(reviewer, redaction, now=timezone.now())
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW and services.preview_is_current(redaction)
     job = JobRecord.objects.get(task_id=redaction.job_task_id)
@@ -226,7 +241,7 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
     for entry in redaction.segments:
         assert Segment.objects.get(pk=entry["id"]).sha256 == entry["sha256"]
 
-    services.approve(reviewer, redaction)
+    services.approve(reviewer, redaction, now=timezone.now())
     redaction.refresh_from_db()
     report = redaction.report
     assert redaction.status == Status.APPROVED and redaction.approved_by == reviewer
@@ -248,45 +263,49 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
     } <= actions
     # Approved: decisions are frozen.
     with pytest.raises(PolicyRefusal, match="approved"):
-        services.set_keep(reviewer, redaction, hidden["id"], True)
+        services.set_keep(reviewer, redaction, hidden["id"], True, now=timezone.now())
 
 
 @pytest.mark.clause("10.4.1")
 def test_approving_a_preview_of_earlier_decisions_is_refused(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
-    services.set_mode(reviewer, redaction, "pixelate")
+    services.set_mode(reviewer, redaction, "pixelate", now=timezone.now())
     assert not services.preview_is_current(redaction)
     with pytest.raises(PolicyRefusal, match="decisions have changed"):
-        services.approve(reviewer, redaction)
-    services.set_mode(reviewer, redaction, "blur")  # back to what was previewed: current again
-    services.approve(reviewer, redaction)
+        services.approve(reviewer, redaction, now=timezone.now())
+    services.set_mode(
+        reviewer, redaction, "blur", now=timezone.now()
+    )  # back to what was previewed: current again
+    services.approve(reviewer, redaction, now=timezone.now())
 
 
 @pytest.mark.clause("10.4.1")
 def test_manual_boxes_add_extend_delete(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     box = services.ManualBox
-    track = services.add_manual(reviewer, redaction, box(10, 20, 20, 40, 40))
+    track = services.add_manual(reviewer, redaction, box(10, 20, 20, 40, 40), now=timezone.now())
     assert track > max(t["id"] for t in redaction.proposal["tracks"])
-    services.extend_manual(reviewer, redaction, track, box(60, 200, 100, 40, 40))
-    services.extend_manual(reviewer, redaction, track, box(60, 210, 100, 40, 40))  # replaces frame 60
+    services.extend_manual(reviewer, redaction, track, box(60, 200, 100, 40, 40), now=timezone.now())
+    services.extend_manual(
+        reviewer, redaction, track, box(60, 210, 100, 40, 40), now=timezone.now()
+    )  # replaces frame 60
     redaction.refresh_from_db()
     assert [b["frame"] for b in redaction.manual[0]["boxes"]] == [10, 60]
     assert redaction.manual[0]["boxes"][1]["x"] == 210
     with pytest.raises(PolicyRefusal, match="outside the footage"):
-        services.add_manual(reviewer, redaction, box(500, 0, 0, 10, 10))
+        services.add_manual(reviewer, redaction, box(500, 0, 0, 10, 10), now=timezone.now())
     with pytest.raises(PolicyRefusal, match="2 pixels"):
-        services.add_manual(reviewer, redaction, box(5, 700, 0, 10, 10))
+        services.add_manual(reviewer, redaction, box(5, 700, 0, 10, 10), now=timezone.now())
     # Rendered: the interpolated box at frame 35 (x = 115) is distorted.
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     out = frames_of(services.open_output(reviewer, redaction, timezone.now()))
     master = master_frames(redaction)
     row = [35, 115 + 4, 60 + 4, 32, 32]
     assert np.abs(region(out[35], row) - region(master[35], row)).mean() > 3
-    services.delete_manual(reviewer, redaction, track)
+    services.delete_manual(reviewer, redaction, track, now=timezone.now())
     redaction.refresh_from_db()
     assert redaction.manual == [] and not services.preview_is_current(redaction)
     actions = list(
@@ -318,7 +337,7 @@ def test_decisions_digest_follows_every_decision() -> None:
 
 def test_an_expired_authorisation_stops_video_and_thumbnails(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     track = redaction.proposal["tracks"][0]["id"]
     assert services.track_thumbnail(reviewer, redaction, track, timezone.now())[:2] == b"\xff\xd8"
@@ -341,11 +360,11 @@ def test_redacted_copy_only_when_approved(proposed: Redaction, scene) -> None:
     only = "10.4.1: only an approved redaction can leave in an export"
     with pytest.raises(PolicyRefusal, match=only), services.redacted_copy(redaction):
         pass
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     with pytest.raises(PolicyRefusal, match="10.4.1"), services.redacted_copy(redaction):
         pass
-    services.approve(reviewer, redaction)
+    services.approve(reviewer, redaction, now=timezone.now())
     with services.redacted_copy(redaction) as copy:
         path = copy.mp4_path
         assert path.read_bytes()[4:8] == b"ftyp" and path.stat().st_mode & 0o077 == 0
@@ -358,7 +377,7 @@ def test_redacted_copy_only_when_approved(proposed: Redaction, scene) -> None:
 @pytest.mark.clause("10.2")
 def test_discard_destroys_the_copy(proposed: Redaction, scene, data_dir: Path) -> None:
     reviewer, redaction = scene["reviewer"], proposed
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     blob = data_dir / "redactions" / redaction.output_path
     assert blob.exists()
@@ -366,22 +385,22 @@ def test_discard_destroys_the_copy(proposed: Redaction, scene, data_dir: Path) -
     assert not blob.exists()
     assert redaction.status == Status.DISCARDED and redaction.output_wrapped_key is None
     with pytest.raises(PolicyRefusal):
-        services.set_keep(reviewer, redaction, 1, True)
+        services.set_keep(reviewer, redaction, 1, True, now=timezone.now())
     assert AuditEvent.objects.filter(action="redaction.discarded").exists()
 
 
 def test_a_failed_render_leaves_the_redaction_in_review(proposed: Redaction, scene) -> None:
     reviewer, redaction = scene["reviewer"], proposed
-    services.set_keep(reviewer, redaction, redaction.proposal["tracks"][0]["id"], True)
+    services.set_keep(reviewer, redaction, redaction.proposal["tracks"][0]["id"], True, now=timezone.now())
     Segment.objects.filter(pk=scene["segments"][2].pk).delete()  # erased meanwhile (13.1)
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW and "13.1" in redaction.message
     assert not redaction.has_output and redaction.keep  # decisions kept
     assert JobRecord.objects.get(task_id=redaction.job_task_id).status == JobStatus.FAILED
     assert list(scene["tmp"].iterdir()) == []
     with pytest.raises(PolicyRefusal, match="preview the redaction"):
-        services.approve(reviewer, redaction)
+        services.approve(reviewer, redaction, now=timezone.now())
 
 
 # --- held footage (9.6) -------------------------------------------------------------------------------------
@@ -417,9 +436,9 @@ def test_a_redaction_over_held_footage_needs_the_cctv_admins_release(scene) -> N
     auth = approved(scene["admin"], [scene["camera"]], RECORDED - S, RECORDED + 4 * S)
     window = (auth, scene["camera"], RECORDED - S, RECORDED + 4 * S)
     with pytest.raises(PolicyRefusal, match="9.6: this footage is held as evidence"):
-        services.start_redaction(scene["admin"], *window)
+        services.start_redaction(scene["admin"], *window, now=timezone.now())
     assert not Redaction.objects.exists()
-    redaction = services.start_redaction(scene["admin"], *window, release_reason="SAR-12 needs it redacted")
+    redaction = start(scene, scene["admin"], auth=auth, release_reason="SAR-12 needs it redacted")
     release = HoldRelease.objects.get()
     assert (release.hold, release.redaction, release.reason) == (hold, redaction, "SAR-12 needs it redacted")
     redaction.refresh_from_db()
@@ -440,7 +459,8 @@ def test_a_hold_placed_after_the_start_stops_the_jobs_until_released(scene) -> N
         segments=[{"id": str(scene["segments"][0].pk), "sha256": scene["segments"][0].sha256}],
     )
     hold = evidential_hold(scene)
-    services._enqueue(redaction, "propose")
+    with committed():
+        services.queue_job(redaction, "propose")
     redaction.refresh_from_db()
     assert redaction.status == Status.FAILED and "9.6" in redaction.message and "release" in redaction.message
     assert holds.awaiting_release(scene["admin"]) == []  # a failed redaction no longer waits
@@ -448,7 +468,8 @@ def test_a_hold_placed_after_the_start_stops_the_jobs_until_released(scene) -> N
     redaction.refresh_from_db()
     assert holds.awaiting_release(scene["admin"]) == [{"redaction": redaction, "hold": hold}]
     holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12", now=timezone.now())
-    services._enqueue(redaction, "propose")
+    with committed():
+        services.queue_job(redaction, "propose")
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW
 
@@ -459,7 +480,7 @@ def test_a_preview_is_not_played_once_its_footage_is_held_until_released(propose
     from watchkeeper.evidence import holds
 
     reviewer, redaction = scene["reviewer"], proposed
-    services.request_preview(reviewer, redaction)
+    render_preview(reviewer, redaction)
     redaction.refresh_from_db()
     assert services.open_output(reviewer, redaction, timezone.now())
     hold = evidential_hold(scene)

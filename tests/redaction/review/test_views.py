@@ -16,7 +16,8 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
-from tests.redaction.review.conftest import RECORDED, S
+from tests.redaction.review.conftest import RECORDED, S, committed
+from tests.refusals import refusal_text, shows_refusal
 from tests.viewing.conftest import approved
 from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
@@ -61,10 +62,11 @@ def make_redaction(ctx: dict[str, Any], render: bool = False, approve: bool = Fa
         proposal={"width": 640, "height": 360, "fps": 25.0, "frames": 75, "tracks": [FACE]},
     )
     if render or approve:
-        services.request_preview(ctx["requester"], ctx["redaction"])
+        with committed():
+            services.request_preview(ctx["requester"], ctx["redaction"], now=timezone.now())
         ctx["redaction"].refresh_from_db()
     if approve:
-        services.approve(ctx["requester"], ctx["redaction"])
+        services.approve(ctx["requester"], ctx["redaction"], now=timezone.now())
 
 
 def rendered(ctx: dict[str, Any]) -> None:
@@ -117,9 +119,10 @@ def status_is(status: str) -> Any:
 
 
 def started(ctx: dict[str, Any], response: Any) -> None:
+    """The proposal job is queued with the start; it runs when the request commits (tested below)."""
     new = Redaction.objects.exclude(pk=ctx["redaction"].pk).get()
     assert response["Location"] == reverse("redaction:review", args=[new.pk])
-    assert new.created_by == ctx["user"] and new.status == Status.REVIEW and new.proposal["frames"] == 75
+    assert new.created_by == ctx["user"] and new.status == Status.PROPOSING and new.job_task_id
 
 
 def kept(ctx: dict[str, Any], response: Any) -> None:
@@ -216,7 +219,7 @@ CASES = [
         method="post",
         ok=(302,),
         setup=make_redaction,
-        check=status_is(Status.REVIEW),
+        check=status_is(Status.RENDERING),  # the render job runs when the request commits
     ),  # fmt: skip
     ViewCase(
         "approve",
@@ -258,6 +261,19 @@ def ctx(school, other_school, pieces) -> dict[str, Any]:
     return ctx
 
 
+def test_a_start_from_the_page_proposes_once_the_request_commits(ctx: dict[str, Any]) -> None:
+    client = sign_in(Client(), ctx["requester"])
+    with committed():
+        response = client.post(reverse("redaction:start", args=[ctx["auth"].pk]), start_data(ctx))
+    new = Redaction.objects.exclude(pk=ctx["redaction"].pk).get()
+    assert response["Location"] == reverse("redaction:review", args=[new.pk])
+    assert new.status == Status.REVIEW and new.proposal["frames"] == 75
+    with committed():
+        client.post(reverse("redaction:preview", args=[new.pk]))
+    new.refresh_from_db()
+    assert new.status == Status.REVIEW and services.preview_is_current(new)
+
+
 def test_the_review_page_plays_the_source_through_viewing(ctx: dict[str, Any]) -> None:
     client = sign_in(Client(), ctx["requester"])
     page = client.get(reverse("redaction:review", args=[ctx["redaction"].pk])).content.decode()
@@ -282,10 +298,35 @@ def test_an_expired_authorisation_stops_the_page_video_and_thumbnails(ctx: dict[
 
 def test_approving_without_a_current_preview_shows_the_refusal(ctx: dict[str, Any]) -> None:
     client = sign_in(Client(), ctx["requester"])
-    response = client.post(reverse("redaction:approve", args=[ctx["redaction"].pk]), follow=True)
-    assert "10.4.1: preview the redaction before approving" in response.content.decode()
+    review = reverse("redaction:review", args=[ctx["redaction"].pk])
+    response = client.post(
+        reverse("redaction:approve", args=[ctx["redaction"].pk]), HTTP_REFERER=f"http://testserver{review}"
+    )
+    assert response.status_code == 400
+    assert shows_refusal(response, "10.4.1: preview the redaction before approving")
+    assert f'href="{review}"' in response.content.decode()  # the way back to the review
     ctx["redaction"].refresh_from_db()
     assert ctx["redaction"].status == Status.REVIEW
+
+
+def test_a_refused_decision_shows_the_refusal(ctx: dict[str, Any]) -> None:
+    client = sign_in(Client(), ctx["requester"])
+    response = client.post(reverse("redaction:keep", args=[ctx["redaction"].pk]), {"track": 9, "keep": "on"})
+    assert response.status_code == 400 and shows_refusal(response, "10.4.1: there is no such proposed track")
+    ctx["redaction"].refresh_from_db()
+    assert ctx["redaction"].keep == []
+
+
+def test_a_refused_start_is_shown_in_the_form_with_what_was_typed(ctx: dict[str, Any]) -> None:
+    client = sign_in(Client(), ctx["requester"])
+    too_long = {
+        **start_data(ctx),
+        "end": timezone.localtime(RECORDED + 2 * 3600 * S).strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    response = client.post(reverse("redaction:start", args=[ctx["auth"].pk]), too_long)
+    assert response.status_code == 400 and "(policy 9.2)" in refusal_text(response), refusal_text(response)
+    assert too_long["end"][:16] in response.content.decode()  # the form keeps what was typed
+    assert Redaction.objects.count() == 1
 
 
 def test_a_failed_proposal_says_why(ctx: dict[str, Any]) -> None:

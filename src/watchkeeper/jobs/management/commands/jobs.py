@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from huey.contrib.djhuey import HUEY
 
 from watchkeeper.jobs.models import JobRecord
-from watchkeeper.jobs.queue import tasks_by_hand
+from watchkeeper.jobs.queue import enqueue_on_commit, tasks_by_hand
 
 LIST_LIMIT = 50
 
@@ -27,10 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "enqueue":
             task = tasks_by_hand()[options["name"]]
-            queued = task.s()
-            HUEY.enqueue(queued)  # huey's `enqueued` signal writes the queued JobRecord (jobs.runner)
-            job = JobRecord.objects.filter(task_id=queued.id).first()
-            self.stdout.write(f"queued {task.name}: task {queued.id}" + (f", job {job.pk}" if job else ""))
+            task_id = enqueue_on_commit(task)  # no transaction open here: queued at once, its record made
+            job = JobRecord.objects.filter(task_id=task_id).first()
+            self.stdout.write(f"queued {task.name}: task {task_id}" + (f", job {job.pk}" if job else ""))
             return
         rows = list(
             JobRecord.objects.order_by("-created_at", "-pk")[:LIST_LIMIT].values(
