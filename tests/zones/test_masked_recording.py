@@ -84,12 +84,16 @@ def _free_port() -> int:
 def test_the_zones_are_black_in_every_stored_frame_and_the_rest_is_not(recorded: Recorded) -> None:
     frames = 0
     within, without = zone_samples(ZONES, 1280, 720)  # the simulator's picture size
-    assert len(within) > 1000 and len(without) > 1000
+    # Colour is stored at half resolution (4:2:0) and coded in blocks of 8×8 of those samples, so the
+    # encoder's blur of colour across a zone's edge reaches up to 16 picture pixels (seen at 6.6 px).
+    colourless, _ = zone_samples(ZONES, 1280, 720, margin_px=16)
+    assert len(within) > 1000 and len(without) > 1000 and len(colourless) > 800
     for row in recorded.masked:
         for n, picture in enumerate(pictures(recorded.plaintext(row))):
             assert (picture.width, picture.height) == (1280, 720)
             for x, y in within:
                 assert picture.luma(x, y) <= BLACK_LUMA, (row.id, n, x, y, picture.luma(x, y))
+            for x, y in colourless:
                 assert all(abs(c - 128) <= NEUTRAL_CHROMA for c in picture.chroma(x, y)), (row.id, n, x, y)
             lit = sum(picture.luma(x, y) > 2 * BLACK_LUMA for x, y in without)
             assert lit > 0.5 * len(without), (row.id, n, lit, len(without))  # the picture itself is there
