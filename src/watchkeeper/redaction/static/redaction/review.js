@@ -1,5 +1,6 @@
 /* Watchkeeper redaction review (design/redaction.md "Review"). Plays the source segments (served by the
-   viewing app after its authorisation check) one after another, draws the proposed boxes of the frame shown
+   viewing app after its authorisation check) one after another (watchkeeper/segments.js, shared with the
+   footage player), draws the proposed boxes of the frame shown
    on a canvas over the video (red: hidden; green: kept, the data subject; blue: manual, interpolated between
    key frames), lets the reviewer drag a manual box on a paused frame, and follows a running job's progress.
    No other script needed. */
@@ -36,14 +37,14 @@
   var data = JSON.parse(script.textContent);
   if (!data.segments.length) return;
   var fps = data.fps || 25;
-  var video = root.querySelector("video.source");
+  var sequence = Watchkeeper.segments(root, data.segments, 1 / fps, draw);
+  var video = sequence.video, playButton = sequence.playButton;
   var canvas = root.querySelector("canvas.boxes");
   var ctx = canvas.getContext("2d");
-  var playButton = root.querySelector(".play");
   var seek = root.querySelector("input.seek");
   var output = root.querySelector("output.frame");
   var form = document.querySelector("form.manual-form");
-  var index = -1, pending = null, drag = null, extendTrack = null;
+  var drag = null, extendTrack = null;
 
   /* Boxes by frame: the engine's rows are [frame, x, y, w, h, score]. */
   var byFrame = {};
@@ -67,9 +68,9 @@
   }
 
   function frameNow() {
-    if (index < 0) return 0;
+    if (sequence.index < 0) return 0;
     var local = Math.floor(video.currentTime * fps + 0.01);
-    return Math.min(data.segments[index].first_frame + local, Math.max(0, data.frames - 1));
+    return Math.min(data.segments[sequence.index].first_frame + local, Math.max(0, data.frames - 1));
   }
 
   function draw() {
@@ -95,10 +96,10 @@
     playButton.textContent = video.paused ? "Play" : "Pause";
   }
 
+  /* Segment i from `frame` on: a tenth of a frame in, so that the frame shown is that frame. */
   function load(i, frame, play) {
-    index = i; pending = { frame: frame, play: play };
-    video.src = data.segments[i].url;
-    video.dataset.segment = data.segments[i].id;
+    var local = frame - data.segments[i].first_frame;
+    sequence.load(i, local > 0 ? (local + 0.1) / fps : 0, play);
   }
 
   function segmentOf(frame) {
@@ -109,23 +110,12 @@
   function goTo(frame, play) {
     frame = Math.max(0, Math.min(frame, data.frames - 1));
     var i = segmentOf(frame);
-    if (i !== index) { load(i, frame, play); return; }
+    if (i !== sequence.index) { load(i, frame, play); return; }
     video.currentTime = (frame - data.segments[i].first_frame + 0.1) / fps;
   }
 
-  video.addEventListener("loadedmetadata", function () {
-    var wanted = pending || { frame: data.segments[index].first_frame, play: false };
-    pending = null;
-    var local = wanted.frame - data.segments[index].first_frame;
-    if (local > 0) video.currentTime = (local + 0.1) / fps;
-    if (wanted.play) video.play();
-    draw();
-  });
-  video.addEventListener("ended", function () { if (index + 1 < data.segments.length) load(index + 1, data.segments[index + 1].first_frame, true); });
-  ["timeupdate", "seeked", "pause", "play"].forEach(function (e) { video.addEventListener(e, draw); });
   (function tick() { if (!video.paused) draw(); window.requestAnimationFrame(tick); })();
 
-  playButton.addEventListener("click", function () { if (video.paused) video.play(); else video.pause(); });
   root.querySelectorAll("button.step").forEach(function (button) {
     button.addEventListener("click", function () { video.pause(); goTo(frameNow() + Number(button.dataset.step), false); });
   });

@@ -1,7 +1,7 @@
-/* Watchkeeper footage player (design/viewing.md): each recorded segment is a self-contained MP4 served by
-   the server after its authorisation check; this plays them one after another in one <video>, swapping
-   its source at "ended", and seeks across the window by choosing the segment and setting currentTime.
-   Times are shown in UK local time (Europe/London, BST or GMT as it was then). No other script needed. */
+/* Watchkeeper footage player (design/viewing.md): plays the window's segments one after another in one
+   <video> (watchkeeper/segments.js, shared with the redaction review) and seeks across the window by
+   choosing the segment and setting currentTime. Times are shown in UK local time (Europe/London, BST or GMT
+   as it was then). No other script needed. */
 (function () {
   "use strict";
 
@@ -13,20 +13,18 @@
   });
 
   function Player(root, data) {
-    var video = root.querySelector("video");
-    var playButton = root.querySelector(".play");
+    var sequence = Watchkeeper.segments(root, data.segments, FRAME, show);
+    var video = sequence.video, playButton = sequence.playButton, load = sequence.load;
     var speed = root.querySelector(".speed");
     var output = root.querySelector(".clock");
     var bar = root.querySelector(".timeline");
     var cursor = root.querySelector(".cursor");
     var segments = data.segments;
     var windowMs = Math.max(1, data.end_ms - data.start_ms);
-    var index = -1;
-    var pending = null; /* {offset, play} while a new source loads */
 
     function now() {
-      if (index < 0) return segments[0].start_ms;
-      return segments[index].start_ms + video.currentTime * 1000;
+      if (sequence.index < 0) return segments[0].start_ms;
+      return segments[sequence.index].start_ms + video.currentTime * 1000;
     }
 
     function show() {
@@ -38,31 +36,18 @@
       bar.setAttribute("aria-valuenow", String(Math.round(percent)));
       bar.setAttribute("aria-valuetext", output.textContent);
       playButton.textContent = video.paused ? "Play" : "Pause";
-      if (stillButton) stillButton.disabled = !video.paused || index < 0 || !!pending;
+      if (stillButton) stillButton.disabled = !video.paused || sequence.index < 0 || !!sequence.pending;
     }
 
-    function load(i, offset, play) {
-      index = i;
-      pending = { offset: offset, play: play };
-      video.src = segments[i].url;
-      video.dataset.segment = segments[i].id;
-    }
-
-    video.addEventListener("loadedmetadata", function () {
-      var wanted = pending || { offset: 0, play: false };
-      pending = null;
-      video.playbackRate = Number(speed.value);
-      if (wanted.offset > 0) video.currentTime = Math.min(wanted.offset, Math.max(0, video.duration - FRAME));
-      if (wanted.play) video.play();
-      show();
-    });
+    /* A new source starts at the default rate: keep the speed chosen. */
+    video.addEventListener("loadedmetadata", function () { video.playbackRate = Number(speed.value); });
 
     /* Seek to a wall-clock moment: the segment holding it, or the next one after a gap. */
     function seek(ms, play) {
       var i = 0;
       while (i < segments.length - 1 && ms >= segments[i].end_ms) i++;
       var offset = Math.max(0, (ms - segments[i].start_ms) / 1000);
-      if (i === index && !pending) {
+      if (i === sequence.index && !sequence.pending) {
         video.currentTime = Math.min(offset, Math.max(0, video.duration - FRAME));
         if (play) video.play();
       } else {
@@ -74,11 +59,11 @@
       if (!isFinite(video.duration)) return;
       if (!video.paused) video.pause();
       var t = video.currentTime + direction * FRAME;
-      if (t >= video.duration - FRAME / 2 && index + 1 < segments.length) {
-        load(index + 1, 0, false);
-      } else if (t < 0 && index > 0) {
-        var previous = segments[index - 1];
-        load(index - 1, (previous.end_ms - previous.start_ms) / 1000 - FRAME, false);
+      if (t >= video.duration - FRAME / 2 && sequence.index + 1 < segments.length) {
+        load(sequence.index + 1, 0, false);
+      } else if (t < 0 && sequence.index > 0) {
+        var previous = segments[sequence.index - 1];
+        load(sequence.index - 1, (previous.end_ms - previous.start_ms) / 1000 - FRAME, false);
       } else {
         video.currentTime = Math.max(0, Math.min(t, video.duration));
       }
@@ -129,8 +114,8 @@
     var stillForm = root.querySelector(".still-form");
     if (stillButton && stillForm) {
       stillButton.addEventListener("click", function () {
-        if (!video.paused || index < 0) return;
-        stillForm.elements.segment.value = segments[index].id;
+        if (!video.paused || sequence.index < 0) return;
+        stillForm.elements.segment.value = segments[sequence.index].id;
         stillForm.elements.offset.value = String(video.currentTime);
         stillForm.submit();
       });
@@ -148,15 +133,6 @@
     drawMotion();
     window.addEventListener("resize", drawMotion);
 
-    video.addEventListener("ended", function () {
-      if (index + 1 < segments.length) load(index + 1, 0, true);
-    });
-    ["timeupdate", "seeked", "pause", "play"].forEach(function (name) { video.addEventListener(name, show); });
-    playButton.addEventListener("click", function () {
-      if (index < 0) load(0, 0, true);
-      else if (video.paused) video.play();
-      else video.pause();
-    });
     speed.addEventListener("change", function () {
       video.defaultPlaybackRate = Number(speed.value);
       video.playbackRate = Number(speed.value);
