@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import School
+from watchkeeper.core import fields
 
 GENESIS_HASH = "0" * 64
 
@@ -17,12 +16,10 @@ class AuditEvent(models.Model):
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    actor = fields.person_or_none()
     # The actor's user name at the time, so the chain does not depend on a row that may later change.
     actor_name = models.CharField(max_length=150)
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    school = fields.school_or_none("+")
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=80, blank=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import Camera, School, Vehicle
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera, Vehicle
 
 
 class DPIAStatus(models.TextChoices):
@@ -17,7 +17,7 @@ class DPIAStatus(models.TextChoices):
 class DPIA(models.Model):
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="dpias")
+    school = fields.school("dpias")
     title = models.CharField(max_length=200)
     cameras = models.ManyToManyField(Camera, related_name="dpias", blank=True)
     retrospective = models.BooleanField(
@@ -25,13 +25,9 @@ class DPIA(models.Model):
     )
     summary = models.TextField(blank=True, help_text="How personal information will be shared (11.6).")
     status = models.CharField(max_length=16, choices=DPIAStatus.choices, default=DPIAStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    created_by = fields.person_or_none()
     created_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    approved_by = fields.person_or_none()
     approved_at = models.DateTimeField(null=True, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     superseded_by = models.ForeignKey(
@@ -56,9 +52,7 @@ class DPIADocument(models.Model):
     dpia = models.ForeignKey(DPIA, on_delete=models.PROTECT, related_name="documents")
     file = models.FileField(upload_to=dpia_document_path)
     name = models.CharField(max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    uploaded_by = fields.person_or_none()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -80,16 +74,14 @@ class Sign(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="signs")
+    school = fields.school("signs")
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.PROTECT, related_name="signs", null=True, blank=True
     )
     placement = models.CharField(max_length=16, choices=SignPlacement.choices)
     location_description = models.CharField(max_length=300)
     last_checked_on = models.DateField(null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    checked_by = fields.person_or_none()
     # A plain file field: Pillow is not needed just to keep a photo of a sign.
     photo = models.FileField(upload_to=sign_photo_path, blank=True)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import Camera, Purpose, School
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera, Purpose
 
 
 class LegalBasis(models.TextChoices):
@@ -65,7 +65,7 @@ class DisclosureRequest(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="disclosure_requests")
+    school = fields.school("disclosure_requests")
     kind = models.CharField(max_length=16, choices=RequesterKind.choices)
     # Who asks: the officer and force, or the solicitor, court, insurer and their organisation.
     requester_name = models.CharField(max_length=200)
@@ -91,12 +91,10 @@ class DisclosureRequest(models.Model):
     keep_longer = models.BooleanField(default=False)
     keep_longer_reason = models.TextField(blank=True)
     received_on = models.DateField()
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_by = fields.person()
     logged_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     # 9.6, 13.1: the footage sought is held from the moment the request is logged, so retention cannot erase
@@ -111,23 +109,17 @@ class DisclosureRequest(models.Model):
     )
     review_outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices, blank=True)
     review_finding = models.TextField(blank=True, help_text="What the reviewer saw, in a few words.")
-    finding_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    finding_by = fields.person_or_none()
     finding_at = models.DateTimeField(null=True, blank=True)
     # The evidence workflow's request made on approval (evidence.DownloadRequest), by id so that this app
     # does not depend on that model's migrations.
     download_request_id = models.PositiveIntegerField(null=True, blank=True)
     # 11.5: "if there are any concerns … the Trust's Data Protection Officer should be contacted".
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    escalated_by = fields.person_or_none()
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalation_note = models.TextField(blank=True)
     dpo_advice = models.TextField(blank=True)
-    advised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    advised_by = fields.person_or_none()
     advised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -165,7 +157,7 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64, help_text="Of the file as uploaded.")
     key_id = models.CharField(max_length=64)
     wrapped_key = models.BinaryField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = fields.person()
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -186,18 +178,16 @@ class FOIRequest(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="foi_requests")
+    school = fields.school("foi_requests")
     requester_name = models.CharField(max_length=200)
     contact = models.CharField(max_length=200)
     received_on = models.DateField()
     sought = models.TextField()
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_by = fields.person()
     logged_at = models.DateTimeField()
     decision = models.CharField(max_length=16, choices=FOIDecision.choices, blank=True)
     decision_reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -212,11 +202,11 @@ class ClosurePeriod(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="closure_periods")
+    school = fields.school("closure_periods")
     first_day = models.DateField()
     last_day = models.DateField()
     description = models.CharField(max_length=200)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = fields.person()
     added_at = models.DateTimeField()
 
     class Meta:
@@ -232,17 +222,15 @@ class Disclosure(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="disclosures")
+    school = fields.school("disclosures")
     disclosed_at = models.DateTimeField()
     recipient_name = models.CharField(max_length=200)
     recipient_organisation = models.CharField(max_length=200, blank=True)
     what = models.TextField()
     legal_basis = models.CharField(max_length=300)
-    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    authorised_by = fields.person()
     reference = models.CharField(max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    recorded_by = fields.person_or_none()
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from watchkeeper.core import fields
+
 
 class Trust(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -32,7 +34,7 @@ class Vehicle(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="vehicles")
+    school = fields.school("vehicles")
     registration = models.CharField(max_length=16, unique=True)
     description = models.CharField(max_length=200, blank=True)
 
@@ -92,7 +94,7 @@ MAX_RETENTION_DAYS = 30  # 13.1: "up to a maximum of 30 days"
 class Camera(models.Model):
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="cameras")
+    school = fields.school("cameras")
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.PROTECT, related_name="cameras", null=True, blank=True
     )

@@ -3,11 +3,11 @@ footage taken out of the system. Rows are filled by the workflow (evidence/servi
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
+from watchkeeper.core import fields
 from watchkeeper.core.actors import Person
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.estate.models import Camera
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
@@ -53,7 +53,7 @@ class DownloadRequest(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="download_requests")
+    school = fields.school("download_requests")
     cameras = models.ManyToManyField(Camera, related_name="download_requests")
     start = models.DateTimeField(help_text="UTC")
     end = models.DateTimeField(help_text="UTC")
@@ -61,15 +61,11 @@ class DownloadRequest(models.Model):
     reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
     reason = models.TextField()
     # The member of staff who made the request (a person, or SYSTEM's stand-in: None).
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    requested_by = fields.person_or_none()
     requested_at = models.DateTimeField()
     # Appendix I "Name of Requestor who wants to see the recording": a member of staff, or an external
     # recipient (police officer, solicitor, parent) with their organisation.
-    requestor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    requestor_user = fields.person_or_none()
     recipient_name = models.CharField(max_length=200, blank=True)
     recipient_organisation = models.CharField(max_length=200, blank=True)
     legal_basis = models.TextField(blank=True)
@@ -83,9 +79,7 @@ class DownloadRequest(models.Model):
     # "Ask for a still". The window is then the segment holding it.
     still_at = models.DateTimeField(null=True, blank=True, help_text="UTC: the moment of a still image.")
     status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     # The build job (jobs.JobRecord.task_id) and, when it failed, why. Never the password (11.6).
@@ -115,7 +109,7 @@ class Download(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="downloads")
+    school = fields.school("downloads")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Appendix I: "authorisation to download a recording (signature)".
     # An old snapshot's viewing authorisation (before issue 11), or a package's download request.
@@ -125,7 +119,7 @@ class Download(models.Model):
     request = models.ForeignKey(
         DownloadRequest, on_delete=models.PROTECT, related_name="downloads", null=True, blank=True
     )
-    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    authorised_by = fields.person()
     authorised_at = models.DateTimeField()
     # "Date and time that recording was downloaded".
     downloaded_at = models.DateTimeField()
@@ -134,19 +128,13 @@ class Download(models.Model):
     reason = models.TextField()
     # "Name of Requestor who wants to see the recording": the person who downloaded it (a snapshot) or who
     # asked for the package (None: the installation itself); the request names an external requestor.
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    requested_by = fields.person_or_none()
     # "Date and time the recording was viewed": recorded by "Record viewing" (the time the requestor saw
     # the copy) or when the copy is viewed in the app.
     viewed_at = models.DateTimeField(null=True, blank=True)
-    viewed_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    viewed_recorded_by = fields.person_or_none()
     # "authorisation to delete a recording (signature)" and "Date that a recording was deleted" (issue 5).
-    deletion_authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    deletion_authorised_by = fields.person_or_none()
     deletion_authorised_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # What was taken.
@@ -181,7 +169,7 @@ class HoldRelease(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    school = fields.school("+")
     hold = models.ForeignKey("recording.Hold", on_delete=models.PROTECT, related_name="releases")
     request = models.ForeignKey(
         DownloadRequest, on_delete=models.PROTECT, related_name="hold_releases", null=True, blank=True
@@ -189,7 +177,7 @@ class HoldRelease(models.Model):
     redaction = models.ForeignKey(
         Redaction, on_delete=models.PROTECT, related_name="hold_releases", null=True, blank=True
     )
-    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_by = fields.person()
     released_at = models.DateTimeField()
     reason = models.TextField()
 

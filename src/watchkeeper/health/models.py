@@ -3,11 +3,11 @@ camera's reference view (design/health.md)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera
 
 
 class AlertKind(models.TextChoices):
@@ -98,7 +98,7 @@ class MaintenanceEntry(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="maintenance_entries")
+    school = fields.school("maintenance_entries")
     camera = models.ForeignKey(
         Camera, on_delete=models.PROTECT, related_name="maintenance_entries", null=True, blank=True
     )
@@ -106,9 +106,7 @@ class MaintenanceEntry(models.Model):
     check_type = models.CharField(max_length=16, choices=CheckType.choices)
     result = models.CharField(max_length=8, choices=CheckResult.choices)
     notes = models.TextField(blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    by = fields.person_or_none()
     at = models.DateTimeField()
     alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
@@ -134,9 +132,7 @@ class ReferenceFeatures(models.Model):
     sharpness = models.FloatField(help_text="Variance of the Laplacian of the analysed frame.")
     taken_from = models.DateTimeField(help_text="Start of the segment the reference came from.")
     set_at = models.DateTimeField()
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    set_by = fields.person_or_none()
 
     class Meta:
         verbose_name_plural = "reference features"

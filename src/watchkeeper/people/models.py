@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import School, Trust
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Trust
 
 
 class Role(models.TextChoices):
@@ -53,7 +54,7 @@ class StaffProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="staff")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff", null=True, blank=True)
+    school = fields.school_or_none("staff")
     job_title = models.CharField(max_length=120, blank=True)
 
     def __str__(self) -> str:
@@ -72,17 +73,11 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants")
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="role_grants")
-    school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="role_grants", null=True, blank=True
-    )
+    school = fields.school_or_none("role_grants")
     role = models.CharField(max_length=32, choices=Role.choices)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    granted_by = fields.person_or_none()
     granted_at = models.DateTimeField()
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    revoked_by = fields.person_or_none()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = RoleGrantQuerySet.as_manager()
@@ -112,15 +107,13 @@ class TrainingRecord(models.Model):
     SCHOOL_LOOKUP = "school"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="training_records")
+    school = fields.school("training_records")
     course = models.CharField(
         max_length=32, choices=Course.choices, default=Course.CCTV_OPERATION_AND_DATA_PROTECTION
     )
     completed_on = models.DateField()
     expires_on = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    recorded_by = fields.person_or_none()
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,9 +140,7 @@ class CredentialSetting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credential_settings"
     )
     credential = models.CharField(max_length=16, choices=Credential.choices)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    set_by = fields.person_or_none()
     set_at = models.DateTimeField()
 
     class Meta:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera
 
 
 class Segment(models.Model):
@@ -110,21 +110,17 @@ class Hold(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="holds")
+    school = fields.school("holds")
     cameras = models.ManyToManyField(Camera, related_name="holds")
     start = models.DateTimeField()
     end = models.DateTimeField()
     reason = models.TextField()
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    owner = fields.person_or_none()
     review_on = models.DateField()
     purpose = models.CharField(max_length=16, choices=HoldPurpose.choices, default=HoldPurpose.EVIDENTIAL)
     placed_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    released_by = fields.person_or_none()
 
     objects = HoldQuerySet.as_manager()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera
 from watchkeeper.viewing.models import ViewingAuthorisation
 
 
@@ -32,7 +33,7 @@ class Redaction(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="redactions")
+    school = fields.school("redactions")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSING)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -67,9 +68,7 @@ class Redaction(models.Model):
     )
     output_frames = models.PositiveIntegerField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    approved_by = fields.person_or_none()
     approved_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(null=True, blank=True, help_text="The redaction report, set on approval.")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera
 from watchkeeper.subjectaccess import clock
 
 
@@ -38,7 +38,7 @@ class IdentityBasis(models.TextChoices):
 class SubjectAccessRequest(models.Model):
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="subject_access_requests")
+    school = fields.school("subject_access_requests")
     received_on = models.DateField(help_text="The day the request reached the school (10.1).")
     requester_name = models.CharField(max_length=200)
     requester_contact = models.TextField(help_text="Postal address, e-mail or telephone for the reply.")
@@ -66,7 +66,7 @@ class SubjectAccessRequest(models.Model):
     download_request = models.ForeignKey(
         "evidence.DownloadRequest", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_by = fields.person()
     logged_at = models.DateTimeField(auto_now_add=True)
     responded_on = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -144,7 +144,7 @@ class Clip(models.Model):
     appointment_at = models.DateTimeField(null=True, blank=True)
     attended_by = models.TextField(blank=True, help_text="Who was present at the viewing in school.")
     note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = fields.person()
     decided_at = models.DateTimeField()
 
     class Meta:
@@ -191,7 +191,7 @@ class OtherPerson(models.Model):
     consent_steps = models.TextField(blank=True)
     capacity = models.TextField(blank=True)
     refusal = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = fields.person()
     decided_at = models.DateTimeField()
 
     class Meta:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from watchkeeper.estate.models import Camera, School
+from watchkeeper.core import fields
+from watchkeeper.estate.models import Camera
 from watchkeeper.viewing.rules import AuthorisationTerms
 
 
@@ -33,18 +33,16 @@ class ViewingAuthorisation(models.Model):
 
     SCHOOL_LOOKUP = "school"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="viewing_authorisations")
+    school = fields.school("viewing_authorisations")
     cameras = models.ManyToManyField(Camera, related_name="viewing_authorisations")
     start = models.DateTimeField(help_text="UTC: the first moment of footage asked for.")
     end = models.DateTimeField(help_text="UTC: the last moment of footage asked for.")
     reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
     reason = models.TextField(help_text="Why the footage must be seen, in the requester's words (9.2).")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = fields.person()
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Set on approval.")
