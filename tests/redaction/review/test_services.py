@@ -421,6 +421,7 @@ def evidential_hold(scene: dict[str, Any]) -> Any:
         RECORDED + 4 * S,
         "Police investigation",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
 
 
