@@ -11,10 +11,11 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
@@ -26,6 +27,7 @@ from watchkeeper.storage.store import LocalStore, ObjectMissing
 from watchkeeper.viewing.footage import FootageUnreadable
 
 BLOB_SUFFIX = ".wkred"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,19 +75,48 @@ def _opening(redaction: Redaction) -> sealing.Opening:
     return sealing.Opening(str(redaction.output_id), wrapped, redaction.output_key_id)
 
 
+def _from_store(redaction: Redaction, read: Callable[[LocalStore, str, sealing.Opening], T]) -> T:
+    """`read` of the copy's object; FootageUnreadable when the object or its key is gone, or it is damaged."""
+    opening = _opening(redaction)
+    try:
+        return read(outputs(), redaction.output_path, opening)
+    except (ObjectMissing, Unreadable) as error:
+        raise FootageUnreadable(f"9.3: redacted copy {redaction.pk} cannot be read: {error}") from error
+
+
 @enforces("9.3")
 def output_plaintext(redaction: Redaction) -> bytes:
     """The rendered copy, decrypted in memory and checked against its SHA-256."""
-    opening = _opening(redaction)
-    try:
-        plaintext = sealing.read_object(outputs(), redaction.output_path, opening)
-    except (ObjectMissing, Unreadable) as error:
-        raise FootageUnreadable(f"9.3: redacted copy {redaction.pk} cannot be read: {error}") from error
+    plaintext = _from_store(redaction, sealing.read_object)
     if hashlib.sha256(plaintext).hexdigest() != redaction.output_sha256:
         raise FootageUnreadable(
             f"9.3: the redacted copy of redaction {redaction.pk} does not match its SHA-256"
         )
     return plaintext
+
+
+@dataclass(frozen=True)
+class OutputStream:
+    """A rendered copy to be served as a player asks for it: its size, any byte range of it (only the
+    chunks holding the range are read and opened), or the whole of it checked against its SHA-256. Each
+    chunk is authenticated as it is opened (bound to the copy's id and its place), so a range needs no
+    whole-copy checksum; damage found while a range streams ends the stream with Unreadable."""
+
+    redaction: Redaction
+    size: int
+
+    def range(self, start: int, end: int) -> Iterator[bytes]:
+        """Plaintext bytes [start, end)."""
+        return sealing.open_range(outputs(), self.redaction.output_path, _opening(self.redaction), start, end)
+
+    def read(self) -> bytes:
+        return output_plaintext(self.redaction)
+
+
+@enforces("9.3")
+def output_stream(redaction: Redaction) -> OutputStream:
+    """The rendered copy, ready to stream; FootageUnreadable at once when it is missing or its key is gone."""
+    return OutputStream(redaction, _from_store(redaction, sealing.plaintext_size))
 
 
 @contextmanager
