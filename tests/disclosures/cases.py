@@ -107,7 +107,14 @@ def review_decided(req: DisclosureRequest, *, approve: bool = True) -> None:
     the review's viewing authorisation with a real code."""
     deputy = person(DEPUTY, req.school)
     assert req.review is not None
-    viewing.decide(deputy, req.review, approve=approve, code=code(deputy), note="" if approve else "Too wide")
+    viewing.decide(
+        deputy,
+        req.review,
+        approve=approve,
+        code=code(deputy),
+        note="" if approve else "Too wide",
+        now=timezone.now(),
+    )
     req.review.refresh_from_db()
 
 

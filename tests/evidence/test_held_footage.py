@@ -48,6 +48,7 @@ def held(ctx: dict[str, Any], purpose: str = HoldPurpose.EVIDENTIAL, **window: A
         "Police investigation of the gate damage",
         timezone.localdate() + timedelta(days=30),
         purpose=purpose,
+        today=timezone.localdate(),
     )
 
 
@@ -151,7 +152,7 @@ def test_a_release_must_concern_the_request_and_a_current_evidential_hold(ctx) -
     with pytest.raises(PolicyRefusal, match="only an evidential hold"):
         holds.release_for_download(ctx["admin"], sar, req, "For the police", now=timezone.now())
     done = held(ctx)
-    recording.release_hold(ctx["admin"], done, "No longer needed")
+    recording.release_hold(ctx["admin"], done, "No longer needed", now=timezone.now())
     with pytest.raises(PolicyRefusal, match="released"):
         holds.release_for_download(ctx["admin"], done, req, "For the police", now=timezone.now())
     refused = ask(ctx)

@@ -161,11 +161,13 @@ def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
 
 
 def ask(user: Any, gate: Any) -> Any:
-    return viewing.request_authorisation(user, [gate], START, END, "safeguarding", "Pushed at the gate")
+    return viewing.request_authorisation(
+        user, [gate], START, END, "safeguarding", "Pushed at the gate", now=timezone.now()
+    )
 
 
 def approve(decider: Any, auth: Any, code: str | None = None) -> Any:
-    return viewing.decide(decider, auth, approve=True, code=code or code_for(decider))
+    return viewing.decide(decider, auth, approve=True, code=code or code_for(decider), now=timezone.now())
 
 
 def ask_download(user: Any, gate: Any) -> DownloadRequest:

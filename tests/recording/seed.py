@@ -73,7 +73,16 @@ def main(argv: list[str]) -> None:
         camera = Camera.objects.get(name=argv[1])
         start, end = datetime.fromisoformat(argv[2]), datetime.fromisoformat(argv[3])
         review = timezone.localdate() + timedelta(days=60)
-        place_hold(SYSTEM, camera.school, [camera], start, end, "Evidence for incident 7", review)
+        place_hold(
+            SYSTEM,
+            camera.school,
+            [camera],
+            start,
+            end,
+            "Evidence for incident 7",
+            review,
+            today=timezone.localdate(),
+        )
     else:
         raise SystemExit(f"unknown action {argv[0]!r}")
 

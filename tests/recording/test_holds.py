@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,7 +14,7 @@ from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold, HoldPurpose
-from watchkeeper.recording.services import place_hold, release_hold
+from watchkeeper.recording.services import place_hold, release_hold, review_hold
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def hold_args(camera, **changes):
         "end": now - timedelta(days=2),
         "reason": "Incident 42: damage to the bike shed",
         "review_on": timezone.localdate() + timedelta(days=30),
+        "today": timezone.localdate(),
     }
     return {**args, **changes}
 
@@ -41,12 +42,12 @@ def test_the_cctv_administrator_places_and_releases_a_hold(school) -> None:
     placed = AuditEvent.objects.get(action="recording.hold_placed")
     assert placed.school == school and placed.details["cameras"] == [camera.pk]
     assert placed.actor == admin and placed.reason == "Incident 42: damage to the bike shed"
-    release_hold(admin, hold, "Insurance claim settled")
+    release_hold(admin, hold, "Insurance claim settled", now=timezone.now())
     hold.refresh_from_db()
     assert hold.released_at is not None and hold.released_by == admin
     assert AuditEvent.objects.get(action="recording.hold_released").reason == "Insurance claim settled"
     with pytest.raises(PolicyRefusal, match="already been released"):
-        release_hold(admin, hold, "again")
+        release_hold(admin, hold, "again", now=timezone.now())
 
 
 @pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.FOOTAGE_REVIEWER, Role.DPO])
@@ -68,7 +69,7 @@ def test_another_schools_administrator_may_not_place_or_release(school, other_sc
     with pytest.raises(PermissionDenied):
         place_hold(outsider, **hold_args(camera))
     with pytest.raises(PermissionDenied):
-        release_hold(outsider, hold, "not mine")
+        release_hold(outsider, hold, "not mine", now=timezone.now())
 
 
 @pytest.mark.parametrize(
@@ -116,5 +117,20 @@ def test_a_request_hold_is_released_with_its_request_not_from_the_holds_page(sch
     camera = CameraFactory(school=school)
     hold = place_hold(SYSTEM, **hold_args(camera), purpose=HoldPurpose.SUBJECT_ACCESS)
     with pytest.raises(PolicyRefusal, match="open request"):
-        release_hold(person(Role.CCTV_ADMIN, school), hold, "Not needed")
-    assert release_hold(SYSTEM, hold, "SAR-1 closed").released_at is not None
+        release_hold(person(Role.CCTV_ADMIN, school), hold, "Not needed", now=timezone.now())
+    assert release_hold(SYSTEM, hold, "SAR-1 closed", now=timezone.now()).released_at is not None
+
+
+@pytest.mark.clause("9.6", "13.1")
+def test_a_hold_is_judged_on_the_callers_day_and_released_at_the_callers_moment(school) -> None:
+    """Issue 12 §4: the services read no clock. A review date that is past by the wall clock is in the
+    future on the day the caller names, and the release is stamped with the caller's moment."""
+    camera = CameraFactory(school=school)
+    admin = person(Role.CCTV_ADMIN, school)
+    day = date(2026, 3, 2)
+    hold = place_hold(admin, **hold_args(camera, review_on=day + timedelta(days=1), today=day))
+    review_hold(admin, hold, "Still needed for the appeal", day + timedelta(days=2), today=day)
+    with pytest.raises(PolicyRefusal, match="13.1"):
+        review_hold(admin, hold, "Still needed", day, today=day)
+    moment = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    assert release_hold(admin, hold, "Appeal decided", now=moment).released_at == moment

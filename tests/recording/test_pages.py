@@ -92,6 +92,7 @@ def holds(ctx: dict[str, Any]) -> None:
         start + timedelta(hours=1),
         "Incident 7: damage to the gate",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
     released = place_hold(
         SYSTEM,
@@ -101,8 +102,9 @@ def holds(ctx: dict[str, Any]) -> None:
         start + timedelta(minutes=5),
         "Incident 3: resolved",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
-    release_hold(SYSTEM, released, "Incident closed")
+    release_hold(SYSTEM, released, "Incident closed", now=timezone.now())
     place_hold(
         SYSTEM,
         ctx["other_school"],
@@ -111,6 +113,7 @@ def holds(ctx: dict[str, Any]) -> None:
         start + timedelta(hours=1),
         "Their incident",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
 
 
@@ -306,11 +309,12 @@ def test_a_review_without_a_note_is_refused_and_a_released_hold_cannot_be_review
         start + timedelta(hours=1),
         "Incident",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
     review = reverse("recording:hold_review", args=[hold.pk])
     response = as_cctv_admin.post(review, {"note": " ", "next_review_on": timezone.localdate().isoformat()})
     assert response.status_code == 400
-    release_hold(SYSTEM, hold, "Done")
+    release_hold(SYSTEM, hold, "Done", now=timezone.now())
     response = as_cctv_admin.post(review, {"note": "Still needed", "next_review_on": review_date()})
     assert response.status_code == 400
     assert shows_refusal(response, "9.6: this hold has been released")
@@ -328,10 +332,11 @@ def test_the_review_and_release_forms_show_only_on_a_current_hold(as_cctv_admin,
         start + timedelta(hours=1),
         "Incident",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
     detail = reverse("recording:hold_detail", args=[hold.pk])
     assert "Release hold" in as_cctv_admin.get(detail).content.decode()
-    release_hold(SYSTEM, hold, "Police have their copy")
+    release_hold(SYSTEM, hold, "Police have their copy", now=timezone.now())
     page = as_cctv_admin.get(detail).content.decode()
     assert "Release hold" not in page and "Police have their copy" in page
 

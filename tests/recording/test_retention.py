@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import CameraFactory
 from tests.recording.helpers import store
@@ -80,7 +81,7 @@ def test_held_footage_is_kept_and_released_footage_goes(footage) -> None:
     hold = place_hold(
         SYSTEM, a.school, [a], NOW - timedelta(days=31), NOW - timedelta(days=30, seconds=15),
         "Police request 123", (NOW + timedelta(days=30)).date(),
-    )  # fmt: skip
+     today=timezone.localdate(),)  # fmt: skip
     result = sweep(NOW)
     assert result.held == 1 and result.erased == 2
     assert segs["a_old"].pk in remaining() and segs["b_old"].pk not in remaining()

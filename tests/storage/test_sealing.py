@@ -32,7 +32,8 @@ def test_round_trip_at_every_boundary(data_dir, store: LocalStore, size: int) ->
     sealed = seal_into(store, "o", plaintext)
     assert sealed.size == size and sealed.sha256 == hashlib.sha256(plaintext).hexdigest()
     assert sealed.stored_bytes == store.size("o")
-    assert plaintext not in b"".join(store.get("o")) or size == 0  # ciphertext only in the store
+    # Ciphertext only in the store (a plaintext of a few bytes turns up in random ciphertext by chance).
+    assert plaintext not in b"".join(store.get("o")) or size < 16
     opening = Opening("o", sealed.wrapped_key, "school-1")
     assert sealing.read_object(store, "o", opening) == plaintext
     assert sealing.Layout(SMALL, store.size("o")).plaintext_size == size

@@ -84,7 +84,7 @@ def approve_review(case: Any, reviewer: Any, head: Any) -> Any:
     """The review through the real viewing workflow: the reviewer asks, the Headteacher decides (code)."""
     services.request_review(reviewer, case, now=timezone.now())
     case.refresh_from_db()
-    viewing.decide(head, case.review, approve=True, code=code_for(head))
+    viewing.decide(head, case.review, approve=True, code=code_for(head), now=timezone.now())
     case.refresh_from_db()
     return case
 

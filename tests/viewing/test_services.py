@@ -39,7 +39,9 @@ def head(school):
 
 @pytest.fixture
 def pending(reviewer, cameras):
-    return request_authorisation(reviewer, cameras, START, END, "safeguarding", "Child reported hurt at 9:05")
+    return request_authorisation(
+        reviewer, cameras, START, END, "safeguarding", "Child reported hurt at 9:05", now=timezone.now()
+    )
 
 
 def events(action: str):
@@ -80,6 +82,7 @@ def test_a_request_without_a_clear_reason_or_window_is_refused(reviewer, cameras
         "end": END,
         "reason_category": "misconduct",
         "reason": "Allegation",
+        "now": timezone.now(),
     }
     with pytest.raises(PolicyRefusal) as refusal:
         request_authorisation(reviewer, **{**asked, **change})
@@ -92,26 +95,36 @@ def test_one_request_covers_one_school(reviewer, cameras, other_school) -> None:
     TrainingFactory(user=reviewer, school=other_school)
     theirs = CameraFactory(school=other_school)
     with pytest.raises(PolicyRefusal, match="one request covers the cameras of one school"):
-        request_authorisation(reviewer, [cameras[0], theirs], START, END, "safeguarding", "Fight")
+        request_authorisation(
+            reviewer, [cameras[0], theirs], START, END, "safeguarding", "Fight", now=timezone.now()
+        )
 
 
 @pytest.mark.parametrize("role", [Role.LIVE_VIEWER, Role.HEADTEACHER, Role.DPO])
 def test_only_footage_reviewers_and_cctv_admins_may_ask(school, cameras, role) -> None:
     asker = person(role, None if role == Role.DPO else school)
     with pytest.raises(PermissionDenied):
-        request_authorisation(asker, cameras, START, END, "safeguarding", "Fight")
+        request_authorisation(asker, cameras, START, END, "safeguarding", "Fight", now=timezone.now())
 
 
 def test_the_cctv_administrator_may_ask_for_held_footage(school, cameras) -> None:
     """9.6: held footage is for the CCTV administrator; they still need the Headteacher's authorisation."""
-    auth = request_authorisation(person(Role.CCTV_ADMIN, school), cameras, START, END, "safeguarding", "Held")
+    auth = request_authorisation(
+        person(Role.CCTV_ADMIN, school), cameras, START, END, "safeguarding", "Held", now=timezone.now()
+    )
     assert auth.status == "pending"
 
 
 def test_a_reviewer_of_another_school_may_not_ask(other_school, cameras) -> None:
     with pytest.raises(PermissionDenied):
         request_authorisation(
-            person(Role.FOOTAGE_REVIEWER, other_school), cameras, START, END, "safeguarding", "x"
+            person(Role.FOOTAGE_REVIEWER, other_school),
+            cameras,
+            START,
+            END,
+            "safeguarding",
+            "x",
+            now=timezone.now(),
         )
 
 
@@ -133,7 +146,7 @@ def test_the_headteacher_approves_with_a_fresh_code_and_the_approval_expires(pen
 
 def test_the_default_approval_lasts_seven_days(pending, school) -> None:
     deputy = person(Role.DESIGNATED_PERSON, school)
-    decide(deputy, pending, approve=True, code=code_for(deputy))
+    decide(deputy, pending, approve=True, code=code_for(deputy), now=timezone.now())
     pending.refresh_from_db()
     assert timedelta(days=7) - (pending.expires_at - pending.decided_at) == timedelta(0)
 
@@ -142,9 +155,11 @@ def test_the_default_approval_lasts_seven_days(pending, school) -> None:
 def test_nobody_authorises_their_own_request(school, cameras) -> None:
     head_who_reviews = person(Role.HEADTEACHER, school)
     GrantFactory(user=head_who_reviews, school=school, role=Role.FOOTAGE_REVIEWER)
-    own = request_authorisation(head_who_reviews, cameras, START, END, "criminal_activity", "Break-in")
+    own = request_authorisation(
+        head_who_reviews, cameras, START, END, "criminal_activity", "Break-in", now=timezone.now()
+    )
     with pytest.raises(PolicyRefusal, match="nobody may authorise their own request"):
-        decide(head_who_reviews, own, approve=True, code=code_for(head_who_reviews))
+        decide(head_who_reviews, own, approve=True, code=code_for(head_who_reviews), now=timezone.now())
     own.refresh_from_db()
     assert own.status == Status.PENDING and not events("viewing.approved")
 
@@ -152,7 +167,7 @@ def test_nobody_authorises_their_own_request(school, cameras) -> None:
 @pytest.mark.clause("9.2", "R15")
 def test_a_wrong_code_is_refused_and_recorded(pending, head) -> None:
     with pytest.raises(SecondFactorRefused, match="authenticator code is not right"):
-        decide(head, pending, approve=True, code=wrong_code_for(head))
+        decide(head, pending, approve=True, code=wrong_code_for(head), now=timezone.now())
     pending.refresh_from_db()
     assert pending.status == Status.PENDING and not events("viewing.approved")
     [event] = events("viewing.second_factor_refused")
@@ -160,19 +175,19 @@ def test_a_wrong_code_is_refused_and_recorded(pending, head) -> None:
 
 
 def test_a_code_cannot_be_used_twice(reviewer, cameras, head) -> None:
-    first = request_authorisation(reviewer, cameras, START, END, "safeguarding", "One")
-    second = request_authorisation(reviewer, cameras, START, END, "safeguarding", "Two")
+    first = request_authorisation(reviewer, cameras, START, END, "safeguarding", "One", now=timezone.now())
+    second = request_authorisation(reviewer, cameras, START, END, "safeguarding", "Two", now=timezone.now())
     code = code_for(head)
-    decide(head, first, approve=True, code=code)
+    decide(head, first, approve=True, code=code, now=timezone.now())
     with pytest.raises(SecondFactorRefused):
-        decide(head, second, approve=True, code=code)
+        decide(head, second, approve=True, code=code, now=timezone.now())
 
 
 @pytest.mark.clause("9.2")
 def test_declining_needs_a_reason_and_is_recorded(pending, head) -> None:
     with pytest.raises(PolicyRefusal, match="say why the request is declined"):
-        decide(head, pending, approve=False, code=code_for(head), note="")
-    decide(head, pending, approve=False, code=code_for(head), note="Not proportionate")
+        decide(head, pending, approve=False, code=code_for(head), note="", now=timezone.now())
+    decide(head, pending, approve=False, code=code_for(head), note="Not proportionate", now=timezone.now())
     pending.refresh_from_db()
     assert pending.status == Status.DECLINED and pending.expires_at is None
     [event] = events("viewing.declined")
@@ -180,20 +195,20 @@ def test_declining_needs_a_reason_and_is_recorded(pending, head) -> None:
 
 
 def test_a_decided_request_cannot_be_decided_again(pending, head, school) -> None:
-    decide(head, pending, approve=True, code=code_for(head))
+    decide(head, pending, approve=True, code=code_for(head), now=timezone.now())
     deputy = person(Role.DESIGNATED_PERSON, school)
     with pytest.raises(PolicyRefusal, match="decided already"):
-        decide(deputy, pending, approve=False, code=code_for(deputy), note="No")
+        decide(deputy, pending, approve=False, code=code_for(deputy), note="No", now=timezone.now())
 
 
 @pytest.mark.parametrize("role", [Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN, Role.DPO])
 def test_only_the_headteacher_or_a_designated_person_decides(pending, school, role) -> None:
     decider = person(role, None if role == Role.DPO else school)
     with pytest.raises(PermissionDenied):
-        decide(decider, pending, approve=True, code=code_for(decider))
+        decide(decider, pending, approve=True, code=code_for(decider), now=timezone.now())
 
 
 def test_another_schools_headteacher_may_not_decide(pending, other_school) -> None:
     theirs = person(Role.HEADTEACHER, other_school)
     with pytest.raises(PermissionDenied):
-        decide(theirs, pending, approve=True, code=code_for(theirs))
+        decide(theirs, pending, approve=True, code=code_for(theirs), now=timezone.now())

@@ -209,7 +209,16 @@ def test_held_footage_is_shown_only_to_the_cctv_administrator(
 ):
     held = segments[2]
     review = timezone.localdate() + timedelta(days=30)
-    place_hold(SYSTEM, school, [gate], held.start, held.end, "Evidence for incident 7", review)
+    place_hold(
+        SYSTEM,
+        school,
+        [gate],
+        held.start,
+        held.end,
+        "Evidence for incident 7",
+        review,
+        today=timezone.localdate(),
+    )
 
     client = client_for(reviewer)
     response = client.get(segment_url(auth, held))
@@ -234,7 +243,17 @@ def test_a_hold_for_an_open_request_keeps_the_footage_reviewable(
     """Only evidential holds lock footage away (9.6); a hold while a request is answered does not (10.2)."""
     held = segments[2]
     review = timezone.localdate() + timedelta(days=30)
-    place_hold(SYSTEM, school, [gate], held.start, held.end, "SAR 4 is open", review, purpose=purpose)
+    place_hold(
+        SYSTEM,
+        school,
+        [gate],
+        held.start,
+        held.end,
+        "SAR 4 is open",
+        review,
+        purpose=purpose,
+        today=timezone.localdate(),
+    )
     response = client_for(reviewer).get(segment_url(auth, held))
     assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == held.sha256
 

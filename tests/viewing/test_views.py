@@ -41,7 +41,13 @@ def make_pending(ctx: dict[str, Any]) -> None:
     CameraFactory(school=ctx["other_school"], name="Their gate")
     ctx["requester"] = person(REVIEWER, ctx["school"])
     ctx["auth"] = request_authorisation(
-        ctx["requester"], [ctx["gate"]], START, END, "safeguarding", "Pupil hurt at the gate"
+        ctx["requester"],
+        [ctx["gate"]],
+        START,
+        END,
+        "safeguarding",
+        "Pupil hurt at the gate",
+        now=timezone.now(),
     )
 
 
@@ -241,7 +247,7 @@ def test_a_wrong_code_is_refused_and_counts_as_a_failed_sign_in(ctx, school) -> 
 def test_nobody_may_decide_their_own_request(ctx, school) -> None:
     head = person(HEAD, school)
     GrantFactory(user=head, school=school, role=REVIEWER)
-    own = request_authorisation(head, [ctx["gate"]], START, END, "safeguarding", "Mine")
+    own = request_authorisation(head, [ctx["gate"]], START, END, "safeguarding", "Mine", now=timezone.now())
     client = sign_in(Client(), head)
     page = client.get(reverse("viewing:authorisation_detail", args=[own.pk])).content.decode()
     assert 'value="approve"' not in page and "nobody authorises their own request" in page
@@ -281,7 +287,13 @@ def test_a_refused_request_keeps_what_was_typed(ctx, school) -> None:
 def test_the_headteacher_sees_only_their_own_schools_requests(ctx, other_school) -> None:
     theirs_gate = CameraFactory(school=other_school)
     theirs = request_authorisation(
-        person(REVIEWER, other_school), [theirs_gate], START, END, "safeguarding", "Theirs"
+        person(REVIEWER, other_school),
+        [theirs_gate],
+        START,
+        END,
+        "safeguarding",
+        "Theirs",
+        now=timezone.now(),
     )
     page = sign_in(Client(), person(HEAD, ctx["school"])).get(reverse("viewing:authorisation_list"))
     text = page.content.decode()
@@ -290,7 +302,9 @@ def test_the_headteacher_sees_only_their_own_schools_requests(ctx, other_school)
 
 def test_viewing_history_shows_only_that_persons_viewing(ctx, school, client) -> None:
     colleague = person(REVIEWER, school)
-    request_authorisation(colleague, [ctx["gate"]], START, END, "misconduct", "Someone else's request")
+    request_authorisation(
+        colleague, [ctx["gate"]], START, END, "misconduct", "Someone else's request", now=timezone.now()
+    )
     response = sign_in(client, person(HEAD, school)).get(history(ctx))
     text = response.content.decode()
     assert "Pupil hurt at the gate" in text and "Someone else" not in text

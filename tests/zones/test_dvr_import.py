@@ -126,7 +126,7 @@ def opened(segment: Segment) -> bytes:
 def test_a_dvr_file_is_stored_exactly_as_recordings_are(kind, files, storage, bus_camera) -> None:
     path = getattr(files, kind)
     start = DVR_START if kind == "ts" else None  # MPEG-TS carries no creation time: the operator gives it
-    result = import_dvr(SYSTEM, bus_camera, path, clock_offset_ms=OFFSET_MS, start=start)
+    result = import_dvr(SYSTEM, bus_camera, path, clock_offset_ms=OFFSET_MS, start=start, now=timezone.now())
 
     rows = list(Segment.objects.filter(camera=bus_camera).order_by("start"))
     assert [r.pk for r in rows] == [s.pk for s in result.segments]
@@ -172,7 +172,9 @@ def test_a_wrong_file_is_refused_clearly_and_leaves_nothing(
     kind, message, files, storage, bus_camera
 ) -> None:
     with pytest.raises(DvrImportError) as refused:
-        import_dvr(SYSTEM, bus_camera, getattr(files, kind), clock_offset_ms=0, start=DVR_START)
+        import_dvr(
+            SYSTEM, bus_camera, getattr(files, kind), clock_offset_ms=0, start=DVR_START, now=timezone.now()
+        )
     assert re.search(message, str(refused.value)), refused.value
     nothing_left(storage)
 
@@ -182,7 +184,7 @@ def test_a_failure_after_blobs_were_written_removes_them_all(files, storage, bus
     already written and reserved are collected, and no row was committed."""
     future = timezone.now() + timedelta(hours=1)
     with pytest.raises(PolicyRefusal, match="9.3: the footage would end at .* in the future"):
-        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, start=future)
+        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, start=future, now=timezone.now())
     nothing_left(storage)
 
 
@@ -192,15 +194,17 @@ def test_footage_older_than_retention_is_refused(files, storage, bus_camera) -> 
     bus_camera.save()
     old = timezone.now() - timedelta(days=8)
     with pytest.raises(PolicyRefusal, match="13.1: .* older than this camera's 7-day retention"):
-        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, start=old)
+        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, start=old, now=timezone.now())
     nothing_left(storage)
 
 
 @pytest.mark.clause("9.3")
 def test_the_same_footage_is_not_imported_twice(files, storage, bus_camera) -> None:
-    import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=OFFSET_MS)
+    import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=OFFSET_MS, now=timezone.now())
     with pytest.raises(PolicyRefusal, match="already has footage from"):
-        import_dvr(SYSTEM, bus_camera, files.ts, clock_offset_ms=OFFSET_MS, start=DVR_START)
+        import_dvr(
+            SYSTEM, bus_camera, files.ts, clock_offset_ms=OFFSET_MS, start=DVR_START, now=timezone.now()
+        )
     assert Segment.objects.count() == 3 and len(blobs(storage)) == 3
     assert GarbageBlob.objects.count() == 0
 
@@ -209,20 +213,24 @@ def test_the_same_footage_is_not_imported_twice(files, storage, bus_camera) -> N
 def test_only_an_allowed_minibus_camera_takes_dvr_footage(files, storage, bus_camera, school) -> None:
     fixed = CameraFactory(school=school, status=CameraStatus.ACTIVE)
     with pytest.raises(PolicyRefusal, match="5.2: .* is not on a minibus"):
-        import_dvr(SYSTEM, fixed, files.mp4, clock_offset_ms=0)
+        import_dvr(SYSTEM, fixed, files.mp4, clock_offset_ms=0, now=timezone.now())
     bus_camera.status = CameraStatus.SUSPENDED
     bus_camera.save()
     with pytest.raises(PolicyRefusal, match="may not store footage: the camera is suspended"):
-        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0)
+        import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, now=timezone.now())
     nothing_left(storage)
 
 
 @pytest.mark.clause("9.6")
 def test_only_the_cctv_administrator_imports(files, storage, bus_camera, school) -> None:
     with pytest.raises(PermissionDenied):
-        import_dvr(person(Role.HEADTEACHER, school), bus_camera, files.mp4, clock_offset_ms=0)
+        import_dvr(
+            person(Role.HEADTEACHER, school), bus_camera, files.mp4, clock_offset_ms=0, now=timezone.now()
+        )
     nothing_left(storage)
-    result = import_dvr(person(Role.CCTV_ADMIN, school), bus_camera, files.mp4, clock_offset_ms=0)
+    result = import_dvr(
+        person(Role.CCTV_ADMIN, school), bus_camera, files.mp4, clock_offset_ms=0, now=timezone.now()
+    )
     assert len(result.segments) == 3
 
 
@@ -230,7 +238,7 @@ def test_a_minibus_camera_with_privacy_zones_is_masked_on_import(files, storage,
     zone = [[0.0, 0.0], [0.5, 0.0], [0.5, 0.5], [0.0, 0.5]]
     bus_camera.privacy_zones = [zone]
     bus_camera.save()
-    result = import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0)
+    result = import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, now=timezone.now())
     assert [s.duration_ms for s in result.segments] == [2000, 2000, 1000]
     seen = 0
     for segment in result.segments:

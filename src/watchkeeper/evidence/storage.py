@@ -7,24 +7,20 @@ of it) unreadable, so deletion destroys the key first and removes the file after
 issue 12 §5 (`WKPKG\x01`) still open (storage.legacy). Chunks let a download stream: a one-hour package is
 never whole in memory.
 
-The authoriser's package password travels to the build job sealed the same way (`seal_secret`): never in
-the database, a job record, a log or the audit trail in the clear (11.6).
+The authoriser's package password travels to the build job sealed under the school key (`seal_secret`,
+storage.secret): never in the database, a job record, a log or the audit trail in the clear (11.6).
 """
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from watchkeeper.core.clauses import enforces
 from watchkeeper.storage import sealing
-from watchkeeper.storage.keys import Unreadable, existing_school_key, school_key, school_key_id
+from watchkeeper.storage import secret as secret_box
+from watchkeeper.storage.keys import Unreadable, school_key_id
 from watchkeeper.storage.store import LocalStore
 
 MAGIC = sealing.MAGIC
@@ -75,26 +71,11 @@ def delete_copy(path: Path) -> bool:
 # --- the password on its way to the build job --------------------------------------------------------------
 
 
-def _secret_aad(purpose: str) -> bytes:
-    return f"watchkeeper-secret:{purpose}".encode()
-
-
 def seal_secret(secret: str, school_id: int, purpose: str) -> str:
-    """`secret` sealed with AES-256-GCM under the school key, bound to `purpose` (text, e.g. the request
-    and attempt): safe to put in a job's payload."""
-    nonce = os.urandom(NONCE)
-    sealed = AESGCM(school_key(school_key_id(school_id))).encrypt(
-        nonce, secret.encode(), _secret_aad(purpose)
-    )
-    return base64.b64encode(nonce + sealed).decode()
+    """`secret` sealed under the school key, bound to `purpose` (the request and attempt): storage.secret."""
+    return secret_box.seal_secret(secret, school_key_id(school_id), purpose)
 
 
 def open_secret(sealed: str, school_id: int, purpose: str) -> str:
-    raw = base64.b64decode(sealed)
-    try:
-        plain = AESGCM(existing_school_key(school_key_id(school_id))).decrypt(
-            raw[:NONCE], raw[NONCE:], _secret_aad(purpose)
-        )
-    except InvalidTag:
-        raise CopyError("the sealed secret does not open for this purpose") from None
-    return plain.decode()
+    """The secret; CopyError when it does not open for this purpose."""
+    return secret_box.open_secret(sealed, school_key_id(school_id), purpose)

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -109,12 +109,15 @@ def import_dvr(
     path: Path,
     *,
     clock_offset_ms: int,
+    now: datetime,
     start: datetime | None = None,
 ) -> ImportResult:
-    """Import a DVR file for a minibus camera; all of it or (on any error) none of it."""
+    """Import a DVR file for a minibus camera; all of it or (on any error) none of it. `now` is when the
+    import began (the command reads the clock): footage may not end after it, the signs are checked on its
+    day, and it is every segment's received time."""
     if not may_import(actor, camera.school_id):
         raise PermissionDenied("only the school's CCTV system administrator may import DVR footage")
-    _refuse_camera(camera)
+    _refuse_camera(camera, timezone.localdate(now))
     path = Path(path)
     with import_lock(), _open(path) as container:
         stream = _video_stream(container, path)
@@ -131,11 +134,11 @@ def import_dvr(
             reader = _Reader(container, stream, camera.privacy_zones or [], path.name)
             for cut in reader.cuts():
                 start_at, end_at = at(cut.first_pts), at(cut.end_pts)
-                written.append(_write(camera, cut, start_at, end_at, clock_offset_ms, reserved))
+                written.append(_write(camera, cut, (start_at, end_at), now, clock_offset_ms, reserved))
             if not written:
                 raise DvrImportError(f"{path.name} holds no complete video: no key frame was found")
             result = ImportResult(written, reader.frames, _sha256(path))
-            _refuse_times(camera, result)
+            _refuse_times(camera, result, now)
             with transaction.atomic():
                 _refuse_overlap(camera, result)
                 commit_imported(written)
@@ -148,11 +151,11 @@ def import_dvr(
     return result
 
 
-def _refuse_camera(camera: Camera) -> None:
+def _refuse_camera(camera: Camera, today: date) -> None:
     if camera.vehicle_id is None:
         raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
     signs = Sign.objects.filter(school_id=camera.school_id)
-    problems = footage_problems(camera, signs, timezone.localdate())
+    problems = footage_problems(camera, signs, today)
     if problems:
         raise PolicyRefusal([f"{camera.name} may not store footage: {p}" for p in problems])
 
@@ -308,9 +311,15 @@ class _Checker:
 
 
 def _write(
-    camera: Camera, cut: Cut, start: datetime, end: datetime, clock_offset_ms: int, reserved: list[str]
+    camera: Camera,
+    cut: Cut,
+    span: tuple[datetime, datetime],
+    now: datetime,
+    clock_offset_ms: int,
+    reserved: list[str],
 ) -> Segment:
     """Seal, reserve (noting the path in `reserved`) and write one blob; returns its (unsaved) row."""
+    start, end = span
     segment_id = uuid.uuid4()
     key_id = school_key_id(camera.school_id)
     sealed = seal(cut.plaintext, segment_id, key_id, school_key(key_id))
@@ -320,7 +329,7 @@ def _write(
         school_id=camera.school_id,
         start=start,
         end=end,
-        received_at=timezone.now(),
+        received_at=now,
         clock_offset_ms=clock_offset_ms,
     )
     relative = blob_path_for(camera.pk, camera.school_id, start, segment_id)
@@ -331,8 +340,7 @@ def _write(
     return row
 
 
-def _refuse_times(camera: Camera, result: ImportResult) -> None:
-    now = timezone.now()
+def _refuse_times(camera: Camera, result: ImportResult, now: datetime) -> None:
     if result.end > now + FUTURE_TOLERANCE:
         raise PolicyRefusal(
             f"9.3: the footage would end at {result.end:%Y-%m-%d %H:%M:%S} UTC, in the future — "

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, is_system, person_or_none
@@ -39,12 +38,13 @@ def place_hold(
     reason: str,
     review_on: date,
     *,
+    today: date,
     purpose: str = HoldPurpose.EVIDENTIAL,
 ) -> Hold:
     """`purpose` other than evidential is for holds the system places while a request is open (10, 11)."""
     require_hold_authority(actor, school.pk)
     cameras = list(cameras)
-    problems = hold_problems(school, cameras, start, end, reason, review_on)
+    problems = hold_problems(school, cameras, start, end, reason, review_on, today)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -76,7 +76,7 @@ def place_hold(
 
 
 @enforces("9.6", "10", "11", "13.1", "R12")
-def release_hold(actor: Actor, hold: Hold, reason: str, *, now: datetime | None = None) -> Hold:
+def release_hold(actor: Actor, hold: Hold, reason: str, *, now: datetime) -> Hold:
     """After release, retention erases the footage at its next sweep if it is past retention (13.1)."""
     require_hold_authority(actor, hold.school_id)
     if hold.released_at is not None:
@@ -89,7 +89,7 @@ def release_hold(actor: Actor, hold: Hold, reason: str, *, now: datetime | None 
     if not reason.strip():
         raise PolicyRefusal("9.6: give the reason the footage is no longer needed")
     with transaction.atomic():
-        hold.released_at = now or timezone.now()
+        hold.released_at = now
         hold.released_by = person_or_none(actor)
         hold.save(update_fields=["released_at", "released_by"])
         record("recording.hold_released", actor=actor, school=hold.school, obj=hold, reason=reason.strip())
@@ -97,7 +97,7 @@ def release_hold(actor: Actor, hold: Hold, reason: str, *, now: datetime | None 
 
 
 @enforces("9.6", "13.1", "R12")
-def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date) -> Hold:
+def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date, *, today: date) -> Hold:
     """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
     The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
     require_hold_authority(actor, hold.school_id)
@@ -106,7 +106,7 @@ def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date) -> Ho
         problems.append("9.6: this hold has been released — there is nothing to review")
     if not note.strip():
         problems.append("9.6: say why the footage is still needed")
-    if next_review_on <= timezone.localdate():
+    if next_review_on <= today:
         problems.append("13.1: the next review must be in the future — footage is kept no longer than needed")
     if problems:
         raise PolicyRefusal(problems)
@@ -127,7 +127,13 @@ def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date) -> Ho
 
 @enforces("9.6", "13.1", "R12")
 def hold_problems(
-    school: School, cameras: list[Camera], start: datetime, end: datetime, reason: str, review_on: date
+    school: School,
+    cameras: list[Camera],
+    start: datetime,
+    end: datetime,
+    reason: str,
+    review_on: date,
+    today: date,
 ) -> list[str]:
     problems = []
     if not cameras:
@@ -138,7 +144,7 @@ def hold_problems(
         problems.append("9.6: the hold's end must be after its start")
     if not reason.strip():
         problems.append("9.6: give the reason the footage must be kept")
-    if review_on <= timezone.localdate():
+    if review_on <= today:
         problems.append(
             "13.1: a hold needs a review date in the future — footage is kept no longer than needed"
         )

@@ -108,6 +108,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
                 data["end"],
                 data["reason"],
                 data["review_on"],
+                today=timezone.localdate(),
             ),
         )
         if outcome.done:
@@ -153,7 +154,9 @@ def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = attempt(
         request,
         form,
-        lambda data: services.review_hold(request.user, hold, data["note"], data["next_review_on"]),
+        lambda data: services.review_hold(
+            request.user, hold, data["note"], data["next_review_on"], today=timezone.localdate()
+        ),
     )
     if outcome.done:
         messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
@@ -166,7 +169,11 @@ def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     hold = _hold(request, pk)
     form = ReleaseForm(request.POST)
-    outcome = attempt(request, form, lambda data: services.release_hold(request.user, hold, data["reason"]))
+    outcome = attempt(
+        request,
+        form,
+        lambda data: services.release_hold(request.user, hold, data["reason"], now=timezone.now()),
+    )
     if outcome.done:
         messages.success(request, "Hold released: footage past its retention goes at the next sweep (13.1).")
         return redirect(reverse("recording:hold_detail", args=[hold.pk]))

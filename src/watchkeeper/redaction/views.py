@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ from watchkeeper.redaction.thumbnail import NoThumbnail
 from watchkeeper.viewing.footage import FootageUnreadable
 from watchkeeper.viewing.models import Status as AuthStatus
 from watchkeeper.viewing.models import ViewingAuthorisation
-from watchkeeper.viewing.views import bytes_response, own_authorisation
+from watchkeeper.viewing.views import own_authorisation, ranged_response
 
 log = logging.getLogger(__name__)
 REVIEW = services.REVIEW
@@ -288,16 +289,16 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def output(request: HttpRequest, pk: int) -> HttpResponse:
+def output(request: HttpRequest, pk: int) -> HttpResponseBase:
     redaction = _own(request, pk)
     try:
-        data = services.open_output(request.user, redaction, timezone.now())
+        stream = services.open_output(request.user, redaction, timezone.now())
     except FootageUnreadable as error:
         log.error("%s", error)
         return HttpResponse(
             str(error), status=404 if not redaction.has_output else 500, content_type="text/plain"
         )
-    return bytes_response(request, data, "video/mp4")
+    return ranged_response(request, stream.size, stream.range, "video/mp4")
 
 
 @login_required

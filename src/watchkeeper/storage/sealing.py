@@ -178,6 +178,17 @@ def read_object(store: ObjectStore, name: str, opening: Opening) -> bytes:
     return b"".join(open_object(store, name, opening))
 
 
+def plaintext_size(store: ObjectStore, name: str, opening: Opening) -> int:
+    """How many plaintext bytes the stored object holds: a `WKOBJ` object's from its layout, without
+    opening it; an object in a legacy format's by opening it as a stream (they are small: segments)."""
+    head = b"".join(store.get_range(name, 0, HEADER_BYTES))
+    if head.startswith(MAGIC) and len(head) == HEADER_BYTES:
+        (chunk,) = CHUNK_SIZE.unpack(head[MAGIC_BYTES:])
+        unwrap(opening.wrapped_key, opening.key_id, opening.wrapping_key)  # a destroyed key: Unreadable now
+        return Layout(chunk, store.size(name)).plaintext_size
+    return sum(len(piece) for piece in open_object(store, name, opening))
+
+
 def open_range(store: ObjectStore, name: str, opening: Opening, start: int, end: int) -> Iterator[bytes]:
     """Plaintext bytes [start, end) of a stored object, reading only the chunks that hold them. Objects in
     a legacy format have no fixed chunk layout: they are streamed from the start and cut."""

@@ -38,7 +38,7 @@ def ask_for_review(
     end: datetime,
     category: str,
     reason: str,
-    now: datetime | None = None,
+    now: datetime,
 ) -> ViewingAuthorisation:
     """Ask for the review's viewing authorisation, refused while `current` (the request's review so far)
     is pending or approved. The caller checks its own permission, links the authorisation to its request

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
@@ -63,13 +62,12 @@ def request_authorisation(
     reason_category: str,
     reason: str,
     *,
-    now: datetime | None = None,
+    now: datetime,
 ) -> ViewingAuthorisation:
     person = require_person(actor, STAFF_ONLY)
     cameras = list(cameras)
     for school_id in {c.school_id for c in cameras}:
         require(actor, REQUEST, school_id)
-    now = now or timezone.now()
     problems = request_problems(cameras, start, end, reason_category, reason, now)
     if problems:
         raise PolicyRefusal(problems)
@@ -123,7 +121,7 @@ def decide(
     approve: bool,
     code: str,
     note: str = "",
-    now: datetime | None = None,
+    now: datetime,
 ) -> ViewingAuthorisation:
     """Approve or decline. The caller reports a SecondFactorRefused to django-axes as a failed log-in."""
     person = require_person(actor, STAFF_ONLY)
@@ -143,7 +141,6 @@ def decide(
         obj=auth,
         details={"authorisation": auth.pk, "decision": "approve" if approve else "decline"},
     )
-    now = now or timezone.now()
     with transaction.atomic():
         locked = ViewingAuthorisation.objects.select_for_update().get(pk=auth.pk)
         if locked.status != Status.PENDING:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -290,26 +292,46 @@ def _footage(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> bytes:
     return services.open_segment(request.user, auth, segment, timezone.now())
 
 
-def bytes_response(request: HttpRequest, data: bytes, content_type: str) -> HttpResponse:
+def bytes_response(request: HttpRequest, data: bytes, content_type: str) -> HttpResponseBase:
     """`data` whole (200) or the byte range asked for (206, RFC 9110), never cached by the browser."""
+    return ranged_response(
+        request, len(data), lambda start, end: [data[start:end]], content_type, stream=False
+    )
+
+
+def ranged_response(
+    request: HttpRequest,
+    size: int,
+    read: Callable[[int, int], Iterable[bytes]],
+    content_type: str,
+    *,
+    stream: bool = True,
+) -> HttpResponseBase:
+    """An object of `size` bytes whole (200) or the byte range asked for (206, RFC 9110), from
+    `read(start, end)`, streamed (a long redacted copy) or in one body (a segment, already in memory),
+    never cached by the browser."""
     try:
-        wanted = byte_range(request.headers.get("Range"), len(data))
+        wanted = byte_range(request.headers.get("Range"), size)
     except RangeNotSatisfiable:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{len(data)}"
-        return response
-    if wanted is None:
-        response = HttpResponse(data, content_type=content_type)
-    else:
-        first, last = wanted
-        response = HttpResponse(data[first : last + 1], content_type=content_type, status=206)
-        response["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    first, last = wanted or (0, size - 1)
+    body, status = read(first, last + 1), 200 if wanted is None else 206
+    response: HttpResponseBase = (
+        StreamingHttpResponse(body, content_type=content_type, status=status)
+        if stream
+        else HttpResponse(b"".join(body), content_type=content_type, status=status)
+    )
+    response["Content-Length"] = str(last + 1 - first)
+    if wanted is not None:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _serve(request: HttpRequest, pk: int, segment_id: uuid.UUID, part: str) -> HttpResponse:
+def _serve(request: HttpRequest, pk: int, segment_id: uuid.UUID, part: str) -> HttpResponseBase:
     try:
         data = _footage(request, pk, segment_id)
     except FootageUnreadable as error:
@@ -325,21 +347,21 @@ def _serve(request: HttpRequest, pk: int, segment_id: uuid.UUID, part: str) -> H
 
 @login_required
 @require_GET
-def segment(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponse:
+def segment(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponseBase:
     """One segment as a playable MP4: what the page's player uses."""
     return _serve(request, pk, segment_id, "whole")
 
 
 @login_required
 @require_GET
-def segment_init(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponse:
+def segment_init(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponseBase:
     """The segment's initialisation section (ftyp + moov), for HLS's EXT-X-MAP."""
     return _serve(request, pk, segment_id, "init")
 
 
 @login_required
 @require_GET
-def segment_media(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponse:
+def segment_media(request: HttpRequest, pk: int, segment_id: uuid.UUID) -> HttpResponseBase:
     """The segment's fragments (moof + mdat …), for HLS."""
     return _serve(request, pk, segment_id, "media")
 

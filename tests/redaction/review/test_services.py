@@ -228,7 +228,7 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
     # Sealed at rest: the file is not an MP4, and opens only with its wrapped key.
     blob = (data_dir / "redactions" / redaction.output_path).read_bytes()
     assert b"ftyp" not in blob[:64] and b"mdat" not in blob
-    preview = services.open_output(reviewer, redaction, timezone.now())
+    preview = services.open_output(reviewer, redaction, timezone.now()).read()
     assert preview[4:8] == b"ftyp"
 
     # The kept face is untouched; another face is distorted; the master is unchanged.
@@ -301,7 +301,7 @@ def test_manual_boxes_add_extend_delete(proposed: Redaction, scene) -> None:
     # Rendered: the interpolated box at frame 35 (x = 115) is distorted.
     render_preview(reviewer, redaction)
     redaction.refresh_from_db()
-    out = frames_of(services.open_output(reviewer, redaction, timezone.now()))
+    out = frames_of(services.open_output(reviewer, redaction, timezone.now()).read())
     master = master_frames(redaction)
     row = [35, 115 + 4, 60 + 4, 32, 32]
     assert np.abs(region(out[35], row) - region(master[35], row)).mean() > 3
@@ -421,6 +421,7 @@ def evidential_hold(scene: dict[str, Any]) -> Any:
         RECORDED + 4 * S,
         "Police investigation",
         timezone.localdate() + timedelta(days=30),
+        today=timezone.localdate(),
     )
 
 
@@ -482,10 +483,10 @@ def test_a_preview_is_not_played_once_its_footage_is_held_until_released(propose
     reviewer, redaction = scene["reviewer"], proposed
     render_preview(reviewer, redaction)
     redaction.refresh_from_db()
-    assert services.open_output(reviewer, redaction, timezone.now())
+    assert services.open_output(reviewer, redaction, timezone.now()).read()
     hold = evidential_hold(scene)
     with pytest.raises(PermissionDenied, match="9.6: .*held as evidence"):
         services.open_output(reviewer, redaction, timezone.now())
     assert AuditEvent.objects.filter(action="redaction.refused", reason__startswith="9.6").exists()
     holds.release_for_redaction(scene["admin"], hold, redaction, "Needed for SAR-12", now=timezone.now())
-    assert services.open_output(reviewer, redaction, timezone.now())
+    assert services.open_output(reviewer, redaction, timezone.now()).read()

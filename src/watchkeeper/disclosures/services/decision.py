@@ -82,7 +82,7 @@ def decide(
         if approve:
             req.download_request_id = _send_to_evidence(req, now)
         else:
-            _release_hold(req, "the disclosure was refused")
+            _release_hold(req, "the disclosure was refused", now)
         req.save(
             update_fields=[
                 "status",
@@ -123,9 +123,9 @@ def _record_decision(person: Person, req: DisclosureRequest, approve: bool) -> N
     audit("request_approved" if approve else "request_refused", person, req, req.decision_reason, **details)
 
 
-def _release_hold(req: DisclosureRequest, why: str) -> None:
+def _release_hold(req: DisclosureRequest, why: str, now: datetime) -> None:
     if req.hold is not None and req.hold.released_at is None:
-        recording.release_hold(SYSTEM, req.hold, f"{req}: {why}")
+        recording.release_hold(SYSTEM, req.hold, f"{req}: {why}", now=now)
 
 
 def _send_to_evidence(req: DisclosureRequest, now: datetime) -> int:

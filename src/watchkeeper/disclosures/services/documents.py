@@ -1,6 +1,7 @@
 """Documentary evidence for an outside body's request (11.5): every reading and writing of the document
-files is here, encrypted at rest (9.1), so that the files can move to one encrypted-object store in one
-place (issue 12 §5)."""
+files is here. A document is sealed (storage.sealing: its own AES-256-GCM key wrapped by the school key,
+9.1) and put in the documents' object store, which returns once it is durable (design/storage.md).
+Documents written before, by `path.write_bytes`, have the same names and open through the same read path."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, Document, DocumentKind
 from watchkeeper.disclosures.services.common import MANAGE, VIEW, audit, staff
-from watchkeeper.recording import crypto
+from watchkeeper.storage import sealing
+from watchkeeper.storage.keys import Unreadable, school_key_id
+from watchkeeper.storage.store import LocalStore
 
 ALLOWED_TYPES = {
     # content type: the first bytes a real file of that type starts with
@@ -39,13 +42,23 @@ def documents_dir() -> Path:
     return Path(settings.DATA_DIR) / "disclosures"
 
 
+def documents() -> LocalStore:
+    """The documents' object store."""
+    return LocalStore(documents_dir())
+
+
+def document_name(document: Document) -> str:
+    """The object's name in the store: the name the file had before the store (old files keep opening)."""
+    return f"{document.request.school_id}/{document.pk}.bin"
+
+
 def document_path(document: Document) -> Path:
-    return documents_dir() / str(document.request.school_id) / f"{document.pk}.bin"
+    return documents().path(document_name(document))
 
 
-def _associated(document_id: uuid.UUID) -> uuid.UUID:
-    """The document id binds the blob to its row, as a segment id does (a swapped file fails to open)."""
-    return document_id
+def _opening(document: Document) -> sealing.Opening:
+    """The document id binds the object to its row, as a segment id does (a swapped file fails to open)."""
+    return sealing.Opening(str(document.pk), bytes(document.wrapped_key), document.key_id)
 
 
 @enforces("11.5")
@@ -85,8 +98,7 @@ def upload_document(
     if problem:
         raise PolicyRefusal(problem)
     doc_id = uuid.uuid4()
-    key_id = crypto.school_key_id(req.school_id)
-    sealed = crypto.seal(data, _associated(doc_id), key_id, crypto.school_key(key_id))
+    key_id = school_key_id(req.school_id)
     document = Document(
         id=doc_id,
         request=req,
@@ -94,39 +106,33 @@ def upload_document(
         original_name=name,
         content_type=ALLOWED_SUFFIXES[Path(name).suffix.lower()],
         size=len(data),
-        sha256=sealed.sha256,
         key_id=key_id,
-        wrapped_key=sealed.wrapped_key,
         uploaded_by=person,
         uploaded_at=now,
     )
-    path = document_path(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(sealed.blob)
+    store, stored = documents(), document_name(document)
+    sealed = sealing.put_sealed(store, stored, [data], str(doc_id), key_id)
+    document.sha256, document.wrapped_key = sealed.sha256, sealed.wrapped_key
     try:
         with transaction.atomic():
             document.save(force_insert=True)
             details: dict[str, Any] = {"document": str(doc_id), "kind": kind, "name": name, "size": len(data)}
             audit("document_uploaded", person, req, **details, sha256=sealed.sha256)
     except BaseException:
-        path.unlink(missing_ok=True)
+        store.delete(stored)
         raise
     return document
 
 
 def open_document(actor: Actor, document: Document) -> bytes:
-    """The decrypted document, to someone who may see the request; every opening is audited."""
+    """The decrypted document, to someone who may see the request; every opening is audited. A document is
+    at most MAX_UPLOAD_BYTES, so it is opened whole, in memory. ObjectMissing when its object is gone,
+    Unreadable when it does not open or match."""
     person = staff(actor)
     require(person, VIEW, document.request.school_id)
-    blob = document_path(document).read_bytes()
-    data = crypto.open_blob(
-        blob,
-        _associated(document.pk),
-        bytes(document.wrapped_key),
-        crypto.existing_school_key(document.key_id),
-    )
+    data = sealing.read_object(documents(), document_name(document), _opening(document))
     if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise crypto.BlobError("the document does not match the checksum taken at upload")
+        raise Unreadable("the document does not match the checksum taken at upload")
     details = {"document": str(document.pk), "name": document.original_name, "sha256": document.sha256}
     audit("document_opened", person, document.request, **details)
     return data

@@ -240,6 +240,7 @@ def _create(
             # localdate(now) turns the caller's moment into the school's date: it reads no clock.
             review_on=timezone.localdate(now) + timedelta(days=HOLD_REVIEW_DAYS),
             purpose=HoldPurpose.DISCLOSURE,
+            today=timezone.localdate(now),
         )
         req.save(update_fields=["hold"])
     return req

@@ -41,7 +41,8 @@ from watchkeeper.disclosures.views.common import (
     schools,
 )
 from watchkeeper.disclosures.views.foi import foi_rows
-from watchkeeper.recording.crypto import BlobError
+from watchkeeper.storage.keys import Unreadable
+from watchkeeper.storage.store import ObjectMissing
 from watchkeeper.viewing import reviews
 
 # What is done on a request's page: the service called with the request and the form's cleaned data.
@@ -215,7 +216,7 @@ def document_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     document = get_object_or_404(restrict(documents, request.user, VIEW), pk=pk)
     try:
         data = services.open_document(request.user, document)
-    except (BlobError, FileNotFoundError) as error:
+    except (Unreadable, ObjectMissing) as error:
         raise Http404(f"That document cannot be opened: {error}") from error
     response = HttpResponse(data, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{_safe_name(document.original_name)}"'

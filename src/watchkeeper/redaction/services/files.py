@@ -1,7 +1,8 @@
-"""The redaction app's files (design/redaction.md, "Storage"): where a rendered copy lives, how it is sealed
-and written, read back and checked, and removed; and the private temp dirs in which a job's plaintext lives
-while it runs. All of it is here, in one module, so that the one encrypted-object store of issue 12 §5 can
-take its place without touching the rest of the app."""
+"""The redaction app's files (design/redaction.md, "Storage"): a rendered copy is sealed (storage.sealing)
+into the redactions' object store, which returns once it is durable, read back through the one read path
+and checked, and deleted through the store; and the private temp dirs in which a job's plaintext lives
+while it runs. Copies written before the store (tmp + fsync + rename of `recording.crypto.seal`'s blob)
+have the same names and open the same way (design/storage.md)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,23 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
 from watchkeeper.core.clauses import enforces
-from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob, school_key, school_key_id
-from watchkeeper.recording.crypto import seal as seal_blob
 from watchkeeper.redaction.models import Redaction
+from watchkeeper.storage import sealing
+from watchkeeper.storage.keys import Unreadable, school_key_id
+from watchkeeper.storage.store import LocalStore, ObjectMissing
 from watchkeeper.viewing.footage import FootageUnreadable
 
 BLOB_SUFFIX = ".wkred"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,58 +47,76 @@ def storage_dir() -> Path:
     return path
 
 
-def absolute(relative: str) -> Path:
-    root = storage_dir().resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise ValueError(f"output path {relative!r} leaves the redactions dir")
-    return path
+def outputs() -> LocalStore:
+    """The redactions' object store."""
+    return LocalStore(storage_dir())
 
 
 def store_output(school_id: int, plaintext: bytes) -> StoredOutput:
-    """Seal the copy with a fresh AES-256-GCM key wrapped by the school key (recording.crypto) and write it
-    (tmp + fsync + rename): when this returns, the file is whole on disk."""
+    """Seal the copy with a fresh AES-256-GCM key wrapped by the school key and put it in the store: when
+    this returns, the object is durable."""
     output_id = uuid.uuid4()
     key_id = school_key_id(school_id)
-    sealed = seal_blob(plaintext, output_id, key_id, school_key(key_id))
     relative = f"{school_id}/{output_id}{BLOB_SUFFIX}"
-    path = absolute(relative)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(sealed.blob)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    sealed = sealing.put_sealed(outputs(), relative, [plaintext], str(output_id), key_id)
     return StoredOutput(output_id, relative, sealed.wrapped_key, key_id, sealed.sha256)
 
 
 def remove_output(relative: str) -> None:
-    """Unlink a rendered copy's file (a discarded, replaced or orphaned copy); nothing when there is none."""
+    """Delete a rendered copy (a discarded, replaced or orphaned copy); nothing when there is none."""
     if relative:
-        absolute(relative).unlink(missing_ok=True)
+        outputs().delete(relative)
+
+
+def _opening(redaction: Redaction) -> sealing.Opening:
+    if not redaction.has_output or redaction.output_id is None:
+        raise FootageUnreadable(f"redaction {redaction.pk} has no rendered copy")
+    wrapped = bytes(redaction.output_wrapped_key or b"")
+    return sealing.Opening(str(redaction.output_id), wrapped, redaction.output_key_id)
+
+
+def _from_store(redaction: Redaction, read: Callable[[LocalStore, str, sealing.Opening], T]) -> T:
+    """`read` of the copy's object; FootageUnreadable when the object or its key is gone, or it is damaged."""
+    opening = _opening(redaction)
+    try:
+        return read(outputs(), redaction.output_path, opening)
+    except (ObjectMissing, Unreadable) as error:
+        raise FootageUnreadable(f"9.3: redacted copy {redaction.pk} cannot be read: {error}") from error
 
 
 @enforces("9.3")
 def output_plaintext(redaction: Redaction) -> bytes:
     """The rendered copy, decrypted in memory and checked against its SHA-256."""
-    if not redaction.has_output or redaction.output_id is None:
-        raise FootageUnreadable(f"redaction {redaction.pk} has no rendered copy")
-    try:
-        blob = absolute(redaction.output_path).read_bytes()
-        plaintext = open_blob(
-            blob,
-            redaction.output_id,
-            bytes(redaction.output_wrapped_key or b""),
-            existing_school_key(redaction.output_key_id),
-        )
-    except (OSError, BlobError) as error:
-        raise FootageUnreadable(f"9.3: redacted copy {redaction.pk} cannot be read: {error}") from error
+    plaintext = _from_store(redaction, sealing.read_object)
     if hashlib.sha256(plaintext).hexdigest() != redaction.output_sha256:
         raise FootageUnreadable(
             f"9.3: the redacted copy of redaction {redaction.pk} does not match its SHA-256"
         )
     return plaintext
+
+
+@dataclass(frozen=True)
+class OutputStream:
+    """A rendered copy to be served as a player asks for it: its size, any byte range of it (only the
+    chunks holding the range are read and opened), or the whole of it checked against its SHA-256. Each
+    chunk is authenticated as it is opened (bound to the copy's id and its place), so a range needs no
+    whole-copy checksum; damage found while a range streams ends the stream with Unreadable."""
+
+    redaction: Redaction
+    size: int
+
+    def range(self, start: int, end: int) -> Iterator[bytes]:
+        """Plaintext bytes [start, end)."""
+        return sealing.open_range(outputs(), self.redaction.output_path, _opening(self.redaction), start, end)
+
+    def read(self) -> bytes:
+        return output_plaintext(self.redaction)
+
+
+@enforces("9.3")
+def output_stream(redaction: Redaction) -> OutputStream:
+    """The rendered copy, ready to stream; FootageUnreadable at once when it is missing or its key is gone."""
+    return OutputStream(redaction, _from_store(redaction, sealing.plaintext_size))
 
 
 @contextmanager

@@ -50,15 +50,16 @@ def redacted_copy(redaction: Redaction) -> Iterator[RedactedCopy]:
         yield RedactedCopy(mp4_path=path, report=report, name=name)
 
 
-def open_output(actor: Actor, redaction: Redaction, now: datetime) -> bytes:
-    """The preview (or approved copy) for its reviewer, under a current authorisation; audited once per
-    person and redaction within viewing's repeat window, as segments are (a player asks in ranges). A hold
-    placed since the preview was rendered locks it away with the footage until released for it (9.6)."""
+def open_output(actor: Actor, redaction: Redaction, now: datetime) -> files.OutputStream:
+    """The preview (or approved copy) for its reviewer, under a current authorisation, as a stream a player
+    asks ranges of; audited once per person and redaction within viewing's repeat window, as segments are.
+    A hold placed since the preview was rendered locks it away with the footage until released for it
+    (9.6)."""
     person = check_reviewer(actor, redaction, now)
     held = holds.redaction_problem(redaction)
     if held is not None:
         refused(person, redaction, held)
-    plaintext = files.output_plaintext(redaction)
+    stream = files.output_stream(redaction)
     since = now - timedelta(seconds=viewing_conf.audit_repeat_seconds())
     seen = AuditEvent.objects.filter(
         action=OUTPUT_SERVED,
@@ -69,7 +70,7 @@ def open_output(actor: Actor, redaction: Redaction, now: datetime) -> bytes:
     ).exists()
     if not seen:
         audit(OUTPUT_SERVED, person, redaction, sha256=redaction.output_sha256)
-    return plaintext
+    return stream
 
 
 def track_thumbnail(actor: Actor, redaction: Redaction, track_id: int, now: datetime) -> bytes:

@@ -96,6 +96,7 @@ def _hold(case: SubjectAccessRequest, cameras: list[Camera], today: date) -> Hol
         "footage kept while the request is open",
         review_on=hold_review_on(case, today),
         purpose=HoldPurpose.SUBJECT_ACCESS,
+        today=today,
     )
 
 
@@ -145,7 +146,11 @@ def follow_deadline(case: SubjectAccessRequest, today: date) -> None:
     due = hold_review_on(case, today)
     if due > hold.review_on:
         recording.review_hold(
-            SYSTEM, hold, f"{case.reference}: the statutory deadline moved to {due:%-d %B %Y}", due
+            SYSTEM,
+            hold,
+            f"{case.reference}: the statutory deadline moved to {due:%-d %B %Y}",
+            due,
+            today=today,
         )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 camera,
                 options["file"],
                 clock_offset_ms=options["clock_offset_ms"],
+                now=timezone.now(),
                 start=self._start(options["start"]),
             )
         except (DvrImportError, PolicyRefusal) as error:
