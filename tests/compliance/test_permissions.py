@@ -301,7 +301,7 @@ CASES = [
         HEAD,
         LIVE,
         setup=make_legacy_camera,
-        check=shows("Old yard camera", "7.3: legacy camera", hidden=("Hidden camera",)),
+        check=shows("Old yard camera", "Legacy camera", "(policy 7.3)", hidden=("Hidden camera",)),
     ),
     ViewCase(
         "exceptions-dpo",

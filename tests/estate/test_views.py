@@ -181,10 +181,11 @@ def test_detail_hides_stream_passwords(admin_client, school):
 
 def test_detail_lists_what_stops_activation(admin_client, school):
     camera = CameraFactory(school=school, name="Gate camera")
-    page = admin_client.get(reverse("estate:camera_detail", args=[camera.pk])).content.decode()
+    response = admin_client.get(reverse("estate:camera_detail", args=[camera.pk]))
+    page = response.content.decode()
     assert 'id="activation-problems"' in page
-    assert "7.1: no approved DPIA covers Gate camera" in page
-    assert "6.1: the school has no checked CCTV sign at an entrance point" in page
+    assert shows_refusal(response, "7.1: no approved DPIA covers Gate camera")
+    assert shows_refusal(response, "6.1: the school has no checked CCTV sign at an entrance point")
     for button in (">Activate<", ">Decommission<"):
         assert button in page
     assert ">Suspend<" not in page  # a proposed camera cannot be suspended
@@ -238,7 +239,9 @@ def test_camera_viewing_beyond_premises_needs_privacy_zones(admin_client, admin,
     response = admin_client.post(url, {"status": "active"})
     assert response.status_code == 400
     shown = [plain for clause, plain in refusals_on(response) if clause == "policy 5.3"]
-    assert len(shown) == 1 and shown[0].startswith("This camera may view beyond the premises")
+    # In the refusal, and in the page's own list of what stops activation.
+    assert 'id="refusal"' in response.content.decode() and len(shown) == 2
+    assert all(plain.startswith("This camera may view beyond the premises") for plain in shown)
     camera.refresh_from_db()
     assert camera.status == CameraStatus.PROPOSED
 
