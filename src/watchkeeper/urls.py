@@ -6,18 +6,21 @@ handler500 = "watchkeeper.core.views.server_error"
 handler403 = "watchkeeper.core.refusals.permission_denied"
 handler404 = "watchkeeper.core.refusals.page_not_found"
 
-urlpatterns = [
-    path("", include("watchkeeper.site.urls")),
-    path("", include("watchkeeper.people.urls")),
-    path("estate/", include("watchkeeper.estate.urls")),
-    path("compliance/", include("watchkeeper.compliance.urls")),
-    path("audit/", include("watchkeeper.audit.urls")),
-    path("recording/", include("watchkeeper.recording.urls")),
-    path("viewing/", include("watchkeeper.viewing.urls")),
-    path("evidence/", include("watchkeeper.evidence.urls")),
-    path("health/", include("watchkeeper.health.urls")),
-    path("jobs/", include("watchkeeper.jobs.urls")),
-    path("redaction/", include("watchkeeper.redaction.urls")),
-    path("sar/", include("watchkeeper.subjectaccess.urls")),
-    path("disclosures/", include("watchkeeper.disclosures.urls")),
+# Each app's pages under its own prefix (the site and people at the root).
+APP_PREFIXES = [
+    ("", "site"),
+    ("", "people"),
+    ("estate/", "estate"),
+    ("compliance/", "compliance"),
+    ("audit/", "audit"),
+    ("recording/", "recording"),
+    ("viewing/", "viewing"),
+    ("evidence/", "evidence"),
+    ("health/", "health"),
+    ("jobs/", "jobs"),
+    ("redaction/", "redaction"),
+    ("sar/", "subjectaccess"),
+    ("disclosures/", "disclosures"),
 ]
+
+urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

@@ -3,7 +3,6 @@ here rather than in the page, so that the web and the command line record it ali
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -14,11 +13,10 @@ from django.utils import timezone
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.estate.models import School
 
 CSV_HEADER = ["seq", "time", "actor", "school", "action", "object", "reason", "details"]
-# Cells a spreadsheet would run as a formula (CSV injection): prefixed with a quote when exported.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_csv(
@@ -32,16 +30,8 @@ def export_csv(
     return _csv_lines(events.filter(seq__lt=exported.seq).order_by("seq"))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for event in events.iterator(chunk_size=2000):
-        yield writer.writerow([_cell(value) for value in _csv_row(event)])
+    return csv_lines(CSV_HEADER, (_csv_row(event) for event in events.iterator(chunk_size=2000)))
 
 
 def _csv_row(event: AuditEvent) -> list[Any]:
@@ -55,9 +45,3 @@ def _csv_row(event: AuditEvent) -> list[Any]:
         event.reason,
         json.dumps(event.details, sort_keys=True, ensure_ascii=False),
     ]
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value

@@ -31,7 +31,7 @@ from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, School, Vehicle
 
@@ -79,8 +79,7 @@ def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
 
 @login_required
 def dpia_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, VIEW)
-    school = chosen_school(request, request.GET, VIEW)
+    school = list_school(request, VIEW)
     dpias = _in_school(
         restrict(
             DPIA.objects.select_related("school", "approved_by").prefetch_related("cameras"),
@@ -96,7 +95,7 @@ def dpia_list(request: HttpRequest) -> HttpResponse:
             "dpias": dpias,
             "school": school,
             "today": timezone.localdate(),
-            "schools": restrict(School.objects.all(), request.user, VIEW),
+            "schools": schools_where(request, VIEW),
             "can_draft": holds_any(request.user, CHANGE),
         },
     )
@@ -233,8 +232,7 @@ def dpia_document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def sign_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, VIEW)
-    school = chosen_school(request, request.GET, VIEW)
+    school = list_school(request, VIEW)
     signs = _in_school(
         restrict(Sign.objects.select_related("school", "vehicle", "checked_by"), request.user, VIEW), school
     )
@@ -247,7 +245,7 @@ def sign_list(request: HttpRequest) -> HttpResponse:
                 (sign, sign_checked(sign, today), can(request.user, CHANGE, sign.school_id)) for sign in signs
             ],
             "school": school,
-            "schools": restrict(School.objects.all(), request.user, VIEW),
+            "schools": schools_where(request, VIEW),
             "can_register": holds_any(request.user, CHANGE),
         },
     )
@@ -261,7 +259,7 @@ def sign_register(request: HttpRequest) -> HttpResponse:
     form = SignForm(
         _posted(request),
         initial={"school": school},
-        schools=restrict(School.objects.all(), request.user, CHANGE),
+        schools=schools_where(request, CHANGE),
         vehicles=_for_form(request, restrict(Vehicle.objects.all(), request.user, CHANGE), school),
     )
     if (
@@ -318,8 +316,7 @@ def sign_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     """For the Headteacher and the DPO: cameras in service with a compliance problem (6.1, 7.1, 7.3, 18.1)."""
-    require_anywhere(request, VIEW)
-    school = chosen_school(request, request.GET, VIEW)
+    school = list_school(request, VIEW)
     cameras = restrict(
         Camera.objects.select_related("school", "vehicle").prefetch_related("dpias"), request.user, VIEW
     )
@@ -329,6 +326,6 @@ def exceptions(request: HttpRequest) -> HttpResponse:
         {
             "rows": services.exceptions_for(_in_school(cameras, school), timezone.localdate()),
             "school": school,
-            "schools": restrict(School.objects.all(), request.user, VIEW),
+            "schools": schools_where(request, VIEW),
         },
     )

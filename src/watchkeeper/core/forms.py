@@ -22,3 +22,22 @@ def offer_schools(form: forms.Form, schools: QuerySet[Any], field: str = "school
     form.fields[field].queryset = schools  # type: ignore[attr-defined]
     if not form.initial.get(field) and len(schools) == 1:
         form.initial[field] = schools[0]
+
+
+def authenticator_code(
+    *,
+    label: str = "Authenticator code",
+    invalid: str = "Enter the 6-digit code from your authenticator app.",
+    help_text: str = "",
+) -> forms.RegexField:
+    """The field for a code from an authenticator app (9.2): six to eight digits, spaces around allowed,
+    marked so that phones offer the code and password managers fill it."""
+    return forms.RegexField(
+        label=label,
+        regex=r"^\s*\d{6,8}\s*$",
+        error_messages={"invalid": invalid},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}
+        ),
+        help_text=help_text,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -31,6 +32,18 @@ def chosen_school(request: HttpRequest, data: QueryDict, *actions: str) -> Schoo
     for action in actions:
         allowed = allowed | restrict(School.objects.all(), request.user, action)
     return get_object_or_404(allowed.distinct(), pk=value)
+
+
+def list_school(request: HttpRequest, *actions: str) -> School | None:
+    """A list page's opening: refuse (403) people who hold none of the actions anywhere, then the school
+    its ?school= filter names (None: all the person's schools)."""
+    require_anywhere(request, *actions)
+    return chosen_school(request, request.GET, *actions)
+
+
+def schools_where(request: HttpRequest, action: str) -> QuerySet[School]:
+    """The schools a page offers to choose from: those where the person holds `action`."""
+    return restrict(School.objects.all(), request.user, action)
 
 
 def show_refusal(form: Any, refusal: PolicyRefusal) -> None:

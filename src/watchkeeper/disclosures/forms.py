@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from watchkeeper.compliance.forms import upload_within_limit
-from watchkeeper.core.forms import Form
+from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.disclosures.models import (
     DocumentKind,
     FOIDecision,
@@ -107,13 +107,7 @@ class DecisionForm(Form):
         label="Purpose of the CCTV the disclosure serves (4.1)", choices=PURPOSE_CHOICES, required=False
     )
     reason = forms.CharField(label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 3}))
-    code = forms.RegexField(
-        label="Authenticator code",
-        regex=r"^\s*\d{6,8}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}
-        ),
+    code = authenticator_code(
         help_text="A fresh code from your authenticator app: each decision needs its own.",
     )
 

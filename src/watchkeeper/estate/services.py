@@ -12,6 +12,7 @@ from django.db import transaction
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, is_system
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
@@ -64,13 +65,7 @@ def register_vehicle(actor: Actor, school: School, registration: str, descriptio
         raise PolicyRefusal(f"5.2: a minibus with registration {registration} is already registered")
     with transaction.atomic():
         vehicle = Vehicle.objects.create(school=school, registration=registration, description=description)
-        record(
-            "estate.vehicle_registered",
-            actor=actor,
-            school=school,
-            obj=vehicle,
-            details={"registration": registration},
-        )
+        audit_about("estate.vehicle_registered", actor, vehicle, registration=registration)
     return vehicle
 
 
@@ -153,7 +148,7 @@ def change_camera_status(
 def _camera_event(
     action: str, actor: Actor, camera: Camera, details: dict[str, Any], reason: str = ""
 ) -> None:
-    record(action, actor=actor, school=camera.school, obj=camera, reason=reason, details=details)
+    audit_about(action, actor, camera, reason=reason, **details)
 
 
 def activation_problems_for(camera: Camera, today: date) -> list[str]:

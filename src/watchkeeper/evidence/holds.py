@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, require_person
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, restrict
@@ -183,18 +183,15 @@ def _save(actor: Person, hold: Hold, reason: str, now: datetime, **target: Any) 
                 reason=reason.strip(),
                 **target,
             )
-            record(
+            audit_about(
                 RELEASED,
-                actor=actor,
-                school=hold.school,
-                obj=hold,
+                actor,
+                hold,
                 reason=release.reason,
-                details={
-                    "hold": hold.pk,
-                    "hold_reason": hold.reason,
-                    "request": release.request_id,
-                    "redaction": release.redaction_id,
-                },
+                hold=hold.pk,
+                hold_reason=hold.reason,
+                request=release.request_id,
+                redaction=release.redaction_id,
             )
     except IntegrityError:
         raise PolicyRefusal(f"9.6: this hold is released for {_target(target)} already") from None

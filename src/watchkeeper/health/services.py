@@ -18,6 +18,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import SYSTEM, Actor, person_or_none
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
@@ -232,18 +233,15 @@ def record_check(
             by=person_or_none(actor),
             at=at,
         )
-        record(
+        audit_about(
             "health.check_recorded",
-            actor=actor,
-            school=school,
-            obj=entry,
+            actor,
+            entry,
             reason=entry.notes,
-            details={
-                "camera": camera.pk if camera else None,
-                "check": check_type,
-                "result": result,
-                "at": at.isoformat(),
-            },
+            camera=camera.pk if camera else None,
+            check=check_type,
+            result=result,
+            at=at.isoformat(),
         )
     return entry
 
@@ -310,11 +308,11 @@ def set_reference_view(actor: Actor, camera: Camera, now: datetime) -> Reference
             by=by,
             at=now,
         )
-        record(
+        audit_about(
             "health.reference_set",
-            actor=actor,
-            school=camera.school,
-            obj=camera,
-            details={"segment_start": latest.start.isoformat(), "sharpness": round(reference.sharpness, 1)},
+            actor,
+            camera,
+            segment_start=latest.start.isoformat(),
+            sharpness=round(reference.sharpness, 1),
         )
     return reference

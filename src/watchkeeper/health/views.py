@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.permissions import restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school, schools_where
 from watchkeeper.estate.choices import school_choices
-from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.health import services
 from watchkeeper.health.forms import CheckForm
 from watchkeeper.health.models import MaintenanceEntry, ReferenceFeatures
@@ -33,8 +33,7 @@ def _maintenance_url(school_id: int | None) -> str:
 @login_required
 def maintenance(request: HttpRequest) -> HttpResponse:
     """The maintenance log of the person's schools (or one school), newest first, and the cameras."""
-    require_anywhere(request, MAINTAIN)
-    school = chosen_school(request, request.GET, MAINTAIN)
+    school = list_school(request, MAINTAIN)
     entries = restrict(
         MaintenanceEntry.objects.select_related("school", "camera", "by"), request.user, MAINTAIN
     )
@@ -51,7 +50,7 @@ def maintenance(request: HttpRequest) -> HttpResponse:
         "entries": entries[:LOG_LENGTH],
         "cameras": [(camera, by_camera.get(camera.pk)) for camera in cameras],
         "school": school,
-        "schools": restrict(School.objects.all(), request.user, MAINTAIN),
+        "schools": schools_where(request, MAINTAIN),
     }
     return render(request, "health/maintenance.html", context)
 

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 
 from watchkeeper.core.actors import Actor, person_or_none
-from watchkeeper.core.forms import Form
+from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.core.permissions import restrict, school_ids
 from watchkeeper.estate.models import School
 from watchkeeper.people.models import SCHOOL_ROLES, Role, RoleGrant
@@ -117,11 +117,7 @@ class StaffFilterForm(forms.Form):
 
 
 class EnrolForm(Form):
-    code = forms.RegexField(
+    code = authenticator_code(
         label="Code from the new authenticator",
-        regex=r"^\s*\d{6,8}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code the new authenticator app shows."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}
-        ),
+        invalid="Enter the 6-digit code the new authenticator app shows.",
     )

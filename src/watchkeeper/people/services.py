@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_system, person_or_none
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.core.permissions import require
@@ -137,13 +138,7 @@ def grant_role(actor: Actor, user: User, role: str, school: School | None, *, no
             granted_at=now,
             granted_by=person_or_none(actor),
         )
-        record(
-            "people.role_granted",
-            actor=actor,
-            school=school,
-            obj=grant,
-            details={"user": user.get_username(), "role": role.value},
-        )
+        audit_about("people.role_granted", actor, grant, user=user.get_username(), role=role.value)
     return grant
 
 
@@ -155,13 +150,13 @@ def revoke_role(actor: Actor, grant: RoleGrant, reason: str = "", *, now: dateti
         grant.revoked_at = now
         grant.revoked_by = person_or_none(actor)
         grant.save(update_fields=["revoked_at", "revoked_by"])
-        record(
+        audit_about(
             "people.role_revoked",
-            actor=actor,
-            school=grant.school,
-            obj=grant,
+            actor,
+            grant,
             reason=reason,
-            details={"user": grant.user.get_username(), "role": grant.role},
+            user=grant.user.get_username(),
+            role=grant.role,
         )
     return grant
 
@@ -191,17 +186,14 @@ def record_training(
             expires_on=expires_on,
             recorded_by=person_or_none(actor),
         )
-        record(
+        audit_about(
             "people.training_recorded",
-            actor=actor,
-            school=school,
-            obj=training,
-            details={
-                "user": user.get_username(),
-                "course": course,
-                "completed_on": completed_on.isoformat(),
-                "expires_on": expires_on.isoformat(),
-            },
+            actor,
+            training,
+            user=user.get_username(),
+            course=course,
+            completed_on=completed_on.isoformat(),
+            expires_on=expires_on.isoformat(),
         )
     return training
 

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school, schools_where
 from watchkeeper.estate.choices import school_choices
-from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.evidence.forms import HoldReleaseForm
 from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, requests_over_hold
 from watchkeeper.health.models import Alert
@@ -39,8 +39,7 @@ STATUS, HOLD = "recording.status", "recording.hold"
 
 @login_required
 def health_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, STATUS)
-    school = chosen_school(request, request.GET, STATUS)
+    school = list_school(request, STATUS)
     cameras = restrict(Camera.objects.exclude(status=CameraStatus.DECOMMISSIONED), request.user, STATUS)
     now = timezone.now()
     storage = totals(now)
@@ -53,7 +52,7 @@ def health_list(request: HttpRequest) -> HttpResponse:
         "storage": storage,
         "pressure": forecast.pressure(storage.days_until_full),
         "school": school,
-        "schools": restrict(School.objects.all(), request.user, STATUS),
+        "schools": schools_where(request, STATUS),
         "can_hold": holds_any(request.user, HOLD),
         "can_maintain": holds_any(request.user, "maintenance.record"),
     }
@@ -73,8 +72,7 @@ def _holds(request: HttpRequest) -> Any:
 
 @login_required
 def hold_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, HOLD)
-    school = chosen_school(request, request.GET, HOLD)
+    school = list_school(request, HOLD)
     holds = _holds(request) if school is None else _holds(request).filter(school=school)
     context = {
         "current": holds.filter(released_at__isnull=True),
@@ -83,7 +81,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
         "awaiting": awaiting_release(request.user, school.pk if school else None),
         "today": timezone.localdate(),
         "school": school,
-        "schools": restrict(School.objects.all(), request.user, HOLD),
+        "schools": schools_where(request, HOLD),
     }
     return render(request, "recording/hold_list.html", context)
 

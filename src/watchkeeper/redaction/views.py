@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import can, require, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.redaction import services
 from watchkeeper.redaction.forms import KeepForm, ManualForm, ModeForm, StartForm
@@ -61,8 +61,7 @@ def _own(request: HttpRequest, pk: int) -> Redaction:
 @login_required
 @require_GET
 def redaction_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, REVIEW)
-    school = chosen_school(request, request.GET, REVIEW)
+    school = list_school(request, REVIEW)
     redactions = _mine(request).exclude(status=Status.DISCARDED)
     if school is not None:
         redactions = redactions.filter(school=school)

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from watchkeeper.core import registry
-from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.estate.models import School
+from watchkeeper.core.permissions import holds_any
+from watchkeeper.core.shortcuts import schools_where
 
 
 @login_required
@@ -26,6 +26,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "panels": panels,
         "show_schools": not holds_any(request.user, "compliance.view"),
-        "schools": restrict(School.objects.all(), request.user, "estate.view"),
+        "schools": schools_where(request, "estate.view"),
     }
     return render(request, "site/dashboard.html", context)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
@@ -34,8 +34,7 @@ CASES = SubjectAccessRequest.objects.select_related("school", "hold", "review", 
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, VIEW)
-    school = chosen_school(request, request.GET, VIEW)
+    school = list_school(request, VIEW)
     today = timezone.localdate()
     visible = services.visible_cases(request.user)
     if school is not None:
@@ -244,8 +243,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, REVIEW)
-    school = chosen_school(request, request.GET, REVIEW)
+    school = list_school(request, REVIEW)
     cases = restrict(CASES, request.user, REVIEW).filter(status__in=LIVE_STATUSES).prefetch_related("cameras")
     if school is not None:
         cases = cases.filter(school=school)

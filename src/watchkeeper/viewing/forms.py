@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from watchkeeper.core.forms import Form
+from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.estate.models import Camera
 from watchkeeper.viewing.models import ReasonCategory
 
@@ -47,13 +47,7 @@ class AuthorisationRequestForm(Form):
 class DecisionForm(Form):
     # Sent by the button pressed (Approve or Decline); the template renders the other two fields only.
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
-    code = forms.RegexField(
-        label="Authenticator code",
-        regex=r"^\s*\d{6,8}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}
-        ),
+    code = authenticator_code(
         help_text="A fresh code from your authenticator app: each decision needs its own (9.2).",
     )
     note = forms.CharField(

@@ -34,6 +34,7 @@ from django.db.models import QuerySet
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
@@ -247,12 +248,13 @@ class LiveStream:
             self.source.close()
         finally:
             seconds = round(time.monotonic() - self.started, 1)
-            record(
+            audit_about(
                 "viewing.live_ended",
-                actor=self.user,
-                school=self.camera.school,
-                obj=self.camera,
-                details={"camera": self.camera.pk, "camera_name": self.camera.name, "seconds": seconds},
+                self.user,
+                self.camera,
+                camera=self.camera.pk,
+                camera_name=self.camera.name,
+                seconds=seconds,
             )
 
     def close(self) -> None:
@@ -298,17 +300,14 @@ def start(user: Actor, camera: Camera, today: date) -> LiveStream:
     except Exception:
         source.close()
         raise
-    record(
+    audit_about(
         "viewing.live_started",
-        actor=user,
-        school=camera.school,
-        obj=camera,
-        details={
-            "camera": camera.pk,
-            "camera_name": camera.name,
-            "limit_seconds": max_seconds(),
-            "masked_zones": len(camera.privacy_zones or []),
-        },
+        user,
+        camera,
+        camera=camera.pk,
+        camera_name=camera.name,
+        limit_seconds=max_seconds(),
+        masked_zones=len(camera.privacy_zones or []),
     )
     return LiveStream(user, camera, source, float(max_seconds()), codecs, template, units, masker)
 

@@ -15,13 +15,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.estate.footage import window_terms
 from watchkeeper.estate.models import Camera
 from watchkeeper.people.two_person import decider_problems
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
@@ -29,6 +29,7 @@ from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.viewing import conf
 from watchkeeper.viewing.footage import decrypted
 from watchkeeper.viewing.models import ReasonCategory, Status, ViewingAuthorisation
+from watchkeeper.viewing.repeats import served_lately
 from watchkeeper.viewing.rules import AuthorisationTerms, why_not_covered, why_not_current
 
 REQUEST, DECIDE, HOLD = "viewing.request", "viewing.decide", "recording.hold"
@@ -39,13 +40,9 @@ STAFF_ONLY = "9.2: only a signed-in member of staff may ask for or decide on foo
 
 
 def _terms(auth: ViewingAuthorisation, cameras: Iterable[Camera]) -> dict[str, Any]:
-    cameras = sorted(cameras, key=lambda c: c.pk)
     return {
         "authorisation": auth.pk,
-        "cameras": [c.pk for c in cameras],
-        "camera_names": [c.name for c in cameras],
-        "start": auth.start.isoformat(),
-        "end": auth.end.isoformat(),
+        **window_terms(cameras, auth.start, auth.end),
         "reason_category": auth.reason_category,
     }
 
@@ -278,11 +275,4 @@ def _segment_details(auth: ViewingAuthorisation, segment: Segment) -> dict[str, 
 def _served_recently(actor: Person, auth: ViewingAuthorisation, segment: Segment, now: datetime) -> bool:
     """A player fetches one segment in several byte ranges: one event per person, segment and
     authorisation within conf.audit_repeat_seconds() (design/viewing.md)."""
-    since = now - timedelta(seconds=conf.audit_repeat_seconds())
-    return AuditEvent.objects.filter(
-        action=SERVED,
-        actor=actor,
-        object_id=str(segment.pk),
-        at__gte=since,
-        details__authorisation=auth.pk,
-    ).exists()
+    return served_lately(SERVED, actor, segment, now, authorisation=auth.pk)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, require_person
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.disclosures.models import ClosurePeriod, Disclosure, DisclosureRequest, FOIRequest
+from watchkeeper.estate.footage import window_terms
 from watchkeeper.estate.models import Camera
 
 # What an audit event of this app is about: each belongs to one school.
@@ -46,21 +47,17 @@ def staff(actor: object) -> Person:
 def audit(event: str, actor: Actor, obj: Audited, reason: str = "", **details: Any) -> None:
     """The audit event `disclosures.<event>` about `obj`, filed under its school, in the caller's
     transaction."""
-    record(f"disclosures.{event}", actor=actor, school=obj.school, obj=obj, reason=reason, details=details)
+    audit_about(f"disclosures.{event}", actor, obj, reason=reason, **details)
 
 
 def terms(req: DisclosureRequest, cameras: Iterable[Camera]) -> dict[str, Any]:
     """What was asked for, as each audit event about the request records it."""
-    cameras = sorted(cameras, key=lambda c: c.pk)
     return {
         "request": req.pk,
         "kind": req.kind,
         "requester": req.requester_name,
         "organisation": req.requester_organisation,
         "reference": req.reference,
-        "cameras": [c.pk for c in cameras],
-        "camera_names": [c.name for c in cameras],
-        "start": req.start.isoformat(),
-        "end": req.end.isoformat(),
+        **window_terms(cameras, req.start, req.end),
         "legal_basis": req.legal_basis,
     }

@@ -16,6 +16,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, Grounds, LegalBasis, RequesterKind
 from watchkeeper.disclosures.services.common import MANAGE, audit, staff, terms
+from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, Purpose, School
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import HoldPurpose
@@ -23,21 +24,18 @@ from watchkeeper.recording.models import HoldPurpose
 # 9.6, 13.1: a request's hold is reviewed by the CCTV administrator this many days after it is logged.
 HOLD_REVIEW_DAYS = 14
 OUTSIDE_BASES = frozenset({LegalBasis.LEGAL_PROCEEDINGS, LegalBasis.CONSENT})
+FOOTAGE_WORDS = WindowWords(
+    no_camera="11.1: name at least one camera whose footage is sought",
+    other_school="11.1: every camera must be one of this school's",
+    backwards="11.1: the window's end must be after its start",
+    not_ended="11.1: the window must have ended already — only recorded footage can be disclosed",
+)
 
 
 def _footage_problems(
     cameras: list[Camera], school: School, start: datetime, end: datetime, now: datetime
 ) -> list[str]:
-    problems = []
-    if not cameras:
-        problems.append("11.1: name at least one camera whose footage is sought")
-    if any(c.school_id != school.pk for c in cameras):
-        problems.append("11.1: every camera must be one of this school's")
-    if end <= start:
-        problems.append("11.1: the window's end must be after its start")
-    if end > now:
-        problems.append("11.1: the window must have ended already — only recorded footage can be disclosed")
-    return problems
+    return window_problems(FOOTAGE_WORDS, school, cameras, start, end, now)
 
 
 @enforces("4.1", "11.2", "11.3", "R24")

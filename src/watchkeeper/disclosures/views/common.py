@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from watchkeeper.core.permissions import restrict
+from watchkeeper.core.shortcuts import schools_where
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, School
@@ -31,7 +32,7 @@ def posted(request: HttpRequest) -> Any:
 
 
 def schools(request: HttpRequest, action: str) -> Any:
-    return restrict(School.objects.all(), request.user, action)
+    return schools_where(request, action)
 
 
 def cameras(request: HttpRequest, school: School | None) -> Any:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school, require_anywhere
 from watchkeeper.disclosures import clock, services
 from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
 from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
@@ -31,8 +31,7 @@ def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.Clock
 @login_required
 @require_http_methods(["GET", "POST"])
 def foi_new(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, MANAGE)
-    school = chosen_school(request, request.GET, MANAGE)
+    school = list_school(request, MANAGE)
     form = FOIRequestForm(posted(request), schools=schools(request, MANAGE), initial={"school": school})
     if request.method == "POST":
         outcome = attempt(
@@ -90,8 +89,7 @@ def foi_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def closures(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, VIEW)
-    school = chosen_school(request, request.GET, VIEW)
+    school = list_school(request, VIEW)
     periods = restrict(ClosurePeriod.objects.select_related("school", "added_by"), request.user, VIEW)
     if school is not None:
         periods = periods.filter(school=school)

@@ -3,9 +3,6 @@ by the service that reads the rows for it (services.export_register)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -13,18 +10,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.pdf import table_pdf
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school
 from watchkeeper.disclosures import register, services
 from watchkeeper.disclosures.views.common import REGISTER
 from watchkeeper.estate.models import School
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _school(request: HttpRequest) -> School | None:
-    require_anywhere(request, REGISTER)
-    return chosen_school(request, request.GET, REGISTER)
+    return list_school(request, REGISTER)
 
 
 @login_required
@@ -47,29 +42,14 @@ def _attachment(response: HttpResponse | StreamingHttpResponse, school: School |
     response["Cache-Control"] = "private, no-store"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: str) -> str:
-    """Spreadsheets run a cell that starts like a formula: such cells are quoted."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _csv_lines(rows: list[register.Row]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(register.HEADINGS)
-    for row in rows:
-        yield writer.writerow([_cell(c) for c in row.cells()])
-
-
 @login_required
 @require_GET
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     school = _school(request)
     rows = services.export_register(request.user, school=school, form="csv")
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(register.HEADINGS, (row.cells() for row in rows)), content_type="text/csv; charset=utf-8"
+    )
     _attachment(response, school, "csv")
     return response
 

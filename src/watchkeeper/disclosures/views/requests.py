@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import list_school
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.forms import (
     AdviceForm,
@@ -52,8 +52,7 @@ Act = Callable[[HttpRequest, DisclosureRequest, dict[str, Any]], Any]
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    require_anywhere(request, VIEW)
-    school = chosen_school(request, request.GET, VIEW)
+    school = list_school(request, VIEW)
     requests_ = restrict(REQUESTS, request.user, VIEW)
     fois = restrict(FOIS, request.user, VIEW)
     if school is not None:
@@ -81,8 +80,7 @@ def _logging_page(
 ) -> HttpResponse:
     """The form that logs a police (11.3) or outside-body (11.5) request: its fields are the service's
     keyword arguments, so the page and the service cannot drift apart."""
-    require_anywhere(request, MANAGE)
-    school = chosen_school(request, request.GET, MANAGE)
+    school = list_school(request, MANAGE)
     form = form_class(
         posted(request),
         schools=schools(request, MANAGE),

@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import holds, package, stills, storage
@@ -66,14 +66,7 @@ def _build_failed(req: DownloadRequest, error: BaseException) -> None:
     )
     with transaction.atomic():
         DownloadRequest.objects.filter(pk=req.pk).update(status=RequestStatus.FAILED, failure=problem[:2000])
-        record(
-            PACKAGE_FAILED,
-            actor=SYSTEM,
-            school=req.school,
-            obj=req,
-            reason=problem[:500],
-            details={"request": req.pk, "attempt": req.attempts},
-        )
+        audit_about(PACKAGE_FAILED, SYSTEM, req, reason=problem[:500], request=req.pk, attempt=req.attempts)
 
 
 @enforces("9.5", "9.6", "11.6", "R13", "R16", "R17", "R18")
@@ -228,24 +221,21 @@ def _log_package(
         )
         DownloadRequest.objects.filter(pk=req.pk).update(status=RequestStatus.READY, failure="")
         req.status = RequestStatus.READY
-        record(
+        audit_about(
             PACKAGE_BUILT,
-            actor=SYSTEM,
-            school=req.school,
-            obj=download,
+            SYSTEM,
+            download,
             reason=req.get_reason_category_display(),
-            details={
-                "request": req.pk,
-                "case_id": manifest["case_id"],
-                "file": stored.name,
-                "cameras": [c["id"] for c in manifest.get("cameras", [])],
-                "range_utc": manifest.get("range_utc"),
-                "segments": len(manifest_segments(manifest)),
-                "sha256": sha256,
-                "redacted": req.redaction_id is not None,
-                "still": manifest.get("still", {}).get("file"),
-                "expires_on": download.expires_on.isoformat() if download.expires_on else None,
-            },
+            request=req.pk,
+            case_id=manifest["case_id"],
+            file=stored.name,
+            cameras=[c["id"] for c in manifest.get("cameras", [])],
+            range_utc=manifest.get("range_utc"),
+            segments=len(manifest_segments(manifest)),
+            sha256=sha256,
+            redacted=req.redaction_id is not None,
+            still=manifest.get("still", {}).get("file"),
+            expires_on=download.expires_on.isoformat() if download.expires_on else None,
         )
     return download
 

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, is_person, require_person
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
@@ -50,7 +50,7 @@ def audit_copy(
     action: str, actor: Actor, download: Download, details: dict[str, Any], reason: str = ""
 ) -> None:
     """One event of a copy's life, on its log row, in the caller's transaction."""
-    record(action, actor=actor, school=download.school, obj=download, reason=reason, details=details)
+    audit_about(action, actor, download, reason=reason, **details)
 
 
 def iso_or_none(day: date | None) -> str | None:
@@ -88,13 +88,7 @@ def fetch_copy(actor: Actor, download: Download) -> Iterator[bytes]:
     chunks = storage.open_file(
         stored_path(download), download.package_file, download.wrapped_key, download.key_id
     )
-    record(
-        COPY_FETCHED,
-        actor=actor,
-        school=download.school,
-        obj=download,
-        details={"file": download.package_file, "sha256": download.sha256},
-    )
+    audit_about(COPY_FETCHED, actor, download, file=download.package_file, sha256=download.sha256)
     return chunks
 
 
@@ -168,16 +162,13 @@ def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: 
         download.save(
             update_fields=["wrapped_key", "deletion_authorised_by", "deletion_authorised_at", "deleted_at"]
         )
-        record(
+        audit_about(
             COPY_DELETED,
-            actor=actor,
-            school=download.school,
-            obj=download,
-            details={
-                "file": download.package_file,
-                "sha256": download.sha256,
-                "expires_on": download.expires_on.isoformat() if download.expires_on else None,
-            },
+            actor,
+            download,
+            file=download.package_file,
+            sha256=download.sha256,
+            expires_on=download.expires_on.isoformat() if download.expires_on else None,
         )
     storage.delete_copy(stored_path(download))
     return download

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from django.db import transaction
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, require_person
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.second_factor import require_fresh_code
@@ -101,13 +101,12 @@ def decide_download(
         req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         req.decided_by, req.decided_at, req.decision_note = person, now, note.strip()
         req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        record(
+        audit_about(
             APPROVED if approve else REFUSED,
-            actor=actor,
-            school=req.school,
-            obj=req,
+            actor,
+            req,
             reason=req.decision_note or req.reason,
-            details=request_terms(req),
+            **request_terms(req),
         )
         password = _queue_build(req) if approve else None
     return Decided(req, password)
@@ -131,7 +130,7 @@ def reissue_download(actor: Actor, req: DownloadRequest, *, otp_code: str) -> De
         lock_in_state(req, [RequestStatus.FAILED], NOT_FAILED)
         req.status, req.failure = RequestStatus.APPROVED, ""
         req.save(update_fields=["status", "failure"])
-        record(REISSUED, actor=actor, school=req.school, obj=req, details=request_terms(req))
+        audit_about(REISSUED, actor, req, **request_terms(req))
         password = _queue_build(req)
     return Decided(req, password)
 

@@ -4,7 +4,6 @@ audited here, so the web and the command line record it alike."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
@@ -33,8 +33,6 @@ HEADINGS = [
 LOG_ROWS = Download.objects.select_related(
     "school", "camera", "authorised_by", "requested_by", "deletion_authorised_by", "request__requestor_user"
 )
-# Cells a spreadsheet would run as a formula (CSV injection): prefixed with a quote, as the audit export does.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Column widths (mm) of the landscape A4 PDF, in Appendix I's order.
 PDF_WIDTHS = (48, 34, 52, 36, 34, 48, 25)
 
@@ -100,17 +98,5 @@ def _exported(actor: Actor, school: School | None, form: str) -> QuerySet[Downlo
     return rows
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(rows: QuerySet[Download]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(HEADINGS)
-    for download in rows.iterator(chunk_size=500):
-        yield writer.writerow([_cell(value) for value in columns(download)])
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return csv_lines(HEADINGS, (columns(download) for download in rows.iterator(chunk_size=500)))

@@ -16,6 +16,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
@@ -24,15 +25,18 @@ from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
 from watchkeeper.viewing.models import ReasonCategory
 
+WINDOW_WORDS = WindowWords(
+    no_camera="9.5: name at least one camera",
+    other_school="9.5: every camera must belong to the school named — ask each school separately",
+    backwards="9.5: the window's end must be after its start",
+    not_ended="9.5: the window must have ended already — only recorded footage can be downloaded",
+)
+
 
 def request_terms(req: DownloadRequest) -> dict[str, Any]:
-    cameras = sorted(req.cameras.all(), key=lambda c: c.pk)
     return {
         "request": req.pk,
-        "cameras": [c.pk for c in cameras],
-        "camera_names": [c.name for c in cameras],
-        "start": req.start.isoformat(),
-        "end": req.end.isoformat(),
+        **window_terms(req.cameras.all(), req.start, req.end),
         "purpose": req.purpose,
         "reason_category": req.reason_category,
         "requestor": req.requestor_display,
@@ -119,15 +123,7 @@ def download_problems(
     redaction: Redaction | None,
     only_requester_appears: bool,
 ) -> list[str]:
-    problems = []
-    if not cameras:
-        problems.append("9.5: name at least one camera")
-    if any(c.school_id != school.pk for c in cameras):
-        problems.append("9.5: every camera must belong to the school named — ask each school separately")
-    if end <= start:
-        problems.append("9.5: the window's end must be after its start")
-    if end > now:
-        problems.append("9.5: the window must have ended already — only recorded footage can be downloaded")
+    problems = window_problems(WINDOW_WORDS, school, cameras, start, end, now)
     if purpose not in Purpose.values:
         problems.append("9.5: choose what the copy is for")
     if category not in ReasonCategory.values:

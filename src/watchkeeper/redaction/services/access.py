@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, require_person
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import can
 from watchkeeper.redaction.models import Redaction
@@ -21,14 +21,7 @@ ONLY_STAFF = "10.2: only a signed-in member of staff may review a redaction"
 
 def audit(action: str, actor: Actor, redaction: Redaction, *, reason: str = "", **details: Any) -> None:
     """One audit event about `redaction`: every event names it in its details."""
-    record(
-        action,
-        actor=actor,
-        school=redaction.school,
-        obj=redaction,
-        reason=reason,
-        details={"redaction": redaction.pk, **details},
-    )
+    audit_about(action, actor, redaction, reason=reason, redaction=redaction.pk, **details)
 
 
 @enforces("9.2", "10.2", "14.1")

@@ -7,10 +7,9 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import holds
@@ -20,8 +19,8 @@ from watchkeeper.redaction.services import files
 from watchkeeper.redaction.services.access import audit, check_reviewer, refused
 from watchkeeper.redaction.services.approval import output_name
 from watchkeeper.redaction.services.tracks import find_track, track_boxes
-from watchkeeper.viewing import conf as viewing_conf
 from watchkeeper.viewing import services as viewing
+from watchkeeper.viewing.repeats import served_lately
 
 OUTPUT_SERVED = "redaction.output_served"
 ONLY_APPROVED = "10.4.1: only an approved redaction can leave in an export"
@@ -60,15 +59,7 @@ def open_output(actor: Actor, redaction: Redaction, now: datetime) -> files.Outp
     if held is not None:
         refused(person, redaction, held)
     stream = files.output_stream(redaction)
-    since = now - timedelta(seconds=viewing_conf.audit_repeat_seconds())
-    seen = AuditEvent.objects.filter(
-        action=OUTPUT_SERVED,
-        actor=person,
-        object_id=str(redaction.pk),
-        at__gte=since,
-        details__sha256=redaction.output_sha256,
-    ).exists()
-    if not seen:
+    if not served_lately(OUTPUT_SERVED, person, redaction, now, sha256=redaction.output_sha256):
         audit(OUTPUT_SERVED, person, redaction, sha256=redaction.output_sha256)
     return stream
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, require_person
+from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
@@ -36,14 +36,7 @@ def lock_live(case: SubjectAccessRequest) -> SubjectAccessRequest:
 
 def audit(action: str, actor: Actor, case: SubjectAccessRequest, reason: str = "", **details: Any) -> None:
     # Names and contact details stay in the case, not the tamper-evident log: the log says what was done.
-    record(
-        f"subjectaccess.{action}",
-        actor=actor,
-        school=case.school,
-        obj=case,
-        reason=reason,
-        details={"case": case.reference, **details},
-    )
+    audit_about(f"subjectaccess.{action}", actor, case, reason=reason, case=case.reference, **details)
 
 
 def iso(day: date | None) -> str | None:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
+from watchkeeper.core.commands import now_option
 from watchkeeper.health.services import run_health_checks
 
 
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run = run_health_checks(self._now(options["now"]))
+        run = run_health_checks(now_option(options["now"]))
         for line in run.opened:
             self.stdout.write(f"  opened: {line}")
         for line in run.closed:
@@ -29,13 +28,3 @@ class Command(BaseCommand):
         for line in run.errors:
             self.stderr.write(f"  error: {line}")
         self.stdout.write(run.summary())
-
-    @staticmethod
-    def _now(given: str | None) -> datetime:
-        if not given:
-            return timezone.now()
-        try:
-            moment = datetime.fromisoformat(given)
-        except ValueError:
-            raise CommandError(f"--now {given!r} is not an ISO date-time") from None
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)

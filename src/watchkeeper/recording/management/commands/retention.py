@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
+from watchkeeper.core.commands import now_option
 from watchkeeper.recording.retention import sweep
 
 
@@ -22,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = self._now(options["now"])
+        now = now_option(options["now"])
         result = sweep(now, dry_run=options["dry_run"])
         verb = "would erase" if options["dry_run"] else "erased"
         self.stdout.write(
@@ -33,13 +32,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  camera {camera_id}: {entry['erased']} from {entry['from']} to {entry['to']}"
             )
-
-    @staticmethod
-    def _now(given: str | None) -> datetime:
-        if not given:
-            return timezone.now()
-        try:
-            moment = datetime.fromisoformat(given)
-        except ValueError:
-            raise CommandError(f"--now {given!r} is not an ISO date-time") from None
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
