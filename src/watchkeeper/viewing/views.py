@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
@@ -64,14 +65,14 @@ def _visible(request: HttpRequest) -> QuerySet[ViewingAuthorisation]:
     return _decidable(user) | own
 
 
-def _decidable(user: Any) -> QuerySet[ViewingAuthorisation]:
+def _decidable(user: Actor) -> QuerySet[ViewingAuthorisation]:
     """The school's deciders', and for the DPO the requests re-routed by the two-person rule (9.2)."""
     return restrict(AUTHORISATIONS, user, DECIDE) | AUTHORISATIONS.filter(
         pk__in=rerouted_authorisations(user)
     )
 
 
-def _standing(user: Any, auth: ViewingAuthorisation) -> two_person.Standing:
+def _standing(user: Actor, auth: ViewingAuthorisation) -> two_person.Standing:
     return two_person.standing(
         user, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
     )
