@@ -15,6 +15,7 @@ from watchkeeper.core.actors import Actor, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
+from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.recording.models import Hold, HoldPurpose
 
@@ -125,6 +126,13 @@ def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date, *, to
     return hold
 
 
+HOLD_WINDOW = WindowWords(
+    no_camera="9.6: a hold names at least one camera",
+    other_school="9.6: a hold covers cameras of its own school only",
+    backwards="9.6: the hold's end must be after its start",
+)
+
+
 @enforces("9.6", "13.1", "R12")
 def hold_problems(
     school: School,
@@ -135,13 +143,7 @@ def hold_problems(
     review_on: date,
     today: date,
 ) -> list[str]:
-    problems = []
-    if not cameras:
-        problems.append("9.6: a hold names at least one camera")
-    if any(c.school_id != school.pk for c in cameras):
-        problems.append("9.6: a hold covers cameras of its own school only")
-    if end <= start:
-        problems.append("9.6: the hold's end must be after its start")
+    problems = window_problems(HOLD_WINDOW, school, cameras, start, end)
     if not reason.strip():
         problems.append("9.6: give the reason the footage must be kept")
     if review_on <= today:
