@@ -56,6 +56,19 @@ def events(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("seq"))
 
 
+def approve_for_crime(head, req) -> None:
+    """The Headteacher approves a reviewed police request for the prevention of crime (4.1.4)."""
+    services.decide(
+        head,
+        req,
+        approve=True,
+        code=code(head),
+        reason="Theft",
+        confirmed_purpose="4.1.4",
+        now=timezone.now(),
+    )
+
+
 # --- police requests (11.2, 11.3) ---------------------------------------------------------------------------
 
 
@@ -471,15 +484,7 @@ def test_the_approving_head_can_then_authorise_the_download_in_the_evidence_work
     the Headteacher who approved the disclosure from giving the Appendix I authorisation next."""
     req = reviewed(police_request(school))
     head = person(HEAD, school)
-    services.decide(
-        head,
-        req,
-        approve=True,
-        code=code(head),
-        reason="Theft",
-        confirmed_purpose="4.1.4",
-        now=timezone.now(),
-    )
+    approve_for_crime(head, req)
     download = DownloadRequest.objects.get(pk=req.download_request_id)
     assert download.requested_by is None
     decided = evidence.decide_download(
@@ -518,15 +523,7 @@ def test_the_footage_sought_is_held_from_logging_and_released_on_refusal(school)
 def test_an_approved_requests_footage_stays_held_for_the_package(school) -> None:
     req = reviewed(police_request(school))
     head = person(HEAD, school)
-    services.decide(
-        head,
-        req,
-        approve=True,
-        code=code(head),
-        reason="Theft",
-        confirmed_purpose="4.1.4",
-        now=timezone.now(),
-    )
+    approve_for_crime(head, req)
     req.hold.refresh_from_db()
     assert req.hold.released_at is None
 
