@@ -28,6 +28,7 @@ from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
+from watchkeeper.storage.keys import Unreadable
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +316,7 @@ def test_a_failed_build_says_why_and_can_be_reissued_with_a_new_password(ctx, tm
 def test_the_sealed_password_opens_only_for_its_request_and_attempt(ctx) -> None:
     sealed = storage.seal_secret("secret-password", ctx["school"].pk, "package-password:1:1")
     assert storage.open_secret(sealed, ctx["school"].pk, "package-password:1:1") == "secret-password"
-    with pytest.raises(storage.CopyError):
+    with pytest.raises(Unreadable):
         storage.open_secret(sealed, ctx["school"].pk, "package-password:1:2")
 
 
@@ -348,7 +349,7 @@ def test_a_damaged_stored_copy_is_refused(ctx, ready) -> None:
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 2] ^= 1
     path.write_bytes(bytes(raw))
-    with pytest.raises(storage.CopyError, match="damaged"):
+    with pytest.raises(Unreadable, match="damaged"):
         b"".join(services.fetch_copy(ctx["head"], download))
 
 
@@ -358,7 +359,7 @@ def test_a_truncated_stored_copy_is_refused(tmp_path: Path, ctx) -> None:
     sealed = storage.seal_file(source, tmp_path / "sealed", "f1", ctx["school"].pk)
     whole = (tmp_path / "sealed").read_bytes()
     (tmp_path / "sealed").write_bytes(whole[: len(storage.MAGIC) + 16 + storage.CHUNK + 16])
-    with pytest.raises(storage.CopyError):
+    with pytest.raises(Unreadable):
         b"".join(storage.open_file(tmp_path / "sealed", "f1", sealed.wrapped_key, sealed.key_id))
 
 

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob, seal
+from watchkeeper.recording.crypto import existing_school_key, open_blob, seal
+from watchkeeper.storage.keys import Unreadable
 
 SCHOOL_KEY = os.urandom(32)
 PLAINTEXT = b"\x00\x00\x00\x20ftypiso5" + os.urandom(5000)
@@ -45,12 +46,12 @@ def test_a_blob_does_not_open_when_anything_is_wrong(damage: str) -> None:
         wrapped = other.wrapped_key
     else:
         blob = blob[:30]
-    with pytest.raises(BlobError):
+    with pytest.raises(Unreadable):
         open_blob(blob, sid, wrapped, key)
 
 
 def test_opening_never_creates_a_missing_school_key(settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
-    with pytest.raises(BlobError, match="missing"):
+    with pytest.raises(Unreadable, match="missing"):
         existing_school_key("school-999")
     assert not (tmp_path / "keys" / "school-999.key").exists()

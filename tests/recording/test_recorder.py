@@ -25,7 +25,8 @@ import pytest
 
 from tests.recording.conftest import Simulator, free_port
 from tests.recording.helpers import SegmentRow, decode, parse_time, plaintext_markers, query, segments
-from watchkeeper.recording.crypto import BlobError, open_blob
+from watchkeeper.recording.crypto import open_blob
+from watchkeeper.storage.keys import Unreadable
 
 REPO = Path(__file__).resolve().parents[2]
 SEGMENT_SECONDS = 4
@@ -281,5 +282,5 @@ def test_retention_erases_expired_footage_keeps_held_footage_and_destroys_keys(
         if row in held:
             continue
         for survivor in left:
-            with pytest.raises(BlobError):
+            with pytest.raises(Unreadable):
                 open_blob(backups[row.id], row.id, survivor.wrapped_key, key)

@@ -13,11 +13,12 @@ from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import SYSTEM
-from watchkeeper.recording.crypto import BlobError, existing_school_key, open_blob
+from watchkeeper.recording.crypto import existing_school_key, open_blob
 from watchkeeper.recording.models import GarbageBlob, Segment
 from watchkeeper.recording.retention import sweep
 from watchkeeper.recording.services import place_hold, release_hold
 from watchkeeper.recording.storage import absolute
+from watchkeeper.storage.keys import Unreadable
 
 pytestmark = pytest.mark.django_db
 # Today, not a fixed date: holds need a review date after today (13.1), so a fixed date would expire.
@@ -108,7 +109,7 @@ def test_a_copy_of_erased_ciphertext_cannot_be_decrypted(footage) -> None:
     sweep(NOW)
     assert not Segment.objects.filter(wrapped_key=bytes(doomed.wrapped_key)).exists()
     for wrapped in Segment.objects.values_list("wrapped_key", flat=True):
-        with pytest.raises(BlobError):
+        with pytest.raises(Unreadable):
             open_blob(copy, doomed.pk, bytes(wrapped), key)
 
 

@@ -17,6 +17,7 @@ from watchkeeper.evidence import storage as evidence_storage
 from watchkeeper.recording.consistency import check
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.storage import absolute, blob_path_for, segment_plaintext
+from watchkeeper.storage.keys import Unreadable
 from watchkeeper.viewing.footage import FootageUnreadable, decrypted
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_an_old_stored_package_downloads(tmp_path: Path) -> None:
         stored, meta["file_id"], bytes.fromhex(meta["wrapped_key"]), "school-7"
     )
     assert len(b"".join(chunks)) == meta["size"]
-    with pytest.raises(evidence_storage.CopyError, match="destroyed"):
+    with pytest.raises(Unreadable, match="destroyed"):
         evidence_storage.open_file(stored, meta["file_id"], None, "school-7")
 
 

@@ -20,15 +20,12 @@ from pathlib import Path
 from watchkeeper.core.clauses import enforces
 from watchkeeper.storage import sealing
 from watchkeeper.storage import secret as secret_box
-from watchkeeper.storage.keys import Unreadable, school_key_id
+from watchkeeper.storage.keys import school_key_id
 from watchkeeper.storage.store import LocalStore
 
 MAGIC = sealing.MAGIC
 CHUNK = sealing.CHUNK
 NONCE = sealing.NONCE
-
-# One error for every unreadable object, whatever app stored it.
-CopyError = Unreadable
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ def seal_file(source: Path, dest: Path, file_id: str, school_id: int) -> SealedC
 
 @enforces("13.2", "R15")
 def open_file(path: Path, file_id: str, wrapped_key: bytes | None, key_id: str) -> Iterator[bytes]:
-    """The plaintext (the password-protected ZIP) chunk by chunk; CopyError when it cannot be opened."""
+    """The plaintext (the password-protected ZIP) chunk by chunk; Unreadable when it cannot be opened."""
     return sealing.open_object(
         LocalStore(path.parent), path.name, sealing.Opening(file_id, wrapped_key, key_id)
     )
@@ -77,5 +74,5 @@ def seal_secret(secret: str, school_id: int, purpose: str) -> str:
 
 
 def open_secret(sealed: str, school_id: int, purpose: str) -> str:
-    """The secret; CopyError when it does not open for this purpose."""
+    """The secret; Unreadable when it does not open for this purpose."""
     return secret_box.open_secret(sealed, school_key_id(school_id), purpose)

@@ -12,10 +12,9 @@ import uuid
 from dataclasses import dataclass
 
 from watchkeeper.storage import sealing
-from watchkeeper.storage.keys import Unreadable, existing_school_key, school_key, school_key_id
+from watchkeeper.storage.keys import existing_school_key, school_key, school_key_id
 
 __all__ = [
-    "BlobError",
     "SealedSegment",
     "existing_school_key",
     "open_blob",
@@ -23,9 +22,6 @@ __all__ = [
     "school_key_id",
     "seal",
 ]
-
-# One error for every unreadable object, whatever app stored it.
-BlobError = Unreadable
 
 
 @dataclass(frozen=True)
@@ -42,6 +38,6 @@ def seal(plaintext: bytes, segment_id: uuid.UUID, key_id: str, wrapping_key: byt
 
 
 def open_blob(blob: bytes, segment_id: uuid.UUID, wrapped_key: bytes, wrapping_key: bytes) -> bytes:
-    """The plaintext, or BlobError. Keep the result in memory only: plaintext never touches disk."""
+    """The plaintext, or Unreadable. Keep the result in memory only: plaintext never touches disk."""
     opening = sealing.Opening(str(segment_id), bytes(wrapped_key), "", wrapping_key)
     return b"".join(sealing.opened([blob], opening))
