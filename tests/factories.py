@@ -11,7 +11,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.compliance.models import DPIA, DPIAStatus, Sign, SignPlacement
 from watchkeeper.estate.models import Camera, LocationType, Purpose, School, Trust, Vehicle
-from watchkeeper.people.models import Course, RoleGrant, StaffProfile, TrainingRecord
+from watchkeeper.people.models import (
+    Course,
+    Decision,
+    Nomination,
+    Role,
+    RoleGrant,
+    StaffProfile,
+    TrainingRecord,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -125,12 +133,32 @@ class SignFactory(factory.django.DjangoModelFactory):
     last_checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
 
 
-def person(role: str, school: School | None, *, trained: bool = True, **kwargs: object):
-    """A user holding `role` at `school` (None: trust-wide), with a TOTP device and, by default, training."""
+def person(
+    role: str, school: School | None, *, trained: bool = True, nominated: bool = True, **kwargs: object
+):
+    """A user holding `role` at `school` (None: trust-wide), with a TOTP device and, by default, training.
+    A designated person is, by default, the Headteacher's nominated alternate for every decision (9.2,
+    Appendix I); `nominated=False` gives one without a nomination."""
     home = school
     user = UserFactory(profile=home, **kwargs)
     if trained and school is not None:
         TrainingFactory(user=user, school=school)
     trust = school.trust if school else TrustFactory()
     GrantFactory(user=user, school=school, trust=trust, role=role)
+    if nominated and role == Role.DESIGNATED_PERSON and school is not None:
+        nominate(user, school)
     return user
+
+
+def nominate(user, school: School, *decisions: str, days: int = 365) -> Nomination:
+    """A nomination in force from yesterday for `days` days, for `decisions` (default: all of them)."""
+    today = timezone.localdate()
+    chosen = set(decisions or Decision.values)
+    return Nomination.objects.create(
+        school=school,
+        nominee=user,
+        starts_on=today - dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=days),
+        nominated_at=timezone.now(),
+        **{d: d in chosen for d in Decision.values},
+    )

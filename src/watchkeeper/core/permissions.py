@@ -52,6 +52,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # The two-person rule across accounts (9.2, 9.5): a request whose asker's account someone else could act
     # as (people/two_person.py) may also be decided by the DPO, who sees every such re-routing.
     "people.decide_rerouted": frozenset({R.DPO}),
+    # 9.2, Appendix I: the Headteacher nominates alternates (designated persons) to decide in their place
+    # (people/deciders.py); the DPO sees every nomination through people.view.
+    "people.nominate": frozenset({R.HEADTEACHER}),
     # Recording (9.6, 12.1, 13.1): evidential holds are the CCTV administrator's alone; camera health and
     # storage are watched by the people responsible for the system.
     "recording.hold": frozenset({R.CCTV_ADMIN}),

@@ -82,6 +82,10 @@ class DownloadRequest(models.Model):
     decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # The nomination an alternate authorised under (Appendix I); empty for the Headteacher and the DPO.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     # The build job (jobs.JobRecord.task_id) and, when it failed, why. Never the password (11.6).
     job_task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -136,6 +140,10 @@ class Download(models.Model):
     # "authorisation to delete a recording (signature)" and "Date that a recording was deleted" (issue 5).
     deletion_authorised_by = fields.person_or_none()
     deletion_authorised_at = models.DateTimeField(null=True, blank=True)
+    # The nomination an alternate authorised the deletion under (Appendix I); empty for the Headteacher.
+    deletion_nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     deleted_at = models.DateTimeField(null=True, blank=True)
     # What was taken.
     camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="downloads")

@@ -8,6 +8,7 @@ class PeopleConfig(registry.Registering):
     name = "watchkeeper.people"
     links = (
         Link("Staff", "people:staff_list", "people.view", group="Registers", order=90),
+        Link("Nominated alternates", "people:nominations", "people.view", group="Registers", order=91),
         Link(
             "Re-routed decisions", "people:reroutings", "people.decide_rerouted", group="Requests", order=95
         ),

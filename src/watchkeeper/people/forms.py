@@ -15,7 +15,7 @@ from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.core.permissions import restrict, school_ids
 from watchkeeper.estate.models import School
-from watchkeeper.people.models import SCHOOL_ROLES, Role, RoleGrant
+from watchkeeper.people.models import SCHOOL_ROLES, Decision, Role, RoleGrant
 from watchkeeper.people.services import DESIGNATED_PERSON_MAY_GRANT
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -120,4 +120,46 @@ class EnrolForm(Form):
     code = authenticator_code(
         label="Code from the new authenticator",
         invalid="Enter the 6-digit code the new authenticator app shows.",
+    )
+
+
+class NominationForm(Form):
+    """The Headteacher names an alternate for some decisions, for a period (9.2, Appendix I)."""
+
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    nominee = forms.ModelChoiceField(
+        queryset=RoleGrant.objects.none(), label="Alternate (a designated person)"
+    )
+    decisions = forms.MultipleChoiceField(
+        choices=Decision.choices, widget=forms.CheckboxSelectMultiple, label="May decide"
+    )
+    starts_on = forms.DateField(widget=DATE, label="From")
+    ends_on = forms.DateField(widget=DATE, label="Until (inclusive)")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        schools = _schools(actor, "people.nominate")
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        grants = RoleGrant.objects.current().filter(role=Role.DESIGNATED_PERSON, school__in=schools)
+        self.fields["nominee"].queryset = grants.select_related("user", "school")  # type: ignore[attr-defined]
+        self.fields["nominee"].label_from_instance = lambda g: (  # type: ignore[attr-defined]
+            f"{g.user.get_full_name() or g.user.get_username()} ({g.school.name})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        grant, school = data.get("nominee"), data.get("school")
+        if grant is not None and school is not None and grant.school_id != school.pk:
+            self.add_error("nominee", "Choose a designated person of this school.")
+        return data
+
+
+class EndNominationForm(Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it ends early")
+
+
+class RecusalForm(Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="How you are involved in the footage or the incident"
     )

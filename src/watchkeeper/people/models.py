@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -153,3 +155,83 @@ class CredentialSetting(models.Model):
     @property
     def by_someone_else(self) -> bool:
         return self.set_by_id is not None and self.set_by_id != self.user_id
+
+
+class Decision(models.TextChoices):
+    """The decisions a Headteacher may nominate an alternate for (9.2, Appendix I)."""
+
+    VIEWING = "viewing", "Viewing recorded footage (9.2)"
+    DOWNLOADS = "downloads", "Downloads (Appendix I)"
+    DELETIONS = "deletions", "Deleting a downloaded copy (Appendix I)"
+
+
+class NominationQuerySet(models.QuerySet["Nomination"]):
+    def in_force(self, day: date) -> NominationQuerySet:
+        """Not ended early, and `day` within from–until."""
+        return self.filter(ended_at__isnull=True, starts_on__lte=day, ends_on__gte=day)
+
+
+class Nomination(models.Model):
+    """The Headteacher's nomination of an alternate (a designated person of the school) to decide in their
+    place, for some decisions, from one date until another (9.2, Appendix I "the Headteacher or nominated
+    alternate"; design/roles.md "Who decides"). A decision taken by an alternate names the nomination it
+    relied on. Nominations are never deleted: one is ended early (`ended_at`)."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = fields.school("nominations")
+    nominee = fields.person()
+    viewing = models.BooleanField(default=False, help_text="May decide requests to view recorded footage.")
+    downloads = models.BooleanField(default=False, help_text="May authorise downloads.")
+    deletions = models.BooleanField(default=False, help_text="May authorise deleting a downloaded copy.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.TextField(blank=True)
+    nominated_by = fields.person_or_none()
+    nominated_at = models.DateTimeField()
+    ended_by = fields.person_or_none()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "-starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Nomination {self.pk} of {self.nominee} ({self.starts_on} to {self.ends_on})"
+
+    def covers(self, decision: str) -> bool:
+        return bool(getattr(self, Decision(decision).value))
+
+    @property
+    def decisions(self) -> list[str]:
+        return [str(d.label) for d in Decision if self.covers(d)]
+
+
+class Recusal(models.Model):
+    """A decider's recusal from one request (9.2, 9.5): they are involved in the footage or the incident
+    (the subject of a complaint or a subject access request, named as involved). Recorded by the decider, or
+    by the DPO for them; the request then goes to another decider or the DPO, and the recused person is
+    refused. `request_kind` is "viewing" (viewing.ViewingAuthorisation) or "download"
+    (evidence.DownloadRequest); by id, so that this app does not depend on theirs."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = fields.school("recusals")
+    person = fields.person()
+    request_kind = models.CharField(max_length=16)
+    request_id = models.PositiveIntegerField()
+    reason = models.TextField()
+    recorded_by = fields.person_or_none()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "request_kind", "request_id"], name="one_recusal_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recusal of {self.person_id} from {self.request_kind} {self.request_id}"

@@ -25,7 +25,7 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.permissions import can
 from watchkeeper.evidence.models import DownloadRequest, RequestStatus
-from watchkeeper.people import two_person
+from watchkeeper.people import deciders, two_person
 from watchkeeper.people.models import CredentialSetting, StaffProfile
 from watchkeeper.viewing.models import Status, ViewingAuthorisation
 
@@ -37,26 +37,33 @@ def _is_dpo(user: Actor) -> bool:
     return can(user, two_person.REROUTED, None)
 
 
-def _rerouted_ids(rows: Any, parties: Any) -> list[int]:
-    return [row.pk for row in rows if two_person.is_rerouted(parties(row), row.requested_at)]
+def _rerouted_ids(rows: Any, kind: str, now: datetime) -> list[int]:
+    """Re-routed by the two-person rule, or escalated because no Headteacher-level decider is available
+    (people/deciders.py: recused, none nominated, or none decided in N working days)."""
+    return [
+        row.pk
+        for row in rows
+        if two_person.is_rerouted(deciders.parties(row), row.requested_at)
+        or deciders.escalation(kind, row, now) is not None
+    ]
 
 
 def rerouted_authorisations(user: Actor) -> QuerySet[ViewingAuthorisation]:
-    """For the DPO: pending viewing requests re-routed by the rule (empty for anyone else)."""
+    """For the DPO: pending viewing requests re-routed by the rule or escalated (empty for anyone else)."""
     pending = ViewingAuthorisation.objects.filter(status=Status.PENDING).select_related("requested_by")
     if not _is_dpo(user):
         return pending.none()
-    return pending.filter(pk__in=_rerouted_ids(pending, lambda a: [a.requested_by]))
+    return pending.filter(pk__in=_rerouted_ids(pending, deciders.VIEWING, timezone.now()))
 
 
 def rerouted_downloads(user: Actor) -> QuerySet[DownloadRequest]:
-    """For the DPO: download requests awaiting authorisation or a re-issue, re-routed by the rule."""
+    """For the DPO: download requests awaiting authorisation or a re-issue, re-routed or escalated."""
     open_ = DownloadRequest.objects.filter(status__in=DOWNLOADS_OPEN).select_related(
         "requested_by", "requestor_user"
     )
     if not _is_dpo(user):
         return open_.none()
-    return open_.filter(pk__in=_rerouted_ids(open_, lambda r: [r.requested_by, r.requestor_user]))
+    return open_.filter(pk__in=_rerouted_ids(open_, deciders.DOWNLOAD, timezone.now()))
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,12 @@ class Rerouted:
     asked_by: str
     url: str
     refusal: str | None  # why this DPO may not decide it either (another DPO must)
+    escalated: str | None = None  # why it came to the DPO when no two-person rule sent it
+
+
+def _escalated(obj: Any, now: datetime) -> str | None:
+    kind = deciders.VIEWING if isinstance(obj, ViewingAuthorisation) else deciders.DOWNLOAD
+    return deciders.escalation(kind, obj, now)
 
 
 def _name(user: Person | None) -> str:
@@ -73,20 +86,26 @@ def _name(user: Person | None) -> str:
 
 
 def rerouted_requests(user: Actor) -> list[Rerouted]:
-    found = []
+    found, now = [], timezone.now()
     for auth in rerouted_authorisations(user).select_related("school"):
-        standing = two_person.standing(
-            user, "viewing.decide", auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
-        )
+        standing = deciders.standing(user, deciders.VIEWING, auth, now=now)
         url = reverse("viewing:authorisation_detail", args=[auth.pk])
-        found.append(Rerouted("Footage to view", auth, _name(auth.requested_by), url, standing.refusal))
-    for req in rerouted_downloads(user).select_related("school"):
-        parties = [req.requested_by, req.requestor_user]
-        standing = two_person.standing(
-            user, "evidence.authorise", req.school_id, parties, req.requested_at, clause="9.5"
+        found.append(
+            Rerouted(
+                "Footage to view",
+                auth,
+                _name(auth.requested_by),
+                url,
+                standing.refusal,
+                _escalated(auth, now),
+            )
         )
+    for req in rerouted_downloads(user).select_related("school"):
+        standing = deciders.standing(user, deciders.DOWNLOAD, req, now=now)
         url = reverse("evidence:request_detail", args=[req.pk])
-        found.append(Rerouted("Download", req, _name(req.requested_by), url, standing.refusal))
+        found.append(
+            Rerouted("Download", req, _name(req.requested_by), url, standing.refusal, _escalated(req, now))
+        )
     return sorted(found, key=lambda r: r.obj.requested_at)
 
 
@@ -117,5 +136,6 @@ def rerouting_list(request: HttpRequest) -> HttpResponse:
         "accounts": accounts_not_own(),
         "made_own": made_own_recently(timezone.now()),
         "recent_days": RECENT_DAYS,
+        "escalate_days": deciders.ESCALATE_AFTER_WORKING_DAYS,
     }
     return render(request, "people/reroutings.html", context)

@@ -153,12 +153,21 @@ class Standing:
 
 
 def standing(
-    actor: Actor, action: str, school_id: int, parties: Iterable[Any], asked_at: datetime, *, clause: str
+    actor: Actor,
+    action: str,
+    school_id: int,
+    parties: Iterable[Any],
+    asked_at: datetime,
+    *,
+    clause: str,
+    escalated: bool = False,
 ) -> Standing:
-    """`action` at the school, or the DPO on a re-routed request; then the two-person rule."""
+    """`action` at the school, or the DPO on a re-routed request (or one `escalated` to the DPO because no
+    Headteacher-level decider is available: people/deciders.py); then the two-person rule."""
     parties = [p for p in parties if p is not None]
     at_school = can(actor, action, school_id)
-    as_dpo = not at_school and can(actor, REROUTED, None) and is_rerouted(parties, asked_at)
+    to_dpo = escalated or is_rerouted(parties, asked_at)
+    as_dpo = not at_school and can(actor, REROUTED, None) and to_dpo
     if not (at_school or as_dpo):
         return Standing(False)
     # Only a person holds authority (SYSTEM and the anonymous hold none), so only a person gets here.

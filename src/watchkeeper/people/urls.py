@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.people import account_views, auth_views, reroutings, views
+from watchkeeper.people import account_views, auth_views, nomination_views, reroutings, views
 
 app_name = "people"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("staff/<int:pk>/second-factor/", views.reset_second_factor, name="reset_second_factor"),
     path("grants/<int:pk>/revoke/", views.revoke_role, name="revoke_role"),
     path("staff/rerouted/", reroutings.rerouting_list, name="reroutings"),
+    path("staff/nominations/", nomination_views.nomination_list, name="nominations"),
+    path("staff/nominations/<int:pk>/end/", nomination_views.nomination_end, name="nomination_end"),
+    path("recuse/<str:kind>/<int:pk>/", nomination_views.recuse, name="recuse"),
     path("account/", account_views.account, name="account"),
     path("account/password/", account_views.password_change, name="password_change"),
     path("account/authenticator/", account_views.authenticator, name="authenticator"),

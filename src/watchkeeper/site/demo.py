@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,8 +21,9 @@ from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.disclosures import demo as disclosures_demo
 from watchkeeper.estate import services as estate
 from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpose, School, Trust
+from watchkeeper.people import nominations
 from watchkeeper.people import services as people
-from watchkeeper.people.models import Role
+from watchkeeper.people.models import Decision, Role
 from watchkeeper.subjectaccess import demo as sar_demo
 
 TRUST_NAME = "Oakfield Learning Trust (demo)"
@@ -94,10 +96,28 @@ def _oakfield(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> S
         head, school, "Car park", LocationType.CAR_PARK, "Staff car park (installed 2009)", 3, legacy=True
     )
     _camera(head, school, "Reception", LocationType.RECEPTION, "Reception desk — proposed, no DPIA yet", 4)
+    _nominate_deputy(head, school, now)
     _approve(head, dpo, school, "Oakfield site cameras", [gate, yard, park], now)
     for camera in (gate, yard, park):
         estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=today)
     return school
+
+
+def _nominate_deputy(head: Person, school: School, now: datetime) -> None:
+    """Appendix I: the Headteacher names the deputy as alternate for downloads and deletions for a term; the
+    Headteacher still decides viewing (9.2). Shown on the Nominated alternates page."""
+    deputy = get_user_model().objects.get(username="deputy-oak")
+    today = timezone.localdate(now)
+    nominations.nominate(
+        head,
+        school,
+        deputy,
+        {Decision.DOWNLOADS, Decision.DELETIONS},
+        today,
+        today + timedelta(days=90),
+        reason="Demo: while the Headteacher is out of school",
+        now=now,
+    )
 
 
 def _riverside(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> School:

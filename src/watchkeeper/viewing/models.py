@@ -45,6 +45,10 @@ class ViewingAuthorisation(models.Model):
     decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # The nomination an alternate decided under (9.2, Appendix I); empty for the Headteacher and the DPO.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Set on approval.")
 
     class Meta:

@@ -23,7 +23,7 @@ from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.footage import window_terms
 from watchkeeper.estate.models import Camera
-from watchkeeper.people.two_person import decider_problems
+from watchkeeper.people.deciders import VIEWING, decider_problems
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
 from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.viewing import conf
@@ -122,10 +122,9 @@ def decide(
 ) -> ViewingAuthorisation:
     """Approve or decline. The caller reports a SecondFactorRefused to django-axes as a failed log-in."""
     person = require_person(actor, STAFF_ONLY)
-    # Also the two-person rule across accounts (9.2): not an account the asker could act as, or vice versa.
-    problems = decider_problems(
-        actor, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
-    )
+    # The Headteacher, or an alternate under a nomination, or the DPO on a re-routed or escalated request;
+    # not recused; and the two-person rule across accounts (9.2): people/deciders.py.
+    problems, standing = decider_problems(actor, VIEWING, auth, now=now)
     problems += decision_problems(actor, auth, approve, note)
     if problems:
         raise PolicyRefusal(problems)
@@ -144,10 +143,14 @@ def decide(
             raise PolicyRefusal("9.2: this request has been decided already")
         auth.status = Status.APPROVED if approve else Status.DECLINED
         auth.decided_by, auth.decided_at, auth.decision_note = person, now, note.strip()
+        auth.nomination = standing.nomination
         auth.expires_at = now + timedelta(days=conf.authorisation_days()) if approve else None
-        auth.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at"])
+        fields = ["status", "decided_by", "decided_at", "decision_note", "nomination", "expires_at"]
+        auth.save(update_fields=fields)
         details = _terms(auth, auth.cameras.all())
         details["requested_by"] = auth.requested_by.get_username()
+        details["authority"] = standing.basis
+        details["nomination"] = standing.nomination.pk if standing.nomination else None
         if auth.expires_at is not None:
             details["expires_at"] = auth.expires_at.isoformat()
         record(

@@ -31,7 +31,7 @@ from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera
-from watchkeeper.people import two_person
+from watchkeeper.people import deciders, two_person
 from watchkeeper.people.models import StaffProfile
 from watchkeeper.people.reroutings import rerouted_authorisations
 from watchkeeper.recording.models import Segment
@@ -73,9 +73,9 @@ def _decidable(user: Actor) -> QuerySet[ViewingAuthorisation]:
 
 
 def _standing(user: Actor, auth: ViewingAuthorisation) -> two_person.Standing:
-    return two_person.standing(
-        user, DECIDE, auth.school_id, [auth.requested_by], auth.requested_at, clause="9.2"
-    )
+    """The Headteacher, a nominated alternate, or the DPO on a re-routed or escalated request (9.2;
+    people/deciders.py)."""
+    return deciders.standing(user, deciders.VIEWING, auth, now=timezone.now())
 
 
 def own_authorisation(request: HttpRequest, pk: int) -> ViewingAuthorisation:

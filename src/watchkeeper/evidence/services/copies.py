@@ -22,7 +22,6 @@ from watchkeeper.core.permissions import can, require
 from watchkeeper.evidence import storage
 from watchkeeper.evidence.models import KEPT_SIX_MONTHS, Download, Kind
 from watchkeeper.evidence.services.actions import (
-    AUTHORISE,
     COPY_DELETED,
     COPY_EXTENDED,
     COPY_FETCHED,
@@ -32,6 +31,7 @@ from watchkeeper.evidence.services.actions import (
     LOG,
 )
 from watchkeeper.evidence.services.decisions import check_second_factor
+from watchkeeper.people.deciders import deletion_authority
 from watchkeeper.recording.retention import secure_delete
 
 KEEP_MONTHS = 6
@@ -143,13 +143,14 @@ def extend_copy(actor: Actor, download: Download, new_date: date, reason: str, *
 
 @enforces("9.5", "Appendix I", "R13")
 def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: datetime) -> Download:
-    """The Headteacher's or a designated person's authorisation to delete (Appendix I, with a fresh second
-    factor), then the copy is erased: its key destroyed first (in the row, in this transaction), the file
-    after; a crash between leaves an unreadable file that the daily copy check removes."""
+    """The Headteacher's authorisation to delete, or an alternate's nominated for deletions (Appendix I,
+    with a fresh second factor; the nomination relied on is recorded: people/deciders.py), then the copy is
+    erased: its key destroyed first (in the row, in this transaction), the file after; a crash between
+    leaves an unreadable file that the daily copy check removes."""
     person = require_person(
         actor, "9.5: only a signed-in Headteacher or designated person may authorise deletion"
     )
-    require(person, AUTHORISE, download.school_id)
+    nomination = deletion_authority(person, download.school_id, now=now)
     if download.kind != Kind.PACKAGE or download.deleted_at is not None:
         raise PolicyRefusal("9.5: only a stored copy that is not yet deleted can be deleted")
     check_second_factor(person, download, download.school, otp_code, "delete")
@@ -159,8 +160,15 @@ def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: 
             raise PolicyRefusal("9.5: this copy is deleted already")
         download.wrapped_key, download.deletion_authorised_by = None, person
         download.deletion_authorised_at = download.deleted_at = now
+        download.deletion_nomination = nomination
         download.save(
-            update_fields=["wrapped_key", "deletion_authorised_by", "deletion_authorised_at", "deleted_at"]
+            update_fields=[
+                "wrapped_key",
+                "deletion_authorised_by",
+                "deletion_authorised_at",
+                "deletion_nomination",
+                "deleted_at",
+            ]
         )
         audit_about(
             COPY_DELETED,
@@ -169,6 +177,7 @@ def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: 
             file=download.package_file,
             sha256=download.sha256,
             expires_on=download.expires_on.isoformat() if download.expires_on else None,
+            nomination=nomination.pk if nomination else None,
         )
     storage.delete_copy(stored_path(download))
     return download

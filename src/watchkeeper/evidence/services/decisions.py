@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
@@ -20,14 +21,13 @@ from watchkeeper.evidence import holds, package, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, RequestStatus
 from watchkeeper.evidence.services.actions import (
     APPROVED,
-    AUTHORISE,
     REFUSED,
     REISSUED,
     SECOND_FACTOR_REFUSED,
 )
 from watchkeeper.evidence.services.requests import request_terms, subject_access_redaction_problems
 from watchkeeper.jobs.queue import enqueue_on_commit
-from watchkeeper.people.two_person import decider_problems
+from watchkeeper.people.deciders import DOWNLOAD, Standing, decider_problems
 
 DECIDED_ALREADY = "9.5: this request has been decided already"
 NOT_FAILED = "9.5: only a download whose build failed can be re-issued"
@@ -55,11 +55,11 @@ def check_second_factor(
     )
 
 
-def _two_person(actor: Person, req: DownloadRequest) -> list[str]:
-    """In place of require(actor, AUTHORISE, school): also the two-person rule across accounts (9.5), for
-    the person who asked and the staff requestor (people/two_person.py)."""
-    parties = [req.requested_by, req.requestor_user]
-    return decider_problems(actor, AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5")
+def _deciders(actor: Person, req: DownloadRequest, now: datetime) -> tuple[list[str], Standing]:
+    """In place of require(actor, AUTHORISE, school): the Headteacher, an alternate nominated for downloads
+    or the DPO on a re-routed or escalated request; not recused; and the two-person rule across accounts
+    (9.5) for the person who asked and the staff requestor (people/deciders.py, people/two_person.py)."""
+    return decider_problems(actor, DOWNLOAD, req, now=now)
 
 
 def _own(person: Person, req: DownloadRequest) -> bool:
@@ -81,7 +81,7 @@ def decide_download(
     "signature". On approval a new password is returned (show it once, 11.6) and the build job queued with
     the password sealed under the school key (design/evidence.md)."""
     person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
-    problems = _two_person(person, req)
+    problems, standing = _deciders(person, req, now)
     if req.status != RequestStatus.REQUESTED:
         problems.append(DECIDED_ALREADY)
     if _own(person, req):
@@ -100,12 +100,15 @@ def decide_download(
         lock_in_state(req, [RequestStatus.REQUESTED], DECIDED_ALREADY)
         req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         req.decided_by, req.decided_at, req.decision_note = person, now, note.strip()
-        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        req.nomination = standing.nomination
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "nomination"])
         audit_about(
             APPROVED if approve else REFUSED,
             actor,
             req,
             reason=req.decision_note or req.reason,
+            authority=standing.basis,
+            nomination=standing.nomination.pk if standing.nomination else None,
             **request_terms(req),
         )
         password = _queue_build(req) if approve else None
@@ -113,11 +116,14 @@ def decide_download(
 
 
 @enforces("9.5", "R16")
-def reissue_download(actor: Actor, req: DownloadRequest, *, otp_code: str) -> Decided:
-    """After a failed build, the authoriser (or another Headteacher/designated person) issues a new
-    password and a new build, with a fresh second factor."""
+def reissue_download(
+    actor: Actor, req: DownloadRequest, *, otp_code: str, now: datetime | None = None
+) -> Decided:
+    """After a failed build, the authoriser (or another Headteacher or nominated alternate) issues a new
+    password and a new build, with a fresh second factor. `now` (the nomination's day) defaults to the
+    present for older callers."""
     person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may re-issue")
-    problems = _two_person(person, req)
+    problems, _ = _deciders(person, req, now or timezone.now())
     if req.status != RequestStatus.FAILED:
         raise PolicyRefusal(NOT_FAILED)
     if _own(person, req):

@@ -32,7 +32,7 @@ from watchkeeper.evidence.forms import (
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
 from watchkeeper.jobs.models import JobRecord
-from watchkeeper.people import two_person
+from watchkeeper.people import deciders, two_person
 from watchkeeper.people.reroutings import rerouted_downloads
 from watchkeeper.viewing.models import ViewingAuthorisation
 from watchkeeper.viewing.services import HOLD
@@ -69,10 +69,9 @@ def copies_of(user: Actor) -> QuerySet[Download]:
 
 
 def _standing(user: Actor, req: DownloadRequest) -> two_person.Standing:
-    parties = [req.requested_by, req.requestor_user]
-    return two_person.standing(
-        user, services.AUTHORISE, req.school_id, parties, req.requested_at, clause="9.5"
-    )
+    """The Headteacher, a nominated alternate, or the DPO on a re-routed or escalated request (9.5,
+    Appendix I; people/deciders.py)."""
+    return deciders.standing(user, deciders.DOWNLOAD, req, now=timezone.now())
 
 
 # --- asking -------------------------------------------------------------------------------------------------
@@ -274,7 +273,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     def reissue(req: DownloadRequest, data: dict[str, Any]) -> services.Decided:
-        return services.reissue_download(request.user, req, otp_code=data["code"])
+        return services.reissue_download(request.user, req, otp_code=data["code"], now=timezone.now())
 
     return _authorising(request, pk, CodeForm(request.POST), "code_form", reissue)
 

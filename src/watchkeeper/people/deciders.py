@@ -1,0 +1,170 @@
+"""Who decides a request to view or download footage, and a deletion (9.2, Appendix I; design/roles.md
+"Who decides").
+
+9.2: recorded footage is viewed only when authorised "by a Headteacher"; Appendix I: downloads and deletions
+are authorised by "the Headteacher or nominated alternate". So the school's Headteacher decides; a
+designated person decides only under a nomination in force (people.Nomination) for that kind of decision,
+and the decision names the nomination it relied on. A decider involved in the footage or the incident
+recuses (people.Recusal) and is refused. When no Headteacher-level decider is available — none may decide
+it, or none has for ESCALATE_AFTER_WORKING_DAYS working days — the request escalates to the DPO, who then
+decides it as they decide a request re-routed by the two-person rule (people/reroutings.py). Every decision
+service calls `decider_problems`; the pages call `standing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from watchkeeper.core.actors import Actor, is_person
+from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.permissions import can, require
+from watchkeeper.core.workdays import working_days_between
+from watchkeeper.people import two_person
+from watchkeeper.people.models import Decision, Nomination, Recusal, Role, RoleGrant
+
+# A request nobody Headteacher-level has decided for this many working days goes to the DPO too. Could
+# move to the DPO's trust settings.
+ESCALATE_AFTER_WORKING_DAYS = 3
+
+VIEWING, DOWNLOAD = "viewing", "download"  # Recusal.request_kind
+ACTION = {
+    Decision.VIEWING: "viewing.decide",
+    Decision.DOWNLOADS: "evidence.authorise",
+    Decision.DELETIONS: "evidence.authorise",
+}
+DECISION_OF_KIND = {VIEWING: Decision.VIEWING, DOWNLOAD: Decision.DOWNLOADS}
+CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5"}
+
+
+@dataclass(frozen=True)
+class Standing(two_person.Standing):
+    """Where a person stands on one request; `nomination` is the one an alternate decides under."""
+
+    nomination: Nomination | None = None
+    basis: str = ""  # "headteacher", "nominated alternate" or "dpo", for the audit event
+
+
+def _today(now: datetime) -> date:
+    return timezone.localdate(now)
+
+
+def is_headteacher(user: Actor, school_id: int) -> bool:
+    return is_person(user) and (
+        RoleGrant.objects.current().filter(user=user, school_id=school_id, role=Role.HEADTEACHER).exists()
+    )
+
+
+def nomination_for(user: Actor, school_id: int, decision: str, day: date) -> Nomination | None:
+    """The nomination in force on `day` that lets `user` take `decision` at the school (the latest)."""
+    if not is_person(user):
+        return None
+    found = Nomination.objects.in_force(day).filter(school_id=school_id, nominee=user, **{decision: True})
+    return found.order_by("-starts_on", "-pk").first()
+
+
+def parties(obj: Any) -> list[Any]:
+    """Who asked: the staff member, and for a download the staff requestor."""
+    return [p for p in (obj.requested_by, getattr(obj, "requestor_user", None)) if p is not None]
+
+
+def recusal(user: Actor, kind: str, obj: Any) -> Recusal | None:
+    if not is_person(user):
+        return None
+    return Recusal.objects.filter(person=user, request_kind=kind, request_id=obj.pk).first()
+
+
+def available_deciders(kind: str, obj: Any, day: date) -> set[int]:
+    """Ids of the Headteachers, and alternates nominated for this decision on `day`, who may decide the
+    request: not recused from it and not its asker."""
+    decision = DECISION_OF_KIND[kind]
+    grants = RoleGrant.objects.current().filter(school_id=obj.school_id)
+    heads = set(grants.filter(role=Role.HEADTEACHER).values_list("user_id", flat=True))
+    designated = set(grants.filter(role=Role.DESIGNATED_PERSON).values_list("user_id", flat=True))
+    nominated = Nomination.objects.in_force(day).filter(school_id=obj.school_id, **{str(decision): True})
+    alternates = designated & set(nominated.values_list("nominee_id", flat=True))
+    recused = Recusal.objects.filter(request_kind=kind, request_id=obj.pk).values_list("person_id", flat=True)
+    return (heads | alternates) - set(recused) - {p.pk for p in parties(obj)}
+
+
+@enforces("9.2", "Appendix I")
+def escalation(kind: str, obj: Any, now: datetime) -> str | None:
+    """Why the request is escalated to the DPO (None: it is not): no Headteacher-level decider has decided
+    it for ESCALATE_AFTER_WORKING_DAYS working days since it was asked, or someone recused and no other
+    Headteacher or nominated alternate of the school may decide it."""
+    waited = working_days_between(_today(obj.requested_at), _today(now))
+    if waited >= ESCALATE_AFTER_WORKING_DAYS:
+        return f"no Headteacher-level decider has decided it in {waited} working days"
+    recused = Recusal.objects.filter(request_kind=kind, request_id=obj.pk).exists()
+    if recused and not available_deciders(kind, obj, _today(now)):
+        return "the Headteacher-level deciders stood back and no other Headteacher or nominated alternate may"
+    return None
+
+
+def _no_nomination(clause: str, decision: str) -> str:
+    label = Decision(decision).label.split(" (")[0].lower()
+    return (
+        f"{clause}: only the Headteacher, or an alternate the Headteacher nominated for {label}, decides "
+        "this, and you have no nomination for it in force today — ask the Headteacher to nominate you "
+        "(Nominated alternates), or leave it to them"
+    )
+
+
+def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
+    """Authority to decide the request (at the school, or the DPO on a re-routed or escalated one), then in
+    order: a recusal, the two-person rule across accounts, the nomination an alternate needs."""
+    decision, clause = DECISION_OF_KIND[kind], CLAUSE_OF_KIND[kind]
+    action, school_id = ACTION[decision], obj.school_id
+    escalated = (
+        not can(actor, action, school_id)
+        and can(actor, two_person.REROUTED, None)
+        and escalation(kind, obj, now) is not None
+    )
+    base = two_person.standing(
+        actor, action, school_id, parties(obj), obj.requested_at, clause=clause, escalated=escalated
+    )
+    if not base.authority:
+        return Standing(False)
+    recused = recusal(actor, kind, obj)
+    if recused is not None:
+        return Standing(
+            True,
+            f"{clause}: you recused yourself from this request ({recused.reason}) — a nominated alternate or "
+            "the DPO decides it",
+        )
+    if not can(actor, action, school_id):
+        return Standing(True, base.refusal, basis="dpo")
+    if is_headteacher(actor, school_id):
+        return Standing(True, base.refusal, basis="headteacher")
+    nomination = nomination_for(actor, school_id, decision, _today(now))
+    if nomination is None:
+        return Standing(True, base.refusal or _no_nomination(clause, decision))
+    return Standing(True, base.refusal, nomination=nomination, basis="nominated alternate")
+
+
+@enforces("9.2", "9.5", "Appendix I")
+def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tuple[list[str], Standing]:
+    """For a decision service, in place of require(): PermissionDenied without authority; otherwise the
+    refusals (recused, no nomination, two-person rule) and the standing (its nomination is recorded)."""
+    found = standing(actor, kind, obj, now=now)
+    if not found.authority:
+        raise PermissionDenied(f"You are not permitted to do this ({ACTION[DECISION_OF_KIND[kind]]}).")
+    return ([found.refusal] if found.refusal else []), found
+
+
+@enforces("Appendix I")
+def deletion_authority(actor: Actor, school_id: int, *, now: datetime) -> Nomination | None:
+    """Deleting a downloaded copy (Appendix I): the Headteacher, or an alternate nominated for deletions.
+    Returns the nomination relied on (None for the Headteacher); PermissionDenied without the action."""
+    require(actor, ACTION[Decision.DELETIONS], school_id)
+    if not is_person(actor) or is_headteacher(actor, school_id):
+        return None
+    nomination = nomination_for(actor, school_id, Decision.DELETIONS, _today(now))
+    if nomination is None:
+        raise PolicyRefusal(_no_nomination("Appendix I", Decision.DELETIONS))
+    return nomination
