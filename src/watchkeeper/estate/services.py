@@ -109,19 +109,24 @@ def set_privacy_zones(actor: Actor, camera: Camera, zones: list[list[list[float]
     return camera
 
 
-@enforces("9.6")
+@enforces("9.6", "8.1")
 def view_reference_frame(actor: Actor, camera: Camera) -> bytes:
     """A live key frame of the camera as JPEG, to draw privacy zones on (5.3). Only the school's CCTV system
-    administrator, who also holds estate.change there, sees it (9.6); every view is audited. Raises
-    recording.reference.FrameUnavailable when the camera gives no picture."""
+    administrator, who also holds estate.change there, sees it (9.6); every frame shown is audited. It is a
+    live picture, so unless they are also an approved live viewer there (8.1) it comes with the camera's
+    existing privacy zones blacked out, as recordings are. Raises recording.reference.FrameUnavailable when
+    the camera gives no picture."""
     from watchkeeper.recording.reference import grab_jpeg
 
     require(actor, "estate.change", camera.school_id)
     if not is_system(actor) and not can(actor, "recording.hold", camera.school_id):
         raise PermissionDenied("9.6: only the school's CCTV system administrator sees the camera's picture")
-    jpeg = grab_jpeg(camera.main_stream_url)
+    zones = camera.privacy_zones or []
+    masked = bool(zones) and not is_system(actor) and not can(actor, "viewing.live", camera.school_id)
+    jpeg = grab_jpeg(camera.main_stream_url, zones=zones if masked else ())
     stream = without_password(camera.main_stream_url)
-    _camera_event("estate.reference_frame_viewed", actor, camera, {"stream": stream, "bytes": len(jpeg)})
+    details = {"stream": stream, "bytes": len(jpeg), "zones_applied": len(zones) if masked else 0}
+    _camera_event("estate.reference_frame_viewed", actor, camera, details)
     return jpeg
 
 

@@ -224,7 +224,13 @@ def camera_zones(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{camera.name}: {len(zones)} privacy zone(s) saved (5.3).")
         return redirect("estate:camera_detail", pk=camera.pk)
     may_see_frame = can(request.user, "recording.hold", camera.school_id)  # the CCTV administrator (9.6)
-    context = {"camera": camera, "form": form, "may_see_frame": may_see_frame}
+    may_see_unmasked = can(request.user, "viewing.live", camera.school_id)  # 8.1: else zones applied
+    context = {
+        "camera": camera,
+        "form": form,
+        "may_see_frame": may_see_frame,
+        "may_see_unmasked": may_see_unmasked,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "estate/camera_zones.html", context, status=status)
 

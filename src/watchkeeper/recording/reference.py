@@ -8,11 +8,13 @@ draws the zones over it; the recorder then burns them into every stored frame (m
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 import av
 
+from watchkeeper.recording.masking import Zone, ZoneMask
 from watchkeeper.recording.segmenter import Merger, Unit
 
 STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
@@ -24,8 +26,9 @@ class FrameUnavailable(Exception):
     """No picture could be had from the camera (unreachable, no key frame in time, not video)."""
 
 
-def grab_jpeg(url: str, timeout: float = 8.0) -> bytes:
-    """The first key frame of the stream at `url`, as JPEG bytes."""
+def grab_jpeg(url: str, timeout: float = 8.0, zones: Sequence[Zone] = ()) -> bytes:
+    """The first key frame of the stream at `url`, as JPEG bytes, with `zones` blacked out as the recorder
+    blacks them out (masking.ZoneMask) when any are given."""
     if not url.lower().startswith(STREAM_SCHEMES):
         raise FrameUnavailable("the camera has no stream address to take a picture from")
     options = {"rtsp_transport": "tcp", "timeout": str(int(timeout * 1_000_000))}
@@ -36,7 +39,8 @@ def grab_jpeg(url: str, timeout: float = 8.0) -> bytes:
     try:
         if not container.streams.video:
             raise FrameUnavailable("the camera's stream has no video")
-        return _jpeg(_first_key_frame(container, container.streams.video[0], time.monotonic() + timeout))
+        frame = _first_key_frame(container, container.streams.video[0], time.monotonic() + timeout)
+        return _jpeg(_masked(frame, zones) if zones else frame)
     except av.error.FFmpegError as error:
         raise FrameUnavailable(f"the camera's picture cannot be decoded ({error.strerror})") from None
     finally:
@@ -66,6 +70,12 @@ def _decode(stream: Any, unit: Unit) -> Any:
     if not frames:
         raise FrameUnavailable("the camera's key frame did not decode")
     return frames[0]
+
+
+def _masked(frame: Any, zones: Sequence[Zone]) -> Any:
+    """8.1: the frame with the camera's privacy zones applied, for someone not approved to watch live."""
+    picture = frame.reformat(format="yuv420p")
+    return ZoneMask(zones, picture.width, picture.height).apply(picture)
 
 
 def _jpeg(frame: Any) -> bytes:
