@@ -193,6 +193,7 @@ class Nomination(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     objects = NominationQuerySet.as_manager()
+    school_id: int  # declared for type checkers that do not yet know this model's columns
 
     class Meta:
         ordering = ["school__name", "-starts_on", "pk"]
@@ -224,6 +225,9 @@ class Recusal(models.Model):
     reason = models.TextField()
     recorded_by = fields.person_or_none()
     recorded_at = models.DateTimeField()
+
+    objects = models.Manager["Recusal"]()
+    person_id: int  # declared for type checkers that do not yet know this model's columns
 
     class Meta:
         ordering = ["-recorded_at"]
