@@ -49,7 +49,7 @@ class CameraForm(Form):
     )
     location_type = forms.ChoiceField(label="Location type", choices=LocationType.choices)
     place_description = forms.CharField(
-        label="What the place is (location type “other”)",
+        label="What kind of place it is (for “other”)",
         max_length=300,
         required=False,
         help_text="5.4: for a location of type “other”, say what kind of place it is (for example “forest "
@@ -71,7 +71,7 @@ class CameraForm(Form):
         "public task. Legitimate interests is not available to it for its tasks.",
     )
     lawful_basis_reason = forms.CharField(
-        label="Why this lawful basis",
+        label="Why this basis",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for legitimate interests: " + LEGITIMATE_INTERESTS_WARNING + ".",
