@@ -16,7 +16,7 @@ from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory, Use
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.compliance.gates import activation_problems
+from watchkeeper.compliance.gates import activation_problems, compliance_exceptions
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.estate import services
@@ -67,6 +67,18 @@ def test_a_place_of_type_other_is_activated_only_once_the_dpo_confirmed_it():
     assert not_private_problems(other) == []
     assert activation_problems(other, [approved()], [sign()], TODAY) == []
     assert not_private_problems(camera()) == []  # an entrance needs no confirmation
+
+
+@pytest.mark.clause("5.4", "R4")
+def test_an_active_unconfirmed_place_of_type_other_is_on_the_exceptions_list():
+    other = camera(
+        location_type=LocationType.OTHER, place_description="Bike shed", status=CameraStatus.ACTIVE
+    )
+    assert compliance_exceptions(other, [approved()], [sign()], TODAY) == [
+        "5.4: a place of type “other” not confirmed by the DPO as not private"
+    ]
+    other.not_private_confirmed_at = NOW
+    assert compliance_exceptions(other, [approved()], [sign()], TODAY) == []
 
 
 @pytest.mark.clause("4.1", "11.2")

@@ -136,4 +136,6 @@ def compliance_exceptions(
             exceptions.append(_sign_problem(camera))
         if camera.views_beyond_premises and not camera.privacy_zones:
             exceptions.append("5.3: views beyond the premises without privacy zones")
+        if not_private_problems(camera):  # the recorder stops it: say why on the exceptions list
+            exceptions.append("5.4: a place of type “other” not confirmed by the DPO as not private")
     return exceptions
