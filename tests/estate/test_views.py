@@ -281,7 +281,9 @@ def test_status_change_needs_a_valid_status(admin_client, school):
 
 
 def test_edit_keeps_the_stored_password_when_the_masked_url_comes_back(admin_client, school):
-    camera = CameraFactory(school=school, name="Gate camera", main_stream_url=SECRET_URL)
+    camera = CameraFactory(
+        school=school, name="Gate camera", main_stream_url=SECRET_URL, purposes=["4.1.1", "4.1.3"]
+    )
     url = reverse("estate:camera_edit", args=[camera.pk])
     page = admin_client.get(url).content.decode()
     assert "s3cret-pw" not in page
@@ -389,7 +391,7 @@ def test_list_columns(signed_in, school):
         school.name,
         "Minibus MB99 BUS",
         "Minibus: internal",
-        "4.1.1, 4.1.3",
+        "4.1.1, 4.1.2, 4.1.3, 4.1.4",
         '<span class="badge suspended">Suspended</span>',
         "7 days",
     ):

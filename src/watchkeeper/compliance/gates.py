@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from watchkeeper.compliance.models import DPIA, DPIAStatus, Sign, SignPlacement
 from watchkeeper.core.clauses import enforces
+from watchkeeper.estate.footing import not_private_problems
 from watchkeeper.estate.models import (
     MAX_RETENTION_DAYS,
     PROHIBITED_LOCATIONS,
@@ -96,6 +97,7 @@ def activation_problems(
         problems.append("5.1: cameras must be sited where they are clearly visible")
     if camera.views_beyond_premises and not camera.privacy_zones:
         problems.append("5.3: this camera may view beyond the premises — draw privacy zones first")
+    problems.extend(not_private_problems(camera))  # 5.4: a place of type "other" confirmed by the DPO
     if not any(dpia_in_date(d, today) for d in dpias):
         problems.append(_dpia_problem(camera, list(dpias), today))
     if not has_checked_sign(camera, signs, today):
@@ -134,4 +136,6 @@ def compliance_exceptions(
             exceptions.append(_sign_problem(camera))
         if camera.views_beyond_premises and not camera.privacy_zones:
             exceptions.append("5.3: views beyond the premises without privacy zones")
+        if not_private_problems(camera):  # the recorder stops it: say why on the exceptions list
+            exceptions.append("5.4: a place of type “other” not confirmed by the DPO as not private")
     return exceptions

@@ -37,6 +37,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "estate.change": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
     # Adding a school to the trust: the DPO, who monitors every school's compliance (3.5).
     "estate.manage_schools": frozenset({R.DPO}),
+    # Confirming that a camera's place of type "other" is not a place of privacy (5.4): the DPO (3.5).
+    "estate.confirm_not_private": frozenset({R.DPO}),
     # Compliance registers (6.1, 7.1–7.3, 18.1): read by governance, kept by the school;
     # DPIAs approved by the DPO.
     "compliance.view": frozenset(

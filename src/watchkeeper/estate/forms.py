@@ -7,13 +7,16 @@ import json
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from watchkeeper.core.forms import Form, offer_schools
+from watchkeeper.estate.footing import LEGITIMATE_INTERESTS_WARNING
 from watchkeeper.estate.models import (
     MAX_RETENTION_DAYS,
     Camera,
     CameraStatus,
+    LawfulBasis,
     LocationType,
     Purpose,
     School,
@@ -45,12 +48,33 @@ class CameraForm(Form):
         label="Location description", max_length=300, help_text="Where it is and what it looks at."
     )
     location_type = forms.ChoiceField(label="Location type", choices=LocationType.choices)
+    place_description = forms.CharField(
+        label="What kind of place it is (for “other”)",
+        max_length=300,
+        required=False,
+        help_text="5.4: for a location of type “other”, say what kind of place it is (for example “forest "
+        "school clearing”). The DPO confirms it is not a place of privacy before the camera may record.",
+    )
     purposes = forms.MultipleChoiceField(
         label="Purposes",
         choices=Purpose.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="4.1: every camera serves at least one of the trust's purposes.",
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis",
+        choices=LawfulBasis.choices,
+        initial=LawfulBasis.PUBLIC_TASK,
+        required=False,  # left out: public task, the trust's default
+        help_text="UK GDPR Art 6(1). An academy trust is a public authority: its cameras normally rest on "
+        "public task. Legitimate interests is not available to it for its tasks.",
+    )
+    lawful_basis_reason = forms.CharField(
+        label="Why this basis",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for legitimate interests: " + LEGITIMATE_INTERESTS_WARNING + ".",
     )
     visibly_sited = forms.BooleanField(
         label="Visibly sited",
@@ -75,6 +99,9 @@ class CameraForm(Form):
         required=False,
         help_text="7.3: installed before DPIAs were required; it needs a retrospective DPIA.",
     )
+
+    def clean_lawful_basis(self) -> str:
+        return self.cleaned_data["lawful_basis"] or LawfulBasis.PUBLIC_TASK.value
 
     def clean_main_stream_url(self) -> str:
         return _stream_url(self.cleaned_data["main_stream_url"])
@@ -201,3 +228,21 @@ class VehicleForm(Form):
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any):
         super().__init__(*args, **kwargs)
         offer_schools(self, schools)
+
+
+class ResponsibleForm(Form):
+    """The member of staff answerable for a school's cameras or one camera (R6); empty names nobody (for a
+    camera: the school's responsible person answers for it)."""
+
+    person = forms.ModelChoiceField(
+        label="Responsible person", queryset=User.objects.none(), required=False, empty_label="Nobody named"
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["person"].label_from_instance = _person_label  # type: ignore[attr-defined]
+
+
+def _person_label(user: User) -> str:
+    return user.get_full_name() or user.get_username()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from watchkeeper.core import fields
+
+if TYPE_CHECKING:
+    from watchkeeper.core.actors import Person
 
 
 class Trust(models.Model):
@@ -20,6 +25,9 @@ class School(models.Model):
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
+    # The member of staff answerable for the school's cameras, named where each camera is shown (4.1;
+    # set through estate.services.set_school_responsible, audited). A camera may name its own.
+    responsible_person = fields.person_or_none()
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +89,15 @@ class Purpose(models.TextChoices):
     CRIME = "4.1.4", "4.1.4 Preventing crime and assisting the Police"
 
 
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Art 6(1): the lawful basis each camera's processing relies on (design/estate.md)."""
+
+    PUBLIC_TASK = "public_task", "Public task — UK GDPR Art 6(1)(e)"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation — UK GDPR Art 6(1)(c)"
+    VITAL_INTERESTS = "vital_interests", "Vital interests — UK GDPR Art 6(1)(d)"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests — UK GDPR Art 6(1)(f)"
+
+
 class CameraStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     ACTIVE = "active", "Active"
@@ -112,6 +129,20 @@ class Camera(models.Model):
     legacy = models.BooleanField(
         default=False, help_text="Installed before DPIAs were required: needs a retrospective DPIA (7.3)."
     )
+    # An academy trust is a public authority: its cameras rest on public task (Art 6(1)(e)). Legitimate
+    # interests is not available to it for its tasks (Art 6(1), last paragraph), so choosing it needs a
+    # recorded reason (estate.footing).
+    lawful_basis = models.CharField(
+        max_length=32, choices=LawfulBasis.choices, default=LawfulBasis.PUBLIC_TASK
+    )
+    lawful_basis_reason = models.TextField(blank=True)
+    # 5.4: a camera in a place of type "other" says what the place is, and the DPO confirms it is not a
+    # place of privacy before it may be activated (estate.services.confirm_not_private).
+    place_description = models.CharField(max_length=300, blank=True)
+    not_private_confirmed_by = fields.person_or_none()
+    not_private_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Overrides the school's responsible person for this camera when set.
+    responsible_person = fields.person_or_none()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -130,3 +161,7 @@ class Camera(models.Model):
     def purpose_labels(self) -> list[str]:
         labels = dict(Purpose.choices)
         return [labels.get(p, p) for p in self.purposes]
+
+    def responsible(self) -> Person | None:
+        """The person answerable for this camera: its own, or else its school's (None: nobody named)."""
+        return self.responsible_person or self.school.responsible_person

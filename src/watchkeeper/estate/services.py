@@ -3,21 +3,24 @@ and write the audit event in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from watchkeeper.audit.services import record
-from watchkeeper.core.actors import Actor, is_system
+from watchkeeper.core.actors import Actor, Person, is_system, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.transitions import lock_in_state
-from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
+from watchkeeper.estate.footing import footing_problems, place_changed
+from watchkeeper.estate.models import Camera, CameraStatus, LocationType, School, Trust, Vehicle
 
 CAMERA_FIELDS = (
     "name",
@@ -30,7 +33,14 @@ CAMERA_FIELDS = (
     "sub_stream_url",
     "retention_days",
     "legacy",
+    "lawful_basis",
+    "lawful_basis_reason",
+    "place_description",
 )
+# The DPO alone confirms that a place of type "other" is not one of privacy (5.4); the Headteacher or the
+# DPO names who is responsible for a school's cameras, as they appoint its staff (3.2, people.manage).
+CONFIRM_NOT_PRIVATE = "estate.confirm_not_private"
+SET_RESPONSIBLE = "people.manage"
 # Allowed status changes; activation (to ACTIVE) is additionally gated (7.1, 6.1, 5.1, 5.3).
 TRANSITIONS: dict[str, frozenset[str]] = {
     CameraStatus.PROPOSED: frozenset({CameraStatus.ACTIVE, CameraStatus.DECOMMISSIONED}),
@@ -89,8 +99,13 @@ def update_camera(actor: Actor, camera: Camera, **fields: Any) -> Camera:
         setattr(camera, name, value)
     _refuse_problems(camera)
     with transaction.atomic():
+        after = _snapshot(camera)
+        if camera.not_private_confirmed_at is not None and place_changed(before, after):
+            # 5.4: the DPO confirmed the place as it was described; a new description needs a new look.
+            camera.not_private_confirmed_by, camera.not_private_confirmed_at = None, None
+            after["not_private_confirmed"] = False
         camera.save()
-        changed = {k: [before[k], v] for k, v in _snapshot(camera).items() if before[k] != v}
+        changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
         _camera_event("estate.camera_updated", actor, camera, changed)
     return camera
 
@@ -173,7 +188,7 @@ def _refuse_activation(camera: Camera, today: date) -> None:
 def _refuse_problems(camera: Camera) -> None:
     from watchkeeper.compliance.gates import camera_problems
 
-    problems = camera_problems(camera)
+    problems = camera_problems(camera) + footing_problems(camera)
     namesakes = Camera.objects.filter(school_id=camera.school_id, name__iexact=camera.name).exclude(
         pk=camera.pk
     )
@@ -207,3 +222,80 @@ def without_password(url: str) -> str:
         return url
     netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+# --- The lawful footing: responsible people (R6) and places confirmed not private (5.4) -----------------
+
+
+@enforces("5.4", "R4")
+def confirm_not_private(actor: Actor, camera: Camera, *, now: datetime) -> Camera:
+    """The DPO confirms that the place a camera of location type "other" looks at, as described, is not a
+    place of privacy (5.4); until then it may not be activated (estate.footing.not_private_problems)."""
+    person = require_person(actor, "5.4: the DPO confirms this in their own name")
+    require(person, CONFIRM_NOT_PRIVATE, camera.school_id)
+    problems = []
+    if camera.location_type != LocationType.OTHER:
+        problems.append("5.4: only a camera whose location type is “other” needs this confirmation")
+    elif not camera.place_description.strip():
+        problems.append("5.4: the camera must first say in words what the place is")
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        camera.not_private_confirmed_by, camera.not_private_confirmed_at = person, now
+        camera.save(update_fields=["not_private_confirmed_by", "not_private_confirmed_at"])
+        _camera_event(
+            "estate.not_private_confirmed",
+            person,
+            camera,
+            {"location_type": camera.location_type, "place": camera.place_description},
+        )
+    return camera
+
+
+@enforces("3.2", "R6")
+def set_school_responsible(actor: Actor, school: School, person: Person | None) -> School:
+    """Name the member of staff answerable for the school's cameras (None: nobody named yet)."""
+    require(actor, SET_RESPONSIBLE, school.pk)
+    _refuse_responsible(person, school)
+    with transaction.atomic():
+        previous = school.responsible_person_id
+        school.responsible_person = person
+        school.save(update_fields=["responsible_person"])
+        details = {"school": school.pk, "from": previous, "to": person.pk if person else None}
+        record("estate.school_responsible_set", actor=actor, school=school, obj=school, details=details)
+    return school
+
+
+@enforces("3.2", "R6")
+def set_camera_responsible(actor: Actor, camera: Camera, person: Person | None) -> Camera:
+    """Name a person answerable for this camera in place of the school's (None: the school's again)."""
+    require(actor, SET_RESPONSIBLE, camera.school_id)
+    _refuse_responsible(person, camera.school)
+    with transaction.atomic():
+        previous = camera.responsible_person_id
+        camera.responsible_person = person
+        camera.save(update_fields=["responsible_person"])
+        _camera_event(
+            "estate.camera_responsible_set",
+            actor,
+            camera,
+            {"from": previous, "to": person.pk if person else None},
+        )
+    return camera
+
+
+def responsible_candidates(school: School) -> QuerySet[Person]:
+    """Who may be named: staff holding a current role at the school, or trust-wide in its trust."""
+    from watchkeeper.people.models import RoleGrant
+
+    grants = RoleGrant.objects.current().filter(trust_id=school.trust_id)
+    held = grants.filter(Q(school=school) | Q(school__isnull=True)).values("user_id")
+    return User.objects.filter(pk__in=held, is_active=True).order_by("last_name", "first_name", "username")
+
+
+def _refuse_responsible(person: Person | None, school: School) -> None:
+    if person is not None and not responsible_candidates(school).filter(pk=person.pk).exists():
+        raise PolicyRefusal(
+            f"3.2: the responsible person must be a member of staff holding a role at {school.name} "
+            "or across the trust"
+        )

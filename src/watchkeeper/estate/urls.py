@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.estate import views
+from watchkeeper.estate import footing_views, views
 
 app_name = "estate"
 urlpatterns = [
@@ -11,7 +11,12 @@ urlpatterns = [
     path("cameras/<int:pk>/status/", views.camera_status, name="camera_status"),
     path("cameras/<int:pk>/zones/", views.camera_zones, name="camera_zones"),
     path("cameras/<int:pk>/zones/frame.jpg", views.camera_reference_frame, name="camera_reference_frame"),
+    path("cameras/<int:pk>/responsible/", footing_views.camera_responsible, name="camera_responsible"),
+    path(
+        "cameras/<int:pk>/not-private/", footing_views.camera_confirm_not_private, name="camera_not_private"
+    ),
     path("schools/", views.school_list, name="school_list"),
+    path("schools/<int:pk>/responsible/", footing_views.school_responsible, name="school_responsible"),
     path("schools/new/", views.school_register, name="school_register"),
     path("minibuses/", views.vehicle_list, name="vehicle_list"),
     path("minibuses/new/", views.vehicle_register, name="vehicle_register"),

@@ -57,7 +57,8 @@ def _chosen_school(request: HttpRequest, action: str) -> School | None:
 
 
 def _cameras(user: Actor, action: str) -> QuerySet[Camera]:
-    return restrict(Camera.objects.select_related("school", "vehicle"), user, action)
+    related = ("school", "vehicle", "responsible_person", "school__responsible_person")
+    return restrict(Camera.objects.select_related(*related), user, action)
 
 
 def _filters(request: HttpRequest, form_class: type[F], missing: str) -> F:
@@ -115,6 +116,8 @@ def _detail(
             ),
             "refusal": refusal or [],
             "may_change": may_change,
+            "may_set_responsible": can(request.user, services.SET_RESPONSIBLE, camera.school_id),
+            "may_confirm_not_private": can(request.user, services.CONFIRM_NOT_PRIVATE, camera.school_id),
             "buttons": _status_buttons(camera) if may_change else [],
             "status_form": form or CameraStatusForm(),
         },
@@ -297,11 +300,15 @@ def school_list(request: HttpRequest) -> HttpResponse:
     chosen = _chosen_school(request, "estate.view")
     if chosen is not None:
         schools = schools.filter(pk=chosen.pk)
-    schools = schools.annotate(
+    schools = schools.select_related("responsible_person").annotate(
         camera_count=Count("cameras", distinct=True), vehicle_count=Count("vehicles", distinct=True)
     )
     can_add = holds_any(request.user, "estate.manage_schools")
-    return render(request, "estate/school_list.html", {"schools": schools, "can_register": can_add})
+    may_name = restrict(School.objects.all(), request.user, services.SET_RESPONSIBLE).values_list(
+        "pk", flat=True
+    )
+    context = {"schools": schools, "can_register": can_add, "may_name": set(may_name)}
+    return render(request, "estate/school_list.html", context)
 
 
 @login_required

@@ -80,6 +80,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
 def _oakfield(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> School:
     school = estate.create_school(SYSTEM, trust, "Oakfield Primary School", "1 Oak Lane\nOakfield\nOK1 1AA")
     head = _school_staff(creds, trust, school, "oak", now)
+    estate.set_school_responsible(SYSTEM, school, head)  # R6: named where each camera is shown
     today = timezone.localdate(now)
     compliance.register_sign(
         head,
@@ -123,6 +124,7 @@ def _nominate_deputy(head: Person, school: School, now: datetime) -> None:
 def _riverside(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> School:
     school = estate.create_school(SYSTEM, trust, "Riverside Academy", "2 River Road\nRiverside\nRV2 2BB")
     head = _school_staff(creds, trust, school, "river", now)
+    estate.set_school_responsible(SYSTEM, school, head)  # R6: named where each camera is shown
     bus = estate.register_vehicle(head, school, "WK24 BUS", "17-seat minibus")
     today = timezone.localdate(now)
     compliance.register_sign(

@@ -20,7 +20,8 @@ class CameraChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.school.name}"
+        # The purposes shown so that the requester sees when a kind of reason falls outside them (4.1).
+        return f"{obj.name} — {obj.school.name} (purposes {', '.join(obj.purposes)})"
 
 
 class AuthorisationRequestForm(Form):
@@ -37,6 +38,13 @@ class AuthorisationRequestForm(Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="9.2: the clear reason the footage must be seen. The Headteacher or a designated person "
         "reads it before deciding.",
+    )
+    purpose_reason = forms.CharField(
+        label="Why this is in line with the cameras' purposes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="4.1: needed only when the kind of reason falls outside a chosen camera's purposes (for "
+        "example criminal activity on a camera that is there for safety alone).",
     )
 
     def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):

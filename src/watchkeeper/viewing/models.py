@@ -39,6 +39,11 @@ class ViewingAuthorisation(models.Model):
     end = models.DateTimeField(help_text="UTC: the last moment of footage asked for.")
     reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
     reason = models.TextField(help_text="Why the footage must be seen, in the requester's words (9.2).")
+    purpose_reason = models.TextField(
+        blank=True,
+        help_text="4.1, 9.4: why viewing is in line with the purposes of cameras whose purposes the kind of "
+        "reason falls outside (viewing.rules.cameras_outside_purposes); empty when none does.",
+    )
     requested_by = fields.person()
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.estate.models import Camera
 
 APPROVED = "approved"  # models.Status.APPROVED
 
@@ -55,6 +56,29 @@ def authorisation_covers(
     auth: AuthorisationTerms, camera_id: int, start: datetime, end: datetime, now: datetime
 ) -> bool:
     return why_not_covered(auth, camera_id, start, end, now) is None
+
+
+# --- The cameras' purposes (4.1, 9.4) ---------------------------------------------------------------------
+
+# Which purposes of 4.1 each kind of reason (9.4) serves. A camera is there for its own purposes: footage
+# seen for a reason none of them covers needs the requester's recorded reason (purpose limitation, UK GDPR
+# Art 5(1)(b)). Subject access and disclosure reviews are absent: a data subject's right is not a use of the
+# footage, and a disclosure is checked against the cameras' purposes by the disclosures app (11.2).
+REASON_PURPOSES: dict[str, frozenset[str]] = {
+    "criminal_activity": frozenset({"4.1.2", "4.1.3", "4.1.4"}),  # crime, loss or damage, site security
+    "safeguarding": frozenset({"4.1.1"}),  # a safe and secure environment for pupils
+    "misconduct": frozenset({"4.1.1"}),  # conduct bearing on a safe environment for pupils and staff
+    "risk_to_others": frozenset({"4.1.1"}),
+}
+
+
+@enforces("4.1", "9.4", "R1")
+def cameras_outside_purposes(cameras: Iterable[Camera], category: str) -> list[Camera]:
+    """The cameras whose purposes the kind of reason falls outside; empty for a kind checked elsewhere."""
+    served = REASON_PURPOSES.get(category)
+    if served is None:
+        return []
+    return [camera for camera in cameras if not served & set(camera.purposes)]
 
 
 # --- HTTP byte ranges (RFC 9110 §14) ----------------------------------------------------------------------

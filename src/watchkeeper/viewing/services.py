@@ -30,7 +30,12 @@ from watchkeeper.viewing import conf
 from watchkeeper.viewing.footage import decrypted
 from watchkeeper.viewing.models import ReasonCategory, Status, ViewingAuthorisation
 from watchkeeper.viewing.repeats import served_lately
-from watchkeeper.viewing.rules import AuthorisationTerms, why_not_covered, why_not_current
+from watchkeeper.viewing.rules import (
+    AuthorisationTerms,
+    cameras_outside_purposes,
+    why_not_covered,
+    why_not_current,
+)
 
 REQUEST, DECIDE, HOLD = "viewing.request", "viewing.decide", "recording.hold"
 SERVED = "viewing.segment_served"
@@ -60,12 +65,15 @@ def request_authorisation(
     reason: str,
     *,
     now: datetime,
+    purpose_reason: str = "",
 ) -> ViewingAuthorisation:
+    """Ask to view footage. A kind of reason outside a camera's purposes (4.1) needs `purpose_reason`."""
     person = require_person(actor, STAFF_ONLY)
     cameras = list(cameras)
     for school_id in {c.school_id for c in cameras}:
         require(actor, REQUEST, school_id)
     problems = request_problems(cameras, start, end, reason_category, reason, now)
+    problems += purpose_problems(cameras, reason_category, purpose_reason)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -75,6 +83,7 @@ def request_authorisation(
             end=end,
             reason_category=reason_category,
             reason=reason.strip(),
+            purpose_reason=purpose_reason.strip(),
             requested_by=person,
             requested_at=now,
         )
@@ -85,9 +94,30 @@ def request_authorisation(
             school=auth.school,
             obj=auth,
             reason=auth.reason,
-            details=_terms(auth, cameras),
+            details={**_terms(auth, cameras), **_purpose_terms(auth, cameras)},
         )
     return auth
+
+
+@enforces("4.1", "9.4", "R1")
+def purpose_problems(cameras: list[Camera], category: str, purpose_reason: str) -> list[str]:
+    """4.1, 9.4: footage is seen for a reason within the camera's purposes, or with a recorded reason why
+    viewing it is still in line with them. Pure."""
+    outside = cameras_outside_purposes(cameras, category)
+    if not outside or purpose_reason.strip():
+        return []
+    names = ", ".join(f"{c.name} ({', '.join(c.purposes)})" for c in outside)
+    return [
+        f"4.1: this kind of reason is not among the purposes of {names} — say why viewing it is still in "
+        "line with the camera's purposes, or leave the camera out"
+    ]
+
+
+def _purpose_terms(auth: ViewingAuthorisation, cameras: list[Camera]) -> dict[str, Any]:
+    outside = cameras_outside_purposes(cameras, auth.reason_category)
+    if not outside:
+        return {}
+    return {"outside_purposes": [c.pk for c in outside], "purpose_reason": auth.purpose_reason}
 
 
 @enforces("9.2", "9.4", "R9")

@@ -152,6 +152,7 @@ def authorisation_request(request: HttpRequest) -> HttpResponse:
                 data["reason_category"],
                 data["reason"],
                 now=timezone.now(),
+                purpose_reason=data["purpose_reason"],
             ),
         )
         if outcome.done:

@@ -49,6 +49,7 @@ from watchkeeper.disclosures.services.register import export_register, record_di
 from watchkeeper.disclosures.services.requests import (
     HOLD_REVIEW_DAYS,
     OUTSIDE_BASES,
+    camera_purpose_problems,
     log_outside_request,
     log_police_request,
     outside_problems,
@@ -87,6 +88,7 @@ __all__ = [
     "document_path",
     "document_type_problem",
     "documents_dir",
+    "camera_purpose_problems",
     "escalate",
     "export_register",
     "finding_problems",

@@ -3,6 +3,7 @@ through the evidence workflow; a refusal releases the hold."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -15,8 +16,9 @@ from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
 from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
+from watchkeeper.disclosures.services.requests import camera_purpose_problems
 from watchkeeper.disclosures.services.review import review_problems
-from watchkeeper.estate.models import Purpose
+from watchkeeper.estate.models import Camera, Purpose
 from watchkeeper.evidence import services as evidence
 from watchkeeper.recording import services as recording
 
@@ -25,9 +27,16 @@ DECIDED = "11.3: this request has been decided already"
 
 @enforces("11.2", "11.3", "11.5", "R24")
 def decision_problems(
-    req: DisclosureRequest, *, approve: bool, reason: str, confirmed_purpose: str, documents: int
+    req: DisclosureRequest,
+    *,
+    approve: bool,
+    reason: str,
+    confirmed_purpose: str,
+    documents: int,
+    cameras: Sequence[Camera] = (),
 ) -> list[str]:
-    """Pure: what stops this decision."""
+    """Pure: what stops this decision. `cameras`: the request's, whose purposes the confirmed purpose of a
+    police request must be among (11.2)."""
     problems = []
     if req.status != RequestStatus.PENDING:
         problems.append(DECIDED)
@@ -37,6 +46,8 @@ def decision_problems(
         problems.append(
             "11.2: confirm which purpose of the CCTV (4.1) the disclosure serves — if none applies, refuse it"
         )
+    if approve and req.is_police:
+        problems.extend(camera_purpose_problems(cameras, confirmed_purpose))
     if approve and not req.is_police and documents == 0:
         problems.append(
             "11.5: upload the documentary evidence (court order, proof of proceedings, signed request or "
@@ -69,6 +80,7 @@ def decide(
         reason=reason,
         confirmed_purpose=confirmed_purpose,
         documents=req.documents.count(),
+        cameras=list(req.cameras.all()),
     )
     if problems:
         raise PolicyRefusal(problems)

@@ -17,6 +17,7 @@ from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, Grounds, LegalBasis, RequesterKind
 from watchkeeper.disclosures.services.common import MANAGE, audit, staff, terms
 from watchkeeper.estate.footage import WindowWords, window_problems
+from watchkeeper.estate.footing import cameras_not_for
 from watchkeeper.estate.models import Camera, Purpose, School
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import HoldPurpose
@@ -57,6 +58,22 @@ def police_problems(
             "cannot be actioned"
         )
     return problems
+
+
+@enforces("4.1", "11.2", "R24")
+def camera_purpose_problems(cameras: Iterable[Camera], purpose: str) -> list[str]:
+    """11.2: footage goes to the police only in line with the purposes each camera asked for is there for
+    (4.1), not merely one of the trust's. Pure."""
+    if purpose not in Purpose.values:
+        return []  # police_problems names this
+    outside = cameras_not_for(cameras, purpose)
+    if not outside:
+        return []
+    names = ", ".join(f"{c.name} (purposes {', '.join(c.purposes)})" for c in outside)
+    return [
+        f"11.2: {purpose} is not among the purposes of {names} — footage is disclosed to the police only in "
+        "line with the purposes each camera is there for: leave that camera out, or refuse the request"
+    ]
 
 
 @enforces("11.1", "11.5")
@@ -102,7 +119,9 @@ def log_police_request(
     keep_longer: bool = False,
     keep_longer_reason: str = "",
 ) -> DisclosureRequest:
-    """Log a police request for the Headteacher to decide. Refused when it fits no purpose of 4.1 (11.2)."""
+    """Log a police request for the Headteacher to decide. Refused when it fits no purpose of 4.1, or not
+    the purposes of every camera it asks for (11.2)."""
+    cameras = list(cameras)
     problems = police_problems(
         officer_name=officer_name,
         collar_number=collar_number,
@@ -111,6 +130,7 @@ def log_police_request(
         purpose=purpose,
         reason=reason,
     )
+    problems += camera_purpose_problems(cameras, purpose)
     if keep_longer and not keep_longer_reason.strip():
         problems.append("13.2: say how long the police ask for the copy to be kept, and why")
     return _log(
