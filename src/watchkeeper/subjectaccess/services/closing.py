@@ -118,8 +118,10 @@ def close(actor: Actor, case: SubjectAccessRequest, *, note: str, now: datetime)
 
 
 def _release(case: SubjectAccessRequest, why: str, now: datetime) -> None:
-    hold = case.hold
-    if hold is not None and hold.released_at is None:
-        recording.release_hold(
-            SYSTEM, hold, f"{case.reference}: the subject access request was {why}", now=now
-        )
+    """Every window's hold, released once."""
+    for window in case.windows():
+        hold = window.hold
+        if hold is not None and hold.released_at is None:
+            recording.release_hold(
+                SYSTEM, hold, f"{case.reference}: the subject access request was {why}", now=now
+            )
