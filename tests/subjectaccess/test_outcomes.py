@@ -147,10 +147,13 @@ def test_the_still_outcome_sends_a_sealed_still_of_the_clip(ctx, tmp_path):
         clip(ctx, only_requester=True, provision=Provision.STILL, still_at=CLIP_END + S)
     with pytest.raises(PolicyRefusal, match="a still is given only where the requester alone appears"):
         clip(ctx, provision=Provision.STILL, still_at=CLIP_START + S)
-    still = clip(ctx, only_requester=True, provision=Provision.STILL, still_at=CLIP_START + S)
+    # Half a second into segment 1 of the clip: the request's window is that segment, as the player's.
+    moment = CLIP_START + S / 2
+    still = clip(ctx, only_requester=True, provision=Provision.STILL, still_at=moment)
     [req] = services.request_package(ctx["handler"], ctx["case"], now=timezone.now())
     still.refresh_from_db()
-    assert still.download_request == req and req.still_at == CLIP_START + S
+    assert still.download_request == req and req.still_at == moment
+    assert (req.start, req.end) == (ctx["segments"][1].start, ctx["segments"][1].end)
     assert list(req.cameras.all()) == [ctx["gate"]] and req.case_reference == ctx["case"].reference
     files = package_of(ctx, req, tmp_path)
     pngs = [name for name in files if name.startswith("still/")]
@@ -209,6 +212,8 @@ def test_a_release_needs_everyone_covered_and_no_express_refusal(ctx):
     assert refuser.refused_consent
     with pytest.raises(PolicyRefusal, match="the Headteacher decides whether it may leave unredacted"):
         services.request_package(ctx["handler"], ctx["case"], now=timezone.now())
+    with pytest.raises(PolicyRefusal, match="nobody in it is obscured"):  # nor answered without a copy
+        services.respond(ctx["handler"], ctx["case"], today=timezone.localdate())
 
 
 @pytest.mark.clause("10.4.2", "10.4.3", "9.5")
@@ -269,6 +274,7 @@ def test_where_a_child_appears_the_dpo_signs_off_and_the_decisions_never_leave_i
     files = package_of(ctx, req, tmp_path)
     assert any(name.startswith("master/") for name in files)  # unredacted: the master itself
     everything = b"".join(files.values())
+    assert services.respond(ctx["handler"], ctx["case"], today=timezone.localdate()).responded_on
     for third_party in (
         CONSENTER,
         "Alex Thirdparty-Weighed",

@@ -42,6 +42,7 @@ def request_terms(req: DownloadRequest) -> dict[str, Any]:
         "requestor": req.requestor_display,
         "case_reference": req.case_reference,
         "redaction": req.redaction_id,
+        "unredacted_release": req.unredacted_release,
         "still_at": req.still_at.isoformat() if req.still_at else None,
     }
 

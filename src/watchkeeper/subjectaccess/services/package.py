@@ -14,6 +14,7 @@ from django.db import transaction
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.recording.models import Segment
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess.models import (
     Clip,
@@ -55,6 +56,8 @@ def package_problems(case: SubjectAccessRequest) -> list[str]:
 
 
 def _clip_problems(clip: Clip) -> list[str]:
+    if clip.provision == Provision.STILL and _still_segment(clip) is None:
+        return [f"10.3: clip {clip.pk}: there is no recorded footage at the still's moment"]
     if clip.provision == Provision.STILL or clip.only_requester:
         return []  # the reviewer attested that only the requester appears (clips.clip_problems)
     if clip.others.filter(basis=OtherPersonBasis.REDACTED).exists():
@@ -95,6 +98,9 @@ def _ask(person: Any, case: SubjectAccessRequest, clip: Clip, now: datetime) -> 
     from watchkeeper.evidence import services as evidence  # the evidence workflow imports viewing too
 
     still = clip.provision == Provision.STILL
+    # A still's window is the segment holding its moment, as the player asks for one (evidence "Stills").
+    segment = _still_segment(clip) if still else None
+    start, end = (segment.start, segment.end) if segment else (clip.start, clip.end)
     released = not clip.only_requester and _release(clip) is not None and not _redactions(clip)[0]
     # The reason travels in the package's manifest: it names no one (the decisions stay in the case).
     what = "a still image" if still else "an unredacted copy (10.4.2, 10.4.3)" if released else "a copy"
@@ -102,8 +108,8 @@ def _ask(person: Any, case: SubjectAccessRequest, clip: Clip, now: datetime) -> 
         person,
         school=case.school,
         cameras=[clip.camera],
-        start=clip.start,
-        end=clip.end,
+        start=start,
+        end=end,
         purpose="subject_access",
         reason_category=ReasonCategory.SUBJECT_ACCESS,
         reason=f"{case.reference}, clip {clip.pk}: {what} for the requester under UK GDPR Art 15 "
@@ -117,6 +123,13 @@ def _ask(person: Any, case: SubjectAccessRequest, clip: Clip, now: datetime) -> 
         still_at=clip.still_at if still else None,
         now=now,
     )
+
+
+def _still_segment(clip: Clip) -> Segment | None:
+    moment = clip.still_at
+    if moment is None:
+        return None
+    return Segment.objects.filter(camera=clip.camera, start__lte=moment, end__gt=moment).first()
 
 
 def _release(clip: Clip) -> UnredactedRelease | None:
