@@ -91,3 +91,20 @@ def approve_review(case: Any, reviewer: Any, head: Any) -> Any:
 
 def days(n: int) -> date:
     return timezone.localdate() + timedelta(days=n)
+
+
+def attest_row(case: Any, camera: Any = None, start: Any = WINDOW_START, end: Any = WINDOW_END) -> Any:
+    """The reviewer's "only the requester appears" as a row, for tests about what rests on it; the service
+    that records it (it checks every segment was played to them) is tested in test_attestation.py."""
+    from watchkeeper.subjectaccess.models import Attestation
+
+    assert case.review is not None
+    return Attestation.objects.create(
+        case=case,
+        camera=camera or case.cameras.order_by("pk").first(),
+        start=start,
+        end=end,
+        authorisation=case.review,
+        attested_by=case.review.requested_by,
+        attested_at=timezone.now(),
+    )

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests.evidence.pdftext import pdf_text
-from tests.subjectaccess.conftest import WINDOW_START, approve_review
+from tests.subjectaccess.conftest import WINDOW_START, approve_review, attest_row
 from tests.subjectaccess.test_services import FACTORS
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -35,6 +35,7 @@ def test_letter_says_what_was_found_provided_and_how_others_were_protected(
     case, handler, reviewer, head, school
 ):
     approve_review(case, reviewer, head)
+    attest_row(case)
     appointment = timezone.now() + timedelta(days=3)
     _clip(handler, case, 1, only_requester=True, provision=Provision.VIEWING, appointment_at=appointment)
     crowded = _clip(handler, case, 5, only_requester=False, provision=Provision.COPY)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
-from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, approve_review, days, log
+from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, approve_review, attest_row, days, log
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people.models import Role
@@ -204,8 +204,11 @@ def test_clip_outcomes_need_an_approved_review_and_follow_10_3(case, handler, re
         _clip(handler, case, only_requester=False, provision=Provision.VIEWING)
     assert "10.3: viewing in school is strictly limited" in _problems(excinfo)
     assert "10.3: give the date and time of the viewing appointment" in _problems(excinfo)
-    with pytest.raises(PolicyRefusal, match="inside the case's window"):
+    with pytest.raises(PolicyRefusal, match="inside one of the case's windows"):
         _clip(handler, case, end=WINDOW_END + timedelta(minutes=1))
+    with pytest.raises(PolicyRefusal, match="needs the word of the reviewer who watched"):
+        _clip(handler, case, provision=Provision.VIEWING, appointment_at=timezone.now() + timedelta(days=2))
+    attest_row(case)
     clip = _clip(
         handler, case, provision=Provision.VIEWING, appointment_at=timezone.now() + timedelta(days=2)
     )
@@ -214,7 +217,10 @@ def test_clip_outcomes_need_an_approved_review_and_follow_10_3(case, handler, re
 
 @pytest.fixture
 def reviewed(case, reviewer, head):
-    return approve_review(case, reviewer, head)
+    """Reviewed, and the reviewer's word that only the requester appears on the first camera (10.3)."""
+    reviewed = approve_review(case, reviewer, head)
+    attest_row(reviewed)
+    return reviewed
 
 
 @pytest.mark.clause("10.4", "10.4.1", "10.4.2", "10.4.3", "R23")
@@ -415,9 +421,9 @@ def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, 
         redaction=redaction,
         now=timezone.now(),
     )
-    download = services.request_package(handler, reviewed, now=timezone.now())
-    reviewed.refresh_from_db()
-    assert reviewed.download_request == download
+    [download] = services.request_package(handler, reviewed, now=timezone.now())
+    clip.refresh_from_db()
+    assert clip.download_request == download
     assert (download.purpose, download.case_reference, download.redaction) == (
         "subject_access",
         reviewed.reference,
@@ -427,7 +433,7 @@ def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, 
     assert list(download.cameras.all()) == [clip.camera]
     assert (download.start, download.end) == (clip.start, clip.end)
     assert download.only_requester_appears is False
-    with pytest.raises(PolicyRefusal, match="already has a download request"):
+    with pytest.raises(PolicyRefusal, match="has its download request already"):
         services.request_package(handler, reviewed, now=timezone.now())
     assert [e.action for e in services.timeline(reviewed)][-2:] == [
         "evidence.download_requested",

@@ -199,6 +199,59 @@ CASES = [
         setup=make_case,
         check=review_asked,
     ),
+    ViewCase(
+        "window",
+        of_case("case_action", "window"),
+        SAR,
+        REVIEWER,
+        method="post",
+        data=lambda ctx: {
+            "window-start": local(WINDOW_END + timedelta(hours=1)),
+            "window-end": local(WINDOW_END + timedelta(hours=2)),
+            "window-reason": "The requester was there again later",
+        },
+        ok=(302,),
+        setup=make_case,
+        check=lambda ctx, response: ctx["case"].more_windows.get().hold.cameras.get() == ctx["gate"],
+    ),
+    # Without an approved review of their own the reviewer's word is refused, in the form (10.3).
+    ViewCase(
+        "attest",
+        of_case("attest"),
+        REVIEWER,
+        SAR,
+        method="post",
+        data=lambda ctx: {
+            "camera": ctx["gate"].pk,
+            "start": local(WINDOW_START),
+            "end": local(WINDOW_END),
+        },
+        ok=(400,),
+        setup=make_case,
+        check=shows("who watched this footage", "(policy 10.3)"),
+    ),
+    # The Headteacher alone decides a release (no clip to release yet: the form says so).
+    ViewCase(
+        "release",
+        of_case("case_action", "release"),
+        HEAD,
+        DEPUTY,
+        method="post",
+        data=lambda ctx: {"release-reason": "Everyone consented", "release-code": "123456"},
+        ok=(400,),
+        setup=make_case,
+    ),
+    ViewCase(
+        "signoff",
+        of_case("case_action", "signoff"),
+        DPO,
+        HEAD,
+        method="post",
+        data=lambda ctx: {"signoff-note": "Fine", "signoff-code": "123456"},
+        ok=(400,),
+        trust_wide=True,
+        setup=make_case,
+    ),
 ]
 
 

@@ -75,6 +75,9 @@ class DownloadRequest(models.Model):
         Redaction, on_delete=models.PROTECT, related_name="download_requests", null=True, blank=True
     )
     only_requester_appears = models.BooleanField(default=False)
+    # 10.4.2, 10.4.3: the Headteacher released this subject access copy unredacted (every other person
+    # consented or a para 16 decision); the decision and the names stay in the case (subjectaccess).
+    unredacted_release = models.BooleanField(default=False)
     # A still image of this moment (UTC) of the one camera, instead of footage (9.5, 11.6): the player's
     # "Ask for a still". The window is then the segment holding it.
     still_at = models.DateTimeField(null=True, blank=True, help_text="UTC: the moment of a still image.")

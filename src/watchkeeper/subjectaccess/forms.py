@@ -8,10 +8,17 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from watchkeeper.core.forms import Form
+from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.redaction.models import Redaction
-from watchkeeper.subjectaccess.models import PARA_16_FACTORS, Clip, IdentityBasis, OtherPersonBasis, Provision
+from watchkeeper.subjectaccess.models import (
+    PARA_16_FACTORS,
+    Clip,
+    IdentityBasis,
+    OtherPersonBasis,
+    Provision,
+    UnredactedRelease,
+)
 from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,6 +96,12 @@ class ClipForm(Form):
     only_requester = forms.BooleanField(label="Only the requester appears (10.3)", required=False)
     provision = forms.ChoiceField(label="Provide", choices=Provision.choices)
     appointment_at = forms.DateTimeField(label="Viewing appointment", widget=LOCAL_TIME, required=False)
+    still_at = forms.DateTimeField(
+        label="Moment of the still",
+        widget=LOCAL_TIME,
+        required=False,
+        help_text="For a still: the moment of the one scene the requester appears in (UK time).",
+    )
     note = _text("Note", rows=2, required=False)
 
     def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
@@ -104,6 +117,18 @@ class OtherPersonForm(Form):
     consent_by = forms.CharField(label="Consent given by", required=False)
     consent_on = forms.DateField(label="Consent given on", widget=DATE, required=False)
     consent_how = forms.CharField(label="How consent was given", required=False)
+    is_child = forms.BooleanField(label="This person is a child (a pupil, or under 18)", required=False)
+    consent_capacity = forms.CharField(
+        label="The child's capacity to consent",
+        required=False,
+        help_text="Where the child consented themselves: why they understand what they agree to.",
+    )
+    consent_by_parent = forms.BooleanField(
+        label="Consent given by the child's parent or carer", required=False
+    )
+    refused_consent = forms.BooleanField(
+        label="This person (or their parent) expressly refused consent", required=False
+    )
 
     def __init__(self, *args: Any, clips: QuerySet[Clip], redactions: QuerySet[Redaction], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -114,6 +139,50 @@ class OtherPersonForm(Form):
             self.initial.setdefault("clip", clips[0])
         for name, label in PARA_16_FACTORS:
             self.fields[name] = _text(f"{label} (Sch 2 para 16)", rows=2, required=False)
+
+
+class WindowForm(Form):
+    start = forms.DateTimeField(label="Window from", widget=LOCAL_TIME, help_text="UK time.")
+    end = forms.DateTimeField(label="Window until", widget=LOCAL_TIME, help_text="UK time.")
+    reason = _text("Why the request covers this window too", rows=2)
+
+
+class AttestForm(Form):
+    """The reviewer's word that only the requester appears (10.3)."""
+
+    camera = forms.ModelChoiceField(queryset=Camera.objects.none(), label="Camera watched")
+    start = forms.DateTimeField(label="Watched from", widget=LOCAL_TIME, help_text="UK time.")
+    end = forms.DateTimeField(label="Watched until", widget=LOCAL_TIME, help_text="UK time.")
+    note = _text("Note", rows=2, required=False)
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
+
+
+class ReleaseForm(Form):
+    """The Headteacher's decision to release a clip unredacted (10.4.2, 10.4.3)."""
+
+    clip = forms.ModelChoiceField(queryset=Clip.objects.none(), label="Clip released unredacted")
+    reason = _text("Why releasing it unredacted is right", rows=2)
+    code = authenticator_code()
+
+    def __init__(self, *args: Any, clips: QuerySet[Clip], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["clip"].queryset = clips  # type: ignore[attr-defined]
+
+
+class SignOffForm(Form):
+    """The DPO's sign-off of an unredacted release where a child appears (10.4.3)."""
+
+    release = forms.ModelChoiceField(queryset=UnredactedRelease.objects.none(), label="Release of clip")
+    note = _text("The DPO's view of the children's interests", rows=2)
+    code = authenticator_code()
+
+    def __init__(self, *args: Any, releases: QuerySet[UnredactedRelease], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = releases  # type: ignore[attr-defined]
+        self.fields["release"].label_from_instance = lambda r: f"Clip {r.clip_id}"  # type: ignore[attr-defined]
 
 
 class ViewingHeldForm(Form):

@@ -53,7 +53,8 @@ def _clip_line(clip: Clip) -> str:
             line += f" Present at the viewing: {clip.attended_by}."
         return line
     if clip.provision == Provision.STILL:
-        line += "you appear in one scene only; we provide a still image of it (policy 10.3)."
+        moment = f", taken at {_footage_time(clip.still_at)}" if clip.still_at else ""
+        line += f"you appear in one scene only; we provide a still image of it{moment} (policy 10.3)."
     else:
         line += "we provide a copy of this footage."
     return line + _others_text(clip)
@@ -90,9 +91,9 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
         f"Our reference: {case.reference}. Thank you for your request, received on "
         f"{case.received_on:%-d %B %Y}, for the CCTV images of you recorded by {case.school.name} "
         "(UK GDPR Article 15; our CCTV policy 10.1).",
-        f"What we searched. Cameras: {cameras}; from {_footage_time(case.window_start)} "
-        f"to {_footage_time(case.window_end)} (UK time). We looked for the person you described: "
-        f"{case.description.rstrip('. ')}.",
+        f"What we searched. Cameras: {cameras}; "
+        + "; ".join(f"from {_footage_time(w.start)} to {_footage_time(w.end)}" for w in case.windows())
+        + f" (UK time). We looked for the person you described: {case.description.rstrip('. ')}.",
     ]
     if case.extension_months:
         opening.append(
@@ -120,9 +121,9 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
         ]
         if any(c.provision in (Provision.COPY, Provision.STILL) for c in found):
             body.append(
-                "What we provide. The copy is sent as an encrypted, sealed package; the password reaches "
-                "you separately from the package (policy 11.6). Its manifest lets anyone check it has not "
-                "been altered."
+                "What we provide. Each copy or still is sent as an encrypted, sealed package; the password "
+                "reaches you separately from the package (policy 11.6). Its manifest lets anyone check it "
+                "has not been altered."
             )
     return [*opening, *body, RIGHTS, ICO, f"Yours sincerely,\n{case.school.name}"]
 

@@ -7,7 +7,9 @@ per clip with a decision for every other person who appears in it (design/subjec
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +17,10 @@ from django.utils import timezone
 from watchkeeper.core import fields
 from watchkeeper.estate.models import Camera
 from watchkeeper.subjectaccess import clock
+
+if TYPE_CHECKING:
+    from watchkeeper.recording.models import Hold
+    from watchkeeper.viewing.models import ViewingAuthorisation
 
 
 class CaseStatus(models.TextChoices):
@@ -63,9 +69,6 @@ class SubjectAccessRequest(models.Model):
     review = models.ForeignKey(
         "viewing.ViewingAuthorisation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    download_request = models.ForeignKey(
-        "evidence.DownloadRequest", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
     logged_by = fields.person()
     logged_at = models.DateTimeField(auto_now_add=True)
     responded_on = models.DateField(null=True, blank=True)
@@ -86,6 +89,11 @@ class SubjectAccessRequest(models.Model):
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
 
+    def windows(self) -> list[Window]:
+        """Every window the case covers: the one logged with it, then those added since (10.2)."""
+        first = Window(None, self.window_start, self.window_end, self.hold, self.review)
+        return [first, *(Window(w, w.start, w.end, w.hold, w.review) for w in self.more_windows.all())]
+
     def pauses(self) -> list[clock.Pause]:
         return [clock.Pause(p.started_on, p.ended_on) for p in self.clarifications.all()]
 
@@ -100,6 +108,70 @@ class SubjectAccessRequest(models.Model):
 
     def clock_state(self, today: date) -> clock.ClockState:
         return clock.state(self.deadline(today), today, stopped=not self.is_live)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One window of a case, with the hold that keeps its footage and the review that sees it."""
+
+    row: SearchWindow | None  # None: the window logged with the case (its fields on the case)
+    start: datetime
+    end: datetime
+    hold: Hold | None
+    review: ViewingAuthorisation | None
+
+
+class SearchWindow(models.Model):
+    """A further window the request covers (another day, another visit; 10.2): held like the first, and
+    reviewed under its own viewing authorisation, so nobody sees the footage between two windows."""
+
+    SCHOOL_LOOKUP = "case__school"
+
+    case = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="more_windows")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    hold = models.ForeignKey(
+        "recording.Hold", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review = models.ForeignKey(
+        "viewing.ViewingAuthorisation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.TextField(blank=True)
+    added_by = fields.person()
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start", "pk"]
+
+    def __str__(self) -> str:
+        return f"Window {timezone.localtime(self.start):%-d %b %Y %H:%M}–{timezone.localtime(self.end):%H:%M}"
+
+
+class Attestation(models.Model):
+    """ "Only the requester appears" (10.3), said by the reviewer who watched the footage: detectors cannot
+    prove that nobody else is there, so a person who watched every recorded segment of it does, and is named.
+    Needed before a viewing in school, a still, or an unredacted copy of footage showing the requester alone.
+    """
+
+    SCHOOL_LOOKUP = "case__school"
+
+    case = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="attestations")
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    authorisation = models.ForeignKey(
+        "viewing.ViewingAuthorisation", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    attested_by = fields.person()
+    attested_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start", "pk"]
+
+    def __str__(self) -> str:
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{self.camera.name}, {start:%-d %b %Y %H:%M:%S}–{end:%H:%M:%S}: only the requester (attested)"
 
 
 class Clarification(models.Model):
@@ -140,7 +212,17 @@ class Clip(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     only_requester = models.BooleanField(help_text="Only the requester appears (10.3).")
+    # The reviewer's word for `only_requester` (10.3): no clip claims it without one.
+    attestation = models.ForeignKey(
+        Attestation, on_delete=models.PROTECT, related_name="clips", null=True, blank=True
+    )
     provision = models.CharField(max_length=16, choices=Provision.choices)
+    # A still (10.3): the moment of the one scene the requester appears in.
+    still_at = models.DateTimeField(null=True, blank=True)
+    # The sealed package of this clip (a copy or a still), asked for through the evidence workflow (9.5).
+    download_request = models.ForeignKey(
+        "evidence.DownloadRequest", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     appointment_at = models.DateTimeField(null=True, blank=True)
     attended_by = models.TextField(blank=True, help_text="Who was present at the viewing in school.")
     note = models.TextField(blank=True)
@@ -186,6 +268,14 @@ class OtherPerson(models.Model):
     consent_by = models.CharField(max_length=200, blank=True)
     consent_on = models.DateField(null=True, blank=True)
     consent_how = models.TextField(blank=True)
+    # 10.4.2: a child's own consent stands only with their capacity to give it recorded; else a parent's.
+    is_child = models.BooleanField(default=False, help_text="A pupil or anyone under 18.")
+    consent_capacity = models.TextField(
+        blank=True, help_text="Why the child is able to understand and give consent themselves."
+    )
+    consent_by_parent = models.BooleanField(default=False)
+    # An express refusal of consent by the person (or their parent) blocks an unredacted copy.
+    refused_consent = models.BooleanField(default=False)
     information_type = models.TextField(blank=True)
     duty_of_confidence = models.TextField(blank=True)
     consent_steps = models.TextField(blank=True)
@@ -199,3 +289,28 @@ class OtherPerson(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class UnredactedRelease(models.Model):
+    """The Headteacher's decision, with a fresh authenticator code, that a clip may leave unredacted because
+    every other person in it consented (10.4.2) or was the subject of a documented para 16 decision (10.4.3);
+    signed off by the DPO where any of them is a child. It names no one: the decisions it rests on stay in the
+    school's records (OtherPerson), never in the requester's package."""
+
+    SCHOOL_LOOKUP = "clip__case__school"
+
+    clip = models.OneToOneField(Clip, on_delete=models.PROTECT, related_name="release")
+    reason = models.TextField()
+    decided_by = fields.person()
+    decided_at = models.DateTimeField()
+    needs_dpo = models.BooleanField(help_text="Another person in the clip is a child.")
+    dpo_signed_by = fields.person_or_none()
+    dpo_signed_at = models.DateTimeField(null=True, blank=True)
+    dpo_note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Unredacted release of clip {self.clip_id}"
+
+    @property
+    def complete(self) -> bool:
+        return not self.needs_dpo or self.dpo_signed_at is not None

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/letter.pdf", views.letter, name="letter"),
     path("<int:pk>/review/", views.review_request, name="review_request"),
+    path("<int:pk>/attest/", views.attest, name="attest"),
     path("<int:pk>/<slug:action>/", views.case_action, name="case_action"),
 ]

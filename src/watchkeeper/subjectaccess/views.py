@@ -25,10 +25,16 @@ from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
 from watchkeeper.subjectaccess import services
 from watchkeeper.subjectaccess.letter import response_letter
-from watchkeeper.subjectaccess.models import LIVE_STATUSES, PARA_16_FACTORS, Provision, SubjectAccessRequest
+from watchkeeper.subjectaccess.models import (
+    LIVE_STATUSES,
+    PARA_16_FACTORS,
+    Provision,
+    SubjectAccessRequest,
+    UnredactedRelease,
+)
 from watchkeeper.subjectaccess.services import HANDLE, REVIEW, VIEW
 
-CASES = SubjectAccessRequest.objects.select_related("school", "hold", "review", "download_request")
+CASES = SubjectAccessRequest.objects.select_related("school", "hold", "review")
 
 
 @login_required
@@ -84,6 +90,7 @@ class Action:
     done: str  # what the page says once it is done
     form: type[forms.Form] | FormOf
     run: Run
+    permission: str = HANDLE  # who may see the form and post it (the service checks again)
 
     def form_for(self, case: SubjectAccessRequest, data: Any, prefix: str) -> forms.Form:
         if isinstance(self.form, type):
@@ -119,6 +126,24 @@ def _other_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.OtherPe
     )
 
 
+def _release_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.ReleaseForm:
+    clips = case.clips.filter(provision=Provision.COPY, only_requester=False, release=None)
+    return f.ReleaseForm(data, clips=clips, prefix=prefix)
+
+
+def _signoff_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.SignOffForm:
+    releases = UnredactedRelease.objects.filter(clip__case=case, needs_dpo=True, dpo_signed_at=None)
+    return f.SignOffForm(data, releases=releases, prefix=prefix)
+
+
+def _release(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now: datetime) -> object:
+    return services.release_unredacted(user, data["clip"], code=data["code"], reason=data["reason"], now=now)
+
+
+def _signoff(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now: datetime) -> object:
+    return services.sign_off_release(user, data["release"], code=data["code"], note=data["note"], now=now)
+
+
 def _viewing_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.ViewingHeldForm:
     clips = case.clips.filter(provision=Provision.VIEWING, attended_by="")
     return f.ViewingHeldForm(data, clips=clips, prefix=prefix)
@@ -139,13 +164,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clarify": ("Ask for clarification", "Clock paused while waiting for clarification."),
     "answer": ("Clarification received", "Clock restarted; the paused days are added to the deadline."),
     "extend": ("Extend", "Deadline extended."),
+    "window": ("Add a window", "Window added; its footage is held while the request is open."),
     "clip": ("Record a clip", "Clip recorded."),
     "other": ("Record another person", "Decision recorded."),
+    "release": (
+        "Release unredacted",
+        "Release decided: the clip may leave unredacted (10.4.2, 10.4.3); the decisions stay in the case.",
+    ),
+    "signoff": ("Sign off the release", "Signed off: the clip may leave unredacted."),
     "viewing": ("Record the viewing", "Viewing recorded, and entered in the disclosure register (11.1)."),
     "respond": ("Mark responded", "Marked as responded: the clock has stopped."),
     "package": (
         "Request the sealed package",
-        "Download requested: the Headteacher or a designated person authorises it (9.5).",
+        "Download requested for each copy and still: the Headteacher or a designated person authorises "
+        "it (9.5).",
     ),
     "refuse": ("Refuse", "Refused; the hold on the footage is released."),
     "close": ("Close the case", "Case closed; the hold on the footage is released."),
@@ -159,8 +191,11 @@ CALLS: dict[str, tuple[type[forms.Form] | FormOf, Run]] = {
     "clarify": (f.ClarificationForm, _on_case(services.ask_clarification, "today", "question")),
     "answer": (f.AnswerForm, _on_case(services.clarification_received, "today", "answer")),
     "extend": (f.ExtensionForm, _on_case(services.extend, "today", "months", "notified_on", "reason")),
+    "window": (f.WindowForm, _on_case(services.add_window, "now", "start", "end", "reason")),
     "clip": (_clip_form, _on_case(services.record_clip, "now", *f.ClipForm.base_fields)),
     "other": (_other_form, _record_other),
+    "release": (_release_form, _release),
+    "signoff": (_signoff_form, _signoff),
     "viewing": (
         _viewing_form,
         lambda user, _case, data, now: services.record_viewing_held(user, **data, now=now),
@@ -170,7 +205,9 @@ CALLS: dict[str, tuple[type[forms.Form] | FormOf, Run]] = {
     "refuse": (f.NoteForm, _on_case(services.refuse, "now", reason="note")),
     "close": (f.NoteForm, _on_case(services.close, "now", "note")),
 }
-ACTIONS = {name: Action(*TEXTS[name], *CALLS[name]) for name in CALLS}
+# Decisions beyond handling the case: the Headteacher's release, the DPO's sign-off (10.4.2, 10.4.3).
+PERMISSIONS = {"release": "sar.release_unredacted", "signoff": "sar.sign_off_release"}
+ACTIONS = {name: Action(*TEXTS[name], *CALLS[name], PERMISSIONS.get(name, HANDLE)) for name in CALLS}
 
 
 def _detail(
@@ -181,16 +218,26 @@ def _detail(
 ) -> HttpResponse:
     today = timezone.localdate()
     handler = can(request.user, HANDLE, case.school_id)
-    action_forms = {}
-    if handler:
-        action_forms = {name: action.form_for(case, None, name) for name, action in ACTIONS.items()}
-        if bound is not None:
-            action_forms[bound[0]] = bound[1]
+    action_forms = {
+        name: action.form_for(case, None, name)
+        for name, action in ACTIONS.items()
+        if can(request.user, action.permission, case.school_id)
+    }
+    if bound is not None:
+        action_forms[bound[0]] = bound[1]
     context = {
         "case": case,
         "deadline": case.deadline(today),
         "state": case.clock_state(today),
-        "clips": case.clips.select_related("camera", "decided_by").prefetch_related("others__redaction"),
+        "clips": case.clips.select_related(
+            "camera", "decided_by", "attestation__attested_by", "download_request", "release__decided_by"
+        ).prefetch_related("others__redaction"),
+        "windows": case.windows(),
+        "attestations": case.attestations.select_related("camera", "attested_by"),
+        "packages": case.clips.exclude(download_request=None).select_related("download_request"),
+        "unpackaged": case.clips.filter(
+            provision__in=[Provision.COPY, Provision.STILL], download_request=None
+        ).exists(),
         "pauses": case.clarifications.all(),
         "timeline": services.timeline(case),
         "handler": handler,
@@ -215,10 +262,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    case = get_object_or_404(restrict(CASES, request.user, HANDLE), pk=pk)
     if action not in ACTIONS:
         raise Http404("No such action.")
     chosen = ACTIONS[action]
+    case = get_object_or_404(restrict(CASES, request.user, chosen.permission), pk=pk)
     form = chosen.form_for(case, request.POST, action)
     now = timezone.now()
     if attempt(request, form, lambda data: chosen.run(request.user, case, data, now)).done:
@@ -243,11 +290,48 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
+    return _review_list(request)
+
+
+def _review_list(
+    request: HttpRequest, bound: tuple[int, f.AttestForm] | None = None, status: int = 200
+) -> HttpResponse:
+    """Each open case: its windows and their reviews, and for the reviewer whose review of it is approved
+    the form to say that only the requester appears in what they watched (10.3)."""
     school = list_school(request, REVIEW)
     cases = restrict(CASES, request.user, REVIEW).filter(status__in=LIVE_STATUSES).prefetch_related("cameras")
     if school is not None:
         cases = cases.filter(school=school)
-    return render(request, "subjectaccess/review_list.html", {"cases": cases})
+    rows = []
+    for case in cases:
+        mine = any(
+            w.review is not None
+            and w.review.requested_by_id == request.user.pk
+            and w.review.status == "approved"
+            for w in case.windows()
+        )
+        if bound and bound[0] == case.pk:  # a refused form is shown with its refusal, whoever posted it
+            form: f.AttestForm | None = bound[1]
+        else:
+            form = f.AttestForm(cameras=case.cameras.all()) if mine else None
+        rows.append((case, case.windows(), services.needs_review(case), form))
+    return render(request, "subjectaccess/review_list.html", {"rows": rows}, status=status)
+
+
+@login_required
+@require_POST
+def attest(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer who watched the footage says only the requester appears in it (10.3)."""
+    case = get_object_or_404(restrict(CASES, request.user, REVIEW), pk=pk)
+    form = f.AttestForm(request.POST, cameras=case.cameras.all())
+    now = timezone.now()
+    call = lambda data: services.attest_only_requester(request.user, case, **data, now=now)  # noqa: E731
+    if attempt(request, form, call).done:
+        messages.success(
+            request, f"Recorded: only the requester appears in what you watched ({case.reference})."
+        )
+        return redirect("subjectaccess:review_list")
+    return _review_list(request, (case.pk, form), status=400)
 
 
 @login_required

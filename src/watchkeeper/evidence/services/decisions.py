@@ -90,7 +90,13 @@ def decide_download(
         problems.append("9.5: say why the download is refused")
     if approve:
         problems += subject_access_redaction_problems(
-            req.purpose, req.redaction, req.only_requester_appears, req.cameras.all(), req.start, req.end
+            req.purpose,
+            req.redaction,
+            req.only_requester_appears,
+            req.cameras.all(),
+            req.start,
+            req.end,
+            req.unredacted_release,
         )
         problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
     if problems:

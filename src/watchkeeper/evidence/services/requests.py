@@ -42,6 +42,7 @@ def request_terms(req: DownloadRequest) -> dict[str, Any]:
         "requestor": req.requestor_display,
         "case_reference": req.case_reference,
         "redaction": req.redaction_id,
+        "unredacted_release": req.unredacted_release,
         "still_at": req.still_at.isoformat() if req.still_at else None,
     }
 
@@ -64,19 +65,31 @@ def request_download(
     case_reference: str = "",
     redaction: Redaction | None = None,
     only_requester_appears: bool = False,
+    unredacted_release: bool = False,
     still_at: datetime | None = None,
     now: datetime,
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
     a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
     (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
-    that moment of the one camera instead of footage (the player's "Ask for a still")."""
+    that moment of the one camera instead of footage (the player's "Ask for a still"). `unredacted_release`:
+    the subject access workflow's word that the Headteacher released the copy unredacted (10.4.2, 10.4.3)."""
     if not is_system(actor):
         require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
     require(actor, REQUEST, school.pk)
     cameras = list(cameras)
     problems = download_problems(
-        school, cameras, start, end, purpose, reason_category, reason, now, redaction, only_requester_appears
+        school,
+        cameras,
+        start,
+        end,
+        purpose,
+        reason_category,
+        reason,
+        now,
+        redaction,
+        only_requester_appears,
+        unredacted_release,
     )
     if still_at is not None:
         problems += still_problems(cameras, start, end, still_at)
@@ -103,6 +116,7 @@ def request_download(
             case_reference=case_reference.strip(),
             redaction=redaction,
             only_requester_appears=only_requester_appears,
+            unredacted_release=unredacted_release,
             still_at=still_at,
         )
         req.cameras.set(cameras)
@@ -122,6 +136,7 @@ def download_problems(
     now: datetime,
     redaction: Redaction | None,
     only_requester_appears: bool,
+    unredacted_release: bool = False,
 ) -> list[str]:
     problems = window_problems(WINDOW_WORDS, school, cameras, start, end, now)
     if purpose not in Purpose.values:
@@ -133,7 +148,7 @@ def download_problems(
     if redaction is not None and redaction.school_id != school.pk:
         problems.append("10.4.1: that redaction belongs to another school")
     problems += subject_access_redaction_problems(
-        purpose, redaction, only_requester_appears, cameras, start, end
+        purpose, redaction, only_requester_appears, cameras, start, end, unredacted_release
     )
     return problems
 
@@ -156,10 +171,12 @@ def subject_access_redaction_problems(
     cameras: Iterable[Camera],
     start: datetime,
     end: datetime,
+    unredacted_release: bool = False,
 ) -> list[str]:
     """10.4.1: a subject access copy leaves redacted (an approved redaction of exactly this footage: the
-    package carries it instead of the master) unless only the requester appears in the footage."""
-    if purpose != Purpose.SUBJECT_ACCESS or only_requester_appears:
+    package carries it instead of the master) unless only the requester appears in the footage, or the
+    Headteacher released it unredacted (10.4.2, 10.4.3; subjectaccess.services.release)."""
+    if purpose != Purpose.SUBJECT_ACCESS or only_requester_appears or unredacted_release:
         return []
     if redaction is None:
         return [

@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.redaction.engine.caption import Caption, burned
 from watchkeeper.redaction.engine.detect import detect_faces, nms
 from watchkeeper.redaction.engine.motion import Look, Motion, merge
 from watchkeeper.redaction.engine.tracker import Tracker
@@ -220,9 +221,12 @@ def render(
     mode: str = "blur",
     manual: Sequence[Track] = (),
     progress: Progress = None,
+    caption: Caption | None = None,
 ) -> RenderResult:
     """Writes the redacted copy of `src` to `dst`: every proposed track not in `keep`, and every manual box,
-    distorted by `mode`; no audio; H.264 MP4 (+faststart)."""
+    distorted by `mode`; no audio; H.264 MP4 (+faststart). With `caption` (frame index, frames per second →
+    text), that text is burned into every frame's top-left corner after the distortion, as a working copy
+    carries the camera and the time in the picture (9.3)."""
     if mode not in MODES:
         raise ValueError(f"10.4.1: unknown redaction mode {mode!r} (expected one of {', '.join(MODES)})")
     src, dst = Path(src), Path(dst)
@@ -242,7 +246,7 @@ def render(
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        count = _encode(src, tmp, by_frame, manual, mode, proposal, progress)
+        count = _encode(src, tmp, by_frame, manual, mode, proposal, progress, caption)
         os.replace(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)
@@ -254,7 +258,7 @@ def render(
 
 
 def _encode(src: Path, tmp: Path, by_frame: dict[int, list[tuple[str, Box]]], manual: Sequence[Track],
-            mode: str, proposal: Proposal, progress: Progress) -> int:  # fmt: skip
+            mode: str, proposal: Proposal, progress: Progress, caption: Caption | None) -> int:  # fmt: skip
     count = 0
     with _open(src) as (container, stream):
         fps = _fps(stream)
@@ -273,10 +277,12 @@ def _encode(src: Path, tmp: Path, by_frame: dict[int, list[tuple[str, Box]]], ma
                 count = index + 1
                 boxes = list(by_frame.get(index, ()))
                 boxes += [("manual", b) for t in manual for b in boxes_at(t, index)]
-                if boxes or (width, height) != (frame.width, frame.height):
+                if boxes or caption or (width, height) != (frame.width, frame.height):
                     image = frame.to_ndarray(format="bgr24")
                     for kind, box in boxes:
                         distort(image, box, PAD[kind], mode)
+                    if caption:  # after the distortion: the caption is never blurred
+                        image = burned(image, caption(index, fps))
                     even = np.ascontiguousarray(image[:height, :width], dtype=np.uint8)
                     new = av.VideoFrame.from_ndarray(even, format="bgr24")
                 else:

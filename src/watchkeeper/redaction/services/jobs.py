@@ -110,7 +110,7 @@ def _fail(redaction: Redaction, error: BaseException, status: str) -> None:
 
 
 def _job_redaction(redaction_id: int) -> Redaction:
-    return Redaction.objects.select_related("school").get(pk=redaction_id)
+    return Redaction.objects.select_related("school", "camera").get(pk=redaction_id)
 
 
 def _skipped(redaction: Redaction) -> str:
@@ -152,6 +152,7 @@ def run_proposal(redaction_id: int, progress: Progress, now: datetime) -> str:
 
 def run_render(redaction_id: int, progress: Progress, now: datetime) -> str:
     """The "render" job: the redacted copy of the current decisions, sealed and stored; status → review."""
+    from watchkeeper.redaction.engine.caption import segment_caption
     from watchkeeper.redaction.engine.pipeline import render
     from watchkeeper.redaction.engine.tracks import proposal_from_json
 
@@ -170,6 +171,8 @@ def run_render(redaction_id: int, progress: Progress, now: datetime) -> str:
                 mode=redaction.mode,
                 manual=manual_tracks(redaction),
                 progress=_engine_progress(progress, "Rendering the redacted copy…"),
+                # 9.3: the camera and the time in the picture, as the working copies carry them.
+                caption=segment_caption(getattr(redaction.camera, "name", ""), redaction.segments),
             )
             plaintext = out.read_bytes()
     except Exception as error:

@@ -9,18 +9,22 @@ change of a case locks its row and checks the case's state on the re-read row (`
 
 Sections: `intake` (logging, identity, the hold's review date), `pauses` (clarification, extension),
 `review`, `clips` (the outcome per clip, the in-school viewing), `others` (other people seen), `closing`
-(response, refusal, closure), `package` (the sealed package), `reading` (flags, timeline).
+(response, refusal, closure), `attest` (the reviewer's word that only the requester appears), `release`
+(an unredacted copy: the Headteacher's decision, the DPO's sign-off), `package` (the sealed packages, one a
+clip), `reading` (flags, timeline).
 """
 
+from watchkeeper.subjectaccess.services.attest import attest_only_requester, attestation_problems
 from watchkeeper.subjectaccess.services.clips import clip_problems, record_clip, record_viewing_held
 from watchkeeper.subjectaccess.services.closing import CLOSABLE, close, refuse, respond, response_problems
 from watchkeeper.subjectaccess.services.common import HANDLE, LEGAL_BASIS, REVIEW, VIEW
-from watchkeeper.subjectaccess.services.intake import confirm_identity, hold_review_on, log_case
+from watchkeeper.subjectaccess.services.intake import add_window, confirm_identity, hold_review_on, log_case
 from watchkeeper.subjectaccess.services.others import other_person_problems, record_other_person
 from watchkeeper.subjectaccess.services.package import package_problems, request_package
 from watchkeeper.subjectaccess.services.pauses import ask_clarification, clarification_received, extend
 from watchkeeper.subjectaccess.services.reading import Flag, flagged, flags_for, timeline, visible_cases
-from watchkeeper.subjectaccess.services.review import request_review, review_approved
+from watchkeeper.subjectaccess.services.release import release_problems, release_unredacted, sign_off_release
+from watchkeeper.subjectaccess.services.review import needs_review, request_review, review_approved
 
 __all__ = [
     "CLOSABLE",
@@ -29,6 +33,9 @@ __all__ = [
     "REVIEW",
     "VIEW",
     "Flag",
+    "add_window",
+    "attest_only_requester",
+    "attestation_problems",
     "ask_clarification",
     "clarification_received",
     "clip_problems",
@@ -39,17 +46,21 @@ __all__ = [
     "flags_for",
     "hold_review_on",
     "log_case",
+    "needs_review",
     "other_person_problems",
     "package_problems",
     "record_clip",
     "record_other_person",
     "record_viewing_held",
     "refuse",
+    "release_problems",
+    "release_unredacted",
     "request_package",
     "request_review",
     "respond",
     "response_problems",
     "review_approved",
+    "sign_off_release",
     "timeline",
     "visible_cases",
 ]

@@ -13,7 +13,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.services import record_disclosure
 from watchkeeper.estate.models import Camera
-from watchkeeper.subjectaccess.models import Clip, Provision, SubjectAccessRequest
+from watchkeeper.subjectaccess.models import Attestation, Clip, Provision, SubjectAccessRequest
 from watchkeeper.subjectaccess.services.common import (
     LEGAL_BASIS,
     audit,
@@ -36,11 +36,13 @@ def record_clip(
     only_requester: bool,
     provision: str,
     appointment_at: datetime | None = None,
+    still_at: datetime | None = None,
     attended_by: str = "",
     note: str = "",
     now: datetime,
 ) -> Clip:
     person = handler(actor, case.school_id)
+    still = provision == Provision.STILL
     clip = Clip(
         case=case,
         camera=camera,
@@ -48,7 +50,8 @@ def record_clip(
         end=end,
         only_requester=only_requester,
         provision=provision,
-        appointment_at=appointment_at,
+        appointment_at=appointment_at if provision == Provision.VIEWING else None,
+        still_at=still_at if still else None,
         attended_by=attended_by.strip(),
         note=note.strip(),
         decided_by=person,
@@ -56,6 +59,7 @@ def record_clip(
     )
     with transaction.atomic():
         lock_live(case)
+        clip.attestation = covering_attestation(clip) if only_requester else None
         refuse_if(clip_problems(clip))
         clip.save()
         audit(
@@ -69,15 +73,26 @@ def record_clip(
             end=end.isoformat(),
             only_requester=only_requester,
             provision=provision,
-            appointment_at=appointment_at.isoformat() if appointment_at else None,
+            appointment_at=clip.appointment_at.isoformat() if clip.appointment_at else None,
+            still_at=clip.still_at.isoformat() if clip.still_at else None,
+            attestation=clip.attestation_id,
         )
     return clip
+
+
+def covering_attestation(clip: Clip) -> Attestation | None:
+    """The reviewer's attestation that only the requester appears on the clip's camera over its window."""
+    return (
+        clip.case.attestations.filter(camera=clip.camera, start__lte=clip.start, end__gte=clip.end)
+        .order_by("pk")
+        .first()
+    )
 
 
 @enforces("10.2", "10.3")
 def clip_problems(clip: Clip) -> list[str]:
     """What stops the (unsaved) clip being recorded as the case's outcome for its camera and window."""
-    case, viewing = clip.case, clip.provision == Provision.VIEWING
+    case, viewing, still = clip.case, clip.provision == Provision.VIEWING, clip.provision == Provision.STILL
     return failing(
         (
             not review_approved(case),
@@ -90,8 +105,9 @@ def clip_problems(clip: Clip) -> list[str]:
         ),
         (clip.end <= clip.start, "10.2: the clip's end must be after its start"),
         (
-            clip.start < clip.end and (clip.start < case.window_start or clip.end > case.window_end),
-            "10.2: the clip must lie inside the case's window (the footage held for it)",
+            clip.start < clip.end
+            and not any(w.start <= clip.start and clip.end <= w.end for w in case.windows()),
+            "10.2: the clip must lie inside one of the case's windows (the footage held for it)",
         ),
         (clip.provision not in Provision.values, "10.3: choose what the requester is given"),
         (
@@ -100,6 +116,21 @@ def clip_problems(clip: Clip) -> list[str]:
             "where others appear, provide a redacted copy (10.4.1)",
         ),
         (viewing and clip.appointment_at is None, "10.3: give the date and time of the viewing appointment"),
+        (
+            still and not clip.only_requester,
+            "10.3: a still is given only where the requester alone appears in the scene — where others "
+            "appear, provide a redacted copy (10.4.1)",
+        ),
+        (
+            still and (clip.still_at is None or not clip.start <= clip.still_at < clip.end),
+            "10.3: give the moment of the still, inside the clip",
+        ),
+        (
+            clip.only_requester and clip.attestation is None,
+            '10.3: "only the requester appears" needs the word of the reviewer who watched this camera '
+            "over this whole clip — they record it under SAR reviews (a detector cannot prove nobody else "
+            "is there)",
+        ),
     )
 
 

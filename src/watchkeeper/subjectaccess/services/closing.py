@@ -19,6 +19,7 @@ from watchkeeper.subjectaccess.models import (
     OtherPersonBasis,
     Provision,
     SubjectAccessRequest,
+    UnredactedRelease,
 )
 from watchkeeper.subjectaccess.services.common import audit, handler, iso, lock_live, refuse_if
 from watchkeeper.subjectaccess.services.review import review_approved
@@ -52,13 +53,26 @@ def _clip_response_problems(clip: Clip) -> list[str]:
     others = list(clip.others.all())
     if not others:
         return [f"10.4: {where} shows other people — record how each is dealt with"]
-    return [
+    problems = [
         f"10.4.1: {where}: redaction {o.redaction_id} is not approved yet"
         for o in others
         if o.basis == OtherPersonBasis.REDACTED
         and o.redaction
         and o.redaction.status != RedactionStatus.APPROVED
     ]
+    redacted = any(o.basis == OtherPersonBasis.REDACTED for o in others)
+    if clip.provision == Provision.COPY and not redacted and not _released(clip):
+        # Nobody is obscured, so the copy can leave only unredacted: the Headteacher's decision (10.4.3).
+        problems.append(
+            f"10.4: {where}: nobody in it is obscured — the Headteacher decides whether it leaves unredacted "
+            "(and the DPO signs off where a child appears), or obscure the others by redaction"
+        )
+    return problems
+
+
+def _released(clip: Clip) -> bool:
+    release = UnredactedRelease.objects.filter(clip=clip).first()
+    return release is not None and release.complete
 
 
 def respond(actor: Actor, case: SubjectAccessRequest, *, note: str = "", today: date) -> SubjectAccessRequest:
@@ -118,8 +132,10 @@ def close(actor: Actor, case: SubjectAccessRequest, *, note: str, now: datetime)
 
 
 def _release(case: SubjectAccessRequest, why: str, now: datetime) -> None:
-    hold = case.hold
-    if hold is not None and hold.released_at is None:
-        recording.release_hold(
-            SYSTEM, hold, f"{case.reference}: the subject access request was {why}", now=now
-        )
+    """Every window's hold, released once."""
+    for window in case.windows():
+        hold = window.hold
+        if hold is not None and hold.released_at is None:
+            recording.release_hold(
+                SYSTEM, hold, f"{case.reference}: the subject access request was {why}", now=now
+            )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.clauses import enforces
@@ -15,7 +16,7 @@ from watchkeeper.estate.models import Camera, School
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
 from watchkeeper.subjectaccess import clock
-from watchkeeper.subjectaccess.models import IdentityBasis, SubjectAccessRequest
+from watchkeeper.subjectaccess.models import IdentityBasis, SearchWindow, SubjectAccessRequest
 from watchkeeper.subjectaccess.services.common import audit, failing, handler, iso, lock_live, refuse_if
 
 
@@ -93,14 +94,51 @@ WINDOW_WORDS = WindowWords(
 )
 
 
-def _hold(case: SubjectAccessRequest, cameras: list[Camera], today: date) -> Hold:
+@enforces("10.2", "R22")
+def add_window(
+    actor: Actor, case: SubjectAccessRequest, *, start: datetime, end: datetime, reason: str, now: datetime
+) -> SearchWindow:
+    """A further window the request covers (the requester remembers another day, or clarifies): held at
+    once like the first, for the case's cameras, and reviewed under its own authorisation (10.2)."""
+    person = handler(actor, case.school_id)
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        lock_live(case)
+        cameras = list(case.cameras.all())
+        problems = window_problems(WINDOW_WORDS, case.school, cameras, start, end)
+        problems += failing(
+            (not reason.strip(), "10.2: say why the request covers this window too"),
+            (
+                any(w.start < end and start < w.end for w in case.windows()),
+                "10.2: this window overlaps one the case covers already — widen neither, add a separate one",
+            ),
+        )
+        refuse_if(problems)
+        window = SearchWindow.objects.create(
+            case=case, start=start, end=end, reason=reason.strip(), added_by=person, added_at=now
+        )
+        audit(
+            "window_added", person, case, reason=reason.strip(), start=start.isoformat(), end=end.isoformat()
+        )
+        window.hold = _hold(case, cameras, today, start, end)
+        window.save(update_fields=["hold"])
+    return window
+
+
+def _hold(
+    case: SubjectAccessRequest,
+    cameras: list[Camera],
+    today: date,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Hold:
     # SYSTEM places it: a SAR handler holds no `recording.hold`, yet the footage is held at once.
     return recording.place_hold(
         SYSTEM,
         case.school,
         cameras,
-        case.window_start,
-        case.window_end,
+        start or case.window_start,
+        end or case.window_end,
         reason=f"{case.reference}: subject access request received {case.received_on:%-d %B %Y} (10.1) — "
         "footage kept while the request is open",
         review_on=hold_review_on(case, today),
@@ -141,19 +179,18 @@ def hold_review_on(case: SubjectAccessRequest, today: date) -> date:
 
 
 def follow_deadline(case: SubjectAccessRequest, today: date) -> None:
-    """Keep the hold's review date no earlier than the (moved) deadline."""
-    hold = case.hold
-    if hold is None or hold.released_at is not None:
-        return
+    """Keep every window's hold's review date no earlier than the (moved) deadline."""
     due = hold_review_on(case, today)
-    if due > hold.review_on:
-        recording.review_hold(
-            SYSTEM,
-            hold,
-            f"{case.reference}: the statutory deadline moved to {due:%-d %B %Y}",
-            due,
-            today=today,
-        )
+    for window in case.windows():
+        hold = window.hold
+        if hold is not None and hold.released_at is None and due > hold.review_on:
+            recording.review_hold(
+                SYSTEM,
+                hold,
+                f"{case.reference}: the statutory deadline moved to {due:%-d %B %Y}",
+                due,
+                today=today,
+            )
 
 
 @enforces("10.2", "R21")

@@ -29,10 +29,16 @@ def record_other_person(
     consent_by: str = "",
     consent_on: date | None = None,
     consent_how: str = "",
+    is_child: bool = False,
+    consent_capacity: str = "",
+    consent_by_parent: bool = False,
+    refused_consent: bool = False,
     factors: dict[str, str] | None = None,
     now: datetime,
 ) -> OtherPerson:
-    """How one other person seen in the clip is dealt with."""
+    """How one other person seen in the clip is dealt with. `is_child` and `refused_consent` are recorded
+    whatever the basis: a child in the clip brings the DPO in before an unredacted copy, and an express
+    refusal of consent blocks one (10.4.2, 10.4.3)."""
     case = clip.case
     person = handler(actor, case.school_id)
     consented, reasonable = basis == OtherPersonBasis.CONSENT, basis == OtherPersonBasis.REASONABLE
@@ -45,6 +51,10 @@ def record_other_person(
         consent_by=consent_by.strip() if consented else "",
         consent_on=consent_on if consented else None,
         consent_how=consent_how.strip() if consented else "",
+        is_child=is_child,
+        consent_capacity=consent_capacity.strip() if consented and is_child else "",
+        consent_by_parent=consent_by_parent if consented and is_child else False,
+        refused_consent=refused_consent,
         decided_by=person,
         decided_at=now,
         **{name: text if reasonable else "" for name, text in weighed.items()},
@@ -53,7 +63,13 @@ def record_other_person(
         lock_live(case)
         refuse_if(other_person_problems(other, timezone.localdate(now)))
         other.save()
-        details: dict[str, Any] = {"clip": clip.pk, "other_person": other.pk, "basis": basis}
+        details: dict[str, Any] = {
+            "clip": clip.pk,
+            "other_person": other.pk,
+            "basis": basis,
+            "child": is_child,
+            "refused_consent": refused_consent,
+        }
         if other.redaction_id:
             details["redaction"] = other.redaction_id
         audit("other_person_decided", person, case, reason=other.description, **details)
@@ -91,6 +107,16 @@ def _redaction_problems(clip: Clip, redaction: Redaction | None) -> list[str]:
 
 def _consent_problems(other: OtherPerson, today: date) -> list[str]:
     return failing(
+        (
+            other.refused_consent,
+            "10.4.2: this person expressly refused consent — record their refusal with redaction or a "
+            "para 16 decision instead",
+        ),
+        (
+            other.is_child and not other.consent_by_parent and not other.consent_capacity,
+            "10.4.2: a child's own consent needs their capacity to give it recorded (why they understand "
+            "what they agree to); otherwise record their parent's consent",
+        ),
         (not other.consent_by, "10.4.2: record who gave consent"),
         (other.consent_on is None, "10.4.2: record when consent was given"),
         (

@@ -48,13 +48,14 @@ def flags_for(user: Actor, today: date) -> list[Flag]:
 
 
 def timeline(case: SubjectAccessRequest) -> QuerySet[AuditEvent]:
-    """Every decision on the case, who made it and when: the case's own events, its hold's, its review
-    authorisation's and its download request's."""
+    """Every decision on the case, who made it and when: the case's own events, and those of every window's
+    hold and review authorisation and every clip's download request."""
     q = Q(object_type=SubjectAccessRequest._meta.label_lower, object_id=str(case.pk))
-    if case.hold_id:
-        q |= Q(object_type=Hold._meta.label_lower, object_id=str(case.hold_id))
-    if case.review_id:
-        q |= Q(object_type="viewing.viewingauthorisation", object_id=str(case.review_id))
-    if case.download_request_id:
-        q |= Q(object_type="evidence.downloadrequest", object_id=str(case.download_request_id))
+    for window in case.windows():
+        if window.hold is not None:
+            q |= Q(object_type=Hold._meta.label_lower, object_id=str(window.hold.pk))
+        if window.review is not None:
+            q |= Q(object_type="viewing.viewingauthorisation", object_id=str(window.review.pk))
+    requests = case.clips.exclude(download_request=None).values_list("download_request", flat=True)
+    q |= Q(object_type="evidence.downloadrequest", object_id__in=[str(pk) for pk in requests])
     return AuditEvent.objects.filter(q).order_by("seq")
