@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0005_download_request_still'),
+        ('evidence', '0006_decision_nomination'),
     ]
 
     operations = [
