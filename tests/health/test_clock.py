@@ -141,3 +141,22 @@ def test_an_unsynchronised_server_opens_an_alert_on_every_recording_camera_and_u
 
     run_health_checks(NOW, server=IN_TIME)
     assert open_kinds(gate) == open_kinds(hall) == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("9.3")
+def test_the_recording_page_says_what_the_server_clock_is_known_to_be(school, monkeypatch):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+    from tests.factories import person
+    from watchkeeper.people.models import Role
+
+    client = sign_in(Client(), person(Role.CCTV_ADMIN, school))
+    page = client.get(reverse("recording:health_list")).content.decode()
+    assert "the server&#x27;s clock is synchronised" in page and '<span class="badge ok">OK</span>' in page
+
+    monkeypatch.setattr(clock, "read_server_clock", lambda: clock.UNKNOWN)
+    page = client.get(reverse("recording:health_list")).content.decode()
+    assert '<span class="badge warn">Unknown</span>' in page and "time source is unknown" in page
