@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.evidence.downloads import ask, authorise, build, footage, members, plaintext_zip
@@ -121,3 +122,21 @@ def test_a_package_deleted_before_its_burned_copy_gets_none(ctx, short_limit) ->
         burned_copy.run_burned_copy(first.pk, sealed, now=timezone.now())
     assert Download.objects.filter(request=decided.request).count() == 1
     assert AuditEvent.objects.filter(action=burned_copy.BURNED_COPY_FAILED).exists()
+
+
+@pytest.mark.clause("9.3")
+def test_the_request_page_shows_the_burned_copy_in_progress(ctx, short_limit, client) -> None:
+    from tests.conftest import sign_in
+    from watchkeeper.jobs import services as jobs
+
+    decided = authorise(ctx, ask(ctx))
+    build(decided.request, decided.password or "")  # not immediate: the follow-up waits in the queue
+    req = decided.request
+    req.refresh_from_db()
+    jobs.queue(req.job_task_id, "evidence_burned_copy", school_id=req.school_id)
+    jobs.start(req.job_task_id, "evidence_burned_copy", now=timezone.now())
+    jobs.progress(req.job_task_id, 40, "Burning the date and time into 2 segment(s)…")
+    url = reverse("evidence:request_detail", args=[req.pk])
+    page = sign_in(client, ctx["head"]).get(url).content.decode()
+    assert 'id="burning"' in page and '<progress max="100" value="40"' in page
+    assert "Burning the date and time into 2 segment(s)" in page
