@@ -201,6 +201,9 @@ WATCHKEEPER_RECONNECT_MAX_SECONDS = env_int("WATCHKEEPER_RECONNECT_MAX_SECONDS",
 WATCHKEEPER_VIEWING_AUTHORISATION_DAYS = env_int("WATCHKEEPER_VIEWING_AUTHORISATION_DAYS", 7)
 WATCHKEEPER_VIEWING_AUDIT_REPEAT_SECONDS = env_int("WATCHKEEPER_VIEWING_AUDIT_REPEAT_SECONDS", 600)
 WATCHKEEPER_LIVE_MAX_SECONDS = env_int("WATCHKEEPER_LIVE_MAX_SECONDS", 600)
+# How long the installation's database backups (and PostgreSQL WAL archives) are kept: an erasure
+# certificate (13.1) gives the date by which every backup holding a destroyed key has expired.
+WATCHKEEPER_BACKUP_RETENTION_DAYS = env_int("WATCHKEEPER_BACKUP_RETENTION_DAYS", 30)
 # Debian's Python, where PyGObject and the GStreamer RTSP server of the camera simulator live.
 WATCHKEEPER_SIMULATOR_PYTHON = env_str("WATCHKEEPER_SIMULATOR_PYTHON", "/usr/bin/python3")
 # The policy and requirements for the clause index (site/clauses_index.py); empty: look beside the checkout.

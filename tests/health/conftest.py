@@ -13,6 +13,7 @@ import pytest
 from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory
 from tests.recording.helpers import store
 from watchkeeper.estate.models import CameraStatus
+from watchkeeper.health.clock import ServerClock
 from watchkeeper.recording.models import CameraState, StreamState
 
 
@@ -61,3 +62,13 @@ def recording_now(camera, now: datetime) -> CameraState:
 
 def segment(camera, end: datetime, plaintext: bytes, seconds: float = 4):
     return store(camera, end - timedelta(seconds=seconds), seconds, plaintext)
+
+
+SYNCHRONISED = ServerClock(True, 0.01, "test clock")
+
+
+@pytest.fixture(autouse=True)
+def server_in_time(monkeypatch):
+    """The server's own clock is synchronised unless a test says otherwise: the checks must not depend on
+    the clock of the machine running the tests (health/clock.py)."""
+    monkeypatch.setattr("watchkeeper.health.clock.read_server_clock", lambda: SYNCHRONISED)

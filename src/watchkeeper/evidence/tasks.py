@@ -10,7 +10,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from watchkeeper.evidence import services
+from watchkeeper.evidence import burned_copy, services
 from watchkeeper.jobs.queue import Priority, by_hand
 from watchkeeper.jobs.runner import progress
 
@@ -21,6 +21,14 @@ def build_package_job(request_id: int, *, school_id: int, sealed_password: str) 
     the request's page. `school_id` makes the job record the school's (jobs.runner.school_id)."""
     download = services.run_build(request_id, sealed_password, now=timezone.now(), progress=progress)
     return f"Package {download.package_file} stored for request {request_id}."
+
+
+@db_task(name="evidence_burned_copy", priority=Priority.ROUTINE)
+def burned_copy_job(download_id: int, *, school_id: int, sealed_password: str) -> str:
+    """A long package's working copy with the date and time burned into the picture (9.3), sealed under the
+    same password as a second package of the same request (evidence/burned_copy.py)."""
+    copy = burned_copy.run_burned_copy(download_id, sealed_password, now=timezone.now(), progress=progress)
+    return f"Burned-in working copy {copy.package_file} stored for package {download_id}."
 
 
 @by_hand("copies")

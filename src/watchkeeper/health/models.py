@@ -19,6 +19,10 @@ class AlertKind(models.TextChoices):
     BLACK = "black", "Black picture"
     BLURRED = "blurred", "Blurred picture"
     VIEW_MOVED = "view_moved", "View moved"
+    # 9.3: the camera's clock against the server's, and the server's against its time source
+    # (health/clock.py).
+    CAMERA_CLOCK = "camera_clock", "Camera clock wrong"
+    SERVER_CLOCK = "server_clock", "Server clock not synchronised"
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
@@ -76,6 +80,8 @@ class CheckType(models.TextChoices):
     BLACK = AlertKind.BLACK.value, AlertKind.BLACK.label
     BLURRED = AlertKind.BLURRED.value, AlertKind.BLURRED.label
     VIEW_MOVED = AlertKind.VIEW_MOVED.value, AlertKind.VIEW_MOVED.label
+    CAMERA_CLOCK = AlertKind.CAMERA_CLOCK.value, AlertKind.CAMERA_CLOCK.label
+    SERVER_CLOCK = AlertKind.SERVER_CLOCK.value, AlertKind.SERVER_CLOCK.label
 
 
 MANUAL_CHECKS = [

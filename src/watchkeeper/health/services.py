@@ -23,12 +23,13 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, CameraStatus, School
-from watchkeeper.health import checks
+from watchkeeper.health import checks, clock
 from watchkeeper.health.checks import Finding
 from watchkeeper.health.frames import FrameError, Sample, sample
 from watchkeeper.health.models import (
     MANUAL_CHECKS,
     Alert,
+    AlertKind,
     CheckResult,
     CheckType,
     EntryKind,
@@ -51,21 +52,26 @@ class HealthRun:
     opened: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_clock: str = ""  # what the server's time-source check found (9.3), said once per run
 
     def summary(self) -> str:
         text = (
             f"Checked {self.cameras} camera(s): {len(self.opened)} alert(s) opened, {len(self.closed)} closed"
         )
-        return text + (f", {len(self.errors)} error(s)" if self.errors else "") + "."
+        text += (f", {len(self.errors)} error(s)" if self.errors else "") + "."
+        return text + (f" Server clock: {self.server_clock}." if self.server_clock else "")
 
 
 # --- the automatic checks -------------------------------------------------------------------------------
 
 
 @enforces("12.1", "R27")
-def run_health_checks(now: datetime) -> HealthRun:
-    """Evaluate every active camera; open and close alerts; log and audit each change (12.1)."""
+def run_health_checks(now: datetime, *, server: clock.ServerClock | None = None) -> HealthRun:
+    """Evaluate every active camera; open and close alerts; log and audit each change (12.1). `server` is
+    the server's clock state (read from the system when None; tests pass one)."""
     run = HealthRun()
+    server_finding = clock.server_clock(server if server is not None else clock.read_server_clock())
+    run.server_clock = server_finding.detail
     open_alerts: dict[int, dict[str, Alert]] = defaultdict(dict)
     for alert in Alert.objects.open():
         open_alerts[alert.camera_id][alert.kind] = alert
@@ -83,7 +89,9 @@ def run_health_checks(now: datetime) -> HealthRun:
             continue
         run.cameras += 1
         state, reference = states.get(camera.pk), references.get(camera.pk)
-        findings = _evaluate(run, camera, signs[camera.school_id], state, reference, alerts, now)
+        findings = _evaluate(
+            run, camera, signs[camera.school_id], state, reference, alerts, now, server_finding
+        )
         _apply(run, camera, findings, alerts, now)
     return run
 
@@ -103,6 +111,7 @@ def _evaluate(
     reference: ReferenceFeatures | None,
     open_alerts: dict[str, Alert],
     now: datetime,
+    server_finding: Finding,
 ) -> list[Finding]:
     problems = recording_problems(camera, signs, timezone.localdate(now))
     if problems:
@@ -110,14 +119,17 @@ def _evaluate(
         return checks.not_applicable(f"not allowed to record: {problems[0]}"[:300])
     latest = Segment.objects.filter(camera=camera).order_by("-start").first()
     segment_seconds = conf.segment_seconds()
-    findings = [
-        checks.stream_down(state, now),
-        checks.no_new_segment(latest.end if latest else None, segment_seconds, now),
-    ]
     fresh = (
         latest is not None
         and (now - latest.end).total_seconds() <= checks.NO_SEGMENT_FACTOR * segment_seconds
     )
+    findings = [
+        checks.stream_down(state, now),
+        checks.no_new_segment(latest.end if latest else None, segment_seconds, now),
+        _camera_clock(camera) if fresh else Finding(AlertKind.CAMERA_CLOCK, None, "no recent recording"),
+        # Every recording's times are the server's: its clock is a check of every camera that records.
+        server_finding,
+    ]
     picture = _sample(run, camera, latest) if fresh and latest is not None else None
     findings += checks.picture(
         picture.frames if picture else None,
@@ -126,6 +138,17 @@ def _evaluate(
         picture.seconds_apart if picture else None,
     )
     return findings
+
+
+def _camera_clock(camera: Camera) -> Finding:
+    """9.3: the latest measured offsets of the camera's clock (recording/recorder.py measures one per
+    segment where the stream sends RTCP sender reports)."""
+    offsets = (
+        Segment.objects.filter(camera=camera, clock_offset_ms__isnull=False)
+        .order_by("-start")
+        .values_list("clock_offset_ms", flat=True)[: clock.CAMERA_OFFSET_SAMPLES]
+    )
+    return clock.camera_clock([offset for offset in offsets if offset is not None])
 
 
 def _sample(run: HealthRun, camera: Camera, segment: Segment) -> Sample | None:

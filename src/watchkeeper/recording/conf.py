@@ -37,3 +37,9 @@ def read_timeout_seconds() -> int:
 
 def max_backoff_seconds() -> int:
     return max(1, _setting_int("WATCHKEEPER_RECONNECT_MAX_SECONDS"))
+
+
+def backup_retention_days() -> int:
+    """How long database backups (and WAL archives) are kept: destroyed keys survive in them until then
+    (recording/erasure.py, 13.1)."""
+    return max(0, _setting_int("WATCHKEEPER_BACKUP_RETENTION_DAYS"))

@@ -152,3 +152,52 @@ class CameraState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.camera_id}: {self.state}"
+
+
+class ErasureKind(models.TextChoices):
+    CAMERA = "camera", "Camera decommissioned"
+    STORAGE = "storage", "Storage device decommissioned"
+
+
+class ErasureCertificate(models.Model):
+    """13.1 "erased before disposal": what one erasure for a decommissioned camera or storage device
+    destroyed, checked after the fact (recording/erasure.py). The PDF is drawn from this row
+    (recording/erasure_pdf.py), so the record and the paper say the same. Rows are never changed."""
+
+    SCHOOL_LOOKUP = "school"
+
+    kind = models.CharField(max_length=16, choices=ErasureKind.choices)
+    school = fields.school_or_none("erasure_certificates")  # None: a storage device of several schools
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    storage_root = models.CharField(max_length=500, blank=True)
+    reason = models.TextField()
+    erased_at = models.DateTimeField()
+    by = fields.person_or_none()
+    by_name = models.CharField(max_length=150)
+    segments_erased = models.PositiveIntegerField(help_text="Recordings whose key was destroyed.")
+    bytes_erased = models.PositiveBigIntegerField()
+    files_deleted = models.PositiveIntegerField(help_text="Encrypted files deleted from the device.")
+    files_without_key = models.PositiveIntegerField(
+        default=0, help_text="Files on the device whose key had already been destroyed (already unreadable)."
+    )
+    footage_from = models.DateTimeField(null=True, blank=True)
+    footage_to = models.DateTimeField(null=True, blank=True)
+    cameras = models.JSONField(default=list, help_text="Per camera: name, count, from, to (UTC ISO).")
+    kept_by_holds = models.PositiveIntegerField(default=0, help_text="Recordings kept: a hold covers them.")
+    keys_remaining = models.PositiveIntegerField(
+        help_text="Checked after erasure: keys still in the database."
+    )
+    files_remaining = models.PositiveIntegerField(
+        help_text="Checked after erasure: files still on the device."
+    )
+    database = models.CharField(max_length=32, help_text="The database engine the keys were held in.")
+    backup_retention_days = models.PositiveIntegerField()
+    backups_expire_on = models.DateField(
+        help_text="By this date every backup that held the keys has expired."
+    )
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure certificate {self.pk} ({self.kind}, {self.erased_at:%Y-%m-%d})"

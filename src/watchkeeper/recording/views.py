@@ -24,6 +24,7 @@ from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.evidence.forms import HoldReleaseForm
 from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, requests_over_hold
+from watchkeeper.health import clock
 from watchkeeper.health.models import Alert
 from watchkeeper.recording import forecast, services
 from watchkeeper.recording.forms import HoldForm, ReleaseForm, ReviewForm
@@ -55,6 +56,8 @@ def health_list(request: HttpRequest) -> HttpResponse:
         "schools": schools_where(request, STATUS),
         "can_hold": holds_any(request.user, HOLD),
         "can_maintain": holds_any(request.user, "maintenance.record"),
+        # 9.3: every recording's times are the server's; the health run alerts on it, shown here too.
+        "server_clock": clock.server_clock(clock.read_server_clock()),
     }
     return render(request, "recording/health_list.html", context)
 

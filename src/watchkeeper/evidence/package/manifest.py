@@ -82,6 +82,7 @@ def manifest_for(
         "reason": meta.reason,
         "hold_releases": list(meta.hold_releases),
         **({"still": meta.still} if meta.still else {}),
+        **({"working_copy_of": meta.working_copy_of} if meta.working_copy_of else {}),
         "created_at": meta.created_at.isoformat(),
         "files": dict(sorted(hashes.items())),
     }
@@ -106,6 +107,14 @@ def readme(
         extras = [name for name in extras or [] if name != meta.still["file"]]
     elif include_master:
         contents.append(("master/", "the original recordings, bit-exact as recorded (never altered)"))
+    elif meta.working_copy_of:
+        contents.append(
+            (
+                "(no master/)",
+                f"the original recordings are in package {meta.working_copy_of}; this package adds its "
+                "working copy with the date and time burned into the picture",
+            )
+        )
     else:
         contents.append(("(no master/)", "the original recordings are not included (redacted copy only)"))
     for copy in copies or []:

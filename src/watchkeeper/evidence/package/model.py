@@ -62,6 +62,9 @@ class Metadata:
     hold_releases: tuple[dict[str, Any], ...] = field(default=())
     # A still image instead of footage (evidence/stills.py): its file, camera and moment.
     still: dict[str, Any] | None = None
+    # A package that only adds the burned-in working copy of a long package (evidence/burned_copy.py, 9.3):
+    # the case id of the package that holds the masters.
+    working_copy_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The working copy: one MP4 per camera for VLC and browsers showing the camera and UK local date and time —
-burned into the picture for short packages, a timed-text track for long ones (design/evidence.md "Working
-copy and speed")."""
+burned into the picture for short packages, a timed-text track for long ones, whose burned-in copy follows
+as a second sealed package (evidence/burned_copy.py; design/evidence.md "Working copy and speed")."""
 
 from __future__ import annotations
 
@@ -27,10 +27,12 @@ from watchkeeper.evidence.package.progress import _Count
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Debian fonts-dejavu-core
 FFMPEG_TIMEOUT = 3600
-# Up to this much footage the working copy is re-encoded with the clock burned into the picture (decode +
-# x264 runs at ~68 frames/s on a 2-core server: 10 minutes take ~4 minutes); longer packages get a
-# timed-text clock over a stream copy so an hour seals in seconds (issue 5 §5).
-# design/evidence.md "Working copy and speed".
+# Up to this much footage the working copy is re-encoded with the clock burned into the picture while the
+# package is built (decode + x264 runs at ~68 frames/s on a 2-core server: 10 minutes take ~4 minutes);
+# a longer package is issued at once with a timed-text clock over a stream copy (an hour seals in seconds,
+# issue 5 §5), and its burned-in working copy follows as a job of its own (evidence/burned_copy.py,
+# issue 13 §4): every working copy ends with the time in the picture. design/evidence.md "Working copy
+# and speed".
 BURN_IN_LIMIT = timedelta(minutes=10)
 GAP_TOLERANCE = timedelta(seconds=1)  # more than this between segments is shown as a gap in the clock
 GAP_NOTICE_SECONDS = 5

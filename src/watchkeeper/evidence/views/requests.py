@@ -31,7 +31,7 @@ from watchkeeper.evidence.forms import (
     ViewedForm,
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
-from watchkeeper.jobs.models import JobRecord
+from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.people import deciders, two_person
 from watchkeeper.people.reroutings import rerouted_downloads
 from watchkeeper.viewing.models import ViewingAuthorisation
@@ -187,10 +187,15 @@ def request_page(
     standing = _standing(user, req) if open_ else two_person.Standing(False)
     authoriser, blocked = standing.authority, standing.refusal is not None
     held = holds.request_state(req)
+    job = JobRecord.objects.filter(task_id=req.job_task_id).first() if req.job_task_id else None
     context = {
         "req": req,
         "cameras": req.cameras.all(),
-        "job": JobRecord.objects.filter(task_id=req.job_task_id).first() if req.job_task_id else None,
+        "job": job,
+        # 9.3: a long package's burned-in working copy being made after it (evidence/burned_copy.py).
+        "burning": req.status == RequestStatus.READY
+        and job is not None
+        and job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
         "may_decide": req.status == RequestStatus.REQUESTED and authoriser and not own and not blocked,
         "own_pending": req.status == RequestStatus.REQUESTED and authoriser and own,
         "may_reissue": req.status == RequestStatus.FAILED and authoriser and not own and not blocked,
