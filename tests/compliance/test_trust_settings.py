@@ -267,6 +267,8 @@ def test_the_settings_page_is_the_dpos(signed_in, school, trust, dpo):
     settings = settings_of(trust.pk)
     assert (settings.art9_condition, settings.overdue_reviews) == ("sch1_para18", "suspend")
     assert client.get(reverse("compliance:policy_document")).status_code == 200
+    head = signed_in(person(Role.HEADTEACHER, school))
+    assert head.get(reverse("compliance:policy_document")).status_code == 403
     refused = client.post(
         page,
         {"overdue_reviews": "flag", "policy_approved_on": "2026-11-01", "policy_review_by": "2026-10-01"},

@@ -60,9 +60,13 @@ def suspends_overdue_by_school(school_ids: Iterable[int]) -> dict[int, bool]:
 def in_service_problems_for(
     camera: Camera, dpias: Iterable[DPIA], signs: Iterable[Sign], today: date
 ) -> list[str]:
-    """Why this camera, already in service, may not record now: the gates under its trust's setting."""
-    trust_id = School.objects.filter(pk=camera.school_id).values_list("trust_id", flat=True).get()
-    return in_service_problems(camera, dpias, signs, today, suspend_overdue=suspends_overdue(trust_id))
+    """Why this camera, already in service, may not record now: the gates under its trust's setting (one
+    small query, read afresh each time, so the DPO's change reaches the recorder on its next check)."""
+    setting = TrustSettings.objects.filter(trust__schools=camera.school_id).values_list(
+        "overdue_reviews", flat=True
+    )
+    suspend = setting.first() == OverdueReviews.SUSPEND
+    return in_service_problems(camera, dpias, signs, today, suspend_overdue=suspend)
 
 
 @enforces("3.5", "18.1", "R3")
