@@ -168,6 +168,20 @@ def test_a_lapsed_sign_check_is_flagged_as_overdue_under_flag_and_escalate(schoo
     ]
 
 
+@pytest.mark.django_db
+@pytest.mark.clause("7.3", "R3")
+def test_the_exceptions_list_says_a_legacy_camera_without_a_retrospective_dpia_does_not_record(school):
+    legacy = CameraFactory(school=school, name="Old yard", legacy=True, status=CameraStatus.ACTIVE)
+    ApprovedDPIAFactory(school=school, cameras=[legacy])  # an ordinary DPIA: not enough since issue 13
+    SignFactory(school=school)
+    assert footage_problems(legacy, Sign.objects.filter(school=school), timezone.localdate()) != []
+    [(_, found)] = exceptions_for(Camera.objects.all(), timezone.localdate())
+    assert found == [
+        "7.3: legacy camera without an approved retrospective DPIA — it does not record until the DPO "
+        "approves one"
+    ]
+
+
 # --- 11.6: the sharing section is required at approval --------------------------------------------------
 
 

@@ -46,7 +46,8 @@ class DPIAForm(forms.Form):
     retrospective = forms.BooleanField(
         label="Retrospective DPIA",
         required=False,
-        help_text="For cameras installed before DPIAs were required (7.3).",
+        help_text="For cameras installed before DPIAs were required: a legacy camera records only under "
+        "an approved retrospective DPIA (7.3).",
     )
     summary = forms.CharField(
         label="How information will be shared",

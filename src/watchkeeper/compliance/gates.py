@@ -175,7 +175,7 @@ def compliance_exceptions(
     if any(d.status == DPIAStatus.APPROVED and not dpia_in_date(d, today) for d in dpias):
         exceptions.append(_overdue(OVERDUE_DPIA, "review and re-approve it", active, suspend_overdue))
     if camera.legacy and not any(d.retrospective and dpia_in_date(d, today) for d in dpias):
-        exceptions.append("7.3: legacy camera without an approved retrospective DPIA")
+        exceptions.append(_legacy_exception(dpias, today, active and suspend_overdue is not None))
     if active:
         if not any(dpia_in_date(d, today) for d in dpias) and not _has_overdue(exceptions):
             exceptions.append("7.1: active without an approved DPIA")
@@ -184,6 +184,15 @@ def compliance_exceptions(
         if camera.views_beyond_premises and not camera.privacy_zones:
             exceptions.append("5.3: views beyond the premises without privacy zones")
     return exceptions
+
+
+def _legacy_exception(dpias: list[DPIA], today: date, say_what_it_does: bool) -> str:
+    text = "7.3: legacy camera without an approved retrospective DPIA"
+    if not say_what_it_does:
+        return text
+    if any(d.retrospective and dpia_counts(d, today, lapsed_ok=True) for d in dpias):
+        return text  # its retrospective DPIA is only overdue: the review exception says what that does
+    return f"{text} — it does not record until the DPO approves one"
 
 
 def _has_overdue(exceptions: list[str]) -> bool:
