@@ -111,6 +111,7 @@ class DPIAFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     title = factory.Sequence(lambda n: f"DPIA {n}")
+    summary = "Seen in school; copies as password-protected packages, the password sent apart (11.6)."
     status = DPIAStatus.DRAFT
 
     @factory.post_generation

@@ -10,12 +10,11 @@ def test_headteacher_signs_in_with_totp_and_sees_only_own_school(live_app, new_p
     sign_in(page, live_app, "head-oak")
     assert page.get_by_role("cell", name="Oakfield Primary School").first.is_visible()
     assert page.get_by_text("Riverside Academy").count() == 0
-    # The legacy car-park camera has no retrospective DPIA: it is on the exceptions list (7.3).
-    # Plain words first, the clause after.
-    exception = page.get_by_role("listitem").filter(
-        has_text="Legacy camera without an approved retrospective DPIA"
-    )
-    assert exception.inner_text() == "Legacy camera without an approved retrospective DPIA. (policy 7.3)"
+    # The demo's compliance is green: the legacy car-park camera records under its retrospective DPIA (7.3),
+    # and the trust's lawful footing shows its appropriate policy document in date.
+    assert page.get_by_text("No exceptions.").first.is_visible()
+    footing = page.locator("#lawful-footing").inner_text()
+    assert "In place: approved" in footing
 
 
 def test_wrong_authenticator_code_is_refused(live_app, new_page):

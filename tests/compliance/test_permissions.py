@@ -15,7 +15,8 @@ from django.utils import timezone
 from tests.compliance.helpers import PDF, PHOTO, audited, pdf, photo, streamed, url
 from tests.factories import ApprovedDPIAFactory, CameraFactory, DPIAFactory, SignFactory
 from tests.permission_case import ViewCase, run_view_case
-from watchkeeper.compliance.models import DPIA, DPIAStatus, Sign
+from watchkeeper.compliance.models import DPIA, DPIAStatus, PrivacyNotice, Sign
+from watchkeeper.compliance.notices import record_privacy_notice
 from watchkeeper.compliance.services import attach_dpia_document, one_year_on, record_sign_check
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.people.models import Role
@@ -127,7 +128,117 @@ def sign_checked(ctx: dict[str, Any], response: Any) -> None:
     assert audited("compliance.sign_checked", sign, ctx["user"])
 
 
+def make_notice(ctx: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    for school, words in ((ctx["school"], "Our CCTV notice"), (ctx["other_school"], "Their notice")):
+        record_privacy_notice(
+            SYSTEM,
+            school,
+            text=words,
+            published_where="Website",
+            reviewed_on=today,
+            today=today,
+            document=pdf("notice.pdf") if school == ctx["school"] else None,
+        )
+
+
+def sharing_set(ctx: dict[str, Any], response: Any) -> None:
+    assert DPIA.objects.get(pk=ctx["dpia"].pk).summary == "Seen in school only."
+    assert audited("compliance.dpia_sharing_set", ctx["dpia"], ctx["user"])
+
+
+def notice_recorded(ctx: dict[str, Any], response: Any) -> None:
+    notice = PrivacyNotice.objects.get(school=ctx["school"])
+    assert (notice.text, notice.published_where) == ("CCTV notice", "Reception")
+    assert audited("compliance.privacy_notice_recorded", notice, ctx["user"])
+
+
+def settings_saved(ctx: dict[str, Any], response: Any) -> None:
+    from watchkeeper.compliance.trust import settings_of
+    from watchkeeper.people.models import RoleGrant
+
+    trust = RoleGrant.objects.get(user=ctx["user"]).trust
+    assert settings_of(trust.pk).overdue_reviews == "suspend"
+    assert audited("compliance.trust_settings_changed", settings_of(trust.pk), ctx["user"])
+
+
 CASES = [
+    ViewCase(
+        "dpia-sharing-get",
+        url("dpia_sharing", "dpia"),
+        HEAD,
+        LIVE,
+        setup=make_draft,
+        check=shows("How information will be shared"),
+    ),
+    ViewCase(
+        "dpia-sharing-post",
+        url("dpia_sharing", "dpia"),
+        HEAD,
+        LIVE,
+        method="post",
+        ok=(302,),
+        setup=make_draft,
+        data=lambda ctx: {"summary": "Seen in school only."},
+        check=sharing_set,
+    ),
+    ViewCase(
+        "school-page",
+        url("school", "school"),
+        HEAD,
+        LIVE,
+        setup=make_notice,
+        check=shows("Our CCTV notice", "Update the notice", hidden=("Their notice",)),
+    ),
+    ViewCase(
+        "privacy-notice-get",
+        url("privacy_notice", "school"),
+        HEAD,
+        LIVE,
+        setup=make_notice,
+        check=shows("Our CCTV notice", hidden=("Their notice",)),
+    ),
+    ViewCase(
+        "privacy-notice-post",
+        url("privacy_notice", "school"),
+        HEAD,
+        LIVE,
+        method="post",
+        ok=(302,),
+        data=lambda ctx: {
+            "text": "CCTV notice",
+            "published_where": "Reception",
+            "reviewed_on": timezone.localdate().isoformat(),
+        },
+        check=notice_recorded,
+    ),
+    ViewCase(
+        "privacy-notice-document",
+        url("privacy_notice_document", "school"),
+        HEAD,
+        LIVE,
+        setup=make_notice,
+        check=downloads(PDF),
+    ),
+    ViewCase(
+        "settings-get",
+        url("settings"),
+        DPO,
+        HEAD,
+        trust_wide=True,
+        check=shows("When a DPIA review or a yearly sign check is overdue", "Flag and escalate"),
+    ),
+    ViewCase(
+        "settings-post",
+        url("settings"),
+        DPO,
+        HEAD,
+        method="post",
+        ok=(302,),
+        trust_wide=True,
+        data=lambda ctx: {"overdue_reviews": "suspend"},
+        check=settings_saved,
+    ),
     ViewCase(
         "dpia-list",
         school_url("dpia_list"),

@@ -44,10 +44,20 @@ def test_demo_has_trained_staff_in_every_role(demo):
         assert has_current_training(grant.user, timezone.localdate())
 
 
-def test_demo_legacy_camera_is_a_compliance_exception(demo):
-    rows = dict(exceptions_for(Camera.objects.all(), timezone.localdate()))
+@pytest.mark.clause("7.3", "R5")
+def test_demo_compliance_is_green_legacy_camera_under_a_retrospective_dpia(demo):
+    """7.3: the legacy car-park camera records under its retrospective DPIA; the trust has an appropriate
+    policy document in date and each school a privacy notice, so no school needs attention."""
+    from watchkeeper.compliance.services import compliance_summary
+    from watchkeeper.compliance.trust import policy_document_status, settings_of
+
+    today = timezone.localdate()
     legacy = Camera.objects.get(legacy=True)
-    assert rows[legacy] == ["7.3: legacy camera without an approved retrospective DPIA"]
+    assert legacy.status == CameraStatus.ACTIVE and legacy.dpias.filter(retrospective=True).exists()
+    assert exceptions_for(Camera.objects.all(), today) == []
+    summary = compliance_summary(School.objects.all(), Camera.objects.all(), today)
+    assert all(row.ok for row in summary)
+    assert policy_document_status(settings_of(legacy.school.trust_id), today).ok
 
 
 def test_demo_is_idempotent_and_its_audit_chain_verifies(demo, capsys):

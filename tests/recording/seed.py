@@ -44,7 +44,7 @@ def main(argv: list[str]) -> None:
             )
             for n in range(1, count + 1)
         ]
-        dpia = create_dpia(SYSTEM, school, "Simulated cameras", cameras)
+        dpia = create_dpia(SYSTEM, school, "Simulated cameras", cameras, summary="Seen in school (11.6).")
         approve_dpia(SYSTEM, dpia, timezone.now())
         register_sign(
             SYSTEM, school, SignPlacement.ENTRANCE, "Main gate", last_checked_on=timezone.localdate()

@@ -10,5 +10,6 @@ class ComplianceConfig(registry.Registering):
         Link("DPIAs", "compliance:dpia_list", "compliance.view", group="Registers", order=50),
         Link("Signs", "compliance:sign_list", "compliance.view", group="Registers", order=60),
         Link("Exceptions", "compliance:exceptions", "compliance.view", group="Registers", order=70),
+        Link("DPO settings", "compliance:settings", "compliance.settings", group="Registers", order=80),
     )
     panels = (Panel("compliance.summary", "compliance/_summary.html", "summary", order=60),)

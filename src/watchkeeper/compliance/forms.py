@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from watchkeeper.compliance.models import DPIA, SignPlacement
+from watchkeeper.compliance.models import DPIA, SignPlacement, TrustSettings
 from watchkeeper.core.forms import offer_schools
 from watchkeeper.estate.models import Camera, School, Vehicle
 
@@ -46,7 +46,8 @@ class DPIAForm(forms.Form):
     retrospective = forms.BooleanField(
         label="Retrospective DPIA",
         required=False,
-        help_text="For cameras installed before DPIAs were required (7.3).",
+        help_text="For cameras installed before DPIAs were required: a legacy camera records only under "
+        "an approved retrospective DPIA (7.3).",
     )
     summary = forms.CharField(
         label="How information will be shared",
@@ -123,3 +124,79 @@ class SignCheckForm(forms.Form):
 
     def clean_photo(self) -> UploadedFile | None:
         return upload_within_limit(self.cleaned_data.get("photo"))
+
+
+class DPIASharingForm(forms.Form):
+    summary = forms.CharField(
+        label="How information will be shared",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="11.6: required before the DPO approves the DPIA. For example: seen in school (the "
+        "Trust's preference); otherwise an encrypted device or a password-protected file, the password "
+        "sent separately.",
+    )
+
+
+class TrustSettingsForm(forms.ModelForm):
+    """The DPO's settings page. The file is handed to the service apart from the other fields."""
+
+    policy_upload = forms.FileField(label="Upload the appropriate policy document", required=False)
+    policy_link = forms.URLField(
+        label="Link to the appropriate policy document",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="DPA 2018 Schedule 1 Part 4: where the trust keeps the document (a link, an upload "
+        "below, or both).",
+    )
+
+    class Meta:
+        model = TrustSettings
+        fields = [
+            "art9_condition",
+            "art10_condition",
+            "policy_link",
+            "policy_approved_on",
+            "policy_review_by",
+            "overdue_reviews",
+        ]
+        labels = {
+            "art9_condition": "Special-category information (UK GDPR Art 9) — the condition relied on",
+            "art10_condition": "Criminal-offence information (UK GDPR Art 10) — the condition relied on",
+            "policy_approved_on": "Appropriate policy document approved on",
+            "policy_review_by": "Appropriate policy document to be reviewed by",
+            "overdue_reviews": "When a DPIA review or a yearly sign check is overdue",
+        }
+        help_texts = {
+            "art9_condition": "When footage is used for safeguarding or crime (9.4) it may show health or "
+            "other special-category information.",
+            "art10_condition": "Footage used for crime (9.4, 11.3) is information about criminal offences.",
+            "overdue_reviews": "A camera without an approved DPIA never starts (7.1), whatever is chosen "
+            "here.",
+        }
+        widgets = {
+            "policy_approved_on": DATE,
+            "policy_review_by": DATE,
+            "overdue_reviews": forms.RadioSelect,
+        }
+
+    def clean_policy_upload(self) -> UploadedFile | None:
+        return upload_within_limit(self.cleaned_data.get("policy_upload"))
+
+
+class PrivacyNoticeForm(forms.Form):
+    text = forms.CharField(
+        label="Text of the notice",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Or upload the notice as a document below.",
+    )
+    document = forms.FileField(label="Notice as a document", required=False)
+    published_where = forms.CharField(
+        label="Where it is published",
+        max_length=300,
+        help_text="For example: the school website's privacy page and the reception noticeboard.",
+    )
+    reviewed_on = forms.DateField(label="Last reviewed on", widget=DATE, initial=timezone.localdate)
+
+    def clean_document(self) -> UploadedFile | None:
+        return upload_within_limit(self.cleaned_data.get("document"))

@@ -1,11 +1,13 @@
-"""Compliance registers: DPIAs (7.1–7.3, 18.1) and CCTV signs (6.1)."""
+"""Compliance registers: DPIAs (7.1–7.3, 18.1), CCTV signs and privacy notices (6.1), and the DPO's
+trust-wide settings (the lawful conditions for crime and safeguarding uses, the appropriate policy document,
+what an overdue review does)."""
 
 from __future__ import annotations
 
 from django.db import models
 
 from watchkeeper.core import fields
-from watchkeeper.estate.models import Camera, Vehicle
+from watchkeeper.estate.models import Camera, Trust, Vehicle
 
 
 class DPIAStatus(models.TextChoices):
@@ -90,3 +92,94 @@ class Sign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_placement_display()}: {self.location_description}"
+
+
+def privacy_notice_path(instance: PrivacyNotice, filename: str) -> str:
+    return f"privacy-notices/{instance.school_id}/{filename}"
+
+
+class PrivacyNotice(models.Model):
+    """A school's CCTV privacy notice (UK GDPR Art 13; R5): kept beside its signs (6.1), reviewed yearly
+    (18.1). One per school, brought up to date in place; the audit log keeps each version's details."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = models.OneToOneField("estate.School", on_delete=models.PROTECT, related_name="privacy_notice")
+    text = models.TextField(blank=True)
+    document = models.FileField(upload_to=privacy_notice_path, blank=True)
+    published_where = models.CharField(max_length=300)
+    reviewed_on = models.DateField()
+    updated_by = fields.person_or_none()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Privacy notice of {self.school}"
+
+
+class Art9Condition(models.TextChoices):
+    """The UK GDPR Art 9 condition for the special-category data that crime and safeguarding uses of
+    footage touch (health, for example), with the DPA 2018 Schedule 1 paragraph that completes it."""
+
+    SAFEGUARDING = (
+        "sch1_para18",
+        "Safeguarding children and people at risk (Art 9(2)(g); DPA 2018 Sch 1 para 18)",
+    )
+    UNLAWFUL_ACTS = (
+        "sch1_para10",
+        "Preventing or detecting unlawful acts (Art 9(2)(g); DPA 2018 Sch 1 para 10)",
+    )
+    LEGAL_CLAIMS = "art9_2_f", "Legal claims and the courts (Art 9(2)(f))"
+    EMPLOYMENT = (
+        "sch1_para1",
+        "Employment obligations, such as misconduct (Art 9(2)(b); DPA 2018 Sch 1 para 1)",
+    )
+
+
+class Art10Condition(models.TextChoices):
+    """The DPA 2018 s10(5) / Schedule 1 condition for criminal-offence data (UK GDPR Art 10)."""
+
+    UNLAWFUL_ACTS = (
+        "sch1_para10",
+        "Preventing or detecting unlawful acts (DPA 2018 Sch 1 para 10, through para 36)",
+    )
+    SAFEGUARDING = (
+        "sch1_para18",
+        "Safeguarding children and people at risk (DPA 2018 Sch 1 para 18, through para 36)",
+    )
+    LEGAL_CLAIMS = "sch1_para33", "Legal claims and the courts (DPA 2018 Sch 1 para 33)"
+
+
+class OverdueReviews(models.TextChoices):
+    """What an overdue DPIA review (18.1) or a sign not checked within a year (6.1) does to a camera in
+    service. The policy asks for review, not shutdown: a stopped camera loses safeguarding footage."""
+
+    FLAG = "flag", "Flag and escalate: the camera keeps recording and shows as overdue to the DPO"
+    SUSPEND = "suspend", "Suspend: the camera stops recording until the review or check is done"
+
+
+def policy_document_path(instance: TrustSettings, filename: str) -> str:
+    return f"appropriate-policy/{instance.trust_id}/{filename}"
+
+
+class TrustSettings(models.Model):
+    """The DPO's settings for the whole trust: one row per trust, made with these defaults when first read."""
+
+    trust = models.OneToOneField(Trust, on_delete=models.PROTECT, related_name="compliance_settings")
+    art9_condition = models.CharField(max_length=16, choices=Art9Condition.choices, blank=True)
+    art10_condition = models.CharField(max_length=16, choices=Art10Condition.choices, blank=True)
+    # The appropriate policy document (DPA 2018 Sch 1 Part 4): an uploaded document, a link, or both.
+    policy_document = models.FileField(upload_to=policy_document_path, blank=True)
+    policy_link = models.URLField(max_length=500, blank=True)
+    policy_approved_on = models.DateField(null=True, blank=True)
+    policy_review_by = models.DateField(null=True, blank=True)
+    overdue_reviews = models.CharField(
+        max_length=8, choices=OverdueReviews.choices, default=OverdueReviews.FLAG
+    )
+    updated_by = fields.person_or_none()
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "trust settings"
+
+    def __str__(self) -> str:
+        return f"Settings of {self.trust}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.compliance.gates import compliance_exceptions, dpia_in_date, sign_checked
-from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign, SignPlacement
+from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, PrivacyNotice, Sign, SignPlacement
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -74,9 +74,23 @@ def set_dpia_cameras(actor: Actor, dpia: DPIA, cameras: Iterable[Camera]) -> DPI
     return dpia
 
 
-@enforces("7.1", "18.1", "R2", "R3")
+@enforces("11.6")
+def set_dpia_sharing(actor: Actor, dpia: DPIA, summary: str) -> DPIA:
+    """11.6: a draft says how personal information will be shared; approval needs it (approve_dpia)."""
+    require(actor, "compliance.change", dpia.school_id)
+    if dpia.status != DPIAStatus.DRAFT:
+        raise PolicyRefusal("7.1: an approved or superseded DPIA cannot change — draft a new one")
+    with transaction.atomic():
+        dpia.summary = summary
+        dpia.save(update_fields=["summary"])
+        _event("compliance.dpia_sharing_set", actor, dpia.school, dpia, {"chars": len(summary)})
+    return dpia
+
+
+@enforces("7.1", "11.6", "18.1", "R2", "R3")
 def approve_dpia(actor: Actor, dpia: DPIA, now: datetime) -> DPIA:
-    """The DPO approves a draft at `now`; it is due for review a year on (18.1)."""
+    """The DPO approves a draft at `now`, once it covers a camera and says how information will be shared
+    (11.6); it is due for review a year on (18.1)."""
     require(actor, "compliance.approve_dpia", dpia.school_id)
     if dpia.status != DPIAStatus.DRAFT:
         raise PolicyRefusal(
@@ -84,6 +98,11 @@ def approve_dpia(actor: Actor, dpia: DPIA, now: datetime) -> DPIA:
         )
     if not dpia.cameras.exists():
         raise PolicyRefusal("7.1: a DPIA must cover at least one camera before it is approved")
+    if not dpia.summary.strip():
+        raise PolicyRefusal(
+            "11.6: the DPIA does not yet say how information will be shared — write its “how information "
+            "will be shared” section, then approve it"
+        )
     with transaction.atomic():
         dpia.status = DPIAStatus.APPROVED
         dpia.approved_by = person_or_none(actor)
@@ -188,14 +207,18 @@ def record_sign_check(
 
 
 def exceptions_for(cameras: Iterable[Camera], today: date) -> list[tuple[Camera, list[str]]]:
-    """The compliance exceptions list: cameras in service with a problem, and what it is."""
+    """The compliance exceptions list: cameras in service with a problem, and what it is — for an overdue
+    review, also what the trust's setting does to the camera (it keeps recording, or it has stopped)."""
+    from watchkeeper.compliance.trust import suspends_overdue_by_school
+
     cameras = list(cameras)
     signs = list(Sign.objects.filter(school_id__in={c.school_id for c in cameras}))
+    suspending = suspends_overdue_by_school(c.school_id for c in cameras)
     rows = []
     for camera in cameras:
         if camera.status == CameraStatus.DECOMMISSIONED:
             continue
-        found = compliance_exceptions(camera, camera.dpias.all(), signs, today)
+        found = compliance_exceptions(camera, camera.dpias.all(), signs, today, suspending[camera.school_id])
         if found:
             rows.append((camera, found))
     return rows
@@ -224,16 +247,25 @@ class SchoolCompliance:
     signs_checked: int = 0
     signs_unchecked: int = 0
     exceptions: int = 0
+    notice_due: bool = False  # cameras but no privacy notice, or one not reviewed for a year (R5, 18.1)
 
     @property
     def ok(self) -> bool:
-        return self.exceptions == 0 and self.dpias_overdue == 0 and self.signs_unchecked == 0
+        return (
+            self.exceptions == 0
+            and self.dpias_overdue == 0
+            and self.signs_unchecked == 0
+            and not self.notice_due
+        )
 
 
 def compliance_summary(
     schools: Iterable[School], cameras: Iterable[Camera], today: date
 ) -> list[SchoolCompliance]:
-    """Counts per school of cameras, DPIAs, signs and exceptions: every school's compliance at a glance."""
+    """Counts per school of cameras, DPIAs, signs and exceptions, and whether its privacy notice is due for
+    review: every school's compliance at a glance."""
+    from watchkeeper.compliance.notices import review_due
+
     rows = {school.pk: SchoolCompliance(school) for school in schools}
     for camera in cameras:
         if camera.school_id in rows:
@@ -243,6 +275,10 @@ def compliance_summary(
         rows[camera.school_id].exceptions += 1
     for dpia in DPIA.objects.filter(school_id__in=rows):
         _count_dpia(rows[dpia.school_id], dpia, today)
+    found = {n.school_id: n for n in PrivacyNotice.objects.filter(school_id__in=rows)}
+    for school_id, row in rows.items():
+        # A school with cameras needs its CCTV privacy notice (R5); one without cameras does not.
+        row.notice_due = bool(row.cameras_by_status) and review_due(found.get(school_id), today)
     for sign in Sign.objects.filter(school_id__in=rows):
         row = rows[sign.school_id]
         if sign_checked(sign, today):

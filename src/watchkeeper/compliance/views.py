@@ -23,6 +23,7 @@ from watchkeeper.compliance.forms import (
     DocumentForm,
     DPIACamerasForm,
     DPIAForm,
+    DPIASharingForm,
     SignCheckForm,
     SignForm,
     SupersedeForm,
@@ -187,10 +188,28 @@ def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@GET_POST
+def dpia_sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a draft's "how information will be shared" section (11.6), which approval requires."""
+    dpia = _dpia(request, pk, CHANGE)
+    form = DPIASharingForm(_posted(request), initial={"summary": dpia.summary})
+    if (
+        request.method == "POST"
+        and attempt(
+            request, form, lambda data: services.set_dpia_sharing(request.user, dpia, data["summary"])
+        ).done
+    ):
+        return _done(request, "How information will be shared: saved.", dpia_url(dpia))
+    return render(
+        request, "compliance/dpia_sharing.html", {"dpia": dpia, "form": form}, status=_status(request)
+    )
+
+
+@login_required
 @require_POST
 def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """7.1/7.3: only the DPO approves (the service refuses anyone else: 403); review a year on (18.1). A
-    refusal (not a draft, no cameras) leaves the view for the refused page."""
+    refusal (not a draft, no cameras, no sharing section: 11.6) leaves the view for the refused page."""
     dpia = _dpia(request, pk)
     services.approve_dpia(request.user, dpia, timezone.now())
     return _done(
@@ -247,8 +266,23 @@ def sign_list(request: HttpRequest) -> HttpResponse:
             "school": school,
             "schools": schools_where(request, VIEW),
             "can_register": holds_any(request.user, CHANGE),
+            "notices": _notices(request, school, today),
         },
     )
+
+
+def _notices(request: HttpRequest, school: School | None, today: Any) -> list[tuple[School, Any, bool]]:
+    """Each school's privacy notice beside its signs (6.1; UK GDPR Art 13), with its review flag."""
+    from watchkeeper.compliance.models import PrivacyNotice
+    from watchkeeper.compliance.notices import review_due
+
+    schools = _school_rows(restrict(School.objects.all(), request.user, VIEW), school)
+    found = {n.school_id: n for n in PrivacyNotice.objects.filter(school__in=schools)}
+    return [(s, found.get(s.pk), review_due(found.get(s.pk), today)) for s in schools]
+
+
+def _school_rows(schools: QuerySet[School], school: School | None) -> QuerySet[School]:
+    return schools if school is None else schools.filter(pk=school.pk)
 
 
 @login_required

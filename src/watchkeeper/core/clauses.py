@@ -89,6 +89,7 @@ def enforces(*ids: str) -> Callable[[F], F]:
 # Law cited in messages → the requirement that carries it (regulatory-requirements.md).
 LAW_REQUIREMENTS = {
     "UK GDPR Art 12": "R21",  # the subject access clock, its extension (12(3)) and refusals (12(5))
+    "UK GDPR Art 13": "R5",  # the privacy notice kept beside the signs
     "UK GDPR Art 33": "R26",
     "UK GDPR Art 34": "R26",
     "DPA 2018 Sch 2 Part 3 para 16": "R23",  # other people in the footage

@@ -46,6 +46,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     ),
     "compliance.change": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
     "compliance.approve_dpia": frozenset({R.DPO}),
+    # The DPO's trust-wide settings (3.5, 18.1; DPA 2018 Sch 1): the Art 9/10 conditions, the appropriate
+    # policy document, what an overdue review does. Held trust-wide: a school-level grant gives nothing.
+    "compliance.settings": frozenset({R.DPO}),
     # People and authority (3.2, 8.1, 14.1).
     "people.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
     "people.manage": frozenset({R.HEADTEACHER, R.DPO}),

@@ -24,8 +24,8 @@ import av
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from watchkeeper.compliance.gates import activation_problems
 from watchkeeper.compliance.models import Sign
+from watchkeeper.compliance.trust import in_service_problems_for
 from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.estate.services import without_password
@@ -50,16 +50,17 @@ def to_ms(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-@enforces("7.1", "R2")
+@enforces("7.1", "7.3", "18.1", "R2")
 def footage_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:
     """Why no footage of this camera may be stored now, recorded or imported (7.1, 6.1, 5.1–5.4, 13.1).
 
-    The same gates as activation (estate.services.activation_problems_for), run on data that may be
-    loaded in bulk: the camera with its DPIAs prefetched, and its school's signs. Privacy zones (5.3)
-    stop nothing: they are burned into whatever is stored (masking.py)."""
+    The gates of activation (estate.services.activation_problems_for) for a camera in service, run on data
+    that may be loaded in bulk: the camera with its DPIAs prefetched, and its school's signs. The trust's
+    setting decides whether an overdue DPIA review or sign check stops it (compliance.trust, 18.1).
+    Privacy zones (5.3) stop nothing: they are burned into whatever is stored (masking.py)."""
     if camera.status != CameraStatus.ACTIVE:
         return [f"the camera is {camera.get_status_display().lower()}"]
-    return activation_problems(camera, camera.dpias.all(), signs, today)
+    return in_service_problems_for(camera, camera.dpias.all(), signs, today)
 
 
 def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> list[str]:

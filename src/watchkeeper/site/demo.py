@@ -15,8 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from watchkeeper.compliance import notices
 from watchkeeper.compliance import services as compliance
-from watchkeeper.compliance.models import SignPlacement
+from watchkeeper.compliance import trust as compliance_trust
+from watchkeeper.compliance.models import Art9Condition, Art10Condition, SignPlacement
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.disclosures import demo as disclosures_demo
 from watchkeeper.estate import services as estate
@@ -67,6 +69,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         dpo = _staff(creds, trust, None, "dpo", "Dana", "Price", Role.DPO, now)
         _staff(creds, trust, None, "board", "Brian", "Oduya", Role.BOARD_MEMBER, now)
         _staff(creds, trust, None, "igroup", "Ines", "Gray", Role.IG_GROUP, now)
+        _trust_settings(dpo, trust, now)
         oakfield = _oakfield(creds, trust, dpo, now)
         _riverside(creds, trust, dpo, now)
         sar_demo.seed_demo(oakfield)  # issue 7: one open subject access request, its footage held
@@ -98,7 +101,10 @@ def _oakfield(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> S
     )
     _camera(head, school, "Reception", LocationType.RECEPTION, "Reception desk — proposed, no DPIA yet", 4)
     _nominate_deputy(head, school, now)
-    _approve(head, dpo, school, "Oakfield site cameras", [gate, yard, park], now)
+    _privacy_notice(head, school, "the school website's privacy page and the reception noticeboard", now)
+    _approve(head, dpo, school, "Oakfield site cameras", [gate, yard], now)
+    # 7.3: the car park camera predates DPIAs, so it records only under a retrospective one.
+    _approve(head, dpo, school, "Car park camera (retrospective)", [park], now, retrospective=True)
     for camera in (gate, yard, park):
         estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=today)
     return school
@@ -153,6 +159,7 @@ def _riverside(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> 
         head, school, "Minibus rear view", LocationType.VEHICLE_REAR, "Reversing camera", 8, vehicle=bus
     )
     _approve(head, dpo, school, "Riverside site and minibus cameras", [front, hall, inside, rear], now)
+    _privacy_notice(head, school, "the Academy website and the front entrance noticeboard", now)
     for camera in (front, hall, inside, rear):
         estate.change_camera_status(head, camera, CameraStatus.ACTIVE, reason="demo set-up", today=today)
     return school
@@ -222,16 +229,55 @@ def _camera(
 
 
 def _approve(
-    author: Person, dpo: Person, school: School, title: str, cameras: list[Camera], now: datetime
+    author: Person,
+    dpo: Person,
+    school: School,
+    title: str,
+    cameras: list[Camera],
+    now: datetime,
+    retrospective: bool = False,
 ) -> None:
     dpia = compliance.create_dpia(
         author,
         school,
         title,
         cameras,
-        summary="Footage is shared only under the CCTV policy, sections 10 and 11.",
+        retrospective=retrospective,
+        summary="Footage is seen in school where possible; a copy leaves only under the CCTV policy, "
+        "sections 10 and 11, as a password-protected package whose password is sent separately (11.6).",
     )
     compliance.approve_dpia(dpo, dpia, now)
+
+
+def _trust_settings(dpo: Person, trust: Trust, now: datetime) -> None:
+    """The DPO's settings: the Schedule 1 conditions and an appropriate policy document in date."""
+    today = timezone.localdate(now)
+    compliance_trust.update_trust_settings(
+        dpo,
+        trust,
+        {
+            "art9_condition": Art9Condition.SAFEGUARDING,
+            "art10_condition": Art10Condition.UNLAWFUL_ACTS,
+            "policy_link": "https://oakfield-trust.example/policies/appropriate-policy-document",
+            "policy_approved_on": today - timedelta(days=90),
+            "policy_review_by": today + timedelta(days=275),
+        },
+        now=now,
+    )
+
+
+def _privacy_notice(head: Person, school: School, where: str, now: datetime) -> None:
+    today = timezone.localdate(now)
+    notices.record_privacy_notice(
+        head,
+        school,
+        text=f"{school.name} uses CCTV to keep pupils, staff and visitors safe, to protect the site and to "
+        "prevent crime. Recordings are kept for at most 30 days. To see footage of yourself, or to complain, "
+        "contact the school office or the Trust's Data Protection Officer.",
+        published_where=where,
+        reviewed_on=today - timedelta(days=30),
+        today=today,
+    )
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -1,0 +1,56 @@
+"""Differences the DPO should know: where the policy (2022) and the law or guidance as they stand today part,
+and what Watchkeeper does about each. Shown on the compliance report (the dashboard's compliance panel) in
+plain words with the clause; the fix is the trust's, at the policy's yearly review (18.1).
+
+The note on section 29 of the 1998 Act lives with the police requests it concerns (disclosures.S29_NOTE,
+shown beside every police decision); this list shows it again beside the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from watchkeeper.estate.models import MAX_RETENTION_DAYS
+
+# DPA 2018 s164A (complaints to the controller), inserted by the Data (Use and Access) Act 2025 s103.
+COMPLAINTS_DUTY_FROM = date(2026, 6, 19)
+HOME_OFFICE_RETENTION_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Difference:
+    clause: str  # the policy clause that differs
+    title: str
+    words: str  # plain words: what differs and what Watchkeeper does
+
+
+def differences(today: date) -> list[Difference]:
+    from watchkeeper.disclosures.services.common import S29_NOTE  # the note shown beside police decisions
+
+    return [
+        Difference("11.3", "Police requests: the 1998 Act is repealed", S29_NOTE),
+        Difference(
+            "13.1",
+            f"Retention: {MAX_RETENTION_DAYS} days in the policy, {HOME_OFFICE_RETENTION_DAYS} in "
+            "Home Office guidance",
+            f"13.1 keeps recordings for at most {MAX_RETENTION_DAYS} days, and Watchkeeper enforces "
+            f"{MAX_RETENTION_DAYS}. Home Office guidance for CCTV that the police may need recommends "
+            f"{HOME_OFFICE_RETENTION_DAYS} days. Watchkeeper keeps the policy's {MAX_RETENTION_DAYS} as the "
+            "maximum; a longer period would need the policy changed first.",
+        ),
+        Difference("17.1", "Complaints: a duty the policy does not yet reflect", _complaints(today)),
+    ]
+
+
+def _complaints(today: date) -> str:
+    when = "Since" if today >= COMPLAINTS_DUTY_FROM else "From"
+    return (
+        f"17.1 sends complaints to the Trust's Complaints Policy and Grievance Procedure. {when} "
+        f"{COMPLAINTS_DUTY_FROM:%-d %B %Y} the Data Protection Act 2018 s164A (added by the Data (Use and "
+        "Access) Act 2025) also requires the trust to make it easy to complain about how it uses personal "
+        "information, for example with an electronic complaint form; to acknowledge a complaint within 30 "
+        "days; to look into it and keep the person told of progress without undue delay; and to tell them "
+        "the outcome and that they may complain to the Information Commissioner. The policy does not say "
+        "this: update 17.1 at its next review (18.1)."
+    )
