@@ -105,3 +105,32 @@ def test_an_internal_copy_gets_a_keep_until_date_and_is_flagged_when_due(ctx) ->
     assert services.check_copies(download.expires_on + timedelta(days=1)).overdue == 1
     dpo = person(Role.DPO, None)
     assert download in services.flagged_copies(dpo, download.expires_on)
+
+
+@pytest.mark.clause("9.5", "Appendix I", "R13")
+def test_a_viewing_is_not_recorded_before_the_copy_was_handed_over(ctx) -> None:
+    download = built(ctx)
+    handed = timezone.now() + timedelta(minutes=30)
+    b"".join(services.fetch_copy(ctx["head"], download, now=handed))
+    later = handed + timedelta(hours=1)
+    with pytest.raises(PolicyRefusal, match="before the recording was downloaded"):
+        services.record_viewing(ctx["head"], download, handed - timedelta(minutes=1), now=later)
+    services.record_viewing(ctx["head"], download, handed + timedelta(minutes=5), now=later)
+
+
+@pytest.mark.clause("Appendix I", "R13")
+def test_copies_fetched_before_the_field_existed_get_it_from_the_audit_trail(ctx) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    download = built(ctx)
+    first = timezone.now() + timedelta(minutes=2)
+    b"".join(services.fetch_copy(ctx["reviewer"], download, now=first))
+    b"".join(services.fetch_copy(ctx["head"], download, now=first + timedelta(hours=1)))
+    Download.objects.filter(pk=download.pk).update(handed_over_at=None, handed_over_by=None)
+    import_module("watchkeeper.evidence.migrations.0007_backfill_handed_over").backfill(apps, None)
+    download.refresh_from_db()
+    event = AuditEvent.objects.filter(action=services.COPY_FETCHED).order_by("seq").first()
+    assert event is not None
+    assert (download.handed_over_at, download.handed_over_by) == (event.at, ctx["reviewer"])

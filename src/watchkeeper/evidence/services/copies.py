@@ -130,7 +130,8 @@ def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now
         problems.append("9.5: the time viewed cannot be in the future")
     # Compared to the second: the form gives whole seconds, and a copy viewed in the second it was
     # downloaded was not viewed before it.
-    if viewed_at < download.downloaded_at.replace(microsecond=0):
+    # Downloaded: handed over (Appendix I), or built when it has not been fetched yet.
+    if viewed_at < (download.handed_over_at or download.downloaded_at).replace(microsecond=0):
         problems.append("9.5: the time viewed cannot be before the recording was downloaded")
     if problems:
         raise PolicyRefusal(problems)
