@@ -33,7 +33,7 @@ from tests.viewing.conftest import code_for
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.release_terms import SOCIAL_MEDIA_PROHIBITION
 from watchkeeper.disclosures import register, services
-from watchkeeper.disclosures.models import Disclosure, FOIDecision
+from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIDecision
 from watchkeeper.evidence import services as evidence
 from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.evidence.models import RequestStatus as DownloadStatus
@@ -215,3 +215,23 @@ def test_an_foi_release_and_an_in_school_viewing_record_the_prohibition(school) 
         reason="Subject access request",
     )
     assert SOCIAL_MEDIA_PROHIBITION in viewing.conditions and viewing.reason == "Subject access request"
+
+
+@pytest.mark.clause("13.2", "R14")
+def test_the_police_form_takes_the_date_they_ask_the_copy_kept_until(school) -> None:
+    from tests.disclosures.test_views import police_post, url
+
+    ctx: dict[str, Any] = {"school": school}
+    until = timezone.localdate() + timedelta(days=300)
+    data = police_post(ctx) | {
+        "keep_longer": "on",
+        "keep_until": until.isoformat(),
+        "keep_longer_reason": "Trial listed for next spring",
+    }
+    client = sign_in(Client(), person(ADMIN, school))
+    response = client.post(url("police_new", school=True)(ctx), data)
+    assert response.status_code == 302
+    req = DisclosureRequest.objects.get(reference="MP/24/09999")
+    assert (req.keep_longer, req.keep_until) == (True, until)
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="keep-longer"' in page and f"{until:%-d %b %Y}" in page
