@@ -67,7 +67,7 @@ class PoliceRequestForm(_FootageFields):
         label="The police ask for the copy to be kept longer than six months (13.2)", required=False
     )
     keep_until = forms.DateField(
-        label="Kept until", required=False, widget=DATE, help_text="The date the police ask it kept until."
+        label="Keep the copy to (date)", required=False, widget=DATE, help_text="The date the police ask for."
     )
     keep_longer_reason = forms.CharField(
         label="Why", required=False, widget=forms.Textarea(attrs={"rows": 2})
