@@ -47,7 +47,7 @@ HEADINGS = [
     "Copy kept until",
     "Reference",
 ]
-WIDTHS = (20, 20, 22, 22, 38, 34, 30, 16, 20, 34, 16, 18)  # mm of A4 landscape (277 mm wide)
+WIDTHS = (18, 18, 20, 20, 36, 32, 28, 16, 18, 34, 16, 20)  # mm: 276 of A4 landscape's 277
 APPROVED, REFUSED, DISCLOSED = "Approved", "Refused", "Disclosed"
 # Download requests past their decision: those still awaiting one, or withdrawn, are not decisions.
 DECIDED_DOWNLOADS = [
