@@ -358,7 +358,8 @@ def test_a_still_carries_the_social_media_prohibition_in_the_picture_and_its_cap
     assert np.abs(still[-8:, :150] - raw[-8:, :150]).mean() > 20
     manifest = json.loads(files["manifest.json"])
     assert manifest["still"]["caption"] == release_terms.no_social_media("This still image")
-    assert release_terms.SOCIAL_MEDIA_PROHIBITION in files["README.txt"].decode()
+    letter = files["README.txt"].decode()
+    assert release_terms.SOCIAL_MEDIA_PROHIBITION in letter and release_terms.image_line() in letter
 
 
 @pytest.mark.clause("11.4")

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import load_or_create_key
-from watchkeeper.core.release_terms import no_social_media
+from watchkeeper.core.release_terms import image_line, no_social_media
 from watchkeeper.evidence.package.model import (
     MANIFEST,
     PUBLIC_KEY,
@@ -101,10 +101,10 @@ def readme(
             (
                 meta.still["file"],
                 f"a still image of {meta.still['camera_name']} at {meta.still['frame_at_local']}, full"
-                " resolution, the camera and UK date and time burned into the picture, with the line:",
+                " resolution, the camera and UK date and time burned into the picture,",
             )
         )
-        contents.append(("", no_social_media("The still")))
+        contents.append(("", f'and at its foot: "{image_line()}"'))
         extras = [name for name in extras or [] if name != meta.still["file"]]
     elif include_master:
         contents.append(("master/", "the original recordings, bit-exact as recorded (never altered)"))
