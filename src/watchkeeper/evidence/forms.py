@@ -82,6 +82,11 @@ class ViewedForm(Form):
 
 
 class ExtendForm(Form):
+    asked_by = forms.CharField(
+        label="Asked for by",
+        max_length=300,
+        help_text="13.2: who asked for it to be kept longer, e.g. the officer, collar number and force.",
+    )
     new_date = forms.DateField(
         label="Keep until", widget=forms.DateInput(attrs={"type": "date"}), help_text="13.2: a later date."
     )

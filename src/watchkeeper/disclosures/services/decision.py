@@ -16,11 +16,10 @@ from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
 from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
-from watchkeeper.disclosures.services.requests import camera_purpose_problems
+from watchkeeper.disclosures.services.requests import camera_purpose_problems, release_request_hold
 from watchkeeper.disclosures.services.review import review_problems
 from watchkeeper.estate.models import Camera, Purpose
 from watchkeeper.evidence import services as evidence
-from watchkeeper.recording import services as recording
 
 DECIDED = "11.3: this request has been decided already"
 
@@ -136,8 +135,7 @@ def _record_decision(person: Person, req: DisclosureRequest, approve: bool) -> N
 
 
 def _release_hold(req: DisclosureRequest, why: str, now: datetime) -> None:
-    if req.hold is not None and req.hold.released_at is None:
-        recording.release_hold(SYSTEM, req.hold, f"{req}: {why}", now=now)
+    release_request_hold(req.hold, f"{req}: {why}", now=now)
 
 
 def _send_to_evidence(req: DisclosureRequest, now: datetime) -> int:
@@ -161,6 +159,10 @@ def _send_to_evidence(req: DisclosureRequest, now: datetime) -> int:
         recipient_organisation=req.requester_organisation,
         legal_basis=req.get_legal_basis_display(),
         case_reference=req.reference,
+        # 13.2: the police's request to keep the copy longer travels to the copy (who asked, until when).
+        keep_until=req.keep_until if req.keep_longer else None,
+        keep_asked_by=f"{req.requester_name}, collar {req.collar_number} ({req.requester_organisation})",
+        keep_reason=f"Police request {req.reference}: {req.keep_longer_reason}",
         now=now,
     )
     return int(made.pk)

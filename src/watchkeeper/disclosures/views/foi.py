@@ -13,11 +13,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
+from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.core.shortcuts import list_school, require_anywhere
 from watchkeeper.disclosures import clock, services
 from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
 from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
-from watchkeeper.disclosures.views.common import DECIDE, FOIS, MANAGE, VIEW, form_status, posted, schools
+from watchkeeper.disclosures.views.common import (
+    DECIDE,
+    FOIS,
+    MANAGE,
+    VIEW,
+    cameras,
+    form_status,
+    posted,
+    schools,
+)
 
 
 def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.ClockState]]:
@@ -32,7 +42,12 @@ def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.Clock
 @require_http_methods(["GET", "POST"])
 def foi_new(request: HttpRequest) -> HttpResponse:
     school = list_school(request, MANAGE)
-    form = FOIRequestForm(posted(request), schools=schools(request, MANAGE), initial={"school": school})
+    form = FOIRequestForm(
+        posted(request),
+        schools=schools(request, MANAGE),
+        cameras=cameras(request, school),
+        initial={"school": school},
+    )
     if request.method == "POST":
         outcome = attempt(
             request, form, lambda data: services.log_foi_request(request.user, **data, now=timezone.now())
@@ -55,6 +70,7 @@ def _render_foi(
         "state": clock.foi_state(due.due, timezone.localdate(), bool(foi.decision)),
         "no_closures": not closures,
         "guidance": services.FOI_GUIDANCE,
+        "release_terms": no_social_media("The images"),
         "may_decide": not foi.decision and can(request.user, DECIDE, foi.school_id),
         "may_manage": can(request.user, MANAGE, foi.school_id),
         "form": form or FOIDecisionForm(),

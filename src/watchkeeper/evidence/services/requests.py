@@ -4,11 +4,12 @@ footage, or a still of it, to leave; the checks on what is asked; withdrawing it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, is_system, person_or_none, require_person
@@ -44,6 +45,7 @@ def request_terms(req: DownloadRequest) -> dict[str, Any]:
         "redaction": req.redaction_id,
         "unredacted_release": req.unredacted_release,
         "still_at": req.still_at.isoformat() if req.still_at else None,
+        "keep_until": req.keep_until.isoformat() if req.keep_until else None,
     }
 
 
@@ -67,6 +69,9 @@ def request_download(
     only_requester_appears: bool = False,
     unredacted_release: bool = False,
     still_at: datetime | None = None,
+    keep_until: date | None = None,
+    keep_asked_by: str = "",
+    keep_reason: str = "",
     now: datetime,
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
@@ -93,6 +98,8 @@ def request_download(
     )
     if still_at is not None:
         problems += still_problems(cameras, start, end, still_at)
+    if keep_until is not None:
+        problems += keep_problems(purpose, keep_until, keep_asked_by, keep_reason, timezone.localdate(now))
     if requestor_user is None and not recipient_name.strip():
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
@@ -118,6 +125,9 @@ def request_download(
             only_requester_appears=only_requester_appears,
             unredacted_release=unredacted_release,
             still_at=still_at,
+            keep_until=keep_until,
+            keep_asked_by=keep_asked_by.strip() if keep_until else "",
+            keep_reason=keep_reason.strip() if keep_until else "",
         )
         req.cameras.set(cameras)
         record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=request_terms(req))
@@ -150,6 +160,20 @@ def download_problems(
     problems += subject_access_redaction_problems(
         purpose, redaction, only_requester_appears, cameras, start, end, unredacted_release
     )
+    return problems
+
+
+@enforces("13.2", "R14")
+def keep_problems(purpose: str, until: date, asked_by: str, reason: str, today: date) -> list[str]:
+    """13.2: only the police may ask for a copy to be kept longer than six months, and the copy records who
+    asked, until when and why. Pure."""
+    problems = []
+    if purpose != Purpose.POLICE:
+        problems.append("13.2: only the police may ask for a copy to be kept longer than six months")
+    if until <= today:
+        problems.append("13.2: the date the police ask the copy kept until must be in the future")
+    if not asked_by.strip() or not reason.strip():
+        problems.append("13.2: record who asked for the copy to be kept longer, and why")
     return problems
 
 
