@@ -152,6 +152,7 @@ def authorisation_request(request: HttpRequest) -> HttpResponse:
                 data["reason_category"],
                 data["reason"],
                 now=timezone.now(),
+                staff_involved=data["staff_involved"],
             ),
         )
         if outcome.done:

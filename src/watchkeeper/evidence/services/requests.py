@@ -20,6 +20,7 @@ from watchkeeper.estate.footage import WindowWords, window_problems, window_term
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
+from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -66,11 +67,14 @@ def request_download(
     only_requester_appears: bool = False,
     still_at: datetime | None = None,
     now: datetime,
+    staff_involved: Iterable[Person] = (),
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
     a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
     (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
-    that moment of the one camera instead of footage (the player's "Ask for a still")."""
+    that moment of the one camera instead of footage (the player's "Ask for a still"). `staff_involved`
+    (optional): the school's staff involved in the incident or shown in the footage, who then never decide
+    it (people/involvement.py, people/deciders.py)."""
     if not is_system(actor):
         require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
     require(actor, REQUEST, school.pk)
@@ -80,6 +84,9 @@ def request_download(
     )
     if still_at is not None:
         problems += still_problems(cameras, start, end, still_at)
+    staff_involved = list(staff_involved)
+    if staff_involved:
+        problems += involvement_problems("9.5", school.pk, staff_involved)
     if requestor_user is None and not recipient_name.strip():
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
@@ -106,7 +113,11 @@ def request_download(
             still_at=still_at,
         )
         req.cameras.set(cameras)
-        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=request_terms(req))
+        req.staff_involved.set(staff_involved)
+        details = request_terms(req)
+        if staff_involved:
+            details["staff_involved"] = usernames(staff_involved)
+        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=details)
     return req
 
 
