@@ -20,7 +20,7 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import FOIDecision, RequestStatus
-from watchkeeper.people import deciders, nominations, reroutings
+from watchkeeper.people import deciders, nominations, panels, reroutings
 from watchkeeper.people.models import Decision, Role
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,21 @@ def test_the_dpo_decides_an_escalated_request_from_its_page(client, school, head
     assert response.status_code == 302, response.content.decode()[:3000]
     req.refresh_from_db()
     assert req.status == RequestStatus.REFUSED and req.decided_by == dpo
+
+
+@pytest.mark.clause("11.3")
+def test_the_dpo_is_shown_an_escalated_disclosure_on_the_dashboard_and_the_rerouted_page(
+    client, rf, school, head, dpo
+):
+    req = police_request(school)
+    asked = rf.get("/")
+    asked.user = dpo
+    assert panels.rerouted(asked, timezone.now()) is None
+    nominations.recuse(dpo, req, head, "The Headteacher is the subject of the complaint", now=timezone.now())
+    assert panels.rerouted(asked, timezone.now()) == {"rerouted": 1}
+    sign_in(client, dpo)
+    page = client.get(reverse("people:reroutings")).content.decode()
+    assert f"Disclosure #{req.pk}" in page and "stood back" in page
 
 
 @pytest.mark.clause("11.7")
