@@ -19,7 +19,7 @@ from tests.viewing.conftest import code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services as evidence
-from watchkeeper.evidence.models import RequestStatus
+from watchkeeper.evidence.models import DownloadRequest, RequestStatus
 from watchkeeper.people import deciders, reroutings
 from watchkeeper.people.models import Decision, Role
 from watchkeeper.subjectaccess import services as sar
@@ -170,6 +170,8 @@ def test_the_request_form_names_the_staff_involved(client, school, gate, head, r
     assert response.status_code == 302, response.content.decode()[:2000]
     auth = ViewingAuthorisation.objects.get()
     assert list(auth.staff_involved.all()) == [head]
+    page = client.get(reverse("viewing:authorisation_detail", args=[auth.pk])).content.decode()
+    assert "Staff named as involved" in page and "Helen Head" in page
 
 
 @pytest.mark.clause("10.1")
@@ -178,3 +180,28 @@ def test_the_sar_form_links_a_staff_requester_to_their_account(client, school, g
     sign_in(client, handler)
     page = client.get(reverse("subjectaccess:case_new")).content.decode()
     assert "The requester is a member of staff" in page and "Helen Head" in page
+
+
+@pytest.mark.clause("9.5")
+def test_the_download_form_names_the_staff_involved(client, school, gate, head, reviewer):
+    sign_in(client, reviewer)
+    page = client.get(reverse("evidence:request_new")).content.decode()
+    assert "Staff involved in the incident or shown in the footage" in page
+    response = client.post(
+        reverse("evidence:request_new"),
+        {
+            "cameras": [gate.pk],
+            "start": local(START),
+            "end": local(END),
+            "purpose": "internal",
+            "reason_category": "safeguarding",
+            "reason": "Complaint about the Headteacher",
+            "requestor": "me",
+            "staff_involved": [head.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    req = DownloadRequest.objects.get()
+    assert list(req.staff_involved.all()) == [head]
+    page = client.get(reverse("evidence:request_detail", args=[req.pk])).content.decode()
+    assert "Staff named as involved" in page and "Helen Head" in page
