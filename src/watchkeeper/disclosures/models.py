@@ -99,6 +99,10 @@ class DisclosureRequest(models.Model):
     decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # The nomination an alternate decided under (11.3, Appendix I); empty for the Headteacher and the DPO.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     # 9.6, 13.1: the footage sought is held from the moment the request is logged, so retention cannot erase
     # it while the Headteacher decides; released (audited) when the request is refused.
     hold = models.ForeignKey(
@@ -199,6 +203,10 @@ class FOIRequest(models.Model):
     decision_reason = models.TextField(blank=True)
     decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The nomination an alternate decided under (11.7, Appendix I); empty for the Headteacher and the DPO.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]

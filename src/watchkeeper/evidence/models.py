@@ -3,6 +3,7 @@ footage taken out of the system. Rows are filled by the workflow (evidence/servi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from watchkeeper.core import fields
@@ -94,6 +95,9 @@ class DownloadRequest(models.Model):
     nomination = models.ForeignKey(
         "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Staff involved in the incident or shown in the footage, named by the asker (optional): none of them
+    # decides the request (9.2, 9.5; people/deciders.py).
+    staff_involved = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     # The build job (jobs.JobRecord.task_id) and, when it failed, why. Never the password (11.6).
     job_task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -16,11 +16,12 @@ from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures import clock
 from watchkeeper.disclosures.models import ClosurePeriod, FOIDecision, FOIRequest
-from watchkeeper.disclosures.services.common import DECIDE, MANAGE, audit, staff
+from watchkeeper.disclosures.services.common import MANAGE, audit, staff
 from watchkeeper.disclosures.services.register import record_disclosure
 from watchkeeper.disclosures.services.requests import hold_footage, release_request_hold
 from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.people.deciders import FOI, decider_problems
 
 # 11.7, ICO CCTV Code of Practice: what usually happens to an FOI request for CCTV images.
 FOI_GUIDANCE = (
@@ -115,10 +116,11 @@ def foi_deadline(foi: FOIRequest, closures: list[clock.Closure] | None = None) -
 
 @enforces("11.7", "R24", "R25")
 def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now: datetime) -> FOIRequest:
-    """Record the answer. A release (whole or part) is a disclosure to the world and goes in the register."""
+    """Record the answer: the Headteacher, an alternate nominated for disclosures, or the DPO on an
+    escalated request (people/deciders.py), whose nomination is recorded. A release (whole or part) is a
+    disclosure to the world and goes in the register."""
     person = staff(actor)
-    require(person, DECIDE, foi.school_id)
-    problems = []
+    problems, standing = decider_problems(person, FOI, foi, now=now)
     if foi.decision:
         problems.append(ANSWERED)
     if decision not in FOIDecision.values:
@@ -135,9 +137,20 @@ def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now
             person,
             now,
         )
-        foi.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+        foi.nomination = standing.nomination
+        foi.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at", "nomination"])
         due = foi_deadline(foi).due.isoformat()
-        audit("foi_decided", person, foi, foi.decision_reason, decision=decision, due=due)
+        nomination = standing.nomination.pk if standing.nomination else None
+        audit(
+            "foi_decided",
+            person,
+            foi,
+            foi.decision_reason,
+            decision=decision,
+            due=due,
+            authority=standing.basis,
+            nomination=nomination,
+        )
         if decision == FOIDecision.WITHHELD and foi.hold is not None:
             # Nothing leaves: the footage need not outlive its retention for this request (13.1).
             release_request_hold(foi.hold, f"{foi} answered: withheld (FOIA s40(2))", now=now)

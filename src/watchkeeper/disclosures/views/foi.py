@@ -19,7 +19,6 @@ from watchkeeper.disclosures import clock, services
 from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
 from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
 from watchkeeper.disclosures.views.common import (
-    DECIDE,
     FOIS,
     MANAGE,
     VIEW,
@@ -28,6 +27,19 @@ from watchkeeper.disclosures.views.common import (
     posted,
     schools,
 )
+from watchkeeper.people import deciders
+
+
+def decider_context(user: Any, kind: str, obj: Any, open_: bool) -> dict[str, Any]:
+    """Whether the user decides this open request now, or why they may not though they could (recused,
+    involved, no nomination, the two-person rule): the Headteacher decides, or an alternate nominated for
+    disclosures, or the DPO once escalated (11.3, 11.5, 11.7; people/deciders.py)."""
+    standing = deciders.standing(user, kind, obj, now=timezone.now()) if open_ else None
+    return {
+        "may_decide": bool(standing and standing.may_decide),
+        "decider_refusal": standing.refusal if standing and standing.authority else None,
+        "recuse_kind": kind if standing and standing.authority else None,
+    }
 
 
 def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.ClockState]]:
@@ -71,7 +83,7 @@ def _render_foi(
         "no_closures": not closures,
         "guidance": services.FOI_GUIDANCE,
         "release_terms": no_social_media("The images"),
-        "may_decide": not foi.decision and can(request.user, DECIDE, foi.school_id),
+        **decider_context(request.user, deciders.FOI, foi, not foi.decision),
         "may_manage": can(request.user, MANAGE, foi.school_id),
         "form": form or FOIDecisionForm(),
         "clock": clock,
@@ -88,7 +100,8 @@ def foi_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def foi_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    foi = get_object_or_404(restrict(FOIS, request.user, DECIDE), pk=pk)
+    # VIEW: the DPO decides an escalated request too; the service checks who decides (people/deciders.py).
+    foi = get_object_or_404(restrict(FOIS, request.user, VIEW), pk=pk)
     form = FOIDecisionForm(request.POST)
     outcome = attempt(
         request, form, lambda data: services.decide_foi(request.user, foi, **data, now=timezone.now())

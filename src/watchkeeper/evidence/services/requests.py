@@ -21,6 +21,7 @@ from watchkeeper.estate.footage import WindowWords, window_problems, window_term
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
+from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -73,12 +74,15 @@ def request_download(
     keep_asked_by: str = "",
     keep_reason: str = "",
     now: datetime,
+    staff_involved: Iterable[Person] = (),
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
     a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
     (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
     that moment of the one camera instead of footage (the player's "Ask for a still"). `unredacted_release`:
-    the subject access workflow's word that the Headteacher released the copy unredacted (10.4.2, 10.4.3)."""
+    the subject access workflow's word that the Headteacher released the copy unredacted (10.4.2, 10.4.3).
+    `staff_involved` (optional): the school's staff involved in the incident or shown in the footage, who
+    then never decide it (people/involvement.py, people/deciders.py)."""
     if not is_system(actor):
         require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
     require(actor, REQUEST, school.pk)
@@ -100,6 +104,9 @@ def request_download(
         problems += still_problems(cameras, start, end, still_at)
     if keep_until is not None:
         problems += keep_problems(purpose, keep_until, keep_asked_by, keep_reason, timezone.localdate(now))
+    staff_involved = list(staff_involved)
+    if staff_involved:
+        problems += involvement_problems("9.5", school.pk, staff_involved)
     if requestor_user is None and not recipient_name.strip():
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
@@ -130,7 +137,11 @@ def request_download(
             keep_reason=keep_reason.strip() if keep_until else "",
         )
         req.cameras.set(cameras)
-        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=request_terms(req))
+        req.staff_involved.set(staff_involved)
+        details = request_terms(req)
+        if staff_involved:
+            details["staff_involved"] = usernames(staff_involved)
+        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=details)
     return req
 
 
