@@ -29,6 +29,7 @@ from watchkeeper.audit.head_export import LATEST_NAME, current_head, verify_agai
 from watchkeeper.audit.models import AuditEvent, AuditHead
 from watchkeeper.audit.services import audit_key, record
 from watchkeeper.audit.tasks import audit_head_export
+from watchkeeper.core.keyfiles import key_path
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,13 @@ def test_the_audit_page_offers_the_download_to_the_dpo_only(school) -> None:
     head_page = sign_in(Client(), person("headteacher", school)).get(reverse("audit:event_list"))
     assert link in dpo_page.content.decode()
     assert link not in head_page.content.decode()
+
+
+def test_a_missing_audit_key_is_named_and_never_made_afresh(db, settings, tmp_path) -> None:
+    settings.DATA_DIR = tmp_path  # a key of its own to lose
+    record("test.event")
+    exported = current_head(NOW)
+    key_path("audit-chain").unlink()
+    verdict = verify_against(exported)
+    assert not verdict.intact and "audit key file" in verdict.problem and "is missing" in verdict.problem
+    assert not key_path("audit-chain").exists()

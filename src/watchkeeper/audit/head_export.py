@@ -17,7 +17,7 @@ from django.db import transaction
 from watchkeeper.audit import head_file
 from watchkeeper.audit.chain import GENESIS_HASH, Verdict
 from watchkeeper.audit.models import AuditEvent, AuditHead
-from watchkeeper.audit.services import audit_key, record, verify
+from watchkeeper.audit.services import AUDIT_KEY_NAME, audit_key, record, verify
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import key_path
@@ -75,7 +75,7 @@ def verify_against(data: bytes) -> Verdict:
     """The chain verified, then compared with an exported head: a database rolled back to before the
     export has fewer events, or another event at the exported sequence. Raises head_file.HeadFileError
     where the file is not a head this installation exported."""
-    if not key_path("audit-chain").exists():
+    if not key_path(AUDIT_KEY_NAME).exists():
         return verify()  # names the missing key; never mint a key to check a signature with
     exported = head_file.parse(audit_key(), data)
     verdict = verify()
