@@ -324,3 +324,48 @@ def test_a_case_covers_several_windows_each_held_and_reviewed(ctx):
     assert later.pk
     services.close(ctx["handler"], case, note="Answered", now=timezone.now())
     assert Hold.objects.filter(pk__in=[case.hold_id, window.hold_id], released_at__isnull=False).count() == 2
+
+
+# --- One response, one password (9.5, 11.6) -----------------------------------------------------------------
+
+
+@pytest.mark.clause("9.5", "11.6", "Appendix I")
+def test_the_packages_of_one_response_are_authorised_together_under_one_password(ctx, tmp_path):
+    """Two stills (one a segment) of one case: authorised at once with one code, both packages open with
+    the same password, and each is its own row of the CCTV log."""
+    watch(ctx, ctx["segments"][1:3])
+    attest(ctx)
+    first = clip(
+        ctx,
+        only_requester=True,
+        provision=Provision.STILL,
+        still_at=CLIP_START + S / 2,
+        end=CLIP_START + 2 * S,
+    )
+    second = clip(
+        ctx,
+        only_requester=True,
+        provision=Provision.STILL,
+        still_at=CLIP_START + 5 * S / 2,
+        start=CLIP_START + 2 * S,
+    )
+    asked = services.request_package(ctx["handler"], ctx["case"], now=timezone.now())
+    assert len(asked) == 2 and services.awaiting_authorisation(ctx["case"]) == asked
+    deputy = person(Role.DESIGNATED_PERSON, ctx["school"], nominated=False)
+    with pytest.raises(PolicyRefusal, match="no nomination for it in force"):  # who decides: as any download
+        services.authorise_response(deputy, ctx["case"], code=code_for(deputy), now=timezone.now())
+    decided = services.authorise_response(
+        ctx["head"], ctx["case"], code=code_for(ctx["head"], 1), now=timezone.now()
+    )
+    [password] = {d.password for d in decided}
+    assert password and services.awaiting_authorisation(ctx["case"]) == []
+    downloads = [build(d.request, password) for d in decided]
+    for download in downloads:
+        files = members(plaintext_zip(download, tmp_path, ctx["head"]), password)
+        assert any(name.startswith("still/") for name in files)
+    assert len({d.pk for d in downloads}) == 2  # one CCTV log row a package (Appendix I)
+    events = AuditEvent.objects.filter(action="evidence.download_approved")
+    assert events.count() == 2 and all(
+        e.details["together_with"] == sorted(r.pk for r in asked) for e in events
+    )
+    assert {first.pk, second.pk} == {c.pk for c in ctx["case"].clips.exclude(download_request=None)}

@@ -241,6 +241,18 @@ CASES = [
         ok=(400,),
         setup=make_case,
     ),
+    # Whoever may authorise downloads authorises the response's packages (nothing awaits yet: refused).
+    ViewCase(
+        "authorise",
+        of_case("case_action", "authorise"),
+        HEAD,
+        SAR,
+        method="post",
+        data=lambda ctx: {"authorise-code": "123456"},
+        ok=(400,),
+        setup=make_case,
+        check=shows("no download request awaiting authorisation"),
+    ),
     ViewCase(
         "signoff",
         of_case("case_action", "signoff"),
@@ -311,3 +323,22 @@ def test_asking_twice_to_review_a_case_shows_the_refused_page(school, other_scho
         response, f"10.2: {case.reference} already has a review authorisation (#{case.review_id})"
     )
     assert ViewingAuthorisation.objects.count() == 1
+
+
+@pytest.mark.clause("10.2")
+def test_intake_takes_the_first_window_and_offers_another_at_once(
+    school, other_school, client: Client
+) -> None:
+    """School office staff give the first window on the intake form; "Log and add another window" opens the
+    case page at the form for the next one."""
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    client = sign_in(client, person(SAR, school))
+    form = client.get(f"{reverse('subjectaccess:case_new')}?school={school.pk}").content.decode()
+    assert "Log and add another window" in form and 'name="window_start"' in form
+    response = client.post(reverse("subjectaccess:case_new"), intake(ctx) | {"then": "window"})
+    case = SubjectAccessRequest.objects.get(requester_name="Robin Requester")
+    assert response["Location"] == reverse("subjectaccess:case_detail", args=[case.pk]) + "#action-window"
+    assert (case.window_start, case.window_end) == (WINDOW_START, WINDOW_END)
+    page = client.get(response["Location"]).content.decode()
+    assert "Add the next window below" in page and 'id="action-window"' in page

@@ -56,6 +56,7 @@ from watchkeeper.evidence.services.copy_check import (
 )
 from watchkeeper.evidence.services.decisions import (
     Decided,
+    approve_together,
     decide_download,
     reissue_download,
     secret_purpose,
@@ -104,6 +105,7 @@ __all__ = [
     "CopyCheck",
     "Decided",
     "Progress",
+    "approve_together",
     "authorise_deletion",
     "build_package",
     "check_copies",
