@@ -22,6 +22,7 @@ from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services as evidence
+from watchkeeper.people import nominations
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.subjectaccess import services
@@ -222,7 +223,7 @@ def test_only_the_headteacher_with_a_fresh_code_releases(ctx):
     consented(ctx, crowded)
     with pytest.raises(PermissionDenied):
         services.release_unredacted(
-            ctx["deputy"], crowded, code=code_for(ctx["deputy"]), reason="Consented", now=timezone.now()
+            ctx["handler"], crowded, code=code_for(ctx["handler"]), reason="Consented", now=timezone.now()
         )
     with pytest.raises(PolicyRefusal, match="authenticator code"):
         services.release_unredacted(
@@ -237,6 +238,34 @@ def test_only_the_headteacher_with_a_fresh_code_releases(ctx):
         ctx["head"], crowded, code=code_for(ctx["head"], 1), reason="Consented", now=timezone.now()
     )
     assert release.decided_by == ctx["head"] and release.complete and not release.needs_dpo
+    assert (release.authority, release.nomination) == ("headteacher", None)
+
+
+@pytest.mark.clause("10.4.3", "9.2", "Appendix I")
+def test_who_releases_is_settled_as_for_downloads_nominations_and_recusal(ctx):
+    """people/deciders.py: a designated person releases only under a nomination for downloads (recorded on
+    the release); a Headteacher who recused from the case is refused and the alternate decides."""
+    crowded = clip(ctx, provision=Provision.COPY)
+    consented(ctx, crowded)
+    unnominated = person(Role.DESIGNATED_PERSON, ctx["school"], nominated=False)
+    with pytest.raises(PolicyRefusal, match="no nomination for it in force"):
+        services.release_unredacted(
+            unnominated, crowded, code=code_for(unnominated), reason="Consented", now=timezone.now()
+        )
+    nominations.recuse(
+        ctx["head"], ctx["case"], ctx["head"], "The requester's complaint is about me", now=timezone.now()
+    )
+    with pytest.raises(PolicyRefusal, match="you recused yourself"):
+        services.release_unredacted(
+            ctx["head"], crowded, code=code_for(ctx["head"], 1), reason="Consented", now=timezone.now()
+        )
+    release = services.release_unredacted(
+        ctx["deputy"], crowded, code=code_for(ctx["deputy"]), reason="Consented", now=timezone.now()
+    )
+    assert release.authority == "nominated alternate" and release.nomination is not None
+    assert release.nomination.nominee == ctx["deputy"]
+    event = AuditEvent.objects.get(action="subjectaccess.unredacted_release_decided")
+    assert event.details["nomination"] == release.nomination.pk
 
 
 @pytest.mark.clause("10.4.2", "10.4.3", "R23")

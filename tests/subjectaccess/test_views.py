@@ -230,12 +230,12 @@ CASES = [
         setup=make_case,
         check=shows("who watched this footage", "(policy 10.3)"),
     ),
-    # The Headteacher alone decides a release (no clip to release yet: the form says so).
+    # The Headteacher or a nominated alternate decides a release (no clip to release yet: the form says so).
     ViewCase(
         "release",
         of_case("case_action", "release"),
         HEAD,
-        DEPUTY,
+        SAR,
         method="post",
         data=lambda ctx: {"release-reason": "Everyone consented", "release-code": "123456"},
         ok=(400,),

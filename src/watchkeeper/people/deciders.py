@@ -32,14 +32,27 @@ from watchkeeper.people.models import Decision, Nomination, Recusal, Role, RoleG
 # move to the DPO's trust settings.
 ESCALATE_AFTER_WORKING_DAYS = 3
 
-VIEWING, DOWNLOAD = "viewing", "download"  # Recusal.request_kind
+# Recusal.request_kind. A subject access case's unredacted release (10.4.2, 10.4.3) lets footage leave as a
+# download does, so the same nominations (for downloads) decide it; a recusal from it covers the whole case.
+VIEWING, DOWNLOAD, SUBJECT_ACCESS = "viewing", "download", "subject_access"
 ACTION = {
     Decision.VIEWING: "viewing.decide",
     Decision.DOWNLOADS: "evidence.authorise",
     Decision.DELETIONS: "evidence.authorise",
 }
-DECISION_OF_KIND = {VIEWING: Decision.VIEWING, DOWNLOAD: Decision.DOWNLOADS}
-CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5"}
+DECISION_OF_KIND = {
+    VIEWING: Decision.VIEWING,
+    DOWNLOAD: Decision.DOWNLOADS,
+    SUBJECT_ACCESS: Decision.DOWNLOADS,
+}
+CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5", SUBJECT_ACCESS: "10.4.3"}
+# Where a kind's permission is not its decision's (the release is the subjectaccess app's own action).
+ACTION_OF_KIND = {SUBJECT_ACCESS: "sar.release_unredacted"}
+
+
+def action_of(kind: str) -> str:
+    """The permission a decider of this kind of request holds at the school."""
+    return ACTION_OF_KIND.get(kind) or ACTION[DECISION_OF_KIND[kind]]
 
 
 @dataclass(frozen=True)
@@ -119,7 +132,7 @@ def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
     """Authority to decide the request (at the school, or the DPO on a re-routed or escalated one), then in
     order: a recusal, the two-person rule across accounts, the nomination an alternate needs."""
     decision, clause = DECISION_OF_KIND[kind], CLAUSE_OF_KIND[kind]
-    action, school_id = ACTION[decision], obj.school_id
+    action, school_id = action_of(kind), obj.school_id
     escalated = (
         not can(actor, action, school_id)
         and can(actor, two_person.REROUTED, None)
@@ -153,7 +166,7 @@ def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tup
     refusals (recused, no nomination, two-person rule) and the standing (its nomination is recorded)."""
     found = standing(actor, kind, obj, now=now)
     if not found.authority:
-        raise PermissionDenied(f"You are not permitted to do this ({ACTION[DECISION_OF_KIND[kind]]}).")
+        raise PermissionDenied(f"You are not permitted to do this ({action_of(kind)}).")
     return ([found.refusal] if found.refusal else []), found
 
 

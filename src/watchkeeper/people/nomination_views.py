@@ -21,6 +21,7 @@ from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.people import deciders, nominations
 from watchkeeper.people.forms import EndNominationForm, NominationForm, RecusalForm
 from watchkeeper.people.models import Nomination, Recusal
+from watchkeeper.subjectaccess.models import SubjectAccessRequest
 from watchkeeper.viewing.models import ViewingAuthorisation
 
 VIEW = "people.view"
@@ -92,6 +93,7 @@ def nomination_end(request: HttpRequest, pk: int) -> HttpResponse:
 KINDS = {
     deciders.VIEWING: (ViewingAuthorisation, "viewing:authorisation_detail"),
     deciders.DOWNLOAD: (DownloadRequest, "evidence:request_detail"),
+    deciders.SUBJECT_ACCESS: (SubjectAccessRequest, "subjectaccess:case_detail"),  # its releases
 }
 
 
@@ -102,7 +104,7 @@ def recuse(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in KINDS:
         raise Http404("No such request.")
     model, detail = KINDS[kind]
-    action = deciders.ACTION[deciders.DECISION_OF_KIND[kind]]
+    action = deciders.action_of(kind)
     obj: Any = get_object_or_404(restrict(model._default_manager.all(), request.user, action), pk=pk)
     form, me = RecusalForm(request.POST), require_person(request.user, "9.2: sign in first")
     outcome = attempt(

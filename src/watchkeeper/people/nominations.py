@@ -110,9 +110,16 @@ def end_nomination(actor: Actor, nomination: Nomination, *, reason: str, now: da
     return nomination
 
 
+KIND_OF_MODEL = {
+    "viewing.ViewingAuthorisation": deciders.VIEWING,
+    "subjectaccess.SubjectAccessRequest": deciders.SUBJECT_ACCESS,
+}
+
+
 def request_kind(obj: Any) -> str:
-    """ "viewing" for a viewing authorisation, "download" for a download request."""
-    return deciders.VIEWING if obj._meta.label == "viewing.ViewingAuthorisation" else deciders.DOWNLOAD
+    """ "viewing" for a viewing authorisation, "subject_access" for a subject access case (its unredacted
+    releases), "download" for a download request."""
+    return KIND_OF_MODEL.get(obj._meta.label, deciders.DOWNLOAD)
 
 
 @enforces("9.2", "9.5")
@@ -123,7 +130,7 @@ def recuse(actor: Actor, obj: Any, person: Person, reason: str, *, now: datetime
     (deciders.escalation)."""
     recorder = require_person(actor, "9.2: only a member of staff records a recusal")
     kind = request_kind(obj)
-    action = deciders.ACTION[deciders.DECISION_OF_KIND[kind]]
+    action = deciders.action_of(kind)
     as_self = recorder.pk == person.pk and can(recorder, action, obj.school_id)
     if not (as_self or can(recorder, "people.decide_rerouted", None)):
         require(recorder, "people.decide_rerouted", None)
