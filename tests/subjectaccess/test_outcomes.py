@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.conftest import sign_in
 from tests.evidence.downloads import build, members, plaintext_zip
 from tests.factories import CameraFactory, person
 from tests.subjectaccess.conftest import log
@@ -380,6 +383,8 @@ def test_the_packages_of_one_response_are_authorised_together_under_one_password
     )
     asked = services.request_package(ctx["handler"], ctx["case"], now=timezone.now())
     assert len(asked) == 2 and services.awaiting_authorisation(ctx["case"]) == asked
+    page = sign_in(Client(), ctx["head"]).get(reverse("evidence:request_detail", args=[asked[0].pk]))
+    assert f"1 other package of {ctx['case'].reference} awaits authorisation" in page.content.decode()
     deputy = person(Role.DESIGNATED_PERSON, ctx["school"], nominated=False)
     with pytest.raises(PolicyRefusal, match="no nomination for it in force"):  # who decides: as any download
         services.authorise_response(deputy, ctx["case"], code=code_for(deputy), now=timezone.now())

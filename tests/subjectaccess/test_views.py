@@ -15,7 +15,7 @@ from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
 from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, log
-from watchkeeper.people.models import Role
+from watchkeeper.people.models import Recusal, Role
 from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
@@ -342,3 +342,24 @@ def test_intake_takes_the_first_window_and_offers_another_at_once(
     assert (case.window_start, case.window_end) == (WINDOW_START, WINDOW_END)
     page = client.get(response["Location"]).content.decode()
     assert "Add the next window below" in page and 'id="action-window"' in page
+
+
+@pytest.mark.clause("9.2", "10.4.3")
+def test_the_headteacher_stands_back_from_a_cases_releases_on_its_page(
+    school, other_school, client: Client
+) -> None:
+    """The "Stand back" box beside the release form records a recusal from the whole case (people/deciders.py
+    kind subject_access); a SAR handler may not record one."""
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    url = reverse("people:recuse", args=["subject_access", ctx["case"].pk])
+    assert sign_in(Client(), person(SAR, school)).post(url, {"reason": "x"}).status_code == 404
+    head = person(HEAD, school)
+    response = sign_in(client, head).post(url, {"reason": "The complaint behind the SAR is about me"})
+    assert response["Location"] == reverse("subjectaccess:case_detail", args=[ctx["case"].pk])
+    recusal = Recusal.objects.get()
+    assert (recusal.person, recusal.request_kind, recusal.request_id) == (
+        head,
+        "subject_access",
+        ctx["case"].pk,
+    )
