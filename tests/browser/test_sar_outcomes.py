@@ -3,12 +3,14 @@ handler logs the request with its first window and is offered another at once; t
 second of the footage in the player and then records, in their own name, that only the requester appears in
 the first scene; the handler gives that scene as a still and the rest as a copy in which a passer-by
 consented; the Headteacher releases the copy unredacted with a fresh code, then authorises both packages
-of the response together — one password for the requester — and the worker builds them. Three seconds of
-footage (tests/redaction/review/seed_faces)."""
+of the response together — one password for the requester — the worker builds them, and the response
+leaves as one file. Three seconds of footage (tests/redaction/review/seed_faces)."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import datetime, timedelta
 
 import pytest
@@ -139,3 +141,12 @@ def test_attestation_still_unredacted_release_and_one_password(live_app, new_pag
         head.goto(case_url)
         head.locator("#package a").nth(row).click()
         expect(head.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
+
+    # One hand-over (10.3, 11.6): both packages in one file, each still sealed under the one password.
+    head.goto(case_url)
+    href = head.locator("#response-file").get_attribute("href") or ""
+    got = head.request.get(live_app.url + href.lstrip("/"))
+    assert got.status == 200
+    with zipfile.ZipFile(io.BytesIO(got.body())) as bundle:
+        names = bundle.namelist()
+    assert names[0] == "README.txt" and len(names) == 3 and all(n.endswith(".zip") for n in names[1:])

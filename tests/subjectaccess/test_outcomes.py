@@ -6,6 +6,7 @@ Real footage, real codes, the real build."""
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -393,11 +394,30 @@ def test_the_packages_of_one_response_are_authorised_together_under_one_password
     )
     [password] = {d.password for d in decided}
     assert password and services.awaiting_authorisation(ctx["case"]) == []
+    with pytest.raises(PolicyRefusal, match="every package must be built first"):
+        services.response_file(ctx["handler"], ctx["case"])
     downloads = [build(d.request, password) for d in decided]
     for download in downloads:
         files = members(plaintext_zip(download, tmp_path, ctx["head"]), password)
         assert any(name.startswith("still/") for name in files)
     assert len({d.pk for d in downloads}) == 2  # one CCTV log row a package (Appendix I)
+    # One hand-over: both packages in one file, each fetched (and audited) on its own log row.
+    handler = sign_in(Client(), ctx["handler"])
+    case_page = handler.get(reverse("subjectaccess:case_detail", args=[ctx["case"].pk])).content.decode()
+    assert "every package in one file" in case_page
+    got = handler.get(reverse("subjectaccess:response_file", args=[ctx["case"].pk]))
+    assert got["Content-Disposition"] == f'attachment; filename="{ctx["case"].reference}-response.zip"'
+    outer = tmp_path / "response.zip"
+    outer.write_bytes(b"".join(got.streaming_content))
+    with zipfile.ZipFile(outer) as bundle:
+        names = bundle.namelist()
+        assert names[0] == "README.txt" and len(names) == 3
+        for name in names[1:]:
+            inner = tmp_path / f"inner-{name}"
+            inner.write_bytes(bundle.read(name))
+            assert any(n.startswith("still/") for n in members(inner, password))
+    fetched = AuditEvent.objects.filter(action="evidence.copy_fetched", actor=ctx["handler"])
+    assert fetched.count() == 2
     events = AuditEvent.objects.filter(action="evidence.download_approved")
     assert events.count() == 2 and all(
         e.details["together_with"] == sorted(r.pk for r in asked) for e in events

@@ -241,6 +241,16 @@ CASES = [
         ok=(400,),
         setup=make_case,
     ),
+    # The response in one file: refused, with its reason, until every package is built.
+    ViewCase(
+        "response-file",
+        of_case("response_file"),
+        SAR,
+        REVIEWER,
+        ok=(400,),
+        setup=make_case,
+        check=shows("No package of this response has been asked for yet", "(policy 10.3)"),
+    ),
     # Whoever may authorise downloads authorises the response's packages (nothing awaits yet: refused).
     ViewCase(
         "authorise",

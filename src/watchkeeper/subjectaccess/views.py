@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -276,6 +276,7 @@ def _detail(
         "review_approved": services.review_approved(case),
         "has_viewing": case.clips.filter(provision=Provision.VIEWING, attended_by="").exists(),
         "awaiting": services.awaiting_authorisation(case) if "authorise" in action_forms else [],
+        "handover": not services.response_packages(case)[1],
     }
     return render(request, "subjectaccess/case_detail.html", context, status=status)
 
@@ -312,6 +313,19 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
     response = HttpResponse(response_letter(case, timezone.localdate()), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-response.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def response_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The response's packages in one file to hand over (10.3, 11.6); refused with its reason."""
+    case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
+    response = StreamingHttpResponse(
+        services.response_file(request.user, case), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-response.zip"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -11,13 +11,15 @@ Sections: `intake` (logging, identity, the hold's review date), `pauses` (clarif
 `review`, `clips` (the outcome per clip, the in-school viewing), `others` (other people seen), `closing`
 (response, refusal, closure), `attest` (the reviewer's word that only the requester appears), `release`
 (an unredacted copy: the Headteacher's decision, the DPO's sign-off), `package` (the sealed packages, one a
-clip, authorised together with one password), `reading` (flags, timeline).
+clip, authorised together with one password), `handover` (the response's packages in one file),
+`reading` (flags, timeline).
 """
 
 from watchkeeper.subjectaccess.services.attest import attest_only_requester, attestation_problems
 from watchkeeper.subjectaccess.services.clips import clip_problems, record_clip, record_viewing_held
 from watchkeeper.subjectaccess.services.closing import CLOSABLE, close, refuse, respond, response_problems
 from watchkeeper.subjectaccess.services.common import HANDLE, LEGAL_BASIS, REVIEW, VIEW
+from watchkeeper.subjectaccess.services.handover import response_file, response_packages
 from watchkeeper.subjectaccess.services.intake import add_window, confirm_identity, hold_review_on, log_case
 from watchkeeper.subjectaccess.services.others import other_person_problems, record_other_person
 from watchkeeper.subjectaccess.services.package import (
@@ -65,6 +67,8 @@ __all__ = [
     "request_package",
     "request_review",
     "respond",
+    "response_file",
+    "response_packages",
     "response_problems",
     "review_approved",
     "sign_off_release",
