@@ -6,14 +6,18 @@ Real footage, real codes, the real build."""
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.conftest import sign_in
 from tests.evidence.downloads import build, members, plaintext_zip
 from tests.factories import CameraFactory, person
 from tests.subjectaccess.conftest import log
@@ -22,6 +26,7 @@ from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services as evidence
+from watchkeeper.people import nominations
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.subjectaccess import services
@@ -222,7 +227,7 @@ def test_only_the_headteacher_with_a_fresh_code_releases(ctx):
     consented(ctx, crowded)
     with pytest.raises(PermissionDenied):
         services.release_unredacted(
-            ctx["deputy"], crowded, code=code_for(ctx["deputy"]), reason="Consented", now=timezone.now()
+            ctx["handler"], crowded, code=code_for(ctx["handler"]), reason="Consented", now=timezone.now()
         )
     with pytest.raises(PolicyRefusal, match="authenticator code"):
         services.release_unredacted(
@@ -237,6 +242,34 @@ def test_only_the_headteacher_with_a_fresh_code_releases(ctx):
         ctx["head"], crowded, code=code_for(ctx["head"], 1), reason="Consented", now=timezone.now()
     )
     assert release.decided_by == ctx["head"] and release.complete and not release.needs_dpo
+    assert (release.authority, release.nomination) == ("headteacher", None)
+
+
+@pytest.mark.clause("10.4.3", "9.2", "Appendix I")
+def test_who_releases_is_settled_as_for_downloads_nominations_and_recusal(ctx):
+    """people/deciders.py: a designated person releases only under a nomination for downloads (recorded on
+    the release); a Headteacher who recused from the case is refused and the alternate decides."""
+    crowded = clip(ctx, provision=Provision.COPY)
+    consented(ctx, crowded)
+    unnominated = person(Role.DESIGNATED_PERSON, ctx["school"], nominated=False)
+    with pytest.raises(PolicyRefusal, match="no nomination for it in force"):
+        services.release_unredacted(
+            unnominated, crowded, code=code_for(unnominated), reason="Consented", now=timezone.now()
+        )
+    nominations.recuse(
+        ctx["head"], ctx["case"], ctx["head"], "The requester's complaint is about me", now=timezone.now()
+    )
+    with pytest.raises(PolicyRefusal, match="you recused yourself"):
+        services.release_unredacted(
+            ctx["head"], crowded, code=code_for(ctx["head"], 1), reason="Consented", now=timezone.now()
+        )
+    release = services.release_unredacted(
+        ctx["deputy"], crowded, code=code_for(ctx["deputy"]), reason="Consented", now=timezone.now()
+    )
+    assert release.authority == "nominated alternate" and release.nomination is not None
+    assert release.nomination.nominee == ctx["deputy"]
+    event = AuditEvent.objects.get(action="subjectaccess.unredacted_release_decided")
+    assert event.details["nomination"] == release.nomination.pk
 
 
 @pytest.mark.clause("10.4.2", "10.4.3", "R23")
@@ -324,3 +357,69 @@ def test_a_case_covers_several_windows_each_held_and_reviewed(ctx):
     assert later.pk
     services.close(ctx["handler"], case, note="Answered", now=timezone.now())
     assert Hold.objects.filter(pk__in=[case.hold_id, window.hold_id], released_at__isnull=False).count() == 2
+
+
+# --- One response, one password (9.5, 11.6) -----------------------------------------------------------------
+
+
+@pytest.mark.clause("9.5", "11.6", "Appendix I")
+def test_the_packages_of_one_response_are_authorised_together_under_one_password(ctx, tmp_path):
+    """Two stills (one a segment) of one case: authorised at once with one code, both packages open with
+    the same password, and each is its own row of the CCTV log."""
+    watch(ctx, ctx["segments"][1:3])
+    attest(ctx)
+    first = clip(
+        ctx,
+        only_requester=True,
+        provision=Provision.STILL,
+        still_at=CLIP_START + S / 2,
+        end=CLIP_START + 2 * S,
+    )
+    second = clip(
+        ctx,
+        only_requester=True,
+        provision=Provision.STILL,
+        still_at=CLIP_START + 5 * S / 2,
+        start=CLIP_START + 2 * S,
+    )
+    asked = services.request_package(ctx["handler"], ctx["case"], now=timezone.now())
+    assert len(asked) == 2 and services.awaiting_authorisation(ctx["case"]) == asked
+    page = sign_in(Client(), ctx["head"]).get(reverse("evidence:request_detail", args=[asked[0].pk]))
+    assert f"1 other package of {ctx['case'].reference} awaits authorisation" in page.content.decode()
+    deputy = person(Role.DESIGNATED_PERSON, ctx["school"], nominated=False)
+    with pytest.raises(PolicyRefusal, match="no nomination for it in force"):  # who decides: as any download
+        services.authorise_response(deputy, ctx["case"], code=code_for(deputy), now=timezone.now())
+    decided = services.authorise_response(
+        ctx["head"], ctx["case"], code=code_for(ctx["head"], 1), now=timezone.now()
+    )
+    [password] = {d.password for d in decided}
+    assert password and services.awaiting_authorisation(ctx["case"]) == []
+    with pytest.raises(PolicyRefusal, match="every package must be built first"):
+        services.response_file(ctx["handler"], ctx["case"], now=timezone.now())
+    downloads = [build(d.request, password) for d in decided]
+    for download in downloads:
+        files = members(plaintext_zip(download, tmp_path, ctx["head"]), password)
+        assert any(name.startswith("still/") for name in files)
+    assert len({d.pk for d in downloads}) == 2  # one CCTV log row a package (Appendix I)
+    # One hand-over: both packages in one file, each fetched (and audited) on its own log row.
+    handler = sign_in(Client(), ctx["handler"])
+    case_page = handler.get(reverse("subjectaccess:case_detail", args=[ctx["case"].pk])).content.decode()
+    assert "every package in one file" in case_page
+    got = handler.get(reverse("subjectaccess:response_file", args=[ctx["case"].pk]))
+    assert got["Content-Disposition"] == f'attachment; filename="{ctx["case"].reference}-response.zip"'
+    outer = tmp_path / "response.zip"
+    outer.write_bytes(b"".join(got.streaming_content))
+    with zipfile.ZipFile(outer) as bundle:
+        names = bundle.namelist()
+        assert names[0] == "README.txt" and len(names) == 3
+        for name in names[1:]:
+            inner = tmp_path / f"inner-{name}"
+            inner.write_bytes(bundle.read(name))
+            assert any(n.startswith("still/") for n in members(inner, password))
+    fetched = AuditEvent.objects.filter(action="evidence.copy_fetched", actor=ctx["handler"])
+    assert fetched.count() == 2
+    events = AuditEvent.objects.filter(action="evidence.download_approved")
+    assert events.count() == 2 and all(
+        e.details["together_with"] == sorted(r.pk for r in asked) for e in events
+    )
+    assert {first.pk, second.pk} == {c.pk for c in ctx["case"].clips.exclude(download_request=None)}

@@ -15,7 +15,7 @@ from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
 from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, log
-from watchkeeper.people.models import Role
+from watchkeeper.people.models import Recusal, Role
 from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
@@ -230,16 +230,38 @@ CASES = [
         setup=make_case,
         check=shows("who watched this footage", "(policy 10.3)"),
     ),
-    # The Headteacher alone decides a release (no clip to release yet: the form says so).
+    # The Headteacher or a nominated alternate decides a release (no clip to release yet: the form says so).
     ViewCase(
         "release",
         of_case("case_action", "release"),
         HEAD,
-        DEPUTY,
+        SAR,
         method="post",
         data=lambda ctx: {"release-reason": "Everyone consented", "release-code": "123456"},
         ok=(400,),
         setup=make_case,
+    ),
+    # The response in one file: refused, with its reason, until every package is built.
+    ViewCase(
+        "response-file",
+        of_case("response_file"),
+        SAR,
+        REVIEWER,
+        ok=(400,),
+        setup=make_case,
+        check=shows("No package of this response has been asked for yet", "(policy 10.3)"),
+    ),
+    # Whoever may authorise downloads authorises the response's packages (nothing awaits yet: refused).
+    ViewCase(
+        "authorise",
+        of_case("case_action", "authorise"),
+        HEAD,
+        SAR,
+        method="post",
+        data=lambda ctx: {"authorise-code": "123456"},
+        ok=(400,),
+        setup=make_case,
+        check=shows("no download request awaiting authorisation"),
     ),
     ViewCase(
         "signoff",
@@ -311,3 +333,43 @@ def test_asking_twice_to_review_a_case_shows_the_refused_page(school, other_scho
         response, f"10.2: {case.reference} already has a review authorisation (#{case.review_id})"
     )
     assert ViewingAuthorisation.objects.count() == 1
+
+
+@pytest.mark.clause("10.2")
+def test_intake_takes_the_first_window_and_offers_another_at_once(
+    school, other_school, client: Client
+) -> None:
+    """School office staff give the first window on the intake form; "Log and add another window" opens the
+    case page at the form for the next one."""
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    client = sign_in(client, person(SAR, school))
+    form = client.get(f"{reverse('subjectaccess:case_new')}?school={school.pk}").content.decode()
+    assert "Log and add another window" in form and 'name="window_start"' in form
+    response = client.post(reverse("subjectaccess:case_new"), intake(ctx) | {"then": "window"})
+    case = SubjectAccessRequest.objects.get(requester_name="Robin Requester")
+    assert response["Location"] == reverse("subjectaccess:case_detail", args=[case.pk]) + "#action-window"
+    assert (case.window_start, case.window_end) == (WINDOW_START, WINDOW_END)
+    page = client.get(response["Location"]).content.decode()
+    assert "Add the next window below" in page and 'id="action-window"' in page
+
+
+@pytest.mark.clause("9.2", "10.4.3")
+def test_the_headteacher_stands_back_from_a_cases_releases_on_its_page(
+    school, other_school, client: Client
+) -> None:
+    """The "Stand back" box beside the release form records a recusal from the whole case (people/deciders.py
+    kind subject_access); a SAR handler may not record one."""
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    url = reverse("people:recuse", args=["subject_access", ctx["case"].pk])
+    assert sign_in(Client(), person(SAR, school)).post(url, {"reason": "x"}).status_code == 404
+    head = person(HEAD, school)
+    response = sign_in(client, head).post(url, {"reason": "The complaint behind the SAR is about me"})
+    assert response["Location"] == reverse("subjectaccess:case_detail", args=[ctx["case"].pk])
+    recusal = Recusal.objects.get()
+    assert (recusal.person, recusal.request_kind, recusal.request_id) == (
+        head,
+        "subject_access",
+        ctx["case"].pk,
+    )

@@ -102,7 +102,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "sar.review": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN}),
     # An unredacted copy for the requester (10.4.2, 10.4.3): the Headteacher decides, with a fresh code;
     # the DPO signs off where another person in it is a child.
-    "sar.release_unredacted": frozenset({R.HEADTEACHER}),
+    # The Headteacher, or a designated person nominated for downloads (people/deciders.py checks which).
+    "sar.release_unredacted": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
     "sar.sign_off_release": frozenset({R.DPO}),
     # Disclosures to third parties (11.1–11.7): the school logs police, outside-body and FOI requests; the
     # Headteacher or nominated alternate (designated person) decides; the DPO sees every school's, advises

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 
 from watchkeeper.core.actors import Actor, is_person
@@ -39,8 +40,15 @@ from watchkeeper.people.models import Decision, Nomination, Recusal, Role, RoleG
 ESCALATE_AFTER_WORKING_DAYS = 3
 
 # Recusal.request_kind: viewing.ViewingAuthorisation, evidence.DownloadRequest, disclosures.DisclosureRequest
-# and disclosures.FOIRequest.
-VIEWING, DOWNLOAD, DISCLOSURE, FOI = "viewing", "download", "disclosure", "foi"
+# and disclosures.FOIRequest. A subject access case's unredacted release (10.4.2, 10.4.3) lets footage leave
+# as a download does, so the same nominations (for downloads) decide it; a recusal from it covers the case.
+VIEWING, DOWNLOAD, DISCLOSURE, FOI, SUBJECT_ACCESS = (
+    "viewing",
+    "download",
+    "disclosure",
+    "foi",
+    "subject_access",
+)
 ACTION = {
     Decision.VIEWING: "viewing.decide",
     Decision.DOWNLOADS: "evidence.authorise",
@@ -52,8 +60,16 @@ DECISION_OF_KIND = {
     DOWNLOAD: Decision.DOWNLOADS,
     DISCLOSURE: Decision.DISCLOSURES,
     FOI: Decision.DISCLOSURES,
+    SUBJECT_ACCESS: Decision.DOWNLOADS,
 }
-CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5", DISCLOSURE: "11.3", FOI: "11.7"}
+CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5", DISCLOSURE: "11.3", FOI: "11.7", SUBJECT_ACCESS: "10.4.3"}
+# Where a kind's permission is not its decision's (the release is the subjectaccess app's own action).
+ACTION_OF_KIND = {SUBJECT_ACCESS: "sar.release_unredacted"}
+
+
+def action_of(kind: str) -> str:
+    """The permission a decider of this kind of request holds at the school."""
+    return ACTION_OF_KIND.get(kind) or ACTION[DECISION_OF_KIND[kind]]
 
 
 @dataclass(frozen=True)
@@ -96,14 +112,20 @@ def asked_at(obj: Any) -> datetime:
 
 
 def _sar_subjects(kind: str, obj: Any) -> dict[int, str]:
-    """{account id: "SAR-n"} for the staff data subjects of subject access requests this footage is for."""
-    field = {VIEWING: "review", DOWNLOAD: "download_request"}.get(kind)
-    if field is None:
+    """{account id: "SAR-n"} for the staff data subjects of subject access requests this footage is for: the
+    review of any of the case's windows, the download request of any of its clips, or the case itself (its
+    unredacted releases)."""
+    lookups = {
+        VIEWING: Q(review=obj.pk) | Q(more_windows__review=obj.pk),
+        DOWNLOAD: Q(clips__download_request=obj.pk),
+        SUBJECT_ACCESS: Q(pk=obj.pk),
+    }
+    if kind not in lookups:
         return {}
     cases = apps.get_model("subjectaccess", "SubjectAccessRequest").objects.filter(
-        **{field: obj.pk}, subject_account__isnull=False
+        lookups[kind], subject_account__isnull=False
     )
-    return {case.subject_account_id: case.reference for case in cases}
+    return {case.subject_account_id: case.reference for case in cases.distinct()}
 
 
 def involved(kind: str, obj: Any) -> dict[int, str]:
@@ -177,7 +199,7 @@ def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
     """Authority to decide the request (at the school, or the DPO on a re-routed or escalated one), then in
     order: a recusal, the two-person rule across accounts, the nomination an alternate needs."""
     decision, clause = DECISION_OF_KIND[kind], CLAUSE_OF_KIND[kind]
-    action, school_id = ACTION[decision], obj.school_id
+    action, school_id = action_of(kind), obj.school_id
     escalated = (
         not can(actor, action, school_id)
         and can(actor, two_person.REROUTED, None)
@@ -216,7 +238,7 @@ def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tup
     refusals (recused, no nomination, two-person rule) and the standing (its nomination is recorded)."""
     found = standing(actor, kind, obj, now=now)
     if not found.authority:
-        raise PermissionDenied(f"You are not permitted to do this ({ACTION[DECISION_OF_KIND[kind]]}).")
+        raise PermissionDenied(f"You are not permitted to do this ({action_of(kind)}).")
     return ([found.refusal] if found.refusal else []), found
 
 

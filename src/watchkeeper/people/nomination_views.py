@@ -22,6 +22,7 @@ from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.people import deciders, nominations
 from watchkeeper.people.forms import EndNominationForm, NominationForm, RecusalForm
 from watchkeeper.people.models import Nomination, Recusal
+from watchkeeper.subjectaccess.models import SubjectAccessRequest
 from watchkeeper.viewing.models import ViewingAuthorisation
 
 VIEW = "people.view"
@@ -95,6 +96,7 @@ KINDS = {
     deciders.DOWNLOAD: (DownloadRequest, "evidence:request_detail"),
     deciders.DISCLOSURE: (DisclosureRequest, "disclosures:request_detail"),
     deciders.FOI: (FOIRequest, "disclosures:foi_detail"),
+    deciders.SUBJECT_ACCESS: (SubjectAccessRequest, "subjectaccess:case_detail"),  # its releases
 }
 
 
@@ -105,7 +107,7 @@ def recuse(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in KINDS:
         raise Http404("No such request.")
     model, detail = KINDS[kind]
-    action = deciders.ACTION[deciders.DECISION_OF_KIND[kind]]
+    action = deciders.action_of(kind)
     obj: Any = get_object_or_404(restrict(model._default_manager.all(), request.user, action), pk=pk)
     form, me = RecusalForm(request.POST), require_person(request.user, "9.2: sign in first")
     outcome = attempt(

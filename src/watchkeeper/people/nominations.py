@@ -115,11 +115,13 @@ KIND_OF_MODEL = {
     "evidence.DownloadRequest": deciders.DOWNLOAD,
     "disclosures.DisclosureRequest": deciders.DISCLOSURE,
     "disclosures.FOIRequest": deciders.FOI,
+    "subjectaccess.SubjectAccessRequest": deciders.SUBJECT_ACCESS,
 }
 
 
 def request_kind(obj: Any) -> str:
-    """The Recusal.request_kind of a request: "viewing", "download", "disclosure" or "foi"."""
+    """The Recusal.request_kind of a request: "viewing", "download", "disclosure", "foi" or "subject_access"
+    (a subject access case: its unredacted releases)."""
     return KIND_OF_MODEL[obj._meta.label]
 
 
@@ -131,7 +133,7 @@ def recuse(actor: Actor, obj: Any, person: Person, reason: str, *, now: datetime
     decider, or to the DPO (deciders.escalation)."""
     recorder = require_person(actor, "9.2: only a member of staff records a recusal")
     kind = request_kind(obj)
-    action = deciders.ACTION[deciders.DECISION_OF_KIND[kind]]
+    action = deciders.action_of(kind)
     as_self = recorder.pk == person.pk and can(recorder, action, obj.school_id)
     if not (as_self or can(recorder, "people.decide_rerouted", None)):
         require(recorder, "people.decide_rerouted", None)

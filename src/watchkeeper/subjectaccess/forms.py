@@ -187,6 +187,14 @@ class ReleaseForm(Form):
         self.fields["clip"].queryset = clips  # type: ignore[attr-defined]
 
 
+class AuthoriseForm(Form):
+    """The Headteacher's (or a nominated alternate's) authorisation of the response's packages at once:
+    one code, one password for them all (9.5, 11.6)."""
+
+    note = _text("Note", rows=2, required=False)
+    code = authenticator_code()
+
+
 class SignOffForm(Form):
     """The DPO's sign-off of an unredacted release where a child appears (10.4.3)."""
 

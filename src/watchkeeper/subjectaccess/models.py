@@ -306,6 +306,12 @@ class UnredactedRelease(models.Model):
     reason = models.TextField()
     decided_by = fields.person()
     decided_at = models.DateTimeField()
+    # Who decides, as for downloads (people/deciders.py): the Headteacher, an alternate under this
+    # nomination (for downloads, Appendix I), or the DPO when no Headteacher-level decider may.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    authority = models.CharField(max_length=24, blank=True, help_text="headteacher, nominated alternate, dpo")
     needs_dpo = models.BooleanField(help_text="Another person in the clip is a child.")
     dpo_signed_by = fields.person_or_none()
     dpo_signed_at = models.DateTimeField(null=True, blank=True)

@@ -11,8 +11,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,9 +71,11 @@ def case_new(request: HttpRequest) -> HttpResponse:
         outcome = attempt(request, form, lambda data: services.log_case(request.user, **data, today=today))
         if outcome.done:
             case = outcome.value
-            messages.success(
-                request, f"{case.reference} logged; its footage is held while the request is open."
-            )
+            logged = f"{case.reference} logged; its footage is held while the request is open."
+            if request.POST.get("then") == "window":  # the intake's "Log and add another window" (10.2)
+                messages.success(request, f"{logged} Add the next window below.")
+                return redirect(reverse("subjectaccess:case_detail", args=[case.pk]) + "#action-window")
+            messages.success(request, logged)
             return redirect("subjectaccess:case_detail", pk=case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "subjectaccess/case_form.html", {"form": form}, status=status)
@@ -91,6 +94,8 @@ class Action:
     form: type[forms.Form] | FormOf
     run: Run
     permission: str = HANDLE  # who may see the form and post it (the service checks again)
+    # The page shown once it is done, from what the service returned (None: back to the case page).
+    page: Callable[[HttpRequest, SubjectAccessRequest, Any], HttpResponse] | None = None
 
     def form_for(self, case: SubjectAccessRequest, data: Any, prefix: str) -> forms.Form:
         if isinstance(self.form, type):
@@ -144,6 +149,18 @@ def _signoff(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now:
     return services.sign_off_release(user, data["release"], code=data["code"], note=data["note"], now=now)
 
 
+def _authorise(user: Actor, case: SubjectAccessRequest, data: dict[str, Any], now: datetime) -> object:
+    return services.authorise_response(user, case, code=data["code"], note=data["note"], now=now)
+
+
+def _password_page(request: HttpRequest, case: SubjectAccessRequest, decided: Any) -> HttpResponse:
+    """The response's one password, shown once (11.6), with the packages it opens."""
+    context = {"case": case, "requests": [d.request for d in decided], "password": decided[0].password}
+    response = render(request, "subjectaccess/password.html", context)
+    response["Cache-Control"] = "private, no-store"  # the page holds the password (11.6)
+    return response
+
+
 def _viewing_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.ViewingHeldForm:
     clips = case.clips.filter(provision=Provision.VIEWING, attended_by="")
     return f.ViewingHeldForm(data, clips=clips, prefix=prefix)
@@ -164,7 +181,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clarify": ("Ask for clarification", "Clock paused while waiting for clarification."),
     "answer": ("Clarification received", "Clock restarted; the paused days are added to the deadline."),
     "extend": ("Extend", "Deadline extended."),
-    "window": ("Add a window", "Window added; its footage is held while the request is open."),
+    "window": ("Add another window", "Window added; its footage is held while the request is open."),
     "clip": ("Record a clip", "Clip recorded."),
     "other": ("Record another person", "Decision recorded."),
     "release": (
@@ -179,6 +196,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Download requested for each copy and still: the Headteacher or a designated person authorises "
         "it (9.5).",
     ),
+    "authorise": ("Authorise the packages together", "Authorised."),
     "refuse": ("Refuse", "Refused; the hold on the footage is released."),
     "close": ("Close the case", "Case closed; the hold on the footage is released."),
 }
@@ -202,12 +220,21 @@ CALLS: dict[str, tuple[type[forms.Form] | FormOf, Run]] = {
     ),
     "respond": (f.OptionalNoteForm, _on_case(services.respond, "today", "note")),
     "package": (f.OptionalNoteForm, _on_case(services.request_package, "now")),
+    "authorise": (f.AuthoriseForm, _authorise),
     "refuse": (f.NoteForm, _on_case(services.refuse, "now", reason="note")),
     "close": (f.NoteForm, _on_case(services.close, "now", "note")),
 }
 # Decisions beyond handling the case: the Headteacher's release, the DPO's sign-off (10.4.2, 10.4.3).
-PERMISSIONS = {"release": "sar.release_unredacted", "signoff": "sar.sign_off_release"}
-ACTIONS = {name: Action(*TEXTS[name], *CALLS[name], PERMISSIONS.get(name, HANDLE)) for name in CALLS}
+# The response's packages: whoever may authorise downloads (evidence.approve_together checks who decides).
+PERMISSIONS = {
+    "release": "sar.release_unredacted",
+    "signoff": "sar.sign_off_release",
+    "authorise": "evidence.authorise",
+}
+PAGES = {"authorise": _password_page}
+ACTIONS = {
+    name: Action(*TEXTS[name], *CALLS[name], PERMISSIONS.get(name, HANDLE), PAGES.get(name)) for name in CALLS
+}
 
 
 def _detail(
@@ -248,6 +275,8 @@ def _detail(
         "blockers": services.response_problems(case) if case.status in LIVE_STATUSES else [],
         "review_approved": services.review_approved(case),
         "has_viewing": case.clips.filter(provision=Provision.VIEWING, attended_by="").exists(),
+        "awaiting": services.awaiting_authorisation(case) if "authorise" in action_forms else [],
+        "handover": not services.response_packages(case)[1],
     }
     return render(request, "subjectaccess/case_detail.html", context, status=status)
 
@@ -268,7 +297,10 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = get_object_or_404(restrict(CASES, request.user, chosen.permission), pk=pk)
     form = chosen.form_for(case, request.POST, action)
     now = timezone.now()
-    if attempt(request, form, lambda data: chosen.run(request.user, case, data, now)).done:
+    outcome = attempt(request, form, lambda data: chosen.run(request.user, case, data, now))
+    if outcome.done:
+        if chosen.page is not None:
+            return chosen.page(request, case, outcome.value)
         messages.success(request, chosen.done)
         return redirect("subjectaccess:case_detail", pk=case.pk)
     case.refresh_from_db()
@@ -281,6 +313,19 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
     response = HttpResponse(response_letter(case, timezone.localdate()), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-response.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def response_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The response's packages in one file to hand over (10.3, 11.6); refused with its reason."""
+    case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
+    response = StreamingHttpResponse(
+        services.response_file(request.user, case, now=timezone.now()), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-response.zip"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

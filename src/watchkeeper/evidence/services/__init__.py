@@ -57,6 +57,7 @@ from watchkeeper.evidence.services.copy_check import (
 )
 from watchkeeper.evidence.services.decisions import (
     Decided,
+    approve_together,
     decide_download,
     reissue_download,
     secret_purpose,
@@ -110,6 +111,7 @@ __all__ = [
     "CopyCheck",
     "Decided",
     "Progress",
+    "approve_together",
     "authorise_deletion",
     "build_package",
     "check_copies",

@@ -81,6 +81,49 @@ def decide_download(
     "signature". On approval a new password is returned (show it once, 11.6) and the build job queued with
     the password sealed under the school key (design/evidence.md)."""
     person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
+    problems, standing = _decision_problems(person, req, approve=approve, note=note, now=now)
+    if problems:
+        raise PolicyRefusal(problems)
+    check_second_factor(person, req, req.school, otp_code, "approve" if approve else "refuse")
+    with transaction.atomic():
+        _record_decision(person, req, standing, approve=approve, note=note, now=now)
+        password = _queue_build(req) if approve else None
+    return Decided(req, password)
+
+
+@enforces("9.5", "11.6", "Appendix I")
+def approve_together(
+    actor: Actor, reqs: list[DownloadRequest], *, otp_code: str, note: str = "", now: datetime
+) -> list[Decided]:
+    """Several requests of one response (a subject access case's clips, one package each) authorised at
+    once with one fresh code and ONE password for all their packages: the recipient is given one password,
+    not one a file (11.6). Each request is checked as `decide_download` checks it and stays its own
+    package and its own CCTV log row (Appendix I); each approval's audit names the others."""
+    person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
+    if not reqs:
+        raise PolicyRefusal("9.5: there is no download request awaiting authorisation")
+    if len({r.school_id for r in reqs}) > 1:
+        raise PolicyRefusal("9.5: requests authorised together belong to one school")
+    problems, standings = [], []
+    for req in reqs:
+        found, standing = _decision_problems(person, req, approve=True, note=note, now=now)
+        problems += [f"{p} (download request #{req.pk})" for p in found]
+        standings.append(standing)
+    if problems:
+        raise PolicyRefusal(problems)
+    check_second_factor(person, reqs[0], reqs[0].school, otp_code, "approve together")
+    together = sorted(r.pk for r in reqs)
+    password = package.new_password()
+    with transaction.atomic():
+        for req, standing in zip(reqs, standings, strict=True):
+            _record_decision(person, req, standing, approve=True, note=note, now=now, together=together)
+            _queue_build(req, password)
+    return [Decided(req, password) for req in reqs]
+
+
+def _decision_problems(
+    person: Person, req: DownloadRequest, *, approve: bool, note: str, now: datetime
+) -> tuple[list[str], Standing]:
     problems, standing = _deciders(person, req, now)
     if req.status != RequestStatus.REQUESTED:
         problems.append(DECIDED_ALREADY)
@@ -99,26 +142,36 @@ def decide_download(
             req.unredacted_release,
         )
         problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
-    if problems:
-        raise PolicyRefusal(problems)
-    check_second_factor(person, req, req.school, otp_code, "approve" if approve else "refuse")
-    with transaction.atomic():
-        lock_in_state(req, [RequestStatus.REQUESTED], DECIDED_ALREADY)
-        req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-        req.decided_by, req.decided_at, req.decision_note = person, now, note.strip()
-        req.nomination = standing.nomination
-        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "nomination"])
-        audit_about(
-            APPROVED if approve else REFUSED,
-            actor,
-            req,
-            reason=req.decision_note or req.reason,
-            authority=standing.basis,
-            nomination=standing.nomination.pk if standing.nomination else None,
-            **request_terms(req),
-        )
-        password = _queue_build(req) if approve else None
-    return Decided(req, password)
+    return problems, standing
+
+
+def _record_decision(
+    person: Person,
+    req: DownloadRequest,
+    standing: Standing,
+    *,
+    approve: bool,
+    note: str,
+    now: datetime,
+    together: list[int] | None = None,
+) -> None:
+    """Inside the decision's transaction, on the locked row: the decision and its audit event."""
+    lock_in_state(req, [RequestStatus.REQUESTED], DECIDED_ALREADY)
+    req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+    req.decided_by, req.decided_at, req.decision_note = person, now, note.strip()
+    req.nomination = standing.nomination
+    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "nomination"])
+    extra = {"together_with": together} if together else {}
+    audit_about(
+        APPROVED if approve else REFUSED,
+        person,
+        req,
+        reason=req.decision_note or req.reason,
+        authority=standing.basis,
+        nomination=standing.nomination.pk if standing.nomination else None,
+        **request_terms(req),
+        **extra,
+    )
 
 
 @enforces("9.5", "R16")
@@ -147,12 +200,12 @@ def reissue_download(
     return Decided(req, password)
 
 
-def _queue_build(req: DownloadRequest) -> str:
-    """Inside the decision's transaction: a new password, sealed for the job; the job is queued when the
-    decision commits (so the worker sees it)."""
+def _queue_build(req: DownloadRequest, password: str | None = None) -> str:
+    """Inside the decision's transaction: a new password (or the one shared by requests authorised
+    together), sealed for the job; the job is queued when the decision commits (so the worker sees it)."""
     from watchkeeper.evidence.tasks import build_package_job
 
-    password = package.new_password()
+    password = password or package.new_password()
     req.attempts += 1
     sealed = storage.seal_secret(password, req.school_id, secret_purpose(req))
     req.job_task_id = enqueue_on_commit(

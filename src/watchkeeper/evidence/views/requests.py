@@ -202,6 +202,7 @@ def request_page(
         "may_reissue": req.status == RequestStatus.FAILED and authoriser and not own and not blocked,
         "awaiting_another": standing.refusal if authoriser and not own else None,
         "may_withdraw": req.status == RequestStatus.REQUESTED and req.requested_by_id == user.pk,
+        "siblings": _siblings(req),
         "building": req.status in (RequestStatus.APPROVED, RequestStatus.BUILDING),
         "copies": [_copy_context(user, c) for c in copies_of(user).filter(request=req)],
         "form": DecisionForm(),
@@ -217,6 +218,24 @@ def request_page(
         **(forms or {}),
     }
     return render(request, "evidence/request_detail.html", context, status=status)
+
+
+def _siblings(req: DownloadRequest) -> int:
+    """Other subject access packages of the same case awaiting authorisation: authorised together from the
+    case's page they share one password (subjectaccess.authorise_response, 11.6)."""
+    if (
+        req.status != RequestStatus.REQUESTED
+        or req.purpose != Purpose.SUBJECT_ACCESS
+        or not req.case_reference
+    ):
+        return 0
+    same = DownloadRequest.objects.filter(
+        school_id=req.school_id,
+        purpose=Purpose.SUBJECT_ACCESS,
+        case_reference=req.case_reference,
+        status=RequestStatus.REQUESTED,
+    )
+    return same.exclude(pk=req.pk).count()
 
 
 def _copy_context(user: Actor, download: Download) -> dict[str, Any]:

@@ -11,16 +11,23 @@ Sections: `intake` (logging, identity, the hold's review date), `pauses` (clarif
 `review`, `clips` (the outcome per clip, the in-school viewing), `others` (other people seen), `closing`
 (response, refusal, closure), `attest` (the reviewer's word that only the requester appears), `release`
 (an unredacted copy: the Headteacher's decision, the DPO's sign-off), `package` (the sealed packages, one a
-clip), `reading` (flags, timeline).
+clip, authorised together with one password), `handover` (the response's packages in one file),
+`reading` (flags, timeline).
 """
 
 from watchkeeper.subjectaccess.services.attest import attest_only_requester, attestation_problems
 from watchkeeper.subjectaccess.services.clips import clip_problems, record_clip, record_viewing_held
 from watchkeeper.subjectaccess.services.closing import CLOSABLE, close, refuse, respond, response_problems
 from watchkeeper.subjectaccess.services.common import HANDLE, LEGAL_BASIS, REVIEW, VIEW
+from watchkeeper.subjectaccess.services.handover import response_file, response_packages
 from watchkeeper.subjectaccess.services.intake import add_window, confirm_identity, hold_review_on, log_case
 from watchkeeper.subjectaccess.services.others import other_person_problems, record_other_person
-from watchkeeper.subjectaccess.services.package import package_problems, request_package
+from watchkeeper.subjectaccess.services.package import (
+    authorise_response,
+    awaiting_authorisation,
+    package_problems,
+    request_package,
+)
 from watchkeeper.subjectaccess.services.pauses import ask_clarification, clarification_received, extend
 from watchkeeper.subjectaccess.services.reading import Flag, flagged, flags_for, timeline, visible_cases
 from watchkeeper.subjectaccess.services.release import release_problems, release_unredacted, sign_off_release
@@ -35,6 +42,8 @@ __all__ = [
     "Flag",
     "add_window",
     "attest_only_requester",
+    "authorise_response",
+    "awaiting_authorisation",
     "attestation_problems",
     "ask_clarification",
     "clarification_received",
@@ -58,6 +67,8 @@ __all__ = [
     "request_package",
     "request_review",
     "respond",
+    "response_file",
+    "response_packages",
     "response_problems",
     "review_approved",
     "sign_off_release",

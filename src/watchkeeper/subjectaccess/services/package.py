@@ -2,7 +2,11 @@
 (9.5): one download request a clip — its own camera and window, so a case of several windows never sends
 the footage between them — which the Headteacher or a designated person authorises there. Other people are
 obscured by the clip's approved redaction (10.4.1), unless the Headteacher released the clip unredacted
-(10.4.2, 10.4.3); a still (10.3) is the frame of the one scene the requester appears in, alone."""
+(10.4.2, 10.4.3); a still (10.3) is the frame of the one scene the requester appears in, alone.
+
+One response, one password (11.6): the case's packages awaiting authorisation are authorised together
+(`authorise_response`) with one fresh code, and every package of that response opens with the same
+password — the school gives the requester one password, however many files."""
 
 from __future__ import annotations
 
@@ -92,6 +96,29 @@ def request_package(actor: Actor, case: SubjectAccessRequest, *, now: datetime) 
             audit("package_requested", person, case, clip=clip.pk, download_request=download.pk)
             asked.append(download)
     return asked
+
+
+def awaiting_authorisation(case: SubjectAccessRequest) -> list[DownloadRequest]:
+    """The case's download requests not yet decided, in the order of their clips."""
+    from watchkeeper.evidence.models import DownloadRequest, RequestStatus
+
+    ids = case.clips.exclude(download_request=None).values("download_request")
+    asked = DownloadRequest.objects.filter(pk__in=ids, status=RequestStatus.REQUESTED)
+    return list(asked.select_related("school").order_by("pk"))
+
+
+@enforces("9.5", "11.6", "Appendix I")
+def authorise_response(
+    actor: Actor, case: SubjectAccessRequest, *, code: str, note: str = "", now: datetime
+) -> list[Any]:
+    """The Headteacher (or a nominated alternate) authorises every package of the response awaiting
+    authorisation at once: one fresh code, one password for them all (evidence.approve_together). Each
+    stays its own package and its own CCTV log row (Appendix I). Returns evidence's `Decided` for each."""
+    from watchkeeper.evidence import services as evidence
+
+    return evidence.approve_together(  # type: ignore[attr-defined,no-any-return]
+        actor, awaiting_authorisation(case), otp_code=code, note=note, now=now
+    )
 
 
 def _ask(person: Any, case: SubjectAccessRequest, clip: Clip, now: datetime) -> DownloadRequest:

@@ -1,23 +1,29 @@
 """An unredacted copy for the requester (10.4.2, 10.4.3; DPA 2018 Sch 2 Part 3 para 16): where every other
 person in a clip consented or is the subject of a documented para 16 decision, and nobody expressly refused,
 the Headteacher may decide, with a fresh authenticator code, that the clip leaves unredacted; where any of
-them is a child the DPO signs off too. The decision names nobody: the consents and para 16 reasoning stay in
-the school's records (OtherPerson rows) and never travel in the requester's package."""
+them is a child the DPO signs off too. Who decides is settled as for downloads (people/deciders.py, design/
+roles.md "Who decides"): the Headteacher, an alternate nominated for downloads (the release records the
+nomination), never anyone who recused from the case, and the DPO when no Headteacher-level decider may.
+The decision names nobody: the consents and para 16 reasoning stay in the school's records (OtherPerson
+rows) and never travel in the requester's package."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Max
 
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import require
 from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.people.deciders import SUBJECT_ACCESS, Standing, decider_problems
 from watchkeeper.subjectaccess.models import Clip, OtherPersonBasis, Provision, UnredactedRelease
 from watchkeeper.subjectaccess.services.common import audit, failing, lock_live, refuse_if
 
-RELEASE, SIGN_OFF = "sar.release_unredacted", "sar.sign_off_release"
+RELEASE, SIGN_OFF = "sar.release_unredacted", "sar.sign_off_release"  # RELEASE: see release_deciders
 
 
 @enforces("10.4.1", "10.4.2", "10.4.3", "R23")
@@ -49,9 +55,11 @@ def release_unredacted(
     """The Headteacher decides that the clip leaves unredacted; a fresh code, as for every decision that
     lets footage leave (9.5)."""
     case = clip.case
-    person = _decider(actor, RELEASE, case.school_id)
+    person = require_person(actor, "10.4: only a signed-in member of staff decides a release")
+    deciders, standing = release_deciders(person, clip, now)
     refuse_if(
-        release_problems(clip)
+        deciders
+        + release_problems(clip)
         + failing((not reason.strip(), "10.4.3: say why releasing the clip unredacted is right"))
     )
     _fresh_code(person, code, clip, "subjectaccess.release_code_refused")
@@ -62,7 +70,13 @@ def release_unredacted(
         refuse_if(release_problems(clip))  # the decisions it rests on, re-read under the case's lock
         needs_dpo = clip.others.filter(is_child=True).exists()
         release = UnredactedRelease.objects.create(
-            clip=clip, reason=reason.strip(), decided_by=person, decided_at=now, needs_dpo=needs_dpo
+            clip=clip,
+            reason=reason.strip(),
+            decided_by=person,
+            decided_at=now,
+            nomination=standing.nomination,
+            authority=standing.basis,
+            needs_dpo=needs_dpo,
         )
         audit(
             "unredacted_release_decided",
@@ -72,8 +86,31 @@ def release_unredacted(
             clip=clip.pk,
             release=release.pk,
             needs_dpo=needs_dpo,
+            authority=standing.basis,
+            nomination=standing.nomination.pk if standing.nomination else None,
         )
     return release
+
+
+@dataclass(frozen=True)
+class ReleaseQuestion:
+    """The release as people/deciders.py sees a request. A recusal is from the whole case (its `pk`); the
+    escalation clock runs from when the clip's last other person was decided (the question was ready for the
+    Headteacher); nobody "asked" for it, so the two-person rule has no party to weigh."""
+
+    pk: int
+    school_id: int
+    requested_at: datetime
+    requested_by: None = None
+
+
+@enforces("9.2", "10.4.3", "Appendix I")
+def release_deciders(person: Person, clip: Clip, now: datetime) -> tuple[list[str], Standing]:
+    """Who may decide the clip's release: PermissionDenied without the authority; else the refusals (recused,
+    no nomination for downloads) and the standing whose nomination the release records."""
+    case = clip.case
+    ready = clip.others.aggregate(at=Max("decided_at"))["at"] or clip.decided_at
+    return decider_problems(person, SUBJECT_ACCESS, ReleaseQuestion(case.pk, case.school_id, ready), now=now)
 
 
 @enforces("10.4.2", "10.4.3")
