@@ -6,7 +6,7 @@ are authorised by "the Headteacher or nominated alternate". So the school's Head
 designated person decides only under a nomination in force (people.Nomination) for that kind of decision,
 and the decision names the nomination it relied on. A decider involved in the footage or the incident
 recuses (people.Recusal) and is refused. When no Headteacher-level decider is available — none may decide
-it, or none has for ESCALATE_AFTER_WORKING_DAYS working days — the request escalates to the DPO, who then
+it, or none has for the working days the DPO set (3 by default) — the request escalates to the DPO, who then
 decides it as they decide a request re-routed by the two-person rule (people/reroutings.py). Every decision
 service calls `decider_problems`; the pages call `standing`.
 """
@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from watchkeeper.compliance import trust
 from watchkeeper.core.actors import Actor, is_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -27,10 +28,6 @@ from watchkeeper.core.permissions import can, require
 from watchkeeper.core.workdays import working_days_between
 from watchkeeper.people import two_person
 from watchkeeper.people.models import Decision, Nomination, Recusal, Role, RoleGrant
-
-# A request nobody Headteacher-level has decided for this many working days goes to the DPO too. Could
-# move to the DPO's trust settings.
-ESCALATE_AFTER_WORKING_DAYS = 3
 
 VIEWING, DOWNLOAD = "viewing", "download"  # Recusal.request_kind
 ACTION = {
@@ -95,10 +92,10 @@ def available_deciders(kind: str, obj: Any, day: date) -> set[int]:
 @enforces("9.2", "Appendix I")
 def escalation(kind: str, obj: Any, now: datetime) -> str | None:
     """Why the request is escalated to the DPO (None: it is not): no Headteacher-level decider has decided
-    it for ESCALATE_AFTER_WORKING_DAYS working days since it was asked, or someone recused and no other
+    it for the working days the DPO set (compliance.trust) since it was asked, or someone recused and no other
     Headteacher or nominated alternate of the school may decide it."""
     waited = working_days_between(_today(obj.requested_at), _today(now))
-    if waited >= ESCALATE_AFTER_WORKING_DAYS:
+    if waited >= trust.escalate_after_working_days(obj.school_id):
         return f"no Headteacher-level decider has decided it in {waited} working days"
     recused = Recusal.objects.filter(request_kind=kind, request_id=obj.pk).exists()
     if recused and not available_deciders(kind, obj, _today(now)):
