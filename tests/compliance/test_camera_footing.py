@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
+from tests.recording.helpers import store
 from watchkeeper.compliance.models import PrivacyNotice
 from watchkeeper.compliance.trust import update_trust_settings
 from watchkeeper.core.actors import SYSTEM
@@ -65,10 +66,17 @@ def test_the_camera_page_shows_the_conditions_the_policy_document_and_the_privac
 
 @pytest.mark.django_db
 @pytest.mark.clause("13.1")
-def test_a_decommissioned_cameras_page_leads_the_cctv_administrator_to_its_erasure(signed_in, school):
+def test_a_decommissioned_cameras_page_leads_the_cctv_administrator_to_its_erasure(
+    signed_in, school, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
     camera = CameraFactory(school=school, status=CameraStatus.DECOMMISSIONED)
     url = reverse("estate:camera_detail", args=[camera.pk])
     erasures = reverse("recording:erasure_list")
+    page = signed_in(person(Role.CCTV_ADMIN, school)).get(url).content.decode()
+    assert "No recordings of this camera are stored: there is nothing to erase" in page
+    assert erasures not in page  # no page with nothing to do on it
+    store(camera, timezone.now() - dt.timedelta(minutes=5))  # a real sealed segment still stored
     page = signed_in(person(Role.CCTV_ADMIN, school)).get(url).content.decode()
     assert "Erasure before disposal (13.1)" in page and f"{erasures}?school={school.pk}" in page
     assert erasures not in signed_in(person(Role.HEADTEACHER, school)).get(url).content.decode()

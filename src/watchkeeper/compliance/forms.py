@@ -188,6 +188,9 @@ class TrustSettingsForm(forms.ModelForm):
             "overdue_reviews": forms.RadioSelect,
         }
 
+    # The upload beside the link it stands with, not after the unrelated settings.
+    field_order = ["art9_condition", "art10_condition", "policy_link", "policy_upload"]
+
     def clean_policy_upload(self) -> UploadedFile | None:
         return upload_within_limit(self.cleaned_data.get("policy_upload"))
 

@@ -36,7 +36,7 @@ from watchkeeper.estate.forms import (
 from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.recording.erasure import ERASE
-from watchkeeper.recording.models import ErasureCertificate
+from watchkeeper.recording.models import ErasureCertificate, Segment
 from watchkeeper.recording.reference import FrameUnavailable
 
 F = TypeVar("F", CameraFilterForm, VehicleFilterForm)
@@ -133,6 +133,7 @@ def _detail(
             # 13.1: a decommissioned camera's recordings are erased before disposal, by whom may erase them.
             "may_erase": may_erase,
             "erasures": ErasureCertificate.objects.filter(camera=camera) if may_erase else [],
+            "stored": may_erase and Segment.objects.filter(camera=camera).exists(),
         },
         status=status,
     )
