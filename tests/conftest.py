@@ -1,11 +1,25 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import SchoolFactory, TrustFactory
+
+# Property-based tests (tests/properties, issue 14 §6). "ci", the default, bounds their time in `make test`:
+# 50 examples a property, no per-example deadline (a shared CI machine is slow at times, and a slow example
+# is not a failure), no example database written into the checkout. HYPOTHESIS_PROFILE=deep searches
+# harder before a release or after changing a parser.
+hypothesis_settings.register_profile(
+    "ci", max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile("deep", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -204,6 +204,10 @@ WATCHKEEPER_LIVE_MAX_SECONDS = env_int("WATCHKEEPER_LIVE_MAX_SECONDS", 600)
 # How long the installation's database backups (and PostgreSQL WAL archives) are kept: an erasure
 # certificate (13.1) gives the date by which every backup holding a destroyed key has expired.
 WATCHKEEPER_BACKUP_RETENTION_DAYS = env_int("WATCHKEEPER_BACKUP_RETENTION_DAYS", 30)
+# Where the hourly job writes the signed audit head (design/audit.md, "Exported head"): empty means
+# <data dir>/audit-heads. Point it at another volume or a share the database server cannot write, so that a
+# database rolled back to an earlier backup shows against it (R10).
+WATCHKEEPER_AUDIT_HEAD_DIR = env_str("WATCHKEEPER_AUDIT_HEAD_DIR", "")
 # Debian's Python, where PyGObject and the GStreamer RTSP server of the camera simulator live.
 WATCHKEEPER_SIMULATOR_PYTHON = env_str("WATCHKEEPER_SIMULATOR_PYTHON", "/usr/bin/python3")
 # The policy and requirements for the clause index (site/clauses_index.py); empty: look beside the checkout.

@@ -130,7 +130,7 @@ def reviewed(
     return req
 
 
-def foi_request(school: Any) -> FOIRequest:
+def foi_request(school: Any, camera: Any = None) -> FOIRequest:
     return services.log_foi_request(
         person(ADMIN, school),
         school=school,
@@ -138,6 +138,9 @@ def foi_request(school: Any) -> FOIRequest:
         contact="sam@example.org",
         received_on=timezone.localdate(),
         sought="All CCTV footage of the car park on sports day",
+        cameras=[camera or CameraFactory(school=school, name="Sports field")],
+        start=START,
+        end=END,
         now=timezone.now(),
     )
 

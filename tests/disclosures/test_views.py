@@ -292,6 +292,9 @@ def advised(ctx: dict[str, Any], response: Any) -> None:
 def foi_logged(ctx: dict[str, Any], response: Any) -> None:
     foi = FOIRequest.objects.get(logged_by=ctx["user"])
     assert response["Location"] == reverse("disclosures:foi_detail", args=[foi.pk])
+    # 11.7: the cameras and window typed on the form, and the footage held.
+    assert (foi.start, foi.end) == (START, END) and foi.cameras.count() == 1
+    assert foi.hold is not None and foi.hold.released_at is None
 
 
 def foi_decided(ctx: dict[str, Any], response: Any) -> None:
@@ -310,8 +313,8 @@ def closure_removed(ctx: dict[str, Any], response: Any) -> None:
 def register_csv(ctx: dict[str, Any], response: Any) -> None:
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "Date" and len(rows) == 3  # headings, the police package, the FOI release
-    assert any("PC Jane Holt" in row and "WK-1-1-test.zip" in row for row in rows)
-    assert not any("WK-internal.zip" in row for row in rows)
+    assert any("PC Jane Holt" in row and any("WK-1-1-test.zip" in cell for cell in row) for row in rows)
+    assert not any("WK-internal.zip" in cell for row in rows for cell in row)
 
 
 def is_pdf(ctx: dict[str, Any], response: Any) -> None:
@@ -481,6 +484,9 @@ CASES = [
             "contact": "jo@example.org",
             "received_on": timezone.localdate().isoformat(),
             "sought": "Footage of the car park",
+            "cameras": [new_camera(ctx).pk],
+            "start": timezone.localtime(START).strftime(LOCAL),
+            "end": timezone.localtime(END).strftime(LOCAL),
         },
         ok=(302,),
         check=foi_logged,

@@ -66,7 +66,7 @@ def build(req: DownloadRequest, password: str) -> Download:
 def plaintext_zip(download: Download, into: Path, actor: Any) -> Path:
     """The stored package decrypted (as the download view streams it) into a file."""
     path = into / download.package_file.replace(".wkpkg", ".zip")
-    path.write_bytes(b"".join(services.fetch_copy(actor, download)))
+    path.write_bytes(b"".join(services.fetch_copy(actor, download, now=timezone.now())))
     return path
 
 

@@ -207,6 +207,7 @@ CASES = [
         trust_wide=True,
         method="post",
         data=lambda ctx: {
+            "asked_by": "DC Ravi Patel, 1207, Midshire Police",
             "new_date": (timezone.localdate() + timedelta(days=400)).isoformat(),
             "reason": "PC",
         },
@@ -317,7 +318,7 @@ def test_the_signing_key_page_shows_the_key_the_packages_carry(ctx, tmp_path) ->
     decided = authorise(ctx, ask(ctx))
     download = build(decided.request, decided.password or "")
     zipped = tmp_path / "p.zip"
-    zipped.write_bytes(b"".join(services.fetch_copy(ctx["head"], download)))
+    zipped.write_bytes(b"".join(services.fetch_copy(ctx["head"], download, now=timezone.now())))
     enclosed = members(zipped, decided.password or "")[package.PUBLIC_KEY]
     page = sign_in(Client(), ctx["reviewer"]).get(reverse("evidence:signing_key")).content.decode()
     assert hashlib.sha256(enclosed).hexdigest() in page

@@ -337,8 +337,8 @@ def test_who_may_fetch_a_copy(ctx, ready) -> None:
         assert services.may_fetch(allowed, download)
     for refused in (person(Role.DPO, None), person(Role.HEADTEACHER, ctx["other_school"])):
         with pytest.raises(PermissionDenied):
-            services.fetch_copy(refused, download)
-    services.fetch_copy(ctx["head"], download)
+            services.fetch_copy(refused, download, now=timezone.now())
+    services.fetch_copy(ctx["head"], download, now=timezone.now())
     assert AuditEvent.objects.filter(action=services.COPY_FETCHED).count() == 1
 
 
@@ -350,7 +350,7 @@ def test_a_damaged_stored_copy_is_refused(ctx, ready) -> None:
     raw[len(raw) // 2] ^= 1
     path.write_bytes(bytes(raw))
     with pytest.raises(Unreadable, match="damaged"):
-        b"".join(services.fetch_copy(ctx["head"], download))
+        b"".join(services.fetch_copy(ctx["head"], download, now=timezone.now()))
 
 
 def test_a_truncated_stored_copy_is_refused(tmp_path: Path, ctx) -> None:
@@ -382,12 +382,16 @@ def test_recording_the_viewing(ctx, ready) -> None:
     assert AuditEvent.objects.filter(action=services.COPY_VIEWED).count() == 1
 
 
-@pytest.mark.clause("13.2", "R14")
-def test_a_police_or_sar_copy_is_kept_six_months_and_an_internal_one_has_no_date() -> None:
+@pytest.mark.clause("13.1", "13.2", "R14")
+def test_a_police_or_sar_copy_is_kept_six_months_and_an_internal_one_30_days() -> None:
     assert services.keep_until(Purpose.POLICE, date(2026, 8, 31)) == date(2027, 2, 28)
     assert services.keep_until(Purpose.SUBJECT_ACCESS, date(2026, 1, 15)) == date(2026, 7, 15)
     assert services.keep_until(Purpose.THIRD_PARTY, date(2026, 1, 15)) == date(2026, 7, 15)
-    assert services.keep_until(Purpose.INTERNAL, date(2026, 1, 15)) is None
+    # Issue 13 §3: internal copies get a keep-until date too (13.1's longest, 30 days).
+    assert services.keep_until(Purpose.INTERNAL, date(2026, 1, 15)) == date(2026, 2, 14)
+    # The later date the police asked for wins; an earlier one never shortens the six months.
+    assert services.keep_until(Purpose.POLICE, date(2026, 1, 15), date(2027, 1, 1)) == date(2027, 1, 1)
+    assert services.keep_until(Purpose.POLICE, date(2026, 1, 15), date(2026, 3, 1)) == date(2026, 7, 15)
 
 
 def test_the_copy_state_for_a_date() -> None:
@@ -405,15 +409,22 @@ def test_extending_a_copy(ctx, ready) -> None:
     dpo = person(Role.DPO, None)
     assert download.expires_on is not None
     later = download.expires_on + timedelta(days=180)
+    officer, now = "DC Ravi Patel, 1207, Midshire Police", timezone.now()
     with pytest.raises(PermissionDenied):
-        services.extend_copy(ctx["reviewer"], download, later, "Police asked", now=timezone.now())
+        services.extend_copy(ctx["reviewer"], download, later, "Police asked", asked_by=officer, now=now)
     with pytest.raises(PolicyRefusal, match="say why"):
-        services.extend_copy(dpo, download, later, " ", now=timezone.now())
+        services.extend_copy(dpo, download, later, " ", asked_by=officer, now=now)
+    with pytest.raises(PolicyRefusal, match="who asked"):
+        services.extend_copy(dpo, download, later, "Police asked", asked_by=" ", now=now)
     with pytest.raises(PolicyRefusal, match="later than"):
-        services.extend_copy(dpo, download, download.expires_on, "Police asked", now=timezone.now())
-    services.extend_copy(dpo, download, later, "Police asked, ref CR-123", now=timezone.now())
+        services.extend_copy(dpo, download, download.expires_on, "Police asked", asked_by=officer, now=now)
+    services.extend_copy(dpo, download, later, "Police asked, ref CR-123", asked_by=officer, now=now)
+    # 13.2: the police's request is recorded on the copy itself: who asked, until when, who recorded it.
+    download.refresh_from_db()
     assert download.expires_on == later and download.expiry_note == "Police asked, ref CR-123"
-    assert AuditEvent.objects.get(action=services.COPY_EXTENDED).details["to"] == later.isoformat()
+    assert (download.expiry_asked_by, download.expiry_set_by, download.expiry_set_at) == (officer, dpo, now)
+    event = AuditEvent.objects.get(action=services.COPY_EXTENDED)
+    assert event.details["to"] == later.isoformat() and event.details["asked_by"] == officer
 
 
 @pytest.mark.clause("13.2", "R14")
@@ -447,7 +458,7 @@ def test_deletion_needs_authorisation_destroys_the_key_then_the_file(ctx, ready)
     assert download.deletion_authorised_by == ctx["head"] and download.deletion_authorised_at
     assert AuditEvent.objects.filter(action=services.COPY_DELETED, object_id=str(download.pk)).exists()
     with pytest.raises(PolicyRefusal):
-        services.fetch_copy(ctx["head"], download)
+        services.fetch_copy(ctx["head"], download, now=timezone.now())
     with pytest.raises(PolicyRefusal, match="not yet deleted"):
         services.authorise_deletion(ctx["head"], download, "000000", now=timezone.now())
 
@@ -492,7 +503,7 @@ def test_a_missing_stored_file_is_a_refusal_not_a_broken_download(ctx, ready) ->
     download, _ = ready
     services.stored_path(download).unlink()
     with pytest.raises(PolicyRefusal, match="missing"):
-        services.fetch_copy(ctx["head"], download)
+        services.fetch_copy(ctx["head"], download, now=timezone.now())
 
 
 def test_the_build_is_queued_only_when_the_decision_commits(ctx, django_capture_on_commit_callbacks) -> None:

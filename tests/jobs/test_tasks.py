@@ -12,6 +12,7 @@ from huey.contrib.djhuey import HUEY
 from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.audit.tasks import audit_head_export
 from watchkeeper.evidence.tasks import copy_check
 from watchkeeper.health.tasks import camera_health
 from watchkeeper.jobs import disk
@@ -20,6 +21,7 @@ from watchkeeper.jobs.queue import tasks_by_hand
 from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.tasks import motion_analysis, retention_sweep
+from watchkeeper.redaction.tasks import redaction_preview_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,15 @@ def test_prune_runs_as_a_job(immediate) -> None:
     assert only_job("prune_job_records").message.startswith("Removed 0 job record(s)")
 
 
+@pytest.mark.clause("R10")
+def test_the_audit_head_export_runs_as_a_job(immediate, settings, tmp_path: Path) -> None:
+    settings.WATCHKEEPER_AUDIT_HEAD_DIR = str(tmp_path / "heads")
+    audit_head_export()
+    job = only_job("audit_head_export")
+    assert job.status == JobStatus.DONE and job.message.startswith("Audit head written to")
+    assert (tmp_path / "heads" / "audit-head-latest.json").exists()
+
+
 def test_the_schedules() -> None:
     """Hourly sweep (13.1 asks for erasure within 30 days; an hour late at most), disk every 15 minutes."""
     assert {
@@ -76,6 +87,8 @@ def test_the_schedules() -> None:
         "motion": motion_analysis,
         "prune": prune_job_records,
         "copies": copy_check,  # evidence (13.2): copies due for deletion or overdue, daily
+        "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
+        "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)
@@ -84,6 +97,7 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if copy_check.task_class().validate_datetime(t)]) == 1
     assert len([t for t in _day() if camera_health.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
+    assert len([t for t in _day() if audit_head_export.task_class().validate_datetime(t)]) == 24
 
 
 @pytest.mark.clause("12.1", "R27")

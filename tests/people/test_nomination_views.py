@@ -107,3 +107,56 @@ def test_a_headteacher_recuses_from_a_request_page(school) -> None:
     assert Recusal.objects.get().person == head
     page = client.get(reverse("viewing:authorisation_detail", args=[auth.pk])).content.decode()
     assert "you recused yourself" in page
+
+
+# --- The permission cases of ending a nomination and recusing (issue 14 §6: every URL has one) ----------
+
+
+def nomination_to_end(ctx: dict[str, Any]) -> None:
+    deputy = person(Role.DESIGNATED_PERSON, ctx["school"], nominated=False)
+    ctx["nomination"] = nominate(deputy, ctx["school"])
+
+
+def has_ended(ctx: dict[str, Any], response: Any) -> None:
+    ctx["nomination"].refresh_from_db()
+    assert ctx["nomination"].ended_at is not None  # and not before: the refused requests ran first
+
+
+def request_to_recuse_from(ctx: dict[str, Any]) -> None:
+    ctx["auth"] = ask(person(Role.FOOTAGE_REVIEWER, ctx["school"]), CameraFactory(school=ctx["school"]))
+
+
+def has_recused(ctx: dict[str, Any], response: Any) -> None:
+    assert [r.person for r in Recusal.objects.all()] == [ctx["user"]]
+
+
+CASES = [
+    ViewCase(
+        "nomination_end",
+        lambda ctx: reverse("people:nomination_end", args=[ctx["nomination"].pk]),
+        Role.HEADTEACHER,
+        Role.CCTV_ADMIN,
+        method="post",
+        data=lambda ctx: {"reason": "Back from the trip"},
+        ok=(302,),
+        setup=nomination_to_end,
+        check=has_ended,
+    ),
+    ViewCase(
+        "recuse",
+        lambda ctx: reverse("people:recuse", args=["viewing", ctx["auth"].pk]),
+        Role.HEADTEACHER,
+        Role.LIVE_VIEWER,
+        method="post",
+        data=lambda ctx: {"reason": "I am in the footage"},
+        ok=(302,),
+        setup=request_to_recuse_from,
+        check=has_recused,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.clause("9.2", "Appendix I")
+def test_view_permissions(case: ViewCase, school, other_school) -> None:
+    run_view_case(case, {"school": school, "other_school": other_school})

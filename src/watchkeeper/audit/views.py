@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from watchkeeper.audit.export import export_csv
 from watchkeeper.audit.forms import AuditFilterForm
+from watchkeeper.audit.head_export import download_head, file_name
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.permissions import holds_any, restrict, school_ids
 from watchkeeper.estate.models import School
@@ -49,6 +50,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "actions": actions.values_list("action", flat=True).distinct(),
+        "may_export_head": holds_any(request.user, "audit.export_head"),
     }
     return render(request, "audit/event_list.html", context)
 
@@ -75,3 +77,15 @@ def _export_school(request: HttpRequest, form: AuditFilterForm) -> School | None
             restrict(School.objects.all(), request.user, "audit.view"), pk=next(iter(allowed))
         )
     return chosen
+
+
+@login_required
+@require_GET
+def head_download(request: HttpRequest) -> HttpResponse:
+    """The DPO's copy of the signed chain head, to keep outside the database (R10, design/audit.md)."""
+    if not holds_any(request.user, "audit.export_head"):
+        raise PermissionDenied("Only the DPO exports the audit head (audit.export_head).")
+    now = timezone.now()
+    response = HttpResponse(download_head(request.user, now), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(now)}"'
+    return response

@@ -178,9 +178,9 @@ class TrustSettingsForm(forms.ModelForm):
             "here.",
             "clock_drift_alert_seconds": "9.3: a camera's clock against the server's, or the server's clock "
             "against its time source. The CCTV administrator gets the alert. Usually 2.",
-            "escalate_after_working_days": "9.2, Appendix I: a request to view or download footage that no "
-            "Headteacher or nominated alternate has decided in this many working days can be decided by the "
-            "DPO. Usually 3.",
+            "escalate_after_working_days": "9.2, 11.3, Appendix I: a request to view or download footage, "
+            "or a police, outside-body or FOI request, that no Headteacher or nominated alternate has "
+            "decided in this many working days can be decided by the DPO. Usually 3.",
         }
         widgets = {
             "policy_approved_on": DATE,

@@ -89,6 +89,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "evidence.extend": frozenset({R.HEADTEACHER, R.DPO}),
     # The audit log (16): the DPO for the trust, a Headteacher for their own school.
     "audit.view": frozenset({R.HEADTEACHER, R.DPO}),
+    # The signed head of the whole trust's chain, kept outside the database (R10): the DPO.
+    "audit.export_head": frozenset({R.DPO}),
     # Background jobs (retention sweeps 13.1, disk pressure): the people who run the system.
     "jobs.view": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
     # Subject access requests (10.2): the Headteacher and their nominated person (the SAR handler, or a

@@ -24,7 +24,7 @@ def seed_demo(school: School) -> tuple[DisclosureRequest | None, FOIRequest | No
         return None, None
     # The demo is seeded from a command: its moment is read once, here, and handed to the services.
     now = timezone.now()
-    return _police(school, grant.user, cameras, now), _foi(school, grant.user, now)
+    return _police(school, grant.user, cameras, now), _foi(school, grant.user, cameras, now)
 
 
 def _police(school: School, admin: Actor, cameras: list[Camera], now: datetime) -> DisclosureRequest:
@@ -52,16 +52,20 @@ def _police(school: School, admin: Actor, cameras: list[Camera], now: datetime) 
     )
 
 
-def _foi(school: School, admin: Actor, now: datetime) -> FOIRequest:
+def _foi(school: School, admin: Actor, cameras: list[Camera], now: datetime) -> FOIRequest:
     existing = FOIRequest.objects.filter(school=school).first()
     if existing is not None:
         return existing
+    morning = timezone.localdate(now) - timedelta(days=4)
     return services.log_foi_request(
         admin,
         school=school,
         requester_name="Alex Example (demo)",
         contact="alex@demo.invalid",
         received_on=timezone.localdate(now) - timedelta(days=3),
-        sought="Any CCTV footage of the school car park on the morning of sports day (demo)",
+        sought="Any CCTV footage of the main gate on the morning of sports day (demo)",
+        cameras=cameras,
+        start=timezone.make_aware(datetime.combine(morning, time(8, 30))),
+        end=timezone.make_aware(datetime.combine(morning, time(9, 30))),
         now=now,
     )

@@ -66,8 +66,11 @@ class PoliceRequestForm(_FootageFields):
     keep_longer = forms.BooleanField(
         label="The police ask for the copy to be kept longer than six months (13.2)", required=False
     )
+    keep_until = forms.DateField(
+        label="Keep the copy to (date)", required=False, widget=DATE, help_text="The date the police ask for."
+    )
     keep_longer_reason = forms.CharField(
-        label="How long, and why", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Why", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -133,10 +136,10 @@ class AdviceForm(Form):
     advice = forms.CharField(label="Advice to the Headteacher", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FOIRequestForm(_SchoolForm):
+class FOIRequestForm(_FootageFields):
+    field_order = ["school", "requester_name", "contact", "received_on", "sought", "cameras", "start", "end"]
     requester_name = forms.CharField(label="Requester", max_length=200)
     contact = forms.CharField(label="Address for the reply (email or postal)", max_length=200)
-    received_on = forms.DateField(label="Received on", widget=DATE, initial=timezone.localdate)
     sought = forms.CharField(label="Information asked for", widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -90,6 +90,8 @@ class DisclosureRequest(models.Model):
     # 13.2: the police may ask for the downloaded copy to be kept longer than six months.
     keep_longer = models.BooleanField(default=False)
     keep_longer_reason = models.TextField(blank=True)
+    # Until when the police ask it kept: carried to the copy itself on approval (evidence.Download).
+    keep_until = models.DateField(null=True, blank=True)
     received_on = models.DateField()
     logged_by = fields.person()
     logged_at = models.DateTimeField()
@@ -97,6 +99,10 @@ class DisclosureRequest(models.Model):
     decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # The nomination an alternate decided under (11.3, Appendix I); empty for the Headteacher and the DPO.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     # 9.6, 13.1: the footage sought is held from the moment the request is logged, so retention cannot erase
     # it while the Headteacher decides; released (audited) when the request is refused.
     hold = models.ForeignKey(
@@ -183,12 +189,24 @@ class FOIRequest(models.Model):
     contact = models.CharField(max_length=200)
     received_on = models.DateField()
     sought = models.TextField()
+    # 11.7: the footage the request is about, held like any request's while it is answered (9.6, 13.1).
+    # Empty on requests logged before issue 13.
+    cameras = models.ManyToManyField(Camera, related_name="foi_requests", blank=True)
+    start = models.DateTimeField(null=True, blank=True, help_text="UTC: the first moment of footage sought.")
+    end = models.DateTimeField(null=True, blank=True, help_text="UTC: the last moment of footage sought.")
+    hold = models.ForeignKey(
+        "recording.Hold", on_delete=models.PROTECT, related_name="foi_requests", null=True, blank=True
+    )
     logged_by = fields.person()
     logged_at = models.DateTimeField()
     decision = models.CharField(max_length=16, choices=FOIDecision.choices, blank=True)
     decision_reason = models.TextField(blank=True)
     decided_by = fields.person_or_none()
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The nomination an alternate decided under (11.7, Appendix I); empty for the Headteacher and the DPO.
+    nomination = models.ForeignKey(
+        "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -227,7 +245,11 @@ class Disclosure(models.Model):
     recipient_name = models.CharField(max_length=200)
     recipient_organisation = models.CharField(max_length=200, blank=True)
     what = models.TextField()
+    # 11.1: why it was disclosed (the register's reason column).
+    reason = models.TextField(blank=True)
     legal_basis = models.CharField(max_length=300)
+    # 11.4: the conditions the images were released on, as told to the recipient (release_terms).
+    conditions = models.TextField(blank=True)
     authorised_by = fields.person()
     reference = models.CharField(max_length=100, blank=True)
     recorded_by = fields.person_or_none()

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from watchkeeper.core.forms import Form
 from watchkeeper.estate.models import Camera
 from watchkeeper.evidence.models import Purpose
+from watchkeeper.people.involvement import StaffInvolvedField, school_accounts
 from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField, DecisionForm
 from watchkeeper.viewing.models import ReasonCategory
 
@@ -65,10 +66,14 @@ class DownloadRequestForm(Form):
         required=False,
         help_text="10.4.1: otherwise a subject access copy needs an approved redaction.",
     )
+    staff_involved = StaffInvolvedField()
 
     def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+        # The staff of the schools whose cameras are offered; the service checks the request's school.
+        school_ids = cameras.values_list("school_id", flat=True).distinct()
+        self.fields["staff_involved"].queryset = school_accounts(school_ids)  # type: ignore[attr-defined]
 
 
 class CodeForm(Form):
@@ -82,6 +87,11 @@ class ViewedForm(Form):
 
 
 class ExtendForm(Form):
+    asked_by = forms.CharField(
+        label="Asked for by",
+        max_length=300,
+        help_text="13.2: who asked for it to be kept longer, e.g. the officer, collar number and force.",
+    )
     new_date = forms.DateField(
         label="Keep until", widget=forms.DateInput(attrs={"type": "date"}), help_text="13.2: a later date."
     )

@@ -3,6 +3,7 @@ footage taken out of the system. Rows are filled by the workflow (evidence/servi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from watchkeeper.core import fields
@@ -78,6 +79,11 @@ class DownloadRequest(models.Model):
     # 10.4.2, 10.4.3: the Headteacher released this subject access copy unredacted (every other person
     # consented or a para 16 decision); the decision and the names stay in the case (subjectaccess).
     unredacted_release = models.BooleanField(default=False)
+    # 13.2: a police request to keep the copy longer than six months, carried to the copy when it is built:
+    # until when, who asked and why.
+    keep_until = models.DateField(null=True, blank=True)
+    keep_asked_by = models.CharField(max_length=300, blank=True)
+    keep_reason = models.TextField(blank=True)
     # A still image of this moment (UTC) of the one camera, instead of footage (9.5, 11.6): the player's
     # "Ask for a still". The window is then the segment holding it.
     still_at = models.DateTimeField(null=True, blank=True, help_text="UTC: the moment of a still image.")
@@ -89,6 +95,9 @@ class DownloadRequest(models.Model):
     nomination = models.ForeignKey(
         "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Staff involved in the incident or shown in the footage, named by the asker (optional): none of them
+    # decides the request (9.2, 9.5; people/deciders.py).
+    staff_involved = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     # The build job (jobs.JobRecord.task_id) and, when it failed, why. Never the password (11.6).
     job_task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -128,8 +137,12 @@ class Download(models.Model):
     )
     authorised_by = fields.person()
     authorised_at = models.DateTimeField()
-    # "Date and time that recording was downloaded".
+    # When the package was built and stored (the row's own date: ordering, the keep-until date).
     downloaded_at = models.DateTimeField()
+    # Appendix I "Date and time that recording was downloaded": when the copy first left the system —
+    # fetched from the app, or handed over on a device — not when it was built (issue 13 §3).
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    handed_over_by = fields.person_or_none()
     # "Reason for recording being downloaded": the authorisation's category and words.
     reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
     reason = models.TextField()
@@ -162,6 +175,11 @@ class Download(models.Model):
     # 13.2: the copy's keep-until date; a police request may extend it.
     expires_on = models.DateField(null=True, blank=True)
     expiry_note = models.TextField(blank=True)
+    # 13.2: a longer keep asked for by the police, recorded on the copy itself: who asked (officer and
+    # force), who recorded it and when; the date is expires_on, the reason expiry_note.
+    expiry_asked_by = models.CharField(max_length=300, blank=True)
+    expiry_set_by = fields.person_or_none()
+    expiry_set_at = models.DateTimeField(null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True, help_text="When the daily check flagged it as due.")
     overdue_on = models.DateField(null=True, blank=True, help_text="When the daily check flagged it overdue.")
 

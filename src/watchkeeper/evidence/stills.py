@@ -17,6 +17,7 @@ import numpy as np
 
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.release_terms import image_line, no_social_media
 from watchkeeper.evidence.snapshot import NoSuchFrame, frame_at
 from watchkeeper.recording.models import Segment
 from watchkeeper.viewing.footage import decrypted
@@ -51,7 +52,8 @@ def take(segment: Segment, moment: datetime) -> SealedStill:
         raise PolicyRefusal(f"9.5: no frame can be taken there: {error}") from error
     taken = segment.start + timedelta(seconds=frame.offset)
     camera = segment.camera
-    png = _png(burned(frame.rgb, f"{camera.name}  {local_time(taken)}"))
+    # 11.4: the prohibition travels in the picture itself (bottom line), not only in the letter beside it.
+    png = _png(burned(frame.rgb, f"{camera.name}  {local_time(taken)}", footer=image_line()))
     stamp = taken.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%f")[:-3]
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", camera.name).strip("-") or "camera"
     name = f"still/{camera.pk}-{slug}-{stamp}Z.png"
@@ -66,6 +68,7 @@ def take(segment: Segment, moment: datetime) -> SealedStill:
         "size": [width, height],
         "segment_sha256": segment.sha256,
         "sha256": hashlib.sha256(png).hexdigest(),
+        "caption": no_social_media("This still image"),
     }
     return SealedStill(name, png, taken, entry)
 
@@ -76,22 +79,30 @@ def local_time(moment: datetime) -> str:
     return f"{local:%d/%m/%Y %H:%M:%S}.{local.microsecond // 10000:02d} {local:%Z}"
 
 
-def burned(rgb: np.ndarray, text: str) -> np.ndarray:
+def burned(rgb: np.ndarray, text: str, footer: str = "") -> np.ndarray:
     """`text` in white on a dark box in the top-left corner, scaled to the picture (as the working copy's
-    drawtext); the rest of the picture untouched."""
+    drawtext), and `footer` the same way in the bottom-left corner; the rest of the picture untouched."""
     picture = np.ascontiguousarray(rgb.copy())
+    _label(picture, text, top=True)
+    if footer:
+        _label(picture, footer, top=False, size=0.7)
+    return picture
+
+
+def _label(picture: np.ndarray, text: str, *, top: bool, size: float = 1.0) -> None:
     height, width = picture.shape[:2]
     font = cv2.FONT_HERSHEY_SIMPLEX
-    scale = max(0.3, height / 600)
+    scale = max(0.3, height / 600) * size
     thickness = max(1, round(scale * 1.6))
     (text_w, text_h), base = cv2.getTextSize(text, font, scale, thickness)
     if text_w > 0.95 * width:  # a narrow picture: smaller text rather than cut off
         scale *= 0.95 * width / text_w
         (text_w, text_h), base = cv2.getTextSize(text, font, scale, thickness)
     pad = max(2, round(text_h * 0.4))
-    cv2.rectangle(picture, (0, 0), (text_w + 2 * pad, text_h + base + 2 * pad), (0, 0, 0), thickness=-1)
-    cv2.putText(picture, text, (pad, pad + text_h), font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
-    return picture
+    box_h = text_h + base + 2 * pad
+    y0 = 0 if top else height - box_h
+    cv2.rectangle(picture, (0, y0), (text_w + 2 * pad, y0 + box_h), (0, 0, 0), thickness=-1)
+    cv2.putText(picture, text, (pad, y0 + pad + text_h), font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
 
 
 def _png(rgb: np.ndarray) -> bytes:

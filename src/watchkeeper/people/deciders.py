@@ -1,14 +1,19 @@
-"""Who decides a request to view or download footage, and a deletion (9.2, Appendix I; design/roles.md
-"Who decides").
+"""Who decides a request to view or download footage, a deletion, and a police, outside-body or FOI request
+(9.2, 11.3, 11.5, 11.7, Appendix I; design/roles.md "Who decides").
 
 9.2: recorded footage is viewed only when authorised "by a Headteacher"; Appendix I: downloads and deletions
 are authorised by "the Headteacher or nominated alternate". So the school's Headteacher decides; a
 designated person decides only under a nomination in force (people.Nomination) for that kind of decision,
-and the decision names the nomination it relied on. A decider involved in the footage or the incident
-recuses (people.Recusal) and is refused. When no Headteacher-level decider is available — none may decide
-it, or none has for the working days the DPO set (3 by default) — the request escalates to the DPO, who then
-decides it as they decide a request re-routed by the two-person rule (people/reroutings.py). Every decision
-service calls `decider_problems`; the pages call `standing`.
+and the decision names the nomination it relied on. 11.3 and 11.5 refer police and outside-body requests
+"to the Headteacher", and FOI requests for CCTV images (11.7) are decided the same way ("disclosures"
+nominations). A decider involved in the footage or the incident recuses (people.Recusal) and is refused;
+so is, without a recusal, one the system knows is involved: named by the asker as involved in the incident
+or shown in the footage (`staff_involved`), or the data subject of the subject access request the footage
+is for (`subject_account`). The asker never decides their own request (each service refuses that). When
+no Headteacher-level decider is available — none may decide it, or none has for the working days the DPO
+set (3 by default) — the request escalates to the DPO, who then decides it as they decide a request
+re-routed by the two-person rule (people/reroutings.py). Every decision service calls `decider_problems`; the
+pages call `standing`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -29,14 +35,22 @@ from watchkeeper.core.workdays import working_days_between
 from watchkeeper.people import two_person
 from watchkeeper.people.models import Decision, Nomination, Recusal, Role, RoleGrant
 
-VIEWING, DOWNLOAD = "viewing", "download"  # Recusal.request_kind
+# Recusal.request_kind: viewing.ViewingAuthorisation, evidence.DownloadRequest, disclosures.DisclosureRequest
+# and disclosures.FOIRequest.
+VIEWING, DOWNLOAD, DISCLOSURE, FOI = "viewing", "download", "disclosure", "foi"
 ACTION = {
     Decision.VIEWING: "viewing.decide",
     Decision.DOWNLOADS: "evidence.authorise",
     Decision.DELETIONS: "evidence.authorise",
+    Decision.DISCLOSURES: "disclosures.decide",
 }
-DECISION_OF_KIND = {VIEWING: Decision.VIEWING, DOWNLOAD: Decision.DOWNLOADS}
-CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5"}
+DECISION_OF_KIND = {
+    VIEWING: Decision.VIEWING,
+    DOWNLOAD: Decision.DOWNLOADS,
+    DISCLOSURE: Decision.DISCLOSURES,
+    FOI: Decision.DISCLOSURES,
+}
+CLAUSE_OF_KIND = {VIEWING: "9.2", DOWNLOAD: "9.5", DISCLOSURE: "11.3", FOI: "11.7"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +80,39 @@ def nomination_for(user: Actor, school_id: int, decision: str, day: date) -> Nom
 
 
 def parties(obj: Any) -> list[Any]:
-    """Who asked: the staff member, and for a download the staff requestor."""
-    return [p for p in (obj.requested_by, getattr(obj, "requestor_user", None)) if p is not None]
+    """Who asked: the staff member, and for a download the staff requestor. Nobody on the staff asks for a
+    disclosure or FOI request (the police, an outside body or the public do): the one who logged it may
+    still decide it."""
+    asked = (getattr(obj, "requested_by", None), getattr(obj, "requestor_user", None))
+    return [p for p in asked if p is not None]
+
+
+def asked_at(obj: Any) -> datetime:
+    """When the request was made: asked for by staff, or logged as received from outside."""
+    return getattr(obj, "requested_at", None) or obj.logged_at
+
+
+def _sar_subjects(kind: str, obj: Any) -> dict[int, str]:
+    """{account id: "SAR-n"} for the staff data subjects of subject access requests this footage is for."""
+    field = {VIEWING: "review", DOWNLOAD: "download_request"}.get(kind)
+    if field is None:
+        return {}
+    cases = apps.get_model("subjectaccess", "SubjectAccessRequest").objects.filter(
+        **{field: obj.pk}, subject_account__isnull=False
+    )
+    return {case.subject_account_id: case.reference for case in cases}
+
+
+def involved(kind: str, obj: Any) -> dict[int, str]:
+    """{person id: plain words} for those the system knows are involved in the request, and so never decide
+    it: named as involved in the incident or shown in the footage, or the SAR's data subject."""
+    found = {}
+    if hasattr(obj, "staff_involved") and obj.pk is not None:
+        for pk in obj.staff_involved.values_list("pk", flat=True):
+            found[pk] = "you are named as involved in the incident or shown in the footage"
+    for pk, reference in _sar_subjects(kind, obj).items():
+        found[pk] = f"you are the data subject of the subject access request {reference}"
+    return found
 
 
 def recusal(user: Actor, kind: str, obj: Any) -> Recusal | None:
@@ -78,28 +123,41 @@ def recusal(user: Actor, kind: str, obj: Any) -> Recusal | None:
 
 def available_deciders(kind: str, obj: Any, day: date) -> set[int]:
     """Ids of the Headteachers, and alternates nominated for this decision on `day`, who may decide the
-    request: not recused from it and not its asker."""
+    request: not recused from it, not involved in it and not its asker."""
+    return _candidates(kind, obj, day) - _excluded(kind, obj)
+
+
+def _candidates(kind: str, obj: Any, day: date) -> set[int]:
+    """Ids of the school's Headteachers and of its designated persons nominated for this decision."""
     decision = DECISION_OF_KIND[kind]
     grants = RoleGrant.objects.current().filter(school_id=obj.school_id)
     heads = set(grants.filter(role=Role.HEADTEACHER).values_list("user_id", flat=True))
     designated = set(grants.filter(role=Role.DESIGNATED_PERSON).values_list("user_id", flat=True))
     nominated = Nomination.objects.in_force(day).filter(school_id=obj.school_id, **{str(decision): True})
-    alternates = designated & set(nominated.values_list("nominee_id", flat=True))
+    return heads | (designated & set(nominated.values_list("nominee_id", flat=True)))
+
+
+def _excluded(kind: str, obj: Any) -> set[int]:
     recused = Recusal.objects.filter(request_kind=kind, request_id=obj.pk).values_list("person_id", flat=True)
-    return (heads | alternates) - set(recused) - {p.pk for p in parties(obj)}
+    return set(recused) | set(involved(kind, obj)) | {p.pk for p in parties(obj)}
 
 
-@enforces("9.2", "Appendix I")
+@enforces("9.2", "11.3", "Appendix I")
 def escalation(kind: str, obj: Any, now: datetime) -> str | None:
     """Why the request is escalated to the DPO (None: it is not): no Headteacher-level decider has decided
-    it for the working days the DPO set (compliance.trust) since it was asked, or someone recused and no other
-    Headteacher or nominated alternate of the school may decide it."""
-    waited = working_days_between(_today(obj.requested_at), _today(now))
+    it for the working days the DPO set (compliance.trust) since it was asked, or a Headteacher-level decider
+    recused, is involved or asked for it, and no other Headteacher or nominated alternate of the school may
+    decide it."""
+    waited = working_days_between(_today(asked_at(obj)), _today(now))
     if waited >= trust.escalate_after_working_days(obj.school_id):
         return f"no Headteacher-level decider has decided it in {waited} working days"
+    candidates, excluded = _candidates(kind, obj, _today(now)), _excluded(kind, obj)
     recused = Recusal.objects.filter(request_kind=kind, request_id=obj.pk).exists()
-    if recused and not available_deciders(kind, obj, _today(now)):
-        return "the Headteacher-level deciders stood back and no other Headteacher or nominated alternate may"
+    if (recused or candidates & excluded) and not candidates - excluded:
+        return (
+            "the Headteacher-level deciders stood back, are involved or asked for it, and no other "
+            "Headteacher or nominated alternate may decide it"
+        )
     return None
 
 
@@ -123,7 +181,7 @@ def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
         and escalation(kind, obj, now) is not None
     )
     base = two_person.standing(
-        actor, action, school_id, parties(obj), obj.requested_at, clause=clause, escalated=escalated
+        actor, action, school_id, parties(obj), asked_at(obj), clause=clause, escalated=escalated
     )
     if not base.authority:
         return Standing(False)
@@ -133,6 +191,11 @@ def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
             True,
             f"{clause}: you recused yourself from this request ({recused.reason}) — a nominated alternate or "
             "the DPO decides it",
+        )
+    why = involved(kind, obj).get(actor.pk) if is_person(actor) else None
+    if why is not None:
+        return Standing(
+            True, f"{clause}: {why}, so you do not decide it — a nominated alternate or the DPO decides it"
         )
     if not can(actor, action, school_id):
         return Standing(True, base.refusal, basis="dpo")
@@ -144,7 +207,7 @@ def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
     return Standing(True, base.refusal, nomination=nomination, basis="nominated alternate")
 
 
-@enforces("9.2", "9.5", "Appendix I")
+@enforces("9.2", "9.5", "11.3", "11.5", "11.7", "Appendix I")
 def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tuple[list[str], Standing]:
     """For a decision service, in place of require(): PermissionDenied without authority; otherwise the
     refusals (recused, no nomination, two-person rule) and the standing (its nomination is recorded)."""

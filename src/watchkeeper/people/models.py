@@ -163,6 +163,7 @@ class Decision(models.TextChoices):
     VIEWING = "viewing", "Viewing recorded footage (9.2)"
     DOWNLOADS = "downloads", "Downloads (Appendix I)"
     DELETIONS = "deletions", "Deleting a downloaded copy (Appendix I)"
+    DISCLOSURES = "disclosures", "Police, outside-body and FOI requests (11.3, 11.5, 11.7)"
 
 
 class NominationQuerySet(models.QuerySet["Nomination"]):
@@ -184,6 +185,9 @@ class Nomination(models.Model):
     viewing = models.BooleanField(default=False, help_text="May decide requests to view recorded footage.")
     downloads = models.BooleanField(default=False, help_text="May authorise downloads.")
     deletions = models.BooleanField(default=False, help_text="May authorise deleting a downloaded copy.")
+    disclosures = models.BooleanField(
+        default=False, help_text="May decide police, outside-body and FOI requests (11.3, 11.5, 11.7)."
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     reason = models.TextField(blank=True)

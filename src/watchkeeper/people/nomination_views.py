@@ -18,6 +18,7 @@ from watchkeeper.core.actors import require_person
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import require_anywhere
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.people import deciders, nominations
 from watchkeeper.people.forms import EndNominationForm, NominationForm, RecusalForm
@@ -93,6 +94,8 @@ def nomination_end(request: HttpRequest, pk: int) -> HttpResponse:
 KINDS = {
     deciders.VIEWING: (ViewingAuthorisation, "viewing:authorisation_detail"),
     deciders.DOWNLOAD: (DownloadRequest, "evidence:request_detail"),
+    deciders.DISCLOSURE: (DisclosureRequest, "disclosures:request_detail"),
+    deciders.FOI: (FOIRequest, "disclosures:foi_detail"),
 }
 
 

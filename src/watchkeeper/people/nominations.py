@@ -110,17 +110,25 @@ def end_nomination(actor: Actor, nomination: Nomination, *, reason: str, now: da
     return nomination
 
 
+KIND_OF_MODEL = {
+    "viewing.ViewingAuthorisation": deciders.VIEWING,
+    "evidence.DownloadRequest": deciders.DOWNLOAD,
+    "disclosures.DisclosureRequest": deciders.DISCLOSURE,
+    "disclosures.FOIRequest": deciders.FOI,
+}
+
+
 def request_kind(obj: Any) -> str:
-    """ "viewing" for a viewing authorisation, "download" for a download request."""
-    return deciders.VIEWING if obj._meta.label == "viewing.ViewingAuthorisation" else deciders.DOWNLOAD
+    """The Recusal.request_kind of a request: "viewing", "download", "disclosure" or "foi"."""
+    return KIND_OF_MODEL[obj._meta.label]
 
 
-@enforces("9.2", "9.5")
+@enforces("9.2", "9.5", "11.3")
 def recuse(actor: Actor, obj: Any, person: Person, reason: str, *, now: datetime) -> Recusal:
-    """`person` stands back from deciding the request `obj` (a viewing authorisation or download request)
-    because they are involved in the footage or the incident. Recorded by the person themselves (who must be
-    able to decide it) or by the DPO for them; the request goes to another decider, or to the DPO
-    (deciders.escalation)."""
+    """`person` stands back from deciding the request `obj` (a viewing authorisation, download request,
+    disclosure or FOI request) because they are involved in the footage or the incident. Recorded by the
+    person themselves (who must be able to decide it) or by the DPO for them; the request goes to another
+    decider, or to the DPO (deciders.escalation)."""
     recorder = require_person(actor, "9.2: only a member of staff records a recusal")
     kind = request_kind(obj)
     action = deciders.ACTION[deciders.DECISION_OF_KIND[kind]]

@@ -14,4 +14,5 @@ def rerouted(request: HttpRequest, now: datetime) -> dict[str, Any] | None:
 
     count = reroutings.rerouted_authorisations(request.user).count()
     count += reroutings.rerouted_downloads(request.user).count()
+    count += len(reroutings.escalated_disclosures(request.user, now))  # 11.3, 11.5, 11.7
     return {"rerouted": count} if count else None

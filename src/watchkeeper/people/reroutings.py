@@ -25,8 +25,10 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.compliance import trust
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.permissions import can
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
+from watchkeeper.disclosures.models import RequestStatus as DisclosureStatus
 from watchkeeper.evidence.models import DownloadRequest, RequestStatus
-from watchkeeper.people import deciders, two_person
+from watchkeeper.people import deciders, nominations, two_person
 from watchkeeper.people.models import CredentialSetting, StaffProfile
 from watchkeeper.viewing.models import Status, ViewingAuthorisation
 
@@ -44,7 +46,7 @@ def _rerouted_ids(rows: Any, kind: str, now: datetime) -> list[int]:
     return [
         row.pk
         for row in rows
-        if two_person.is_rerouted(deciders.parties(row), row.requested_at)
+        if two_person.is_rerouted(deciders.parties(row), deciders.asked_at(row))
         or deciders.escalation(kind, row, now) is not None
     ]
 
@@ -76,10 +78,37 @@ class Rerouted:
     refusal: str | None  # why this DPO may not decide it either (another DPO must)
     escalated: str | None = None  # why it came to the DPO when no two-person rule sent it
 
+    @property
+    def asked_at(self) -> datetime:
+        return deciders.asked_at(self.obj)
+
 
 def _escalated(obj: Any, now: datetime) -> str | None:
-    kind = deciders.VIEWING if isinstance(obj, ViewingAuthorisation) else deciders.DOWNLOAD
-    return deciders.escalation(kind, obj, now)
+    return deciders.escalation(nominations.request_kind(obj), obj, now)
+
+
+def escalated_disclosures(user: Actor, now: datetime) -> list[Rerouted]:
+    """For the DPO: police, outside-body and FOI requests still open that no Headteacher-level decider is
+    available for (11.3, 11.5, 11.7; people/deciders.py). Nobody on the staff asks for these, so the
+    two-person rule never re-routes them: only escalation does."""
+    if not _is_dpo(user):
+        return []
+    open_ = [
+        (deciders.DISCLOSURE, "Disclosure", "disclosures:request_detail", row)
+        for row in DisclosureRequest.objects.filter(status=DisclosureStatus.PENDING).select_related("school")
+    ] + [
+        (deciders.FOI, "FOI request", "disclosures:foi_detail", row)
+        for row in FOIRequest.objects.filter(decision="").select_related("school")
+    ]
+    found = []
+    for kind, label, detail, row in open_:
+        why = deciders.escalation(kind, row, now)
+        if why is None:
+            continue
+        standing = deciders.standing(user, kind, row, now=now)
+        asked = row.requester_name
+        found.append(Rerouted(label, row, asked, reverse(detail, args=[row.pk]), standing.refusal, why))
+    return found
 
 
 def _name(user: Person | None) -> str:
@@ -107,7 +136,8 @@ def rerouted_requests(user: Actor) -> list[Rerouted]:
         found.append(
             Rerouted("Download", req, _name(req.requested_by), url, standing.refusal, _escalated(req, now))
         )
-    return sorted(found, key=lambda r: r.obj.requested_at)
+    found += escalated_disclosures(user, now)
+    return sorted(found, key=lambda r: r.asked_at)
 
 
 def accounts_not_own() -> list[tuple[StaffProfile, Any, list[CredentialSetting]]]:

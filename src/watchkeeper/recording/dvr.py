@@ -173,6 +173,10 @@ def _open(path: Path) -> Iterator[Any]:
         raise DvrImportError(
             f"{path.name} cannot be read as video: damaged, or not a video file ({error.strerror})"
         ) from None
+    except UnicodeDecodeError:
+        # A damaged header whose text (the MP4 brand, a tag) is not UTF-8: av fails decoding it (found by
+        # tests/properties/test_dvr_headers.py, issue 14 §6).
+        raise DvrImportError(f"{path.name} cannot be read as video: its header is damaged") from None
     try:
         if not set(container.format.name.split(",")) & CONTAINERS:
             raise DvrImportError(
@@ -187,10 +191,10 @@ def _video_stream(container: Any, path: Path) -> Any:
     if not container.streams.video:
         raise DvrImportError(f"{path.name} has no video stream")
     stream = container.streams.video[0]
-    if stream.codec_context.name != "h264":
-        raise DvrImportError(
-            f"{path.name} holds {stream.codec_context.name} video, not H.264: it cannot be stored as recorded"
-        )
+    # No codec context: the stream's description is damaged (tests/properties/test_dvr_headers.py).
+    codec = stream.codec_context.name if stream.codec_context is not None else "undescribed"
+    if codec != "h264":
+        raise DvrImportError(f"{path.name} holds {codec} video, not H.264: it cannot be stored as recorded")
     return stream
 
 

@@ -111,15 +111,16 @@ def _oakfield(creds: Credentials, trust: Trust, dpo: Person, now: datetime) -> S
 
 
 def _nominate_deputy(head: Person, school: School, now: datetime) -> None:
-    """Appendix I: the Headteacher names the deputy as alternate for downloads and deletions for a term; the
-    Headteacher still decides viewing (9.2). Shown on the Nominated alternates page."""
+    """9.2, Appendix I: the Headteacher names the deputy as alternate for viewing, downloads and deletions
+    for a term (so the deputy decides a disclosure's review); the Headteacher still decides police,
+    outside-body and FOI requests (11.3, 11.5). Shown on the Nominated alternates page."""
     deputy = get_user_model().objects.get(username="deputy-oak")
     today = timezone.localdate(now)
     nominations.nominate(
         head,
         school,
         deputy,
-        {Decision.DOWNLOADS, Decision.DELETIONS},
+        {Decision.VIEWING, Decision.DOWNLOADS, Decision.DELETIONS},
         today,
         today + timedelta(days=90),
         reason="Demo: while the Headteacher is out of school",

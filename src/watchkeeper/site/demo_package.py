@@ -55,7 +55,7 @@ def build_demo_package(trust_name: str, now: datetime) -> tuple[Path, str] | Non
     start = now.replace(microsecond=0) - timedelta(hours=2)
     end = store_demo_footage(camera, start)
     password = _request_and_build(school, camera, head, start, end, now)
-    return _fetch(head, school, password), password
+    return _fetch(head, school, password, now), password
 
 
 def store_demo_footage(camera: Camera, start: datetime) -> datetime:
@@ -168,7 +168,7 @@ def _previous_code(user: Person) -> str:
     return f"{code:0{device.digits}d}"
 
 
-def _fetch(head: Any, school: School, password: str) -> Path:
+def _fetch(head: Any, school: School, password: str, now: datetime) -> Path:
     """The stored copy, fetched once as the Headteacher (audited), as a plain password-protected ZIP."""
     from watchkeeper.evidence import services as evidence
     from watchkeeper.evidence.models import Download
@@ -177,7 +177,7 @@ def _fetch(head: Any, school: School, password: str) -> Path:
     zip_path, password_path = package_paths()
     partial = zip_path.with_name(zip_path.name + ".partial")
     with partial.open("wb") as out:
-        for chunk in evidence.fetch_copy(head, download):
+        for chunk in evidence.fetch_copy(head, download, now=now):
             out.write(chunk)
     partial.replace(zip_path)
     password_path.write_text(password + "\n")

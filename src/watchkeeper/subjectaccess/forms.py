@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.people.involvement import school_accounts
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess.models import (
     PARA_16_FACTORS,
@@ -29,6 +30,10 @@ def _text(label: str, help_text: str = "", rows: int = 3, required: bool = True)
     return forms.CharField(
         label=label, help_text=help_text, required=required, widget=forms.Textarea(attrs={"rows": rows})
     )
+
+
+def _account_label(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
 
 
 class CaseForm(Form):
@@ -52,11 +57,21 @@ class CaseForm(Form):
     cameras = CameraChoiceField(queryset=Camera.objects.none(), label="Cameras")
     window_start = forms.DateTimeField(label="From", widget=LOCAL_TIME, help_text="UK time.")
     window_end = forms.DateTimeField(label="Until", widget=LOCAL_TIME, help_text="UK time.")
+    subject_account = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        label="The requester is a member of staff",
+        help_text="Optional: their account, so that they never decide a request to view or download this "
+        "footage (9.2).",
+    )
 
     def __init__(self, *args: Any, schools: QuerySet[School], cameras: QuerySet[Camera], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
         self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+        accounts = school_accounts(schools.values_list("pk", flat=True))
+        self.fields["subject_account"].queryset = accounts  # type: ignore[attr-defined]
+        self.fields["subject_account"].label_from_instance = _account_label  # type: ignore[attr-defined]
         if not self.initial.get("school") and len(schools) == 1:
             self.initial["school"] = schools[0]
 

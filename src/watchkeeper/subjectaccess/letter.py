@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from watchkeeper.core.pdf import letter_pdf
+from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.subjectaccess.models import (
     CaseStatus,
     Clip,
@@ -125,6 +126,9 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
                 "reaches you separately from the package (policy 11.6). Its manifest lets anyone check it "
                 "has not been altered."
             )
+        if found:
+            # 11.4: every release of images carries the prohibition, a viewing in school included.
+            body.append(no_social_media("The images we provide or show you, and any copy of them,"))
     return [*opening, *body, RIGHTS, ICO, f"Yours sincerely,\n{case.school.name}"]
 
 

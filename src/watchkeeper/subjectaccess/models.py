@@ -71,6 +71,9 @@ class SubjectAccessRequest(models.Model):
     )
     logged_by = fields.person()
     logged_at = models.DateTimeField(auto_now_add=True)
+    # When the data subject is a member of staff: their account, so that they never decide a request for
+    # their own footage (people/deciders.py). Optional.
+    subject_account = fields.person_or_none()
     responded_on = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from watchkeeper.core import fields
@@ -55,6 +56,9 @@ class ViewingAuthorisation(models.Model):
         "people.Nomination", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Set on approval.")
+    # Staff involved in the incident or shown in the footage, named by the asker (optional): none of them
+    # decides the request (9.2, 9.5; people/deciders.py).
+    staff_involved = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -24,6 +24,7 @@ from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.footage import window_terms
 from watchkeeper.estate.models import Camera
 from watchkeeper.people.deciders import VIEWING, decider_problems
+from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
 from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.viewing import conf
@@ -66,14 +67,19 @@ def request_authorisation(
     *,
     now: datetime,
     purpose_reason: str = "",
+    staff_involved: Iterable[Person] = (),
 ) -> ViewingAuthorisation:
-    """Ask to view footage. A kind of reason outside a camera's purposes (4.1) needs `purpose_reason`."""
+    """Ask to view footage. A kind of reason outside a camera's purposes (4.1) needs `purpose_reason`.
+    `staff_involved` (optional): the school's staff involved in the incident or shown in the footage,
+    who then never decide it (people/involvement.py, people/deciders.py)."""
     person = require_person(actor, STAFF_ONLY)
-    cameras = list(cameras)
+    cameras, staff_involved = list(cameras), list(staff_involved)
     for school_id in {c.school_id for c in cameras}:
         require(actor, REQUEST, school_id)
     problems = request_problems(cameras, start, end, reason_category, reason, now)
     problems += purpose_problems(cameras, reason_category, purpose_reason)
+    if cameras and staff_involved:
+        problems += involvement_problems("9.2", cameras[0].school_id, staff_involved)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -88,13 +94,17 @@ def request_authorisation(
             requested_at=now,
         )
         auth.cameras.set(cameras)
+        auth.staff_involved.set(staff_involved)
+        details = {**_terms(auth, cameras), **_purpose_terms(auth, cameras)}
+        if staff_involved:
+            details["staff_involved"] = usernames(staff_involved)
         record(
             "viewing.requested",
             actor=actor,
             school=auth.school,
             obj=auth,
             reason=auth.reason,
-            details={**_terms(auth, cameras), **_purpose_terms(auth, cameras)},
+            details=details,
         )
     return auth
 

@@ -153,6 +153,7 @@ def authorisation_request(request: HttpRequest) -> HttpResponse:
                 data["reason"],
                 now=timezone.now(),
                 purpose_reason=data["purpose_reason"],
+                staff_involved=data["staff_involved"],
             ),
         )
         if outcome.done:

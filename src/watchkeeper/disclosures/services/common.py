@@ -8,6 +8,7 @@ from typing import Any
 
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
+from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.disclosures.models import ClosurePeriod, Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.estate.footage import window_terms
 from watchkeeper.estate.models import Camera
@@ -32,10 +33,12 @@ S29_NOTE = (
     "Schedule 2 Part 1 paragraph 2 (crime: the prevention or detection of crime, the apprehension or "
     "prosecution of offenders). Watchkeeper records that basis."
 )
-# 11.3: release conditions, printed in the package letter (evidence/package/manifest.py), shown on approval.
+# 11.3, 11.4: release conditions, printed in the package letter (evidence/package/manifest.py), shown on
+# approval; the social-media prohibition in the words every release carries (core/release_terms.py).
 RELEASE_CONDITIONS = (
     "The recording remains the property of the school and is to be treated in accordance with the CCTV "
-    "policy; the school may refuse permission for it, or anything in it, to be passed to anyone else (11.3)."
+    "policy; the school may refuse permission for it, or anything in it, to be passed to anyone else (11.3). "
+    + no_social_media("The recording, and any image taken from it,")
 )
 
 

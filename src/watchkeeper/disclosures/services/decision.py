@@ -11,16 +11,15 @@ from django.db import transaction
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.permissions import require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
 from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
-from watchkeeper.disclosures.services.requests import camera_purpose_problems
+from watchkeeper.disclosures.services.requests import camera_purpose_problems, release_request_hold
 from watchkeeper.disclosures.services.review import review_problems
 from watchkeeper.estate.models import Camera, Purpose
 from watchkeeper.evidence import services as evidence
-from watchkeeper.recording import services as recording
+from watchkeeper.people.deciders import DISCLOSURE, Standing, decider_problems
 
 DECIDED = "11.3: this request has been decided already"
 
@@ -69,12 +68,14 @@ def decide(
     now: datetime,
     confirmed_purpose: str = "",
 ) -> DisclosureRequest:
-    """The Headteacher (or nominated alternate) decides, with a fresh authenticator code. An approval
-    records the legal basis and sends the footage through the evidence workflow in the same
-    transaction: if the evidence workflow refuses, nothing is approved."""
+    """The Headteacher (or an alternate nominated for disclosures; the DPO only on an escalated request)
+    decides, with a fresh authenticator code. An approval records the legal basis and sends the footage
+    through the evidence workflow in the same transaction: if the evidence workflow refuses, nothing is
+    approved. The nomination relied on is recorded (people/deciders.py)."""
     person = staff(actor)
-    require(person, DECIDE, req.school_id)
-    problems = decision_problems(
+    # 11.3, 11.5 "referred to the Headteacher": people/deciders.py, as viewing and downloads are decided.
+    problems, standing = decider_problems(person, DISCLOSURE, req, now=now)
+    problems += decision_problems(
         req,
         approve=approve,
         reason=reason,
@@ -89,6 +90,7 @@ def decide(
         lock_in_state(req, [RequestStatus.PENDING], DECIDED)
         req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         req.decided_by, req.decided_at, req.decision_reason = person, now, reason.strip()
+        req.nomination = standing.nomination
         if approve and req.is_police:
             req.confirmed_purpose = confirmed_purpose
         if approve:
@@ -101,11 +103,12 @@ def decide(
                 "decided_by",
                 "decided_at",
                 "decision_reason",
+                "nomination",
                 "confirmed_purpose",
                 "download_request_id",
             ]
         )
-        _record_decision(person, req, approve)
+        _record_decision(person, req, approve, standing)
     return req
 
 
@@ -122,10 +125,12 @@ def _check_code(person: Person, code: str, req: DisclosureRequest) -> None:
     )
 
 
-def _record_decision(person: Person, req: DisclosureRequest, approve: bool) -> None:
+def _record_decision(person: Person, req: DisclosureRequest, approve: bool, standing: Standing) -> None:
     details = terms(req, req.cameras.all())
     details.update(
         decision=req.status,
+        authority=standing.basis,
+        nomination=standing.nomination.pk if standing.nomination else None,
         download_request=req.download_request_id,
         review=req.review_id,
         review_outcome=req.review_outcome,
@@ -136,8 +141,7 @@ def _record_decision(person: Person, req: DisclosureRequest, approve: bool) -> N
 
 
 def _release_hold(req: DisclosureRequest, why: str, now: datetime) -> None:
-    if req.hold is not None and req.hold.released_at is None:
-        recording.release_hold(SYSTEM, req.hold, f"{req}: {why}", now=now)
+    release_request_hold(req.hold, f"{req}: {why}", now=now)
 
 
 def _send_to_evidence(req: DisclosureRequest, now: datetime) -> int:
@@ -161,6 +165,10 @@ def _send_to_evidence(req: DisclosureRequest, now: datetime) -> int:
         recipient_organisation=req.requester_organisation,
         legal_basis=req.get_legal_basis_display(),
         case_reference=req.reference,
+        # 13.2: the police's request to keep the copy longer travels to the copy (who asked, until when).
+        keep_until=req.keep_until if req.keep_longer else None,
+        keep_asked_by=f"{req.requester_name}, collar {req.collar_number} ({req.requester_organisation})",
+        keep_reason=f"Police request {req.reference}: {req.keep_longer_reason}",
         now=now,
     )
     return int(made.pk)

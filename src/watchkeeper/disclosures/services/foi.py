@@ -3,6 +3,7 @@ disclosure to the world and goes in the register."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
@@ -15,9 +16,12 @@ from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures import clock
 from watchkeeper.disclosures.models import ClosurePeriod, FOIDecision, FOIRequest
-from watchkeeper.disclosures.services.common import DECIDE, MANAGE, audit, staff
+from watchkeeper.disclosures.services.common import MANAGE, audit, staff
 from watchkeeper.disclosures.services.register import record_disclosure
-from watchkeeper.estate.models import School
+from watchkeeper.disclosures.services.requests import hold_footage, release_request_hold
+from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
+from watchkeeper.estate.models import Camera, School
+from watchkeeper.people.deciders import FOI, decider_problems
 
 # 11.7, ICO CCTV Code of Practice: what usually happens to an FOI request for CCTV images.
 FOI_GUIDANCE = (
@@ -27,6 +31,12 @@ FOI_GUIDANCE = (
     "redaction) or the images show no people."
 )
 ANSWERED = "11.7: this FOI request has been answered already"
+FOI_FOOTAGE_WORDS = WindowWords(
+    no_camera="11.7: name at least one camera whose images are asked for",
+    other_school="11.7: every camera must be one of this school's",
+    backwards="11.7: the window's end must be after its start",
+    not_ended="11.7: the window must have ended already — only recorded images can be asked for",
+)
 
 
 @enforces("11.7", "R25")
@@ -38,11 +48,17 @@ def log_foi_request(
     contact: str,
     received_on: date,
     sought: str,
+    cameras: Iterable[Camera],
+    start: datetime,
+    end: datetime,
     now: datetime,
 ) -> FOIRequest:
+    """Log an FOI request for CCTV images: who asks, what, and the cameras and window it is about, whose
+    footage is held (like a police or outside body's request) until the request is answered (9.6, 13.1)."""
     person = staff(actor)
     require(person, MANAGE, school.pk)
-    problems = []
+    cameras = list(cameras)
+    problems = window_problems(FOI_FOOTAGE_WORDS, school, cameras, start, end, now)
     if not requester_name.strip() or not contact.strip():
         problems.append("11.7: record who asked and how to reply (FOIA s8: a name and an address)")
     if not sought.strip():
@@ -59,9 +75,12 @@ def log_foi_request(
             contact=contact.strip(),
             received_on=received_on,
             sought=sought.strip(),
+            start=start,
+            end=end,
             logged_by=person,
             logged_at=now,
         )
+        foi.cameras.set(cameras)
         due = foi_deadline(foi)
         audit(
             "foi_logged",
@@ -70,7 +89,17 @@ def log_foi_request(
             received_on=received_on.isoformat(),
             due=due.due.isoformat(),
             capped=due.capped,
+            **window_terms(cameras, start, end),
         )
+        foi.hold = hold_footage(
+            school,
+            cameras,
+            start,
+            end,
+            reason=f"{foi}: footage kept while the FOI request is answered (11.7)",
+            now=now,
+        )
+        foi.save(update_fields=["hold"])
     return foi
 
 
@@ -87,10 +116,11 @@ def foi_deadline(foi: FOIRequest, closures: list[clock.Closure] | None = None) -
 
 @enforces("11.7", "R24", "R25")
 def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now: datetime) -> FOIRequest:
-    """Record the answer. A release (whole or part) is a disclosure to the world and goes in the register."""
+    """Record the answer: the Headteacher, an alternate nominated for disclosures, or the DPO on an
+    escalated request (people/deciders.py), whose nomination is recorded. A release (whole or part) is a
+    disclosure to the world and goes in the register."""
     person = staff(actor)
-    require(person, DECIDE, foi.school_id)
-    problems = []
+    problems, standing = decider_problems(person, FOI, foi, now=now)
     if foi.decision:
         problems.append(ANSWERED)
     if decision not in FOIDecision.values:
@@ -107,9 +137,23 @@ def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now
             person,
             now,
         )
-        foi.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+        foi.nomination = standing.nomination
+        foi.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at", "nomination"])
         due = foi_deadline(foi).due.isoformat()
-        audit("foi_decided", person, foi, foi.decision_reason, decision=decision, due=due)
+        nomination = standing.nomination.pk if standing.nomination else None
+        audit(
+            "foi_decided",
+            person,
+            foi,
+            foi.decision_reason,
+            decision=decision,
+            due=due,
+            authority=standing.basis,
+            nomination=nomination,
+        )
+        if decision == FOIDecision.WITHHELD and foi.hold is not None:
+            # Nothing leaves: the footage need not outlive its retention for this request (13.1).
+            release_request_hold(foi.hold, f"{foi} answered: withheld (FOIA s40(2))", now=now)
         if decision != FOIDecision.WITHHELD:
             record_disclosure(
                 person,
@@ -121,6 +165,7 @@ def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now
                 authorised_by=person,
                 disclosed_at=now,
                 reference=f"FOI-{foi.pk}",
+                reason=f"Freedom of Information request (11.7): {foi.sought}",
                 now=now,
             )
     return foi

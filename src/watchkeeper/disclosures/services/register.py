@@ -4,19 +4,22 @@ register for a person, and its exports (each audited, from the web and a command
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
+from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.disclosures import register
-from watchkeeper.disclosures.models import Disclosure
+from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.disclosures.services.common import RECORD, REGISTER, audit
 from watchkeeper.estate.models import School
-from watchkeeper.evidence.models import Download
+from watchkeeper.evidence.models import DownloadRequest
 
 EXPORT_FORMATS = ("csv", "pdf")
 
@@ -34,9 +37,11 @@ def record_disclosure(
     disclosed_at: datetime,
     now: datetime,
     reference: str = "",
+    reason: str = "",
 ) -> Disclosure:
     """Enter a disclosure that left no evidence package (an in-school viewing given to a subject access
-    requester, an FOI release, …) in the register (11.1). Packages are read from the evidence app."""
+    requester, an FOI release, …) in the register (11.1), with why (its reason column) and the conditions
+    the images were released on (11.4: never on social media). Packages are read from the evidence app."""
     require(actor, RECORD, school.pk)
     problems = []
     if not recipient_name.strip():
@@ -57,7 +62,9 @@ def record_disclosure(
             recipient_name=recipient_name.strip(),
             recipient_organisation=recipient_organisation.strip(),
             what=what.strip(),
+            reason=reason.strip(),
             legal_basis=legal_basis.strip(),
+            conditions=no_social_media("The images"),
             authorised_by=authorised_by,
             reference=reference.strip(),
             recorded_by=person_or_none(actor),
@@ -79,11 +86,19 @@ def record_disclosure(
 
 def register_rows(actor: Actor, school: School | None) -> list[register.Row]:
     """The register as `actor` may see it: every school they hold the register for, or just `school`."""
-    downloads = restrict(Download.objects.all(), actor, REGISTER)
-    others = restrict(Disclosure.objects.all(), actor, REGISTER)
-    if school is not None:
-        downloads, others = downloads.filter(school=school), others.filter(school=school)
-    return register.rows(downloads, others)
+
+    def seen(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        mine = restrict(queryset, actor, REGISTER)
+        return mine if school is None else mine.filter(school=school)
+
+    return register.rows(
+        register.Sources(
+            requests=seen(DisclosureRequest.objects.all()),
+            downloads=seen(DownloadRequest.objects.all()),
+            disclosures=seen(Disclosure.objects.all()),
+            fois=seen(FOIRequest.objects.all()),
+        )
+    )
 
 
 @enforces("11.1", "R24")

@@ -20,7 +20,7 @@ from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.footing import cameras_not_for
 from watchkeeper.estate.models import Camera, Purpose, School
 from watchkeeper.recording import services as recording
-from watchkeeper.recording.models import HoldPurpose
+from watchkeeper.recording.models import Hold, HoldPurpose
 
 # 9.6, 13.1: a request's hold is reviewed by the CCTV administrator this many days after it is logged.
 HOLD_REVIEW_DAYS = 14
@@ -118,9 +118,11 @@ def log_police_request(
     contact: str = "",
     keep_longer: bool = False,
     keep_longer_reason: str = "",
+    keep_until: date | None = None,
 ) -> DisclosureRequest:
     """Log a police request for the Headteacher to decide. Refused when it fits no purpose of 4.1, or not
-    the purposes of every camera it asks for (11.2)."""
+    the purposes of every camera it asks for (11.2). A request to keep the copy longer (13.2) says until when
+    and why: both go onto the copy itself."""
     cameras = list(cameras)
     problems = police_problems(
         officer_name=officer_name,
@@ -131,8 +133,10 @@ def log_police_request(
         reason=reason,
     )
     problems += camera_purpose_problems(cameras, purpose)
-    if keep_longer and not keep_longer_reason.strip():
-        problems.append("13.2: say how long the police ask for the copy to be kept, and why")
+    if keep_longer and (not keep_longer_reason.strip() or keep_until is None):
+        problems.append("13.2: say until when the police ask for the copy to be kept, and why")
+    elif keep_longer and keep_until is not None and keep_until <= timezone.localdate(now):
+        problems.append("13.2: the date the police ask the copy kept until must be in the future")
     return _log(
         actor,
         school,
@@ -147,7 +151,8 @@ def log_police_request(
         purpose=purpose,
         legal_basis=LegalBasis.CRIME,
         keep_longer=keep_longer,
-        keep_longer_reason=keep_longer_reason.strip(),
+        keep_longer_reason=keep_longer_reason.strip() if keep_longer else "",
+        keep_until=keep_until if keep_longer else None,
     )
 
 
@@ -244,21 +249,47 @@ def _create(
         req.cameras.set(cameras)
         details = terms(req, cameras)
         if req.is_police:
-            details.update(collar_number=req.collar_number, purpose=req.purpose, keep_longer=req.keep_longer)
+            details.update(
+                collar_number=req.collar_number,
+                purpose=req.purpose,
+                keep_longer=req.keep_longer,
+                keep_until=req.keep_until.isoformat() if req.keep_until else None,
+            )
         else:
             details["grounds"] = req.grounds
         audit("request_logged", person, req, req.reason, **details)
-        req.hold = recording.place_hold(
-            SYSTEM,
+        req.hold = hold_footage(
             school,
             cameras,
             req.start,
             req.end,
             reason=f"{req}: footage kept while the Headteacher decides the disclosure (11.3, 11.5)",
-            # localdate(now) turns the caller's moment into the school's date: it reads no clock.
-            review_on=timezone.localdate(now) + timedelta(days=HOLD_REVIEW_DAYS),
-            purpose=HoldPurpose.DISCLOSURE,
-            today=timezone.localdate(now),
+            now=now,
         )
         req.save(update_fields=["hold"])
     return req
+
+
+def hold_footage(
+    school: School, cameras: list[Camera], start: datetime, end: datetime, *, reason: str, now: datetime
+) -> Hold:
+    """The hold every request places on its footage when it is logged (police, outside bodies, FOI), by
+    SYSTEM in the caller's transaction: retention (13.1) cannot erase it while the request is decided."""
+    return recording.place_hold(
+        SYSTEM,
+        school,
+        cameras,
+        start,
+        end,
+        reason=reason,
+        # localdate(now) turns the caller's moment into the school's date: it reads no clock.
+        review_on=timezone.localdate(now) + timedelta(days=HOLD_REVIEW_DAYS),
+        purpose=HoldPurpose.DISCLOSURE,
+        today=timezone.localdate(now),
+    )
+
+
+def release_request_hold(hold: Hold | None, why: str, *, now: datetime) -> None:
+    """Release a request's hold when nothing will leave (a refusal, an FOI answer that withholds)."""
+    if hold is not None and hold.released_at is None:
+        recording.release_hold(SYSTEM, hold, why, now=now)

@@ -13,11 +13,33 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
+from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.core.shortcuts import list_school, require_anywhere
 from watchkeeper.disclosures import clock, services
 from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
 from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
-from watchkeeper.disclosures.views.common import DECIDE, FOIS, MANAGE, VIEW, form_status, posted, schools
+from watchkeeper.disclosures.views.common import (
+    FOIS,
+    MANAGE,
+    VIEW,
+    cameras,
+    form_status,
+    posted,
+    schools,
+)
+from watchkeeper.people import deciders
+
+
+def decider_context(user: Any, kind: str, obj: Any, open_: bool) -> dict[str, Any]:
+    """Whether the user decides this open request now, or why they may not though they could (recused,
+    involved, no nomination, the two-person rule): the Headteacher decides, or an alternate nominated for
+    disclosures, or the DPO once escalated (11.3, 11.5, 11.7; people/deciders.py)."""
+    standing = deciders.standing(user, kind, obj, now=timezone.now()) if open_ else None
+    return {
+        "may_decide": bool(standing and standing.may_decide),
+        "decider_refusal": standing.refusal if standing and standing.authority else None,
+        "recuse_kind": kind if standing and standing.authority else None,
+    }
 
 
 def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.ClockState]]:
@@ -32,7 +54,12 @@ def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.Clock
 @require_http_methods(["GET", "POST"])
 def foi_new(request: HttpRequest) -> HttpResponse:
     school = list_school(request, MANAGE)
-    form = FOIRequestForm(posted(request), schools=schools(request, MANAGE), initial={"school": school})
+    form = FOIRequestForm(
+        posted(request),
+        schools=schools(request, MANAGE),
+        cameras=cameras(request, school),
+        initial={"school": school},
+    )
     if request.method == "POST":
         outcome = attempt(
             request, form, lambda data: services.log_foi_request(request.user, **data, now=timezone.now())
@@ -55,7 +82,8 @@ def _render_foi(
         "state": clock.foi_state(due.due, timezone.localdate(), bool(foi.decision)),
         "no_closures": not closures,
         "guidance": services.FOI_GUIDANCE,
-        "may_decide": not foi.decision and can(request.user, DECIDE, foi.school_id),
+        "release_terms": no_social_media("The images"),
+        **decider_context(request.user, deciders.FOI, foi, not foi.decision),
         "may_manage": can(request.user, MANAGE, foi.school_id),
         "form": form or FOIDecisionForm(),
         "clock": clock,
@@ -72,7 +100,8 @@ def foi_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def foi_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    foi = get_object_or_404(restrict(FOIS, request.user, DECIDE), pk=pk)
+    # VIEW: the DPO decides an escalated request too; the service checks who decides (people/deciders.py).
+    foi = get_object_or_404(restrict(FOIS, request.user, VIEW), pk=pk)
     form = FOIDecisionForm(request.POST)
     outcome = attempt(
         request, form, lambda data: services.decide_foi(request.user, foi, **data, now=timezone.now())

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.pdf import table_pdf
+from watchkeeper.core.release_terms import SOCIAL_MEDIA_PROHIBITION
 from watchkeeper.core.shortcuts import list_school
 from watchkeeper.disclosures import register, services
 from watchkeeper.disclosures.views.common import REGISTER
@@ -31,6 +32,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         "headings": register.HEADINGS,
         "rows": [r.cells() for r in services.register_rows(request.user, school)],
         "s29_note": services.S29_NOTE,
+        "prohibition": SOCIAL_MEDIA_PROHIBITION,
     }
     return render(request, "disclosures/register.html", context)
 

@@ -29,7 +29,6 @@ from watchkeeper.disclosures.forms import (
 from watchkeeper.disclosures.models import DisclosureRequest, Document, RequestStatus
 from watchkeeper.disclosures.views.common import (
     ADVISE,
-    DECIDE,
     FOIS,
     MANAGE,
     REGISTER,
@@ -40,7 +39,8 @@ from watchkeeper.disclosures.views.common import (
     posted,
     schools,
 )
-from watchkeeper.disclosures.views.foi import foi_rows
+from watchkeeper.disclosures.views.foi import decider_context, foi_rows
+from watchkeeper.people import deciders
 from watchkeeper.storage.keys import Unreadable
 from watchkeeper.storage.store import ObjectMissing
 from watchkeeper.viewing import reviews
@@ -133,7 +133,7 @@ def _render_request(
         "documents": req.documents.select_related("uploaded_by"),
         "s29_note": services.S29_NOTE,
         "release_conditions": services.RELEASE_CONDITIONS,
-        "may_decide": pending and can(user, DECIDE, req.school_id),
+        **decider_context(user, deciders.DISCLOSURE, req, pending),
         "may_manage": can(user, MANAGE, req.school_id),
         "may_escalate": pending and req.escalated_at is None and can(user, MANAGE, req.school_id),
         "may_advise": req.escalated_at is not None and can(user, ADVISE, req.school_id),
@@ -186,7 +186,8 @@ def _decided(req: DisclosureRequest) -> str:
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, DECIDE, DecisionForm(request.POST), "decision_form", _decide, _decided)
+    # VIEW: the DPO decides an escalated request too; the service checks who decides (people/deciders.py).
+    return _act(request, pk, VIEW, DecisionForm(request.POST), "decision_form", _decide, _decided)
 
 
 def _upload(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) -> Any:

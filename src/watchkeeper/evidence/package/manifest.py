@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.keyfiles import load_or_create_key
+from watchkeeper.core.release_terms import image_line, no_social_media
 from watchkeeper.evidence.package.model import (
     MANIFEST,
     PUBLIC_KEY,
@@ -101,9 +102,10 @@ def readme(
             (
                 meta.still["file"],
                 f"a still image of {meta.still['camera_name']} at {meta.still['frame_at_local']}, full"
-                " resolution, the camera and UK date and time burned into the picture",
+                " resolution, the camera and UK date and time burned into the picture,",
             )
         )
+        contents.append(("", f'and at its foot: "{image_line()}"'))
         extras = [name for name in extras or [] if name != meta.still["file"]]
     elif include_master:
         contents.append(("master/", "the original recordings, bit-exact as recorded (never altered)"))
@@ -138,8 +140,8 @@ def readme(
         f"Footage from {_local(meta.start)} to {_local(meta.end)} (UK local time).\n\n"
         "This recording remains the property of the school, and both the recording and the information\n"
         "on it are to be treated in accordance with the school's CCTV policy. It may not be passed on to\n"
-        "anyone else without the school's written permission (CCTV policy 11.3). It must not be posted on\n"
-        "social media or shared online (11.4).\n"
+        "anyone else without the school's written permission (CCTV policy 11.3).\n"
+        f"{no_social_media()}\n"
         "The password was sent to you separately from this file (11.6).\n\n"
         f"Contents\n{listing}\n"
         "How to verify\n"

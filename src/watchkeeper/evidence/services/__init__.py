@@ -36,6 +36,7 @@ from watchkeeper.evidence.services.build import (
     run_build,
 )
 from watchkeeper.evidence.services.copies import (
+    INTERNAL_KEEP_DAYS,
     KEEP_MONTHS,
     authorise_deletion,
     exports_dir,
@@ -67,9 +68,11 @@ from watchkeeper.evidence.services.log import (
     export_log_csv,
     export_log_pdf,
     log_rows,
+    when,
 )
 from watchkeeper.evidence.services.requests import (
     download_problems,
+    keep_problems,
     request_download,
     still_problems,
     subject_access_redaction_problems,
@@ -77,6 +80,9 @@ from watchkeeper.evidence.services.requests import (
 )
 
 __all__ = [
+    "INTERNAL_KEEP_DAYS",
+    "keep_problems",
+    "when",
     "APPROVED",
     "AUTHORISE",
     "COPY_DELETED",

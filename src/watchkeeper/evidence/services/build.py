@@ -222,7 +222,11 @@ def _log_package(
             package_file=stored.name,
             wrapped_key=sealed.wrapped_key,
             key_id=sealed.key_id,
-            expires_on=keep_until(req.purpose, timezone.localdate(now)),
+            expires_on=keep_until(req.purpose, timezone.localdate(now), req.keep_until),
+            # 13.2: the police's request to keep it longer, on the copy itself (who asked, until when, why).
+            expiry_asked_by=req.keep_asked_by,
+            expiry_note=req.keep_reason,
+            expiry_set_at=now if req.keep_until else None,
         )
         DownloadRequest.objects.filter(pk=req.pk).update(status=RequestStatus.READY, failure="")
         req.status = RequestStatus.READY

@@ -4,7 +4,7 @@ recording its viewing (Appendix I), keeping it longer and the authorised deletio
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from watchkeeper.core.actors import Actor, is_person, require_person
+from watchkeeper.core.actors import Actor, is_person, person_or_none, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -35,6 +35,10 @@ from watchkeeper.people.deciders import deletion_authority
 from watchkeeper.recording.retention import secure_delete
 
 KEEP_MONTHS = 6
+# 13.2 gives internal copies no period; 13.1 keeps recordings at most 30 days, so an internal copy is kept
+# as long by default, then flagged for deletion like any other (it may be kept longer, with a reason).
+# Could move to the DPO's settings.
+INTERNAL_KEEP_DAYS = 30
 NOT_YOURS_TO_RECORD = "9.5: you may not record the viewing of this copy"
 
 
@@ -57,11 +61,15 @@ def iso_or_none(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-@enforces("13.2", "R14")
-def keep_until(purpose: str, downloaded_on: date) -> date | None:
-    """13.2: subject access and third-party (police included) copies are kept six months by default;
-    internal copies have no default date (they stay in school, 11.6, until deleted with authorisation)."""
-    return downloaded_on + relativedelta(months=KEEP_MONTHS) if purpose in KEPT_SIX_MONTHS else None
+@enforces("13.1", "13.2", "R14")
+def keep_until(purpose: str, downloaded_on: date, asked_until: date | None = None) -> date:
+    """13.2: subject access and third-party (police included) copies are kept six months by default, or
+    until the later date the police asked for; internal copies INTERNAL_KEEP_DAYS (13.1's longest). Pure."""
+    if purpose in KEPT_SIX_MONTHS:
+        default = downloaded_on + relativedelta(months=KEEP_MONTHS)
+    else:
+        default = downloaded_on + timedelta(days=INTERNAL_KEEP_DAYS)
+    return max(default, asked_until) if asked_until else default
 
 
 def may_fetch(actor: Actor, download: Download) -> bool:
@@ -73,9 +81,11 @@ def may_fetch(actor: Actor, download: Download) -> bool:
     return own or can(actor, FETCH, download.school_id)
 
 
-@enforces("9.5", "13.2")
-def fetch_copy(actor: Actor, download: Download) -> Iterator[bytes]:
-    """The stored package (the password-protected ZIP) chunk by chunk, audited as evidence.copy_fetched."""
+@enforces("9.5", "13.2", "Appendix I")
+def fetch_copy(actor: Actor, download: Download, *, now: datetime) -> Iterator[bytes]:
+    """The stored package (the password-protected ZIP) chunk by chunk, audited as evidence.copy_fetched.
+    The first fetch is when the recording left the system: Appendix I's "date and time that recording was
+    downloaded" (handed_over_at), not the build."""
     if not may_fetch(actor, download):
         raise PermissionDenied(
             "9.5: only the requestor, the Headteacher or designated person, or the CCTV "
@@ -88,7 +98,21 @@ def fetch_copy(actor: Actor, download: Download) -> Iterator[bytes]:
     chunks = storage.open_file(
         stored_path(download), download.package_file, download.wrapped_key, download.key_id
     )
-    audit_about(COPY_FETCHED, actor, download, file=download.package_file, sha256=download.sha256)
+    with transaction.atomic():
+        # Only the first fetch is the hand-over; the update's filter keeps two at once from both setting it.
+        first = Download.objects.filter(pk=download.pk, handed_over_at__isnull=True).update(
+            handed_over_at=now, handed_over_by=person_or_none(actor)
+        )
+        if first:
+            download.handed_over_at, download.handed_over_by = now, person_or_none(actor)
+        audit_about(
+            COPY_FETCHED,
+            actor,
+            download,
+            file=download.package_file,
+            sha256=download.sha256,
+            first=bool(first),
+        )
     return chunks
 
 
@@ -106,7 +130,8 @@ def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now
         problems.append("9.5: the time viewed cannot be in the future")
     # Compared to the second: the form gives whole seconds, and a copy viewed in the second it was
     # downloaded was not viewed before it.
-    if viewed_at < download.downloaded_at.replace(microsecond=0):
+    # Downloaded: handed over (Appendix I), or built when it has not been fetched yet.
+    if viewed_at < (download.handed_over_at or download.downloaded_at).replace(microsecond=0):
         problems.append("9.5: the time viewed cannot be before the recording was downloaded")
     if problems:
         raise PolicyRefusal(problems)
@@ -118,13 +143,18 @@ def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now
 
 
 @enforces("13.2", "R14")
-def extend_copy(actor: Actor, download: Download, new_date: date, reason: str, *, now: datetime) -> Download:
-    """13.2: keep a copy longer (a police request): the Headteacher or DPO, a reason, a later date."""
+def extend_copy(
+    actor: Actor, download: Download, new_date: date, reason: str, *, asked_by: str, now: datetime
+) -> Download:
+    """13.2: keep a copy longer (a police request): the Headteacher or DPO, who asked (recorded on the copy
+    itself), a reason, a later date."""
     require(actor, EXTEND, download.school_id)
     today = timezone.localdate(now)
     problems = []
     if download.kind != Kind.PACKAGE or download.deleted_at is not None:
         problems.append("13.2: only a stored copy can be kept longer")
+    if not asked_by.strip():
+        problems.append("13.2: record who asked for the copy to be kept longer (e.g. the officer and force)")
     if not reason.strip():
         problems.append("13.2: say why the copy is kept longer (e.g. the police request and its reference)")
     if new_date <= today or (download.expires_on is not None and new_date <= download.expires_on):
@@ -134,9 +164,21 @@ def extend_copy(actor: Actor, download: Download, new_date: date, reason: str, *
     with transaction.atomic():
         before = download.expires_on
         download.expires_on, download.expiry_note = new_date, reason.strip()
+        download.expiry_asked_by, download.expiry_set_by = asked_by.strip(), person_or_none(actor)
+        download.expiry_set_at = now
         download.reminded_on = download.overdue_on = None
-        download.save(update_fields=["expires_on", "expiry_note", "reminded_on", "overdue_on"])
-        details = {"from": iso_or_none(before), "to": new_date.isoformat()}
+        download.save(
+            update_fields=[
+                "expires_on",
+                "expiry_note",
+                "expiry_asked_by",
+                "expiry_set_by",
+                "expiry_set_at",
+                "reminded_on",
+                "overdue_on",
+            ]
+        )
+        details = {"from": iso_or_none(before), "to": new_date.isoformat(), "asked_by": asked_by.strip()}
         audit_copy(COPY_EXTENDED, actor, download, details, reason.strip())
     return download
 

@@ -17,7 +17,7 @@ from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
-from watchkeeper.evidence.models import Download, person_name
+from watchkeeper.evidence.models import Download, Kind, person_name
 from watchkeeper.evidence.services.actions import LOG, LOG_EXPORTED
 
 # Appendix I's columns, word for word and in order: the page and the CSV both use them.
@@ -31,7 +31,13 @@ HEADINGS = [
     "Date that a recording was deleted",
 ]
 LOG_ROWS = Download.objects.select_related(
-    "school", "camera", "authorised_by", "requested_by", "deletion_authorised_by", "request__requestor_user"
+    "school",
+    "camera",
+    "authorised_by",
+    "requested_by",
+    "deletion_authorised_by",
+    "handed_over_by",
+    "request__requestor_user",
 )
 # Column widths (mm) of the landscape A4 PDF, in Appendix I's order.
 PDF_WIDTHS = (48, 34, 52, 36, 34, 48, 25)
@@ -58,13 +64,25 @@ def columns(download: Download) -> list[str]:
     )
     return [
         f"{person_name(d.authorised_by)}, {when(d.authorised_at)} ({which}, second factor)",
-        when(d.downloaded_at),
+        downloaded(d),
         f"{d.get_reason_category_display()}: {d.reason}",
         requestor,
         when(d.viewed_at),
         deletion,
         timezone.localtime(d.deleted_at).strftime("%d %b %Y") if d.deleted_at else "",
     ]
+
+
+@enforces("Appendix I", "R13")
+def downloaded(d: Download) -> str:
+    """Appendix I "date and time that recording was downloaded": when the copy left the system (its first
+    fetch), not when the package was built. An old snapshot was handed over as it was made."""
+    if d.kind == Kind.SNAPSHOT:
+        return when(d.downloaded_at)
+    if d.handed_over_at is not None:
+        by = f" by {person_name(d.handed_over_by)}" if d.handed_over_by else ""
+        return f"{when(d.handed_over_at)}{by}"
+    return f"Not yet downloaded (package built {when(d.downloaded_at)})"
 
 
 def when(moment: datetime | None) -> str:

@@ -4,11 +4,12 @@ footage, or a still of it, to leave; the checks on what is asked; withdrawing it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, is_system, person_or_none, require_person
@@ -20,6 +21,7 @@ from watchkeeper.estate.footage import WindowWords, window_problems, window_term
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
+from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -44,6 +46,7 @@ def request_terms(req: DownloadRequest) -> dict[str, Any]:
         "redaction": req.redaction_id,
         "unredacted_release": req.unredacted_release,
         "still_at": req.still_at.isoformat() if req.still_at else None,
+        "keep_until": req.keep_until.isoformat() if req.keep_until else None,
     }
 
 
@@ -67,13 +70,19 @@ def request_download(
     only_requester_appears: bool = False,
     unredacted_release: bool = False,
     still_at: datetime | None = None,
+    keep_until: date | None = None,
+    keep_asked_by: str = "",
+    keep_reason: str = "",
     now: datetime,
+    staff_involved: Iterable[Person] = (),
 ) -> DownloadRequest:
     """Ask for footage of `cameras` (of `school`) in [start, end) to leave as a sealed package. The actor is
     a footage reviewer, CCTV administrator, Headteacher, designated person or SAR handler there, or SYSTEM
     (another app's workflow). Audited as evidence.download_requested. With `still_at`, a still image of
     that moment of the one camera instead of footage (the player's "Ask for a still"). `unredacted_release`:
-    the subject access workflow's word that the Headteacher released the copy unredacted (10.4.2, 10.4.3)."""
+    the subject access workflow's word that the Headteacher released the copy unredacted (10.4.2, 10.4.3).
+    `staff_involved` (optional): the school's staff involved in the incident or shown in the footage, who
+    then never decide it (people/involvement.py, people/deciders.py)."""
     if not is_system(actor):
         require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
     require(actor, REQUEST, school.pk)
@@ -93,6 +102,11 @@ def request_download(
     )
     if still_at is not None:
         problems += still_problems(cameras, start, end, still_at)
+    if keep_until is not None:
+        problems += keep_problems(purpose, keep_until, keep_asked_by, keep_reason, timezone.localdate(now))
+    staff_involved = list(staff_involved)
+    if staff_involved:
+        problems += involvement_problems("9.5", school.pk, staff_involved)
     if requestor_user is None and not recipient_name.strip():
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
@@ -118,9 +132,16 @@ def request_download(
             only_requester_appears=only_requester_appears,
             unredacted_release=unredacted_release,
             still_at=still_at,
+            keep_until=keep_until,
+            keep_asked_by=keep_asked_by.strip() if keep_until else "",
+            keep_reason=keep_reason.strip() if keep_until else "",
         )
         req.cameras.set(cameras)
-        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=request_terms(req))
+        req.staff_involved.set(staff_involved)
+        details = request_terms(req)
+        if staff_involved:
+            details["staff_involved"] = usernames(staff_involved)
+        record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=details)
     return req
 
 
@@ -150,6 +171,20 @@ def download_problems(
     problems += subject_access_redaction_problems(
         purpose, redaction, only_requester_appears, cameras, start, end, unredacted_release
     )
+    return problems
+
+
+@enforces("13.2", "R14")
+def keep_problems(purpose: str, until: date, asked_by: str, reason: str, today: date) -> list[str]:
+    """13.2: only the police may ask for a copy to be kept longer than six months, and the copy records who
+    asked, until when and why. Pure."""
+    problems = []
+    if purpose != Purpose.POLICE:
+        problems.append("13.2: only the police may ask for a copy to be kept longer than six months")
+    if until <= today:
+        problems.append("13.2: the date the police ask the copy kept until must be in the future")
+    if not asked_by.strip() or not reason.strip():
+        problems.append("13.2: record who asked for the copy to be kept longer, and why")
     return problems
 
 

@@ -35,7 +35,7 @@ def copy_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The stored package decrypted from rest and streamed: the password-protected ZIP itself. A copy no
     longer stored is refused with its reason (the refused page)."""
     download = _copy(request, pk)
-    chunks = services.fetch_copy(request.user, download)
+    chunks = services.fetch_copy(request.user, download, now=timezone.now())
     name = download.package_file.removesuffix(".wkpkg") + ".zip"
     response = StreamingHttpResponse(chunks, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -64,7 +64,9 @@ STEPS = {
     "extend": Step(
         ExtendForm,
         "extend_form",
-        lambda actor, d, data, now: services.extend_copy(actor, d, data["new_date"], data["reason"], now=now),
+        lambda actor, d, data, now: services.extend_copy(
+            actor, d, data["new_date"], data["reason"], asked_by=data["asked_by"], now=now
+        ),
         lambda d: f"Copy kept until {d.expires_on:%d %B %Y} (13.2).",
     ),
     "delete": Step(

@@ -138,6 +138,7 @@ def _ask(request: HttpRequest, data: dict[str, Any]) -> DownloadRequest:
         case_reference=data["case_reference"],
         only_requester_appears=data["only_requester_appears"],
         now=timezone.now(),
+        staff_involved=data["staff_involved"],
     )
 
 

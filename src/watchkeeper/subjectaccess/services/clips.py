@@ -172,6 +172,7 @@ def record_viewing_held(
             disclosed_at=held_at,
             now=now,
             reference=case.reference,
+            reason="Subject access request (UK GDPR Art 15): the requester appears alone (10.3)",
         )
         audit("viewing_held", person, case, clip=clip.pk, held_at=held_at.isoformat())
     return clip

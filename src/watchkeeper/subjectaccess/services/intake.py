@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from watchkeeper.core.actors import SYSTEM, Actor
+from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.people.involvement import involvement_problems
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
 from watchkeeper.subjectaccess import clock
@@ -35,9 +36,12 @@ def log_case(
     identity_basis: str = "",
     identity_note: str = "",
     identity_confirmed_on: date | None = None,
+    subject_account: Person | None = None,
     today: date,
 ) -> SubjectAccessRequest:
-    """Log a request and, in the same transaction, hold the footage it describes."""
+    """Log a request and, in the same transaction, hold the footage it describes. `subject_account`: the
+    requester's account when they are a member of staff, so that they never decide a request to view or
+    download the footage for their own case (people/deciders.py)."""
     person = handler(actor, school.pk)
     cameras = list(cameras)
     if identity_basis == IdentityBasis.KNOWN_TO_STAFF and identity_confirmed_on is None:
@@ -51,6 +55,8 @@ def log_case(
             "10.2: describe the person (clothing, appearance) so reviewers can find them",
         ),
     )
+    if subject_account is not None:
+        problems += involvement_problems("10.1", school.pk, [subject_account])
     if identity_basis:
         problems += identity_problems(identity_basis, identity_note, identity_confirmed_on, today)
     elif identity_confirmed_on is not None:
@@ -69,6 +75,7 @@ def log_case(
             window_start=window_start,
             window_end=window_end,
             logged_by=person,
+            subject_account=subject_account,
         )
         case.cameras.set(cameras)
         audit(
@@ -80,6 +87,7 @@ def log_case(
             start=window_start.isoformat(),
             end=window_end.isoformat(),
             deadline=iso(case.deadline(today)),
+            subject_account=subject_account.get_username() if subject_account else None,
         )
         case.hold = _hold(case, cameras, today)
         case.save(update_fields=["hold"])

@@ -1,20 +1,47 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from watchkeeper.audit.head_export import current_head, verify_against
+from watchkeeper.audit.head_file import HeadFileError
 from watchkeeper.audit.services import verify
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `audit verify` proves the hash chain intact or names the first broken event."
+    help = (
+        "Audit log tools. `audit verify` proves the hash chain intact or names the first broken event; "
+        "with --head FILE it also checks the chain against a head exported earlier, so that a database "
+        "rolled back to an earlier backup is detected. `audit head` prints the signed head to keep elsewhere."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", choices=["verify"])
+        parser.add_argument("subcommand", choices=["verify", "head"])
+        parser.add_argument(
+            "--head",
+            dest="head_file",
+            type=Path,
+            help="an exported head (the audit page's download, or a file of WATCHKEEPER_AUDIT_HEAD_DIR)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        verdict = verify()
+        if options["subcommand"] == "head":
+            self.stdout.write(current_head(timezone.now()).decode(), ending="")
+            return
+        head_path: Path | None = options["head_file"]
+        if head_path is None:
+            verdict = verify()
+        else:
+            try:
+                verdict = verify_against(head_path.read_bytes())
+            except OSError as error:
+                raise CommandError(f"cannot read the exported head {head_path}: {error.strerror}") from None
+            except HeadFileError as error:
+                raise CommandError(f"exported head {head_path} REFUSED: {error}") from None
         if not verdict.intact:
             raise CommandError(f"audit chain BROKEN: {verdict.problem}")
-        self.stdout.write(f"audit chain intact: {verdict.count} events")
+        checked = f" (and includes the exported head {head_path})" if head_path is not None else ""
+        self.stdout.write(f"audit chain intact: {verdict.count} events{checked}")
