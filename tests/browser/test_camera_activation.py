@@ -38,6 +38,7 @@ def test_headteacher_registers_camera_dpo_approves_dpia_camera_activates(live_ap
     head.get_by_role("link", name="Draft a DPIA").click()
     head.get_by_label("Title").fill("Library camera DPIA")
     head.get_by_label("Library").check()
+    head.get_by_label("How information will be shared").fill("Seen in school only (11.6).")
     head.get_by_role("button", name="Save draft").click()
     expect(head.get_by_text("Awaiting approval by the Data Protection Officer")).to_be_visible()
     dpia_url = head.url

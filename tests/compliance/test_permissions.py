@@ -236,7 +236,11 @@ CASES = [
         method="post",
         ok=(302,),
         trust_wide=True,
-        data=lambda ctx: {"overdue_reviews": "suspend"},
+        data=lambda ctx: {
+            "overdue_reviews": "suspend",
+            "clock_drift_alert_seconds": "2",
+            "escalate_after_working_days": "3",
+        },
         check=settings_saved,
     ),
     ViewCase(

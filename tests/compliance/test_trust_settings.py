@@ -274,16 +274,25 @@ def test_the_settings_page_is_the_dpos(signed_in, school, trust, dpo):
             "policy_approved_on": "2026-11-01",
             "policy_review_by": "2027-11-01",
             "overdue_reviews": "suspend",
+            "clock_drift_alert_seconds": "1.5",
+            "escalate_after_working_days": "5",
             "policy_upload": pdf("apd.pdf"),
         },
     )
     assert response.status_code == 302
     settings = settings_of(trust.pk)
     assert (settings.art9_condition, settings.overdue_reviews) == ("sch1_para18", "suspend")
+    assert (settings.clock_drift_alert_seconds, settings.escalate_after_working_days) == (1.5, 5)
     assert client.get(reverse("compliance:policy_document")).status_code == 200
     refused = client.post(
         page,
-        {"overdue_reviews": "flag", "policy_approved_on": "2026-11-01", "policy_review_by": "2026-10-01"},
+        {
+            "overdue_reviews": "flag",
+            "clock_drift_alert_seconds": "2",
+            "escalate_after_working_days": "3",
+            "policy_approved_on": "2026-11-01",
+            "policy_review_by": "2026-10-01",
+        },
     )
     assert refused.status_code == 400
     assert shows_refusal(refused, "DPA 2018 Sch 1 Part 4: the appropriate policy document's review date")
@@ -348,3 +357,30 @@ def test_the_dashboard_shows_the_policy_document_and_the_differences(signed_in, 
     assert "Retention: 30 days in the policy, 31 in Home Office guidance" in page
     assert "Police requests: the 1998 Act is repealed" in page
     assert reverse("compliance:settings") in page
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("4.1", "9.4")
+def test_the_settings_page_shows_which_viewing_reasons_fit_which_camera_purposes(signed_in, dpo):
+    page = signed_in(dpo).get(reverse("compliance:settings")).content.decode()
+    table = page[page.index('id="reason-purposes"') :]
+    assert "<td>Safeguarding (9.4)</td><td>4.1.1 A safe and secure environment" in table
+    assert "Criminal activity (9.4)</td><td>4.1.2 Preventing loss" in table
+    assert "<input" not in table.split("</table>")[0]  # shown, not edited
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("9.2", "Appendix I")
+def test_a_request_escalates_to_the_dpo_after_the_working_days_the_dpo_set(school, trust, dpo):
+    from types import SimpleNamespace
+
+    from watchkeeper.people import deciders
+
+    friday = dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC)  # Wednesday 9th is 3 working days on
+    asked = SimpleNamespace(pk=0, school_id=school.pk, requested_at=friday)
+    wednesday = friday + dt.timedelta(days=5)
+    assert "3 working days" in (deciders.escalation(deciders.VIEWING, asked, wednesday) or "")
+    update_trust_settings(dpo, trust, {"escalate_after_working_days": 4}, now=NOW)
+    assert deciders.escalation(deciders.VIEWING, asked, wednesday) is None
+    thursday = wednesday + dt.timedelta(days=1)
+    assert "4 working days" in (deciders.escalation(deciders.VIEWING, asked, thursday) or "")

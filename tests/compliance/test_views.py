@@ -381,3 +381,14 @@ def test_exceptions_list_a_legacy_camera_and_an_overdue_dpia(as_head, school):
     assert "(policy 7.3)" in rows["Old yard"]
     assert "DPIA review overdue." in rows["Car park"] and "(policy 18.1)" in rows["Car park"]
     assert "Reception" not in rows
+
+
+@pytest.mark.clause("11.6")
+def test_a_draft_without_its_sharing_section_tells_the_dpo_to_write_it_instead_of_offering_approve(
+    signed_in, dpo, school, camera
+):
+    empty = DPIAFactory(school=school, title="Unfinished DPIA", cameras=[camera], summary="")
+    page = signed_in(dpo).get(detail(empty)).content.decode()
+    assert ">Approve</button>" not in page
+    sharing = reverse("compliance:dpia_sharing", args=[empty.pk])
+    assert "must say how information will be shared (11.6)" in page and f'href="{sharing}">write that' in page

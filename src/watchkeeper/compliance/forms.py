@@ -158,6 +158,8 @@ class TrustSettingsForm(forms.ModelForm):
             "policy_approved_on",
             "policy_review_by",
             "overdue_reviews",
+            "clock_drift_alert_seconds",
+            "escalate_after_working_days",
         ]
         labels = {
             "art9_condition": "Special-category information (UK GDPR Art 9) — the condition relied on",
@@ -165,6 +167,8 @@ class TrustSettingsForm(forms.ModelForm):
             "policy_approved_on": "Appropriate policy document approved on",
             "policy_review_by": "Appropriate policy document to be reviewed by",
             "overdue_reviews": "When a DPIA review or a yearly sign check is overdue",
+            "clock_drift_alert_seconds": "Alert when a clock is out by more than (seconds)",
+            "escalate_after_working_days": "A request nobody decides goes to the DPO after (working days)",
         }
         help_texts = {
             "art9_condition": "When footage is used for safeguarding or crime (9.4) it may show health or "
@@ -172,12 +176,20 @@ class TrustSettingsForm(forms.ModelForm):
             "art10_condition": "Footage used for crime (9.4, 11.3) is information about criminal offences.",
             "overdue_reviews": "A camera without an approved DPIA never starts (7.1), whatever is chosen "
             "here.",
+            "clock_drift_alert_seconds": "9.3: a camera's clock against the server's, or the server's clock "
+            "against its time source. The CCTV administrator gets the alert. Usually 2.",
+            "escalate_after_working_days": "9.2, 11.3, Appendix I: a request to view or download footage, "
+            "or a police, outside-body or FOI request, that no Headteacher or nominated alternate has "
+            "decided in this many working days can be decided by the DPO. Usually 3.",
         }
         widgets = {
             "policy_approved_on": DATE,
             "policy_review_by": DATE,
             "overdue_reviews": forms.RadioSelect,
         }
+
+    # The upload beside the link it stands with, not after the unrelated settings.
+    field_order = ["art9_condition", "art10_condition", "policy_link", "policy_upload"]
 
     def clean_policy_upload(self) -> UploadedFile | None:
         return upload_within_limit(self.cleaned_data.get("policy_upload"))

@@ -1,9 +1,10 @@
 """Compliance registers: DPIAs (7.1–7.3, 18.1), CCTV signs and privacy notices (6.1), and the DPO's
 trust-wide settings (the lawful conditions for crime and safeguarding uses, the appropriate policy document,
-what an overdue review does)."""
+what an overdue review does, the clock-drift threshold, when an undecided request escalates)."""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from watchkeeper.core import fields
@@ -174,6 +175,16 @@ class TrustSettings(models.Model):
     policy_review_by = models.DateField(null=True, blank=True)
     overdue_reviews = models.CharField(
         max_length=8, choices=OverdueReviews.choices, default=OverdueReviews.FLAG
+    )
+    # 9.3: above this, a camera's clock against the server's, or the server's against its time source, opens
+    # an alert for the CCTV administrator (health/clock.py).
+    clock_drift_alert_seconds = models.FloatField(
+        default=2.0, validators=[MinValueValidator(0.1), MaxValueValidator(60)]
+    )
+    # 9.2, Appendix I: a request no Headteacher-level decider has decided for this many working days goes to
+    # the DPO (people/deciders.py).
+    escalate_after_working_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     updated_by = fields.person_or_none()
     updated_at = models.DateTimeField(null=True, blank=True)

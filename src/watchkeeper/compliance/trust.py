@@ -24,6 +24,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, School, Trust
+from watchkeeper.people.models import RoleGrant
 
 SETTINGS = "compliance.settings"
 # What the DPO may change on the settings page, in the order the audit event lists them.
@@ -34,12 +35,45 @@ FIELDS = (
     "policy_approved_on",
     "policy_review_by",
     "overdue_reviews",
+    "clock_drift_alert_seconds",
+    "escalate_after_working_days",
 )
 
 
 def settings_of(trust_id: int) -> TrustSettings:
     """The trust's settings, or its defaults (unsaved) until the DPO first saves them."""
     return TrustSettings.objects.filter(trust_id=trust_id).first() or TrustSettings(trust_id=trust_id)
+
+
+def _of_school(school_id: int, name: str) -> Any:
+    """One setting of the school's trust (its default until the DPO saves the settings): one small query."""
+    found = TrustSettings.objects.filter(trust__schools=school_id).values_list(name, flat=True).first()
+    return found if found is not None else getattr(TrustSettings(), name)
+
+
+def clock_drift_alert_seconds(school_id: int) -> float:
+    """9.3: how far a camera's clock may be from the server's before an alert opens (health/clock.py)."""
+    return float(_of_school(school_id, "clock_drift_alert_seconds"))
+
+
+def server_clock_alert_seconds() -> float:
+    """9.3: the server's clock serves every trust it records for: the strictest of their thresholds."""
+    found = TrustSettings.objects.values_list("clock_drift_alert_seconds", flat=True)
+    return float(min(found, default=TrustSettings().clock_drift_alert_seconds))
+
+
+def escalate_after_working_days(school_id: int) -> int:
+    """9.2, Appendix I: after how many working days an undecided request goes to the DPO (people/deciders)."""
+    return int(_of_school(school_id, "escalate_after_working_days"))
+
+
+def escalate_after_working_days_for(person: Actor) -> int:
+    """The same, for a page that names no school: the trust of the person's current roles."""
+    trust_id = RoleGrant.objects.current().filter(user=person_or_none(person)).values_list("trust_id")
+    found = TrustSettings.objects.filter(trust_id__in=trust_id).values_list(
+        "escalate_after_working_days", flat=True
+    )
+    return int(found.first() or TrustSettings().escalate_after_working_days)
 
 
 def suspends_overdue(trust_id: int) -> bool:

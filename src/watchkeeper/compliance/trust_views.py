@@ -23,8 +23,10 @@ from watchkeeper.compliance.views import CHANGE, VIEW, _download, _posted, _stat
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.estate.models import Camera, School, Trust
+from watchkeeper.estate.models import Camera, Purpose, School, Trust
 from watchkeeper.people.models import RoleGrant
+from watchkeeper.viewing.models import ReasonCategory
+from watchkeeper.viewing.rules import REASON_PURPOSES
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -69,8 +71,18 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "current": current,
         "policy": trust.policy_document_status(current, timezone.localdate()),
+        "reason_purposes": reason_purposes(),
     }
     return render(request, "compliance/trust_settings.html", context, status=_status(request))
+
+
+def reason_purposes() -> list[tuple[str, list[str]]]:
+    """4.1, 9.4: which camera purposes each kind of viewing reason serves (viewing.rules), in words. Shown
+    to the DPO, not edited: it is a judgement written in code (design/estate.md)."""
+    return [
+        (ReasonCategory(reason).label, [Purpose(p).label for p in sorted(purposes)])
+        for reason, purposes in REASON_PURPOSES.items()
+    ]
 
 
 @login_required

@@ -16,6 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from watchkeeper.compliance.footing import camera_footing
+from watchkeeper.compliance.trust import SETTINGS
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
@@ -33,6 +35,8 @@ from watchkeeper.estate.forms import (
 )
 from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehicle
 from watchkeeper.people.models import RoleGrant
+from watchkeeper.recording.erasure import ERASE
+from watchkeeper.recording.models import ErasureCertificate, Segment
 from watchkeeper.recording.reference import FrameUnavailable
 
 F = TypeVar("F", CameraFilterForm, VehicleFilterForm)
@@ -101,6 +105,8 @@ def _detail(
     form: CameraStatusForm | None = None,
 ) -> HttpResponse:
     may_change = can(request.user, "estate.change", camera.school_id)
+    decommissioned = camera.status == CameraStatus.DECOMMISSIONED
+    may_erase = decommissioned and can(request.user, ERASE, camera.school_id)
     return render(
         request,
         "estate/camera_detail.html",
@@ -120,6 +126,14 @@ def _detail(
             "may_confirm_not_private": can(request.user, services.CONFIRM_NOT_PRIVATE, camera.school_id),
             "buttons": _status_buttons(camera) if may_change else [],
             "status_form": form or CameraStatusForm(),
+            # Its lawful footing together (issue 13 §1): Art 9/10 conditions, policy document, privacy notice.
+            "footing": camera_footing(camera, timezone.localdate()),
+            "may_see_compliance": can(request.user, "compliance.view", camera.school_id),
+            "may_change_settings": can(request.user, SETTINGS, None),
+            # 13.1: a decommissioned camera's recordings are erased before disposal, by whom may erase them.
+            "may_erase": may_erase,
+            "erasures": ErasureCertificate.objects.filter(camera=camera) if may_erase else [],
+            "stored": may_erase and Segment.objects.filter(camera=camera).exists(),
         },
         status=status,
     )

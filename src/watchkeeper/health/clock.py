@@ -3,8 +3,10 @@ and the server's clock against its time source (design/health.md "Clock drift").
 
 A segment's times are the server's clock when its first packet arrived (recording/recorder.py), and the
 picture often carries the camera's own clock burned in: either clock wrong makes the evidence's time wrong.
-The decisions (`camera_clock`, `server_clock`) are pure; `read_server_clock` asks the kernel (adjtimex,
-read-only) and, failing that, `timedatectl`, and says "unknown" when neither answers.
+The decisions (`camera_clock`, `server_clock`) are pure and take the threshold above which either clock is
+wrong enough to open an alert for the CCTV administrator: the DPO's setting (compliance.trust, 2 s by
+default). `read_server_clock` asks the kernel (adjtimex, read-only) and, failing that, `timedatectl`, and
+says "unknown" when neither answers.
 """
 
 from __future__ import annotations
@@ -21,9 +23,6 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.health.checks import Finding
 from watchkeeper.health.models import AlertKind
 
-# Above this many seconds, either clock is wrong enough to open an alert for the CCTV administrator (9.3).
-# A module default for now: it could move to the DPO's trust settings.
-CLOCK_DRIFT_ALERT_SECONDS = 2.0
 # The median of the latest few measured offsets: one late RTCP report must not open an alert.
 CAMERA_OFFSET_SAMPLES = 5
 
@@ -51,7 +50,7 @@ def _ahead_or_behind(seconds: float) -> str:
 
 
 @enforces("9.3", "12.1")
-def camera_clock(offsets_ms: Sequence[int], threshold: float = CLOCK_DRIFT_ALERT_SECONDS) -> Finding:
+def camera_clock(offsets_ms: Sequence[int], threshold: float) -> Finding:
     """The camera's clock against the server's: the median of the latest measured offsets (camera clock
     minus server clock, from the stream's RTCP sender reports). None measured: not evaluated."""
     kind = AlertKind.CAMERA_CLOCK
@@ -69,7 +68,7 @@ def camera_clock(offsets_ms: Sequence[int], threshold: float = CLOCK_DRIFT_ALERT
 
 
 @enforces("9.3", "12.1")
-def server_clock(clock: ServerClock, threshold: float = CLOCK_DRIFT_ALERT_SECONDS) -> Finding:
+def server_clock(clock: ServerClock, threshold: float) -> Finding:
     """The server's clock against its time source. Every recording's times are the server's, so a fault
     here is a fault of every camera's recordings. Unknown: not evaluated (no alert), said plainly."""
     kind = AlertKind.SERVER_CLOCK

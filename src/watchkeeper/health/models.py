@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from watchkeeper.core import fields
+from watchkeeper.core.actors import Actor
+from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.estate.models import Camera
 
 
@@ -29,16 +31,23 @@ class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
         return self.filter(closed_at__isnull=True)
 
+    def visible_to(self, user: Actor, action: str) -> AlertQuerySet:
+        """The alerts of the person's schools, and the server's own (9.3: every school's recordings carry the
+        server's time) for anyone who holds `action` at any school."""
+        mine: AlertQuerySet = restrict(self, user, action)  # type: ignore[assignment]
+        return (mine | self.filter(camera__isnull=True)) if holds_any(user, action) else mine
+
 
 class Alert(models.Model):
     """A fault an automatic check found on a camera, open until a later check finds it gone (12.1).
 
     At most one open alert per camera and kind (a database constraint): a fault that lasts an hour is one
-    alert, not sixty."""
+    alert, not sixty. An alert with no camera is about the server itself (9.3: its clock), one for every
+    camera rather than one on each; the same constraint keeps it to one open of its kind."""
 
     SCHOOL_LOOKUP = "camera__school"
 
-    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="alerts")
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="alerts", null=True, blank=True)
     kind = models.CharField(max_length=16, choices=AlertKind.choices)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -54,7 +63,12 @@ class Alert(models.Model):
                 fields=["camera", "kind"],
                 condition=Q(closed_at__isnull=True),
                 name="health_one_open_alert_per_camera_and_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(closed_at__isnull=True, camera__isnull=True),
+                name="health_one_open_server_alert_per_kind",
+            ),
         ]
 
     def __str__(self) -> str:

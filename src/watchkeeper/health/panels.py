@@ -7,14 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from watchkeeper.core.permissions import restrict
-
 
 def alerts(request: HttpRequest, now: datetime) -> dict[str, Any] | None:
     """12.1: camera faults the automatic checks found, for the people responsible for the system."""
     from watchkeeper.health.models import Alert
 
-    found = list(
-        restrict(Alert.objects.open().select_related("camera__school"), request.user, "recording.status")[:20]
-    )
-    return {"alerts": found} if found else None
+    found = Alert.objects.open().select_related("camera__school").visible_to(request.user, "recording.status")
+    return {"alerts": list(found[:20])} if found.exists() else None

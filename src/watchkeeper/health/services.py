@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.compliance import trust
 from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import SYSTEM, Actor, person_or_none
 from watchkeeper.core.auditing import audit_about
@@ -70,11 +71,14 @@ def run_health_checks(now: datetime, *, server: clock.ServerClock | None = None)
     """Evaluate every active camera; open and close alerts; log and audit each change (12.1). `server` is
     the server's clock state (read from the system when None; tests pass one)."""
     run = HealthRun()
-    server_finding = clock.server_clock(server if server is not None else clock.read_server_clock())
+    server_finding = clock.server_clock(
+        server if server is not None else clock.read_server_clock(), trust.server_clock_alert_seconds()
+    )
     run.server_clock = server_finding.detail
     open_alerts: dict[int, dict[str, Alert]] = defaultdict(dict)
-    for alert in Alert.objects.open():
-        open_alerts[alert.camera_id][alert.kind] = alert
+    for alert in Alert.objects.open().filter(camera__isnull=False):
+        if alert.camera_id is not None:  # the server's own alert: _apply_server
+            open_alerts[alert.camera_id][alert.kind] = alert
     cameras = list(Camera.objects.select_related("school").prefetch_related("dpias"))
     signs = _signs_by_school()
     states = {s.camera_id: s for s in CameraState.objects.all()}
@@ -89,10 +93,11 @@ def run_health_checks(now: datetime, *, server: clock.ServerClock | None = None)
             continue
         run.cameras += 1
         state, reference = states.get(camera.pk), references.get(camera.pk)
-        findings = _evaluate(
-            run, camera, signs[camera.school_id], state, reference, alerts, now, server_finding
-        )
+        findings = _evaluate(run, camera, signs[camera.school_id], state, reference, alerts, now)
         _apply(run, camera, findings, alerts, now)
+    # Every recording's times are the server's: one alert for the server, not the same fact on each camera.
+    idle = Finding(AlertKind.SERVER_CLOCK, False, "no camera is active: nothing is recorded")
+    _apply_server(run, server_finding if run.cameras else idle, now)
     return run
 
 
@@ -111,7 +116,6 @@ def _evaluate(
     reference: ReferenceFeatures | None,
     open_alerts: dict[str, Alert],
     now: datetime,
-    server_finding: Finding,
 ) -> list[Finding]:
     problems = recording_problems(camera, signs, timezone.localdate(now))
     if problems:
@@ -127,8 +131,6 @@ def _evaluate(
         checks.stream_down(state, now),
         checks.no_new_segment(latest.end if latest else None, segment_seconds, now),
         _camera_clock(camera) if fresh else Finding(AlertKind.CAMERA_CLOCK, None, "no recent recording"),
-        # Every recording's times are the server's: its clock is a check of every camera that records.
-        server_finding,
     ]
     picture = _sample(run, camera, latest) if fresh and latest is not None else None
     findings += checks.picture(
@@ -148,7 +150,8 @@ def _camera_clock(camera: Camera) -> Finding:
         .order_by("-start")
         .values_list("clock_offset_ms", flat=True)[: clock.CAMERA_OFFSET_SAMPLES]
     )
-    return clock.camera_clock([offset for offset in offsets if offset is not None])
+    threshold = trust.clock_drift_alert_seconds(camera.school_id)
+    return clock.camera_clock([offset for offset in offsets if offset is not None], threshold)
 
 
 def _sample(run: HealthRun, camera: Camera, segment: Segment) -> Sample | None:
@@ -182,6 +185,30 @@ def _apply(
     except IntegrityError:
         # Another run opened the same alert a moment ago (one open alert per camera and kind).
         run.errors.append(f"{camera.name}: skipped, another health check was changing its alerts")
+
+
+def _apply_server(run: HealthRun, finding: Finding, now: datetime) -> None:
+    """The server's own alert (no camera): opened and closed like a camera's, audited trust-wide. Not in a
+    school's maintenance log, which is of its cameras; the Recording page shows it to every school."""
+    kind = AlertKind.SERVER_CLOCK
+    current = Alert.objects.open().filter(camera__isnull=True, kind=kind).first()
+    to_open, to_close = checks.alert_changes({kind} if current else set(), [finding])
+    try:
+        with transaction.atomic():
+            for found in to_open:
+                alert = Alert.objects.create(kind=kind, opened_at=now, detail=found.detail[:300])
+                details = {"kind": kind.value}
+                record("health.alert_opened", actor=SYSTEM, obj=alert, reason=found.detail, details=details)
+                run.opened.append(f"the server: {found.detail}")
+            for found in to_close:
+                assert current is not None  # alert_changes closes only an open one
+                current.closed_at, current.resolution = now, found.detail[:300]
+                current.save(update_fields=["closed_at", "resolution"])
+                details = {"kind": kind.value, "opened_at": current.opened_at.isoformat()}
+                record("health.alert_closed", actor=SYSTEM, obj=current, reason=found.detail, details=details)
+                run.closed.append(f"the server: {kind.label} — {found.detail}")
+    except IntegrityError:
+        run.errors.append("the server: skipped, another health check was changing its alert")
 
 
 def _open(camera: Camera, finding: Finding, now: datetime) -> None:

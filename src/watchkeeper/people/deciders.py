@@ -10,10 +10,10 @@ nominations). A decider involved in the footage or the incident recuses (people.
 so is, without a recusal, one the system knows is involved: named by the asker as involved in the incident
 or shown in the footage (`staff_involved`), or the data subject of the subject access request the footage
 is for (`subject_account`). The asker never decides their own request (each service refuses that). When
-no Headteacher-level decider is available — none may decide it, or none has for ESCALATE_AFTER_WORKING_DAYS
-working days — the request escalates to the DPO, who then decides it as they decide a request re-routed by
-the two-person rule (people/reroutings.py). Every decision service calls `decider_problems`; the pages call
-`standing`.
+no Headteacher-level decider is available — none may decide it, or none has for the working days the DPO
+set (3 by default) — the request escalates to the DPO, who then decides it as they decide a request
+re-routed by the two-person rule (people/reroutings.py). Every decision service calls `decider_problems`; the
+pages call `standing`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
+from watchkeeper.compliance import trust
 from watchkeeper.core.actors import Actor, is_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -34,10 +35,6 @@ from watchkeeper.core.permissions import can, require
 from watchkeeper.core.workdays import working_days_between
 from watchkeeper.people import two_person
 from watchkeeper.people.models import Decision, Nomination, Recusal, Role, RoleGrant
-
-# A request nobody Headteacher-level has decided for this many working days goes to the DPO too. Could
-# move to the DPO's trust settings.
-ESCALATE_AFTER_WORKING_DAYS = 3
 
 # Recusal.request_kind: viewing.ViewingAuthorisation, evidence.DownloadRequest, disclosures.DisclosureRequest
 # and disclosures.FOIRequest. A subject access case's unredacted release (10.4.2, 10.4.3) lets footage leave
@@ -170,11 +167,11 @@ def _excluded(kind: str, obj: Any) -> set[int]:
 @enforces("9.2", "11.3", "Appendix I")
 def escalation(kind: str, obj: Any, now: datetime) -> str | None:
     """Why the request is escalated to the DPO (None: it is not): no Headteacher-level decider has decided
-    it for ESCALATE_AFTER_WORKING_DAYS working days since it was asked, or a Headteacher-level decider
+    it for the working days the DPO set (compliance.trust) since it was asked, or a Headteacher-level decider
     recused, is involved or asked for it, and no other Headteacher or nominated alternate of the school may
     decide it."""
     waited = working_days_between(_today(asked_at(obj)), _today(now))
-    if waited >= ESCALATE_AFTER_WORKING_DAYS:
+    if waited >= trust.escalate_after_working_days(obj.school_id):
         return f"no Headteacher-level decider has decided it in {waited} working days"
     candidates, excluded = _candidates(kind, obj, _today(now)), _excluded(kind, obj)
     recused = Recusal.objects.filter(request_kind=kind, request_id=obj.pk).exists()

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from watchkeeper.compliance import trust
 from watchkeeper.core.actors import require_person
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
@@ -64,7 +65,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "form": form,
         "end_form": EndNominationForm(),
-        "escalate_days": deciders.ESCALATE_AFTER_WORKING_DAYS,
+        "escalate_days": trust.escalate_after_working_days_for(request.user),
     }
     return render(
         request, "people/nominations.html", context, status=400 if request.method == "POST" else 200

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.compliance import trust
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.permissions import can
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
@@ -166,6 +167,6 @@ def rerouting_list(request: HttpRequest) -> HttpResponse:
         "accounts": accounts_not_own(),
         "made_own": made_own_recently(timezone.now()),
         "recent_days": RECENT_DAYS,
-        "escalate_days": deciders.ESCALATE_AFTER_WORKING_DAYS,
+        "escalate_days": trust.escalate_after_working_days_for(request.user),
     }
     return render(request, "people/reroutings.html", context)

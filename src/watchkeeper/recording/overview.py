@@ -77,7 +77,8 @@ def camera_rows(cameras: QuerySet[Camera], alerts: QuerySet[Alert], now: datetim
     gaps = {g.camera_id: g for g in Gap.objects.filter(camera_id__in=ids).order_by("camera_id", "start")}
     open_alerts: dict[int, list[Alert]] = defaultdict(list)
     for alert in alerts.filter(camera_id__in=ids, closed_at__isnull=True):
-        open_alerts[alert.camera_id].append(alert)
+        if alert.camera_id is not None:  # the server's own alert is shown above the table
+            open_alerts[alert.camera_id].append(alert)
     today = timezone.localdate(now)
     rows = []
     for camera in cameras:

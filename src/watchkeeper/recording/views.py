@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.compliance import trust
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, schools_where
@@ -25,7 +26,7 @@ from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.evidence.forms import HoldReleaseForm
 from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, requests_over_hold
 from watchkeeper.health import clock
-from watchkeeper.health.models import Alert
+from watchkeeper.health.models import Alert, AlertKind
 from watchkeeper.recording import forecast, services
 from watchkeeper.recording.forms import HoldForm, ReleaseForm, ReviewForm
 from watchkeeper.recording.models import Hold
@@ -56,8 +57,10 @@ def health_list(request: HttpRequest) -> HttpResponse:
         "schools": schools_where(request, STATUS),
         "can_hold": holds_any(request.user, HOLD),
         "can_maintain": holds_any(request.user, "maintenance.record"),
-        # 9.3: every recording's times are the server's; the health run alerts on it, shown here too.
-        "server_clock": clock.server_clock(clock.read_server_clock()),
+        # 9.3: every recording's times are the server's; the health run opens one alert for the server
+        # (not one per camera), shown here with what the clock says now.
+        "server_clock": clock.server_clock(clock.read_server_clock(), trust.server_clock_alert_seconds()),
+        "server_alert": Alert.objects.open().filter(camera__isnull=True, kind=AlertKind.SERVER_CLOCK).first(),
     }
     return render(request, "recording/health_list.html", context)
 
