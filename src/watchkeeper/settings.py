@@ -188,6 +188,22 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = env_int("WATCHKEEPER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
+# E-mail (issue 14 §1): invitations go to the person's address when an SMTP server is named; none by default,
+# and then the invitation link is shown once to whoever made it, to hand over (people/invitations.py).
+WATCHKEEPER_SMTP_HOST = env_str("WATCHKEEPER_SMTP_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if WATCHKEEPER_SMTP_HOST
+    else "django.core.mail.backends.dummy.EmailBackend"
+)
+EMAIL_HOST = WATCHKEEPER_SMTP_HOST or "localhost"
+EMAIL_PORT = env_int("WATCHKEEPER_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("WATCHKEEPER_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("WATCHKEEPER_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("WATCHKEEPER_SMTP_TLS", True)  # STARTTLS; the password never crosses in clear
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("WATCHKEEPER_SMTP_FROM", "watchkeeper@localhost")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- The apps' own settings, read here once (issue 12 §5); the apps read `settings.WATCHKEEPER_*`, so tests

@@ -128,6 +128,15 @@ def sign_checked(ctx: dict[str, Any], response: Any) -> None:
     assert audited("compliance.sign_checked", sign, ctx["user"])
 
 
+def make_policy_document(ctx: dict[str, Any]) -> None:
+    from tests.factories import person
+    from watchkeeper.compliance.trust import update_trust_settings
+
+    update_trust_settings(
+        person(Role.DPO, None), ctx["school"].trust, {}, policy_document=pdf("apd.pdf"), now=timezone.now()
+    )
+
+
 def make_notice(ctx: dict[str, Any]) -> None:
     today = timezone.localdate()
     for school, words in ((ctx["school"], "Our CCTV notice"), (ctx["other_school"], "Their notice")):
@@ -227,6 +236,15 @@ CASES = [
         HEAD,
         trust_wide=True,
         check=shows("When a DPIA review or a yearly sign check is overdue", "Flag and escalate"),
+    ),
+    ViewCase(
+        "policy-document",
+        url("policy_document"),
+        DPO,
+        HEAD,
+        trust_wide=True,
+        setup=make_policy_document,
+        check=downloads(PDF),
     ),
     ViewCase(
         "settings-post",

@@ -29,6 +29,9 @@ PUBLIC = {
     # and signing out must work for anyone.
     "people:login": "the sign-in page",
     "people:logout": "signing out",
+    # An invitation is opened by someone who has no password yet: the single-use, expiring token in the
+    # link is the permission (tests/people/test_invitations.py: used, expired, voided and unknown tokens).
+    "people:invitation": "accepting one's own invitation",
     # Every signed-in person, with or without a role, has a dashboard and an account of their own; the
     # pages take no id and act on the signed-in person only. Sign-in required is tested in
     # tests/people/test_account_views.py (test_account_pages_need_sign_in_and_serve_anyone_signed_in) and

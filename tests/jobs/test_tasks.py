@@ -19,6 +19,7 @@ from watchkeeper.jobs import disk
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.jobs.queue import tasks_by_hand
 from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
+from watchkeeper.people.tasks import lapse_unconfirmed_roles
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.tasks import motion_analysis, retention_sweep
 from watchkeeper.redaction.tasks import redaction_preview_purge
@@ -89,6 +90,7 @@ def test_the_schedules() -> None:
         "copies": copy_check,  # evidence (13.2): copies due for deletion or overdue, daily
         "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
         "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
+        "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)

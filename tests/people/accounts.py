@@ -1,6 +1,8 @@
 """Helpers for the second-account tests (issue 11 #3; design/roles.md "Accounts not yet their holder's own"):
-a Headteacher makes an account through the real staff pages, reads its secret off the page, and signs in
-as it with the real log-in form, as the attack in the issue did."""
+a Headteacher makes an account through the real staff pages and signs in as it with the real log-in form, as
+the attack in the issue did. Since issue 14 nobody can set another's password or see their authenticator
+key (invitations), so `legacy_secrets` puts such an account in the state one made before then is in: its
+password chosen and its key seen by its creator (what migration people/0003 recorded)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD
 from tests.viewing.conftest import RECORDED, code_for
@@ -20,6 +23,8 @@ from watchkeeper.core.actors import SYSTEM
 from watchkeeper.evidence import services as evidence
 from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.people import services
+from watchkeeper.people.models import Credential, Invitation
+from watchkeeper.people.own_account import record_setting
 from watchkeeper.viewing import services as viewing
 
 START, END = RECORDED, RECORDED + timedelta(minutes=10)
@@ -48,9 +53,24 @@ def head_client(head: Any) -> Client:
     return form_sign_in(head.username, PASSWORD, code_for(head))
 
 
+def legacy_secrets(actor: Any, user: Any, password: str = PUPPET_PASSWORD) -> str:
+    """An account made before issue 14: `actor` chose its password and was shown its authenticator key
+    (returned); its invitation, which did not exist then, is void."""
+    now = timezone.now()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    Invitation.objects.filter(user=user).update(voided_at=now)
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    record_setting(user, Credential.PASSWORD, actor, now)
+    record_setting(user, Credential.SECOND_FACTOR, actor, now)
+    return services.totp_secret(device)
+
+
 def make_account(client: Client, school: Any, username: str, role: str) -> tuple[Any, str]:
-    """As the signed-in Headteacher (or DPO): create an account with a password they choose, read its
-    authenticator secret off the page, record its training and grant it `role`."""
+    """As the signed-in Headteacher (or DPO): create an account through the staff page, give it the
+    credentials a creator chose before issue 14 (`legacy_secrets`), record its training and grant it
+    `role`."""
     response = client.post(
         reverse("people:staff_create"),
         {
@@ -60,12 +80,12 @@ def make_account(client: Client, school: Any, username: str, role: str) -> tuple
             "last_name": username.title(),
             "email": "",
             "job_title": "",
-            "password": PUPPET_PASSWORD,
         },
     )
     assert response.status_code == 200, response.content.decode()[:2000]
-    secret = response.content.decode().split('class="secret">')[1].split("<")[0]
     user = get_user_model().objects.get(username=username)
+    creator = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    secret = legacy_secrets(creator, user)
     today = timezone.localdate()
     response = client.post(
         reverse("people:record_training", args=[user.staff.pk]),
@@ -127,8 +147,8 @@ def ask_for_download(client: Client, cameras: list[Any], start: datetime, end: d
 
 
 class Made:
-    def __init__(self, new: services.NewStaff):
-        self.user, self.secret, self.steps = new.user, new.totp_secret, 0
+    def __init__(self, user: Any, secret: str):
+        self.user, self.secret, self.steps = user, secret, 0
 
     def code(self) -> str:
         """The next code of the account's authenticator (each code is accepted once)."""
@@ -137,7 +157,8 @@ class Made:
 
 
 def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
-    """An account created by `actor` (who chose its password and saw its secret), trained and granted."""
+    """An account created by `actor` (who chose its password and saw its secret, as before issue 14:
+    `legacy_secrets`), trained and granted."""
     new = services.create_staff(
         actor,
         school.trust,
@@ -145,9 +166,10 @@ def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
         username,
         first_name="Second",
         last_name=username.title(),
-        password="x" * 16,
+        link="/invitation/{token}/",
         now=timezone.now(),
     )
+    secret = legacy_secrets(actor, new.user, "x" * 16)
     services.record_training(
         SYSTEM,
         new.user,
@@ -157,7 +179,7 @@ def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
         today=timezone.localdate(),
     )
     services.grant_role(SYSTEM, new.user, role, school, now=timezone.now())
-    return Made(new)
+    return Made(new.user, secret)
 
 
 def ask(user: Any, gate: Any) -> Any:

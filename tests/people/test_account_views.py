@@ -111,18 +111,14 @@ def test_the_holder_is_told_until_the_account_is_their_own(school, head, puppet)
     assert reverse("people:account") in own.content.decode()  # the account menu, for everyone
 
 
-def test_the_creator_is_told_they_may_not_decide_for_the_new_account(school, head) -> None:
+def test_the_creator_is_told_nobody_else_sees_the_password_or_authenticator(school, head) -> None:
     response = sign_in(Client(), head).post(
         reverse("people:staff_create"),
-        {
-            "school": school.pk,
-            "username": "cnew",
-            "first_name": "Carol",
-            "last_name": "New",
-            "password": "x" * 16,
-        },
+        {"school": school.pk, "username": "cnew", "first_name": "Carol", "last_name": "New"},
     )
-    assert "you may not decide their requests" in response.content.decode()
+    page = response.content.decode()
+    assert "nobody else, you included, ever sees either" in page and 'class="secret"' in page
+    assert "No e-mail is set up" in page
 
 
 # --- changing the password ----------------------------------------------------------------------------------

@@ -151,13 +151,18 @@ def test_a_request_asked_while_the_account_was_not_its_own_stays_with_another_de
         approve(head, auth)
 
 
-def test_a_new_reset_by_the_head_makes_the_account_not_its_own_again(school, gate, head) -> None:
+@pytest.mark.clause("9.2", "9.5")
+def test_a_reset_by_the_head_leaves_the_head_nothing_to_act_as(school, gate, head) -> None:
+    """Issue 14: a reset is a new invitation: the head learns no new secret, so sets nothing; the account
+    cannot sign in or decide until its holder has used the invitation."""
     puppet = made_by(head, school, "rnew", Role.FOOTAGE_REVIEWER)
     take_ownership(puppet)
-    services.reset_second_factor(head, puppet.user, now=timezone.now())
-    assert two_person.setters(puppet.user.pk) == {head.pk: {Credential.SECOND_FACTOR}}
-    with pytest.raises(PolicyRefusal, match="you set the authenticator of Second Rnew"):
-        approve(head, ask(puppet.user, gate))
+    auth = ask(puppet.user, gate)
+    services.reset_sign_in(head, puppet.user, link="/invitation/{token}/", now=timezone.now())
+    assert two_person.setters(puppet.user.pk) == {}
+    assert not TOTPDevice.objects.filter(user=puppet.user).exists()
+    assert not puppet.user.has_usable_password()
+    assert approve(head, auth).status == Status.APPROVED
 
 
 def test_system_sets_credentials_for_nobody(school, gate, head) -> None:
@@ -217,9 +222,8 @@ def test_accounts_made_before_the_record_are_read_from_the_audit_log(school, hea
     """Migration 0003: accounts created (or reset) by a person before this change still count as theirs."""
     made = made_by(head, school, "rold", Role.FOOTAGE_REVIEWER)
     made_sys = made_by(SYSTEM, school, "rsys", Role.FOOTAGE_REVIEWER)
-    services.reset_second_factor(SYSTEM, made.user, now=timezone.now())
     CredentialSetting.objects.all().delete()  # as before the migration
     migration = importlib.import_module("watchkeeper.people.migrations.0003_credential_settings_from_audit")
     migration.from_audit(apps, None)
-    assert two_person.setters(made.user.pk) == {head.pk: {Credential.PASSWORD}}
+    assert two_person.setters(made.user.pk) == {head.pk: {Credential.PASSWORD, Credential.SECOND_FACTOR}}
     assert two_person.is_own(made_sys.user)

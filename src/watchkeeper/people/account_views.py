@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.core.actors import Person, require_person
 from watchkeeper.core.refusals import attempt
-from watchkeeper.people import own_account, two_person
+from watchkeeper.people import own_account, sign_ins, two_person
 from watchkeeper.people.forms import EnrolForm
 from watchkeeper.people.services import totp_secret
 from watchkeeper.people.views import _qr_svg
@@ -42,7 +42,8 @@ def _me(request: HttpRequest) -> Person:
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    context = {"set_by_others": two_person.set_by_others(_me(request))}
+    me = _me(request)
+    context = {"set_by_others": two_person.set_by_others(me), "sign_ins": sign_ins.recent(me)}
     return render(request, "people/account.html", context)
 
 

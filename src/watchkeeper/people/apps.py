@@ -9,6 +9,7 @@ class PeopleConfig(registry.Registering):
     links = (
         Link("Staff", "people:staff_list", "people.view", group="Registers", order=90),
         Link("Nominated alternates", "people:nominations", "people.view", group="Registers", order=91),
+        Link("Confirm who holds roles", "people:confirm_roles", "people.manage", group="Registers", order=92),
         Link(
             "Re-routed decisions", "people:reroutings", "people.decide_rerouted", group="Requests", order=95
         ),
@@ -17,6 +18,7 @@ class PeopleConfig(registry.Registering):
 
     def ready(self) -> None:
         super().ready()
-        from watchkeeper.people import sign_ins
+        from watchkeeper.people import sessions, sign_ins
 
         sign_ins.connect()
+        sessions.connect()

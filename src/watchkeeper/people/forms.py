@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.contrib.auth.password_validation import password_validators_help_text_html
 
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.forms import Form, authenticator_code
@@ -58,12 +58,6 @@ class StaffCreateForm(forms.Form):
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(required=False)
     job_title = forms.CharField(max_length=120, required=False)
-    password = forms.CharField(
-        label="Initial password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
-    )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -72,11 +66,6 @@ class StaffCreateForm(forms.Form):
         if _trust_wide(actor, "people.manage"):
             field.required = False
             field.empty_label = "None: trust staff"  # type: ignore[attr-defined]
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
 
 
 class GrantForm(forms.Form):
@@ -114,6 +103,37 @@ class StaffFilterForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(actor, "people.view")  # type: ignore[attr-defined]
+
+
+class DeactivateForm(Form):
+    reason = forms.CharField(max_length=500, help_text="Recorded in the audit log.")
+
+
+class InvitationForm(Form):
+    """The holder's own password (twice; Django's validators run in the service) and a code from the new
+    authenticator, in one step (people/invitations.py)."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="The password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    code = authenticator_code(
+        label="Code from the authenticator app",
+        invalid="Enter the 6-digit code the authenticator app shows.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords are not the same.")
+        return data
 
 
 class EnrolForm(Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -36,16 +36,12 @@ SCHOOL_ROLES = frozenset(
 TRUST_ROLES = frozenset({Role.DPO, Role.BOARD_MEMBER, Role.IG_GROUP})
 # 14.1: people who operate the system or handle images must hold current training.
 TRAINING_REQUIRED_ROLES = frozenset({Role.LIVE_VIEWER, Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN})
-# Roles that can see footage or authorise: a TOTP second factor is required at log-in.
-SECOND_FACTOR_ROLES = frozenset(
-    {
-        Role.LIVE_VIEWER,
-        Role.FOOTAGE_REVIEWER,
-        Role.CCTV_ADMIN,
-        Role.HEADTEACHER,
-        Role.DESIGNATED_PERSON,
-        Role.DPO,
-    }
+# Every role signs in with a TOTP second factor (issue 14 §1): the SAR handler sees requesters' identities
+# and receives packages, the board and the IG group see the trust's registers.
+SECOND_FACTOR_ROLES = frozenset(Role)
+# Roles whose holders are confirmed each term by the Headteacher or the DPO, or lapse (people/terms.py).
+FOOTAGE_ROLES = frozenset(
+    {Role.DESIGNATED_PERSON, Role.LIVE_VIEWER, Role.FOOTAGE_REVIEWER, Role.CCTV_ADMIN, Role.SAR_HANDLER}
 )
 
 
@@ -81,6 +77,10 @@ class RoleGrant(models.Model):
     granted_at = models.DateTimeField()
     revoked_by = fields.person_or_none()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The last time the Headteacher or the DPO confirmed this person still holds the role (each term, for
+    # footage roles; people/terms.py). Empty: never since it was granted.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = fields.person_or_none()
 
     objects = RoleGrantQuerySet.as_manager()
 
@@ -243,3 +243,38 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"Recusal of {self.person_id} from {self.request_kind} {self.request_id}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Not used and not voided (it may still have expired: compare `expires_at` with the clock)."""
+        return self.filter(used_at__isnull=True, voided_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """A single-use link with which a person sets their own password and enrols their own authenticator
+    (9.2, 9.5, UK GDPR Art 32; design/roles.md "Invitations"): made when an account is created or its
+    sign-in reset, so that nobody but the holder ever knows either. Only a hash of the link's token is
+    stored; the link is e-mailed to the person, or shown once to whoever made it to hand over."""
+
+    SCHOOL_LOOKUP = "user__staff__school"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = fields.person_or_none()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    emailed_to = models.EmailField(blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} for {self.user_id}"
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.voided_at is None and now < self.expires_at

@@ -10,8 +10,7 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,9 +19,10 @@ from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_system, person_or_none
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal, Refusal
+from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import School, Trust
+from watchkeeper.people import invitations
 from watchkeeper.people.models import (
     SCHOOL_ROLES,
     SECOND_FACTOR_ROLES,
@@ -36,6 +36,7 @@ from watchkeeper.people.models import (
     TrainingRecord,
 )
 from watchkeeper.people.own_account import record_setting
+from watchkeeper.people.sessions import end_sessions
 
 # 8.1: live viewing is approved by a Headteacher or a designated person.
 DESIGNATED_PERSON_MAY_GRANT = frozenset({Role.LIVE_VIEWER})
@@ -44,8 +45,7 @@ DESIGNATED_PERSON_MAY_GRANT = frozenset({Role.LIVE_VIEWER})
 @dataclass(frozen=True)
 class NewStaff:
     user: User
-    totp_secret: str  # base32, shown once so the person can add it to an authenticator app
-    totp_url: str
+    invitation: invitations.Issued  # the link's token is in here, to hand over when it was not e-mailed
 
 
 def create_staff(
@@ -57,29 +57,21 @@ def create_staff(
     first_name: str,
     last_name: str,
     email: str = "",
-    password: str,
     job_title: str = "",
+    link: str,
     now: datetime,
 ) -> NewStaff:
-    """The actor chooses the first password and is shown the authenticator secret, so both are recorded
-    as set by them until the holder replaces them (people/two_person.py)."""
+    """An account with no usable password and no authenticator, and an invitation with which its holder
+    sets both (people/invitations.py): the creator never knows either (9.2, 9.5)."""
     require(actor, "people.manage", school.pk if school else None)
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
         raise PolicyRefusal(f"3.2: the user name {username!r} is taken")
-    try:
-        validate_password(password)
-    except ValidationError as error:
-        # UK GDPR Art 32: security of processing (the policy has no clause on passwords).
-        raise PolicyRefusal([Refusal("UK GDPR Art 32", message) for message in error.messages]) from None
     with transaction.atomic():
         user = user_model.objects.create_user(
-            username=username, email=email, password=password, first_name=first_name, last_name=last_name
+            username=username, email=email, password=None, first_name=first_name, last_name=last_name
         )
         StaffProfile.objects.create(user=user, trust=trust, school=school, job_title=job_title)
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-        record_setting(user, Credential.PASSWORD, actor, now)
-        record_setting(user, Credential.SECOND_FACTOR, actor, now)
         record(
             "people.staff_created",
             actor=actor,
@@ -87,24 +79,63 @@ def create_staff(
             obj=user,
             details={"username": username, "name": user.get_full_name()},
         )
-    return NewStaff(user, totp_secret(device), device.config_url)
+        issued = invitations.issue(actor, user, link=link, now=now)
+    return NewStaff(user, issued)
 
 
 def totp_secret(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
-def reset_second_factor(actor: Actor, user: User, *, now: datetime) -> NewStaff:
-    """A lost phone: replace the person's TOTP device (the old codes stop working at once). The actor sees
-    the new secret, so it counts as set by them until the holder enrols one of their own."""
-    school_id = _home_school_id(user)
-    require(actor, "people.manage", school_id)
+def set_demo_credentials(actor: Actor, user: User, password: str, *, now: datetime) -> TOTPDevice:
+    """The demo only (`watchkeeper demo`, SYSTEM): known credentials written to the demo's credentials
+    file, marked as demo data. Recorded as set by nobody, so the demo's accounts are their holders' own."""
+    if not is_system(actor):
+        raise PermissionDenied("Only the server's demo command sets an account's credentials.")
     with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        invitations.void_open(user, now)
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        record_setting(user, Credential.PASSWORD, actor, now)
         record_setting(user, Credential.SECOND_FACTOR, actor, now)
-        record("people.second_factor_reset", actor=actor, school=_home_school(user), obj=user)
-    return NewStaff(user, totp_secret(device), device.config_url)
+    return device
+
+
+def reset_sign_in(actor: Actor, user: User, *, link: str, now: datetime) -> invitations.Issued:
+    """A lost phone or a forgotten password: a new invitation (people/invitations.py); the old password and
+    authenticator stop working at once and the person's sessions end."""
+    require(actor, "people.manage", _home_school_id(user))
+    return invitations.reset_sign_in(actor, user, link=link, now=now)
+
+
+@enforces("3.2", "8.1")
+def deactivate(actor: Actor, user: User, reason: str, *, now: datetime) -> None:
+    """A leaver: the account can no longer sign in, its sessions end, its invitations are void and its
+    roles are revoked (each under the usual authority: only the DPO revokes a Headteacher or trust role)."""
+    require(actor, "people.manage", _home_school_id(user))
+    if person_or_none(actor) == user:
+        raise PolicyRefusal("3.2: you cannot deactivate your own account — ask the DPO")
+    if not user.is_active:
+        raise PolicyRefusal("3.2: this account is already deactivated")
+    grants = list(RoleGrant.objects.current().filter(user=user).select_related("school"))
+    for grant in grants:
+        check_grant_authority(actor, Role(grant.role), grant.school)
+    with transaction.atomic():
+        for grant in grants:
+            revoke_role(actor, grant, f"account deactivated: {reason}", now=now)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        invitations.void_open(user, now)
+        ended = end_sessions(user, now=now)
+        record(
+            "people.account_deactivated",
+            actor=actor,
+            school=_home_school(user),
+            obj=user,
+            details={"reason": reason, "sessions_ended": ended, "roles_revoked": len(grants)},
+        )
 
 
 @enforces("14.1", "R7")

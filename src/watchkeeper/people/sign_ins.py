@@ -28,6 +28,19 @@ def record_failed_sign_in(username: str, ip: str) -> None:
     record("people.sign_in_failed", actor=AnonymousUser(), details={"username": username, "ip": ip})
 
 
+RECENT = 10
+
+
+def recent(user: Person) -> list[Any]:
+    """The person's last sign-ins, and failed sign-ins with their user name, newest first (issue 14 §1): so
+    they can see a sign-in that was not theirs. Read from the audit log, which is where they are recorded."""
+    from watchkeeper.audit.models import AuditEvent
+
+    mine = AuditEvent.objects.filter(action="people.signed_in", actor=user)
+    tried = AuditEvent.objects.filter(action="people.sign_in_failed", details__username=user.get_username())
+    return list((mine | tried).order_by("-seq")[:RECENT])
+
+
 def ip_of(request: HttpRequest | None) -> str:
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 

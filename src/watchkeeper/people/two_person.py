@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from watchkeeper.core.actors import Actor, Person, is_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import can
-from watchkeeper.people.models import Credential, CredentialSetting
+from watchkeeper.people.models import Credential, CredentialSetting, Invitation
 
 REROUTED = "people.decide_rerouted"
 NOW = None  # a moment: the settings in force now (the newest of each)
@@ -85,6 +85,12 @@ def set_by_others(user: Person) -> list[CredentialSetting]:
     rows = _settings([user.pk]).get(user.pk, {})
     current = [_in_force(rows.get(c, []), NOW) for c in Credential.values]
     return [row for row in current if row is not None and row.by_someone_else]
+
+
+def awaiting_invitation(user: Person) -> bool:
+    """True while the person has an invitation they have not used (an account not yet set up, or reset):
+    until they set their own password and authenticator with it, the account decides nothing."""
+    return Invitation.objects.open().filter(user=user).exists()
 
 
 def is_rerouted(parties: Iterable[Any], asked_at: datetime) -> bool:
@@ -171,6 +177,12 @@ def standing(
     if not (at_school or as_dpo):
         return Standing(False)
     # Only a person holds authority (SYSTEM and the anonymous hold none), so only a person gets here.
+    if is_person(actor) and awaiting_invitation(actor):
+        return Standing(
+            True,
+            f"{clause}: you have not yet used your invitation to set your own password and authenticator, "
+            "so your account decides nothing until you have",
+        )
     why = link(actor, parties, asked_at) if is_person(actor) else None
     if why is None:
         return Standing(True)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from watchkeeper.people import account_views, auth_views, nomination_views, reroutings, views
+from watchkeeper.people import (
+    account_views,
+    auth_views,
+    invitation_views,
+    nomination_views,
+    reroutings,
+    term_views,
+    views,
+)
 
 app_name = "people"
 urlpatterns = [
@@ -11,7 +19,10 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/grant/", views.grant_role, name="grant_role"),
     path("staff/<int:pk>/training/", views.record_training, name="record_training"),
-    path("staff/<int:pk>/second-factor/", views.reset_second_factor, name="reset_second_factor"),
+    path("staff/<int:pk>/reset-sign-in/", views.reset_sign_in, name="reset_sign_in"),
+    path("staff/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
+    path("staff/confirm-roles/", term_views.confirm_roles, name="confirm_roles"),
+    path("invitation/<str:token>/", invitation_views.invitation, name="invitation"),
     path("grants/<int:pk>/revoke/", views.revoke_role, name="revoke_role"),
     path("staff/rerouted/", reroutings.rerouting_list, name="reroutings"),
     path("staff/nominations/", nomination_views.nomination_list, name="nominations"),

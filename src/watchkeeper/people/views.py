@@ -1,7 +1,7 @@
 """Staff, their roles and their training (3.2, 8.1, 14.1). Every change goes through people.services.
 
-A new account's or a reset second factor's TOTP secret is shown once, in the response to the POST that made
-it; it is never stored in a page that can be fetched again (never_cache).
+A new account's or a reset sign-in's invitation link, when it was not e-mailed, is shown once, in the
+response to the POST that made it; it is never stored in a page that can be fetched again (never_cache).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -27,7 +28,15 @@ from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.estate.models import Trust
 from watchkeeper.people import services, two_person
-from watchkeeper.people.forms import GrantForm, RevokeForm, StaffCreateForm, StaffFilterForm, TrainingForm
+from watchkeeper.people.forms import (
+    DeactivateForm,
+    GrantForm,
+    RevokeForm,
+    StaffCreateForm,
+    StaffFilterForm,
+    TrainingForm,
+)
+from watchkeeper.people.invitations import Issued
 from watchkeeper.people.models import RoleGrant, StaffProfile, TrainingRecord
 
 
@@ -78,9 +87,17 @@ def _qr_svg(url: str) -> str:
     return mark_safe(segno.make(url, error="m").svg_inline(scale=4, title="Authenticator app QR code"))
 
 
-def _secret_page(request: HttpRequest, template: str, new: services.NewStaff) -> HttpResponse:
-    context = {"person": new.user, "secret": new.totp_secret, "qr": _qr_svg(new.totp_url)}
-    return render(request, template, context)
+def invitation_link(request: HttpRequest) -> str:
+    """The invitation page's full address, with "{token}" where the invitation's token goes."""
+    return request.build_absolute_uri(reverse("people:invitation", args=["TOKEN"])).replace(
+        "TOKEN", "{token}"
+    )
+
+
+def _invitation_page(request: HttpRequest, template: str, user: Person, issued: Issued) -> HttpResponse:
+    """Shown once: the link itself only when it was not e-mailed (to hand over), never stored in a page."""
+    link = "" if issued.emailed else invitation_link(request).replace("{token}", issued.token)
+    return render(request, template, {"person": user, "issued": issued, "link": link})
 
 
 @never_cache
@@ -95,7 +112,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         _refuse_foreign_school(form)
         outcome = attempt(request, form, lambda data: _create(request, data))
         if outcome.done:
-            return _secret_page(request, "people/staff_created.html", outcome.value)
+            new = outcome.value
+            return _invitation_page(request, "people/staff_created.html", new.user, new.invitation)
     return render(request, "people/staff_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -110,8 +128,8 @@ def _create(request: HttpRequest, data: dict[str, Any]) -> services.NewStaff:
         first_name=data["first_name"],
         last_name=data["last_name"],
         email=data["email"],
-        password=data["password"],
         job_title=data["job_title"],
+        link=invitation_link(request),
         now=timezone.now(),
     )
 
@@ -231,7 +249,22 @@ def record_training(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def reset_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, "people.manage", pk=pk)
-    new = services.reset_second_factor(request.user, profile.user, now=timezone.now())
-    return _secret_page(request, "people/second_factor_reset.html", new)
+    issued = services.reset_sign_in(
+        request.user, profile.user, link=invitation_link(request), now=timezone.now()
+    )
+    return _invitation_page(request, "people/sign_in_reset.html", profile.user, issued)
+
+
+@login_required
+@require_POST
+def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, "people.manage", pk=pk)
+    return _change_on_page(
+        request,
+        profile,
+        DeactivateForm(request.POST),
+        lambda data: services.deactivate(request.user, profile.user, data["reason"], now=timezone.now()),
+        lambda _: f"{profile} is deactivated: signed out everywhere, roles revoked.",
+    )

@@ -45,7 +45,7 @@ class Credentials:
     def text(self) -> str:
         lines = [
             "Watchkeeper demo log-ins — DEMO DATA ONLY, never use these on a real system.",
-            "Sign in at http://127.0.0.1:8000/ . Roles that see footage or authorise need the 6-digit",
+            "Sign in at http://127.0.0.1:8000/ . Every role needs the 6-digit authenticator",
             "code: add the TOTP secret to an authenticator app, or run `watchkeeper demo-code USERNAME`.",
             "",
             f"{'user name':<20} {'password':<24} {'TOTP secret':<34} role (school)",
@@ -198,17 +198,21 @@ def _staff(
         first_name=first,
         last_name=last,
         email=f"{username}@demo.invalid",
-        password=password,
         job_title=role.label,
+        link="",
         now=now,
     )
+    # Demo data only: known credentials, written to the demo's credentials file (not an invitation).
+    device = people.set_demo_credentials(SYSTEM, new.user, password, now=now)
     if school is not None:
         today = timezone.localdate(now)
         people.record_training(
             SYSTEM, new.user, school, today - timedelta(days=60), today + timedelta(days=305), today=today
         )
     people.grant_role(SYSTEM, new.user, role, school, now=now)
-    creds.add(username, password, new.totp_secret, role.label, school.name if school else "trust-wide")
+    creds.add(
+        username, password, people.totp_secret(device), role.label, school.name if school else "trust-wide"
+    )
     return new.user
 
 
