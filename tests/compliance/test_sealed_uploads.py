@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.compliance.helpers import PDF, PHOTO, pdf, photo, streamed
 from tests.factories import CameraFactory, DPIAFactory, SignFactory, person
+from tests.subjectaccess.racing import race_database  # noqa: F401
 from watchkeeper.compliance import files
 from watchkeeper.compliance.models import DPIADocument, SealedFile, Sign
 from watchkeeper.compliance.services import attach_dpia_document, record_sign_check
@@ -128,6 +129,7 @@ def test_a_replaced_sign_photo_leaves_no_file(school, django_capture_on_commit_c
 
 @pytest.mark.clause("9.1")
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("race_database")  # committed data; on PostgreSQL the flush past the audit triggers
 def test_the_migration_seals_plain_files_and_removes_them(school, settings, tmp_path) -> None:
     """Files uploaded before issue 14 (plain, under MEDIA_ROOT) are sealed by compliance/0003 and the plain
     file is removed once it commits."""
