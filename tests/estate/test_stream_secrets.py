@@ -109,3 +109,9 @@ def test_the_migration_seals_passwords_typed_before(school) -> None:
     migration.seal_passwords(apps, None)
     assert "s3cret-pw" not in _raw_row(camera)
     assert streams.stream_address(Camera.objects.get(pk=camera.pk)) == SECRET_URL
+
+
+@pytest.mark.clause("9.6")
+def test_an_address_saved_before_as_http_is_never_connected_to(school) -> None:
+    camera = CameraFactory(school=school, main_stream_url="http://10.0.0.1/admin")
+    assert streams.stream_address(camera) == ""

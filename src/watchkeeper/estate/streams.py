@@ -90,9 +90,10 @@ def seal_streams(camera: Camera, typed: dict[str, str]) -> None:
 
 
 def stream_address(camera: Camera, which: str = "main") -> str:
-    """The address to connect to, password included: for the processes that connect, never for a page."""
+    """The address to connect to, password included: for the processes that connect, never for a page. An
+    address that is not RTSP (saved before issue 14 §5) gives "" — nothing is connected to."""
     bare = getattr(camera, FIELDS[which])
-    if not bare:
+    if not bare or scheme_problem(bare):
         return ""
     return with_password(bare, _passwords(camera).get(which))
 

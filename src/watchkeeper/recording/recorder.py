@@ -29,7 +29,7 @@ from watchkeeper.compliance.trust import in_service_problems_for
 from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.estate.services import without_password
-from watchkeeper.estate.streams import stream_address
+from watchkeeper.estate.streams import scheme_problem, stream_address
 from watchkeeper.recording import conf, pending
 from watchkeeper.recording.crypto import school_key, school_key_id, seal
 from watchkeeper.recording.masking import ZoneMasker
@@ -69,6 +69,9 @@ def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> li
     problems = footage_problems(camera, signs, today)
     if not problems and not camera.main_stream_url:
         problems.append("12.1: the camera has no stream address")
+    elif not problems and scheme_problem(camera.main_stream_url):
+        # 9.6: an address saved before issue 14 §5 that is not RTSP is never connected to.
+        problems.append("9.6: the camera's stream address is not an rtsp:// or rtsps:// address")
     return problems
 
 
