@@ -22,7 +22,10 @@ def photo(name: str = "sign.jpg", content: bytes = PHOTO) -> SimpleUploadedFile:
 
 
 def streamed(response: Any) -> bytes:
-    return b"".join(response.streaming_content)
+    """The body, whether streamed (a plain file) or whole (a sealed file, opened in memory)."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
 
 
 def url(name: str, key: str | None = None) -> Any:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tests.compliance.helpers import PDF, PHOTO, audited, pdf, photo, streamed, url
 from tests.factories import ApprovedDPIAFactory, CameraFactory, DPIAFactory, SignFactory
 from tests.permission_case import ViewCase, run_view_case
+from watchkeeper.compliance import files
 from watchkeeper.compliance.models import DPIA, DPIAStatus, PrivacyNotice, Sign
 from watchkeeper.compliance.notices import record_privacy_notice
 from watchkeeper.compliance.services import attach_dpia_document, one_year_on, record_sign_check
@@ -124,7 +125,7 @@ def sign_registered(ctx: dict[str, Any], response: Any) -> None:
 def sign_checked(ctx: dict[str, Any], response: Any) -> None:
     sign = Sign.objects.get(pk=ctx["sign"].pk)
     assert (sign.last_checked_on, sign.checked_by) == (timezone.localdate(), ctx["user"])
-    assert sign.photo.read() == PHOTO
+    assert files.open_file(sign.photo_file) == PHOTO
     assert audited("compliance.sign_checked", sign, ctx["user"])
 
 

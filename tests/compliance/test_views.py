@@ -26,6 +26,7 @@ from tests.factories import (
 )
 from tests.refusals import shows_refusal
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.compliance import files
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
 from watchkeeper.compliance.services import approve_dpia, attach_dpia_document, one_year_on
 from watchkeeper.core.actors import SYSTEM
@@ -218,7 +219,7 @@ def test_a_document_round_trips_byte_for_byte(as_head, head, draft):
     assert streamed(download) == PDF
 
 
-def test_uploads_are_readable_by_watchkeeper_alone(as_head, school, draft, documents_dir):
+def test_uploads_are_readable_by_watchkeeper_alone(as_head, school, draft):
     """Issue 11 §4 (9.1): DPIA documents and sign photos are 0600 in 0700 folders, whatever the umask."""
     sign = SignFactory(school=school, last_checked_on=None)
     previous = os.umask(0)  # the most permissive process there is
@@ -230,11 +231,11 @@ def test_uploads_are_readable_by_watchkeeper_alone(as_head, school, draft, docum
         assert as_head.post(check, form).status_code == 302
     finally:
         os.umask(previous)
-    stored = [draft.documents.get().file.path, Sign.objects.get(pk=sign.pk).photo.path]
-    for path in [documents_dir, *documents_dir.rglob("*")]:
-        expected = 0o700 if path.is_dir() else 0o600
-        assert stat.S_IMODE(path.stat().st_mode) == expected, path
-    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in stored)
+    kept = [draft.documents.get().stored, Sign.objects.get(pk=sign.pk).photo_file]
+    stored = [files.store().path(files.object_name(f.school_id, f.pk)) for f in kept]
+    for path in stored:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700, path.parent
 
 
 def test_an_oversize_document_is_refused(as_head, draft, settings):
@@ -262,8 +263,9 @@ def test_another_schools_document_is_404(as_head, other_school):
 
 def test_documents_are_not_served_as_public_media(draft, client):
     document = attach_dpia_document(SYSTEM, draft, pdf())
-    assert client.get("/" + document.file.name).status_code == 404
-    assert client.get("/documents/" + document.file.name).status_code == 404
+    name = files.object_name(document.stored.school_id, document.stored.pk)
+    assert client.get("/" + name).status_code == 404
+    assert client.get("/compliance/" + name).status_code == 404
 
 
 # --- Supersession ----------------------------------------------------------------------------------------
@@ -340,7 +342,7 @@ def test_an_oversize_sign_photo_is_refused(as_head, school, settings):
     )
     assert response.status_code == 400 and "files may be at most" in field_errors(response)
     sign.refresh_from_db()
-    assert sign.last_checked_on is None and not sign.photo
+    assert sign.last_checked_on is None and sign.photo_file is None
 
 
 def test_a_sign_without_a_photo_has_no_download(as_head, school):

@@ -22,6 +22,7 @@ from tests.refusals import refusals_on, shows_refusal
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.estate.models import Camera, CameraStatus, Vehicle
 from watchkeeper.estate.services import set_privacy_zones
+from watchkeeper.estate.streams import stream_address
 from watchkeeper.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_register_success_redirects_to_detail_with_message(admin_client, school)
     assert response.redirect_chain[-1][0] == reverse("estate:camera_detail", args=[camera.pk])
     assert "Gate camera is registered; it stays proposed" in response.content.decode()
     assert camera.purposes == ["4.1.1", "4.1.3"]
-    assert camera.main_stream_url == SECRET_URL
+    assert stream_address(camera) == SECRET_URL
     assert camera.retention_days == 30
 
 
@@ -158,7 +159,7 @@ def test_register_refuses_duplicate_name_in_school(admin_client, school):
 def test_register_refuses_a_stream_url_that_is_not_a_stream(admin_client, school):
     response = admin_client.post(reverse("estate:camera_register"), form_data(school, main_stream_url="gate"))
     assert response.status_code == 400
-    assert "A stream URL starts with rtsp://" in response.content.decode()
+    assert "stream address starts with rtsp:// or rtsps://" in response.content.decode()
     assert not Camera.objects.exists()
 
 
@@ -176,7 +177,7 @@ def test_detail_hides_stream_passwords(admin_client, school):
     camera = CameraFactory(school=school, main_stream_url=SECRET_URL, sub_stream_url=SECRET_URL + "/sub")
     page = admin_client.get(reverse("estate:camera_detail", args=[camera.pk])).content.decode()
     assert "s3cret-pw" not in page
-    assert "rtsp://admin:***@127.0.0.1:8554/gate" in page
+    assert "rtsp://admin:•••@127.0.0.1:8554/gate" in page
 
 
 def test_detail_lists_what_stops_activation(admin_client, school):
@@ -287,7 +288,7 @@ def test_edit_keeps_the_stored_password_when_the_masked_url_comes_back(admin_cli
     url = reverse("estate:camera_edit", args=[camera.pk])
     page = admin_client.get(url).content.decode()
     assert "s3cret-pw" not in page
-    masked = "rtsp://admin:***@127.0.0.1:8554/gate"
+    masked = "rtsp://admin:•••@127.0.0.1:8554/gate"
     assert f'value="{masked}"' in page
 
     data = form_data(
@@ -295,7 +296,8 @@ def test_edit_keeps_the_stored_password_when_the_masked_url_comes_back(admin_cli
     )
     assert admin_client.post(url, data).status_code == 302
     camera.refresh_from_db()
-    assert (camera.main_stream_url, camera.retention_days) == (SECRET_URL, 14)
+    assert (stream_address(camera), camera.retention_days) == (SECRET_URL, 14)
+    assert "s3cret-pw" not in camera.main_stream_url  # sealed on the way (issue 14 §5)
     event = AuditEvent.objects.get(action="estate.camera_updated")
     assert event.details == {"retention_days": [30, 14]}
 

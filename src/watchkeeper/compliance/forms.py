@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from watchkeeper.compliance.models import DPIA, SignPlacement, TrustSettings
+from watchkeeper.core.filetypes import upload_problem
 from watchkeeper.core.forms import offer_schools
 from watchkeeper.estate.models import Camera, School, Vehicle
 
@@ -37,6 +38,19 @@ def upload_within_limit(upload: UploadedFile | None) -> UploadedFile | None:
         raise forms.ValidationError(
             f"“{upload.name}” is {size}: files may be at most {filesizeformat(limit)}."
         )
+    return upload
+
+
+def upload_of_kind(upload: UploadedFile | None, *, pictures_only: bool = False) -> UploadedFile | None:
+    """Within the limit, and by its content (not its name) a kind the register keeps (core.filetypes)."""
+    upload = upload_within_limit(upload)
+    if upload is not None:
+        data = b"".join(upload.chunks())
+        problem = upload_problem(
+            upload.name or "file", data, settings.MAX_UPLOAD_BYTES, pictures_only=pictures_only
+        )
+        if problem:
+            raise forms.ValidationError(problem[:1].upper() + problem[1:] + ".")
     return upload
 
 
@@ -89,10 +103,11 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = f"At most {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        self.fields["file"].help_text = f"A PDF, an office document or a picture, at most {limit}."
 
     def clean_file(self) -> UploadedFile | None:
-        return upload_within_limit(self.cleaned_data.get("file"))
+        return upload_of_kind(self.cleaned_data.get("file"))
 
 
 class SignForm(forms.Form):
@@ -120,10 +135,12 @@ class SignCheckForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
-        self.fields["photo"].help_text = f"Optional: a photo of the sign in place, at most {limit}."
+        self.fields[
+            "photo"
+        ].help_text = f"Optional: a photo of the sign in place (a picture), at most {limit}."
 
     def clean_photo(self) -> UploadedFile | None:
-        return upload_within_limit(self.cleaned_data.get("photo"))
+        return upload_of_kind(self.cleaned_data.get("photo"), pictures_only=True)
 
 
 class DPIASharingForm(forms.Form):

@@ -4,6 +4,8 @@ what an overdue review does, the clock-drift threshold, when an undecided reques
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -45,6 +47,28 @@ class DPIA(models.Model):
         return self.title
 
 
+class SealedFile(models.Model):
+    """An uploaded document or photo (a DPIA's documents, a sign's photo), sealed in the compliance object
+    store like every other file Watchkeeper keeps (9.1; design/storage.md): its own key, wrapped by the
+    school key, in this row. The type is the one found in its content (core.filetypes), never its name's."""
+
+    SCHOOL_LOOKUP = "school"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = fields.school("+")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=64)
+    wrapped_key = models.BinaryField()
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Where plain uploads went before issue 14 §5 (named by migration 0001; compliance.files since).
 def dpia_document_path(instance: DPIADocument, filename: str) -> str:
     return f"dpia/{instance.dpia.school_id}/{instance.dpia_id}/{filename}"
 
@@ -53,7 +77,7 @@ class DPIADocument(models.Model):
     SCHOOL_LOOKUP = "dpia__school"
 
     dpia = models.ForeignKey(DPIA, on_delete=models.PROTECT, related_name="documents")
-    file = models.FileField(upload_to=dpia_document_path)
+    stored = models.OneToOneField(SealedFile, on_delete=models.PROTECT, related_name="+", null=True)
     name = models.CharField(max_length=200)
     uploaded_by = fields.person_or_none()
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -85,8 +109,10 @@ class Sign(models.Model):
     location_description = models.CharField(max_length=300)
     last_checked_on = models.DateField(null=True, blank=True)
     checked_by = fields.person_or_none()
-    # A plain file field: Pillow is not needed just to keep a photo of a sign.
-    photo = models.FileField(upload_to=sign_photo_path, blank=True)
+    # The latest photo of the sign in place, sealed like every other file (compliance.files, 9.1).
+    photo_file = models.OneToOneField(
+        SealedFile, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["school__name", "placement"]

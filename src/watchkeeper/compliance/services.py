@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.compliance import files
 from watchkeeper.compliance.gates import compliance_exceptions, dpia_in_date, sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, PrivacyNotice, Sign, SignPlacement
 from watchkeeper.core.actors import Actor, person_or_none
@@ -133,20 +134,30 @@ def supersede_dpia(actor: Actor, old: DPIA, new: DPIA) -> DPIA:
     return old
 
 
-def attach_dpia_document(actor: Actor, dpia: DPIA, upload: UploadedFile) -> DPIADocument:
+@enforces("7.1", "9.1")
+def attach_dpia_document(
+    actor: Actor, dpia: DPIA, upload: UploadedFile, now: datetime | None = None
+) -> DPIADocument:
+    """A document for the DPIA: a PDF, office document or picture by its content, sealed at rest (9.1)."""
     require(actor, "compliance.change", dpia.school_id)
-    name = (upload.name or "document").rsplit("/", 1)[-1]
-    with transaction.atomic():
-        document = DPIADocument(dpia=dpia, name=name, uploaded_by=person_or_none(actor))
-        document.file.save(name, upload, save=False)
-        document.save()
-        _event(
-            "compliance.dpia_document_attached",
-            actor,
-            dpia.school,
-            document,
-            {"dpia": dpia.pk, "name": name, "bytes": upload.size},
-        )
+    stored = files.seal_upload(dpia.school_id, upload, now or timezone.now(), clause="7.1")
+    try:
+        with transaction.atomic():
+            stored.save(force_insert=True)
+            document = DPIADocument(
+                dpia=dpia, stored=stored, name=stored.name, uploaded_by=person_or_none(actor)
+            )
+            document.save()
+            details = {
+                "dpia": dpia.pk,
+                "name": stored.name,
+                "bytes": stored.size,
+                "type": stored.content_type,
+            }
+            _event("compliance.dpia_document_attached", actor, dpia.school, document, details)
+    except BaseException:
+        files.forget(stored)
+        raise
     return document
 
 
@@ -184,25 +195,40 @@ def register_sign(
     return sign
 
 
+@enforces("6.1", "9.1")
 def record_sign_check(
     actor: Actor, sign: Sign, checked_on: date, today: date, photo: UploadedFile | None = None
 ) -> Sign:
+    """The sign checked on `checked_on`; a photo (a picture by its content) is sealed at rest and replaces
+    the sign's previous one, whose file is removed once this commits."""
     require(actor, "compliance.change", sign.school_id)
     if checked_on > today:
         raise PolicyRefusal("6.1: a sign check cannot be dated in the future")
-    with transaction.atomic():
-        sign.last_checked_on = checked_on
-        sign.checked_by = person_or_none(actor)
-        if photo is not None:
-            sign.photo.save((photo.name or "photo").rsplit("/", 1)[-1], photo, save=False)
-        sign.save()
-        _event(
-            "compliance.sign_checked",
-            actor,
-            sign.school,
-            sign,
-            {"checked_on": checked_on.isoformat(), "photo": photo is not None},
-        )
+    stored = None
+    if photo is not None:
+        stored = files.seal_upload(sign.school_id, photo, timezone.now(), clause="6.1", pictures_only=True)
+    try:
+        with transaction.atomic():
+            replaced = sign.photo_file if stored is not None else None
+            sign.last_checked_on = checked_on
+            sign.checked_by = person_or_none(actor)
+            if stored is not None:
+                stored.save(force_insert=True)
+                sign.photo_file = stored
+            sign.save()
+            if replaced is not None:
+                files.remove_after_commit(replaced)
+            _event(
+                "compliance.sign_checked",
+                actor,
+                sign.school,
+                sign,
+                {"checked_on": checked_on.isoformat(), "photo": photo is not None},
+            )
+    except BaseException:
+        if stored is not None:
+            files.forget(stored)
+        raise
     return sign
 
 

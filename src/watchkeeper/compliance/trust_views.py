@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from watchkeeper.compliance import notices, services, trust
 from watchkeeper.compliance.forms import PrivacyNoticeForm, TrustSettingsForm
 from watchkeeper.compliance.models import DPIA, Sign
-from watchkeeper.compliance.views import CHANGE, VIEW, _download, _posted, _status
+from watchkeeper.compliance.views import CHANGE, VIEW, _plain_download, _posted, _status
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, restrict
 from watchkeeper.core.refusals import attempt
@@ -88,7 +88,7 @@ def reason_purposes() -> list[tuple[str, list[str]]]:
 @login_required
 def policy_document(request: HttpRequest) -> FileResponse:
     current = trust.settings_of(_dpo_trust(request.user).pk)
-    return _download(current.policy_document, (current.policy_document.name or "").rsplit("/", 1)[-1])
+    return _plain_download(current.policy_document, (current.policy_document.name or "").rsplit("/", 1)[-1])
 
 
 def _school(request: HttpRequest, pk: int, action: str = VIEW) -> School:
@@ -155,4 +155,4 @@ def privacy_notice_document(request: HttpRequest, pk: int) -> FileResponse:
     notice = notices.notice_of(_school(request, pk))
     if notice is None:
         raise Http404("No privacy notice.")
-    return _download(notice.document, (notice.document.name or "").rsplit("/", 1)[-1])
+    return _plain_download(notice.document, (notice.document.name or "").rsplit("/", 1)[-1])

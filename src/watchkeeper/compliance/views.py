@@ -16,9 +16,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from watchkeeper.compliance import services
+from watchkeeper.compliance import files, services
 from watchkeeper.compliance.forms import (
     DocumentForm,
     DPIACamerasForm,
@@ -29,12 +30,14 @@ from watchkeeper.compliance.forms import (
     SupersedeForm,
 )
 from watchkeeper.compliance.gates import sign_checked
-from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sign
+from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, SealedFile, Sign
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, School, Vehicle
+from watchkeeper.storage.keys import Unreadable
+from watchkeeper.storage.store import ObjectMissing
 
 VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -59,10 +62,27 @@ def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | No
     return queryset if request.method == "POST" else _in_school(queryset, school)
 
 
-def _download(field: FieldFile, name: str) -> FileResponse:
+def _plain_download(field: FieldFile, name: str) -> FileResponse:
+    """A plain uploaded file (the privacy notice and the appropriate policy document, which are published
+    documents; not yet sealed — issue 14 §5 sealed the DPIA documents and sign photos)."""
     if not field:
         raise Http404("No file.")
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+def _download(stored: SealedFile | None) -> HttpResponse:
+    """The file opened from the sealed store (compliance.files), as an attachment of the type its content
+    showed at upload."""
+    if stored is None:
+        raise Http404("No file.")
+    try:
+        data = files.open_file(stored)
+    except (Unreadable, ObjectMissing):
+        raise Http404("The file cannot be opened.") from None
+    response = HttpResponse(data, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, stored.name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _status(request: HttpRequest) -> int:
@@ -241,9 +261,10 @@ def dpia_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dpia_document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = get_object_or_404(restrict(DPIADocument.objects.all(), request.user, VIEW), pk=pk)
-    return _download(document.file, document.name)
+def dpia_document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    documents = DPIADocument.objects.select_related("stored")
+    document = get_object_or_404(restrict(documents, request.user, VIEW), pk=pk)
+    return _download(document.stored)
 
 
 # --- Signs (6.1) -----------------------------------------------------------------------------------------
@@ -339,9 +360,9 @@ def sign_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def sign_photo(request: HttpRequest, pk: int) -> FileResponse:
-    sign = get_object_or_404(restrict(Sign.objects.all(), request.user, VIEW), pk=pk)
-    return _download(sign.photo, (sign.photo.name or "").rsplit("/", 1)[-1])
+def sign_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    sign = get_object_or_404(restrict(Sign.objects.select_related("photo_file"), request.user, VIEW), pk=pk)
+    return _download(sign.photo_file)
 
 
 # --- Exceptions ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from watchkeeper.core.forms import Form, offer_schools
+from watchkeeper.estate import streams
 from watchkeeper.estate.footing import LEGITIMATE_INTERESTS_WARNING
 from watchkeeper.estate.models import (
     MAX_RETENTION_DAYS,
@@ -22,15 +23,16 @@ from watchkeeper.estate.models import (
     School,
     Vehicle,
 )
-from watchkeeper.estate.services import without_password
-
-STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
 
 
 def _stream_url(value: str) -> str:
+    """9.6: RTSP only, so that the address cannot point the server at an internal web page."""
     value = value.strip()
-    if value and not value.lower().startswith(STREAM_SCHEMES):
-        raise forms.ValidationError("A stream URL starts with rtsp://, rtsps://, http:// or https://.")
+    if streams.scheme_problem(value):
+        raise forms.ValidationError(
+            "A camera's stream address starts with rtsp:// or rtsps:// (for example "
+            "rtsp://user:password@192.168.1.20/stream1)."
+        )
     return value
 
 
@@ -131,22 +133,15 @@ class CameraRegisterForm(CameraForm):
 
 
 class CameraEditForm(CameraForm):
-    """Stream URLs are shown with the password masked; sending the masked URL back keeps the stored one."""
+    """Stream URLs are shown with the password masked (`user:•••@`); sending the masked URL back keeps the
+    stored password (estate.streams.seal_streams), typing a new one replaces it."""
 
     def __init__(self, *args: Any, camera: Camera, **kwargs: Any):
         self.camera = camera
         initial = {name: getattr(camera, name) for name in CameraForm.base_fields}
-        initial["main_stream_url"] = without_password(camera.main_stream_url)
-        initial["sub_stream_url"] = without_password(camera.sub_stream_url)
+        initial["main_stream_url"] = streams.shown(camera, "main")
+        initial["sub_stream_url"] = streams.shown(camera, "sub")
         super().__init__(*args, initial=initial, **kwargs)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in ("main_stream_url", "sub_stream_url"):
-            stored = getattr(self.camera, name)
-            if name in data and data[name] == without_password(stored):
-                data[name] = stored
-        return data
 
 
 class CameraStatusForm(Form):

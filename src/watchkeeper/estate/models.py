@@ -124,6 +124,9 @@ class Camera(models.Model):
     privacy_zones = models.JSONField(default=list, blank=True)
     main_stream_url = models.CharField(max_length=500, blank=True)
     sub_stream_url = models.CharField(max_length=500, blank=True)
+    # The stream addresses' passwords, sealed under the school key (9.1; estate.streams): the two columns
+    # above hold the addresses without them.
+    stream_secret = models.TextField(blank=True, default="", editable=False)
     retention_days = models.PositiveSmallIntegerField(default=MAX_RETENTION_DAYS)
     status = models.CharField(max_length=16, choices=CameraStatus.choices, default=CameraStatus.PROPOSED)
     legacy = models.BooleanField(

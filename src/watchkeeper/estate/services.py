@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.estate import streams
 from watchkeeper.estate.footing import footing_problems, place_changed
 from watchkeeper.estate.models import Camera, CameraStatus, LocationType, School, Trust, Vehicle
 
@@ -84,7 +84,9 @@ def register_camera(actor: Actor, school: School, *, vehicle: Vehicle | None = N
     require(actor, "estate.change", school.pk)
     if vehicle is not None and vehicle.school_id != school.pk:
         raise PolicyRefusal("5.2: that minibus belongs to another school")
-    camera = Camera(school=school, vehicle=vehicle, **_camera_fields(fields))
+    fields, typed = _split_streams(_camera_fields(fields))
+    camera = Camera(school=school, vehicle=vehicle, **fields)
+    streams.seal_streams(camera, typed)
     _refuse_problems(camera)
     with transaction.atomic():
         camera.save()
@@ -95,8 +97,10 @@ def register_camera(actor: Actor, school: School, *, vehicle: Vehicle | None = N
 def update_camera(actor: Actor, camera: Camera, **fields: Any) -> Camera:
     require(actor, "estate.change", camera.school_id)
     before = _snapshot(camera)
-    for name, value in _camera_fields(fields).items():
+    fields, typed = _split_streams(_camera_fields(fields))
+    for name, value in fields.items():
         setattr(camera, name, value)
+    streams.seal_streams(camera, typed)
     _refuse_problems(camera)
     with transaction.atomic():
         after = _snapshot(camera)
@@ -138,8 +142,8 @@ def view_reference_frame(actor: Actor, camera: Camera) -> bytes:
         raise PermissionDenied("9.6: only the school's CCTV system administrator sees the camera's picture")
     zones = camera.privacy_zones or []
     masked = bool(zones) and not is_system(actor) and not can(actor, "viewing.live", camera.school_id)
-    jpeg = grab_jpeg(camera.main_stream_url, zones=zones if masked else ())
-    stream = without_password(camera.main_stream_url)
+    jpeg = grab_jpeg(streams.stream_address(camera), zones=zones if masked else ())
+    stream = streams.shown(camera)
     details = {"stream": stream, "bytes": len(jpeg), "zones_applied": len(zones) if masked else 0}
     _camera_event("estate.reference_frame_viewed", actor, camera, details)
     return jpeg
@@ -207,21 +211,26 @@ def _camera_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _split_streams(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the other fields, the stream addresses as typed by "main"/"sub"), refused unless RTSP (9.6)."""
+    typed = {which: fields[name] or "" for which, name in streams.FIELDS.items() if name in fields}
+    problems = [p for p in (streams.scheme_problem(url.strip()) for url in typed.values()) if p]
+    if problems:
+        raise PolicyRefusal(sorted(set(problems)))
+    return {k: v for k, v in fields.items() if k not in streams.FIELDS.values()}, typed
+
+
 def _snapshot(camera: Camera) -> dict[str, Any]:
     data = {name: getattr(camera, name) for name in CAMERA_FIELDS}
-    for name in ("main_stream_url", "sub_stream_url"):
-        data[name] = without_password(data[name])
+    for which, name in streams.FIELDS.items():
+        data[name] = streams.shown(camera, which)
     data["vehicle"] = camera.vehicle_id
     return data
 
 
 def without_password(url: str) -> str:
     """Stream URLs often carry the camera's password: it must never reach the audit log or a page."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return streams.masked(url)
 
 
 # --- The lawful footing: responsible people (R6) and places confirmed not private (5.4) -----------------

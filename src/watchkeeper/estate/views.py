@@ -22,7 +22,7 @@ from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
-from watchkeeper.estate import services
+from watchkeeper.estate import services, streams
 from watchkeeper.estate.forms import (
     CameraEditForm,
     CameraFilterForm,
@@ -112,8 +112,8 @@ def _detail(
         "estate/camera_detail.html",
         {
             "camera": camera,
-            "main_stream": services.without_password(camera.main_stream_url),
-            "sub_stream": services.without_password(camera.sub_stream_url),
+            "main_stream": streams.shown(camera, "main"),
+            "sub_stream": streams.shown(camera, "sub"),
             "dpias": _dpia_rows(request.user, camera),
             "problems": (
                 services.activation_problems_for(camera, timezone.localdate())

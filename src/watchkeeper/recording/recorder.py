@@ -29,6 +29,7 @@ from watchkeeper.compliance.trust import in_service_problems_for
 from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.estate.services import without_password
+from watchkeeper.estate.streams import scheme_problem, stream_address
 from watchkeeper.recording import conf, pending
 from watchkeeper.recording.crypto import school_key, school_key_id, seal
 from watchkeeper.recording.masking import ZoneMasker
@@ -68,6 +69,9 @@ def recording_problems(camera: Camera, signs: Iterable[Sign], today: date) -> li
     problems = footage_problems(camera, signs, today)
     if not problems and not camera.main_stream_url:
         problems.append("12.1: the camera has no stream address")
+    elif not problems and scheme_problem(camera.main_stream_url):
+        # 9.6: an address saved before issue 14 §5 that is not RTSP is never connected to.
+        problems.append("9.6: the camera's stream address is not an rtsp:// or rtsps:// address")
     return problems
 
 
@@ -139,7 +143,7 @@ class CameraWorker(threading.Thread):
         # The end of the camera's last stored segment, kept here so that the worker never needs the
         # database to know where a gap starts (the database may be away: pending.py).
         self.last_end = last_end
-        self.url = camera.main_stream_url
+        self.url = stream_address(camera)
         self.zones = camera.privacy_zones or []
         self.stop_event = threading.Event()
         self.state = StreamState.CONNECTING
@@ -313,7 +317,7 @@ def _clock_offset_ms(container: Any, pts: int, clock: Clock) -> int | None:
 def _what_changed(camera: Camera, worker: CameraWorker) -> str:
     """Why a running worker must give way to a new one. New privacy zones (5.3) take effect within one
     poll: the worker ends (storing what it recorded under the old zones) and the next masks the new ones."""
-    if camera.main_stream_url != worker.url:
+    if stream_address(camera) != worker.url:
         return "the stream address changed"
     if (camera.privacy_zones or []) != worker.zones:
         return "the privacy zones changed (5.3)"

@@ -17,7 +17,8 @@ import av
 from watchkeeper.recording.masking import Zone, ZoneMask
 from watchkeeper.recording.segmenter import Merger, Unit
 
-STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
+# 9.6: RTSP only, so that a stream address cannot make this process fetch an internal web page.
+STREAM_SCHEMES = ("rtsp://", "rtsps://")
 MAX_WIDTH = 1280  # enough to draw on; a 4K picture is scaled down
 JPEG_OPTIONS = {"qmin": "2", "qmax": "5"}
 

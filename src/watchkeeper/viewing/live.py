@@ -39,6 +39,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.estate.models import Camera, CameraStatus, School
+from watchkeeper.estate.streams import stream_address
 from watchkeeper.recording.masking import ZoneMasker
 from watchkeeper.recording.recorder import recording_problems
 from watchkeeper.recording.segmenter import Merger, Unit
@@ -94,7 +95,8 @@ def grid(user: Actor, school: School, today: date) -> list[tuple[Camera, list[st
 
 
 def stream_url(camera: Camera) -> str:
-    return camera.sub_stream_url or camera.main_stream_url
+    """The address to connect to, its sealed password put back (estate.streams)."""
+    return stream_address(camera, "sub") or stream_address(camera, "main")
 
 
 # --- the codecs string ------------------------------------------------------------------------------------

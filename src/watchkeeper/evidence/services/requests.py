@@ -14,7 +14,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, is_system, person_or_none, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
@@ -25,7 +25,8 @@ from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
-from watchkeeper.viewing.models import ReasonCategory
+from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
+from watchkeeper.viewing.models import Status as ViewingStatus
 
 WINDOW_WORDS = WindowWords(
     no_camera="9.5: name at least one camera",
@@ -73,6 +74,7 @@ def request_download(
     keep_until: date | None = None,
     keep_asked_by: str = "",
     keep_reason: str = "",
+    viewed_under: ViewingAuthorisation | None = None,
     now: datetime,
     staff_involved: Iterable[Person] = (),
 ) -> DownloadRequest:
@@ -82,10 +84,15 @@ def request_download(
     that moment of the one camera instead of footage (the player's "Ask for a still"). `unredacted_release`:
     the subject access workflow's word that the Headteacher released the copy unredacted (10.4.2, 10.4.3).
     `staff_involved` (optional): the school's staff involved in the incident or shown in the footage, who
-    then never decide it (people/involvement.py, people/deciders.py)."""
+    then never decide it (people/involvement.py, people/deciders.py).
+
+    `viewed_under`: the viewing authorisation a request from the player was made under; it must be approved
+    and not expired `now` (9.4), or the request is refused up front (issue 14 §5)."""
     if not is_system(actor):
         require_person(actor, "9.5: only a signed-in member of staff may ask for a download")
     require(actor, REQUEST, school.pk)
+    if viewed_under is not None:
+        _refuse_unusable_authorisation(viewed_under, now)
     cameras = list(cameras)
     problems = download_problems(
         school,
@@ -143,6 +150,25 @@ def request_download(
             details["staff_involved"] = usernames(staff_involved)
         record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=details)
     return req
+
+
+@enforces("9.4", "9.5")
+def _refuse_unusable_authorisation(auth: ViewingAuthorisation, now: datetime) -> None:
+    """A copy asked for from the player only while its viewing authorisation stands: the Headteacher would
+    still decide the copy, but a request from footage one may no longer (or never could) view is refused
+    before anyone is asked to decide it."""
+    if auth.status != ViewingStatus.APPROVED:
+        raise refuse(
+            "9.4",
+            f"viewing authorisation #{auth.pk} was never approved, so no copy can be asked for from it",
+            "ask for a download on the evidence page, or wait for the viewing to be approved",
+        )
+    if auth.expires_at is None or now >= auth.expires_at:
+        raise refuse(
+            "9.4",
+            f"viewing authorisation #{auth.pk} has expired, so no copy can be asked for from it",
+            "ask for a download on the evidence page instead, giving the reason",
+        )
 
 
 @enforces("9.4", "9.5", "Appendix I", "R13")

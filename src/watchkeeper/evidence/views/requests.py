@@ -99,6 +99,7 @@ def from_player(request: HttpRequest, auth: ViewingAuthorisation, **footage: Any
         reason=auth.reason,
         requestor_user=person_or_none(request.user),
         case_reference=f"viewing #{auth.pk}",
+        viewed_under=auth,
         now=timezone.now(),
         **footage,
     )
