@@ -31,6 +31,7 @@ from watchkeeper.core.refusals import attempt
 from watchkeeper.people import own_account, two_person
 from watchkeeper.people.forms import EnrolForm
 from watchkeeper.people.services import totp_secret
+from watchkeeper.people.sso import sso_context
 from watchkeeper.people.views import _qr_svg
 
 
@@ -42,7 +43,8 @@ def _me(request: HttpRequest) -> Person:
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    context = {"set_by_others": two_person.set_by_others(_me(request))}
+    me = _me(request)
+    context = {"set_by_others": two_person.set_by_others(me), **sso_context(me)}
     return render(request, "people/account.html", context)
 
 
