@@ -258,3 +258,21 @@ def test_entra_identity_is_tenant_and_object_id_and_amr_needs_a_named_value() ->
     assert not sso.amr_trusted({"amr": ["pwd"]}, CONFIG)
     off = sso.Provider("i", "c", "s", "a", "t", "j", TENANT, "", frozenset())
     assert not sso.amr_trusted({"amr": ["mfa"]}, off)
+
+
+def test_an_issuer_without_a_tenant_or_domain_pin_does_not_load(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "WATCHKEEPER_DATA_DIR": str(tmp_path),
+        "WATCHKEEPER_OIDC_ISSUER": "https://idp.example",
+    }
+    env.pop("WATCHKEEPER_OIDC_TENANT_ID", None)
+    env.pop("WATCHKEEPER_OIDC_GOOGLE_DOMAIN", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import watchkeeper.settings"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "pins the trust" in result.stderr
