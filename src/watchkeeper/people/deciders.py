@@ -97,12 +97,13 @@ def asked_at(obj: Any) -> datetime:
 
 def _sar_subjects(kind: str, obj: Any) -> dict[int, str]:
     """{account id: "SAR-n"} for the staff data subjects of subject access requests this footage is for."""
-    field = {VIEWING: "review", DOWNLOAD: "download_request"}.get(kind)
+    # A download request is for a SAR through the case's clips (subjectaccess.SarClip.download_request).
+    field = {VIEWING: "review", DOWNLOAD: "clips__download_request"}.get(kind)
     if field is None:
         return {}
     cases = apps.get_model("subjectaccess", "SubjectAccessRequest").objects.filter(
         **{field: obj.pk}, subject_account__isnull=False
-    )
+    ).distinct()
     return {case.subject_account_id: case.reference for case in cases}
 
 
