@@ -101,9 +101,11 @@ def _sar_subjects(kind: str, obj: Any) -> dict[int, str]:
     field = {VIEWING: "review", DOWNLOAD: "clips__download_request"}.get(kind)
     if field is None:
         return {}
-    cases = apps.get_model("subjectaccess", "SubjectAccessRequest").objects.filter(
-        **{field: obj.pk}, subject_account__isnull=False
-    ).distinct()
+    cases = (
+        apps.get_model("subjectaccess", "SubjectAccessRequest")
+        .objects.filter(**{field: obj.pk}, subject_account__isnull=False)
+        .distinct()
+    )
     return {case.subject_account_id: case.reference for case in cases}
 
 
