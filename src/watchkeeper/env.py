@@ -32,6 +32,11 @@ def env_bool(name: str, default: bool) -> bool:
     raise SettingError(f"{name}={raw!r} is not a yes/no value (use 1/0, true/false, yes/no, on/off)")
 
 
+def env_list(name: str) -> list[str]:
+    """A comma-separated list; empty entries dropped."""
+    return [word.strip() for word in os.environ.get(name, "").split(",") if word.strip()]
+
+
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None:

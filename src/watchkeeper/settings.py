@@ -8,7 +8,7 @@ from typing import Any
 import dj_database_url
 
 from watchkeeper.core.private_files import private_umask
-from watchkeeper.env import env_bool, env_int, env_path, env_str, secret_key
+from watchkeeper.env import SettingError, env_bool, env_int, env_list, env_path, env_str, secret_key
 
 # Every Watchkeeper process (the command line, a WSGI server, the tests) creates files for its own user
 # alone: databases, keys, documents and footage are 0600 in 0700 folders (issue 11 §4, 9.1).
@@ -235,3 +235,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("WATCHKEEPER_LOG_LEVEL", "WARNING")},
 }
+
+# --- Single sign-on with Microsoft Entra ID or Google Workspace (OpenID Connect; people/sso.py,
+# design/roles.md "Single sign-on"). Off unless an issuer and client id are set; then the trust's tenant or
+# Google domain must be pinned. Endpoints left empty are read from the issuer's discovery document when first
+# needed.
+WATCHKEEPER_OIDC_ISSUER = env_str("WATCHKEEPER_OIDC_ISSUER", "")
+WATCHKEEPER_OIDC_CLIENT_ID = env_str("WATCHKEEPER_OIDC_CLIENT_ID", "")
+WATCHKEEPER_OIDC_CLIENT_SECRET = env_str("WATCHKEEPER_OIDC_CLIENT_SECRET", "")
+WATCHKEEPER_OIDC_AUTHORIZATION_ENDPOINT = env_str("WATCHKEEPER_OIDC_AUTHORIZATION_ENDPOINT", "")
+WATCHKEEPER_OIDC_TOKEN_ENDPOINT = env_str("WATCHKEEPER_OIDC_TOKEN_ENDPOINT", "")
+WATCHKEEPER_OIDC_JWKS_URI = env_str("WATCHKEEPER_OIDC_JWKS_URI", "")
+# The pin: Entra's tenant id (`tid`) or Google Workspace's domain (`hd`).
+WATCHKEEPER_OIDC_TENANT_ID = env_str("WATCHKEEPER_OIDC_TENANT_ID", "")
+WATCHKEEPER_OIDC_GOOGLE_DOMAIN = env_str("WATCHKEEPER_OIDC_GOOGLE_DOMAIN", "")
+# What the sign-in button says: "Sign in with your school {name} account".
+WATCHKEEPER_OIDC_PROVIDER_NAME = env_str("WATCHKEEPER_OIDC_PROVIDER_NAME", "Microsoft")
+# Trust setting, off by default: `amr` values (e.g. "mfa") that let the provider's multi-factor sign-in stand
+# in for Watchkeeper's own second factor. Empty: footage roles always enter a Watchkeeper code after SSO.
+WATCHKEEPER_OIDC_TRUSTED_AMR = env_list("WATCHKEEPER_OIDC_TRUSTED_AMR")
+if WATCHKEEPER_OIDC_ISSUER and not (WATCHKEEPER_OIDC_TENANT_ID or WATCHKEEPER_OIDC_GOOGLE_DOMAIN):
+    raise SettingError(
+        "WATCHKEEPER_OIDC_ISSUER is set but neither WATCHKEEPER_OIDC_TENANT_ID nor "
+        "WATCHKEEPER_OIDC_GOOGLE_DOMAIN pins the trust's own tenant or domain"
+    )
+# mozilla-django-oidc's own settings: the views and backend in people/sso.py fill the client and endpoints
+# from the WATCHKEEPER_OIDC_* settings above; accounts are never created from a sign-in.
+OIDC_RP_CLIENT_ID = WATCHKEEPER_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = WATCHKEEPER_OIDC_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = WATCHKEEPER_OIDC_AUTHORIZATION_ENDPOINT
+OIDC_OP_TOKEN_ENDPOINT = WATCHKEEPER_OIDC_TOKEN_ENDPOINT
+# Never used as is: the library refuses RS256 without a JWKS address at start, before discovery has run.
+OIDC_OP_JWKS_ENDPOINT = WATCHKEEPER_OIDC_JWKS_URI or "from-discovery"
+OIDC_OP_USER_ENDPOINT = ""  # identity comes from the signed ID token alone
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "people:sso_callback"

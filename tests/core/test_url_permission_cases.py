@@ -40,6 +40,13 @@ PUBLIC = {
     "people:account": "one's own account",
     "people:password_change": "one's own password",
     "people:authenticator": "one's own authenticator",
+    # Single sign-on (tests/people/test_sso.py): starting it, the provider's callback and the code step
+    # after it come before signing in; linking and unlinking act on the signed-in person's own account.
+    "people:sso_start": "single sign-on, before signing in",
+    "people:sso_callback": "the identity provider's return, before signing in",
+    "people:sso_second_factor": "the second factor after single sign-on, before signing in",
+    "people:sso_link": "linking one's own school account",
+    "people:sso_unlink": "removing one's own link",
 }
 
 

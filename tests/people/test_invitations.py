@@ -257,6 +257,19 @@ def test_deactivating_a_leaver_ends_their_sessions_roles_and_invitations(school,
     assert AuditEvent.objects.get(action="people.account_deactivated").details["sessions_ended"] == 2
 
 
+def test_deactivating_a_leaver_removes_their_single_sign_on_links(school, head) -> None:
+    """Issue 14 §1: a leaver's school Microsoft/Google identity no longer opens their account."""
+    from watchkeeper.people.models import IdentityLink
+
+    leaver = person(Role.FOOTAGE_REVIEWER, school)
+    IdentityLink.objects.create(
+        user=leaver, issuer="https://login.example", subject="s-1", linked_at=timezone.now()
+    )
+    services.deactivate(head, leaver, "left at Easter", now=timezone.now())
+    assert not IdentityLink.objects.filter(user=leaver).exists()
+    assert AuditEvent.objects.get(action="people.account_deactivated").details["sso_links_removed"] == 1
+
+
 def test_only_the_dpo_deactivates_a_headteacher(school, head) -> None:
     other_head = person(Role.HEADTEACHER, school)
     with pytest.raises(Exception, match="Only the DPO"):

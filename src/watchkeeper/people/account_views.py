@@ -31,6 +31,7 @@ from watchkeeper.core.refusals import attempt
 from watchkeeper.people import own_account, sign_ins, two_person
 from watchkeeper.people.forms import EnrolForm
 from watchkeeper.people.services import totp_secret
+from watchkeeper.people.sso import sso_context
 from watchkeeper.people.views import _qr_svg
 
 
@@ -43,7 +44,11 @@ def _me(request: HttpRequest) -> Person:
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    context = {"set_by_others": two_person.set_by_others(me), "sign_ins": sign_ins.recent(me)}
+    context = {
+        "set_by_others": two_person.set_by_others(me),
+        "sign_ins": sign_ins.recent(me),
+        **sso_context(me),
+    }
     return render(request, "people/account.html", context)
 
 

@@ -17,6 +17,7 @@ from django_otp import match_token
 
 from watchkeeper.people import sign_ins
 from watchkeeper.people.services import needs_second_factor
+from watchkeeper.people.sso import sso_context
 
 BAD_LOGIN = "That user name, password or authenticator code is not right."
 
@@ -41,7 +42,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if response is not None:
             return response
     return render(
-        request, "people/login.html", {"form": form}, status=200 if request.method == "GET" else 400
+        request,
+        "people/login.html",
+        {"form": form, **sso_context()},
+        status=200 if request.method == "GET" else 400,
     )
 
 

@@ -278,3 +278,27 @@ class Invitation(models.Model):
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and self.voided_at is None and now < self.expires_at
+
+
+class IdentityLink(models.Model):
+    """A school Microsoft or Google account linked by its holder to their Watchkeeper account (issue 14 §2,
+    design/roles.md "Single sign-on"). The identity is the provider's issuer and subject (Entra: the tenant
+    `tid` and object id `oid`), never the e-mail address, which the provider lets people change."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_links"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    tenant = models.CharField(max_length=255, blank=True, help_text="Entra tenant id or Google domain.")
+    email_at_link = models.CharField(max_length=254, blank=True, help_text="Shown only; never matched.")
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_link_one_account"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="identity_link_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ {self.issuer} {self.subject}"

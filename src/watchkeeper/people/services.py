@@ -22,7 +22,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import School, Trust
-from watchkeeper.people import invitations
+from watchkeeper.people import invitations, sso
 from watchkeeper.people.models import (
     SCHOOL_ROLES,
     SECOND_FACTOR_ROLES,
@@ -112,8 +112,9 @@ def reset_sign_in(actor: Actor, user: User, *, link: str, now: datetime) -> invi
 
 @enforces("3.2", "8.1")
 def deactivate(actor: Actor, user: User, reason: str, *, now: datetime) -> None:
-    """A leaver: the account can no longer sign in, its sessions end, its invitations are void and its
-    roles are revoked (each under the usual authority: only the DPO revokes a Headteacher or trust role)."""
+    """A leaver: the account can no longer sign in, its sessions end, its invitations are void, its single
+    sign-on links are removed and its roles are revoked (each under the usual authority: only the DPO
+    revokes a Headteacher or trust role)."""
     require(actor, "people.manage", _home_school_id(user))
     if person_or_none(actor) == user:
         raise PolicyRefusal("3.2: you cannot deactivate your own account — ask the DPO")
@@ -129,12 +130,18 @@ def deactivate(actor: Actor, user: User, reason: str, *, now: datetime) -> None:
         user.save(update_fields=["is_active"])
         invitations.void_open(user, now)
         ended = end_sessions(user, now=now)
+        unlinked = sso.unlink_identities(user, actor=actor, now=now, reason="account deactivated")
         record(
             "people.account_deactivated",
             actor=actor,
             school=_home_school(user),
             obj=user,
-            details={"reason": reason, "sessions_ended": ended, "roles_revoked": len(grants)},
+            details={
+                "reason": reason,
+                "sessions_ended": ended,
+                "roles_revoked": len(grants),
+                "sso_links_removed": unlinked,
+            },
         )
 
 

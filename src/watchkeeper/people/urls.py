@@ -6,6 +6,7 @@ from watchkeeper.people import (
     invitation_views,
     nomination_views,
     reroutings,
+    sso_views,
     term_views,
     views,
 )
@@ -31,4 +32,9 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/password/", account_views.password_change, name="password_change"),
     path("account/authenticator/", account_views.authenticator, name="authenticator"),
+    path("account/sso/link/", sso_views.sso_link, name="sso_link"),
+    path("account/sso/unlink/", sso_views.sso_unlink, name="sso_unlink"),
+    path("sso/start/", sso_views.sso_start, name="sso_start"),
+    path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
+    path("sso/second-factor/", sso_views.sso_second_factor, name="sso_second_factor"),
 ]
