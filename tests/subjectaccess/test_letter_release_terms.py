@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.subjectaccess.conftest import approve_review
+from tests.subjectaccess.conftest import approve_review, attest_row
 from tests.subjectaccess.test_letter import _clip
 from watchkeeper.core.release_terms import SOCIAL_MEDIA_PROHIBITION
 from watchkeeper.subjectaccess.letter import paragraphs
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.clause("11.4")
 def test_a_letter_offering_a_viewing_carries_the_social_media_prohibition(case, handler, reviewer, head):
     approve_review(case, reviewer, head)
+    attest_row(case)  # 10.3: "only the requester appears" rests on the reviewer's word
     appointment = timezone.now() + timedelta(days=3)
     _clip(handler, case, 1, only_requester=True, provision=Provision.VIEWING, appointment_at=appointment)
     text = "\n".join(paragraphs(case, timezone.localdate()))
