@@ -241,7 +241,7 @@ def test_only_the_dpo_changes_the_settings_and_each_change_is_audited(school, tr
         now=NOW,
     )
     assert audited("compliance.trust_settings_changed", settings, dpo)
-    assert settings.policy_document.name.endswith("apd.pdf") and settings.updated_by == dpo
+    assert settings.policy_file.name == "apd.pdf" and settings.updated_by == dpo
 
 
 @pytest.mark.clause("R1")

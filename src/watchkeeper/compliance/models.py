@@ -48,14 +48,16 @@ class DPIA(models.Model):
 
 
 class SealedFile(models.Model):
-    """An uploaded document or photo (a DPIA's documents, a sign's photo), sealed in the compliance object
-    store like every other file Watchkeeper keeps (9.1; design/storage.md): its own key, wrapped by the
-    school key, in this row. The type is the one found in its content (core.filetypes), never its name's."""
+    """An uploaded document or photo (a DPIA's documents, a sign's photo, a privacy notice, the appropriate
+    policy document), sealed in the compliance object store like every other file Watchkeeper keeps (9.1;
+    design/storage.md): its own key, wrapped by the school key (the trust's key when `school` is empty: the
+    policy document is trust-wide), in this row. The type is the one found in its content
+    (core.filetypes), never its name's."""
 
     SCHOOL_LOOKUP = "school"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    school = fields.school("+")
+    school = fields.school_or_none("+")
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -133,7 +135,10 @@ class PrivacyNotice(models.Model):
 
     school = models.OneToOneField("estate.School", on_delete=models.PROTECT, related_name="privacy_notice")
     text = models.TextField(blank=True)
-    document = models.FileField(upload_to=privacy_notice_path, blank=True)
+    # The notice as a document, sealed like every other file (compliance.files, 9.1; issue 14 §5).
+    document_file = models.OneToOneField(
+        SealedFile, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
     published_where = models.CharField(max_length=300)
     reviewed_on = models.DateField()
     updated_by = fields.person_or_none()
@@ -195,7 +200,10 @@ class TrustSettings(models.Model):
     art9_condition = models.CharField(max_length=16, choices=Art9Condition.choices, blank=True)
     art10_condition = models.CharField(max_length=16, choices=Art10Condition.choices, blank=True)
     # The appropriate policy document (DPA 2018 Sch 1 Part 4): an uploaded document, a link, or both.
-    policy_document = models.FileField(upload_to=policy_document_path, blank=True)
+    # Sealed under the trust's key (compliance.files, 9.1; issue 14 §5).
+    policy_file = models.OneToOneField(
+        SealedFile, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
     policy_link = models.URLField(max_length=500, blank=True)
     policy_approved_on = models.DateField(null=True, blank=True)
     policy_review_by = models.DateField(null=True, blank=True)

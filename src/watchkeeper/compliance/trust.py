@@ -17,8 +17,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from watchkeeper.audit.services import record
+from watchkeeper.compliance import files
 from watchkeeper.compliance.gates import in_service_problems
-from watchkeeper.compliance.models import DPIA, OverdueReviews, Sign, TrustSettings
+from watchkeeper.compliance.models import DPIA, OverdueReviews, SealedFile, Sign, TrustSettings
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -117,6 +118,20 @@ def update_trust_settings(
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    stored = None
+    if policy_document is not None:
+        stored = files.seal_upload(None, policy_document, now, clause="3.5", trust_id=trust.pk)
+    try:
+        return _update(actor, trust, changes, stored, now)
+    except BaseException:
+        if stored is not None:
+            files.forget(stored)
+        raise
+
+
+def _update(
+    actor: Actor, trust: Trust, changes: dict[str, Any], stored: SealedFile | None, now: datetime
+) -> TrustSettings:
     with transaction.atomic():
         settings, _ = TrustSettings.objects.select_for_update().get_or_create(trust=trust)
         before = {name: getattr(settings, name) for name in changes}
@@ -128,12 +143,16 @@ def update_trust_settings(
             for name, value in changes.items()
             if before[name] != value
         }
-        if policy_document is not None:
-            name = (policy_document.name or "policy").rsplit("/", 1)[-1]
-            settings.policy_document.save(name, policy_document, save=False)
-            changed["policy_document"] = [None, name]
+        if stored is not None:
+            # 9.1: sealed under the trust's key; the document it replaces is removed once this commits.
+            replaced = settings.policy_file
+            stored.save(force_insert=True)
+            settings.policy_file = stored
+            changed["policy_document"] = [replaced.name if replaced else None, stored.name]
         settings.updated_by, settings.updated_at = person_or_none(actor), now
         settings.save()
+        if stored is not None and replaced is not None:
+            files.remove_after_commit(replaced)
         record("compliance.trust_settings_changed", actor=actor, obj=settings, details={"changed": changed})
     return settings
 
@@ -169,7 +188,7 @@ def policy_document_status(settings: TrustSettings, today: date) -> PolicyDocume
     """DPA 2018 Sch 1 Part 4: processing under a Schedule 1 condition needs an appropriate policy document,
     kept under review. In place: a document or a link, with the date it was approved; in date: its review
     date has not passed."""
-    if not (settings.policy_document or settings.policy_link) or settings.policy_approved_on is None:
+    if not (settings.policy_file_id or settings.policy_link) or settings.policy_approved_on is None:
         return PolicyDocumentStatus(False, False, "No appropriate policy document is recorded")
     if settings.policy_review_by is None:
         return PolicyDocumentStatus(True, False, "In place, but no review date is set")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from watchkeeper.compliance import notices, services, trust
 from watchkeeper.compliance.forms import PrivacyNoticeForm, TrustSettingsForm
 from watchkeeper.compliance.models import DPIA, Sign
-from watchkeeper.compliance.views import CHANGE, VIEW, _plain_download, _posted, _status
+from watchkeeper.compliance.views import CHANGE, VIEW, _download, _posted, _status
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, restrict
 from watchkeeper.core.refusals import attempt
@@ -86,9 +86,9 @@ def reason_purposes() -> list[tuple[str, list[str]]]:
 
 
 @login_required
-def policy_document(request: HttpRequest) -> FileResponse:
+def policy_document(request: HttpRequest) -> HttpResponse:
     current = trust.settings_of(_dpo_trust(request.user).pk)
-    return _plain_download(current.policy_document, (current.policy_document.name or "").rsplit("/", 1)[-1])
+    return _download(current.policy_file)
 
 
 def _school(request: HttpRequest, pk: int, action: str = VIEW) -> School:
@@ -151,8 +151,8 @@ def privacy_notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def privacy_notice_document(request: HttpRequest, pk: int) -> FileResponse:
+def privacy_notice_document(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notices.notice_of(_school(request, pk))
     if notice is None:
         raise Http404("No privacy notice.")
-    return _plain_download(notice.document, (notice.document.name or "").rsplit("/", 1)[-1])
+    return _download(notice.document_file)

@@ -11,8 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,14 +59,6 @@ def _posted(request: HttpRequest, files: bool = False) -> Any:
 def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
     """Offer the chosen school's rows; accept any the user may change, so the service names a mismatch."""
     return queryset if request.method == "POST" else _in_school(queryset, school)
-
-
-def _plain_download(field: FieldFile, name: str) -> FileResponse:
-    """A plain uploaded file (the privacy notice and the appropriate policy document, which are published
-    documents; not yet sealed — issue 14 §5 sealed the DPIA documents and sign photos)."""
-    if not field:
-        raise Http404("No file.")
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
 
 
 def _download(stored: SealedFile | None) -> HttpResponse:

@@ -282,6 +282,7 @@ def _privacy_notice(head: Person, school: School, where: str, now: datetime) -> 
         published_where=where,
         reviewed_on=today - timedelta(days=30),
         today=today,
+        now=now,
     )
 
 
