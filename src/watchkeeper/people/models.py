@@ -243,3 +243,7 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"Recusal of {self.person_id} from {self.request_kind} {self.request_id}"
+
+
+# Passkeys' single-use assertions for decisions live in their own module (issue 14 §3).
+from watchkeeper.people.passkey_models import PasskeyAssertion  # noqa: E402, F401

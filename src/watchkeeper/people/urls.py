@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.people import account_views, auth_views, nomination_views, reroutings, views
+from watchkeeper.people import account_views, auth_views, nomination_views, passkey_views, reroutings, views
 
 app_name = "people"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/password/", account_views.password_change, name="password_change"),
     path("account/authenticator/", account_views.authenticator, name="authenticator"),
+    *passkey_views.urlpatterns,  # issue 14 §3
 ]
