@@ -175,3 +175,13 @@ def test_the_passkey_step_without_a_right_password_fails_and_counts(head) -> Non
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="people.sign_in_failed").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_passkeys_page_lists_ones_own_and_loads_the_scripts_from_files(head, school) -> None:
+    credential_of(head)
+    credential_of(person(Role.HEADTEACHER, school), 2)
+    page = sign_in(Client(), head).get(reverse("people:passkeys")).content.decode()
+    assert "Passkey 1" in page and "Passkey 2" not in page
+    assert "otp_webauthn_register.js" in page and "people/passkeys.js" in page
+    assert "<script>" not in page  # no inline script (Content-Security-Policy)

@@ -31,7 +31,7 @@ class LoginForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         help_text="Six digits from your authenticator app (for anyone who can see footage or authorise), "
-        "or leave it empty and sign in with a passkey.",
+        "or leave it empty and use a passkey instead.",
     )
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware import csrf
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,7 +29,6 @@ from django.views.i18n import JavaScriptCatalog
 from django_otp import login as otp_login
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.models import WebAuthnCredential
-from django_otp_webauthn.templatetags.otp_webauthn import get_configuration
 from django_otp_webauthn.utils import rewrite_exceptions
 from django_otp_webauthn.views import (
     BaseWebAuthnView,
@@ -47,16 +47,17 @@ FAILED = "That sign-in did not work. Start again with your user name and passwor
 
 
 def config(request: HttpRequest, begin: str, complete: str) -> dict[str, Any]:
-    """django-otp-webauthn's script configuration, pointed at Watchkeeper's own endpoints."""
-    return get_configuration(
-        request,
-        {
-            "beginAuthenticationUrl": reverse(begin),
-            "completeAuthenticationUrl": reverse(complete),
-            "beginRegistrationUrl": reverse("people:passkey_register_begin"),
-            "completeRegistrationUrl": reverse("people:passkey_register_complete"),
-        },
-    )
+    """django-otp-webauthn's script configuration (as its templatetags/otp_webauthn.py makes it), pointed at
+    Watchkeeper's own endpoints."""
+    return {
+        "autocompleteLoginFieldSelector": None,  # no passwordless sign-in
+        "nextFieldSelector": "input[name='next']",
+        "csrfToken": csrf.get_token(request),
+        "beginAuthenticationUrl": reverse(begin),
+        "completeAuthenticationUrl": reverse(complete),
+        "beginRegistrationUrl": reverse("people:passkey_register_begin"),
+        "completeRegistrationUrl": reverse("people:passkey_register_complete"),
+    }
 
 
 # --- The holder's passkeys -------------------------------------------------------------------------------
