@@ -17,6 +17,7 @@ from tests.conftest import sign_in
 from tests.factories import PASSWORD, person
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.forms import authenticator_code
+from watchkeeper.core.passkey_codes import assertion_usable
 from watchkeeper.core.second_factor import SecondFactorRefused, require_fresh_code
 from watchkeeper.people import passkeys
 from watchkeeper.people.models import PasskeyAssertion, Role
@@ -41,7 +42,7 @@ T0 = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
     ],
 )
 def test_an_assertion_is_usable_once_and_while_fresh(verified_at, used_at, now, usable) -> None:
-    assert passkeys.assertion_usable(verified_at, used_at, now) is usable
+    assert assertion_usable(verified_at, used_at, now) is usable
 
 
 def test_the_relying_party_is_the_public_url_or_else_the_request_host() -> None:
@@ -185,3 +186,26 @@ def test_the_passkeys_page_lists_ones_own_and_loads_the_scripts_from_files(head,
     assert "Passkey 1" in page and "Passkey 2" not in page
     assert "otp_webauthn_register.js" in page and "people/passkeys.js" in page
     assert "<script>" not in page  # no inline script (Content-Security-Policy)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "passkey_register_begin",
+        "passkey_register_complete",
+        "passkey_decision_begin",
+        "passkey_decision_complete",
+    ],
+)
+def test_nobody_signed_out_adds_a_passkey_or_gets_a_decision_code(name) -> None:
+    response = Client().post(reverse(f"people:{name}"), data="{}", content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert not PasskeyAssertion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_passkey_pages_send_anyone_signed_out_to_sign_in() -> None:
+    for name in ("passkeys", "passkey_sign_in"):
+        response = Client().get(reverse(f"people:{name}"))
+        assert response.status_code == 302 and "/login/" in response["Location"]

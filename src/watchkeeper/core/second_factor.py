@@ -17,6 +17,7 @@ from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
+from watchkeeper.core.passkey_codes import is_passkey_code, spend_decision_code
 
 
 class SecondFactorRefused(PolicyRefusal):
@@ -36,11 +37,8 @@ def require_fresh_code(
     now: datetime | None = None,
 ) -> None:
     """django-otp accepts each code once; a wrong or replayed one is audited as `audit_action` and raised
-    as SecondFactorRefused, citing `clause`. A passkey code (people/passkeys.py) is spent instead: it is
-    accepted once, from the person it was made for, within two minutes of `now`."""
-    # Imported here: people's models import core, and core is loaded first.
-    from watchkeeper.people.passkeys import is_passkey_code, spend_decision_code
-
+    as SecondFactorRefused, citing `clause`. A passkey code (people/passkeys.py) is spent instead
+    (core/passkey_codes.py): accepted once, from the person it was made for, within two minutes of `now`."""
     if is_passkey_code(code):
         accepted = spend_decision_code(actor, code, now=now or timezone.now())
     else:
