@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Passkeys (WebAuthn) as a second factor beside TOTP (issue 14 §3, 9.2): people/passkeys.py.
+    "django_otp_webauthn",
     "axes",
     "huey.contrib.djhuey",
     "watchkeeper.core",
@@ -168,6 +170,22 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 OTP_TOTP_ISSUER = "Watchkeeper"
+
+# Passkeys (issue 14 §3; people/passkeys.py). A passkey is bound to the site's host name (the relying party):
+# WATCHKEEPER_PUBLIC_URL (e.g. https://cctv.trust.example, the address people type) names it and the only
+# origin whose assertions count. Left empty, the host the request came to (checked against ALLOWED_HOSTS)
+# is used (people/passkey_helper.py): fine for one host and the tests (http://localhost is a secure
+# context; http://127.0.0.1 may not be).
+WATCHKEEPER_PUBLIC_URL = env_str("WATCHKEEPER_PUBLIC_URL", "").rstrip("/")
+OTP_WEBAUTHN_RP_NAME = "Watchkeeper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "watchkeeper.people.passkey_helper.rp_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [WATCHKEEPER_PUBLIC_URL] if WATCHKEEPER_PUBLIC_URL else []
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:  # the request's own origin, decided per request by the helper
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+OTP_WEBAUTHN_HELPER_CLASS = "watchkeeper.people.passkey_helper.PasskeyHelper"
+# A passkey is a second factor here, after the password: never a way in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 120
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

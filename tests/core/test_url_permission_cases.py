@@ -32,6 +32,20 @@ PUBLIC = {
     # An invitation is opened by someone who has no password yet: the single-use, expiring token in the
     # link is the permission (tests/people/test_invitations.py: used, expired, voided and unknown tokens).
     "people:invitation": "accepting one's own invitation",
+    # Passkeys (issue 14 §3): signing in with one is part of signing in (the step opens only after a password,
+    # right or wrong; tests/people/test_passkeys.py), and the browser's translations are public scripts.
+    "people:passkey_sign_in": "the passkey step of signing in",
+    "people:passkey_sign_in_begin": "the passkey step of signing in",
+    "people:passkey_sign_in_complete": "the passkey step of signing in",
+    "people:passkey_jsi18n": "the passkey script's translations",
+    # One's own passkeys: added, removed and used for one's own decisions only; signed-out requests are
+    # refused and someone else's passkey cannot be removed (tests/people/test_passkeys.py).
+    "people:passkeys": "one's own passkeys",
+    "people:passkey_register_begin": "adding one's own passkey",
+    "people:passkey_register_complete": "adding one's own passkey",
+    "people:passkey_remove": "removing one's own passkey",
+    "people:passkey_decision_begin": "confirming one's own decision with a passkey",
+    "people:passkey_decision_complete": "confirming one's own decision with a passkey",
     # Every signed-in person, with or without a role, has a dashboard and an account of their own; the
     # pages take no id and act on the signed-in person only. Sign-in required is tested in
     # tests/people/test_account_views.py (test_account_pages_need_sign_in_and_serve_anyone_signed_in) and

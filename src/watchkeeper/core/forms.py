@@ -34,7 +34,8 @@ def authenticator_code(
     marked so that phones offer the code and password managers fill it."""
     return forms.RegexField(
         label=label,
-        regex=r"^\s*\d{6,8}\s*$",
+        # Or the token a passkey check on the page put there (people/passkeys.py, issue 14 §3).
+        regex=r"^\s*(\d{6,8}|passkey:[A-Za-z0-9_-]{20,64})\s*$",
         error_messages={"invalid": invalid},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "8"}

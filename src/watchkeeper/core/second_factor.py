@@ -1,18 +1,23 @@
 """A fresh authenticator code on every decision that authorises footage to be seen or to leave (9.2, 9.5,
-11.3): one check for every app, so a wrong code is refused, audited and counted alike everywhere."""
+11.3): one check for every app, so a wrong code is refused, audited and counted alike everywhere. A passkey
+assertion with user verification, made on the decision page moments before, stands for the code (issue 14
+§3; people/passkeys.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import match_token
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
+from watchkeeper.core.passkey_codes import is_passkey_code, spend_decision_code
 
 
 class SecondFactorRefused(PolicyRefusal):
@@ -21,17 +26,30 @@ class SecondFactorRefused(PolicyRefusal):
 
 @enforces("9.2", "9.5", "R15")
 def require_fresh_code(
-    actor: Actor, code: str, *, clause: str, audit_action: str, school: Any, obj: Any, details: dict[str, Any]
+    actor: Actor,
+    code: str,
+    *,
+    clause: str,
+    audit_action: str,
+    school: Any,
+    obj: Any,
+    details: dict[str, Any],
+    now: datetime | None = None,
 ) -> None:
     """django-otp accepts each code once; a wrong or replayed one is audited as `audit_action` and raised
-    as SecondFactorRefused, citing `clause`."""
-    if match_token(actor, code.strip()) is None:
+    as SecondFactorRefused, citing `clause`. A passkey code (people/passkeys.py) is spent instead
+    (core/passkey_codes.py): accepted once, from the person it was made for, within two minutes of `now`."""
+    if is_passkey_code(code):
+        accepted = spend_decision_code(actor, code, now=now or timezone.now())
+    else:
+        accepted = match_token(actor, code.strip()) is not None
+    if not accepted:
         record(audit_action, actor=actor, school=school, obj=obj, details=details)
         raise SecondFactorRefused(
             Refusal(
                 clause,
                 "that authenticator code is not right, or was used already",
-                "enter the next code your authenticator app shows",
+                "enter the next code your authenticator app shows (or use your passkey again)",
             )
         )
 

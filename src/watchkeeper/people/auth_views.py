@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from watchkeeper.people import sign_ins
+from watchkeeper.people import passkey_views, sign_ins
 from watchkeeper.people.services import needs_second_factor
 from watchkeeper.people.sso import sso_context
 
 BAD_LOGIN = "That user name, password or authenticator code is not right."
+PASSKEY_BUTTON = "use_passkey"
 
 
 class LoginForm(forms.Form):
@@ -30,7 +31,8 @@ class LoginForm(forms.Form):
         required=False,
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text="Six digits from your authenticator app (for anyone who can see footage or authorise).",
+        help_text="Six digits from your authenticator app (for anyone who can see footage or authorise), "
+        "or leave it empty and use a passkey instead.",
     )
 
 
@@ -54,6 +56,10 @@ def _sign_in(request: HttpRequest, form: LoginForm) -> HttpResponse | None:
     policy refusal, so core.refusals.attempt does not apply). None: show the form again."""
     data = form.cleaned_data
     user = authenticate(request, username=data["username"], password=data["password"])
+    if PASSKEY_BUTTON in request.POST:  # the passkey in place of the code (issue 14 §3)
+        if user is None:
+            sign_ins.record_failed_sign_in(data["username"], sign_ins.ip_of(request))
+        return passkey_views.start_sign_in(request, user, data["username"])
     if user is None:
         _failed(request, form)
         return None

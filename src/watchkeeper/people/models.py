@@ -302,3 +302,7 @@ class IdentityLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ↔ {self.issuer} {self.subject}"
+
+
+# Passkeys' single-use assertions for decisions live in their own module (issue 14 §3).
+from watchkeeper.people.passkey_models import PasskeyAssertion  # noqa: E402, F401

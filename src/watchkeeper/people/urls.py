@@ -5,6 +5,7 @@ from watchkeeper.people import (
     auth_views,
     invitation_views,
     nomination_views,
+    passkey_views,
     reroutings,
     sso_views,
     term_views,
@@ -37,4 +38,5 @@ urlpatterns = [
     path("sso/start/", sso_views.sso_start, name="sso_start"),
     path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
     path("sso/second-factor/", sso_views.sso_second_factor, name="sso_second_factor"),
+    *passkey_views.urlpatterns,  # issue 14 §3
 ]

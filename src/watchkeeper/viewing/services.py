@@ -176,6 +176,7 @@ def decide(
         school=auth.school,
         obj=auth,
         details={"authorisation": auth.pk, "decision": "approve" if approve else "decline"},
+        now=now,
     )
     with transaction.atomic():
         locked = ViewingAuthorisation.objects.select_for_update().get(pk=auth.pk)
