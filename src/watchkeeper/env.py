@@ -42,6 +42,11 @@ def env_int(name: str, default: int) -> int:
         raise SettingError(f"{name}={raw!r} is not a whole number") from None
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated list; blanks and spaces around entries dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 def env_path(name: str, default: str) -> Path:
     return Path(os.environ.get(name, default)).expanduser().resolve()
 

@@ -80,6 +80,8 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     reviewer.get_by_role("link", name="Play footage").click()
     video = reviewer.locator("video")
     expect(reviewer.locator(".timeline .block")).to_have_count(len(footage["segments"]))
+    # Placed by player.js, not by style="" attributes the Content-Security-Policy refuses (issue 14 §4).
+    assert reviewer.locator(".timeline .block").first.evaluate("b => b.getBoundingClientRect().width") > 0
     reviewer.get_by_role("button", name="Play").click()
     reviewer.wait_for_function("document.querySelector('video').currentTime > 0.5")
     reviewer.wait_for_function(
