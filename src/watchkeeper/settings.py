@@ -233,13 +233,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Content-Security-Policy (django-csp, issue 14 §4): scripts and styles only from Watchkeeper's own static
 # files — no inline script, no inline style, no eval (htmx's is turned off in core/base.html) — pictures and
-# video from itself (blob: for stills drawn in the page), nothing framed, forms only to itself.
+# video from itself (blob: for the live view's media source), nothing framed, forms only to itself.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'"],
         "media-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],

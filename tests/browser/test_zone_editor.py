@@ -17,6 +17,7 @@ def test_cctv_administrator_draws_and_clears_a_privacy_zone(live_app, new_page, 
     admin.goto(live_app.url + "estate/cameras/")
     admin.get_by_role("link", name="Minibus rear view").click()
     admin.get_by_role("link", name="Draw privacy zones").click()
+    admin.wait_for_url("**/zones/")  # not the camera page the click leaves, whose elements differ
     # Wait for the picture grab to settle: the demo camera's stream is usually not running here and the editor
     # says so, but another browser test (live view) may have left the simulator serving it. Either way the
     # zones can be drawn.
