@@ -26,7 +26,7 @@ ALLOWED_HOSTS = env_list("WATCHKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("WATCHKEEPER_CSRF_TRUSTED_ORIGINS")
 
 # --- Behind a reverse proxy with TLS (issue 14 §4, design/deployment.md; 9.1, R13 security of processing).
-# The proxies whose X-Forwarded-For and HTTPS header are believed (addresses or networks, e.g. 127.0.0.1):
+# The proxies whose forwarded-for and HTTPS headers are believed (addresses or networks, e.g. 127.0.0.1):
 # the client address that lock-outs, sign-in records and the audit log see (core/client_address.py).
 WATCHKEEPER_TRUSTED_PROXIES = env_list("WATCHKEEPER_TRUSTED_PROXIES")
 try:

@@ -4,6 +4,9 @@ audit log all take the address from the one helper."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -105,3 +108,15 @@ def test_the_https_header_counts_only_from_a_trusted_proxy(client, settings) -> 
     assert spoofed.status_code == 301 and spoofed["Location"].startswith("https://")
     proxied = client.get("/login/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
     assert proxied.status_code == 200
+
+
+def test_only_the_helper_reads_the_connections_address() -> None:
+    """One decision for every reader (lock-outs, sign-in records, the audit log): a new reader of REMOTE_ADDR
+    or X-Forwarded-For elsewhere in src/ would trust a proxy's or a client's word on its own."""
+    src = Path(__file__).resolve().parents[2] / "src" / "watchkeeper"
+    readers = [
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if re.search(r"REMOTE_ADDR|X_FORWARDED_FOR|X-Forwarded-For", path.read_text())
+    ]
+    assert readers == ["core/client_address.py"]
