@@ -12,7 +12,8 @@ import sys
 from watchkeeper.core.private_files import private_umask
 
 # `watchkeeper check` is the storage check of the recording issue (index ↔ blobs ↔ hashes); Django's own
-# system check stays reachable as `watchkeeper system-check` (and `python -m django check`).
+# system check stays reachable as `watchkeeper system-check` (and `python -m django check`), and
+# `watchkeeper check --deploy` is Django's deployment check (issue 14 §4, design/deployment.md).
 ALIASES = {"check": "check_storage", "system_check": "check"}
 
 
@@ -42,7 +43,7 @@ def _run(argv: list[str] | None) -> None:
     if len(args) > 1 and not args[1].startswith("-"):
         # `watchkeeper simulate-cameras` runs the Django command simulate_cameras.
         name = args[1].replace("-", "_")
-        args[1] = ALIASES.get(name, name)
+        args[1] = "check" if name == "check" and "--deploy" in args else ALIASES.get(name, name)
     execute_from_command_line(args)
 
 

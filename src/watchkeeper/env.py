@@ -32,11 +32,6 @@ def env_bool(name: str, default: bool) -> bool:
     raise SettingError(f"{name}={raw!r} is not a yes/no value (use 1/0, true/false, yes/no, on/off)")
 
 
-def env_list(name: str) -> list[str]:
-    """A comma-separated list; empty entries dropped."""
-    return [word.strip() for word in os.environ.get(name, "").split(",") if word.strip()]
-
-
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None:
@@ -45,6 +40,11 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingError(f"{name}={raw!r} is not a whole number") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated list; blanks and spaces around entries dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def env_path(name: str, default: str) -> Path:

@@ -7,6 +7,7 @@ from typing import Any
 
 import dj_database_url
 
+from watchkeeper.core.client_address import networks
 from watchkeeper.core.private_files import private_umask
 from watchkeeper.env import SettingError, env_bool, env_int, env_list, env_path, env_str, secret_key
 
@@ -20,8 +21,36 @@ DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("WATCHKEEPER_DEBUG", False)
-ALLOWED_HOSTS = [h for h in env_str("WATCHKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in env_str("WATCHKEEPER_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = env_list("WATCHKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Behind a proxy: the https:// origin(s) people type, e.g. https://cctv.example-school.org.uk.
+CSRF_TRUSTED_ORIGINS = env_list("WATCHKEEPER_CSRF_TRUSTED_ORIGINS")
+
+# --- Behind a reverse proxy with TLS (issue 14 §4, design/deployment.md; 9.1, R13 security of processing).
+# The proxies whose forwarded-for and HTTPS headers are believed (addresses or networks, e.g. 127.0.0.1):
+# the client address that lock-outs, sign-in records and the audit log see (core/client_address.py).
+WATCHKEEPER_TRUSTED_PROXIES = env_list("WATCHKEEPER_TRUSTED_PROXIES")
+try:
+    networks(WATCHKEEPER_TRUSTED_PROXIES)
+except ValueError as error:
+    raise SettingError(f"WATCHKEEPER_TRUSTED_PROXIES: {error}") from None
+# The header the proxy sets to say the person's connection was HTTPS (e.g. X-Forwarded-Proto); honoured
+# only from a trusted proxy (core/client_address.ProxyHeadersMiddleware drops it from anyone else).
+_PROXY_SSL_HEADER = env_str("WATCHKEEPER_PROXY_SSL_HEADER", "")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# Served over HTTPS: cookies only over HTTPS, plain HTTP redirected, and HSTS (seconds; 0 = off, as
+# HSTS cannot be taken back from browsers that saw it: turn it on once HTTPS works).
+WATCHKEEPER_HTTPS = env_bool("WATCHKEEPER_HTTPS", False)
+SESSION_COOKIE_SECURE = WATCHKEEPER_HTTPS
+CSRF_COOKIE_SECURE = WATCHKEEPER_HTTPS
+SECURE_SSL_REDIRECT = env_bool("WATCHKEEPER_SSL_REDIRECT", WATCHKEEPER_HTTPS)
+SECURE_HSTS_SECONDS = env_int("WATCHKEEPER_HSTS_SECONDS", 0)
+# Subdomains of Watchkeeper's own host name (cctv.school.example → *.cctv.school.example): nothing else.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WATCHKEEPER_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a decision about the trust's whole domain (hstspreload.org), not Watchkeeper's: off unless
+# asked for, and the deploy check's reminder about it is silenced only while it is off.
+SECURE_HSTS_PRELOAD = env_bool("WATCHKEEPER_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -34,6 +63,7 @@ INSTALLED_APPS = [
     # Passkeys (WebAuthn) as a second factor beside TOTP (issue 14 §3, 9.2): people/passkeys.py.
     "django_otp_webauthn",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     "watchkeeper.core",
     # Sealed objects on disk (later S3): beside the kernel, importing only it (design/storage.md).
@@ -55,7 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads request.is_secure(): the proxy's HTTPS header only from a trusted proxy.
+    "watchkeeper.core.client_address.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_VERBOSE = False
+# The person's address, not the proxy's: a lock-out must not lock the whole school out (issue 14 §4).
+AXES_CLIENT_IP_CALLABLE = "watchkeeper.core.client_address.client_address"
 
 # Sessions end after 30 idle minutes and when the browser closes: footage must not stay open on a shared PC.
 SESSION_COOKIE_AGE = env_int("WATCHKEEPER_SESSION_IDLE_SECONDS", 30 * 60)
@@ -181,7 +216,7 @@ OTP_WEBAUTHN_RP_NAME = "Watchkeeper"
 OTP_WEBAUTHN_RP_ID_CALLABLE = "watchkeeper.people.passkey_helper.rp_id"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [WATCHKEEPER_PUBLIC_URL] if WATCHKEEPER_PUBLIC_URL else []
 if not OTP_WEBAUTHN_ALLOWED_ORIGINS:  # the request's own origin, decided per request by the helper
-    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "otp_webauthn.E030"]
 OTP_WEBAUTHN_HELPER_CLASS = "watchkeeper.people.passkey_helper.PasskeyHelper"
 # A passkey is a second factor here, after the password: never a way in on its own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
@@ -205,6 +240,33 @@ MEDIA_ROOT = DATA_DIR / "documents"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = env_int("WATCHKEEPER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The largest request body the web server accepts (waitress in `watchkeeper serve`/`up`; set the proxy's
+# limit to match, design/deployment.md): one upload at the limit plus its form. DVR files are not uploaded
+# through the web (`watchkeeper import-dvr` reads them from disk, 5.2), so nothing larger is needed.
+WATCHKEEPER_MAX_REQUEST_BYTES = env_int("WATCHKEEPER_MAX_REQUEST_BYTES", MAX_UPLOAD_BYTES + 1024 * 1024)
+# Form fields other than files (Django's own check; the privacy-zone editor's points are the largest).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above this go to a temporary file (0600, removed after the request) instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Content-Security-Policy (django-csp, issue 14 §4): scripts and styles only from Watchkeeper's own static
+# files — no inline script, no inline style, no eval (htmx's is turned off in core/base.html) — pictures and
+# video from itself (blob: for the live view's media source), nothing framed, forms only to itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # E-mail (issue 14 §1): invitations go to the person's address when an SMTP server is named; none by default,
 # and then the invitation link is shown once to whoever made it, to hand over (people/invitations.py).

@@ -141,20 +141,35 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+def csp_violation(text: str) -> bool:
+    """Chromium's console line for anything the Content-Security-Policy refused (issue 14 §4)."""
+    return "Content Security Policy" in text
+
+
 @pytest.fixture
-def new_page(browser):  # type: ignore[no-untyped-def]
-    """A factory of pages, each in its own browser context (its own cookies: one signed-in person)."""
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations every page of a test logged; none may remain at its end."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, csp_violations):  # type: ignore[no-untyped-def]
+    """A factory of pages, each in its own browser context (its own cookies: one signed-in person). A page
+    whose script or style the Content-Security-Policy refused fails the test (issue 14 §4)."""
     contexts = []
 
     def make():  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda line: csp_violation(line.text) and csp_violations.append(line.text))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not csp_violations, f"the Content-Security-Policy refused: {csp_violations}"
 
 
 def sign_in(page, app: LiveApp, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -153,7 +153,7 @@ def test_a_still_is_asked_for_authorised_sealed_and_logged(live_app, new_page, t
     reviewer.goto(viewing_url + "play/")
     still_button = reviewer.get_by_role("button", name="Ask for a still")
     expect(still_button).to_be_visible()
-    reviewer.wait_for_function("document.querySelector('video').readyState >= 2")
+    reviewer.wait_for_function("() => document.querySelector('video').readyState >= 2")
     reviewer.get_by_role("button", name="Forward one frame").click()
     reviewer.get_by_role("button", name="Forward one frame").click()
     expect(still_button).to_be_enabled()

@@ -76,7 +76,7 @@ def test_reviewer_redacts_keeps_the_subject_previews_and_approves(live_app, new_
     assert rows.count() >= 3
     thumb = rows.first.locator("img.thumb")
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
-    page.wait_for_function("document.querySelector('video.source').readyState >= 2")
+    page.wait_for_function("() => document.querySelector('video.source').readyState >= 2")
     expect(page.locator("output.frame")).to_have_attribute("data-frame", "0")
     page.wait_for_function(DRAWN)  # the proposed boxes of frame 0 are drawn over the picture
 
@@ -107,7 +107,7 @@ def test_reviewer_redacts_keeps_the_subject_previews_and_approves(live_app, new_
     expect(badge).to_have_text("Ready for review", timeout=120_000)
     preview = page.locator("video.preview")
     expect(preview).to_be_visible()
-    page.wait_for_function("document.querySelector('video.preview').readyState >= 2", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('video.preview').readyState >= 2", timeout=20_000)
     assert preview.evaluate("v => v.duration") > 2.5
 
     with page.expect_navigation():

@@ -80,10 +80,13 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     reviewer.get_by_role("link", name="Play footage").click()
     video = reviewer.locator("video")
     expect(reviewer.locator(".timeline .block")).to_have_count(len(footage["segments"]))
+    # Placed by player.js, not by style="" attributes the Content-Security-Policy refuses (issue 14 §4).
+    assert reviewer.locator(".timeline .block").first.evaluate("b => b.getBoundingClientRect().width") > 0
     reviewer.get_by_role("button", name="Play").click()
-    reviewer.wait_for_function("document.querySelector('video').currentTime > 0.5")
+    reviewer.wait_for_function("() => document.querySelector('video').currentTime > 0.5")
     reviewer.wait_for_function(
-        f"document.querySelector('video').dataset.segment === '{footage['segments'][1]}'", timeout=10_000
+        f"() => document.querySelector('video').dataset.segment === '{footage['segments'][1]}'",
+        timeout=10_000,
     )
     expect(reviewer.locator("output.clock")).to_contain_text(
         "GMT" if not first.astimezone(UK).dst() else "BST"
@@ -97,14 +100,16 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     bar.click(position={"x": box["width"] * 0.75, "y": box["height"] / 2})
     target_ms = (window_start + (window_end - window_start) * 0.75).timestamp() * 1000
     reviewer.wait_for_function(
-        f"document.querySelector('video').dataset.segment === '{footage['segments'][-1]}'"
+        f"() => document.querySelector('video').dataset.segment === '{footage['segments'][-1]}'"
         " && document.querySelector('video').readyState >= 2"
     )
     shown = float(reviewer.locator("output.clock").get_attribute("data-ms") or 0)
     assert abs(shown - target_ms) < 500, (shown, target_ms)
     assert video.evaluate("v => v.paused") is True
     reviewer.get_by_role("button", name="Forward one frame").click()
-    reviewer.wait_for_function(f"Number(document.querySelector('output.clock').dataset.ms) > {shown + 20}")
+    reviewer.wait_for_function(
+        f"() => Number(document.querySelector('output.clock').dataset.ms) > {shown + 20}"
+    )
     stepped = float(reviewer.locator("output.clock").get_attribute("data-ms") or 0)
     assert abs(stepped - shown - 40) < 5, (shown, stepped)  # one frame at 25 fps
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "watchkeeper"
-READERS = {"env_str", "env_int", "env_bool", "env_path", "getenv"}
+READERS = {"env_str", "env_int", "env_bool", "env_list", "env_path", "getenv"}
 # Where reading the environment is the point: the settings themselves and their typed helpers.
 ALLOWED = {"settings.py", "env.py"}
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person
+from watchkeeper.core.client_address import client_address
 
 
 def record_sign_in(user: Person, ip: str) -> None:
@@ -42,7 +43,8 @@ def recent(user: Person) -> list[Any]:
 
 
 def ip_of(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    # The person's address, not a proxy's (issue 14 §4): the one helper every address reader uses.
+    return client_address(request)
 
 
 def _signed_in(sender: object, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:

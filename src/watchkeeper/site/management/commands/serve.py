@@ -1,9 +1,24 @@
+"""`watchkeeper serve`: the web app with waitress (also what `watchkeeper up` runs)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def server_options(host: str, port: int, threads: int) -> dict[str, Any]:
+    """waitress's options. A request body over WATCHKEEPER_MAX_REQUEST_BYTES is answered 413 before Django
+    reads it (issue 14 §4; waitress's own default is 1 GB), so nobody can fill memory or the temporary
+    folder. Behind a proxy, the proxy sets the same limit (design/deployment.md)."""
+    return {
+        "host": host,
+        "port": port,
+        "threads": threads,
+        "ident": "watchkeeper",
+        "max_request_body_size": settings.WATCHKEEPER_MAX_REQUEST_BYTES,
+    }
 
 
 class Command(BaseCommand):
@@ -24,4 +39,4 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         self.stdout.write(f"Watchkeeper serving http://{host}:{port}/  (data dir {settings.DATA_DIR})")
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=options["threads"], ident="watchkeeper")
+        serve(application, **server_options(host, port, options["threads"]))

@@ -153,6 +153,13 @@
     load(0, 0, false);
   }
 
+  /* Recorded stretches on the timeline: placed here, not in style="" attributes, which the
+     Content-Security-Policy refuses (no inline style, issue 14 §4). */
+  document.querySelectorAll(".timeline .block[data-left]").forEach(function (block) {
+    block.style.left = block.dataset.left + "%";
+    block.style.width = block.dataset.width + "%";
+  });
+
   document.querySelectorAll(".player").forEach(function (root) {
     var script = document.getElementById("camera-data-" + root.dataset.camera);
     if (script && root.querySelector("video")) Player(root, JSON.parse(script.textContent));
