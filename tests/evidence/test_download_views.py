@@ -200,6 +200,21 @@ CASES = [
         check=download_is("viewed_at"),
     ),
     ViewCase(
+        "copy-handed",
+        copy_url("copy_handed"),
+        ADMIN,
+        DPO,
+        method="post",
+        data=lambda ctx: {
+            "name": "PC Jane Smith, 4471",
+            "organisation": "Avon and Somerset Police",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S"),
+        },
+        ok=(302,),
+        setup=stored,
+        check=download_is("handed_over_to_at"),
+    ),
+    ViewCase(
         "copy-extend",
         copy_url("copy_extend"),
         DPO,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.evidence.downloads import ask, authorise, build, footage
@@ -134,3 +135,49 @@ def test_copies_fetched_before_the_field_existed_get_it_from_the_audit_trail(ctx
     event = AuditEvent.objects.filter(action=services.COPY_FETCHED).order_by("seq").first()
     assert event is not None
     assert (download.handed_over_at, download.handed_over_by) == (event.at, ctx["reviewer"])
+
+
+@pytest.mark.clause("9.5", "Appendix I", "R13")
+def test_a_hand_over_outside_the_app_is_recorded_with_its_recipient(ctx, school) -> None:
+    download = built(ctx)
+    now = download.downloaded_at + timedelta(hours=2)
+    at = (download.downloaded_at + timedelta(hours=1)).replace(microsecond=0)
+    with pytest.raises(PolicyRefusal) as refused:
+        services.record_hand_over(ctx["head"], download, " ", now + timedelta(minutes=1), now=now)
+    assert "who received" in str(refused.value) and "in the future" in str(refused.value)
+    with pytest.raises(PolicyRefusal, match="before the package was built"):
+        services.record_hand_over(
+            ctx["head"],
+            download,
+            "PC Jane Smith (Avon Police)",
+            download.downloaded_at - timedelta(hours=1),
+            now=now,
+        )
+    with pytest.raises(PermissionDenied):
+        live = person(Role.LIVE_VIEWER, school)
+        services.record_hand_over(live, download, "PC Jane Smith (Avon Police)", at, now=now)
+    services.record_hand_over(ctx["head"], download, "PC Jane Smith (Avon Police)", at, now=now)
+    download.refresh_from_db()
+    assert (download.handed_over_at, download.handed_over_by) == (at, ctx["head"])
+    assert downloaded_cell(download) == f"{services.when(at)} by Helen Head, to PC Jane Smith (Avon Police)"
+    event = AuditEvent.objects.get(action=services.COPY_HANDED_OVER)
+    assert event.details["received_by"] == "PC Jane Smith (Avon Police)" and event.details["first"] is True
+    rows = list(csv.reader(io.StringIO("".join(services.export_log_csv(ctx["head"], school)))))
+    assert rows[1][1].endswith("to PC Jane Smith (Avon Police)")
+    # A later fetch from the app does not move the first hand-over.
+    b"".join(services.fetch_copy(ctx["head"], download, now=now))
+    download.refresh_from_db()
+    assert download.handed_over_at == at
+
+
+@pytest.mark.clause("Appendix I", "R13")
+def test_a_hand_over_after_a_fetch_keeps_the_fetch_and_names_the_recipient(ctx) -> None:
+    download = built(ctx)
+    fetched = download.downloaded_at + timedelta(minutes=10)
+    b"".join(services.fetch_copy(ctx["head"], download, now=fetched))
+    given = (fetched + timedelta(hours=1)).replace(microsecond=0)
+    services.record_hand_over(ctx["head"], download, "DC Ravi Patel (Midshire Police)", given, now=given)
+    download.refresh_from_db()
+    assert download.handed_over_at == fetched
+    recipient = f"handed to DC Ravi Patel (Midshire Police) {services.when(given)}"
+    assert downloaded_cell(download) == f"{services.when(fetched)} by Helen Head; {recipient}"

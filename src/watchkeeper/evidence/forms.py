@@ -86,6 +86,18 @@ class ViewedForm(Form):
     )
 
 
+class HandOverForm(Form):
+    """A copy given over outside the app (issue 13 §3, Appendix I)."""
+
+    name = forms.CharField(label="Received by", max_length=150, help_text="e.g. PC Jane Smith, 4471")
+    organisation = forms.CharField(label="Organisation", max_length=140, help_text="e.g. the police force")
+    at = forms.DateTimeField(
+        label="Date and time handed over",
+        widget=LOCAL_TIME,
+        help_text="UK time; e.g. when the USB stick was given.",
+    )
+
+
 class ExtendForm(Form):
     asked_by = forms.CharField(
         label="Asked for by",

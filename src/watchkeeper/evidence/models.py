@@ -143,6 +143,10 @@ class Download(models.Model):
     # fetched from the app, or handed over on a device — not when it was built (issue 13 §3).
     handed_over_at = models.DateTimeField(null=True, blank=True)
     handed_over_by = fields.person_or_none()
+    # A copy given over outside the app (e.g. on a USB stick to a police officer): who received it and
+    # when, recorded by "Record hand-over" (evidence/services/copies.py record_hand_over, issue 13 §3).
+    handed_over_to = models.CharField(max_length=300, blank=True)
+    handed_over_to_at = models.DateTimeField(null=True, blank=True)
     # "Reason for recording being downloaded": the authorisation's category and words.
     reason_category = models.CharField(max_length=32, choices=ReasonCategory.choices)
     reason = models.TextField()

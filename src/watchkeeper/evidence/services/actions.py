@@ -25,3 +25,4 @@ COPY_FETCHED, COPY_VIEWED, COPY_EXTENDED = (
 )
 COPY_DELETED, COPY_DUE, COPY_OVERDUE = "evidence.copy_deleted", "evidence.copy_due", "evidence.copy_overdue"
 LOG_EXPORTED = "evidence.log_exported"
+COPY_HANDED_OVER = "evidence.copy_handed_over"

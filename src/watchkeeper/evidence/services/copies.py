@@ -1,5 +1,6 @@
 """Stored copies (9.5, 13.2; design/evidence.md "Stored copies"): who may fetch one, the fetch itself,
-recording its viewing (Appendix I), keeping it longer and the authorised deletion."""
+recording its hand-over outside the app and its viewing (Appendix I), keeping it longer and the
+authorised deletion."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from watchkeeper.evidence.services.actions import (
     COPY_DELETED,
     COPY_EXTENDED,
     COPY_FETCHED,
+    COPY_HANDED_OVER,
     COPY_VIEWED,
     EXTEND,
     FETCH,
@@ -139,6 +141,46 @@ def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now
         download.viewed_at, download.viewed_recorded_by = viewed_at, person
         download.save(update_fields=["viewed_at", "viewed_recorded_by"])
         audit_copy(COPY_VIEWED, person, download, {"viewed_at": viewed_at.isoformat()})
+    return download
+
+
+@enforces("9.5", "Appendix I", "R13")
+def record_hand_over(
+    actor: Actor, download: Download, received_by: str, at: datetime, *, now: datetime
+) -> Download:
+    """A copy given over outside the app (e.g. copied to a USB stick handed to a police officer): who
+    received it, when, recorded by whom. The same people as may fetch the copy. Appendix I's "date and time
+    that recording was downloaded" is the first hand-over, fetched or given (issue 13 §3): set here when no
+    fetch set it before; the recipient is recorded once, every hand-over is audited."""
+    person = require_person(actor, "9.5: you may not record the hand-over of this copy")
+    if not may_fetch(person, download):
+        raise PermissionDenied("9.5: you may not record the hand-over of this copy")
+    problems = []
+    if download.kind != Kind.PACKAGE:
+        problems.append("9.5: only a sealed package can be handed over")
+    if not received_by.strip():
+        problems.append("9.5: say who received the copy (name and organisation)")
+    if at > now:
+        problems.append("9.5: the time handed over cannot be in the future")
+    # To the second, as record_viewing: the form gives whole seconds.
+    if at < download.downloaded_at.replace(microsecond=0):
+        problems.append("9.5: the time handed over cannot be before the package was built")
+    if download.deleted_at is not None and at > download.deleted_at:
+        problems.append("9.5: the time handed over cannot be after the copy was deleted")
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        row = Download.objects.select_for_update().get(pk=download.pk)
+        first = row.handed_over_at is None
+        if first:
+            row.handed_over_at, row.handed_over_by = at, person
+        if not row.handed_over_to:
+            row.handed_over_to, row.handed_over_to_at = received_by.strip(), at
+        row.save(update_fields=["handed_over_at", "handed_over_by", "handed_over_to", "handed_over_to_at"])
+        details = {"received_by": received_by.strip(), "at": at.isoformat(), "first": first}
+        audit_copy(COPY_HANDED_OVER, person, row, details)
+    for field in ("handed_over_at", "handed_over_by", "handed_over_to", "handed_over_to_at"):
+        setattr(download, field, getattr(row, field))
     return download
 
 

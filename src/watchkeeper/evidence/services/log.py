@@ -76,13 +76,24 @@ def columns(download: Download) -> list[str]:
 @enforces("Appendix I", "R13")
 def downloaded(d: Download) -> str:
     """Appendix I "date and time that recording was downloaded": when the copy left the system (its first
-    fetch), not when the package was built. An old snapshot was handed over as it was made."""
+    fetch or recorded hand-over, and to whom), not when the package was built. An old snapshot was handed
+    over as it was made."""
     if d.kind == Kind.SNAPSHOT:
         return when(d.downloaded_at)
     if d.handed_over_at is not None:
         by = f" by {person_name(d.handed_over_by)}" if d.handed_over_by else ""
-        return f"{when(d.handed_over_at)}{by}"
+        return f"{when(d.handed_over_at)}{by}{received(d)}"
     return f"Not yet downloaded (package built {when(d.downloaded_at)})"
+
+
+def received(d: Download) -> str:
+    """Who a copy given over outside the app went to ("Record hand-over"), and when if not at the first
+    hand-over (issue 13 §3)."""
+    if not d.handed_over_to:
+        return ""
+    if d.handed_over_to_at == d.handed_over_at:
+        return f", to {d.handed_over_to}"
+    return f"; handed to {d.handed_over_to} {when(d.handed_over_to_at)}"
 
 
 def when(moment: datetime | None) -> str:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.refusals import attempt
 from watchkeeper.evidence import services
-from watchkeeper.evidence.forms import CodeForm, ExtendForm, ViewedForm
+from watchkeeper.evidence.forms import CodeForm, ExtendForm, HandOverForm, ViewedForm
 from watchkeeper.evidence.models import Download, DownloadRequest
 from watchkeeper.evidence.views.requests import copies_of, request_page
 
@@ -60,6 +60,14 @@ STEPS = {
         "viewed_form",
         lambda actor, d, data, now: services.record_viewing(actor, d, data["viewed_at"], now=now),
         lambda d: "Viewing recorded in the CCTV log (Appendix I).",
+    ),
+    "handed": Step(
+        HandOverForm,
+        "hand_over_form",
+        lambda actor, d, data, now: services.record_hand_over(
+            actor, d, f"{data['name'].strip()} ({data['organisation'].strip()})", data["at"], now=now
+        ),
+        lambda d: "Hand-over recorded in the CCTV log (Appendix I).",
     ),
     "extend": Step(
         ExtendForm,

@@ -27,6 +27,7 @@ from watchkeeper.evidence.forms import (
     DecisionForm,
     DownloadRequestForm,
     ExtendForm,
+    HandOverForm,
     HoldReleaseForm,
     ViewedForm,
 )
@@ -209,6 +210,7 @@ def request_page(
         "form": DecisionForm(),
         "code_form": CodeForm(),
         "viewed_form": ViewedForm(),
+        "hand_over_form": HandOverForm(),
         "extend_form": ExtendForm(),
         "delete_form": CodeForm(),
         # 9.6: held footage over the request, and the CCTV administrator's release for it (evidence/holds.py).
@@ -246,6 +248,9 @@ def _copy_context(user: Actor, download: Download) -> dict[str, Any]:
         "cells": dict(zip(services.HEADINGS, services.columns(download), strict=True)),
         "state": services.copy_state(download.expires_on, timezone.localdate()) if stored else None,
         "may_fetch": stored and services.may_fetch(user, download),
+        # Issue 13 §3: a copy given over outside the app; once a recipient is recorded, later ones are
+        # audited only.
+        "may_record_hand_over": not download.handed_over_to and services.may_fetch(user, download),
         "may_record_viewing": download.viewed_at is None
         and (services.may_fetch(user, download) or can(user, services.LOG, download.school_id)),
         "may_extend": stored and can(user, services.EXTEND, download.school_id),
