@@ -11,6 +11,7 @@ import os
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
 
 from tests.conftest import sign_in
@@ -209,3 +210,21 @@ def test_the_passkey_pages_send_anyone_signed_out_to_sign_in() -> None:
     for name in ("passkeys", "passkey_sign_in"):
         response = Client().get(reverse(f"people:{name}"))
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("9.2")
+def test_a_reset_or_a_leaver_takes_every_passkey_with_it(school, head) -> None:
+    """Issue 14 §1, §3: a reset of someone's sign-in, or deactivating a leaver, leaves no passkey working."""
+    from watchkeeper.people import services
+
+    reviewer = person(Role.FOOTAGE_REVIEWER, school)
+    credential_of(reviewer, 1)
+    credential_of(reviewer, 2)
+    services.reset_sign_in(head, reviewer, link="http://testserver/invitation/{token}/", now=timezone.now())
+    assert not WebAuthnCredential.objects.filter(user=reviewer).exists()
+    assert AuditEvent.objects.filter(action="people.sign_in_reset").last().details["passkeys_removed"] == 2
+    credential_of(reviewer, 3)
+    services.deactivate(head, reviewer, "left at Easter", now=timezone.now())
+    assert not WebAuthnCredential.objects.filter(user=reviewer).exists()
+    assert AuditEvent.objects.get(action="people.account_deactivated").details["passkeys_removed"] == 1

@@ -31,6 +31,7 @@ from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.estate.models import School
+from watchkeeper.people import passkeys
 from watchkeeper.people.models import Credential, Invitation, StaffProfile
 from watchkeeper.people.own_account import NEW_DEVICE, record_setting
 from watchkeeper.people.sessions import end_sessions
@@ -166,13 +167,20 @@ def accept(token: str, password: str, code: str, *, now: datetime) -> Person:
 
 @enforces("9.2", "9.5")
 def reset_sign_in(actor: Actor, user: Person, *, link: str, now: datetime) -> Issued:
-    """A lost phone or a forgotten password: the password and authenticator stop working at once, the
-    person's sessions end, and a new invitation lets them set both again. Needs people.manage at the
+    """A lost phone or a forgotten password: the password, authenticator and passkeys stop working at once,
+    the person's sessions end, and a new invitation lets them set both again. Needs people.manage at the
     person's home school (the caller checks: services.reset_sign_in)."""
     with transaction.atomic():
         user.set_unusable_password()
         user.save(update_fields=["password"])
         TOTPDevice.objects.filter(user=user).delete()
+        passkeys_removed = passkeys.remove_all_passkeys(user)
         end_sessions(user, now=now)
-        record("people.sign_in_reset", actor=actor, school=_school(user), obj=user)
+        record(
+            "people.sign_in_reset",
+            actor=actor,
+            school=_school(user),
+            obj=user,
+            details={"passkeys_removed": passkeys_removed},
+        )
         return issue(actor, user, link=link, now=now)

@@ -65,6 +65,14 @@ def remove_passkey(user: Person, credential_pk: int, *, now: datetime) -> None:
         record("people.passkey_removed", actor=user, school=school_of_user(user), obj=user, details=details)
 
 
+def remove_all_passkeys(user: Person) -> int:
+    """A reset or a leaver (issue 14 §1, §3): every passkey of `user` stops working with their password and
+    authenticator; the caller audits it in its own transaction. Returns how many were removed."""
+    removed, _ = WebAuthnCredential.objects.filter(user=user).delete()
+    PasskeyAssertion.objects.filter(user=user).delete()
+    return removed
+
+
 def issue_decision_code(user: Person, credential: WebAuthnCredential, *, now: datetime) -> str:
     """After a verified assertion (user verification required) by `user`'s own `credential`: the code
     that the decision form sends in place of an authenticator code."""

@@ -22,7 +22,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import School, Trust
-from watchkeeper.people import invitations, sso
+from watchkeeper.people import invitations, passkeys, sso
 from watchkeeper.people.models import (
     SCHOOL_ROLES,
     SECOND_FACTOR_ROLES,
@@ -131,6 +131,7 @@ def deactivate(actor: Actor, user: User, reason: str, *, now: datetime) -> None:
         invitations.void_open(user, now)
         ended = end_sessions(user, now=now)
         unlinked = sso.unlink_identities(user, actor=actor, now=now, reason="account deactivated")
+        passkeys_removed = passkeys.remove_all_passkeys(user)
         record(
             "people.account_deactivated",
             actor=actor,
@@ -141,6 +142,7 @@ def deactivate(actor: Actor, user: User, reason: str, *, now: datetime) -> None:
                 "sessions_ended": ended,
                 "roles_revoked": len(grants),
                 "sso_links_removed": unlinked,
+                "passkeys_removed": passkeys_removed,
             },
         )
 
