@@ -270,6 +270,21 @@ def test_deactivating_a_leaver_removes_their_single_sign_on_links(school, head) 
     assert AuditEvent.objects.get(action="people.account_deactivated").details["sso_links_removed"] == 1
 
 
+def test_a_leavers_account_gets_no_new_invitation_or_role(client, school, head) -> None:
+    """Found walking it: a deactivated account was offered a reset whose invitation then never worked."""
+    leaver = person(Role.FOOTAGE_REVIEWER, school)
+    services.deactivate(head, leaver, "left at Easter", now=timezone.now())
+    leaver.refresh_from_db()
+    with pytest.raises(PolicyRefusal, match="deactivated"):
+        services.reset_sign_in(head, leaver, link=LINK, now=timezone.now())
+    with pytest.raises(PolicyRefusal, match="deactivated"):
+        services.grant_role(head, leaver, Role.LIVE_VIEWER, school, now=timezone.now())
+    sign_in(client, head)
+    page = client.get(reverse("people:staff_detail", args=[leaver.staff.pk])).content.decode()
+    assert "This account is deactivated" in page
+    assert "Reset sign-in" not in page and "Grant a role" not in page
+
+
 def test_only_the_dpo_deactivates_a_headteacher(school, head) -> None:
     other_head = person(Role.HEADTEACHER, school)
     with pytest.raises(Exception, match="Only the DPO"):

@@ -107,7 +107,13 @@ def reset_sign_in(actor: Actor, user: User, *, link: str, now: datetime) -> invi
     """A lost phone or a forgotten password: a new invitation (people/invitations.py); the old password and
     authenticator stop working at once and the person's sessions end."""
     require(actor, "people.manage", _home_school_id(user))
+    if not user.is_active:
+        raise PolicyRefusal(_DEACTIVATED)
     return invitations.reset_sign_in(actor, user, link=link, now=now)
+
+
+# A leaver's account stays for the record (the audit log names it) but is given nothing new.
+_DEACTIVATED = "3.2: this account is deactivated (a leaver) — it cannot be given a role or a new invitation"
 
 
 @enforces("3.2", "8.1")
@@ -161,6 +167,8 @@ def has_current_training(user: Person, today: date) -> bool:
 def grant_role(actor: Actor, user: User, role: str, school: School | None, *, now: datetime) -> RoleGrant:
     role = Role(role)
     check_grant_authority(actor, role, school)
+    if not user.is_active:
+        raise PolicyRefusal(_DEACTIVATED)
     if role in TRAINING_REQUIRED_ROLES and not has_current_training(user, timezone.localdate(now)):
         raise PolicyRefusal(
             f"14.1: {user.get_full_name() or user.get_username()} has no current CCTV and data protection "

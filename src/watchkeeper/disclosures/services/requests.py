@@ -55,7 +55,7 @@ def police_problems(
         problems.append(
             "11.2: footage is disclosed to the police only in line with a purpose the CCTV exists for (4.1, "
             "chiefly 4.1.4 assisting the police in apprehending offenders) — this request fits none, so it "
-            "cannot be actioned"
+            "cannot be actioned."
         )
     return problems
 
