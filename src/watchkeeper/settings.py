@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -354,3 +355,13 @@ OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "people:sso_callback"
+# Linking an account is a form whose answer redirects to the identity provider, and a CSP's form-action
+# covers that redirect: the provider's origin (the issuer's, and the sign-in endpoint's when named) is
+# allowed there, and only there.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(address))
+        for address in (WATCHKEEPER_OIDC_ISSUER, WATCHKEEPER_OIDC_AUTHORIZATION_ENDPOINT)
+        if address
+    }
+)

@@ -81,7 +81,8 @@ def test_attestation_still_unredacted_release_and_one_password(live_app, new_pag
     reviewer.get_by_role("link", name="Play footage").click()
     reviewer.get_by_role("button", name="Play").click()
     reviewer.wait_for_function(
-        f"document.querySelector('video').dataset.segment === '{footage['segments'][-1]}'", timeout=20_000
+        f"() => document.querySelector('video').dataset.segment === '{footage['segments'][-1]}'",
+        timeout=20_000,
     )
     attest()
     expect(reviewer.get_by_text("watch all of it first")).to_have_count(0)
