@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.factories import CameraFactory, nominate, person
+from tests.factories import nominate, person
 from tests.people.accounts import END, START, approve, ask_download, local
 from tests.subjectaccess.conftest import log
 from tests.viewing.conftest import code_for
@@ -33,31 +33,6 @@ pytestmark = pytest.mark.django_db
 def fast_passwords(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DATA_DIR = tmp_path
-
-
-@pytest.fixture
-def gate(school):
-    return CameraFactory(school=school, name="Main gate")
-
-
-@pytest.fixture
-def head(school):
-    return person(Role.HEADTEACHER, school, first_name="Helen", last_name="Head")
-
-
-@pytest.fixture
-def deputy(school):
-    return person(Role.DESIGNATED_PERSON, school, nominated=False, first_name="Dev", last_name="Deputy")
-
-
-@pytest.fixture
-def reviewer(school):
-    return person(Role.FOOTAGE_REVIEWER, school)
-
-
-@pytest.fixture
-def dpo():
-    return person(Role.DPO, None)
 
 
 def ask_naming(user: Any, gate: Any, *involved: Any) -> ViewingAuthorisation:

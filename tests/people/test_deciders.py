@@ -11,14 +11,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tests.factories import CameraFactory, nominate, person
+from tests.factories import nominate
 from tests.people.accounts import approve, ask, ask_download
 from tests.viewing.conftest import code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services as evidence
 from watchkeeper.people import deciders, nominations, reroutings
-from watchkeeper.people.models import Decision, Nomination, Role
+from watchkeeper.people.models import Decision, Nomination
 from watchkeeper.viewing.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -27,31 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def gate(school):
-    return CameraFactory(school=school, name="Main gate")
-
-
-@pytest.fixture
-def head(school):
-    return person(Role.HEADTEACHER, school, first_name="Helen", last_name="Head")
-
-
-@pytest.fixture
-def deputy(school):
-    return person(Role.DESIGNATED_PERSON, school, nominated=False, first_name="Dev", last_name="Deputy")
-
-
-@pytest.fixture
-def reviewer(school):
-    return person(Role.FOOTAGE_REVIEWER, school)
-
-
-@pytest.fixture
-def dpo():
-    return person(Role.DPO, None)
 
 
 def authorise_download(decider: Any, req: Any, steps: int = 0) -> Any:

@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.disclosures.cases import foi_request, police_request
-from tests.factories import nominate, person
+from tests.factories import nominate
 from tests.viewing.conftest import code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import FOIDecision, RequestStatus
 from watchkeeper.people import deciders, nominations, panels, reroutings
-from watchkeeper.people.models import Decision, Role
+from watchkeeper.people.models import Decision
 
 pytestmark = pytest.mark.django_db
 
@@ -30,21 +30,6 @@ pytestmark = pytest.mark.django_db
 def fast_passwords(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DATA_DIR = tmp_path
-
-
-@pytest.fixture
-def head(school):
-    return person(Role.HEADTEACHER, school, first_name="Helen", last_name="Head")
-
-
-@pytest.fixture
-def deputy(school):
-    return person(Role.DESIGNATED_PERSON, school, nominated=False, first_name="Dev", last_name="Deputy")
-
-
-@pytest.fixture
-def dpo():
-    return person(Role.DPO, None)
 
 
 def refuse(decider: Any, req: Any, steps: int = 0) -> Any:
