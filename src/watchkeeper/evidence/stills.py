@@ -20,6 +20,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.release_terms import image_line, no_social_media
 from watchkeeper.evidence.snapshot import NoSuchFrame, frame_at
 from watchkeeper.recording.models import Segment
+from watchkeeper.redaction.engine.caption import label
 from watchkeeper.viewing.footage import decrypted
 
 LONDON, UTC = ZoneInfo("Europe/London"), ZoneInfo("UTC")
@@ -83,26 +84,10 @@ def burned(rgb: np.ndarray, text: str, footer: str = "") -> np.ndarray:
     """`text` in white on a dark box in the top-left corner, scaled to the picture (as the working copy's
     drawtext), and `footer` the same way in the bottom-left corner; the rest of the picture untouched."""
     picture = np.ascontiguousarray(rgb.copy())
-    _label(picture, text, top=True)
+    label(picture, text, top=True)
     if footer:
-        _label(picture, footer, top=False, size=0.7)
+        label(picture, footer, top=False, size=0.7)
     return picture
-
-
-def _label(picture: np.ndarray, text: str, *, top: bool, size: float = 1.0) -> None:
-    height, width = picture.shape[:2]
-    font = cv2.FONT_HERSHEY_SIMPLEX
-    scale = max(0.3, height / 600) * size
-    thickness = max(1, round(scale * 1.6))
-    (text_w, text_h), base = cv2.getTextSize(text, font, scale, thickness)
-    if text_w > 0.95 * width:  # a narrow picture: smaller text rather than cut off
-        scale *= 0.95 * width / text_w
-        (text_w, text_h), base = cv2.getTextSize(text, font, scale, thickness)
-    pad = max(2, round(text_h * 0.4))
-    box_h = text_h + base + 2 * pad
-    y0 = 0 if top else height - box_h
-    cv2.rectangle(picture, (0, y0), (text_w + 2 * pad, y0 + box_h), (0, 0, 0), thickness=-1)
-    cv2.putText(picture, text, (pad, y0 + pad + text_h), font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
 
 
 def _png(rgb: np.ndarray) -> bytes:

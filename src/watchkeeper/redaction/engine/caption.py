@@ -22,18 +22,26 @@ Caption = Callable[[int, float], str]
 def burned(image: np.ndarray, text: str) -> np.ndarray:
     """`text` in white on a black box in the top-left corner, scaled to the picture; the rest untouched."""
     picture = np.ascontiguousarray(image)
+    label(picture, text, top=True)
+    return picture
+
+
+def label(picture: np.ndarray, text: str, *, top: bool, size: float = 1.0) -> None:
+    """Draw `text` in white on a black box at the top-left (or bottom-left) corner of `picture`, in place,
+    scaled to the picture (`size` relative to the caption's); also evidence stills' caption and footer."""
     height, width = picture.shape[:2]
     font = cv2.FONT_HERSHEY_SIMPLEX
-    scale = max(0.3, height / 600)
+    scale = max(0.3, height / 600) * size
     thickness = max(1, round(scale * 1.6))
     (text_w, text_h), base = cv2.getTextSize(text, font, scale, thickness)
     if text_w > 0.95 * width:  # a narrow picture: smaller text rather than cut off
         scale *= 0.95 * width / text_w
         (text_w, text_h), base = cv2.getTextSize(text, font, scale, thickness)
     pad = max(2, round(text_h * 0.4))
-    cv2.rectangle(picture, (0, 0), (text_w + 2 * pad, text_h + base + 2 * pad), (0, 0, 0), thickness=-1)
-    cv2.putText(picture, text, (pad, pad + text_h), font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
-    return picture
+    box_h = text_h + base + 2 * pad
+    y0 = 0 if top else height - box_h
+    cv2.rectangle(picture, (0, y0), (text_w + 2 * pad, y0 + box_h), (0, 0, 0), thickness=-1)
+    cv2.putText(picture, text, (pad, y0 + pad + text_h), font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
 
 
 def local_time(moment: datetime) -> str:
