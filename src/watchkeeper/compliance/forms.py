@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from watchkeeper.compliance import trust
 from watchkeeper.compliance.models import DPIA, SignPlacement, TrustSettings
 from watchkeeper.core.filetypes import upload_problem
 from watchkeeper.core.forms import offer_schools
@@ -168,16 +169,7 @@ class TrustSettingsForm(forms.ModelForm):
 
     class Meta:
         model = TrustSettings
-        fields = [
-            "art9_condition",
-            "art10_condition",
-            "policy_link",
-            "policy_approved_on",
-            "policy_review_by",
-            "overdue_reviews",
-            "clock_drift_alert_seconds",
-            "escalate_after_working_days",
-        ]
+        fields = list(trust.FIELDS)  # what the settings service accepts, in the same order
         labels = {
             "art9_condition": "Special-category information (UK GDPR Art 9) — the condition relied on",
             "art10_condition": "Criminal-offence information (UK GDPR Art 10) — the condition relied on",
