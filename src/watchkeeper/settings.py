@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "watchkeeper.redaction",
     "watchkeeper.subjectaccess",
     "watchkeeper.disclosures",
+    "watchkeeper.notices",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

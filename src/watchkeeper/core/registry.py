@@ -10,12 +10,17 @@ An app declares them on its AppConfig, which `Registering.ready()` registers:
 
 A panel's context names a function of the app's `panels` module, imported only when the dashboard is drawn.
 
+What waits on a person (the inbox, issue 15 §3) comes the same way: an app names functions of its `inbox`
+module, each `(user, now) -> Iterable[InboxItem]`, imported only when an inbox is drawn or counted:
+
+        inbox = ("decisions_waiting",)
+
 Links only guide: every view checks permission again on the server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, ClassVar
@@ -54,8 +59,31 @@ class Panel:
         return found(request, now)
 
 
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing that waits on a person: in plain words, where it is done, and by when (None: no deadline).
+    `key` identifies it across runs (e.g. "viewing.decide:42"), so that a deadline notice goes once.
+    `statutory`: a legal deadline (SAR clock, 72-hour breach clock, s164A); its notices are always sent.
+    """
+
+    key: str
+    title: str
+    url: str
+    due: datetime | None = None
+    school: str = ""
+    group: str = ""  # as the navigation groups: "Footage", "Requests", "Registers", ...
+    statutory: bool = False
+
+    def overdue(self, now: datetime) -> bool:
+        return self.due is not None and self.due <= now
+
+
+# An app's inbox source: what waits on `user` now.
+InboxSource = Callable[[Any, datetime], Iterable[InboxItem]]
+
 _links: dict[str, Link] = {}
 _panels: dict[str, Panel] = {}
+_inbox: dict[str, str] = {}
 
 
 def add_links(*links: Link) -> None:
@@ -68,13 +96,18 @@ def add_panel(panel: Panel) -> None:
     _panels[panel.name] = panel
 
 
-def register(app: str, links: Sequence[Link] = (), panels: Sequence[Panel] = ()) -> None:
+def register(
+    app: str, links: Sequence[Link] = (), panels: Sequence[Panel] = (), inbox: Sequence[str] = ()
+) -> None:
     """Register what the app `app` (its module path) declared; a bare panel context is a function of the
-    app's `panels` module."""
+    app's `panels` module, a bare inbox source one of its `inbox` module."""
     add_links(*links)
     for panel in panels:
         context = panel.context if "." in panel.context else f"{app}.panels.{panel.context}"
         add_panel(replace(panel, context=context))
+    for source in inbox:
+        path = source if "." in source else f"{app}.inbox.{source}"
+        _inbox[path] = path
 
 
 class Registering(AppConfig):
@@ -83,9 +116,10 @@ class Registering(AppConfig):
 
     links: ClassVar[Sequence[Link]] = ()
     panels: ClassVar[Sequence[Panel]] = ()
+    inbox: ClassVar[Sequence[str]] = ()
 
     def ready(self) -> None:
-        register(self.name, self.links, self.panels)
+        register(self.name, self.links, self.panels, self.inbox)
 
 
 def links() -> list[Link]:
@@ -94,3 +128,9 @@ def links() -> list[Link]:
 
 def panels() -> list[Panel]:
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.name))
+
+
+def inbox_items(user: Any, now: datetime) -> list[InboxItem]:
+    """Everything that waits on `user` now, from every app, nearest deadline first (no deadline last)."""
+    items = [item for path in sorted(_inbox) for item in import_string(path)(user, now)]
+    return sorted(items, key=lambda item: (item.due is None, item.due or now, item.title))

@@ -68,17 +68,24 @@
   });
 
   var frame = document.getElementById("zone-frame");
+  function shaped() {
+    // Draw on the picture's own shape: the zones are fractions of its width and height.
+    if (frame.naturalWidth && frame.naturalHeight) {
+      editor.style.aspectRatio = frame.naturalWidth + " / " + frame.naturalHeight;
+    }
+  }
+  function failed() {
+    frame.hidden = true;
+    document.getElementById("zone-frame-error").hidden = false;
+  }
   if (frame) {
-    frame.addEventListener("load", function () {
-      // Draw on the picture's own shape: the zones are fractions of its width and height.
-      if (frame.naturalWidth && frame.naturalHeight) {
-        editor.style.aspectRatio = frame.naturalWidth + " / " + frame.naturalHeight;
-      }
-    });
-    frame.addEventListener("error", function () {
-      frame.hidden = true;
-      document.getElementById("zone-frame-error").hidden = false;
-    });
+    frame.addEventListener("load", shaped);
+    frame.addEventListener("error", failed);
+    // This script is deferred: a picture that loaded or failed before it ran fired its event unheard.
+    if (frame.complete) {
+      if (frame.naturalWidth) shaped();
+      else failed();
+    }
   }
   draw();
 })();
