@@ -243,8 +243,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = env_int("WATCHKEEPER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # The largest request body the web server accepts (waitress in `watchkeeper serve`/`up`; set the proxy's
-# limit to match, design/deployment.md): one upload at the limit plus its form. DVR files are not uploaded
-# through the web (`watchkeeper import-dvr` reads them from disk, 5.2), so nothing larger is needed.
+# limit to match, design/deployment.md): one upload at the limit plus its form. Minibus DVR files, of several
+# GB, come in pieces of 2 MiB (recording/uploads.py, issue 16 §3), so nothing larger is needed.
 WATCHKEEPER_MAX_REQUEST_BYTES = env_int("WATCHKEEPER_MAX_REQUEST_BYTES", MAX_UPLOAD_BYTES + 1024 * 1024)
 # Form fields other than files (Django's own check; the privacy-zone editor's points are the largest).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -21,7 +21,7 @@ from watchkeeper.jobs.queue import tasks_by_hand
 from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
 from watchkeeper.people.tasks import lapse_unconfirmed_roles
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.tasks import motion_analysis, retention_sweep
+from watchkeeper.recording.tasks import dvr_upload_purge, motion_analysis, retention_sweep
 from watchkeeper.redaction.tasks import redaction_preview_purge
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,7 @@ def test_the_schedules() -> None:
         "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
         "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
         "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
+        "dvr-uploads": dvr_upload_purge,  # recording (issue 16 §3): unfinished DVR uploads, daily
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)
@@ -100,6 +101,7 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if camera_health.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if audit_head_export.task_class().validate_datetime(t)]) == 24
+    assert len([t for t in _day() if dvr_upload_purge.task_class().validate_datetime(t)]) == 1
 
 
 @pytest.mark.clause("12.1", "R27")

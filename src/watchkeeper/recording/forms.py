@@ -67,3 +67,34 @@ class ReleaseForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Once released, footage past its retention is erased at the next sweep (13.1).",
     )
+
+
+class DvrUploadForm(Form):
+    """A minibus DVR file to upload (5.2, issue 16 §3): the file itself goes in pieces from the page's script;
+    this form carries what the import needs, as `watchkeeper import-dvr` asks for it."""
+
+    camera = forms.ModelChoiceField(queryset=Camera.objects.none(), label="Minibus camera", empty_label=None)
+    clock_offset_ms = forms.IntegerField(
+        label="DVR clock offset (milliseconds)",
+        initial=0,
+        help_text="The DVR's clock minus the true time, from its clock check (9.3); positive: it runs fast.",
+    )
+    start = forms.DateTimeField(
+        label="File starts at (on the DVR's clock)",
+        required=False,
+        widget=LOCAL_DATETIME,
+        help_text="UK time. Leave empty for an MP4 file that carries its own creation time.",
+    )
+    filename = forms.CharField(max_length=200, widget=forms.HiddenInput, required=False)
+    size = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
+        self.fields["camera"].label_from_instance = lambda c: f"{c.name} — {c.vehicle} ({c.school.name})"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_bound and (not data.get("filename") or not data.get("size")):
+            raise forms.ValidationError("Choose the DVR file to upload.")
+        return data
