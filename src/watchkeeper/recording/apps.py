@@ -10,3 +10,4 @@ class RecordingConfig(registry.Registering):
         Link("Recording", "recording:health_list", "recording.status", group="Estate", order=80),
         Link("Holds", "recording:hold_list", "recording.hold", group="Footage", order=160),
     )
+    inbox = ("holds_to_review",)
