@@ -261,3 +261,16 @@ def test_a_subject_access_request_received_tells_the_schools_handlers(
         (["sar@school.example"], f"Watchkeeper: {case.reference} needs you")
     ]
     assert "A Parent" not in mail.outbox[0].body
+
+
+def test_the_demo_says_where_its_e_mails_go_and_makes_the_folder(settings, tmp_path: Path, capsys) -> None:
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    settings.WATCHKEEPER_SMTP_HOST = ""
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    call_command("demo")
+    assert f"E-mail notices (one file per message, reference and link only): {tmp_path / 'mail'}" in (
+        capsys.readouterr().out
+    )
+    assert (tmp_path / "mail").is_dir()
