@@ -270,7 +270,34 @@ def test_the_demo_says_where_its_e_mails_go_and_makes_the_folder(settings, tmp_p
     settings.WATCHKEEPER_SMTP_HOST = ""
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     call_command("demo")
-    assert f"E-mail notices (one file per message, reference and link only): {tmp_path / 'mail'}" in (
+    assert f"E-mail notices (written as files, reference and link only): {tmp_path / 'mail'}" in (
         capsys.readouterr().out
     )
     assert (tmp_path / "mail").is_dir()
+
+
+@pytest.mark.clause("9.5", "Appendix I")
+def test_a_download_request_tells_the_headteacher(school, django_capture_on_commit_callbacks) -> None:
+    from django.utils import timezone
+
+    from watchkeeper.evidence.services import request_download
+
+    person(R.HEADTEACHER, school, email="head@school.example")
+    asker = person(R.CCTV_ADMIN, school, email="admin@school.example")
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        req = request_download(
+            asker,
+            school=school,
+            cameras=[CameraFactory(school=school)],
+            start=now - timedelta(hours=2),
+            end=now - timedelta(hours=1),
+            purpose="internal",
+            reason_category="safeguarding",
+            reason="For the safeguarding file",
+            requestor_user=asker,
+            now=now,
+        )
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["head@school.example"], f"Watchkeeper: Download request {req.pk} needs you")
+    ]

@@ -26,7 +26,7 @@ HEADINGS = {
 
 def end_of(day: date) -> datetime:
     """A deadline that is a date: the thing is overdue once that day (UK time) is over."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 def threshold(due: datetime | None, now: datetime) -> Threshold | None:

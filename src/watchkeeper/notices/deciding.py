@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from watchkeeper.compliance import trust
 from watchkeeper.core.workdays import add_working_days
-from watchkeeper.notices.deadlines import start_of
+from watchkeeper.notices.deadlines import end_of
 from watchkeeper.people import deciders
 
 
@@ -24,8 +24,10 @@ def may_decide(user: Any, kind: str, obj: Any, now: datetime) -> bool:
 
 
 def decision_due(obj: object) -> datetime:
-    """When an undecided request escalates to the DPO (people/deciders.py): the start of the Nth working
-    day after it was asked, N being the DPO's setting (3 by default). The decider's deadline, in effect."""
+    """The decider's deadline, in effect: the end of the last working day before an undecided request
+    escalates to the DPO (people/deciders.py), which it does on the Nth working day after it was asked, N
+    being the DPO's setting (3 by default)."""
     asked = timezone.localdate(deciders.asked_at(obj))
     school_id: int = obj.school_id  # type: ignore[attr-defined]
-    return start_of(add_working_days(asked, trust.escalate_after_working_days(school_id)))
+    days = trust.escalate_after_working_days(school_id)
+    return end_of(add_working_days(asked, max(days - 1, 0)))

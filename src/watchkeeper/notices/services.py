@@ -3,7 +3,7 @@
 A notice carries no personal data and no footage: a reference ("SAR-7") and a link to the page where the
 thing is done. It leaves only once the change that caused it is saved (transaction.on_commit), so a refused
 or rolled-back change tells nobody anything. Where it goes is Django's e-mail framework: an SMTP server when
-WATCHKEEPER_SMTP_HOST is set, otherwise one file per message in <data dir>/mail (settings.EMAIL_BACKEND).
+WATCHKEEPER_SMTP_HOST is set, otherwise as files in <data dir>/mail (settings.EMAIL_BACKEND).
 
 People choose which kinds of notice they get (OptOut); a statutory deadline is sent whatever they chose.
 """
@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person
@@ -90,7 +91,7 @@ def decision_waiting(kind: str, obj: Any, *, notice: str, reference: str, url: s
     for it, not its asker nor anyone involved or recused) that it waits for their decision."""
     from watchkeeper.people import deciders
 
-    ids = deciders.available_deciders(kind, obj, now.date())
+    ids = deciders.available_deciders(kind, obj, timezone.localdate(now))
     people = get_user_model().objects.filter(pk__in=ids, is_active=True)
     return notify(people, kind=notice, reference=reference, url=url, now=now)
 

@@ -40,7 +40,7 @@ def approved_to_view(user: Any, now: datetime) -> Iterator[InboxItem]:
     mine = ViewingAuthorisation.objects.filter(
         requested_by=user.pk, status=Status.APPROVED, expires_at__gt=now
     ).exclude(reason_category__in=REVIEWS)
-    for auth in mine.select_related("school"):
+    for auth in restrict(mine, user, "viewing.request").select_related("school"):
         yield InboxItem(
             key=f"viewing.view:{auth.pk}",
             title=f"View the footage approved for you (#{auth.pk}) before the authorisation expires",

@@ -32,4 +32,4 @@ def mail_line() -> str:
         return f"E-mail notices go to the SMTP server {settings.WATCHKEEPER_SMTP_HOST}."
     folder = Path(settings.EMAIL_FILE_PATH)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return f"E-mail notices (one file per message, reference and link only): {folder}"
+    return f"E-mail notices (written as files, reference and link only): {folder}"
