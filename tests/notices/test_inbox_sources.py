@@ -101,6 +101,29 @@ def test_a_request_referred_for_advice_waits_on_the_dpo(school) -> None:
     assert f"disclosures.advise:{req.pk}" not in keys(person(R.HEADTEACHER, school))
 
 
+@pytest.mark.clause("11.7")
+def test_an_foi_request_waits_on_the_headteacher_by_its_statutory_deadline(school, other_school) -> None:
+    from watchkeeper.disclosures.models import FOIRequest
+
+    foi = FOIRequest.objects.create(
+        school=school,
+        requester_name="A Journalist",
+        contact="news@example.org",
+        received_on=NOW.date(),
+        sought="Footage of the car park",
+        logged_by=person(R.CCTV_ADMIN, school),
+        logged_at=NOW,
+    )
+    item = next(i for i in keys_items(person(R.HEADTEACHER, school)) if i.key == f"disclosures.foi:{foi.pk}")
+    assert item.statutory and item.due is not None and not item.overdue(NOW)
+    assert f"disclosures.foi:{foi.pk}" not in keys(person(R.HEADTEACHER, other_school))
+    assert f"disclosures.foi:{foi.pk}" not in keys(person(R.CCTV_ADMIN, school))
+
+
+def keys_items(user) -> list[registry.InboxItem]:
+    return registry.inbox_items(user, NOW)
+
+
 def _case(school, handler, received_days_ago: int) -> SubjectAccessRequest:
     case = SubjectAccessRequest.objects.create(
         school=school,

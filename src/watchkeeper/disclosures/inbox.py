@@ -1,6 +1,7 @@
 """What waits on a person in this app (core/registry.py, issue 15 §3): police and outside-body requests to
 decide (11.3, 11.5), approved reviews whose finding is still to record (11.3, 10.2), and the requests a school
-referred to the DPO for advice (11.5)."""
+referred to the DPO for advice (11.5), and FOI requests for CCTV images to answer by their statutory
+deadline (11.7; FOIA s10)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from django.urls import reverse
 
 from watchkeeper.core.permissions import restrict
 from watchkeeper.core.registry import InboxItem
-from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest, RequestStatus
 from watchkeeper.disclosures.services.flags import referred_to_dpo
+from watchkeeper.disclosures.services.foi import foi_deadline
+from watchkeeper.notices.deadlines import end_of
 from watchkeeper.notices.deciding import decision_due, may_decide
 from watchkeeper.people import deciders
 from watchkeeper.viewing.models import Status
@@ -74,3 +77,21 @@ def referred_for_advice(user: Any, now: datetime) -> Iterator[InboxItem]:
             group="Requests",
             reference=f"Disclosure request {req.pk}",
         )
+
+
+def foi_to_answer(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """11.7: open FOI requests this person may decide, by the statutory deadline (FOIA s10: 20 school days,
+    60 working days at most), whose notices cannot be switched off."""
+    open_ = restrict(FOIRequest.objects.filter(decision=""), user, "disclosures.decide")
+    for foi in open_.select_related("school"):
+        if may_decide(user, deciders.FOI, foi, now):
+            yield InboxItem(
+                key=f"disclosures.foi:{foi.pk}",
+                title=f"Answer an FOI request for CCTV images (#{foi.pk}) (11.7)",
+                url=reverse("disclosures:foi_detail", args=[foi.pk]),
+                due=end_of(foi_deadline(foi).due),
+                school=foi.school.name,
+                group="Requests",
+                statutory=True,
+                reference=f"FOI request {foi.pk}",
+            )
