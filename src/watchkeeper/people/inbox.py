@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from watchkeeper.core.registry import InboxItem
+from watchkeeper.notices.deciding import decision_due
 from watchkeeper.people import reroutings
 
 
 def referrals(user: Any, now: datetime) -> Iterator[InboxItem]:
-    """Only those this DPO may decide (another DPO decides the rest); already late, so without a deadline
-    of their own: they are listed with the decisions that wait."""
+    """Only those this DPO may decide (another DPO decides the rest). Due when the school's decider's was:
+    an escalated one is overdue already, so it is listed loud and its overdue notice goes once."""
     for found in reroutings.rerouted_requests(user):
         if found.refusal:
             continue
@@ -22,6 +23,7 @@ def referrals(user: Any, now: datetime) -> Iterator[InboxItem]:
             key=f"people.referral:{found.kind}:{found.obj.pk}",
             title=f"Decide: {found.kind} #{found.obj.pk}, {why} (9.2, 9.5)",
             url=found.url,
+            due=decision_due(found.obj),
             school=found.obj.school.name,
             group="Requests",
             reference=f"{found.kind} {found.obj.pk}",
