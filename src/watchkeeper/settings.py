@@ -270,14 +270,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# E-mail (issue 14 §1): invitations go to the person's address when an SMTP server is named; none by default,
-# and then the invitation link is shown once to whoever made it, to hand over (people/invitations.py).
+# E-mail (issue 14 §1, issue 15 §3): invitations go to the person's address when an SMTP server is named;
+# without one the invitation link is shown once to whoever made it, to hand over (people/invitations.py).
+# Notices (notices/services.py) go to the SMTP server when named; without one each message is written as a
+# file in <data dir>/mail (the embedded default: nothing leaves the machine, and the demo's notices can be
+# read there).
 WATCHKEEPER_SMTP_HOST = env_str("WATCHKEEPER_SMTP_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if WATCHKEEPER_SMTP_HOST
-    else "django.core.mail.backends.dummy.EmailBackend"
+    else "django.core.mail.backends.filebased.EmailBackend"
 )
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = WATCHKEEPER_SMTP_HOST or "localhost"
 EMAIL_PORT = env_int("WATCHKEEPER_SMTP_PORT", 587)
 EMAIL_HOST_USER = env_str("WATCHKEEPER_SMTP_USER", "")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
@@ -21,6 +22,9 @@ from watchkeeper.estate.footage import WindowWords, window_problems, window_term
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
+from watchkeeper.notices import kinds
+from watchkeeper.notices import services as notices
+from watchkeeper.people import deciders
 from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
@@ -149,6 +153,15 @@ def request_download(
         if staff_involved:
             details["staff_involved"] = usernames(staff_involved)
         record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=details)
+        # Issue 15 §3: the Headteacher (or nominated alternate) hears of it once it is saved.
+        notices.decision_waiting(
+            deciders.DOWNLOAD,
+            req,
+            notice=kinds.DOWNLOAD,
+            reference=f"Download request {req.pk}",
+            url=reverse("evidence:request_detail", args=[req.pk]),
+            now=now,
+        )
     return req
 
 
