@@ -52,5 +52,7 @@ def _complaints(today: date) -> str:
         "information, for example with an electronic complaint form; to acknowledge a complaint within 30 "
         "days; to look into it and keep the person told of progress without undue delay; and to tell them "
         "the outcome and that they may complain to the Information Commissioner. The policy does not say "
-        "this: update 17.1 at its next review (18.1)."
+        "this: update 17.1 at its next review (18.1). Meanwhile Watchkeeper's complaints register runs that "
+        "clock for every data-protection complaint staff record, however it arrived, and its outcome letter "
+        "names the Information Commissioner."
     )
