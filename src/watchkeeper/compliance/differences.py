@@ -39,7 +39,9 @@ def differences(today: date) -> list[Difference]:
             f"{HOME_OFFICE_RETENTION_DAYS} days. Watchkeeper keeps the policy's {MAX_RETENTION_DAYS} as the "
             "maximum; a longer period would need the policy changed first.",
         ),
-        Difference("17.1", "Complaints: a duty the policy does not yet reflect", _complaints(today)),
+        Difference(
+            "17.1", "Complaints: the policy (2022) predates the duty of DPA 2018 s164A", _complaints(today)
+        ),
     ]
 
 
