@@ -15,6 +15,7 @@ from tests.complaints.conftest import record
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
+from tests.subjectaccess.conftest import log as log_sar
 from watchkeeper.complaints.models import Complaint, Outcome, Status
 from watchkeeper.core import registry
 from watchkeeper.people.models import Role
@@ -278,3 +279,17 @@ def test_the_acknowledgement_waits_in_the_handlers_inbox_as_a_statutory_deadline
         assert item.url == reverse("complaints:detail", args=[complaint.pk]) and not item.overdue(now)
     for user in (person(REVIEWER, school), person(HEAD, other_school)):
         assert not [i for i in registry.inbox_items(user, now) if i.key.startswith("complaints.")]
+
+
+def test_the_subject_access_case_names_the_complaint_about_it(school, other_school) -> None:
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_complaint(ctx)
+    handler = person(SAR, school)
+    case = log_sar(handler, school, [ctx["gate"]])
+    complaint = record(handler, school, now=timezone.now(), subject_access=case)
+    body = (
+        sign_in(Client(), handler).get(reverse("subjectaccess:case_detail", args=[case.pk])).content.decode()
+    )
+    assert reverse("complaints:detail", args=[complaint.pk]) in body
+    body = sign_in(Client(), handler).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert reverse("subjectaccess:case_detail", args=[case.pk]) in body
