@@ -174,3 +174,13 @@ def test_the_outcome_letter_names_the_ico_and_the_route(complaint, head):
     assert ICO_CONTACT in text and "0303 123 1113" in text and "Complaints Policy" in text
     assert "not upheld" in text and "The camera is lawful." in text and "the CCTV system" in text
     assert outcome_letter(complaint).startswith(b"%PDF")
+
+
+def test_a_complaint_not_about_personal_data_still_learns_of_the_ico(head, school):
+    complaint = record(head, school, data_protection=False)
+    assert complaint.next_step().stage == Stage.NONE  # no statutory clock
+    services.record_outcome(
+        head, complaint, outcome=Outcome.WITHDRAWN, note="Resolved.", told_on=TODAY, now=NOW
+    )
+    text = "\n".join(paragraphs(complaint))
+    assert "concerns how we use personal information" in text and ICO_CONTACT in text

@@ -11,15 +11,24 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.pdf import letter_pdf
 
 ICO_CONTACT = (
-    "Information Commissioner's Office, Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF; "
-    "telephone 0303 123 1113; www.ico.org.uk/make-a-complaint"
+    "Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF; telephone 0303 123 1113; "
+    "www.ico.org.uk/make-a-complaint"
 )
-ICO = (
-    "Your right to complain to the Information Commissioner. If you are not satisfied with how we have "
-    "handled your complaint about the use of your personal information, you may complain to the "
-    f"Information Commissioner's Office (ICO): {ICO_CONTACT}. You may also seek to enforce your rights "
-    "through the courts."
-)
+
+
+def ico(data_protection: bool) -> str:
+    """The right to complain to the Information Commissioner (DPA 2018 s165), with the ICO's address."""
+    about = (
+        "with how we have handled your complaint about the use of your personal information"
+        if data_protection
+        else "and your complaint concerns how we use personal information about you"
+    )
+    return (
+        f"Your right to complain to the Information Commissioner. If you are not satisfied {about}, you may "
+        f"complain to the Information Commissioner's Office (ICO), {ICO_CONTACT}. You may also seek to "
+        "enforce your rights through the courts."
+    )
+
 
 SUBJECT_WORDS: dict[str, str] = {Subject.CCTV: "the CCTV system", Subject.POLICY: "our CCTV policy"}
 
@@ -41,7 +50,7 @@ def paragraphs(complaint: Complaint) -> list[str]:
     lines += [
         f"Our decision. Your complaint is {complaint.get_outcome_display().lower()}. "
         + complaint.outcome_note,
-        ICO,
+        ico(complaint.data_protection),
         f"Yours sincerely,\n{complaint.school.name}",
     ]
     return lines
