@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -21,7 +21,7 @@ from watchkeeper.complaints import forms as f
 from watchkeeper.complaints.letter import outcome_letter as letter_pdf
 from watchkeeper.complaints.models import Complaint
 from watchkeeper.complaints.services import DECIDE, HANDLE, VIEW
-from watchkeeper.compliance.differences import differences
+from watchkeeper.compliance.differences import Difference, differences
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
@@ -31,7 +31,7 @@ from watchkeeper.estate.models import Camera
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 
 
-def _policy_note(today: Any) -> Any:
+def _policy_note(today: date) -> Difference:
     """The DPO's note that 17.1 (2022) predates s164A, shown where complaints are handled."""
     return next(d for d in differences(today) if d.clause == "17.1")
 
