@@ -22,6 +22,7 @@ APP_PREFIXES = [
     ("sar/", "subjectaccess"),
     ("disclosures/", "disclosures"),
     ("account/notices/", "notices"),
+    ("complaints/", "complaints"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

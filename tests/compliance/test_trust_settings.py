@@ -353,7 +353,7 @@ def test_the_differences_name_retention_the_complaints_duty_and_section_29() -> 
 def test_the_dashboard_shows_the_policy_document_and_the_differences(signed_in, school, dpo):
     page = signed_in(dpo).get(reverse("site:dashboard")).content.decode()
     assert 'id="lawful-footing"' in page and "No appropriate policy document is recorded" in page
-    assert "Complaints: a duty the policy does not yet reflect" in page
+    assert "Complaints: the policy (2022) predates the duty of DPA 2018 s164A" in page
     assert "Retention: 30 days in the policy, 31 in Home Office guidance" in page
     assert "Police requests: the 1998 Act is repealed" in page
     assert reverse("compliance:settings") in page

@@ -39,7 +39,9 @@ def differences(today: date) -> list[Difference]:
             f"{HOME_OFFICE_RETENTION_DAYS} days. Watchkeeper keeps the policy's {MAX_RETENTION_DAYS} as the "
             "maximum; a longer period would need the policy changed first.",
         ),
-        Difference("17.1", "Complaints: a duty the policy does not yet reflect", _complaints(today)),
+        Difference(
+            "17.1", "Complaints: the policy (2022) predates the duty of DPA 2018 s164A", _complaints(today)
+        ),
     ]
 
 
@@ -52,5 +54,7 @@ def _complaints(today: date) -> str:
         "information, for example with an electronic complaint form; to acknowledge a complaint within 30 "
         "days; to look into it and keep the person told of progress without undue delay; and to tell them "
         "the outcome and that they may complain to the Information Commissioner. The policy does not say "
-        "this: update 17.1 at its next review (18.1)."
+        "this: update 17.1 at its next review (18.1). Meanwhile Watchkeeper's complaints register runs that "
+        "clock for every data-protection complaint staff record, however it arrived, and its outcome letter "
+        "names the Information Commissioner."
     )

@@ -101,6 +101,7 @@ class HoldPurpose(models.TextChoices):
     EVIDENTIAL = "evidential", "Evidence (9.6)"
     SUBJECT_ACCESS = "subject_access", "Open subject access request (10)"
     DISCLOSURE = "disclosure", "Open disclosure request (11)"
+    COMPLAINT = "complaint", "Open complaint (17.1)"
 
 
 class Hold(models.Model):
