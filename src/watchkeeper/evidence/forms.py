@@ -28,6 +28,35 @@ class StillForm(forms.Form):
     offset = forms.FloatField(min_value=0)
 
 
+# From the player (issue 15 §4): a subject access copy is asked for from its case, with its redaction (10.4).
+PLAYER_PURPOSES = [(value, label) for value, label in Purpose.choices if value != Purpose.SUBJECT_ACCESS]
+
+
+class PlayerPackageForm(Form):
+    """The player's "Download a sealed package": which part of the viewed window, and what the copy is for.
+    The service checks the window lies within the viewing authorisation's (9.2)."""
+
+    start = forms.DateTimeField(
+        label="From", widget=LOCAL_TIME, help_text="UK time; within the viewed window."
+    )
+    end = forms.DateTimeField(
+        label="Until", widget=LOCAL_TIME, help_text="UK time; within the viewed window."
+    )
+    purpose = forms.ChoiceField(label="What the copy is for", choices=PLAYER_PURPOSES)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Appendix I: why the recording is downloaded. The Headteacher reads it before deciding.",
+    )
+    recipient_name = forms.CharField(
+        label="Recipient's name",
+        required=False,
+        max_length=200,
+        help_text="Only when the copy is for someone outside the school; otherwise you are the requestor.",
+    )
+    recipient_organisation = forms.CharField(label="Recipient's organisation", required=False, max_length=200)
+
+
 REQUESTOR_CHOICES = [("me", "Me (a member of staff)"), ("external", "Someone outside the school")]
 
 

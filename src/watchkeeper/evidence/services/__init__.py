@@ -58,8 +58,10 @@ from watchkeeper.evidence.services.copy_check import (
     stored_copies,
 )
 from watchkeeper.evidence.services.decisions import (
+    NOT_AN_AUTHORISER,
     Decided,
     approve_together,
+    authorisation_problems,
     decide_download,
     reissue_download,
     secret_purpose,
@@ -79,6 +81,7 @@ from watchkeeper.evidence.services.requests import (
     request_download,
     still_problems,
     subject_access_redaction_problems,
+    viewed_window_problems,
     withdraw_download,
 )
 
@@ -114,7 +117,9 @@ __all__ = [
     "CopyCheck",
     "Decided",
     "Progress",
+    "NOT_AN_AUTHORISER",
     "approve_together",
+    "authorisation_problems",
     "authorise_deletion",
     "build_package",
     "check_copies",
@@ -140,6 +145,7 @@ __all__ = [
     "run_build",
     "secret_purpose",
     "still_problems",
+    "viewed_window_problems",
     "stored_copies",
     "stored_path",
     "subject_access_redaction_problems",
