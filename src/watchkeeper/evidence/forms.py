@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from watchkeeper.core.forms import Form
 from watchkeeper.estate.models import Camera
-from watchkeeper.evidence.models import Purpose
+from watchkeeper.evidence.models import Download, Purpose
 from watchkeeper.people.involvement import StaffInvolvedField, school_accounts
 from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField, DecisionForm
 from watchkeeper.viewing.models import ReasonCategory
@@ -151,3 +151,37 @@ class HoldReleaseForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="9.6: recorded in the audit log and in the package's manifest.",
     )
+
+
+class CopyChoiceField(forms.ModelMultipleChoiceField):
+    """Each copy listed in full beside its own box: ticking it is confirming it (issue 15 §4)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        kept = f"kept until {obj.expires_on:%d/%m/%Y}" if obj.expires_on else "no keep-until date"
+        return f"{obj.package_file} — {obj.school.name}, {obj.request}, {kept}"
+
+
+class CopiesTogetherForm(Form):
+    """Several copies' deletion with one fresh code (Appendix I, issue 15 §4)."""
+
+    copies = CopyChoiceField(
+        queryset=Download.objects.none(),
+        label="Copies",
+        help_text="Tick each copy this decision covers; each is recorded in the audit log on its own.",
+    )
+    code = copy.deepcopy(DecisionForm.base_fields["code"])
+
+    def __init__(self, *args: Any, copies: QuerySet[Download], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["copies"].queryset = copies  # type: ignore[attr-defined]
+
+
+class ExtendTogetherForm(CopiesTogetherForm):
+    """Several copies kept longer (13.2) with one fresh code, for the same asker and reason."""
+
+    asked_by = copy.deepcopy(ExtendForm.base_fields["asked_by"])
+    new_date = copy.deepcopy(ExtendForm.base_fields["new_date"])
+    reason = copy.deepcopy(ExtendForm.base_fields["reason"])
+    field_order = ["copies", "asked_by", "new_date", "reason", "code"]

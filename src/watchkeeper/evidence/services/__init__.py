@@ -84,6 +84,7 @@ from watchkeeper.evidence.services.requests import (
     viewed_window_problems,
     withdraw_download,
 )
+from watchkeeper.evidence.services.together import delete_copies_together, extend_copies_together
 
 __all__ = [
     "INTERNAL_KEEP_DAYS",
@@ -126,6 +127,8 @@ __all__ = [
     "columns",
     "copy_state",
     "decide_download",
+    "delete_copies_together",
+    "extend_copies_together",
     "download_problems",
     "exports_dir",
     "export_log_csv",
