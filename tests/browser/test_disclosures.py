@@ -3,8 +3,8 @@ it fits no purpose of the CCTV (4.1), logged once it does; the Headteacher canno
 review of 10.2 (which 11.3 applies to police requests): an approved footage reviewer asks to review it, a
 designated person approves that viewing authorisation with a fresh code, and the reviewer records what the
 footage shows. The Headteacher, shown the finding and the note that the policy's section 29 of the DPA
-1998 is repealed, confirms the purpose and approves with a fresh authenticator code; the same decision authorises the
-package (issue 15 §4), whose password is shown once."""
+1998 is repealed, confirms the purpose and approves with a fresh authenticator code; the same decision
+authorises the package (issue 15 §4), whose password is shown once."""
 
 from __future__ import annotations
 

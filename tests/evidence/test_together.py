@@ -90,7 +90,9 @@ def test_a_batch_of_viewing_decisions_is_refused_before_any_code(school) -> None
 def test_routine_kinds_need_one_school_and_at_least_one_item() -> None:
     assert together.together_problems(together.COPY_DELETION, []) == ["Appendix I: choose at least one item"]
     assert "one school" in together.together_problems(together.COPY_EXTENSION, [_At(1), _At(2)])[0]
-    assert together.together_problems("something", [_At(1)])[0].startswith("only routine decisions")
+    assert together.together_problems("something", [_At(1)])[0].startswith(
+        "Appendix I, 13.2, 9.6: only routine"
+    )
 
 
 class _At:

@@ -54,7 +54,8 @@ def together_problems(kind: str, items: Sequence[Any]) -> list[str]:
         return [NEVER[kind]]
     if kind not in ROUTINE:
         return [
-            "only routine decisions (copy deletions, keeping copies longer, hold reviews) are taken together"
+            "Appendix I, 13.2, 9.6: only routine decisions (copy deletions, keeping copies longer, hold "
+            "reviews) are taken together"
         ]
     if not items:
         return [f"{ROUTINE[kind].clause}: choose at least one item"]
