@@ -15,8 +15,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from watchkeeper.core.forms import Form, offer_schools
+from watchkeeper.core.forms import Form, authenticator_code, offer_schools
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.recording.models import Hold
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -98,3 +99,30 @@ class DvrUploadForm(Form):
         if self.is_bound and (not data.get("filename") or not data.get("size")):
             raise forms.ValidationError("Choose the DVR file to upload.")
         return data
+
+
+class HoldChoiceField(forms.ModelMultipleChoiceField):
+    """Each hold listed in full beside its own box: ticking it is confirming it (issue 15 §4)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        cameras = ", ".join(c.name for c in obj.cameras.all())
+        due = f"review by {obj.review_on:%d/%m/%Y}"
+        return f"Hold #{obj.pk} — {obj.school.name}, {cameras}: {obj.reason[:80]} ({due})"
+
+
+class ReviewTogetherForm(ReviewForm):
+    """Several holds reviewed at once (9.6, 13.1): the same note and next review date, one fresh code."""
+
+    holds = HoldChoiceField(
+        queryset=Hold.objects.none(),
+        label="Holds",
+        help_text="Tick each hold this review covers; each is recorded in its history on its own.",
+    )
+    code = authenticator_code(help_text="A fresh code from your authenticator app: one for the holds ticked.")
+    field_order = ["holds", "note", "next_review_on", "code"]
+
+    def __init__(self, *args: Any, holds: QuerySet[Hold], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["holds"].queryset = holds  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("health/", views.health_list, name="health_list"),
     path("holds/", views.hold_list, name="hold_list"),
     path("holds/new/", views.hold_place, name="hold_place"),
+    path("holds/review/", views.holds_review_together, name="holds_review_together"),
     path("holds/<int:pk>/", views.hold_detail, name="hold_detail"),
     path("holds/<int:pk>/review/", views.hold_review, name="hold_review"),
     path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),
