@@ -115,6 +115,25 @@ def import_dvr(
     """Import a DVR file for a minibus camera; all of it or (on any error) none of it. `now` is when the
     import began (the command reads the clock): footage may not end after it, the signs are checked on its
     day, and it is every segment's received time."""
+    if camera.vehicle_id is None:
+        raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
+    return import_recording(actor, camera, path, clock_offset_ms=clock_offset_ms, now=now, start=start)
+
+
+@enforces("9.3", "9.6", "13.1")
+def import_recording(
+    actor: Actor,
+    camera: Camera,
+    path: Path,
+    *,
+    clock_offset_ms: int,
+    now: datetime,
+    start: datetime | None = None,
+    source: str = "dvr",
+) -> ImportResult:
+    """The import itself, for any camera that may store footage: `import_dvr` (a minibus's DVR, 5.2) and
+    the demo, which imports its made-up footage for the fixed cameras its requests ask about
+    (site/demo_footage.py; `source` "demo", named in the audit event)."""
     if not may_import(actor, camera.school_id):
         raise PermissionDenied("only the school's CCTV system administrator may import DVR footage")
     _refuse_camera(camera, timezone.localdate(now))
@@ -142,7 +161,7 @@ def import_dvr(
             with transaction.atomic():
                 _refuse_overlap(camera, result)
                 commit_imported(written)
-                _audit(actor, camera, path, result, clock_offset_ms, file_start, start)
+                _audit(actor, camera, path, result, (clock_offset_ms, file_start, start), source)
         except BaseException:
             for relative in reserved:
                 with suppress(Exception):  # what is not collected now is collected with the lock released
@@ -152,8 +171,6 @@ def import_dvr(
 
 
 def _refuse_camera(camera: Camera, today: date) -> None:
-    if camera.vehicle_id is None:
-        raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
     signs = Sign.objects.filter(school_id=camera.school_id)
     problems = footage_problems(camera, signs, today)
     if problems:
@@ -384,16 +401,18 @@ def _audit(
     camera: Camera,
     path: Path,
     result: ImportResult,
-    clock_offset_ms: int,
-    file_start: datetime,
-    given: datetime | None,
+    clock: tuple[int, datetime, datetime | None],
+    source: str,
 ) -> None:
+    """`clock`: the offset, the file's start on the DVR's clock, and the operator's start if they gave one."""
+    clock_offset_ms, file_start, given = clock
     record(
         "recording.dvr_imported",
         actor=actor,
         school=camera.school,
         obj=camera,
         details={
+            "source": source,
             "file": path.name,
             "file_sha256": result.sha256,
             "segments": len(result.segments),
