@@ -122,8 +122,8 @@ def render(path: Path, scene: str, seconds: float, *, label: str, start: datetim
                 if feet is not None:
                     _person(image, walker, feet, t)
             _display(image, label, start + timedelta(seconds=int(t)))
-            image = cv2.add(image, noise[index % len(noise)], dtype=cv2.CV_8U)
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            noisy = np.asarray(cv2.add(image, noise[index % len(noise)], dtype=cv2.CV_8U), np.uint8)
+            frame = av.VideoFrame.from_ndarray(noisy, format="rgb24")
             frame.pts, frame.time_base = index, Fraction(1, FPS)
             out.mux(video.encode(frame))
         out.mux(video.encode(None))
@@ -204,8 +204,8 @@ def _photo(name: str) -> np.ndarray | None:
         import matplotlib.cbook
         from PIL import Image
 
-        with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as handle:
-            return np.asarray(Image.open(handle).convert("RGB"))
+        where = matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+        return np.asarray(Image.open(str(where)).convert("RGB"))
     except ImportError:
         return None
 
@@ -220,7 +220,8 @@ def _face(name: str, width: int, mirror: bool) -> tuple[np.ndarray, np.ndarray] 
     mx, my = (x2 - x1) * 0.12, (y2 - y1) * 0.22
     crop = photo[int(y1 - my) : int(y2 + my * 0.2), int(x1 - mx) : int(x2 + mx)]
     scale = width / (x2 - x1)
-    head = cv2.resize(crop, (round(crop.shape[1] * scale), round(crop.shape[0] * scale)), cv2.INTER_AREA)
+    size = (round(crop.shape[1] * scale), round(crop.shape[0] * scale))
+    head = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
     if mirror:
         head = head[:, ::-1].copy()
     mask = np.zeros(head.shape[:2], np.uint8)
