@@ -10,10 +10,10 @@ from pathlib import Path
 import av
 import pytest
 
+from watchkeeper.recording.scene import render
 from watchkeeper.redaction.engine.detect import detect_faces
 from watchkeeper.site.demo_footage import SECONDS, demo_windows
 from watchkeeper.site.demo_package import SEGMENT_SECONDS
-from watchkeeper.site.demo_scene import render
 
 
 @pytest.mark.clause("13.1")

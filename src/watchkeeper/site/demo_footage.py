@@ -2,7 +2,7 @@
 and 4 work from a fresh `make run` at any time of day.
 
 A fresh install has no recordings until `make run` starts recording, so `watchkeeper demo` makes them: a
-short clip of a school scene per camera (site/demo_scene.py: people walking past the gate and standing in
+short clip of a school scene per camera (recording/scene.py: people walking past the gate and standing in
 the playground) is imported through the recording app's DVR-import path (recording.dvr.import_recording:
 decoded and checked, cut at key frames, each segment AES-256-GCM encrypted under the school's key, all or
 nothing, audited as `recording.dvr_imported` with source "demo"). The requests' windows are placed on it.
@@ -38,7 +38,7 @@ class DemoWindows:
     police: Window
 
 
-# (which request, camera, scene of demo_scene.SCENES)
+# (which request, camera, scene of recording.scene.SCENES)
 CLIPS = (
     ("sar", "Main gate", "gate"),
     ("sar", "Playground", "playground"),
@@ -63,7 +63,7 @@ def add_footage(school: School, windows: DemoWindows, now: datetime) -> int:
     writes its blobs as it goes, which a rolled-back transaction would leave behind unindexed.
     tests/core/test_demo.py runs the real command in its own process for it."""
     from watchkeeper.recording.dvr import import_recording
-    from watchkeeper.site.demo_scene import render
+    from watchkeeper.recording.scene import render
 
     if transaction.get_connection().in_atomic_block:
         return 0

@@ -1,7 +1,7 @@
 """The demo's sealed evidence package (issue 5 §2): `watchkeeper demo` leaves one in the data dir with its
 password, so a newcomer can run `watchkeeper export verify` (design/evidence.md "The demo package").
 
-The demo has no recordings when it is made, so a 12 s clip of the demo's school scene (site/demo_scene.py,
+The demo has no recordings when it is made, so a 12 s clip of the demo's school scene (recording/scene.py,
 640×360, the camera's name and time burned in) is cut into three segments by the recorder's segmenter and
 muxer and stored as encrypted segments of the demo's "Main gate" camera through the recording write path,
 two hours ago. Then the real
@@ -64,7 +64,7 @@ def store_demo_footage(camera: Camera, start: datetime) -> datetime:
     from django.utils import timezone
 
     from watchkeeper.recording import crypto, storage
-    from watchkeeper.site.demo_scene import render
+    from watchkeeper.recording.scene import render
 
     with tempfile.TemporaryDirectory(prefix="wk-demo-clip-") as tmp:
         clip = render(

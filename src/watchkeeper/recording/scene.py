@@ -1,7 +1,9 @@
 """Demo footage that looks like a school's CCTV (issue 15 §1): a playground or a school gate seen from above,
 with people walking across and standing about, instead of a test card. It is demo material, not a benchmark:
 made in about a second per clip, so that the demo's subject access and police walk-throughs have footage to
-review and redact, and the redaction finds a handful of people rather than a hundred shapes in a test card.
+review and redact (site/demo_footage.py), and the redaction finds a handful of people rather than a hundred
+shapes in a test card. The demo's simulated cameras (`watchkeeper simulate-cameras`) show the playground
+scene too (simulator.ensure_scene_clip); the tests' and benchmarks' simulator keeps its test card.
 
 Everything is drawn here with NumPy and OpenCV, except the textures and the faces, which are images that
 ship inside installed PyPI packages (scikit-image's `skimage.data` and matplotlib's sample data, read from
@@ -15,7 +17,7 @@ redaction/engine/detect.py) to find them. Without them (a production install has
 the people get plain drawn heads and the ground is plain grey: the footage still plays, its faces are not
 found.
 
-Django-free: site/demo_footage.py imports the clips through the recording app's DVR-import path.
+Django-free: site/demo_footage.py imports the clips through the DVR-import path (recording.dvr).
 """
 
 from __future__ import annotations
@@ -101,9 +103,10 @@ def height_at(y: float) -> float:
     return max(40.0, (y - HORIZON) * 0.95)
 
 
-def render(path: Path, scene: str, seconds: float, *, label: str, start: datetime) -> Path:
+def render(path: Path, scene: str, seconds: float, *, label: str | None, start: datetime) -> Path:
     """An H.264 MP4 of `scene` (a key of SCENES), `seconds` long, with the camera's label and the running
-    time (from `start`, in the school's time zone) burned in at the top, as a camera's display shows them."""
+    time (from `start`, in the school's time zone) burned in at the top, as a camera's display shows them
+    (none when `label` is None: the simulator burns in its own)."""
     background = backdrop(scene)
     walkers = SCENES[scene]
     noise = _noise_bank()
@@ -121,7 +124,8 @@ def render(path: Path, scene: str, seconds: float, *, label: str, start: datetim
                 feet = walker.feet(t, seconds)
                 if feet is not None:
                     _person(image, walker, feet, t)
-            _display(image, label, start + timedelta(seconds=int(t)))
+            if label is not None:
+                _display(image, label, start + timedelta(seconds=int(t)))
             noisy = np.asarray(cv2.add(image, noise[index % len(noise)], dtype=cv2.CV_8U), np.uint8)
             frame = av.VideoFrame.from_ndarray(noisy, format="rgb24")
             frame.pts, frame.time_base = index, Fraction(1, FPS)
