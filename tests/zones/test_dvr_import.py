@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tests.factories import CameraFactory, person
+from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory, person
 from tests.recording.helpers import decode
 from tests.zones.dvr_files import DVR_START, FPS, OFFSET_MS, SECONDS
 from tests.zones.video import pictures
@@ -24,7 +24,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.estate.models import CameraStatus
 from watchkeeper.people.models import Role
 from watchkeeper.recording.crypto import existing_school_key, open_blob
-from watchkeeper.recording.dvr import DvrImportError, import_dvr
+from watchkeeper.recording.dvr import DvrImportError, import_dvr, import_recording
 from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
 from watchkeeper.recording.storage import absolute, collect_garbage, import_lock, reserve, write_blob
 
@@ -144,6 +144,19 @@ def test_only_an_allowed_minibus_camera_takes_dvr_footage(files, storage, bus_ca
     with pytest.raises(PolicyRefusal, match="may not store footage: the camera is suspended"):
         import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, now=timezone.now())
     nothing_left(storage)
+
+
+@pytest.mark.clause("9.3", "13.1")
+def test_the_demo_imports_a_fixed_cameras_footage_through_the_same_path(files, storage, school) -> None:
+    """import_recording is import_dvr less its minibus rule: the demo's made-up footage of fixed cameras
+    (site/demo_footage.py) is stored and audited as DVR footage is, its source named."""
+    gate = CameraFactory(school=school, status=CameraStatus.ACTIVE, main_stream_url="")
+    ApprovedDPIAFactory(school=school, cameras=[gate])
+    SignFactory(school=school)
+    result = import_recording(SYSTEM, gate, files.mp4, clock_offset_ms=0, now=timezone.now(), source="demo")
+    assert Segment.objects.filter(camera=gate).count() == len(result.segments) == 3
+    (event,) = AuditEvent.objects.filter(action="recording.dvr_imported")
+    assert event.details["source"] == "demo" and event.details["segments"] == 3
 
 
 @pytest.mark.clause("9.6")

@@ -132,12 +132,31 @@ def import_dvr(
     """Import a DVR file for a minibus camera; all of it or (on any error) none of it. `now` is when the
     import began (the command reads the clock): footage may not end after it, the signs are checked on its
     day, and it is every segment's received time."""
+    if camera.vehicle_id is None:
+        raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
+    return import_recording(actor, camera, path, clock_offset_ms=clock_offset_ms, now=now, start=start)
+
+
+@enforces("9.3", "9.6", "13.1")
+def import_recording(
+    actor: Actor,
+    camera: Camera,
+    path: Path | DvrSource,
+    *,
+    clock_offset_ms: int,
+    now: datetime,
+    start: datetime | None = None,
+    source: str = "dvr",
+) -> ImportResult:
+    """The import itself, for any camera that may store footage: `import_dvr` (a minibus's DVR, 5.2) and
+    the demo, which imports its made-up footage for the fixed cameras its requests ask about
+    (site/demo_footage.py; `source` "demo", named in the audit event)."""
     if not may_import(actor, camera.school_id):
         raise PermissionDenied("only the school's CCTV system administrator may import DVR footage")
     _refuse_camera(camera, timezone.localdate(now))
-    source = path if isinstance(path, DvrSource) else DvrSource.of_path(Path(path))
-    with import_lock(), _open(source) as container:
-        stream = _video_stream(container, source.name)
+    file = path if isinstance(path, DvrSource) else DvrSource.of_path(Path(path))
+    with import_lock(), _open(file) as container:
+        stream = _video_stream(container, file.name)
         file_start = _file_start(container, stream, start)
         origin = _origin(stream)
         true_start = file_start - timedelta(milliseconds=clock_offset_ms)
@@ -148,18 +167,18 @@ def import_dvr(
         written: list[Segment] = []
         reserved: list[str] = []
         try:
-            reader = _Reader(container, stream, camera.privacy_zones or [], source.name)
+            reader = _Reader(container, stream, camera.privacy_zones or [], file.name)
             for cut in reader.cuts():
                 start_at, end_at = at(cut.first_pts), at(cut.end_pts)
                 written.append(_write(camera, cut, (start_at, end_at), now, clock_offset_ms, reserved))
             if not written:
-                raise DvrImportError(f"{source.name} holds no complete video: no key frame was found")
-            result = ImportResult(written, reader.frames, source.digest())
+                raise DvrImportError(f"{file.name} holds no complete video: no key frame was found")
+            result = ImportResult(written, reader.frames, file.digest())
             _refuse_times(camera, result, now)
             with transaction.atomic():
                 _refuse_overlap(camera, result)
                 commit_imported(written)
-                _audit(actor, camera, source.name, result, clock_offset_ms, file_start, start)
+                _audit(actor, camera, file.name, result, (clock_offset_ms, file_start, start), source)
         except BaseException:
             for relative in reserved:
                 with suppress(Exception):  # what is not collected now is collected with the lock released
@@ -169,8 +188,6 @@ def import_dvr(
 
 
 def _refuse_camera(camera: Camera, today: date) -> None:
-    if camera.vehicle_id is None:
-        raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
     signs = Sign.objects.filter(school_id=camera.school_id)
     problems = footage_problems(camera, signs, today)
     if problems:
@@ -399,16 +416,18 @@ def _audit(
     camera: Camera,
     name: str,
     result: ImportResult,
-    clock_offset_ms: int,
-    file_start: datetime,
-    given: datetime | None,
+    clock: tuple[int, datetime, datetime | None],
+    source: str,
 ) -> None:
+    """`clock`: the offset, the file's start on the DVR's clock, and the operator's start if they gave one."""
+    clock_offset_ms, file_start, given = clock
     record(
         "recording.dvr_imported",
         actor=actor,
         school=camera.school,
         obj=camera,
         details={
+            "source": source,
             "file": name,
             "file_sha256": result.sha256,
             "segments": len(result.segments),

@@ -27,6 +27,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpos
 from watchkeeper.people import nominations
 from watchkeeper.people import services as people
 from watchkeeper.people.models import Decision, Role
+from watchkeeper.site import demo_footage
 from watchkeeper.subjectaccess import demo as sar_demo
 
 TRUST_NAME = "Oakfield Learning Trust (demo)"
@@ -73,12 +74,16 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         _trust_settings(dpo, trust, now)
         oakfield = _oakfield(creds, trust, dpo, now)
         _riverside(creds, trust, dpo, now)
-        sar_demo.seed_demo(oakfield)  # issue 7: one open subject access request, its footage held
-        disclosures_demo.seed_demo(oakfield)  # issue 7: one police request and one FOI request
-        complaints_demo.seed_demo(oakfield, now)  # issue 17: an s164A complaint awaiting acknowledgement
     path = credentials_path()
     _write_private(path, creds.text())
-    del oakfield
+    # Issue 15 §1: footage for the requests' windows first (the import commits on its own, once the cameras
+    # may record), then the requests, which hold it.
+    windows = demo_footage.demo_windows(now)
+    demo_footage.add_footage(oakfield, windows, now)
+    with transaction.atomic():
+        sar_demo.seed_demo(oakfield, windows.sar, now)  # issue 7: one open subject access request, held
+        disclosures_demo.seed_demo(oakfield, windows.police, now)  # one police request and one FOI request
+        complaints_demo.seed_demo(oakfield, now)  # issue 17: an s164A complaint awaiting acknowledgement
     return True, path
 
 
