@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "watchkeeper.subjectaccess",
     "watchkeeper.disclosures",
     "watchkeeper.notices",
+    "watchkeeper.breaches",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

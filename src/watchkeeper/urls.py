@@ -21,6 +21,7 @@ APP_PREFIXES = [
     ("redaction/", "redaction"),
     ("sar/", "subjectaccess"),
     ("disclosures/", "disclosures"),
+    ("breaches/", "breaches"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]
