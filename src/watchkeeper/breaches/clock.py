@@ -32,12 +32,10 @@ def overdue(aware_at: datetime, now: datetime) -> bool:
 
 
 def hours_words(span: timedelta) -> str:
-    """A span in whole hours and minutes: "2 days 3 h 05 min" (rounded down to the minute)."""
-    minutes = int(abs(span).total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} h {minutes:02d} min"
-    return f"{days} day{'s' if days != 1 else ''} {text}" if days else text
+    """A span in hours and minutes, rounded down to the minute: "51 h 05 min" (hours, not days: the law
+    counts 72 of them)."""
+    hours, minutes = divmod(int(abs(span).total_seconds() // 60), 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from watchkeeper.breaches import demo as breaches_demo
 from watchkeeper.compliance import notices
 from watchkeeper.compliance import services as compliance
 from watchkeeper.compliance import trust as compliance_trust
@@ -74,6 +75,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         _riverside(creds, trust, dpo, now)
         sar_demo.seed_demo(oakfield)  # issue 7: one open subject access request, its footage held
         disclosures_demo.seed_demo(oakfield)  # issue 7: one police request and one FOI request
+        breaches_demo.seed_demo(oakfield, now)  # issue 17: one breach inside its 72-hour window
     path = credentials_path()
     _write_private(path, creds.text())
     del oakfield
