@@ -29,7 +29,7 @@ from watchkeeper.breaches.services.register import HEADINGS, WIDTHS
 from watchkeeper.compliance.differences import BREACH_DIFFERENCE
 from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.pdf import table_pdf
-from watchkeeper.core.permissions import can, restrict
+from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, schools_where
 from watchkeeper.estate.models import School
@@ -52,9 +52,10 @@ def _breach(request: HttpRequest, pk: int, action: str) -> Breach:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    list_school(request, services.REPORT)
+    school = list_school(request, services.REPORT)
     schools = schools_where(request, services.REPORT)
-    form = ReportForm(request.POST if request.method == "POST" else None, schools=schools)
+    posted = request.POST if request.method == "POST" else None
+    form = ReportForm(posted, schools=schools, initial={"school": school})
     if request.method == "POST":
         outcome = attempt(
             request, form, lambda data: services.report_breach(request.user, **data, now=timezone.now())
@@ -80,8 +81,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": [(b, services.state(b, now)) for b in found],
         "school": school,
-        "may_export": can(request.user, services.REGISTER, school.pk if school else None)
-        or bool(schools_where(request, services.REGISTER)),
+        "may_export": holds_any(request.user, services.REGISTER),
         "difference": BREACH_DIFFERENCE if can(request.user, services.DECIDE, None) else None,
     }
     return render(request, "breaches/list.html", context)
