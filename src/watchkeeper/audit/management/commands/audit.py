@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,7 +56,11 @@ class Command(BaseCommand):
         if not key_path(AUDIT_KEY_NAME).exists():
             self.stderr.write("no breach draft opened: restore the audit key, then report this breach (15.1)")
             return
-        draft = breach_draft(problem)
+        try:
+            draft = breach_draft(problem)
+        except DatabaseError as error:  # a chain this broken may refuse a new event: the verdict still stands
+            self.stderr.write(f"no breach draft opened ({error}): report this breach by hand (15.1)")
+            return
         self.stderr.write(f"opened breach draft {draft.reference} for the DPO (15.1)")
 
 
