@@ -56,6 +56,12 @@ def test_a_report_is_refused_without_its_facts_or_with_another_schools_camera(re
         report(reviewer, school, cameras=[CameraFactory(school=other_school)])
     with pytest.raises(PolicyRefusal, match="after anyone became aware"):
         report(reviewer, school, happened_at=NOW - timedelta(minutes=1))
+    with pytest.raises(PolicyRefusal, match="what kind"):
+        report(reviewer, school, kind="audit_chain")  # Watchkeeper's own kind
+
+
+def test_staff_may_say_a_copy_was_lost_or_a_password_sent_with_its_file(reviewer, school) -> None:
+    assert report(reviewer, school, kind="password_with_file").get_kind_display().endswith("(11.6)")
 
 
 def test_a_board_member_or_another_schools_staff_cannot_report(school, other_school) -> None:

@@ -11,11 +11,13 @@ from watchkeeper.breaches.models import (
     Category,
     ICODecision,
     IndividualsDecision,
+    Kind,
     Likelihood,
     Party,
     Recipients,
     Severity,
 )
+from watchkeeper.breaches.services.reporting import STAFF_KINDS
 from watchkeeper.core.forms import Form, offer_schools
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import Download
@@ -45,6 +47,11 @@ class PackageField(forms.ModelMultipleChoiceField):
 
 class ReportForm(Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
+    kind = forms.ChoiceField(
+        label="What kind",
+        choices=[(Kind.REPORTED, "Something else, or not sure"), *[(k, k.label) for k in STAFF_KINDS[1:]]],
+        initial=Kind.REPORTED,
+    )
     what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 4}))
     happened_at = _time("When it happened", "UK time. Leave empty if nobody knows yet.", required=False)
     aware_at = _time(

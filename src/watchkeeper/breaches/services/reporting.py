@@ -20,6 +20,9 @@ from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import Download
 
+# What a member of staff may say a breach is; Watchkeeper's own kinds come from its checks (open_draft).
+STAFF_KINDS = (Kind.REPORTED, Kind.COPY_LOST, Kind.PASSWORD_WITH_FILE)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -68,6 +71,7 @@ def report_breach(
     records_affected: int | None = None,
     categories: Sequence[str] = (),
     children_images: bool = False,
+    kind: str = Kind.REPORTED,
     downloads: Iterable[Download] = (),
     evidence: Sequence[Evidence] = (),
 ) -> Breach:
@@ -82,6 +86,8 @@ def report_breach(
         categories=categories,
         now=now,
     )
+    if kind not in STAFF_KINDS:
+        problems.append("15.1: choose what kind of breach it is from the list")
     if any(camera.school_id != school.pk for camera in cameras) or any(
         download.school_id != school.pk for download in downloads
     ):
@@ -91,6 +97,7 @@ def report_breach(
     with transaction.atomic():
         breach = Breach.objects.create(
             school=school,
+            kind=kind,
             what_happened=what_happened.strip(),
             happened_at=happened_at,
             aware_at=aware_at,
