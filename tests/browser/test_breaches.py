@@ -48,7 +48,7 @@ def test_report_a_breach_decide_not_to_tell_the_ico_and_print_the_report(live_ap
     expect(dpo.locator("#decisions")).to_contain_text("Unlikely to result in a risk")
     ico = dpo.locator("#ico-form")
     ico.get_by_label("Do not notify", exact=False).check()
-    ico.get_by_label("Reasons").fill("Recovered at once; only staff saw it")
+    ico.get_by_role("textbox", name="Reasons").fill("Recovered at once; only staff saw it")
     ico.get_by_role("button", name="Record the decision").click()
     expect(dpo.locator("#decisions")).to_contain_text("Recovered at once; only staff saw it")
     expect(dpo.locator("#clock-state")).to_contain_text("Done within the 72 hours")

@@ -45,6 +45,11 @@ FORMS: dict[str, type[Any]] = {
 }
 
 
+def _form(name: str, data: Any = None) -> Any:
+    """One of the DPO's forms; several share a page, so each has its own element ids (labels find theirs)."""
+    return FORMS[name](data, auto_id=f"id_{name}_%s")
+
+
 def _breach(request: HttpRequest, pk: int, action: str) -> Breach:
     return get_object_or_404(restrict(BREACHES, request.user, action), pk=pk)
 
@@ -92,7 +97,7 @@ def _render(
 ) -> HttpResponse:
     now = timezone.now()
     may_decide = can(request.user, services.DECIDE, breach.school_id)
-    shown = {name: form_class() for name, form_class in FORMS.items()} if may_decide else {}
+    shown = {name: _form(name) for name in FORMS} if may_decide else {}
     shown.update(forms or {})
     phases = list(breach.ico_phases.all())
     context = {
@@ -141,7 +146,7 @@ DONE = {
 @require_POST
 def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     breach = _breach(request, pk, services.DECIDE)
-    form = FORMS[name](request.POST)
+    form = _form(name, request.POST)
     service = STEPS[name]
     outcome = attempt(request, form, lambda data: service(request.user, breach, **data, now=timezone.now()))
     if outcome.done:
