@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "watchkeeper.disclosures",
     "watchkeeper.notices",
     "watchkeeper.complaints",
+    "watchkeeper.breaches",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

@@ -23,6 +23,7 @@ APP_PREFIXES = [
     ("disclosures/", "disclosures"),
     ("account/notices/", "notices"),
     ("complaints/", "complaints"),
+    ("breaches/", "breaches"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

@@ -341,7 +341,7 @@ def test_a_privacy_notice_is_recorded_shown_and_flagged_when_due(signed_in, scho
 @pytest.mark.clause("13.1", "11.3")
 def test_the_differences_name_retention_the_complaints_duty_and_section_29() -> None:
     found = {d.clause: d for d in differences(TODAY)}
-    assert set(found) == {"11.3", "13.1", "17.1"}
+    assert set(found) == {"11.3", "13.1", "15.1", "17.1"}
     assert "31 days" in found["13.1"].words and "Watchkeeper enforces 30" in found["13.1"].words
     assert "s164A" in found["17.1"].words and found["17.1"].words.count("Since 19 June 2026") == 1
     assert "From 19 June 2026" in {d.clause: d for d in differences(dt.date(2026, 6, 1))}["17.1"].words

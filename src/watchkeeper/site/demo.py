@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from watchkeeper.breaches import demo as breaches_demo
 from watchkeeper.complaints import demo as complaints_demo
 from watchkeeper.compliance import notices
 from watchkeeper.compliance import services as compliance
@@ -84,6 +85,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         sar_demo.seed_demo(oakfield, windows.sar, now)  # issue 7: one open subject access request, held
         disclosures_demo.seed_demo(oakfield, windows.police, now)  # one police request and one FOI request
         complaints_demo.seed_demo(oakfield, now)  # issue 17: an s164A complaint awaiting acknowledgement
+        breaches_demo.seed_demo(oakfield, now)  # issue 17: one breach inside its 72-hour window
     return True, path
 
 
