@@ -12,7 +12,7 @@ from huey.contrib.djhuey import HUEY
 from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.audit.tasks import audit_head_export
+from watchkeeper.audit.tasks import audit_head_email, audit_head_export
 from watchkeeper.evidence.tasks import copy_check
 from watchkeeper.health.tasks import camera_health
 from watchkeeper.jobs import disk
@@ -90,6 +90,7 @@ def test_the_schedules() -> None:
         "copies": copy_check,  # evidence (13.2): copies due for deletion or overdue, daily
         "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
         "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
+        "audit-head-email": audit_head_email,  # audit (R10): the signed head e-mailed to the DPO, daily
         "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
@@ -100,6 +101,7 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if camera_health.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if audit_head_export.task_class().validate_datetime(t)]) == 24
+    assert len([t for t in _day() if audit_head_email.task_class().validate_datetime(t)]) == 1
 
 
 @pytest.mark.clause("12.1", "R27")
