@@ -21,7 +21,7 @@ from watchkeeper.jobs.queue import tasks_by_hand
 from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
 from watchkeeper.people.tasks import lapse_unconfirmed_roles
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.tasks import motion_analysis, retention_sweep
+from watchkeeper.recording.tasks import motion_analysis, reference_frame_purge, retention_sweep
 from watchkeeper.redaction.tasks import redaction_preview_purge
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,7 @@ def test_the_schedules() -> None:
         "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
         "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
         "audit-head-email": audit_head_email,  # audit (R10): the signed head e-mailed to the DPO, daily
+        "reference-frames": reference_frame_purge,  # recording (9.3): zone-editor pictures not shown, 10 min
         "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
@@ -102,6 +103,7 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if audit_head_export.task_class().validate_datetime(t)]) == 24
     assert len([t for t in _day() if audit_head_email.task_class().validate_datetime(t)]) == 1
+    assert len([t for t in _day() if reference_frame_purge.task_class().validate_datetime(t)]) == 144
 
 
 @pytest.mark.clause("12.1", "R27")
