@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from watchkeeper.compliance.models import DPIA, DPIAStatus, Sign, SignPlacement
 from watchkeeper.estate.models import Camera, LocationType, Purpose, School, Trust, Vehicle
@@ -164,4 +166,12 @@ def nominate(user, school: School, *decisions: str, days: int = 365) -> Nominati
         ends_on=today + dt.timedelta(days=days),
         nominated_at=timezone.now(),
         **{d: d in chosen for d in Decision.values},
+    )
+
+
+def passkey(user, n: int = 1) -> WebAuthnCredential:
+    """A registered passkey row (its public key is never used: no assertion is verified outside the browser
+    tests, which register real ones with Chromium's virtual authenticator)."""
+    return WebAuthnCredential.objects.create(
+        user=user, name=f"Passkey {n}", confirmed=True, credential_id=os.urandom(16), public_key=b"key"
     )

@@ -19,13 +19,14 @@ pytestmark = pytest.mark.browser
 
 
 def big_dvr_file(directory: Path, now: datetime) -> Path:
-    """Ten seconds of 720p H.264 at 32 Mbit/s (~26 MB), stamped as a DVR stamps its files."""
+    """Ten seconds of grainy 720p H.264 (~37 MB: the grain keeps it from compressing), stamped as a DVR
+    stamps its files."""
     path = directory / "MB-rear-trip.mp4"
     stamp = (now - timedelta(minutes=50)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-         "-i", "testsrc2=size=1280x720:rate=25:duration=10", "-c:v", "libx264", "-preset", "ultrafast",
-         "-g", "25", "-b:v", "32M", "-minrate", "32M", "-maxrate", "32M", "-bufsize", "32M",
+         "-i", "testsrc2=size=1280x720:rate=25:duration=10", "-vf", "noise=alls=16:allf=t",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-crf", "27",
          "-pix_fmt", "yuv420p", "-metadata", f"creation_time={stamp}", str(path)],
         check=True, timeout=120,
     )  # fmt: skip

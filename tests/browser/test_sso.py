@@ -4,8 +4,10 @@ their school account from Your account, then signs in with it and still gives th
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -70,3 +72,28 @@ def test_headteacher_links_then_signs_in_with_sso_and_their_code(sso_app, new_pa
     other.get_by_role("link", name="Sign in with your school Microsoft account").click()
     other.wait_for_url(app.url + "login/")
     assert "another organisation" in other.content()
+
+
+def test_a_new_member_of_staff_links_their_school_account_with_their_invitation(
+    sso_app, new_page, csp_violations
+):
+    """Issue 14 §2, "or through their invitation": before they have a password, from the invitation page."""
+    app, issuer = sso_app
+    head = new_page()
+    sign_in(head, app, "head-oak")
+    head.goto(app.url + "staff/new/")
+    head.get_by_label("School").select_option(label="Oakfield Primary School")
+    head.get_by_label("User name").fill(f"sam-{secrets.token_hex(3)}")
+    head.get_by_label("First name").fill("Sam")
+    head.get_by_label("Last name").fill("Linked")
+    head.get_by_role("button", name="Create account").click()
+    path = urlsplit(head.locator("#invitation-link").inner_text().strip()).path
+
+    as_identity(issuer, sub="pairwise-sam", oid="oid-sam", tid=TENANT, email="sam@oak.example", amr="pwd")
+    invited = new_page()
+    invited.goto(app.url.rstrip("/") + path)
+    invited.get_by_role("button", name="Link your school account").click()
+    invited.wait_for_url(app.url.rstrip("/") + path)
+    assert "sam@oak.example" in invited.locator("#sso-linked").inner_text()
+    assert "finish setting up your account" in invited.content()
+    assert csp_violations == []  # the form's redirect to the provider is allowed (form-action)

@@ -32,6 +32,7 @@ PUBLIC = {
     # An invitation is opened by someone who has no password yet: the single-use, expiring token in the
     # link is the permission (tests/people/test_invitations.py: used, expired, voided and unknown tokens).
     "people:invitation": "accepting one's own invitation",
+    "people:invitation_sso_link": "linking one's school account with one's own invitation (test_sso.py)",
     # Passkeys (issue 14 §3): signing in with one is part of signing in (the step opens only after a password,
     # right or wrong; tests/people/test_passkeys.py), and the browser's translations are public scripts.
     "people:passkey_sign_in": "the passkey step of signing in",

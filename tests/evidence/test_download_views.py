@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.evidence.downloads import START, ask, authorise, build, footage, members
 from tests.evidence.pdftext import pdf_text
-from tests.factories import person
+from tests.factories import passkey, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
 from tests.viewing.conftest import RECORDED, approved, code_for
@@ -24,6 +24,7 @@ from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import package, services
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services import HEADINGS, columns
+from watchkeeper.people import passkeys
 from watchkeeper.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -397,3 +398,23 @@ def test_a_deleted_copys_file_is_refused_with_the_reason(ctx) -> None:
     response = sign_in(Client(), ctx["head"]).get(reverse("evidence:copy_file", args=[download.pk]))
     assert response.status_code == 400
     assert shows_refusal(response, "13.2: this copy is not stored")
+
+
+@pytest.mark.clause("9.2", "9.5")
+def test_the_authorise_form_offers_a_passkey_and_a_passkey_code_authorises(ctx) -> None:
+    """Issue 14 §3: a passkey assertion with user verification stands for the fresh code, here too."""
+    req = ask(ctx)
+    client = sign_in(Client(), ctx["head"])
+    page = client.get(reverse("evidence:request_detail", args=[req.pk])).content.decode()
+    assert "passkey-verification-placeholder" not in page  # nobody is offered a passkey they have not got
+    credential = passkey(ctx["head"])
+    page = client.get(reverse("evidence:request_detail", args=[req.pk])).content.decode()
+    form = page.split('id="decide"')[1].split("</form>")[0]
+    assert 'id="passkey-decision"' in form and "people/passkeys.js" in page and "<script>" not in page
+    code = passkeys.issue_decision_code(ctx["head"], credential, now=timezone.now())
+    response = client.post(
+        reverse("evidence:request_decide", args=[req.pk]), {"decision": "approve", "code": code}
+    )
+    assert 'class="package-password"' in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.APPROVED

@@ -12,7 +12,7 @@ from huey.contrib.djhuey import HUEY
 from tests.factories import CameraFactory
 from tests.recording.helpers import store
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.audit.tasks import audit_head_export
+from watchkeeper.audit.tasks import audit_head_email, audit_head_export
 from watchkeeper.evidence.tasks import copy_check
 from watchkeeper.health.tasks import camera_health
 from watchkeeper.jobs import disk
@@ -22,7 +22,12 @@ from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
 from watchkeeper.notices.tasks import deadline_notices
 from watchkeeper.people.tasks import lapse_unconfirmed_roles
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.tasks import dvr_upload_purge, motion_analysis, retention_sweep
+from watchkeeper.recording.tasks import (
+    dvr_upload_purge,
+    motion_analysis,
+    reference_frame_purge,
+    retention_sweep,
+)
 from watchkeeper.redaction.tasks import redaction_preview_purge
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +96,8 @@ def test_the_schedules() -> None:
         "copies": copy_check,  # evidence (13.2): copies due for deletion or overdue, daily
         "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
         "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
+        "audit-head-email": audit_head_email,  # audit (R10): the signed head e-mailed to the DPO, daily
+        "reference-frames": reference_frame_purge,  # recording (9.3): zone-editor pictures not shown, 10 min
         "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
         "dvr-uploads": dvr_upload_purge,  # recording (issue 16 §3): unfinished DVR uploads, daily
         "notices": deadline_notices,  # notices (issue 15 §3): 7-day, 1-day and overdue notices, hourly
@@ -105,6 +112,8 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if audit_head_export.task_class().validate_datetime(t)]) == 24
     assert len([t for t in _day() if dvr_upload_purge.task_class().validate_datetime(t)]) == 1
     assert len([t for t in _day() if deadline_notices.task_class().validate_datetime(t)]) == 24
+    assert len([t for t in _day() if audit_head_email.task_class().validate_datetime(t)]) == 1
+    assert len([t for t in _day() if reference_frame_purge.task_class().validate_datetime(t)]) == 144
 
 
 def test_deadline_notices_run_as_a_job(immediate) -> None:

@@ -6,7 +6,6 @@ virtual authenticator (tests/browser/test_passkeys.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from django.test import Client
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
 
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, person
+from tests.factories import PASSWORD, passkey, person
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.forms import authenticator_code
 from watchkeeper.core.passkey_codes import assertion_usable
@@ -74,11 +73,7 @@ def test_the_code_field_takes_a_passkey_code_but_nothing_else_new() -> None:
 # --- Against the database -----------------------------------------------------------------------------------
 
 
-def credential_of(user, n: int = 1) -> WebAuthnCredential:
-    """A registered passkey row (its public key is never used here: no assertion is verified)."""
-    return WebAuthnCredential.objects.create(
-        user=user, name=f"Passkey {n}", confirmed=True, credential_id=os.urandom(16), public_key=b"key"
-    )
+credential_of = passkey
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.conftest import sign_in
 from tests.factories import UserFactory, person
 from tests.oidc.running import CLIENT_ID, CLIENT_SECRET, as_identity, round_trip, running_provider
+from tests.people.test_invitations import LINK, accept_through_pages
 from tests.people.test_login import code_for, wrong_code_for
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.people import sso
+from watchkeeper.people import services, sso
 from watchkeeper.people.models import IdentityLink, Role
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +277,79 @@ def test_an_issuer_without_a_tenant_or_domain_pin_does_not_load(tmp_path) -> Non
         [sys.executable, "-c", "import watchkeeper.settings"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "pins the trust" in result.stderr
+
+
+# --- Linking with an invitation (before the person has a password) -------------------------------------
+
+
+def invited(school) -> tuple[object, str]:
+    """A new account made by the Headteacher, and its invitation's token (shown once, to hand over)."""
+    head = person(Role.HEADTEACHER, school)
+    made = services.create_staff(
+        head,
+        school.trust,
+        school,
+        "pnew",
+        first_name="Pat",
+        last_name="New",
+        email="",
+        link=LINK,
+        now=timezone.now(),
+    )
+    return made.user, made.invitation.token
+
+
+def link_with_invitation(client: Client, token: str) -> object:
+    return round_trip(client, client.post(reverse("people:invitation_sso_link", args=[token])))
+
+
+@pytest.mark.clause("9.2")
+def test_an_invitation_links_the_school_account_which_then_signs_in(entra, school) -> None:
+    user, token = invited(school)
+    page_url = reverse("people:invitation", args=[token])
+    client = Client()
+    assert 'id="sso-link-invitation"' in client.get(page_url).content.decode()
+    entra_person(entra, email="pat.new@school.example")
+    response = link_with_invitation(client, token)
+    assert response.status_code == 302 and response["Location"] == page_url
+    stored = IdentityLink.objects.get(user=user)
+    assert (stored.issuer, stored.subject, stored.tenant) == (entra, OID, TENANT)
+    event = AuditEvent.objects.get(action="people.sso_linked")
+    assert event.actor == user and event.details["through"] == "invitation"
+    page = client.get(page_url).content.decode()
+    assert 'id="sso-linked"' in page and "pat.new@school.example" in page
+    assert 'id="sso-link-invitation"' not in page  # linked once
+    early = Client()
+    response = sso_sign_in(early)  # nobody enters an account whose invitation is not yet used
+    assert "not set up yet" in said(response) and not signed_in_as(early).is_authenticated
+    accepted, _ = accept_through_pages(token)  # the invitation is still to be used: password, authenticator
+    assert accepted["Location"] == reverse("people:login")
+    fresh = Client()
+    entra_person(entra, email="p.new-married@school.example")  # matched by tenant and object id, not e-mail
+    sso_sign_in(fresh)
+    assert signed_in_as(fresh) == user
+
+
+@pytest.mark.clause("9.2")
+def test_an_invitation_links_no_identity_of_another_tenant_nor_after_it_is_used(entra, school) -> None:
+    user, token = invited(school)
+    page_url = reverse("people:invitation", args=[token])
+    client = Client()
+    entra_person(entra, tid=OTHER_TENANT)
+    response = link_with_invitation(client, token)
+    assert response["Location"] == page_url and "another organisation" in said(response)
+    # A round trip started with the invitation ends after it was used: nothing is linked.
+    entra_person(entra)
+    start = client.post(reverse("people:invitation_sso_link", args=[token]))
+    accept_through_pages(token)
+    response = round_trip(client, start)
+    assert response["Location"] == page_url and "no longer valid" in said(response)
+    assert not IdentityLink.objects.filter(user=user).exists()
+    assert client.post(reverse("people:invitation_sso_link", args=[token])).status_code == 404
+
+
+def test_an_invitation_offers_no_link_when_sso_is_off(school) -> None:
+    _, token = invited(school)
+    page = Client().get(reverse("people:invitation", args=[token])).content.decode()
+    assert "sso-link-invitation" not in page
+    assert Client().post(reverse("people:invitation_sso_link", args=[token])).status_code == 404

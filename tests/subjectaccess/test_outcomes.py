@@ -19,14 +19,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import sign_in
 from tests.evidence.downloads import build, members, plaintext_zip
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, passkey, person
 from tests.subjectaccess.conftest import log
 from tests.viewing.conftest import RECORDED, code_for, data_dir, fast_passwords, pieces, wrong_code_for
 from tests.viewing.footage import store_footage
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services as evidence
-from watchkeeper.people import nominations
+from watchkeeper.people import nominations, passkeys
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.subjectaccess import services
@@ -423,3 +423,21 @@ def test_the_packages_of_one_response_are_authorised_together_under_one_password
         e.details["together_with"] == sorted(r.pk for r in asked) for e in events
     )
     assert {first.pk, second.pk} == {c.pk for c in ctx["case"].clips.exclude(download_request=None)}
+
+
+@pytest.mark.clause("9.2", "9.5", "11.6")
+def test_the_case_page_offers_a_passkey_and_a_passkey_code_authorises_the_response(ctx):
+    """Issue 14 §3: one passkey check on the case page stands for the fresh code of its decisions."""
+    watch(ctx, ctx["segments"][1:3])
+    attest(ctx)
+    clip(ctx, only_requester=True, provision=Provision.STILL, still_at=CLIP_START + S / 2)
+    services.request_package(ctx["handler"], ctx["case"], now=timezone.now())
+    credential = passkey(ctx["head"])
+    client = sign_in(Client(), ctx["head"])
+    page = client.get(reverse("subjectaccess:case_detail", args=[ctx["case"].pk])).content.decode()
+    assert 'id="passkey-decision"' in page and 'name="authorise-code"' in page
+    code = passkeys.issue_decision_code(ctx["head"], credential, now=timezone.now())
+    client.post(
+        reverse("subjectaccess:case_action", args=[ctx["case"].pk, "authorise"]), {"authorise-code": code}
+    )
+    assert services.awaiting_authorisation(ctx["case"]) == []

@@ -1,4 +1,4 @@
-"""The audit app's scheduled job (design/audit.md, "Exported head"; design/jobs.md). In UTC, as SYSTEM."""
+"""The audit app's scheduled jobs (design/audit.md, "Exported head"; design/jobs.md). In UTC, as SYSTEM."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from watchkeeper.audit.head_export import write_head
+from watchkeeper.audit.head_mail import email_head
 from watchkeeper.core.clauses import enforces
 from watchkeeper.jobs.queue import Priority, by_hand
 from watchkeeper.jobs.runner import progress
@@ -21,3 +22,18 @@ def audit_head_export() -> str:
     path = write_head(timezone.now())
     progress(100, f"Audit head written to {path}.")
     return str(path)
+
+
+@by_hand("audit-head-email")
+@db_periodic_task(crontab(hour="6", minute="15"), name="audit_head_email", priority=Priority.ROUTINE)
+@enforces("R10")
+def audit_head_email() -> int:
+    """Daily at 06:15 UTC: the signed audit head e-mailed to the DPO, a copy outside the server."""
+    sent = email_head(timezone.now())
+    if sent:
+        progress(100, f"Audit head e-mailed to {sent} address{'es' if sent > 1 else ''} (the DPO).")
+    else:
+        progress(
+            100, "Audit head not e-mailed: no SMTP server is configured, or no DPO has an e-mail address."
+        )
+    return sent

@@ -128,24 +128,72 @@ def set_privacy_zones(actor: Actor, camera: Camera, zones: list[list[list[float]
     return camera
 
 
-@enforces("9.6", "8.1")
-def view_reference_frame(actor: Actor, camera: Camera) -> bytes:
-    """A live key frame of the camera as JPEG, to draw privacy zones on (5.3). Only the school's CCTV system
-    administrator, who also holds estate.change there, sees it (9.6); every frame shown is audited. It is a
-    live picture, so unless they are also an approved live viewer there (8.1) it comes with the camera's
-    existing privacy zones blacked out, as recordings are. Raises recording.reference.FrameUnavailable when
-    the camera gives no picture."""
-    from watchkeeper.recording.reference import grab_jpeg
-
+def _may_see_picture(actor: Actor, camera: Camera) -> None:
     require(actor, "estate.change", camera.school_id)
     if not is_system(actor) and not can(actor, "recording.hold", camera.school_id):
         raise PermissionDenied("9.6: only the school's CCTV system administrator sees the camera's picture")
+
+
+def _whole_for(actor: Actor, camera: Camera) -> bool:
+    """8.1: a live picture shows the saved privacy zones blacked out unless `actor` may watch live."""
+    return is_system(actor) or can(actor, "viewing.live", camera.school_id)
+
+
+@enforces("9.6", "8.1")
+def request_reference_frame(actor: Actor, camera: Camera, *, now: datetime) -> Any:
+    """Ask for a live key frame of the camera, to draw privacy zones on (5.3). The job worker takes it from
+    the camera, never this (web) process (issue 14 §5; recording/reference_frames.py). Only the school's
+    CCTV system administrator, who also holds estate.change there, asks (9.6); unless they are also an
+    approved live viewer there (8.1) the picture comes with the camera's saved zones blacked out, as
+    recordings are. Audited; so is each showing (view_reference_frame)."""
+    from watchkeeper.recording import reference_frames
+
+    _may_see_picture(actor, camera)
     zones = camera.privacy_zones or []
-    masked = bool(zones) and not is_system(actor) and not can(actor, "viewing.live", camera.school_id)
-    jpeg = grab_jpeg(streams.stream_address(camera), zones=zones if masked else ())
-    stream = streams.shown(camera)
-    details = {"stream": stream, "bytes": len(jpeg), "zones_applied": len(zones) if masked else 0}
-    _camera_event("estate.reference_frame_viewed", actor, camera, details)
+    whole = _whole_for(actor, camera)
+    with transaction.atomic():
+        frame = reference_frames.ask(
+            camera,
+            require_person(actor, "9.6: a person asks for the camera's picture"),
+            [] if whole else zones,
+            whole=whole and bool(zones),
+            now=now,
+        )
+        details = {"stream": streams.shown(camera), "zones_applied": 0 if whole else len(zones)}
+        _camera_event("estate.reference_frame_requested", actor, camera, details)
+    return frame
+
+
+def reference_frame_progress(actor: Actor, camera: Camera, frame_id: str, *, now: datetime) -> Any:
+    """How the picture asked for is going (recording.reference_frames.Progress), for whoever may see it."""
+    from watchkeeper.recording import reference_frames
+    from watchkeeper.recording.models import ReferenceFrame
+
+    _may_see_picture(actor, camera)
+    frame = ReferenceFrame.objects.filter(pk=frame_id, camera=camera).first()
+    if frame is None:
+        return reference_frames.Progress("failed", "the picture is no longer kept: reload the page")
+    return reference_frames.progress_of(frame, now)
+
+
+@enforces("9.6", "8.1")
+def view_reference_frame(actor: Actor, camera: Camera, frame_id: str, *, now: datetime) -> bytes:
+    """The picture asked for, as JPEG, shown once (then deleted) to the school's CCTV system administrator
+    (9.6); a picture taken whole (the camera's zones not applied) only to one who may watch live (8.1).
+    Audited. Raises PolicyRefusal when it is not ready or no longer kept."""
+    from watchkeeper.recording import reference_frames
+    from watchkeeper.recording.models import ReferenceFrame
+
+    _may_see_picture(actor, camera)
+    frame = ReferenceFrame.objects.filter(pk=frame_id, camera=camera).first()
+    if frame is None:
+        raise PolicyRefusal("9.3: that picture is no longer kept — reload the page")
+    if frame.whole and not _whole_for(actor, camera):
+        raise PermissionDenied("8.1: this picture is unmasked: only an approved live viewer sees it")
+    with transaction.atomic():
+        frame, jpeg = reference_frames.open_once(frame.pk, now=now)
+        details = {"stream": streams.shown(camera), "bytes": len(jpeg), "zones_applied": len(frame.zones)}
+        _camera_event("estate.reference_frame_viewed", actor, camera, details)
     return jpeg
 
 

@@ -10,7 +10,17 @@ urlpatterns = [
     path("cameras/<int:pk>/edit/", views.camera_edit, name="camera_edit"),
     path("cameras/<int:pk>/status/", views.camera_status, name="camera_status"),
     path("cameras/<int:pk>/zones/", views.camera_zones, name="camera_zones"),
-    path("cameras/<int:pk>/zones/frame.jpg", views.camera_reference_frame, name="camera_reference_frame"),
+    path("cameras/<int:pk>/zones/frame/", views.camera_reference_request, name="camera_reference_request"),
+    path(
+        "cameras/<int:pk>/zones/frame/<uuid:frame>/",
+        views.camera_reference_status,
+        name="camera_reference_status",
+    ),
+    path(
+        "cameras/<int:pk>/zones/frame/<uuid:frame>.jpg",
+        views.camera_reference_frame,
+        name="camera_reference_frame",
+    ),
     path("cameras/<int:pk>/responsible/", footing_views.camera_responsible, name="camera_responsible"),
     path(
         "cameras/<int:pk>/not-private/", footing_views.camera_confirm_not_private, name="camera_not_private"

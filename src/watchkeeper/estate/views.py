@@ -4,13 +4,14 @@ authority and the policy gates; a refusal is shown with its clause, and nothing 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.compliance.footing import camera_footing
 from watchkeeper.compliance.trust import SETTINGS
 from watchkeeper.core.actors import Actor, person_or_none
+from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
@@ -37,7 +39,6 @@ from watchkeeper.estate.models import Camera, CameraStatus, School, Trust, Vehic
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.recording.erasure import ERASE
 from watchkeeper.recording.models import ErasureCertificate, Segment
-from watchkeeper.recording.reference import FrameUnavailable
 
 F = TypeVar("F", CameraFilterForm, VehicleFilterForm)
 # Statuses from which a camera may be activated: their detail page lists what still stops activation.
@@ -253,15 +254,42 @@ def camera_zones(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def camera_reference_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a picture to draw on (issue 14 §5): the job worker takes it from the camera, never this
+    process. 202, with the address that says how it is going (zones.js asks it every second)."""
+    camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
+    frame = services.request_reference_frame(request.user, camera, now=timezone.now())
+    status = reverse("estate:camera_reference_status", args=[camera.pk, frame.pk])
+    return _no_store(JsonResponse({"status": status}, status=202))
+
+
+@login_required
 @require_GET
-def camera_reference_frame(request: HttpRequest, pk: int) -> HttpResponse:
-    """A live key frame as JPEG, for the CCTV system administrator only (9.6); audited; never cached."""
+def camera_reference_status(request: HttpRequest, pk: int, frame: uuid.UUID) -> HttpResponse:
+    """{"state": queued | taking | ready | failed, "message": why not, "picture": its address when ready}."""
+    camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
+    progress = services.reference_frame_progress(request.user, camera, str(frame), now=timezone.now())
+    body = {"state": progress.state, "message": progress.problem}
+    if progress.state == "ready":
+        body["picture"] = reverse("estate:camera_reference_frame", args=[camera.pk, frame])
+    return _no_store(JsonResponse(body))
+
+
+@login_required
+@require_GET
+def camera_reference_frame(request: HttpRequest, pk: int, frame: uuid.UUID) -> HttpResponse:
+    """The picture as JPEG, shown once, for the CCTV system administrator only (9.6); audited."""
     camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
     try:
-        jpeg = services.view_reference_frame(request.user, camera)
-    except FrameUnavailable as error:
-        return HttpResponse(f"No picture: {error}.", status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(jpeg, content_type="image/jpeg")
+        jpeg = services.view_reference_frame(request.user, camera, str(frame), now=timezone.now())
+    except PolicyRefusal as refusal:
+        text = f"No picture: {'; '.join(refusal.problems)}."
+        return HttpResponse(text, status=404, content_type="text/plain; charset=utf-8")
+    return _no_store(HttpResponse(jpeg, content_type="image/jpeg"))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, private"
     return response
 

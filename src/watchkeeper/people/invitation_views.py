@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.refusals import attempt, refused_page
-from watchkeeper.people import invitations
+from watchkeeper.people import invitations, sso
 from watchkeeper.people.forms import InvitationForm
 from watchkeeper.people.services import totp_secret
 from watchkeeper.people.views import _qr_svg
@@ -46,7 +46,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except PolicyRefusal as refusal:
         return refused_page(request, refusal.problems, status=404, title="Invitation not valid")
     if request.method == "GET":
-        return render(request, "people/invitation.html", {"person": invite.user})
+        context = {"person": invite.user, "token": token, **sso.sso_context(invite.user)}
+        return render(request, "people/invitation.html", context)
     if request.POST.get("step") == "start":
         return _form_page(request, invitations.start(token, now=now), InvitationForm())
     device = invitations.pending_device(token, now)

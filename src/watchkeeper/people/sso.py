@@ -7,7 +7,8 @@ exchange, ID token signature checked against the provider's JWKS, nonce). What W
   the same across applications; elsewhere `sub`), read from the signed ID token, never the e-mail address,
   which people can change at the provider and which Entra does not verify;
 - the issuer, the audience and the trust's pinned tenant (`tid`) or Google domain (`hd`) are checked;
-- an identity signs in only the account its holder linked it to, while signed in (`link_identity`);
+- an identity signs in only the account its holder linked it to, while signed in or with their
+  invitation (`link_identity`);
   a sign-in never creates an account nor grants a role (`create_user` refuses);
 - whether the provider's multi-factor sign-in (`amr`) may stand in for Watchkeeper's own second factor is a
   trust setting, off by default, naming the values accepted (`amr_trusted`).
@@ -134,7 +135,9 @@ class WatchkeeperOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     """Not in AUTHENTICATION_BACKENDS: only the SSO callback (people/sso_views.py) calls it, so a password
     sign-in never reaches the provider. `link_for`: the signed-in person linking this identity."""
 
-    def __init__(self, link_for: Person | None = None, now: datetime | None = None) -> None:
+    def __init__(
+        self, link_for: Person | None = None, now: datetime | None = None, through: str = "account"
+    ) -> None:
         super().__init__()
         self.config = provider()
         self.OIDC_OP_TOKEN_ENDPOINT = self.config.token_endpoint
@@ -143,6 +146,7 @@ class WatchkeeperOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         self.OIDC_RP_CLIENT_SECRET = self.config.client_secret
         self.link_for = link_for
         self.now = now
+        self.through = through
         self.claims: dict[str, Any] = {}
         self.refused: str = ""
 
@@ -174,13 +178,26 @@ class WatchkeeperOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             self.verify_claims(claims)
             if self.link_for is None:
                 users = list(self.filter_users_by_claims(claims))
-                return users[0] if len(users) == 1 else self.create_user(claims)
+                if len(users) != 1:
+                    return self.create_user(claims)
+                return _set_up(users[0])
             assert self.now is not None
-            link_identity(self.link_for, claims, now=self.now)
+            link_identity(self.link_for, claims, now=self.now, through=self.through)
             return self.link_for
         except SignInRefused as refusal:
             self.refused = str(refusal)
             raise
+
+
+def _set_up(user: Any) -> Any:
+    """An account signs in by SSO only once its invitation is used (issue 14 §1): one linked with its
+    invitation, or reset since, has no password of its holder's yet and may not be entered any way."""
+    if not user.has_usable_password():
+        raise SignInRefused(
+            "your account is not set up yet — use your invitation first (your own password and "
+            "authenticator), then sign in with your school account"
+        )
+    return user
 
 
 def _school(user: Person) -> Any:
@@ -189,8 +206,12 @@ def _school(user: Person) -> Any:
 
 
 @enforces("9.2")
-def link_identity(user: Person, claims: dict[str, Any], *, now: datetime) -> IdentityLink:
-    """The signed-in holder links the identity they have just proved at the provider (audited)."""
+def link_identity(
+    user: Person, claims: dict[str, Any], *, now: datetime, through: str = "account"
+) -> IdentityLink:
+    """The holder links the identity they have just proved at the provider (audited): signed in, from
+    their account page (`through="account"`), or with their invitation's link before they have a password
+    (`through="invitation"`: the link is the key, as for choosing the password; people/invitations.py)."""
     issuer, subject, tenant = identity(claims)
     if IdentityLink.objects.filter(user=user, issuer=issuer).exists():
         raise SignInRefused("your account is already linked — remove that link first to link another")
@@ -209,7 +230,7 @@ def link_identity(user: Person, claims: dict[str, Any], *, now: datetime) -> Ide
                 actor=user,
                 school=_school(user),
                 obj=user,
-                details={"issuer": issuer, "subject": subject, "tenant": tenant},
+                details={"issuer": issuer, "subject": subject, "tenant": tenant, "through": through},
             )
     except IntegrityError:
         raise SignInRefused("that school account is already linked to another Watchkeeper account") from None

@@ -1,5 +1,6 @@
 """The single sign-on pages (people/sso.py; design/roles.md "Single sign-on"): start a sign-in, link one's own
-account, the provider's callback, the Watchkeeper second factor after SSO, and removing one's link."""
+account (signed in, or with one's invitation), the provider's callback, the Watchkeeper second factor after
+SSO, and removing one's link."""
 
 from __future__ import annotations
 
@@ -16,18 +17,25 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from watchkeeper.people import sign_ins, sso
+from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.refusals import refused_page
+from watchkeeper.people import invitations, sign_ins, sso
 from watchkeeper.people.services import needs_second_factor
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PENDING_SECONDS = 300  # the Watchkeeper code must follow the provider's sign-in within five minutes
 FAILED = "Single sign-on did not work: {reason}."
+LINKED = {
+    "account": "Your school account is linked: you can now sign in with it.",
+    "invitation": "Your school account is linked. Now finish setting up your account below.",
+}
 
 
 class _RequestView(OIDCAuthenticationRequestView):  # type: ignore[misc]
@@ -60,6 +68,18 @@ def sso_link(request: HttpRequest) -> HttpResponse:
     return _round_trip(request, {"purpose": "link", "user": request.user.pk})
 
 
+@require_POST
+def sso_link_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Linking with an invitation (issue 14 §2): before the person has a password, whoever holds the
+    invitation's link proves their school account at the provider and it is linked to the invited account.
+    The token rides in the session for the round trip only, to find the invitation and its page again."""
+    try:
+        invite = invitations.find(token, timezone.now())
+    except PolicyRefusal as refusal:
+        return refused_page(request, refusal.problems, status=404, title="Invitation not valid")
+    return _round_trip(request, {"purpose": "invitation", "invitation": invite.pk, "token": token})
+
+
 @login_required
 @require_POST
 def sso_unlink(request: HttpRequest) -> HttpResponse:
@@ -86,31 +106,50 @@ def _refused(request: HttpRequest, reason: str, target: str = "people:login") ->
     return redirect(target)
 
 
+class _NotThisRoundTrip(Exception):
+    """The callback cannot link for the round trip it was started for; `args`: (reason, where to go)."""
+
+
+def _linking(request: HttpRequest, purpose: dict[str, Any]) -> tuple[Any, str, str]:
+    """(whom this round trip links — None for a sign-in —, how, and the page it ends on)."""
+    if purpose.get("purpose") == "link":
+        if not request.user.is_authenticated or request.user.pk != purpose.get("user"):
+            raise _NotThisRoundTrip("sign in to Watchkeeper first, then link your account", "people:login")
+        return request.user, "account", reverse("people:account")
+    if purpose.get("purpose") == "invitation":
+        page = reverse("people:invitation", args=[str(purpose.get("token", ""))])
+        try:
+            invite = invitations.find(str(purpose.get("token", "")), timezone.now())
+        except PolicyRefusal:
+            invite = None
+        if invite is None or invite.pk != purpose.get("invitation"):
+            raise _NotThisRoundTrip("the invitation is no longer valid", page)
+        return invite.user, "invitation", page
+    return None, "", reverse("people:login")
+
+
 @require_http_methods(["GET"])
 def sso_callback(request: HttpRequest) -> HttpResponse:
     if not sso.enabled():
         raise Http404("single sign-on is not set up")
     purpose = request.session.pop(sso.PURPOSE_KEY, None) or {}
-    linking = purpose.get("purpose") == "link"
-    target = "people:account" if linking else "people:login"
     stored = _verified_state(request)
+    try:
+        link_for, through, target = _linking(request, purpose)
+    except _NotThisRoundTrip as refusal:
+        return _refused(request, *refusal.args)
     if stored is None or request.GET.get("error"):
         return _refused(request, "the sign-in was cancelled or has expired — try again", target)
-    link_for = None
-    if linking:
-        if not request.user.is_authenticated or request.user.pk != purpose.get("user"):
-            return _refused(request, "sign in to Watchkeeper first, then link your account", "people:login")
-        link_for = request.user
-    backend = sso.WatchkeeperOIDCBackend(link_for=link_for, now=timezone.now())  # type: ignore[arg-type]
+    backend = sso.WatchkeeperOIDCBackend(link_for=link_for, now=timezone.now(), through=through)
     try:
         user = backend.authenticate(request, nonce=stored[0], code_verifier=stored[1])
     except (requests.RequestException, jwt.PyJWTError, SuspiciousOperation, KeyError):
         user = None
     if user is None or not user.is_active:
         return _refused(request, backend.refused or "the provider's answer could not be checked", target)
-    if linking:
-        messages.success(request, "Your school account is linked: you can now sign in with it.")
-        return redirect("people:account")
+    if link_for is not None:
+        messages.success(request, LINKED[through])
+        return redirect(target)
     return _signed_in_at_provider(request, user, backend.claims, backend.config)
 
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("account/authenticator/", account_views.authenticator, name="authenticator"),
     path("account/sso/link/", sso_views.sso_link, name="sso_link"),
     path("account/sso/unlink/", sso_views.sso_unlink, name="sso_unlink"),
+    path("invitation/<str:token>/sso/", sso_views.sso_link_invitation, name="invitation_sso_link"),
     path("sso/start/", sso_views.sso_start, name="sso_start"),
     path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
     path("sso/second-factor/", sso_views.sso_second_factor, name="sso_second_factor"),

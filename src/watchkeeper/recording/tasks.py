@@ -1,5 +1,6 @@
-"""The recording app's scheduled jobs (design/jobs.md): the retention sweep (13.1) and motion analysis.
-Schedules are in UTC; each acts as SYSTEM (core.actors): the installation working on its own schedule."""
+"""The recording app's jobs (design/jobs.md): the retention sweep (13.1), motion analysis, and reference
+frames for the privacy-zone editor (taken here, never by the web process; issue 14 §5). Schedules are in
+UTC; each acts as SYSTEM (core.actors): the installation working on its own schedule or on a request."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from watchkeeper.core.clauses import enforces
 from watchkeeper.jobs.queue import Priority, by_hand
 from watchkeeper.jobs.runner import progress
+from watchkeeper.recording import reference_frames
 from watchkeeper.recording.motion import analyse_pending
 from watchkeeper.recording.retention import sweep
 
@@ -68,5 +70,27 @@ def dvr_upload_purge() -> str:
     from watchkeeper.recording.uploads import abandon_stale
 
     summary = f"{abandon_stale(timezone.now())} unfinished upload(s) abandoned."
+    progress(100, summary)
+    return summary
+
+
+@db_task(name="reference_frame_take", priority=Priority.WAITED_FOR)
+@enforces("9.3", "8.1")
+def reference_frame_take(frame_id: str, *, school_id: int) -> str:
+    """A person waits on the zone editor: one picture from the camera, sealed for a few minutes."""
+    frame = reference_frames.take(frame_id, now=timezone.now())
+    if frame is None:
+        return "Nothing to take: the request is gone or was taken already."
+    summary = f"Picture from camera {frame.camera_id}: {frame.get_state_display().lower()}"
+    progress(100, f"{summary}{' (' + frame.problem + ')' if frame.problem else ''}.")
+    return summary
+
+
+@by_hand("reference-frames")
+@db_periodic_task(crontab(minute="*/10"), name="reference_frame_purge", priority=Priority.HOUSEKEEPING)
+@enforces("9.3")
+def reference_frame_purge() -> str:
+    """Every 10 minutes: pictures taken for the zone editor and not shown are deleted after a few minutes."""
+    summary = f"{reference_frames.purge(timezone.now())} reference picture request(s) deleted."
     progress(100, summary)
     return summary

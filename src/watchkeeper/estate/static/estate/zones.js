@@ -67,25 +67,58 @@
     draw();
   });
 
+  // The picture to draw on (issue 14 §5): asked of the job worker, which takes it from the camera (the
+  // web server never connects to a camera); asked how it goes every second; shown once when ready.
   var frame = document.getElementById("zone-frame");
+  var waiting = document.getElementById("zone-frame-waiting");
+  var POLL_MS = 1000;
+  var GIVE_UP_MS = 60000; // the server gives up sooner (reference_frames.py): this only bounds the page
+
   function shaped() {
     // Draw on the picture's own shape: the zones are fractions of its width and height.
     if (frame.naturalWidth && frame.naturalHeight) {
       editor.style.aspectRatio = frame.naturalWidth + " / " + frame.naturalHeight;
     }
+    frame.hidden = false;
+    if (waiting) waiting.hidden = true;
   }
-  function failed() {
+  function failed(reason) {
     frame.hidden = true;
+    if (waiting) waiting.hidden = true;
+    var why = document.getElementById("zone-frame-reason");
+    if (why && typeof reason === "string" && reason) why.textContent = " (" + reason + ")";
     document.getElementById("zone-frame-error").hidden = false;
   }
-  if (frame) {
+  function show(picture) {
     frame.addEventListener("load", shaped);
-    frame.addEventListener("error", failed);
-    // This script is deferred: a picture that loaded or failed before it ran fired its event unheard.
-    if (frame.complete) {
-      if (frame.naturalWidth) shaped();
-      else failed();
-    }
+    frame.addEventListener("error", function () { failed(""); });
+    frame.src = picture;
   }
+  function poll(status, since) {
+    fetch(status, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : { state: "failed" }; })
+      .then(function (answer) {
+        if (answer.state === "ready" && answer.picture) show(answer.picture);
+        else if (answer.state === "failed") failed(answer.message);
+        else if (Date.now() - since > GIVE_UP_MS) failed("the camera did not give a picture in time");
+        else window.setTimeout(function () { poll(status, since); }, POLL_MS);
+      })
+      .catch(function () { failed(""); });
+  }
+  function ask() {
+    var token = document.querySelector("#zones-form input[name='csrfmiddlewaretoken']");
+    fetch(frame.dataset.request, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.value : "" },
+    })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (answer) {
+        if (answer.status) poll(answer.status, Date.now());
+        else failed("");
+      })
+      .catch(function () { failed(""); });
+  }
+  if (frame && frame.dataset.request) ask();
   draw();
 })();

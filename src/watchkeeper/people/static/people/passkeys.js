@@ -6,14 +6,23 @@
   document.addEventListener("otp_webauthn.register_complete", function () {
     window.location.reload();
   });
-  // On a decision page the server answers a verified passkey check with a single-use code: it goes in the
-  // form's code field, which then cannot be typed over; the person presses Approve or Decline.
+  // On a decision page the server answers a verified passkey check with a single-use code. Inside a form
+  // it goes in that form's code field; a passkey block outside any form (a page with several decisions,
+  // e.g. a subject access case) fills every code field on the page, and the first decision sent spends
+  // it. A filled field cannot be typed over; the person presses the decision's button.
+  function codeFields() {
+    var block = document.getElementById("passkey-decision");
+    var form = block && block.closest("form");
+    var scope = form || document;
+    return scope.querySelectorAll("input[name='code'], input[name$='-code']");
+  }
   document.addEventListener("otp_webauthn.verification_complete", function (event) {
     var code = event.detail && event.detail.id;
-    var field = document.querySelector("input[name='code']");
-    if (typeof code !== "string" || !field) return;
-    field.value = code;
-    field.readOnly = true;
-    field.setAttribute("aria-description", "Confirmed with your passkey");
+    if (typeof code !== "string") return;
+    codeFields().forEach(function (field) {
+      field.value = code;
+      field.readOnly = true;
+      field.setAttribute("aria-description", "Confirmed with your passkey");
+    });
   });
 })();
