@@ -8,6 +8,7 @@ from tests.disclosures.cases import ADMIN
 from tests.factories import CameraFactory, person
 from watchkeeper.disclosures.demo import seed_demo
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest, LegalBasis
+from watchkeeper.estate.models import CameraStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_makes_one_police_request_and_one_foi_request_once(school) -> None:
     assert seed_demo(school) == (None, None)  # no administrator or Main gate camera yet: nothing
     person(ADMIN, school)
-    CameraFactory(school=school, name="Main gate")
+    CameraFactory(school=school, name="Main gate", status=CameraStatus.ACTIVE)
     police, foi = seed_demo(school)
     assert police is not None and foi is not None
     assert police.legal_basis == LegalBasis.CRIME and police.purpose == "4.1.4"

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
+from tests.recording.helpers import store
 from tests.subjectaccess.racing import race_database  # noqa: F401 - for the race tests
 from tests.viewing.conftest import code_for
 from watchkeeper.people.models import Role
@@ -37,7 +38,10 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def cameras(school):
-    return [CameraFactory(school=school, name="Main gate"), CameraFactory(school=school, name="Playground")]
+    """Two cameras, the gate with a stored segment in the window: its review and clips can succeed."""
+    gate = CameraFactory(school=school, name="Main gate")
+    store(gate, WINDOW_START + timedelta(minutes=1))
+    return [gate, CameraFactory(school=school, name="Playground")]
 
 
 @pytest.fixture

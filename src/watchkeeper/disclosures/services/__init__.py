@@ -26,7 +26,12 @@ from watchkeeper.disclosures.services.common import (
     S29_NOTE,
     VIEW,
 )
-from watchkeeper.disclosures.services.decision import decide, decision_problems
+from watchkeeper.disclosures.services.decision import (
+    decide,
+    decision_problems,
+    footage_problems,
+    needs_override,
+)
 from watchkeeper.disclosures.services.documents import (
     ALLOWED_SUFFIXES,
     ALLOWED_TYPES,
@@ -84,6 +89,8 @@ __all__ = [
     "closures_for",
     "decide",
     "decide_foi",
+    "footage_problems",
+    "needs_override",
     "decision_problems",
     "document_path",
     "document_type_problem",

@@ -127,6 +127,9 @@ def _render_request(
 ) -> HttpResponse:
     user = request.user
     pending = req.status == RequestStatus.PENDING
+    decision_form = forms.get("decision_form") or DecisionForm(initial={"confirmed_purpose": req.purpose})
+    if not (pending and services.needs_override(req)):
+        decision_form.fields.pop("override", None)  # asked only where the review found nothing (11.3)
     context = {
         "req": req,
         "cameras": req.cameras.order_by("name"),
@@ -139,8 +142,8 @@ def _render_request(
         "may_advise": req.escalated_at is not None and can(user, ADVISE, req.school_id),
         "review_approved": reviews.review_approved(req.review),
         "review_problems": services.review_problems(req) if pending else [],
-        "decision_form": forms.get("decision_form")
-        or DecisionForm(initial={"confirmed_purpose": req.purpose}),
+        "needs_override": pending and services.needs_override(req),
+        "decision_form": decision_form,
         "document_form": forms.get("document_form") or DocumentForm(),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "advice_form": forms.get("advice_form") or AdviceForm(),
@@ -175,6 +178,7 @@ def _decide(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) 
         code=data["code"],
         reason=data["reason"],
         confirmed_purpose=data["confirmed_purpose"],
+        override=data.get("override", ""),
         now=timezone.now(),
     )
 

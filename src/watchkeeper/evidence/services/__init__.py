@@ -61,6 +61,7 @@ from watchkeeper.evidence.services.decisions import (
     Decided,
     approve_together,
     decide_download,
+    reissue_blockers,
     reissue_download,
     secret_purpose,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "may_fetch",
     "record_hand_over",
     "record_viewing",
+    "reissue_blockers",
     "reissue_download",
     "request_download",
     "request_segments",
