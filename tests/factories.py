@@ -165,3 +165,14 @@ def nominate(user, school: School, *decisions: str, days: int = 365) -> Nominati
         nominated_at=timezone.now(),
         **{d: d in chosen for d in Decision.values},
     )
+
+
+def recorded(camera: Camera, start: dt.datetime, minutes: int = 1) -> Camera:
+    """`camera` with footage from `start`: one real stored 10 s segment (sealed, written, indexed:
+    tests.recording.helpers.store) at the start of each of `minutes` minutes, so a request over that time
+    can succeed (recording/coverage.py refuses one over a window with no recording, issue 15 §2)."""
+    from tests.recording.helpers import store
+
+    for minute in range(minutes):
+        store(camera, start + dt.timedelta(minutes=minute))
+    return camera

@@ -54,6 +54,11 @@ def explain(error: BaseException) -> Failure:
         return Failure(f"{said} Trying again would be refused the same way until that changes.", True)
     if any(isinstance(e, DATABASE_UNAVAILABLE) for e in chain):
         return Failure(DATABASE, False)
+    # Our own errors word their reason as a refusal does, "CLAUSE: reason" (a segment erased since a
+    # redaction began, 13.1; footage that no longer matches its digest, 9.3): said as such, and they repeat.
+    worded = next((r for e in chain if (r := Refusal.parse(str(e))).clause), None)
+    if worded is not None:
+        return Failure(f"{_said(worded)} Trying again would fail the same way until that changes.", True)
     # A missing file or a key that does not open it: what footage (and sealed files) fail to be read with.
     if any(isinstance(e, Unreadable | FileNotFoundError) for e in chain):
         return Failure(UNREADABLE, True)
