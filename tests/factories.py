@@ -175,3 +175,14 @@ def passkey(user, n: int = 1) -> WebAuthnCredential:
     return WebAuthnCredential.objects.create(
         user=user, name=f"Passkey {n}", confirmed=True, credential_id=os.urandom(16), public_key=b"key"
     )
+
+
+def recorded(camera: Camera, start: dt.datetime, minutes: int = 1) -> Camera:
+    """`camera` with footage from `start`: one real stored 10 s segment (sealed, written, indexed:
+    tests.recording.helpers.store) at the start of each of `minutes` minutes, so a request over that time
+    can succeed (recording/coverage.py refuses one over a window with no recording, issue 15 §2)."""
+    from tests.recording.helpers import store
+
+    for minute in range(minutes):
+        store(camera, start + dt.timedelta(minutes=minute))
+    return camera

@@ -15,13 +15,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_viewing import seed_footage
 
 pytestmark = pytest.mark.browser
 UK = ZoneInfo("Europe/London")
 
 
 def test_admin_logs_a_police_request_and_the_headteacher_approves_it(live_app, new_page):
-    start = (datetime.now(UK) - timedelta(days=1)).replace(hour=16, minute=0, second=0, microsecond=0)
+    # Footage of the gate to ask for: a request over a window with nothing recorded is refused (issue 15 §2).
+    footage = seed_footage(live_app, "Main gate")
+    start = datetime.fromisoformat(footage["start"]).astimezone(UK) - timedelta(seconds=2)
+    end = datetime.fromisoformat(footage["end"]).astimezone(UK) + timedelta(seconds=2)
 
     admin = new_page()
     sign_in(admin, live_app, "admin-oak")
@@ -34,7 +38,7 @@ def test_admin_logs_a_police_request_and_the_headteacher_approves_it(live_app, n
     admin.get_by_label("Crime or incident reference").fill("MP/24/BROWSER")
     admin.get_by_label("Main gate — Oakfield Primary School").check()
     admin.get_by_label("Footage from").fill(start.strftime("%Y-%m-%dT%H:%M:%S"))
-    admin.get_by_label("Until").fill((start + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%S"))
+    admin.get_by_label("Until").fill(end.strftime("%Y-%m-%dT%H:%M:%S"))
     admin.get_by_label("What is sought").fill("Main gate at home time")
     admin.get_by_label("Why the police want it").fill("Assault reported outside the gate")
     admin.get_by_label("Purpose of the CCTV it serves (4.1)").select_option(label="None of these applies")

@@ -19,6 +19,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_viewing import seed_footage
 
 pytestmark = pytest.mark.browser
 UK = ZoneInfo("Europe/London")
@@ -118,9 +119,11 @@ def test_a_new_account_is_set_up_by_its_holder_through_an_invitation(live_app, n
     pat.get_by_role("link", name="Footage", exact=True).click()
     pat.get_by_role("link", name="Ask to view footage").click()
     pat.get_by_label("Main gate — Oakfield Primary School").check()
-    start = datetime.now(UK) - timedelta(hours=3)
+    footage = seed_footage(live_app, "Main gate")  # nothing recorded would be refused (issue 15 §2)
+    start = datetime.fromisoformat(footage["start"]).astimezone(UK) - timedelta(seconds=2)
+    until = datetime.fromisoformat(footage["end"]).astimezone(UK) + timedelta(seconds=2)
     pat.get_by_label("From").fill(start.strftime("%Y-%m-%dT%H:%M:%S"))
-    pat.get_by_label("Until").fill((start + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S"))
+    pat.get_by_label("Until").fill(until.strftime("%Y-%m-%dT%H:%M:%S"))
     pat.get_by_label("Kind of reason").select_option(label="Safeguarding (9.4)")
     pat.get_by_label("Reason", exact=True).fill("Pat's request: pupil reported pushed at the gate")
     pat.get_by_role("button", name="Send request").click()

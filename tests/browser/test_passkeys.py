@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_viewing import seed_footage
 
 pytestmark = pytest.mark.browser
 UK = ZoneInfo("Europe/London")
@@ -35,13 +36,15 @@ def add_virtual_authenticator(page) -> str:  # type: ignore[no-untyped-def]
     return str(cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"])
 
 
-def ask_to_view(page, reason: str) -> None:  # type: ignore[no-untyped-def]
-    start = (datetime.now(UK) - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+def ask_to_view(page, reason: str, footage: dict) -> None:  # type: ignore[no-untyped-def]
+    """Over seeded footage: a request over a window with nothing recorded is refused (issue 15 §2)."""
+    start = datetime.fromisoformat(footage["start"]).astimezone(UK) - timedelta(seconds=2)
+    until = datetime.fromisoformat(footage["end"]).astimezone(UK) + timedelta(seconds=2)
     page.get_by_role("link", name="Footage", exact=True).click()
     page.get_by_role("link", name="Ask to view footage").click()
     page.get_by_label("Main gate — Oakfield Primary School").check()
     page.get_by_label("From").fill(start.strftime("%Y-%m-%dT%H:%M:%S"))
-    page.get_by_label("Until").fill((start + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_label("Until").fill(until.strftime("%Y-%m-%dT%H:%M:%S"))
     page.get_by_label("Kind of reason").select_option(label="Safeguarding (9.4)")
     page.get_by_label("Reason", exact=True).fill(reason)
     page.get_by_role("button", name="Send request").click()
@@ -74,7 +77,8 @@ def test_headteacher_adds_a_passkey_signs_in_and_approves_with_it(live_app, new_
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
     reason = "Passkey test: a bag left by the main gate"
-    ask_to_view(reviewer, reason)
+    footage = seed_footage(live_app, "Main gate")
+    ask_to_view(reviewer, reason, footage)
     request_path = reviewer.url.replace(live_app.url, "")
     head.goto(local.url + request_path)
     expect(head.get_by_text(reason)).to_be_visible()
@@ -86,7 +90,7 @@ def test_headteacher_adds_a_passkey_signs_in_and_approves_with_it(live_app, new_
 
     # The spent passkey code does not approve a second request (put in as a script could): each decision
     # asserts afresh.
-    ask_to_view(reviewer, reason + " (again)")
+    ask_to_view(reviewer, reason + " (again)", footage)
     head.goto(local.url + reviewer.url.replace(live_app.url, ""))
     head.get_by_label("Authenticator code").evaluate("(field, code) => { field.value = code; }", used_code)
     head.get_by_role("button", name="Approve").click()

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
+from tests.recording.helpers import store
 from tests.viewing.conftest import code_for
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import (
@@ -18,7 +19,7 @@ from watchkeeper.disclosures.models import (
     LegalBasis,
     ReviewOutcome,
 )
-from watchkeeper.estate.models import Purpose
+from watchkeeper.estate.models import CameraStatus, Purpose
 from watchkeeper.people.models import Role
 from watchkeeper.viewing import services as viewing
 
@@ -35,6 +36,14 @@ END = START + timedelta(minutes=20)
 # The smallest files that really are what they claim: the service checks the first bytes.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def recorded_camera(school: Any, **fields: Any) -> Any:
+    """A camera in service with a stored segment inside the requests' window: a request over it can succeed
+    (recording/coverage.py refuses one that cannot)."""
+    camera = CameraFactory(school=school, status=CameraStatus.ACTIVE, **fields)
+    store(camera, START + timedelta(minutes=1))
+    return camera
 
 
 def police_fields(school: Any, camera: Any, **overrides: Any) -> dict[str, Any]:
@@ -57,13 +66,13 @@ def police_fields(school: Any, camera: Any, **overrides: Any) -> dict[str, Any]:
 
 
 def police_request(school: Any, *, by: Any = None, **overrides: Any) -> DisclosureRequest:
-    camera = overrides.pop("camera", None) or CameraFactory(school=school, name="Main gate")
+    camera = overrides.pop("camera", None) or recorded_camera(school, name="Main gate")
     fields = {"now": timezone.now(), **police_fields(school, camera, **overrides)}
     return services.log_police_request(by or person(ADMIN, school), **fields)
 
 
 def outside_request(school: Any, *, by: Any = None) -> DisclosureRequest:
-    camera = CameraFactory(school=school, name="Car park")
+    camera = recorded_camera(school, name="Car park")
     return services.log_outside_request(
         by or person(ADMIN, school),
         school=school,
@@ -138,7 +147,7 @@ def foi_request(school: Any, camera: Any = None) -> FOIRequest:
         contact="sam@example.org",
         received_on=timezone.localdate(),
         sought="All CCTV footage of the car park on sports day",
-        cameras=[camera or CameraFactory(school=school, name="Sports field")],
+        cameras=[camera or recorded_camera(school, name="Sports field")],
         start=START,
         end=END,
         now=timezone.now(),

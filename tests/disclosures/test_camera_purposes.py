@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tests.disclosures.cases import HEAD, code, police_request, reviewed
-from tests.factories import CameraFactory, person
+from tests.disclosures.cases import HEAD, code, police_request, recorded_camera, reviewed
+from tests.factories import person
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
@@ -30,7 +30,7 @@ def test_the_purpose_must_be_one_of_each_cameras_purposes_pure() -> None:
 
 @pytest.mark.clause("4.1", "11.2", "R24")
 def test_a_police_request_for_a_camera_not_there_for_its_purpose_is_refused(school) -> None:
-    yard = CameraFactory(school=school, name="Playground", purposes=["4.1.1"])
+    yard = recorded_camera(school, name="Playground", purposes=["4.1.1"])
     with pytest.raises(PolicyRefusal) as refusal:
         police_request(school, camera=yard)
     assert any(p.startswith(NOT_FOR_CRIME) for p in refusal.value.problems), refusal.value.problems
@@ -41,7 +41,7 @@ def test_a_police_request_for_a_camera_not_there_for_its_purpose_is_refused(scho
 
 @pytest.mark.clause("4.1", "11.2", "R24")
 def test_the_confirmed_purpose_must_be_one_of_each_cameras_purposes(school) -> None:
-    gate = CameraFactory(school=school, name="Playground", purposes=["4.1.1", "4.1.4"])
+    gate = recorded_camera(school, name="Playground", purposes=["4.1.1", "4.1.4"])
     req = reviewed(police_request(school, camera=gate))
     gate.purposes = ["4.1.1"]  # the camera's purposes narrowed after the request was logged
     gate.save()

@@ -9,6 +9,7 @@ from tests.disclosures.cases import ADMIN
 from tests.factories import CameraFactory, person
 from watchkeeper.disclosures.demo import seed_demo
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest, LegalBasis
+from watchkeeper.estate.models import CameraStatus
 from watchkeeper.site.demo_footage import demo_windows
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_seed_demo_makes_one_police_request_and_one_foi_request_once(school) -> 
     window = demo_windows(now).police
     assert seed_demo(school, window, now) == (None, None)  # no administrator or Main gate camera yet: nothing
     person(ADMIN, school)
-    CameraFactory(school=school, name="Main gate")
+    CameraFactory(school=school, name="Main gate", status=CameraStatus.ACTIVE)
     police, foi = seed_demo(school, window, now)
     assert police is not None and foi is not None
     assert police.legal_basis == LegalBasis.CRIME and police.purpose == "4.1.4"

@@ -25,6 +25,7 @@ from tests.disclosures.cases import (
     foi_request,
     police_fields,
     police_request,
+    recorded_camera,
     reviewed,
 )
 from tests.evidence.downloads import build
@@ -37,7 +38,7 @@ from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIDec
 from watchkeeper.evidence import services as evidence
 from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.evidence.models import RequestStatus as DownloadStatus
-from watchkeeper.recording.models import HoldPurpose
+from watchkeeper.recording.models import HoldPurpose, Segment
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,9 @@ def test_an_approved_police_request_whose_package_failed_stays_in_the_register(s
     decided = evidence.decide_download(
         head, download, approve=True, otp_code=code_for(head, 1), now=timezone.now()
     )
-    with pytest.raises(PolicyRefusal):  # no footage was ever recorded for this request: the build fails
+    # The footage is erased after the authorisation (retention, a lost disk): the build fails.
+    Segment.objects.filter(camera__in=req.cameras.all()).delete()
+    with pytest.raises(PolicyRefusal):
         build(download, decided.password or "")
     download.refresh_from_db()
     assert download.status == DownloadStatus.FAILED
@@ -122,7 +125,7 @@ def test_an_undecided_request_is_not_yet_in_the_register(school) -> None:
 
 @pytest.mark.clause("11.7", "R22", "R25")
 def test_an_foi_request_names_cameras_and_a_window_and_holds_them(school) -> None:
-    camera = CameraFactory(school=school, name="Playground")
+    camera = recorded_camera(school, name="Playground")
     foi = foi_request(school, camera)
     hold = foi.hold
     assert hold is not None and hold.released_at is None and hold.purpose == HoldPurpose.DISCLOSURE
@@ -166,7 +169,7 @@ def test_a_released_foi_keeps_its_hold_and_an_foi_without_footage_is_refused(sch
 @pytest.mark.clause("13.2", "R14")
 def test_a_police_request_to_keep_longer_says_until_when_and_reaches_the_download(school) -> None:
     until = timezone.localdate() + timedelta(days=400)
-    camera = CameraFactory(school=school, name="Main gate")
+    camera = recorded_camera(school, name="Main gate")
     fields = police_fields(school, camera, keep_longer=True, keep_longer_reason="Trial expected next year")
     with pytest.raises(PolicyRefusal, match="13.2: say until when"):
         services.log_police_request(person(ADMIN, school), now=timezone.now(), **fields)

@@ -27,6 +27,7 @@ from tests.disclosures.cases import (
     foi_request,
     outside_request,
     police_request,
+    recorded_camera,
     review_asked,
     review_decided,
     reviewed,
@@ -174,7 +175,7 @@ def make_register(ctx: dict[str, Any]) -> None:
 
 def new_camera(ctx: dict[str, Any]) -> Any:
     if "new_camera" not in ctx:
-        ctx["new_camera"] = CameraFactory(school=ctx["school"], name="Front gate")
+        ctx["new_camera"] = recorded_camera(ctx["school"], name="Front gate")
     return ctx["new_camera"]
 
 

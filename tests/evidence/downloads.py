@@ -8,14 +8,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from tests.factories import CameraFactory, person
 from tests.viewing.conftest import RECORDED, code_for
 from tests.viewing.footage import store_footage
+from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import services, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose
 from watchkeeper.people.models import Role
+from watchkeeper.recording.models import Hold
+from watchkeeper.recording.services import place_hold
 
 S = timedelta(seconds=1)
 # Segments 1 and 2 of the gate camera (2 s each from RECORDED) lie inside the window; 0 and 3 outside.
@@ -61,6 +65,21 @@ def build(req: DownloadRequest, password: str) -> Download:
     req.refresh_from_db()
     sealed = storage.seal_secret(password, req.school_id, services.secret_purpose(req))
     return services.run_build(req.pk, sealed, now=timezone.now())
+
+
+def failed_build(ctx: dict[str, Any]) -> tuple[services.Decided, Hold]:
+    """An authorised request whose build failed: the CCTV administrator held its footage as evidence after
+    the authorisation (9.6). Returns the decision (its password) and the hold."""
+    decided = authorise(ctx, ask(ctx))
+    admin = person(Role.CCTV_ADMIN, ctx["school"])
+    today = timezone.localdate()
+    hold = place_hold(
+        admin, ctx["school"], [ctx["gate"]], START, END, "Assault", today + timedelta(days=30), today=today
+    )
+    with pytest.raises(PolicyRefusal, match="9.6"):
+        build(decided.request, decided.password or "")
+    decided.request.refresh_from_db()
+    return decided, hold
 
 
 def plaintext_zip(download: Download, into: Path, actor: Any) -> Path:

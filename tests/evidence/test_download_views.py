@@ -13,19 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.evidence.downloads import START, ask, authorise, build, footage, members
+from tests.evidence.downloads import START, ask, authorise, build, failed_build, footage, members
 from tests.evidence.pdftext import pdf_text
 from tests.factories import passkey, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
-from tests.viewing.conftest import RECORDED, approved, code_for
+from tests.viewing.conftest import approved, code_for
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import package, services
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services import HEADINGS, columns
 from watchkeeper.people import passkeys
 from watchkeeper.people.models import Role
+from watchkeeper.recording.services import release_hold
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +52,11 @@ def stored(ctx: dict[str, Any]) -> None:
 
 
 def failed(ctx: dict[str, Any]) -> None:
+    """A build that failed for a cause since gone (its footage held, then released): it may be re-issued."""
     footage(ctx)
-    ctx["req"] = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))
-    decided = authorise(ctx, ctx["req"])
-    with pytest.raises(PolicyRefusal):
-        build(ctx["req"], decided.password or "")
+    decided, hold = failed_build(ctx)
+    ctx["req"] = decided.request
+    release_hold(person(ADMIN, ctx["school"]), hold, "Investigation closed", now=timezone.now())
 
 
 def req_url(name: str) -> Any:
@@ -418,3 +418,18 @@ def test_the_authorise_form_offers_a_passkey_and_a_passkey_code_authorises(ctx) 
     assert 'class="package-password"' in response.content.decode()
     req.refresh_from_db()
     assert req.status == RequestStatus.APPROVED
+
+
+@pytest.mark.clause("9.5", "9.6")
+def test_a_failure_that_would_repeat_offers_no_reissue_but_what_to_do(school, pieces) -> None:
+    """Issue 15 §2: the page says what stops a new build, and offers the re-issue only once it is gone."""
+    ctx = footage({"school": school, "pieces": pieces})
+    decided, hold = failed_build(ctx)
+    client = sign_in(Client(), person(DEPUTY, school))
+    detail = reverse("evidence:request_detail", args=[decided.request.pk])
+    page = client.get(detail).content.decode()
+    assert 'class="badge failed"' in page and 'id="reissue-blockers"' in page
+    assert 'id="reissue"' not in page and "PolicyRefusal" not in page
+    release_hold(person(ADMIN, school), hold, "Investigation closed", now=timezone.now())
+    page = client.get(detail).content.decode()
+    assert 'id="reissue"' in page and 'id="reissue-blockers"' not in page

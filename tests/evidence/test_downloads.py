@@ -14,9 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from tests.evidence.downloads import END, START, ask, authorise, build, footage, members, plaintext_zip
+from tests.evidence.downloads import (
+    END,
+    START,
+    ask,
+    authorise,
+    build,
+    failed_build,
+    footage,
+    members,
+    plaintext_zip,
+)
 from tests.factories import CameraFactory, person
-from tests.viewing.conftest import RECORDED, code_for, wrong_code_for
+from tests.viewing.conftest import code_for, wrong_code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
@@ -25,7 +35,8 @@ from watchkeeper.evidence import package, services, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, Purpose, RequestStatus
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.people.models import Role
-from watchkeeper.recording.models import Hold
+from watchkeeper.recording.models import Hold, Segment
+from watchkeeper.recording.services import release_hold
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
 from watchkeeper.storage.keys import Unreadable
@@ -298,14 +309,29 @@ def test_the_log_row_is_filled_by_the_build(ctx, ready) -> None:
 
 
 @pytest.mark.clause("9.5", "R16")
-def test_a_failed_build_says_why_and_can_be_reissued_with_a_new_password(ctx, tmp_path) -> None:
-    req = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))  # no footage
+def test_a_failed_build_says_why_in_plain_words_and_is_not_reissued_to_fail_again(ctx) -> None:
+    req = ask(ctx)
     decided = authorise(ctx, req)
+    Segment.objects.filter(camera=ctx["gate"]).delete()  # erased since the authorisation
     with pytest.raises(PolicyRefusal):
         build(req, decided.password or "")
     req.refresh_from_db()
     assert req.status == RequestStatus.FAILED and "no recorded footage" in req.failure
+    assert "PolicyRefusal" not in req.failure and "(policy 9.5)" in req.failure  # issue 15 §2
     assert AuditEvent.objects.filter(action=services.PACKAGE_FAILED).exists()
+    assert services.reissue_blockers(req)
+    with pytest.raises(PolicyRefusal, match="nothing was recorded by Main gate"):
+        services.reissue_download(ctx["head"], req, otp_code=code_for(ctx["head"], 1))
+    assert req.attempts == 1
+
+
+@pytest.mark.clause("9.5", "9.6", "R16")
+def test_a_failed_build_is_reissued_with_a_new_password_once_its_cause_is_gone(ctx) -> None:
+    decided, hold = failed_build(ctx)
+    req = decided.request
+    assert req.status == RequestStatus.FAILED and req.failure.startswith("Footage in it is held")
+    release_hold(person(Role.CCTV_ADMIN, ctx["school"]), hold, "Investigation closed", now=timezone.now())
+    assert services.reissue_blockers(req) == []
     with pytest.raises(PermissionDenied):
         services.reissue_download(ctx["reviewer"], req, otp_code=code_for(ctx["reviewer"]))
     again = services.reissue_download(ctx["head"], req, otp_code=code_for(ctx["head"], 1))
@@ -482,13 +508,18 @@ def test_the_daily_check_removes_a_file_a_crash_left_after_its_key_was_destroyed
 def test_a_failing_build_job_fails_its_job_record_and_the_request(
     ctx, immediate, django_capture_on_commit_callbacks
 ) -> None:
-    req = ask(ctx, start=RECORDED - timedelta(hours=2), end=RECORDED - timedelta(hours=1))  # no footage
+    req = ask(ctx)
     with django_capture_on_commit_callbacks(execute=True):
         authorise(ctx, req)
+        evidential_hold(ctx)  # placed after the authorisation, before the job runs: the build refuses
     req.refresh_from_db()
     job = JobRecord.objects.get(task_id=req.job_task_id)
     assert req.status == RequestStatus.FAILED and job.status == JobStatus.FAILED
-    assert "no recorded footage" in job.message
+    # In plain words with the clause after, never the exception's class (issue 15 §2).
+    assert (
+        job.message.startswith("Failed: Footage in it is held as evidence") and "(policy 9.6)" in job.message
+    )
+    assert "PolicyRefusal" not in job.message and job.badge == "bad"
 
 
 def test_the_daily_copy_check_runs_as_a_job(ctx, ready, immediate) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from tests.factories import SchoolFactory
-from watchkeeper.jobs import services
+from watchkeeper.jobs import failures, services
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.jobs.runner import progress
 
@@ -114,6 +114,8 @@ def test_huey_signals_record_a_failing_task_with_its_error(immediate) -> None:
     fails_half_way()
     job = JobRecord.objects.get(name="test_fails_half_way")
     assert job.status == JobStatus.FAILED and job.progress == 40
-    assert job.message == "Failed: RuntimeError: disk went away — last step: copying segment 4 of 10"
+    # Plain words and what to do next, never the exception's class (issue 15 §2; jobs/failures.py).
+    assert job.message == f"Failed: {failures.UNEXPECTED} — last step: copying segment 4 of 10"
+    assert "RuntimeError" not in job.message
     assert job.school is None  # a trust-level job
     assert progress(10) is False  # the failed job is no longer the thread's current job

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
+from tests.viewing.conftest import RECORDED
 from watchkeeper.people.models import Role
 
 
 @pytest.fixture
 def gate(school):
-    return CameraFactory(school=school, name="Main gate")
+    return recorded(CameraFactory(school=school, name="Main gate"), RECORDED, minutes=10)
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import sign_in
-from tests.factories import CameraFactory, UserFactory, person
+from tests.factories import CameraFactory, UserFactory, person, recorded
 from tests.people.accounts import Made, ask, ask_download, code_from_secret, made_by
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
-from tests.viewing.conftest import code_for
+from tests.viewing.conftest import RECORDED, code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.people import two_person
 from watchkeeper.people.models import Role
@@ -35,7 +35,7 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def gate(school):
-    return CameraFactory(school=school, name="Main gate")
+    return recorded(CameraFactory(school=school, name="Main gate"), RECORDED, minutes=10)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def as_puppet(puppet: Made) -> Client:
 def rerouted_request(ctx: dict[str, Any]) -> None:
     head = person(Role.HEADTEACHER, ctx["school"], first_name="Helen", last_name="Head")
     ctx["puppet"] = made_by(head, ctx["school"], "rnew", Role.FOOTAGE_REVIEWER)
-    ctx["auth"] = ask(ctx["puppet"].user, CameraFactory(school=ctx["school"]))
+    ctx["auth"] = ask(ctx["puppet"].user, recorded(CameraFactory(school=ctx["school"]), RECORDED))
 
 
 def lists_the_rerouting(ctx: dict[str, Any], response: Any) -> None:

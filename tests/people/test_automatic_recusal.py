@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.factories import nominate, person
+from tests.factories import nominate, person, recorded
 from tests.people.accounts import END, START, approve, ask_download, local
-from tests.subjectaccess.conftest import log
+from tests.subjectaccess.conftest import WINDOW_START, log
 from tests.viewing.conftest import code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
@@ -95,7 +95,7 @@ def test_a_download_naming_the_only_decider_goes_to_the_dpo(school, gate, head, 
 @pytest.mark.clause("10.2")
 def test_the_staff_data_subject_of_a_sar_does_not_decide_its_review(school, gate, head, reviewer, dpo):
     handler = person(Role.SAR_HANDLER, school)
-    case = log(handler, school, [gate], subject_account=head)
+    case = log(handler, school, [recorded(gate, WINDOW_START)], subject_account=head)
     assert case.subject_account == head
     sar.request_review(reviewer, case, now=timezone.now())
     case.refresh_from_db()

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
 from tests.people.accounts import (
     PUPPET_PASSWORD,
     ask_for_download,
@@ -38,7 +38,7 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def gate(school):
-    return CameraFactory(school=school, name="Main gate")
+    return recorded(CameraFactory(school=school, name="Main gate"), RECORDED, minutes=10)
 
 
 @pytest.fixture

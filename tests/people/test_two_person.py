@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
 from tests.people.accounts import Made, approve, ask, ask_download, made_by
 from tests.viewing.conftest import RECORDED, code_for
 from watchkeeper.audit.models import AuditEvent
@@ -38,7 +38,7 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def gate(school):
-    return CameraFactory(school=school, name="Main gate")
+    return recorded(CameraFactory(school=school, name="Main gate"), RECORDED, minutes=10)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
 from tests.subjectaccess.racing import race_database  # noqa: F401 - for the race tests
 from tests.viewing.conftest import code_for
 from watchkeeper.people.models import Role
@@ -37,7 +37,10 @@ def fast_passwords(settings: Any) -> None:
 
 @pytest.fixture
 def cameras(school):
-    return [CameraFactory(school=school, name="Main gate"), CameraFactory(school=school, name="Playground")]
+    """Two cameras, the gate with footage through the window (a segment a minute): its review and clips
+    can succeed (issue 15 §2)."""
+    gate = recorded(CameraFactory(school=school, name="Main gate"), WINDOW_START, minutes=30)
+    return [gate, CameraFactory(school=school, name="Playground")]
 
 
 @pytest.fixture

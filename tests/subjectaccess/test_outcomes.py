@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.conftest import sign_in
 from tests.evidence.downloads import build, members, plaintext_zip
 from tests.factories import CameraFactory, passkey, person
+from tests.recording.helpers import store
 from tests.subjectaccess.conftest import log
 from tests.viewing.conftest import RECORDED, code_for, data_dir, fast_passwords, pieces, wrong_code_for
 from tests.viewing.footage import store_footage
@@ -343,6 +344,7 @@ def test_a_case_covers_several_windows_each_held_and_reviewed(ctx):
     )
     assert window.hold is not None and (window.hold.start, window.hold.end) == second
     assert not services.review_approved(case) and services.needs_review(case)
+    store(ctx["gate"], second[0], 2)  # footage in the second window, or its review is refused (issue 15 §2)
     services.request_review(ctx["reviewer"], case, now=timezone.now())
     window.refresh_from_db()
     assert (window.review.start, window.review.end) == second  # not the footage between the windows

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
 from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, approve_review, log
@@ -33,7 +33,7 @@ SAR, HEAD, DEPUTY, REVIEWER, ADMIN, LIVE, DPO = (
 
 
 def make_case(ctx: dict[str, Any]) -> None:
-    ctx["gate"] = CameraFactory(school=ctx["school"], name="Main gate")
+    ctx["gate"] = recorded(CameraFactory(school=ctx["school"], name="Main gate"), WINDOW_START)
     CameraFactory(school=ctx["other_school"], name="Their gate")
     ctx["case"] = log(person(SAR, ctx["school"]), ctx["school"], [ctx["gate"]])
 

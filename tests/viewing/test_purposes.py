@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
 from tests.refusals import shows_refusal
 from tests.viewing.conftest import RECORDED
 from watchkeeper.audit.models import AuditEvent
@@ -48,14 +48,14 @@ def test_which_kinds_of_reason_fall_outside_a_cameras_purposes(category, purpose
 
 @pytest.fixture
 def playground(school):
-    return CameraFactory(school=school, name="Playground", purposes=["4.1.1"])
+    return recorded(CameraFactory(school=school, name="Playground", purposes=["4.1.1"]), START)
 
 
 @pytest.mark.django_db
 @pytest.mark.clause("4.1", "9.4", "R1")
 def test_a_reason_outside_the_cameras_purposes_needs_a_recorded_reason(school, playground):
     reviewer = person(Role.FOOTAGE_REVIEWER, school)
-    gate = CameraFactory(school=school, name="Gate", purposes=["4.1.4"])
+    gate = recorded(CameraFactory(school=school, name="Gate", purposes=["4.1.4"]), START)
     asked = (reviewer, [gate, playground], START, END, "criminal_activity", "Bike stolen")
     with pytest.raises(PolicyRefusal) as refusal:
         request_authorisation(*asked, now=timezone.now())

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import CameraFactory, GrantFactory, TrainingFactory, person
+from tests.recording.helpers import store
 from tests.viewing.conftest import RECORDED, code_for, wrong_code_for
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
@@ -24,7 +25,10 @@ START, END = RECORDED, RECORDED + timedelta(minutes=10)
 
 @pytest.fixture
 def cameras(school):
-    return [CameraFactory(school=school, name="Main gate"), CameraFactory(school=school, name="Playground")]
+    """Two cameras, one of which recorded in the window: a request over them can succeed (issue 15 §2)."""
+    gate = CameraFactory(school=school, name="Main gate")
+    store(gate, START + timedelta(minutes=1))
+    return [gate, CameraFactory(school=school, name="Playground")]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.utils import timezone
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, GrantFactory, person
 from tests.permission_case import ViewCase, run_view_case
+from tests.recording.helpers import store
 from tests.refusals import shows_refusal
 from tests.viewing.conftest import RECORDED, approved, code_for, wrong_code_for
 from tests.viewing.footage import store_footage
@@ -38,6 +39,12 @@ START, END = RECORDED + 2 * S, RECORDED + 8 * S
 
 def make_pending(ctx: dict[str, Any]) -> None:
     ctx["gate"] = CameraFactory(school=ctx["school"], name="Main gate")
+    # Footage in the window first: a request over nothing recorded is refused (issue 15 §2). Real video where
+    # the test plays it; otherwise a sealed stand-in of the same 2 s segments.
+    if "pieces" in ctx:
+        ctx["segments"] = store_footage(ctx["gate"], RECORDED, ctx["pieces"][:4])
+    else:
+        ctx["segments"] = [store(ctx["gate"], RECORDED + n * 2 * S, 2) for n in range(4)]
     CameraFactory(school=ctx["other_school"], name="Their gate")
     ctx["requester"] = person(REVIEWER, ctx["school"])
     ctx["auth"] = request_authorisation(
@@ -53,7 +60,6 @@ def make_pending(ctx: dict[str, Any]) -> None:
 
 def make_approved(ctx: dict[str, Any]) -> None:
     make_pending(ctx)
-    ctx["segments"] = store_footage(ctx["gate"], RECORDED, ctx["pieces"][:4])
     ViewingAuthorisation.objects.filter(pk=ctx["auth"].pk).delete()
     ctx["auth"] = approved(ctx["requester"], [ctx["gate"]], START, END)
 
@@ -264,6 +270,7 @@ def test_times_are_typed_in_uk_time_and_stored_in_utc(ctx, school) -> None:
     client = sign_in(Client(), reviewer)
     url = reverse("viewing:authorisation_request")
     summer = {**request_data(ctx), "start": "2026-07-01T09:00:00", "end": "2026-07-01T09:10:00"}
+    store(ctx["gate"], datetime(2026, 7, 1, 8, 1, tzinfo=UTC), 2)  # footage then (issue 15 §2)
     assert client.post(url, summer).status_code == 302
     auth = ViewingAuthorisation.objects.get(requested_by=reviewer)
     assert auth.start == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)  # BST is UTC+1
@@ -286,6 +293,7 @@ def test_a_refused_request_keeps_what_was_typed(ctx, school) -> None:
 
 def test_the_headteacher_sees_only_their_own_schools_requests(ctx, other_school) -> None:
     theirs_gate = CameraFactory(school=other_school)
+    store(theirs_gate, START, 2)
     theirs = request_authorisation(
         person(REVIEWER, other_school),
         [theirs_gate],

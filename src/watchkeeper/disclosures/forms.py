@@ -110,6 +110,14 @@ class DecisionForm(Form):
         label="Purpose of the CCTV the disclosure serves (4.1)", choices=PURPOSE_CHOICES, required=False
     )
     reason = forms.CharField(label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 3}))
+    # Asked only where the review found the footage does not show what was sought (the page skips it else).
+    override = forms.CharField(
+        label="Approve all the same: why (override of the review, 11.3)",
+        help_text="The reviewer found the footage does not show what was sought. An approval overrides that "
+        "finding: say why the footage should still be disclosed. It is recorded with the decision.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     code = authenticator_code(
         help_text="A fresh code from your authenticator app: each decision needs its own.",
     )

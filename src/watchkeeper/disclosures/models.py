@@ -117,6 +117,11 @@ class DisclosureRequest(models.Model):
     review_finding = models.TextField(blank=True, help_text="What the reviewer saw, in a few words.")
     finding_by = fields.person_or_none()
     finding_at = models.DateTimeField(null=True, blank=True)
+    # 11.3, 10.2: an approval although the reviewer found the footage does not show what was sought needs
+    # the decider's explicit override, with its reason (audited as disclosures.review_overridden).
+    review_override = models.TextField(
+        blank=True, help_text="Why it was approved although the review found nothing of what was sought."
+    )
     # The evidence workflow's request made on approval (evidence.DownloadRequest), by id so that this app
     # does not depend on that model's migrations.
     download_request_id = models.PositiveIntegerField(null=True, blank=True)

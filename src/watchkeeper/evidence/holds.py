@@ -24,6 +24,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.evidence.models import DownloadRequest, HoldRelease, RequestStatus, person_name
+from watchkeeper.recording import coverage
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -69,11 +70,7 @@ def _protecting(holds: list[Hold], segments: Iterable[Segment]) -> list[Hold]:
 
 def request_segments(req: DownloadRequest) -> list[Segment]:
     """The segments a package of `req` is made from (as the build reads them)."""
-    return list(
-        Segment.objects.filter(camera__in=req.cameras.all(), start__gte=req.start, end__lte=req.end)
-        .select_related("camera")
-        .order_by("camera_id", "start")
-    )
+    return list(coverage.segments_within(req.cameras.all(), req.start, req.end).select_related("camera"))
 
 
 def holds_over_request(req: DownloadRequest) -> list[Hold]:

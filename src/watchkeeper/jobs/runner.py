@@ -22,7 +22,7 @@ from huey import signals as S
 from huey.contrib.djhuey import HUEY
 
 from watchkeeper.core.errors import DATABASE_UNAVAILABLE
-from watchkeeper.jobs import services
+from watchkeeper.jobs import failures, services
 from watchkeeper.jobs.models import JobRecord
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,8 @@ def _on_complete(signal: str, task: Any) -> None:
 @HUEY.signal(S.SIGNAL_ERROR)
 def _on_error(signal: str, task: Any, error: BaseException) -> None:
     _current.set(None)
-    message, now = f"Failed: {type(error).__name__}: {error}", timezone.now()
+    # Plain words for people (jobs/failures.py); the class and traceback are huey's log line.
+    message, now = f"Failed: {failures.explain(error).text}", timezone.now()
     _outcome(task, lambda: services.fail(task.id, message, now=now))
 
 

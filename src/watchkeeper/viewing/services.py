@@ -29,7 +29,8 @@ from watchkeeper.notices import services as notices
 from watchkeeper.people import deciders
 from watchkeeper.people.deciders import VIEWING, decider_problems
 from watchkeeper.people.involvement import involvement_problems, usernames
-from watchkeeper.recording.models import Hold, HoldPurpose, Segment
+from watchkeeper.recording import coverage
+from watchkeeper.recording.models import Segment
 from watchkeeper.recording.retention import HoldSpan
 from watchkeeper.viewing import conf
 from watchkeeper.viewing.footage import decrypted
@@ -84,6 +85,8 @@ def request_authorisation(
     problems += purpose_problems(cameras, reason_category, purpose_reason)
     if cameras and staff_involved:
         problems += involvement_problems("9.2", cameras[0].school_id, staff_involved)
+    if not problems:  # issue 15 §2: refused now, not after the Headteacher has approved it
+        problems += coverage.footage_problems("9.2", cameras, start, end, seen_by=person, now=now)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -251,12 +254,7 @@ def may_view(
 def hold_spans(school_id: int) -> list[HoldSpan]:
     """Evidential holds only (9.6): a hold for an open request keeps footage from erasure but leaves it
     reviewable under an authorisation (10.2)."""
-    holds = (
-        Hold.objects.current()
-        .filter(school_id=school_id, purpose=HoldPurpose.EVIDENTIAL)
-        .prefetch_related("cameras")
-    )
-    return [HoldSpan(frozenset(c.pk for c in h.cameras.all()), h.start, h.end) for h in holds]
+    return coverage.evidential_spans(school_id)
 
 
 @enforces("9.2", "9.6", "R9", "R12")
@@ -288,8 +286,8 @@ def viewable_segments(
     terms, holds = auth.terms(), hold_spans(auth.school_id)
     if may_view(actor, auth, terms, now) is not None:
         return []
-    candidates = Segment.objects.filter(camera=camera, start__gte=auth.start, end__lte=auth.end)
-    return [s for s in candidates.order_by("start") if why_refused(actor, auth, terms, s, holds, now) is None]
+    candidates = coverage.segments_within([camera], auth.start, auth.end)
+    return [s for s in candidates if why_refused(actor, auth, terms, s, holds, now) is None]
 
 
 @enforces("9.2", "R10")

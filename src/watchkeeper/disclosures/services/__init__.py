@@ -31,6 +31,8 @@ from watchkeeper.disclosures.services.decision import (
     decide,
     decide_and_release,
     decision_problems,
+    footage_problems,
+    needs_override,
     package_waits,
 )
 from watchkeeper.disclosures.services.documents import (
@@ -92,6 +94,8 @@ __all__ = [
     "decide",
     "decide_and_release",
     "decide_foi",
+    "footage_problems",
+    "needs_override",
     "decision_problems",
     "package_waits",
     "document_path",

@@ -15,7 +15,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.second_factor import FreshCode, require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
-from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
+from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus, ReviewOutcome
 from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
 from watchkeeper.disclosures.services.requests import camera_purpose_problems, release_request_hold
 from watchkeeper.disclosures.services.review import review_problems
@@ -24,8 +24,13 @@ from watchkeeper.evidence import services as evidence
 from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.people import deciders
 from watchkeeper.people.deciders import DISCLOSURE, Standing, decider_problems
+from watchkeeper.recording import coverage
 
 DECIDED = "11.3: this request has been decided already"
+OVERRIDE_NEEDED = (
+    "11.3, 10.2: the reviewer found that the footage does not show what was sought — approve it only with "
+    "an override: say why it should be disclosed all the same"
+)
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,11 @@ def decision_problems(
     confirmed_purpose: str,
     documents: int,
     cameras: Sequence[Camera] = (),
+    override: str = "",
 ) -> list[str]:
     """Pure: what stops this decision. `cameras`: the request's, whose purposes the confirmed purpose of a
-    police request must be among (11.2)."""
+    police request must be among (11.2). `override`: why to approve although the review found the footage
+    does not show what was sought."""
     problems = []
     if req.status != RequestStatus.PENDING:
         problems.append(DECIDED)
@@ -68,7 +75,22 @@ def decision_problems(
         )
     if approve:
         problems.extend(review_problems(req))
+    if approve and needs_override(req) and not override.strip():
+        problems.append(OVERRIDE_NEEDED)
     return problems
+
+
+def needs_override(req: DisclosureRequest) -> bool:
+    """The review found nothing of what was sought: an approval is an explicit override (issue 15 §2)."""
+    return req.review_outcome == ReviewOutcome.NOT_SHOWN
+
+
+@enforces("11.3", "11.5")
+def footage_problems(req: DisclosureRequest) -> list[str]:
+    """Nothing recorded in the request's window (or all erased since): an approval would send the evidence
+    workflow a package that cannot be built, so it is refused before anyone authorises it (issue 15 §2)."""
+    clause = "11.3" if req.is_police else "11.5"
+    return coverage.footage_problems(clause, list(req.cameras.all()), req.start, req.end)
 
 
 @enforces("11.3", "R24")
@@ -81,6 +103,7 @@ def decide(
     reason: str,
     now: datetime,
     confirmed_purpose: str = "",
+    override: str = "",
 ) -> DisclosureRequest:
     """The decision alone: an approval leaves its download request awaiting its own authorisation under
     Downloads (the path before issue 15; `decide_and_release` takes both in one decision)."""
@@ -92,6 +115,7 @@ def decide(
         reason=reason,
         now=now,
         confirmed_purpose=confirmed_purpose,
+        override=override,
         with_package=False,
     )
     return decided.request
@@ -107,12 +131,14 @@ def decide_and_release(
     reason: str,
     now: datetime,
     confirmed_purpose: str = "",
+    override: str = "",
     with_package: bool = True,
 ) -> Decided:
     """The Headteacher (or an alternate nominated for disclosures; the DPO only on an escalated request)
     decides, with a fresh authenticator code. An approval records the legal basis and sends the footage
     through the evidence workflow in the same transaction: if the evidence workflow refuses, nothing is
-    approved. The nomination relied on is recorded (people/deciders.py).
+    approved. The nomination relied on is recorded (people/deciders.py). Where the review found the footage
+    does not show what was sought, an approval needs `override`: the reason, recorded and audited.
 
     Issue 15 §4: with `with_package`, the same decision and the same code authorise the release's package
     (Appendix I's signature; the password is returned, to be shown once, 11.6), audited as its own event
@@ -130,17 +156,25 @@ def decide_and_release(
         confirmed_purpose=confirmed_purpose,
         documents=req.documents.count(),
         cameras=list(req.cameras.all()),
+        override=override,
     )
+    if approve and not problems:
+        problems += footage_problems(req)
     if problems:
         raise PolicyRefusal(problems)
     fresh = _check_code(person, code, req)
     with transaction.atomic():
         lock_in_state(req, [RequestStatus.PENDING], DECIDED)
+        # The finding may have changed since the checks above: an override is judged on the locked row.
+        if approve and needs_override(req) and not override.strip():
+            raise PolicyRefusal(OVERRIDE_NEEDED)
         req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
         req.decided_by, req.decided_at, req.decision_reason = person, now, reason.strip()
         req.nomination = standing.nomination
         if approve and req.is_police:
             req.confirmed_purpose = confirmed_purpose
+        overridden = approve and needs_override(req)
+        req.review_override = override.strip() if overridden else ""
         if approve:
             req.download_request_id = _send_to_evidence(req, now)
         else:
@@ -153,9 +187,12 @@ def decide_and_release(
                 "decision_reason",
                 "nomination",
                 "confirmed_purpose",
+                "review_override",
                 "download_request_id",
             ]
         )
+        if overridden:
+            audit("review_overridden", person, req, req.review_override, **_override_terms(req))
         download = _download(req.download_request_id) if approve and with_package else None
         waits = evidence.authorisation_problems(person, download, now=now) if download else []
         _record_decision(person, req, approve, standing, package_together=bool(download and not waits))
@@ -213,9 +250,21 @@ def _record_decision(
         review_outcome=req.review_outcome,
         package_authorised_together=package_together,
     )
+    if req.review_override:
+        details["review_override"] = req.review_override
     if req.is_police:
         details["confirmed_purpose"] = req.confirmed_purpose
     audit("request_approved" if approve else "request_refused", person, req, req.decision_reason, **details)
+
+
+def _override_terms(req: DisclosureRequest) -> dict[str, object]:
+    """What was overridden: the review and its finding, beside the decider's reason."""
+    return {
+        "request": req.pk,
+        "authorisation": req.review_id,
+        "review_outcome": req.review_outcome,
+        "review_finding": req.review_finding,
+    }
 
 
 def _release_hold(req: DisclosureRequest, why: str, now: datetime) -> None:

@@ -22,6 +22,7 @@ from watchkeeper.disclosures.services.requests import hold_footage, release_requ
 from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.people.deciders import FOI, decider_problems
+from watchkeeper.recording import coverage
 
 # 11.7, ICO CCTV Code of Practice: what usually happens to an FOI request for CCTV images.
 FOI_GUIDANCE = (
@@ -59,6 +60,8 @@ def log_foi_request(
     require(person, MANAGE, school.pk)
     cameras = list(cameras)
     problems = window_problems(FOI_FOOTAGE_WORDS, school, cameras, start, end, now)
+    # No hold on a camera that cannot have footage (a proposed one): the images asked for are not held.
+    problems += coverage.camera_problems("11.7", cameras)
     if not requester_name.strip() or not contact.strip():
         problems.append("11.7: record who asked and how to reply (FOIA s8: a name and an address)")
     if not sought.strip():

@@ -23,6 +23,7 @@ from watchkeeper.estate.models import Camera, Purpose, School
 from watchkeeper.notices import kinds
 from watchkeeper.notices import services as notices
 from watchkeeper.people import deciders
+from watchkeeper.recording import coverage
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
 
@@ -40,7 +41,9 @@ FOOTAGE_WORDS = WindowWords(
 def _footage_problems(
     cameras: list[Camera], school: School, start: datetime, end: datetime, now: datetime
 ) -> list[str]:
-    return window_problems(FOOTAGE_WORDS, school, cameras, start, end, now)
+    # A proposed camera (or a decommissioned one whose footage is gone) has nothing to disclose or hold.
+    problems = window_problems(FOOTAGE_WORDS, school, cameras, start, end, now)
+    return problems + coverage.camera_problems("11.1", cameras)
 
 
 @enforces("4.1", "11.2", "11.3", "R24")

@@ -12,6 +12,7 @@ from watchkeeper.core.shortcuts import schools_where
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.recording import coverage
 
 VIEW, MANAGE, DECIDE, ADVISE, REGISTER, REVIEW = (
     services.VIEW,
@@ -36,7 +37,9 @@ def schools(request: HttpRequest, action: str) -> Any:
 
 
 def cameras(request: HttpRequest, school: School | None) -> Any:
-    found = restrict(Camera.objects.select_related("school"), request.user, MANAGE)
+    """The cameras a request may name: the user's schools', and only those that can have footage (not a
+    proposed camera, nor a decommissioned one whose footage is gone; recording/coverage.py)."""
+    found = coverage.may_have_footage(restrict(Camera.objects.select_related("school"), request.user, MANAGE))
     return found.filter(school=school) if school is not None and request.method != "POST" else found
 
 

@@ -129,6 +129,9 @@ def _render_request(
 ) -> HttpResponse:
     user = request.user
     pending = req.status == RequestStatus.PENDING
+    decision_form = forms.get("decision_form") or DecisionForm(initial={"confirmed_purpose": req.purpose})
+    if not (pending and services.needs_override(req)):
+        decision_form.fields.pop("override", None)  # asked only where the review found nothing (11.3)
     context = {
         "req": req,
         "cameras": req.cameras.order_by("name"),
@@ -144,8 +147,8 @@ def _render_request(
         # Issue 15 §4: whether approving authorises the package in the same decision, or why it would wait.
         "package_waits": services.package_waits(user, req, now=timezone.now()) if pending else [],
         "dl_authorised": _package_authorised(req),
-        "decision_form": forms.get("decision_form")
-        or DecisionForm(initial={"confirmed_purpose": req.purpose}),
+        "needs_override": pending and services.needs_override(req),
+        "decision_form": decision_form,
         "document_form": forms.get("document_form") or DocumentForm(),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "advice_form": forms.get("advice_form") or AdviceForm(),
@@ -188,6 +191,7 @@ def _decide(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) 
         code=data["code"],
         reason=data["reason"],
         confirmed_purpose=data["confirmed_purpose"],
+        override=data.get("override", ""),
         now=timezone.now(),
     )
 

@@ -63,6 +63,7 @@ from watchkeeper.evidence.services.decisions import (
     approve_together,
     authorisation_problems,
     decide_download,
+    reissue_blockers,
     reissue_download,
     secret_purpose,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "may_fetch",
     "record_hand_over",
     "record_viewing",
+    "reissue_blockers",
     "reissue_download",
     "request_download",
     "request_segments",

@@ -26,6 +26,7 @@ from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Request
 from watchkeeper.evidence.services.actions import PACKAGE_BUILT, PACKAGE_FAILED
 from watchkeeper.evidence.services.copies import exports_dir, keep_until
 from watchkeeper.evidence.services.decisions import secret_purpose
+from watchkeeper.jobs import failures
 from watchkeeper.recording.models import Segment
 from watchkeeper.viewing.footage import decrypted
 
@@ -66,12 +67,12 @@ def run_build(
 
 
 def _build_failed(req: DownloadRequest, error: BaseException) -> None:
-    problem = (
-        "; ".join(error.problems) if isinstance(error, PolicyRefusal) else f"{type(error).__name__}: {error}"
-    )
+    # In plain words, with what to do next (jobs/failures.py); the traceback is in the server's log.
+    problem = failures.explain(error).text
+    audited = "; ".join(error.problems) if isinstance(error, PolicyRefusal) else problem
     with transaction.atomic():
         DownloadRequest.objects.filter(pk=req.pk).update(status=RequestStatus.FAILED, failure=problem[:2000])
-        audit_about(PACKAGE_FAILED, SYSTEM, req, reason=problem[:500], request=req.pk, attempt=req.attempts)
+        audit_about(PACKAGE_FAILED, SYSTEM, req, reason=audited[:500], request=req.pk, attempt=req.attempts)
 
 
 @enforces("9.5", "9.6", "11.6", "R13", "R16", "R17", "R18")

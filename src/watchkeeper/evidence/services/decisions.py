@@ -25,7 +25,11 @@ from watchkeeper.evidence.services.actions import (
     REISSUED,
     SECOND_FACTOR_REFUSED,
 )
-from watchkeeper.evidence.services.requests import request_terms, subject_access_redaction_problems
+from watchkeeper.evidence.services.requests import (
+    footage_problems,
+    request_terms,
+    subject_access_redaction_problems,
+)
 from watchkeeper.jobs.queue import enqueue_on_commit
 from watchkeeper.people import deciders
 from watchkeeper.people.deciders import DOWNLOAD, Standing, decider_problems
@@ -158,6 +162,7 @@ def _decision_problems(
             req.unredacted_release,
         )
         problems += holds.request_problems(req, "authorised")  # 9.6: the CCTV administrator's release
+        problems += footage_problems(req)
     return problems, standing
 
 
@@ -203,7 +208,7 @@ def reissue_download(
         raise PolicyRefusal(NOT_FAILED)
     if _own(person, req):
         raise PolicyRefusal(OWN_REQUEST)
-    problems += holds.request_problems(req, "re-issued")  # 9.6: a new build would fail without it
+    problems += reissue_blockers(req)
     if problems:
         raise PolicyRefusal(problems)
     check_second_factor(person, req, req.school, otp_code, "reissue")
@@ -214,6 +219,13 @@ def reissue_download(
         audit_about(REISSUED, actor, req, **request_terms(req))
         password = _queue_build(req)
     return Decided(req, password)
+
+
+@enforces("9.5", "9.6")
+def reissue_blockers(req: DownloadRequest) -> list[str]:
+    """What would make a new build of `req` fail the same way: held footage without the CCTV administrator's
+    release (9.6), or no footage left in its window. The page offers a re-issue only when there is none."""
+    return holds.request_problems(req, "re-issued") + footage_problems(req)
 
 
 def _queue_build(req: DownloadRequest, password: str | None = None) -> str:

@@ -26,6 +26,7 @@ from watchkeeper.notices import kinds
 from watchkeeper.notices import services as notices
 from watchkeeper.people import deciders
 from watchkeeper.people.involvement import involvement_problems, usernames
+from watchkeeper.recording import coverage
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -128,6 +129,8 @@ def request_download(
         problems.append(
             "9.5: name the requestor — a member of staff, or the recipient and their organisation"
         )
+    if not problems:  # issue 15 §2: refused now, not after the Headteacher has authorised it
+        problems += coverage.footage_problems("9.5", cameras, start, end)
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -244,6 +247,13 @@ def download_problems(
         purpose, redaction, only_requester_appears, cameras, start, end, unredacted_release
     )
     return problems
+
+
+@enforces("9.5")
+def footage_problems(req: DownloadRequest) -> list[str]:
+    """What stops the request's package being built for want of footage (erased by retention since it was
+    asked for, say): checked again when it is authorised and re-issued, so none is accepted to fail."""
+    return coverage.footage_problems("9.5", list(req.cameras.all()), req.start, req.end)
 
 
 @enforces("13.2", "R14")

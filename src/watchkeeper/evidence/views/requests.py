@@ -221,6 +221,8 @@ def request_page(
     standing = _standing(user, req) if open_ else two_person.Standing(False)
     authoriser, blocked = standing.authority, standing.refusal is not None
     held = holds.request_state(req)
+    failed = req.status == RequestStatus.FAILED
+    blockers = services.reissue_blockers(req) if failed else []
     job = JobRecord.objects.filter(task_id=req.job_task_id).first() if req.job_task_id else None
     context = {
         "req": req,
@@ -232,7 +234,9 @@ def request_page(
         and job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
         "may_decide": req.status == RequestStatus.REQUESTED and authoriser and not own and not blocked,
         "own_pending": req.status == RequestStatus.REQUESTED and authoriser and own,
-        "may_reissue": req.status == RequestStatus.FAILED and authoriser and not own and not blocked,
+        # A failure that would repeat (held footage not released, footage gone) is not offered again.
+        "reissue_blockers": blockers,
+        "may_reissue": failed and authoriser and not own and not blocked and not blockers,
         "awaiting_another": standing.refusal if authoriser and not own else None,
         "may_withdraw": req.status == RequestStatus.REQUESTED and req.requested_by_id == user.pk,
         "siblings": _siblings(req),

@@ -17,6 +17,7 @@ from django.db import transaction
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.clauses import enforces
 from watchkeeper.evidence import holds
+from watchkeeper.jobs import failures
 from watchkeeper.recording.models import Segment
 from watchkeeper.redaction.models import Redaction, Status
 from watchkeeper.redaction.services import files
@@ -103,10 +104,11 @@ def _engine_progress(progress: Progress, message: str) -> Callable[[float], None
 def _fail(redaction: Redaction, error: BaseException, status: str) -> None:
     """A job could not finish: say why on the redaction (and in the audit log). A failed proposal ends the
     redaction; a failed render leaves it in review with the decisions intact, to preview again."""
+    said = failures.explain(error).text  # plain words and what to do next, no exception class names
     with transaction.atomic():
-        Redaction.objects.filter(pk=redaction.pk).update(status=status, message=str(error)[:2000])
+        Redaction.objects.filter(pk=redaction.pk).update(status=status, message=said[:2000])
         job = "propose" if status == Status.FAILED else "render"
-        audit("redaction.failed", SYSTEM, redaction, reason=str(error)[:500], job=job)
+        audit("redaction.failed", SYSTEM, redaction, reason=said[:500], job=job)
 
 
 def _job_redaction(redaction_id: int) -> Redaction:

@@ -14,6 +14,7 @@ from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera
 from watchkeeper.evidence import holds
 from watchkeeper.jobs.queue import enqueue_on_commit
+from watchkeeper.recording import coverage
 from watchkeeper.recording.models import Segment
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.redaction.services.access import ONLY_STAFF, REVIEW, audit
@@ -87,6 +88,9 @@ def _master(
         raise PolicyRefusal(problem)
     if end - start > MAX_WINDOW:
         raise PolicyRefusal("10.4.1: redact at most an hour at a time — choose a shorter window")
+    missing = coverage.footage_problems("10.4.1", [camera], start, end, seen_by=person, now=now)
+    if missing:  # issue 15 §2: nothing recorded there, or only footage held from this person (9.6)
+        raise PolicyRefusal(missing)
     chosen = [
         s for s in viewing.viewable_segments(person, auth, camera, now) if s.start >= start and s.end <= end
     ]

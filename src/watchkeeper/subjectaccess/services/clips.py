@@ -13,6 +13,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.services import record_disclosure
 from watchkeeper.estate.models import Camera
+from watchkeeper.recording import coverage
 from watchkeeper.subjectaccess.models import Attestation, Clip, Provision, SubjectAccessRequest
 from watchkeeper.subjectaccess.services.common import (
     LEGAL_BASIS,
@@ -60,7 +61,8 @@ def record_clip(
     with transaction.atomic():
         lock_live(case)
         clip.attestation = covering_attestation(clip) if only_requester else None
-        refuse_if(clip_problems(clip))
+        # issue 15 §2: a clip with nothing recorded in it is refused now, not when its package fails.
+        refuse_if(clip_problems(clip) or _footage_problems(clip))
         clip.save()
         audit(
             "clip_decided",
@@ -78,6 +80,14 @@ def record_clip(
             attestation=clip.attestation_id,
         )
     return clip
+
+
+def _footage_problems(clip: Clip) -> list[str]:
+    """A clip that gives the requester something (a copy, a still, a viewing) needs recorded footage in its
+    window; "the requester does not appear" is a true answer for a camera that recorded nothing."""
+    if clip.provision == Provision.NOT_FOUND:
+        return []
+    return coverage.footage_problems("10.2", [clip.camera], clip.start, clip.end)
 
 
 def covering_attestation(clip: Clip) -> Attestation | None:
