@@ -19,6 +19,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 
 pytestmark = pytest.mark.browser
 UK = ZoneInfo("Europe/London")
@@ -115,7 +116,7 @@ def test_a_new_account_is_set_up_by_its_holder_through_an_invitation(live_app, n
     expect(pat.get_by_text("Your password is changed.")).to_be_visible()
 
     # Pat asks to view footage; nobody else knew Pat's secrets, so the Headteacher may decide it.
-    pat.get_by_role("link", name="Footage", exact=True).click()
+    follow(pat, "Footage")
     pat.get_by_role("link", name="Ask to view footage").click()
     pat.get_by_label("Main gate — Oakfield Primary School").check()
     start = datetime.now(UK) - timedelta(hours=3)

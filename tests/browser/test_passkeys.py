@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 
 pytestmark = pytest.mark.browser
 UK = ZoneInfo("Europe/London")
@@ -37,7 +38,7 @@ def add_virtual_authenticator(page) -> str:  # type: ignore[no-untyped-def]
 
 def ask_to_view(page, reason: str) -> None:  # type: ignore[no-untyped-def]
     start = (datetime.now(UK) - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    page.get_by_role("link", name="Footage", exact=True).click()
+    follow(page, "Footage")
     page.get_by_role("link", name="Ask to view footage").click()
     page.get_by_label("Main gate — Oakfield Primary School").check()
     page.get_by_label("From").fill(start.strftime("%Y-%m-%dT%H:%M:%S"))
