@@ -205,7 +205,7 @@ CASES = [
     ViewCase("segment", own("segment", True), REVIEWER, HEAD, setup=make_approved, check=is_footage),
     ViewCase("init", own("segment_init", True), REVIEWER, LIVE, setup=make_approved, check=is_footage),
     ViewCase("media", own("segment_media", True), REVIEWER, DEPUTY, setup=make_approved, check=is_footage),
-    ViewCase("history-head", history, HEAD, DEPUTY, setup=make_pending, check=shows("viewing.requested")),
+    ViewCase("history-head", history, HEAD, DEPUTY, setup=make_pending, check=shows("Footage request made")),
     ViewCase(
         "history-dpo",
         history,
@@ -213,7 +213,7 @@ CASES = [
         DEPUTY,
         trust_wide=True,
         setup=make_pending,
-        check=shows("viewing.requested"),
+        check=shows("Footage request made"),
     ),
 ]
 
