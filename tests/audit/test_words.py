@@ -35,7 +35,7 @@ def test_every_audit_action_named_in_the_code_has_words_of_its_own():
     literals = set()
     for path in SRC.rglob("*.py"):
         if "migrations" not in path.parts:
-            literals |= set(re.findall(r'"((?:%s)\.[a-z_]+)"' % "|".join(SUBJECTS), path.read_text()))
+            literals |= set(re.findall(r'"((?:' + "|".join(SUBJECTS) + r')\.[a-z_]+)"', path.read_text()))
     names_only = {"disclosures.flags", "subjectaccess.flags", "evidence.copies", "health.alerts"}
     unlisted = {a for a in literals - set(ACTIONS) - names_only if not a.endswith(tuple(_MODEL_NAMES))}
     assert unlisted <= set(EVENT_WORDS), sorted(unlisted - set(EVENT_WORDS))

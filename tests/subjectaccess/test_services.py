@@ -449,7 +449,12 @@ def test_the_timeline_shows_the_redaction_and_package_steps_in_words(reviewed, h
     clip = _clip(handler, reviewed, only_requester=False)
     redaction = _redaction_of(clip)
     services.record_other_person(
-        handler, clip, description="Child", basis=OtherPersonBasis.REDACTED, redaction=redaction, now=timezone.now()
+        handler,
+        clip,
+        description="Child",
+        basis=OtherPersonBasis.REDACTED,
+        redaction=redaction,
+        now=timezone.now(),
     )
     [download] = services.request_package(handler, reviewed, now=timezone.now())
     # The steps the redaction and package jobs record (their own tests run the jobs themselves).

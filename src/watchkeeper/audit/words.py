@@ -198,5 +198,5 @@ def actor_words(event: Any) -> str:
 
 
 def sentence(event: Any) -> str:
-    """"Footage request approved by Helen Head"."""
+    """ "Footage request approved by Helen Head"."""
     return f"{event_words(event.action)} by {actor_words(event)}"

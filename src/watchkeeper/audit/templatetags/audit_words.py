@@ -1,5 +1,5 @@
-"""{% load audit_words %}: `{{ event|in_words }}` reads "Footage request approved by Helen Head"; `{{ event.action|
-event_words }}` reads "Footage request approved" (audit/words.py)."""
+"""{% load audit_words %}: `{{ event|in_words }}` reads "Footage request approved by Helen Head";
+`{{ event.action|event_words }}` reads "Footage request approved" (audit/words.py)."""
 
 from __future__ import annotations
 

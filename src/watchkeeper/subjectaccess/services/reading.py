@@ -63,7 +63,9 @@ def timeline(case: SubjectAccessRequest) -> QuerySet[AuditEvent]:
             reviews.append(window.review.pk)
     requests = case.clips.exclude(download_request=None).values_list("download_request", flat=True)
     q |= Q(object_type="evidence.downloadrequest", object_id__in=[str(pk) for pk in requests])
-    q |= Q(object_type=Redaction._meta.label_lower, object_id__in=[str(pk) for pk in _redactions(case, reviews)])
+    q |= Q(
+        object_type=Redaction._meta.label_lower, object_id__in=[str(pk) for pk in _redactions(case, reviews)]
+    )
     return AuditEvent.objects.filter(q).select_related("actor").order_by("seq")
 
 
@@ -75,5 +77,9 @@ def _redactions(case: SubjectAccessRequest, reviews: list[int]) -> set[int]:
         .exclude(redaction=None)
         .values_list("redaction", flat=True)
     )
-    found |= set(OtherPerson.objects.filter(clip__case=case).exclude(redaction=None).values_list("redaction", flat=True))
+    found |= set(
+        OtherPerson.objects.filter(clip__case=case)
+        .exclude(redaction=None)
+        .values_list("redaction", flat=True)
+    )
     return found
