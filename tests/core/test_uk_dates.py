@@ -16,7 +16,8 @@ MOMENT = dt.datetime(2026, 7, 1, 8, 5, 9, tzinfo=dt.UTC)  # 09:05:09 BST
 
 
 def test_a_date_time_reads_dd_mm_yyyy_hh_mm_in_uk_time():
-    page = Template("{{ moment }}|{{ moment|date:'SHORT_DATETIME_FORMAT' }}").render(Context({"moment": MOMENT}))
+    template = Template("{{ moment }}|{{ moment|date:'SHORT_DATETIME_FORMAT' }}")
+    page = template.render(Context({"moment": MOMENT}))
     assert page == "01/07/2026 09:05|01/07/2026 09:05"
 
 
