@@ -25,7 +25,7 @@ from watchkeeper.estate.choices import school_choices
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
 from watchkeeper.subjectaccess import services
-from watchkeeper.subjectaccess.letter import response_letter
+from watchkeeper.subjectaccess.letter import response_letter, signatory
 from watchkeeper.subjectaccess.models import (
     LIVE_STATUSES,
     PARA_16_FACTORS,
@@ -267,6 +267,7 @@ def _detail(
         ).exists(),
         "pauses": case.clarifications.all(),
         "timeline": services.timeline(case),
+        "letter_form": f.LetterForm(initial={"address": case.requester_contact}),
         "handler": handler,
         "live": case.status in LIVE_STATUSES,
         "forms": action_forms,
@@ -308,10 +309,20 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The response letter, signed by the person who prints it; posted, it carries the address typed on the
+    case page (GET: the case's reply details), which is printed and not stored."""
     case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
-    response = HttpResponse(response_letter(case, timezone.localdate()), content_type="application/pdf")
+    form = f.LetterForm(request.POST if request.method == "POST" else None)
+    address = form.cleaned_data["address"] if form.is_bound and form.is_valid() else ""
+    pdf = response_letter(
+        case,
+        timezone.localdate(),
+        address=address.strip() or case.requester_contact,
+        signatory=signatory(request.user, case.school),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-response.pdf"'
     return response
 
