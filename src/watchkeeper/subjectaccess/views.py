@@ -33,6 +33,7 @@ from watchkeeper.subjectaccess.models import (
     SubjectAccessRequest,
     UnredactedRelease,
 )
+from watchkeeper.subjectaccess.next_step import Facts, NextStep, next_step
 from watchkeeper.subjectaccess.services import HANDLE, REVIEW, VIEW
 
 CASES = SubjectAccessRequest.objects.select_related("school", "hold", "review")
@@ -279,7 +280,25 @@ def _detail(
         "awaiting": services.awaiting_authorisation(case) if "authorise" in action_forms else [],
         "handover": not services.response_packages(case)[1],
     }
+    context["next_step"] = step = _next_step(case, context) if handler else None
+    context["next_label"] = ACTIONS[step.action].label if step and step.action in ACTIONS else ""
     return render(request, "subjectaccess/case_detail.html", context, status=status)
+
+
+def _next_step(case: SubjectAccessRequest, context: dict[str, Any]) -> NextStep | None:
+    return next_step(
+        Facts(
+            status=case.status,
+            live=context["live"],
+            identity_confirmed=bool(case.identity_basis),
+            review_approved=context["review_approved"],
+            clips=case.clips.count(),
+            viewing_to_record=context["has_viewing"],
+            unpackaged=context["unpackaged"],
+            awaiting_authorisation=bool(context["awaiting"]),
+            blockers=len(context["blockers"]),
+        )
+    )
 
 
 @login_required
