@@ -253,7 +253,7 @@ def _detail(
     }
     if bound is not None:
         action_forms[bound[0]] = bound[1]
-    context = {
+    context: dict[str, Any] = {
         "case": case,
         "deadline": case.deadline(today),
         "state": case.clock_state(today),
@@ -280,7 +280,8 @@ def _detail(
         "awaiting": services.awaiting_authorisation(case) if "authorise" in action_forms else [],
         "handover": not services.response_packages(case)[1],
     }
-    context["next_step"] = step = _next_step(case, context) if handler else None
+    step = _next_step(case, context) if handler else None
+    context["next_step"] = step
     context["next_label"] = ACTIONS[step.action].label if step and step.action in ACTIONS else ""
     return render(request, "subjectaccess/case_detail.html", context, status=status)
 
