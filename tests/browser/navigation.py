@@ -10,7 +10,10 @@ from typing import Any
 def follow(page: Any, name: str) -> None:
     """Click the navigation link named exactly `name`, opening the menu that holds it if it is closed."""
     page.locator("header nav").wait_for(state="attached")
-    link = page.locator("header nav a").filter(has_text=re.compile(rf"^{re.escape(name)}$"))
+    named = re.compile(rf"^{re.escape(name)}$")
+    link = page.locator("header nav a").filter(has_text=named)
     if not link.is_visible():
-        page.locator("header nav details", has=link).locator("summary").click()
+        # `has` is matched inside each menu: the link as the menu holds it, not from the page's root.
+        inside = page.locator("a").filter(has_text=named)
+        page.locator("header nav details").filter(has=inside).locator("summary").click()
     link.click()
