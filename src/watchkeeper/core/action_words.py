@@ -1,6 +1,6 @@
 """Each permission action (core/permissions.py ACTIONS) in plain words, for refusals that people read: "You
 may not read the CCTV log." rather than "You are not permitted to do this (evidence.log)" (issue 15 §5:
-plain words, no code names). A test keeps this in step with ACTIONS."""
+plain words, no code names). A test checks every action in ACTIONS has words."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ ACTION_WORDS: dict[str, str] = {
     "disclosures.review": "review footage for disclosure requests",
     "disclosures.record": "record disclosures",
     "disclosures.register": "read the disclosure register",
+    # The complaints app (issue 15's sibling work on main): words ready for its actions.
+    "complaints.view": "see complaints",
+    "complaints.handle": "handle complaints",
+    "complaints.decide": "decide complaints",
 }
 
 
