@@ -43,8 +43,11 @@ check-django:
 	DJANGO_SETTINGS_MODULE=watchkeeper.settings $(BIN)/python -m django check --fail-level WARNING
 	$(BIN)/watchkeeper makemigrations --check --dry-run
 
+# Two worker processes (pytest-xdist; each test file stays on one worker): a 2-core machine spends much of a
+# serial run waiting on ffmpeg, browsers and servers. tests/parallel.py gives each worker its own data folder.
+PYTEST_WORKERS ?= 2
 pytest:
-	$(BIN)/pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p tests.parallel
 
 # Known advisories in the installed dependencies (pip-audit), less those accepted until a date in
 # security/pip-audit-allow.toml. Says so plainly, and does not fail, when the advisory database is out of

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "watchkeeper.subjectaccess",
     "watchkeeper.disclosures",
     "watchkeeper.notices",
+    "watchkeeper.complaints",
+    "watchkeeper.breaches",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]
@@ -245,8 +247,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_UPLOAD_BYTES = env_int("WATCHKEEPER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # The largest request body the web server accepts (waitress in `watchkeeper serve`/`up`; set the proxy's
-# limit to match, design/deployment.md): one upload at the limit plus its form. DVR files are not uploaded
-# through the web (`watchkeeper import-dvr` reads them from disk, 5.2), so nothing larger is needed.
+# limit to match, design/deployment.md): one upload at the limit plus its form. Minibus DVR files, of several
+# GB, come in pieces of 2 MiB (recording/uploads.py, issue 16 §3), so nothing larger is needed.
 WATCHKEEPER_MAX_REQUEST_BYTES = env_int("WATCHKEEPER_MAX_REQUEST_BYTES", MAX_UPLOAD_BYTES + 1024 * 1024)
 # Form fields other than files (Django's own check; the privacy-zone editor's points are the largest).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -272,14 +274,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# E-mail (issue 14 §1): invitations go to the person's address when an SMTP server is named; none by default,
-# and then the invitation link is shown once to whoever made it, to hand over (people/invitations.py).
+# E-mail (issue 14 §1, issue 15 §3): invitations go to the person's address when an SMTP server is named;
+# without one the invitation link is shown once to whoever made it, to hand over (people/invitations.py).
+# Notices (notices/services.py) go to the SMTP server when named; without one each message is written as a
+# file in <data dir>/mail (the embedded default: nothing leaves the machine, and the demo's notices can be
+# read there).
 WATCHKEEPER_SMTP_HOST = env_str("WATCHKEEPER_SMTP_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if WATCHKEEPER_SMTP_HOST
-    else "django.core.mail.backends.dummy.EmailBackend"
+    else "django.core.mail.backends.filebased.EmailBackend"
 )
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = WATCHKEEPER_SMTP_HOST or "localhost"
 EMAIL_PORT = env_int("WATCHKEEPER_SMTP_PORT", 587)
 EMAIL_HOST_USER = env_str("WATCHKEEPER_SMTP_USER", "")

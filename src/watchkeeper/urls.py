@@ -21,6 +21,9 @@ APP_PREFIXES = [
     ("redaction/", "redaction"),
     ("sar/", "subjectaccess"),
     ("disclosures/", "disclosures"),
+    ("account/notices/", "notices"),
+    ("complaints/", "complaints"),
+    ("breaches/", "breaches"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

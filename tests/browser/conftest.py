@@ -81,7 +81,8 @@ def _fresh_database(env: dict[str, str]) -> None:
     import psycopg
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_browser"
+    # One per pytest-xdist worker (tests/parallel.py): each worker runs its own demo server.
+    name = parts.path.lstrip("/") + "_browser" + os.environ.get("PYTEST_XDIST_WORKER", "")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

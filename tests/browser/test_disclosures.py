@@ -3,8 +3,8 @@ it fits no purpose of the CCTV (4.1), logged once it does; the Headteacher canno
 review of 10.2 (which 11.3 applies to police requests): an approved footage reviewer asks to review it, a
 designated person approves that viewing authorisation with a fresh code, and the reviewer records what the
 footage shows. The Headteacher, shown the finding and the note that the policy's section 29 of the DPA
-1998 is repealed, confirms the purpose and approves with a fresh authenticator code; the footage goes to
-the evidence workflow."""
+1998 is repealed, confirms the purpose and approves with a fresh authenticator code; the same decision
+authorises the package (issue 15 §4), whose password is shown once."""
 
 from __future__ import annotations
 
@@ -84,8 +84,12 @@ def test_admin_logs_a_police_request_and_the_headteacher_approves_it(live_app, n
     head.get_by_label("Purpose of the CCTV the disclosure serves (4.1)").select_option(value="4.1.4")
     head.get_by_label("Reason for the decision").fill("Assault: 4.1.4, crime basis")
     head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
+    # Issue 15 §4: the page shows all the one decision covers; approving also authorises the package.
+    expect(head.locator("#covers")).to_contain_text("The package to be built")
+    expect(head.locator("#package-together")).to_be_visible()
     head.get_by_role("button", name="Approve").click()
-    expect(head.get_by_text("Approved: sent to the evidence workflow.")).to_be_visible()
+    expect(head.get_by_role("heading", name="Approved, and its package authorised")).to_be_visible()
+    expect(head.locator(".package-password")).to_be_visible()
     expect(head.locator("#release-conditions")).to_contain_text("remains the property of the school")
     head.locator("#download-request").click()
     expect(head.get_by_text("Midshire Police").first).to_be_visible()

@@ -111,6 +111,12 @@ def test_reviewer_redacts_keeps_the_subject_previews_and_approves(live_app, new_
     page.wait_for_function("() => document.querySelector('video.preview').readyState >= 2", timeout=20_000)
     assert preview.evaluate("v => v.duration") > 2.5
 
+    # Approve only what you have watched (issue 16 §1): the sticky bar counts how much of the preview has
+    # played, and the approval carries it.
+    watched = page.locator("#approve-bar .watched")
+    expect(watched).to_have_text("You have watched 0% of the preview.")
+    preview.evaluate("v => { v.playbackRate = 4; return v.play(); }")
+    expect(watched).to_have_text("You have watched 100% of the preview.", timeout=30_000)
     with page.expect_navigation():
         page.get_by_role("button", name="Approve").click()
     expect(badge).to_have_text("Approved")
@@ -119,5 +125,6 @@ def test_reviewer_redacts_keeps_the_subject_previews_and_approves(live_app, new_
     expect(page.get_by_role("heading", name="Approved copy")).to_be_visible()
     report = page.request.get(page.url.split("?")[0] + "report.json").json()
     assert [t["id"] for t in report["tracks_kept"]] == [int(first or 0)]
+    assert report["preview_watched"] >= 0.98 and not report["approved_without_watching_all"]
     assert len(report["master_segments"]) == len(footage["segments"])
     assert [b["frame"] for b in report["manual_edits"][0]["boxes"]] == [10]

@@ -100,9 +100,10 @@ def test_demo_in_process_makes_no_package_inside_a_transaction(demo):
 
 def test_demo_package_verifies_with_the_password_in_the_credentials_file(tmp_path):
     """`watchkeeper migrate` + `watchkeeper demo` in their own process (a fresh data dir, and on PostgreSQL
-    a fresh database, as the browser tests' server), as a newcomer runs them: the package verifies with the
-    password from demo-credentials.txt (through package.verify and `watchkeeper export verify`); a second
-    `demo` adds nothing."""
+    a fresh database, as the browser tests' server), as a newcomer runs them: the SAR and police windows
+    have footage; the package verifies with the password from demo-credentials.txt (through package.verify
+    and `watchkeeper export verify`); a second `demo` adds nothing."""
+    import json
     import os
     import subprocess
     import sys
@@ -121,6 +122,9 @@ def test_demo_package_verifies_with_the_password_in_the_credentials_file(tmp_pat
 
     run("migrate", "--no-input", "-v0")
     assert "Demo evidence package: " in run("demo")
+    # Issue 15 §1: every second of the demo SAR's and police request's windows has footage.
+    covered = json.loads(run("shell", "-v0", "-c", COVERED).strip().splitlines()[-1])
+    assert covered == {"sar": {"Main gate": 10.0, "Playground": 10.0}, "police": {"Main gate": 10.0}}
     credentials = (tmp_path / "demo-credentials.txt").read_text()
     password = credentials.split("  password: ")[1].split()[0]
     zip_path = tmp_path / "demo-package.zip"
@@ -136,6 +140,22 @@ def test_demo_package_verifies_with_the_password_in_the_credentials_file(tmp_pat
     )
     assert "Demo evidence package" not in run("demo")
     assert (tmp_path / "demo-credentials.txt").read_text() == credentials
+
+
+# Seconds of footage in each camera of the demo's SAR and police windows, as JSON (run in the demo's process).
+COVERED = """
+import json
+from watchkeeper.disclosures.models import DisclosureRequest
+from watchkeeper.recording.models import Segment
+from watchkeeper.subjectaccess.models import SubjectAccessRequest
+def covered(cameras, start, end):
+    return {c.name: sum((min(s.end, end) - max(s.start, start)).total_seconds()
+                        for s in Segment.objects.filter(camera=c, start__lt=end, end__gt=start))
+            for c in cameras.all()}
+sar, police = SubjectAccessRequest.objects.get(), DisclosureRequest.objects.get(reference="MP/DEMO/0001")
+print(json.dumps({"sar": covered(sar.cameras, sar.window_start, sar.window_end),
+                  "police": covered(police.cameras, police.start, police.end)}))
+"""
 
 
 def fresh_database(env: dict[str, str], suffix: str) -> None:

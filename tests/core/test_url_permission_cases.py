@@ -55,6 +55,10 @@ PUBLIC = {
     # (tests/core/test_navigation.py).
     "site:favicon": "the site's icon",
     "people:account": "one's own account",
+    # Issue 15 §3: one's own inbox (each source restricts itself: tests/notices/test_inbox_sources.py) and
+    # one's own choice of e-mail notices (tests/notices/test_notices.py).
+    "site:inbox": "every signed-in person's own inbox",
+    "notices:choices": "one's own choice of e-mail notices",
     "people:password_change": "one's own password",
     "people:authenticator": "one's own authenticator",
     # Single sign-on (tests/people/test_sso.py): starting it, the provider's callback and the code step

@@ -232,12 +232,15 @@ def decision(choice: str) -> Any:
     return data
 
 
-def approved(ctx: dict[str, Any], response: Any) -> None:
+def approved_with_package(ctx: dict[str, Any], response: Any) -> None:
+    """Issue 15 §4: the release and its package in one decision, the password page shown once."""
     ctx["req"].refresh_from_db()
     assert (ctx["req"].status, ctx["req"].decided_by) == (RequestStatus.APPROVED, ctx["user"])
-    assert DownloadRequest.objects.filter(pk=ctx["req"].download_request_id, purpose="police").exists()
-    page = sign_in(Client(), ctx["user"]).get(response["Location"]).content.decode()
-    assert reverse("evidence:request_detail", args=[ctx["req"].download_request_id]) in page
+    download = DownloadRequest.objects.get(pk=ctx["req"].download_request_id, purpose="police")
+    assert (download.status, download.decided_by) == ("approved", ctx["user"])
+    page = response.content.decode()
+    assert 'class="package-password"' in page and response["Cache-Control"] == "private, no-store"
+    assert reverse("evidence:request_detail", args=[download.pk]) in page
     assert "remains the property of the school" in page
 
 
@@ -396,9 +399,9 @@ CASES = [
         ADMIN,
         method="post",
         data=decision("approve"),
-        ok=(302,),
+        ok=(200,),  # issue 15 §4: the package is authorised with it, so its password page, once
         setup=make_reviewed,
-        check=approved,
+        check=approved_with_package,
     ),
     ViewCase(
         "reviews",

@@ -87,6 +87,22 @@ def player_package(ctx: dict[str, Any]) -> str:
     return reverse("evidence:package_create", args=[ctx["auth"].pk])
 
 
+def player_package_data(ctx: dict[str, Any]) -> dict[str, Any]:
+    local = timezone.localtime
+    return {
+        "start": local(START).strftime("%Y-%m-%dT%H:%M:%S"),
+        "end": local(START + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%S"),
+        "purpose": Purpose.INTERNAL,
+        "reason": "Playground incident: the copy for the behaviour file",
+    }
+
+
+def player_form_shown(ctx: dict[str, Any], response: Any) -> None:
+    page = response.content.decode()
+    assert "within that window" in page and 'name="purpose"' in page
+    assert 'value="subject_access"' not in page  # a subject access copy is asked for from its case (10.4)
+
+
 def viewed_auth(ctx: dict[str, Any]) -> None:
     footage(ctx)
     ctx["auth"] = approved(ctx["reviewer"], [ctx["gate"]], START, START + timedelta(seconds=4), ctx["head"])
@@ -252,11 +268,20 @@ CASES = [
         REVIEWER,
         HEAD,
         method="post",
+        data=player_package_data,
         ok=(302,),
         setup=viewed_auth,
         check=lambda ctx, r: DownloadRequest.objects.get(
             requestor_user=ctx["user"], purpose=Purpose.INTERNAL
         ),
+    ),
+    ViewCase(
+        "player-package-form",
+        player_package,
+        REVIEWER,
+        HEAD,
+        setup=viewed_auth,
+        check=player_form_shown,
     ),
 ]
 

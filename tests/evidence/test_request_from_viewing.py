@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.evidence.downloads import START, footage
+from tests.factories import CameraFactory
 from tests.refusals import shows_refusal
 from tests.viewing.conftest import approved
 from watchkeeper.core.errors import PolicyRefusal
@@ -77,6 +78,78 @@ def test_a_standing_authorisation_still_asks(ctx: dict[str, Any]) -> None:
 def test_the_player_button_shows_why(ctx: dict[str, Any], client: Client) -> None:
     auth = _viewed(ctx, expires_at=timezone.now() - timedelta(minutes=1))
     sign_in(client, ctx["reviewer"])
-    response = client.post(reverse("evidence:package_create", args=[auth.pk]))
+    response = client.post(reverse("evidence:package_create", args=[auth.pk]), _asked(auth))
     assert shows_refusal(response, f"9.4: viewing authorisation #{auth.pk} has expired")
     assert not DownloadRequest.objects.exists()
+
+
+# --- issue 15 §4: the window and the purpose ---------------------------------------------------------
+
+
+def _asked(auth: Any, start: Any = None, end: Any = None, **more: str) -> dict[str, str]:
+    local = "%Y-%m-%dT%H:%M:%S"
+    return {
+        "start": timezone.localtime(start or auth.start).strftime(local),
+        "end": timezone.localtime(end or auth.end).strftime(local),
+        "purpose": Purpose.INTERNAL,
+        "reason": "The behaviour file",
+        **more,
+    }
+
+
+@pytest.mark.clause("9.2")
+def test_the_player_asks_for_a_narrower_window_and_a_purpose(ctx: dict[str, Any], client: Client) -> None:
+    auth = _viewed(ctx)
+    sign_in(client, ctx["reviewer"])
+    page = client.get(reverse("evidence:package_create", args=[auth.pk])).content.decode()
+    assert 'id="viewed-window"' in page and timezone.localtime(auth.start).strftime("%H:%M:%S") in page
+    data = _asked(
+        auth,
+        end=auth.start + timedelta(seconds=2),
+        purpose=Purpose.OTHER,
+        recipient_name="Mrs A Parent",
+        recipient_organisation="Parent of the pupil",
+    )
+    response = client.post(reverse("evidence:package_create", args=[auth.pk]), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    req = DownloadRequest.objects.get()
+    assert (req.start, req.end) == (auth.start, auth.start + timedelta(seconds=2))
+    assert (req.purpose, req.reason, req.recipient_name) == ("other", "The behaviour file", "Mrs A Parent")
+    assert req.requestor_user is None and req.case_reference == f"viewing #{auth.pk}"
+
+
+@pytest.mark.clause("9.2")
+@pytest.mark.parametrize("shift", ["earlier", "later"])
+def test_a_window_outside_the_authorised_one_is_refused(
+    ctx: dict[str, Any], client: Client, shift: str
+) -> None:
+    auth = _viewed(ctx)
+    sign_in(client, ctx["reviewer"])
+    widened = (
+        {"start": auth.start - timedelta(seconds=1)}
+        if shift == "earlier"
+        else {"end": auth.end + timedelta(seconds=1)}
+    )
+    response = client.post(reverse("evidence:package_create", args=[auth.pk]), _asked(auth, **widened))
+    assert response.status_code == 400
+    assert shows_refusal(response, "9.2: the window must lie within the authorised viewing window")
+    assert not DownloadRequest.objects.exists()
+
+
+def test_the_service_refuses_a_camera_the_authorisation_does_not_cover(ctx: dict[str, Any]) -> None:
+    auth = _viewed(ctx)
+    other = CameraFactory(school=ctx["school"], name="Car park")
+    problems = services.viewed_window_problems(auth, [ctx["gate"], other], auth.start, auth.end)
+    assert problems == [
+        f"9.2: viewing authorisation #{auth.pk} does not cover Car park — ask for those cameras on the "
+        "Downloads page, giving the reason"
+    ]
+    assert services.viewed_window_problems(auth, [ctx["gate"]], auth.start, auth.end) == []
+
+
+def test_a_subject_access_purpose_is_not_offered_from_the_player(ctx: dict[str, Any], client: Client) -> None:
+    auth = _viewed(ctx)
+    sign_in(client, ctx["reviewer"])
+    data = _asked(auth, purpose=Purpose.SUBJECT_ACCESS)
+    response = client.post(reverse("evidence:package_create", args=[auth.pk]), data)
+    assert response.status_code == 400 and not DownloadRequest.objects.exists()

@@ -19,9 +19,10 @@ from watchkeeper.jobs import disk
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.jobs.queue import tasks_by_hand
 from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
+from watchkeeper.notices.tasks import deadline_notices
 from watchkeeper.people.tasks import lapse_unconfirmed_roles
 from watchkeeper.recording.models import Segment
-from watchkeeper.recording.tasks import motion_analysis, retention_sweep
+from watchkeeper.recording.tasks import dvr_upload_purge, motion_analysis, retention_sweep
 from watchkeeper.redaction.tasks import redaction_preview_purge
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,8 @@ def test_the_schedules() -> None:
         "previews": redaction_preview_purge,  # redaction (13.1): unapproved previews, daily
         "audit-head": audit_head_export,  # audit (R10): the signed head outside the database, hourly
         "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
+        "dvr-uploads": dvr_upload_purge,  # recording (issue 16 §3): unfinished DVR uploads, daily
+        "notices": deadline_notices,  # notices (issue 15 §3): 7-day, 1-day and overdue notices, hourly
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)
@@ -100,6 +103,14 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if camera_health.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if motion_analysis.task_class().validate_datetime(t)]) == 24 * 60
     assert len([t for t in _day() if audit_head_export.task_class().validate_datetime(t)]) == 24
+    assert len([t for t in _day() if dvr_upload_purge.task_class().validate_datetime(t)]) == 1
+    assert len([t for t in _day() if deadline_notices.task_class().validate_datetime(t)]) == 24
+
+
+def test_deadline_notices_run_as_a_job(immediate) -> None:
+    deadline_notices()
+    job = only_job("deadline_notices")
+    assert job.status == JobStatus.DONE and job.message.startswith("0 deadline notice(s) sent")
 
 
 @pytest.mark.clause("12.1", "R27")

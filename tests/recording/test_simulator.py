@@ -28,3 +28,20 @@ def test_the_stream_is_continuous_across_the_loop_and_paced_in_real_time(simulat
     keys = [pts for pts, key in timed if key]
     assert {b - a for a, b in zip(keys, keys[1:], strict=False)} == {KEYFRAME_SECONDS * 90000}
     assert elapsed >= READ_SECONDS - 2  # served live, not as fast as the file can be read
+
+
+def test_the_demo_scene_clip_is_encoded_as_the_test_clip_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 §1: `simulate-cameras` serves the demo's playground scene, with the same 720p, frame rate,
+    length and key-frame spacing as the test clip the simulator was built on."""
+    import av
+
+    from watchkeeper.recording.simulator import ensure_scene_clip
+
+    clip = ensure_scene_clip(tmp_path)
+    assert ensure_scene_clip(tmp_path) == clip and [p.name for p in tmp_path.iterdir()] == [clip.name]
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height, stream.average_rate) == (1280, 720, FPS)
+        keys = [i for i, packet in enumerate(container.demux(stream)) if packet.size and packet.is_keyframe]
+    assert abs(len(keys) * KEYFRAME_SECONDS - CLIP_SECONDS) <= KEYFRAME_SECONDS
+    assert {b - a for a, b in zip(keys, keys[1:], strict=False)} == {KEYFRAME_SECONDS * FPS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from watchkeeper.subjectaccess.demo import DEMO_REQUESTER, seed_demo
 from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
@@ -21,5 +22,5 @@ def test_demo_holds_one_open_request_with_its_footage_held(settings, tmp_path):
     assert case.hold is not None and case.hold.released_at is None
     assert case.logged_by.username == "sar-oak"
     call_command("demo")
-    assert seed_demo(case.school) == case
+    assert seed_demo(case.school, (case.window_start, case.window_end), timezone.now()) == case
     assert SubjectAccessRequest.objects.count() == 1

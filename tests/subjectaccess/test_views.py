@@ -14,7 +14,7 @@ from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
-from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, log
+from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, approve_review, log
 from watchkeeper.people.models import Recusal, Role
 from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
@@ -352,6 +352,17 @@ def test_intake_takes_the_first_window_and_offers_another_at_once(
     assert (case.window_start, case.window_end) == (WINDOW_START, WINDOW_END)
     page = client.get(response["Location"]).content.decode()
     assert "Add the next window below" in page and 'id="action-window"' in page
+
+
+def test_the_clip_form_is_offered_with_the_requests_window(school, other_school, client: Client) -> None:
+    """Issue 15 §1: the handler records a clip of the whole window without typing it again."""
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    approve_review(ctx["case"], person(REVIEWER, school), person(HEAD, school))
+    client = sign_in(client, person(SAR, school))
+    page = client.get(reverse("subjectaccess:case_detail", args=[ctx["case"].pk])).content.decode()
+    clip = page.split('id="action-clip"')[1].split("</form>")[0]
+    assert f'value="{local(WINDOW_START)}"' in clip and f'value="{local(WINDOW_END)}"' in clip
 
 
 @pytest.mark.clause("9.2", "10.4.3")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,94 +14,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory, VehicleFactory, person
+from tests.factories import ApprovedDPIAFactory, CameraFactory, SignFactory, person
 from tests.recording.helpers import decode
+from tests.zones.dvr_files import DVR_START, FPS, OFFSET_MS, SECONDS
 from tests.zones.video import pictures
 from watchkeeper.audit.models import AuditEvent
-from watchkeeper.compliance.models import SignPlacement
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.estate.models import CameraStatus, LocationType
+from watchkeeper.estate.models import CameraStatus
 from watchkeeper.people.models import Role
 from watchkeeper.recording.crypto import existing_school_key, open_blob
-from watchkeeper.recording.dvr import DvrImportError, import_dvr
+from watchkeeper.recording.dvr import DvrImportError, import_dvr, import_recording
 from watchkeeper.recording.models import GarbageBlob, GarbageReason, Segment
 from watchkeeper.recording.storage import absolute, collect_garbage, import_lock, reserve, write_blob
 
 pytestmark = pytest.mark.django_db
-
-SECONDS = 5
-FPS = 25
-SEGMENT_SECONDS = 2
-# The DVR's clock runs 90.5 s fast: true time = DVR time - offset.
-OFFSET_MS = 90_500
-DVR_START = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True, timeout=60)
-
-
-@dataclass(frozen=True)
-class Files:
-    mp4: Path
-    ts: Path
-    truncated: Path
-    unfinished: Path
-    text: Path
-    audio: Path
-    empty: Path
-    mpeg4: Path
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
-    """A few seconds of a DVR's H.264 (key frame every second, with sound) as MP4 and MPEG-TS, and the
-    wrong files: cut off mid-frame, a text file, sound only, empty, and MPEG-4 Part 2 video."""
-    d = tmp_path_factory.mktemp("dvr")
-    video = ["-f", "lavfi", "-i", f"testsrc2=size=640x360:rate={FPS}:duration={SECONDS}"]
-    sound = ["-f", "lavfi", "-i", f"sine=duration={SECONDS}"]
-    h264 = ["-c:v", "libx264", "-preset", "veryfast", "-g", str(FPS), "-pix_fmt", "yuv420p", "-c:a", "aac"]
-    stamp = ["-metadata", f"creation_time={DVR_START.isoformat().replace('+00:00', 'Z')}"]
-    ffmpeg(*video, *sound, *h264, *stamp, "-movflags", "+faststart", str(d / "dvr.mp4"))
-    ffmpeg(*video, *h264, *stamp, str(d / "index-at-end.mp4"))
-    ffmpeg("-i", str(d / "dvr.mp4"), "-c", "copy", "-f", "mpegts", str(d / "dvr.ts"))
-    data = (d / "dvr.mp4").read_bytes()
-    (d / "truncated.mp4").write_bytes(data[: len(data) * 3 // 5])
-    unfinished = (d / "index-at-end.mp4").read_bytes()  # a DVR that lost power before writing its index
-    (d / "unfinished.mp4").write_bytes(unfinished[: len(unfinished) * 4 // 5])
-    (d / "notes.txt").write_text("Minibus MB01 BUS trip log: left 08:10, back 15:40.\n" * 20)
-    ffmpeg(*sound, "-c:a", "aac", str(d / "sound.m4a"))
-    (d / "empty.mp4").write_bytes(b"")
-    ffmpeg(*video, "-c:v", "mpeg4", str(d / "mpeg4.mp4"))
-    return Files(
-        d / "dvr.mp4", d / "dvr.ts", d / "truncated.mp4", d / "unfinished.mp4", d / "notes.txt",
-        d / "sound.m4a", d / "empty.mp4", d / "mpeg4.mp4",
-    )  # fmt: skip
-
-
-@pytest.fixture
-def storage(settings, tmp_path: Path) -> Path:
-    settings.WATCHKEEPER_RECORDINGS_DIR = str(tmp_path / "recordings")
-    settings.WATCHKEEPER_SEGMENT_SECONDS = SEGMENT_SECONDS
-    return tmp_path / "recordings"
-
-
-@pytest.fixture
-def bus_camera(school):
-    """An active minibus camera that the gates allow (approved DPIA, checked sign inside the minibus)."""
-    vehicle = VehicleFactory(school=school)
-    camera = CameraFactory(
-        school=school,
-        vehicle=vehicle,
-        name="Minibus internal",
-        location_type=LocationType.VEHICLE_INTERNAL,
-        main_stream_url="",
-        status=CameraStatus.ACTIVE,
-    )
-    ApprovedDPIAFactory(school=school, cameras=[camera])
-    SignFactory(school=school, vehicle=vehicle, placement=SignPlacement.INSIDE_VEHICLE)
-    return camera
 
 
 def blobs(storage: Path) -> list[Path]:
@@ -219,6 +144,19 @@ def test_only_an_allowed_minibus_camera_takes_dvr_footage(files, storage, bus_ca
     with pytest.raises(PolicyRefusal, match="may not store footage: the camera is suspended"):
         import_dvr(SYSTEM, bus_camera, files.mp4, clock_offset_ms=0, now=timezone.now())
     nothing_left(storage)
+
+
+@pytest.mark.clause("9.3", "13.1")
+def test_the_demo_imports_a_fixed_cameras_footage_through_the_same_path(files, storage, school) -> None:
+    """import_recording is import_dvr less its minibus rule: the demo's made-up footage of fixed cameras
+    (site/demo_footage.py) is stored and audited as DVR footage is, its source named."""
+    gate = CameraFactory(school=school, status=CameraStatus.ACTIVE, main_stream_url="")
+    ApprovedDPIAFactory(school=school, cameras=[gate])
+    SignFactory(school=school)
+    result = import_recording(SYSTEM, gate, files.mp4, clock_offset_ms=0, now=timezone.now(), source="demo")
+    assert Segment.objects.filter(camera=gate).count() == len(result.segments) == 3
+    (event,) = AuditEvent.objects.filter(action="recording.dvr_imported")
+    assert event.details["source"] == "demo" and event.details["segments"] == 3
 
 
 @pytest.mark.clause("9.6")

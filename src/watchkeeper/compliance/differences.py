@@ -25,6 +25,21 @@ class Difference:
     words: str  # plain words: what differs and what Watchkeeper does
 
 
+# 15.1 asks for a breach to be reported only where images of children are compromised and the breach is a
+# risk to rights and freedoms; UK GDPR Art 33(5) asks the trust to document every breach. Shown on the
+# compliance report and beside the breach register (breaches app).
+BREACH_DIFFERENCE = Difference(
+    "15.1",
+    "Breaches: the policy covers fewer than the law",
+    "15.1 speaks only of images of children compromised in a breach that is a risk to people's rights and "
+    "freedoms. The law (UK GDPR Art 33(5)) asks the trust to document every personal data breach — of "
+    "anyone's images, and whether or not the ICO is told — with its facts, effects and the action taken; "
+    "Art 33(1) asks the ICO to be told within 72 hours of awareness unless the breach is unlikely to result "
+    "in a risk, and Art 34 asks the people affected to be told when the risk is high. Watchkeeper records "
+    "every breach reported, and every decision with its reasons. Widen 15.1 at its next review (18.1).",
+)
+
+
 def differences(today: date) -> list[Difference]:
     from watchkeeper.disclosures.services.common import S29_NOTE  # the note shown beside police decisions
 
@@ -39,7 +54,10 @@ def differences(today: date) -> list[Difference]:
             f"{HOME_OFFICE_RETENTION_DAYS} days. Watchkeeper keeps the policy's {MAX_RETENTION_DAYS} as the "
             "maximum; a longer period would need the policy changed first.",
         ),
-        Difference("17.1", "Complaints: a duty the policy does not yet reflect", _complaints(today)),
+        BREACH_DIFFERENCE,
+        Difference(
+            "17.1", "Complaints: the policy (2022) predates the duty of DPA 2018 s164A", _complaints(today)
+        ),
     ]
 
 
@@ -52,5 +70,7 @@ def _complaints(today: date) -> str:
         "information, for example with an electronic complaint form; to acknowledge a complaint within 30 "
         "days; to look into it and keep the person told of progress without undue delay; and to tell them "
         "the outcome and that they may complain to the Information Commissioner. The policy does not say "
-        "this: update 17.1 at its next review (18.1)."
+        "this: update 17.1 at its next review (18.1). Meanwhile Watchkeeper's complaints register runs that "
+        "clock for every data-protection complaint staff record, however it arrived, and its outcome letter "
+        "names the Information Commissioner."
     )

@@ -47,10 +47,13 @@ ACTION_WORDS: dict[str, str] = {
     "disclosures.review": "review footage for disclosure requests",
     "disclosures.record": "record disclosures",
     "disclosures.register": "read the disclosure register",
-    # The complaints app (issue 15's sibling work on main): words ready for its actions.
     "complaints.view": "see complaints",
     "complaints.handle": "handle complaints",
     "complaints.decide": "decide complaints",
+    "breaches.report": "report a breach",
+    "breaches.view": "see breaches",
+    "breaches.decide": "decide what a breach needs",
+    "breaches.register": "read the breach register",
 }
 
 

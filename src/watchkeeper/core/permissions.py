@@ -117,6 +117,30 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "disclosures.review": frozenset({R.FOOTAGE_REVIEWER, R.CCTV_ADMIN}),
     "disclosures.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.SAR_HANDLER, R.DPO}),
     "disclosures.register": frozenset({R.HEADTEACHER, R.CCTV_ADMIN, R.DPO}),
+    # Complaints about the CCTV or this policy (17.1; DPA 2018 s164A): whoever a complaint reaches in the
+    # office records it — the Headteacher, a designated person, the SAR handler (complaints often follow a
+    # request) or the DPO, who sees every school's —, and they acknowledge it, make enquiries and keep the
+    # complainant told. The outcome: the Headteacher (Complaints Policy, Grievance Procedure) or the DPO.
+    "complaints.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.SAR_HANDLER, R.DPO}),
+    "complaints.handle": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.SAR_HANDLER, R.DPO}),
+    "complaints.decide": frozenset({R.HEADTEACHER, R.DPO}),
+    # Breaches (15.1; UK GDPR Art 33, 34): anyone with a school role reports a suspected breach, and the DPO
+    # is told at once; the Headteacher and designated person see their school's; the DPO decides (risk, the
+    # ICO, the people affected, other notifications). The register: the Headteacher and the DPO.
+    "breaches.report": frozenset(
+        {
+            R.HEADTEACHER,
+            R.DESIGNATED_PERSON,
+            R.LIVE_VIEWER,
+            R.FOOTAGE_REVIEWER,
+            R.CCTV_ADMIN,
+            R.SAR_HANDLER,
+            R.DPO,
+        }
+    ),
+    "breaches.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
+    "breaches.decide": frozenset({R.DPO}),
+    "breaches.register": frozenset({R.HEADTEACHER, R.DPO}),
 }
 
 M = TypeVar("M", bound=models.Model)

@@ -64,6 +64,8 @@ class InboxItem:
     """One thing that waits on a person: in plain words, where it is done, and by when (None: no deadline).
     `key` identifies it across runs (e.g. "viewing.decide:42"), so that a deadline notice goes once.
     `statutory`: a legal deadline (SAR clock, 72-hour breach clock, s164A); its notices are always sent.
+    `reference`: what an e-mail notice calls it ("SAR-7", "Footage request 12"): never a name or anything
+    personal, as the title may be (empty: the key is used).
     """
 
     key: str
@@ -73,6 +75,7 @@ class InboxItem:
     school: str = ""
     group: str = ""  # as the navigation groups: "Footage", "Requests", "Registers", ...
     statutory: bool = False
+    reference: str = ""
 
     def overdue(self, now: datetime) -> bool:
         return self.due is not None and self.due <= now

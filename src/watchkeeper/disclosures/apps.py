@@ -13,3 +13,4 @@ class DisclosuresConfig(registry.Registering):
         ),
     )
     panels = (Panel("disclosures.flags", "disclosures/_flags.html", "flags", order=20),)
+    inbox = ("requests_to_decide", "reviews_to_finish", "referred_for_advice", "foi_to_answer")

@@ -1,6 +1,7 @@
 """One police request and one FOI request in the demo trust (issue 7), logged through the same services as
-the UI by the school's CCTV administrator, so their audit trail is real. Idempotent: a school that has
-them already gets no second."""
+the UI by the school's CCTV administrator, so their audit trail is real. The police request's window is
+where the demo imported footage of the Main gate (site/demo_footage.py, issue 15 §1). Idempotent: a school
+that has them already gets no second."""
 
 from __future__ import annotations
 
@@ -17,22 +18,22 @@ from watchkeeper.people.models import Role, RoleGrant
 DEMO_FORCE = "Midshire Police (demo)"
 
 
-def seed_demo(school: School) -> tuple[DisclosureRequest | None, FOIRequest | None]:
+def seed_demo(
+    school: School, window: tuple[datetime, datetime], now: datetime
+) -> tuple[DisclosureRequest | None, FOIRequest | None]:
     grant = RoleGrant.objects.current().filter(school=school, role=Role.CCTV_ADMIN).first()
     cameras = list(Camera.objects.filter(school=school, name="Main gate"))
     if grant is None or not cameras:
         return None, None
-    # The demo is seeded from a command: its moment is read once, here, and handed to the services.
-    now = timezone.now()
-    return _police(school, grant.user, cameras, now), _foi(school, grant.user, cameras, now)
+    return _police(school, grant.user, cameras, window, now), _foi(school, grant.user, cameras, now)
 
 
-def _police(school: School, admin: Actor, cameras: list[Camera], now: datetime) -> DisclosureRequest:
+def _police(
+    school: School, admin: Actor, cameras: list[Camera], window: tuple[datetime, datetime], now: datetime
+) -> DisclosureRequest:
     existing = DisclosureRequest.objects.filter(school=school, requester_organisation=DEMO_FORCE).first()
     if existing is not None:
         return existing
-    yesterday = timezone.localdate(now) - timedelta(days=1)
-    start = timezone.make_aware(datetime.combine(yesterday, time(18, 30)))
     return services.log_police_request(
         admin,
         school=school,
@@ -42,10 +43,10 @@ def _police(school: School, admin: Actor, cameras: list[Camera], now: datetime) 
         crime_reference="MP/DEMO/0001",
         contact="jane.holt@police.demo.invalid",
         cameras=cameras,
-        start=start,
-        end=start + timedelta(minutes=20),
-        sought="The main gate camera while two bicycles were taken from the rack (demo)",
-        reason="Theft of two bicycles; identifying the offender (demo)",
+        start=window[0],
+        end=window[1],
+        sought="The main gate camera when a pupil's scooter was taken from the gate (demo)",
+        reason="Theft of a scooter; identifying the offender (demo)",
         purpose=Purpose.CRIME.value,
         received_on=timezone.localdate(now),
         now=now,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from watchkeeper.core.forms import Form
 from watchkeeper.estate.models import Camera
-from watchkeeper.evidence.models import Purpose
+from watchkeeper.evidence.models import Download, Purpose
 from watchkeeper.people.involvement import StaffInvolvedField, school_accounts
 from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField, DecisionForm
 from watchkeeper.viewing.models import ReasonCategory
@@ -26,6 +26,35 @@ class StillForm(forms.Form):
     camera = forms.IntegerField(min_value=1)
     segment = forms.UUIDField()
     offset = forms.FloatField(min_value=0)
+
+
+# From the player (issue 15 §4): a subject access copy is asked for from its case, with its redaction (10.4).
+PLAYER_PURPOSES = [(value, label) for value, label in Purpose.choices if value != Purpose.SUBJECT_ACCESS]
+
+
+class PlayerPackageForm(Form):
+    """The player's "Download a sealed package": which part of the viewed window, and what the copy is for.
+    The service checks the window lies within the viewing authorisation's (9.2)."""
+
+    start = forms.DateTimeField(
+        label="From", widget=LOCAL_TIME, help_text="UK time; within the viewed window."
+    )
+    end = forms.DateTimeField(
+        label="Until", widget=LOCAL_TIME, help_text="UK time; within the viewed window."
+    )
+    purpose = forms.ChoiceField(label="What the copy is for", choices=PLAYER_PURPOSES)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Appendix I: why the recording is downloaded. The Headteacher reads it before deciding.",
+    )
+    recipient_name = forms.CharField(
+        label="Recipient's name",
+        required=False,
+        max_length=200,
+        help_text="Only when the copy is for someone outside the school; otherwise you are the requestor.",
+    )
+    recipient_organisation = forms.CharField(label="Recipient's organisation", required=False, max_length=200)
 
 
 REQUESTOR_CHOICES = [("me", "Me (a member of staff)"), ("external", "Someone outside the school")]
@@ -122,3 +151,37 @@ class HoldReleaseForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="9.6: recorded in the audit log and in the package's manifest.",
     )
+
+
+class CopyChoiceField(forms.ModelMultipleChoiceField):
+    """Each copy listed in full beside its own box: ticking it is confirming it (issue 15 §4)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        kept = f"kept until {obj.expires_on:%d/%m/%Y}" if obj.expires_on else "no keep-until date"
+        return f"{obj.package_file} — {obj.school.name}, {obj.request}, {kept}"
+
+
+class CopiesTogetherForm(Form):
+    """Several copies' deletion with one fresh code (Appendix I, issue 15 §4)."""
+
+    copies = CopyChoiceField(
+        queryset=Download.objects.none(),
+        label="Copies",
+        help_text="Tick each copy this decision covers; each is recorded in the audit log on its own.",
+    )
+    code = copy.deepcopy(DecisionForm.base_fields["code"])
+
+    def __init__(self, *args: Any, copies: QuerySet[Download], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["copies"].queryset = copies  # type: ignore[attr-defined]
+
+
+class ExtendTogetherForm(CopiesTogetherForm):
+    """Several copies kept longer (13.2) with one fresh code, for the same asker and reason."""
+
+    asked_by = copy.deepcopy(ExtendForm.base_fields["asked_by"])
+    new_date = copy.deepcopy(ExtendForm.base_fields["new_date"])
+    reason = copy.deepcopy(ExtendForm.base_fields["reason"])
+    field_order = ["copies", "asked_by", "new_date", "reason", "code"]

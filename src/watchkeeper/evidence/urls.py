@@ -1,6 +1,6 @@
 from django.urls import path
 
-from watchkeeper.evidence.views import copies, holds, log, requests, signing_key, stills
+from watchkeeper.evidence.views import copies, holds, log, requests, signing_key, stills, together
 
 app_name = "evidence"
 
@@ -23,6 +23,9 @@ urlpatterns = [
         holds.release_for_redaction,
         name="redaction_hold_release",
     ),
+    # Issue 15 §4: routine decisions of one kind taken together with one fresh code.
+    path("copies/delete/", together.copies_together, {"step": "delete"}, name="copies_delete_together"),
+    path("copies/extend/", together.copies_together, {"step": "extend"}, name="copies_extend_together"),
     path("copies/<int:pk>/file/", copies.copy_file, name="copy_file"),
     path("copies/<int:pk>/viewed/", copies.copy_step, {"step": "viewed"}, name="copy_viewed"),
     path("copies/<int:pk>/handed/", copies.copy_step, {"step": "handed"}, name="copy_handed"),

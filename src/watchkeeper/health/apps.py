@@ -8,3 +8,4 @@ class HealthConfig(registry.Registering):
     name = "watchkeeper.health"
     verbose_name = "Camera health and maintenance"
     panels = (Panel("health.alerts", "health/_alerts.html", "alerts", order=50),)
+    inbox = ("open_alerts",)

@@ -15,6 +15,7 @@ class PeopleConfig(registry.Registering):
         ),
     )
     panels = (Panel("people.rerouted", "people/_rerouted.html", "rerouted", order=40),)
+    inbox = ("referrals",)
 
     def ready(self) -> None:
         super().ready()

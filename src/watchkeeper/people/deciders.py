@@ -240,6 +240,16 @@ def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tup
     return ([found.refusal] if found.refusal else []), found
 
 
+def may_authorise_downloads(actor: Actor, school_id: int, *, now: datetime) -> bool:
+    """The Headteacher, or an alternate nominated for downloads today (Appendix I): who may authorise a
+    download of the school's footage at all, before a request's own checks (recusal, two-person rule)."""
+    if not can(actor, ACTION[Decision.DOWNLOADS], school_id):
+        return False
+    return is_headteacher(actor, school_id) or (
+        nomination_for(actor, school_id, Decision.DOWNLOADS, _today(now)) is not None
+    )
+
+
 @enforces("Appendix I")
 def deletion_authority(actor: Actor, school_id: int, *, now: datetime) -> Nomination | None:
     """Deleting a downloaded copy (Appendix I): the Headteacher, or an alternate nominated for deletions.

@@ -9,4 +9,6 @@ class RecordingConfig(registry.Registering):
     links = (
         Link("Recording", "recording:health_list", "recording.status", group="Estate", order=80),
         Link("Holds", "recording:hold_list", "recording.hold", group="Footage", order=160),
+        Link("Minibus footage", "recording:dvr_upload", "recording.import", group="Footage", order=165),
     )
+    inbox = ("holds_to_review",)

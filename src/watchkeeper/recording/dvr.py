@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -97,6 +97,23 @@ class Cut:
     end_pts: int
 
 
+@dataclass(frozen=True)
+class DvrSource:
+    """What an import reads: a file on disk (the command line) or an upload's sealed pieces read back in
+    memory (the web, recording.uploads). `target` is what av.open takes: a path, or a seekable file."""
+
+    name: str
+    size: int
+    target: Any
+    digest: Callable[[], str]
+
+    @classmethod
+    def of_path(cls, path: Path) -> DvrSource:
+        if not path.is_file():
+            raise DvrImportError(f"{path} is not a file")
+        return cls(path.name, path.stat().st_size, str(path), lambda: _sha256(path))
+
+
 def may_import(actor: Actor, school_id: int) -> bool:
     """The school's CCTV system administrator (or SYSTEM: the command line) handles stored footage (9.6)."""
     return is_system(actor) or can(actor, "recording.import", school_id)
@@ -106,7 +123,7 @@ def may_import(actor: Actor, school_id: int) -> bool:
 def import_dvr(
     actor: Actor,
     camera: Camera,
-    path: Path,
+    path: Path | DvrSource,
     *,
     clock_offset_ms: int,
     now: datetime,
@@ -115,12 +132,31 @@ def import_dvr(
     """Import a DVR file for a minibus camera; all of it or (on any error) none of it. `now` is when the
     import began (the command reads the clock): footage may not end after it, the signs are checked on its
     day, and it is every segment's received time."""
+    if camera.vehicle_id is None:
+        raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
+    return import_recording(actor, camera, path, clock_offset_ms=clock_offset_ms, now=now, start=start)
+
+
+@enforces("9.3", "9.6", "13.1")
+def import_recording(
+    actor: Actor,
+    camera: Camera,
+    path: Path | DvrSource,
+    *,
+    clock_offset_ms: int,
+    now: datetime,
+    start: datetime | None = None,
+    source: str = "dvr",
+) -> ImportResult:
+    """The import itself, for any camera that may store footage: `import_dvr` (a minibus's DVR, 5.2) and
+    the demo, which imports its made-up footage for the fixed cameras its requests ask about
+    (site/demo_footage.py; `source` "demo", named in the audit event)."""
     if not may_import(actor, camera.school_id):
         raise PermissionDenied("only the school's CCTV system administrator may import DVR footage")
     _refuse_camera(camera, timezone.localdate(now))
-    path = Path(path)
-    with import_lock(), _open(path) as container:
-        stream = _video_stream(container, path)
+    file = path if isinstance(path, DvrSource) else DvrSource.of_path(Path(path))
+    with import_lock(), _open(file) as container:
+        stream = _video_stream(container, file.name)
         file_start = _file_start(container, stream, start)
         origin = _origin(stream)
         true_start = file_start - timedelta(milliseconds=clock_offset_ms)
@@ -131,18 +167,18 @@ def import_dvr(
         written: list[Segment] = []
         reserved: list[str] = []
         try:
-            reader = _Reader(container, stream, camera.privacy_zones or [], path.name)
+            reader = _Reader(container, stream, camera.privacy_zones or [], file.name)
             for cut in reader.cuts():
                 start_at, end_at = at(cut.first_pts), at(cut.end_pts)
                 written.append(_write(camera, cut, (start_at, end_at), now, clock_offset_ms, reserved))
             if not written:
-                raise DvrImportError(f"{path.name} holds no complete video: no key frame was found")
-            result = ImportResult(written, reader.frames, _sha256(path))
+                raise DvrImportError(f"{file.name} holds no complete video: no key frame was found")
+            result = ImportResult(written, reader.frames, file.digest())
             _refuse_times(camera, result, now)
             with transaction.atomic():
                 _refuse_overlap(camera, result)
                 commit_imported(written)
-                _audit(actor, camera, path, result, clock_offset_ms, file_start, start)
+                _audit(actor, camera, file.name, result, (clock_offset_ms, file_start, start), source)
         except BaseException:
             for relative in reserved:
                 with suppress(Exception):  # what is not collected now is collected with the lock released
@@ -152,8 +188,6 @@ def import_dvr(
 
 
 def _refuse_camera(camera: Camera, today: date) -> None:
-    if camera.vehicle_id is None:
-        raise PolicyRefusal(f"5.2: {camera.name} is not on a minibus — only minibus DVR files are imported")
     signs = Sign.objects.filter(school_id=camera.school_id)
     problems = footage_problems(camera, signs, today)
     if problems:
@@ -161,40 +195,38 @@ def _refuse_camera(camera: Camera, today: date) -> None:
 
 
 @contextmanager
-def _open(path: Path) -> Iterator[Any]:
+def _open(source: DvrSource) -> Iterator[Any]:
     """av.open, with the failures a wrong file causes turned into one clear error."""
-    if not path.is_file():
-        raise DvrImportError(f"{path} is not a file")
-    if path.stat().st_size == 0:
-        raise DvrImportError(f"{path.name} is empty")
+    if source.size == 0:
+        raise DvrImportError(f"{source.name} is empty")
     try:
-        container = av.open(str(path), mode="r")
+        container = av.open(source.target, mode="r")
     except av.error.FFmpegError as error:
         raise DvrImportError(
-            f"{path.name} cannot be read as video: damaged, or not a video file ({error.strerror})"
+            f"{source.name} cannot be read as video: damaged, or not a video file ({error.strerror})"
         ) from None
     except UnicodeDecodeError:
         # A damaged header whose text (the MP4 brand, a tag) is not UTF-8: av fails decoding it (found by
         # tests/properties/test_dvr_headers.py, issue 14 §6).
-        raise DvrImportError(f"{path.name} cannot be read as video: its header is damaged") from None
+        raise DvrImportError(f"{source.name} cannot be read as video: its header is damaged") from None
     try:
         if not set(container.format.name.split(",")) & CONTAINERS:
             raise DvrImportError(
-                f"{path.name} is not an MP4 or MPEG-TS file (it reads as {container.format.name})"
+                f"{source.name} is not an MP4 or MPEG-TS file (it reads as {container.format.name})"
             )
         yield container
     finally:
         container.close()
 
 
-def _video_stream(container: Any, path: Path) -> Any:
+def _video_stream(container: Any, name: str) -> Any:
     if not container.streams.video:
-        raise DvrImportError(f"{path.name} has no video stream")
+        raise DvrImportError(f"{name} has no video stream")
     stream = container.streams.video[0]
     # No codec context: the stream's description is damaged (tests/properties/test_dvr_headers.py).
     codec = stream.codec_context.name if stream.codec_context is not None else "undescribed"
     if codec != "h264":
-        raise DvrImportError(f"{path.name} holds {codec} video, not H.264: it cannot be stored as recorded")
+        raise DvrImportError(f"{name} holds {codec} video, not H.264: it cannot be stored as recorded")
     return stream
 
 
@@ -382,19 +414,21 @@ def _sha256(path: Path) -> str:
 def _audit(
     actor: Actor,
     camera: Camera,
-    path: Path,
+    name: str,
     result: ImportResult,
-    clock_offset_ms: int,
-    file_start: datetime,
-    given: datetime | None,
+    clock: tuple[int, datetime, datetime | None],
+    source: str,
 ) -> None:
+    """`clock`: the offset, the file's start on the DVR's clock, and the operator's start if they gave one."""
+    clock_offset_ms, file_start, given = clock
     record(
         "recording.dvr_imported",
         actor=actor,
         school=camera.school,
         obj=camera,
         details={
-            "file": path.name,
+            "source": source,
+            "file": name,
             "file_sha256": result.sha256,
             "segments": len(result.segments),
             "frames": result.frames,

@@ -101,6 +101,7 @@ class HoldPurpose(models.TextChoices):
     EVIDENTIAL = "evidential", "Evidence (9.6)"
     SUBJECT_ACCESS = "subject_access", "Open subject access request (10)"
     DISCLOSURE = "disclosure", "Open disclosure request (11)"
+    COMPLAINT = "complaint", "Open complaint (17.1)"
 
 
 class Hold(models.Model):
@@ -201,3 +202,58 @@ class ErasureCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure certificate {self.pk} ({self.kind}, {self.erased_at:%Y-%m-%d})"
+
+
+class UploadStatus(models.TextChoices):
+    RECEIVING = "receiving", "Uploading"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Not imported"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class DvrUpload(models.Model):
+    """A minibus DVR file uploaded through the web (5.2; issue 16 §3; design/recording.md, "DVR upload").
+    It arrives in pieces, each sealed as it arrives (DvrUploadPiece), so no plaintext of it is ever on
+    disk; once whole, a job imports it as `watchkeeper import-dvr` would, all or nothing, and destroys the
+    pieces."""
+
+    SCHOOL_LOOKUP = "school"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    school = fields.school("dvr_uploads")
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="dvr_uploads")
+    created_by = fields.person()
+    created_at = models.DateTimeField()
+    filename = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(help_text="Bytes the file holds, as the browser declared it.")
+    clock_offset_ms = models.IntegerField(help_text="The DVR's clock minus the true time (9.3).")
+    start = models.DateTimeField(null=True, blank=True, help_text="When the file starts on the DVR's clock.")
+    status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
+    message = models.TextField(blank=True, help_text="What the import did, or why it did not.")
+    job_task_id = models.CharField(max_length=64, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+
+class DvrUploadPiece(models.Model):
+    """One piece of an upload, sealed under its own key wrapped by the school key: the row holds the key,
+    the uploads store the ciphertext. Destroying the row's key first makes the piece unreadable at once."""
+
+    upload = models.ForeignKey(DvrUpload, on_delete=models.CASCADE, related_name="pieces")
+    index = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField(null=True)
+    key_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["upload", "index"]
+        constraints = [models.UniqueConstraint(fields=["upload", "index"], name="one_piece_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id} piece {self.index}"

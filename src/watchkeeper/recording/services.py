@@ -9,8 +9,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from watchkeeper.audit.services import record
+from watchkeeper.core import together
 from watchkeeper.core.actors import Actor, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -97,11 +99,9 @@ def release_hold(actor: Actor, hold: Hold, reason: str, *, now: datetime) -> Hol
     return hold
 
 
-@enforces("9.6", "13.1", "R12")
-def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date, *, today: date) -> Hold:
-    """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
-    The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
-    require_hold_authority(actor, hold.school_id)
+@enforces("9.6", "13.1")
+def review_problems(hold: Hold, note: str, next_review_on: date, today: date) -> list[str]:
+    """Pure: what stops this review of a hold."""
     problems = []
     if hold.released_at is not None:
         problems.append("9.6: this hold has been released — there is nothing to review")
@@ -109,6 +109,39 @@ def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date, *, to
         problems.append("9.6: say why the footage is still needed")
     if next_review_on <= today:
         problems.append("13.1: the next review must be in the future — footage is kept no longer than needed")
+    return problems
+
+
+@enforces("9.6", "13.1")
+def review_holds_together(
+    actor: Actor, holds: list[Hold], note: str, next_review_on: date, *, code: str, now: datetime
+) -> list[Hold]:
+    """Issue 15 §4: the CCTV administrator reviews several holds at once — the same note and next review
+    date, one fresh code (core/together.py); each hold reviewed and audited (`recording.hold_reviewed`)
+    as alone."""
+    today = timezone.localdate(now)
+
+    def problems(hold: Hold) -> list[str]:
+        require_hold_authority(actor, hold.school_id)
+        return review_problems(hold, note, next_review_on, today)
+
+    return together.decide_together(
+        actor,
+        together.HOLD_REVIEW,
+        holds,
+        code=code,
+        now=now,
+        problems=problems,
+        step=lambda hold, _fresh: review_hold(actor, hold, note, next_review_on, today=today),
+    )
+
+
+@enforces("9.6", "13.1", "R12")
+def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date, *, today: date) -> Hold:
+    """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
+    The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
+    require_hold_authority(actor, hold.school_id)
+    problems = review_problems(hold, note, next_review_on, today)
     if problems:
         raise PolicyRefusal(problems)
     previous = hold.review_on

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from watchkeeper.core.clauses import enforces
 from watchkeeper.jobs.queue import Priority, by_hand
@@ -50,3 +50,23 @@ def motion_analysis() -> str:
         result = analyse_pending(timezone.now())
         progress(100, result.summary())
         return result.summary()
+
+
+@db_task(name="dvr_upload_import", priority=Priority.WAITED_FOR)
+def dvr_upload_import(upload_id: str, *, school_id: int) -> str:
+    """Import a minibus DVR file uploaded through the web (5.2, issue 16 §3) from its sealed pieces."""
+    from watchkeeper.recording.uploads import run_import
+
+    progress(0, "Reading the uploaded file…")
+    return run_import(upload_id, progress, timezone.now())
+
+
+@by_hand("dvr-uploads")
+@db_periodic_task(crontab(hour="4", minute="35"), name="dvr_upload_purge", priority=Priority.HOUSEKEEPING)
+def dvr_upload_purge() -> str:
+    """Daily: destroy the pieces of DVR uploads left unfinished for a day (9.3: no footage kept unseen)."""
+    from watchkeeper.recording.uploads import abandon_stale
+
+    summary = f"{abandon_stale(timezone.now())} unfinished upload(s) abandoned."
+    progress(100, summary)
+    return summary

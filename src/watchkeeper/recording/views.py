@@ -6,6 +6,7 @@ administrator's alone (recording.hold) — footage under an evidential hold is t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, r
 from watchkeeper.health import clock
 from watchkeeper.health.models import Alert, AlertKind
 from watchkeeper.recording import forecast, services
-from watchkeeper.recording.forms import HoldForm, ReleaseForm, ReviewForm
+from watchkeeper.recording.forms import HoldForm, ReleaseForm, ReviewForm, ReviewTogetherForm
 from watchkeeper.recording.models import Hold
 from watchkeeper.recording.overview import camera_rows
 from watchkeeper.recording.status import totals
@@ -182,3 +183,41 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Hold released: footage past its retention goes at the next sweep (13.1).")
         return redirect(reverse("recording:hold_detail", args=[hold.pk]))
     return render_hold(request, hold, 400, release_form=form)
+
+
+# Issue 15 §4: routine hold reviews taken together with one fresh code (core/together.py).
+REVIEW_DUE_DAYS = 7
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def holds_review_together(request: HttpRequest) -> HttpResponse:
+    """The current holds due for review within a week (or overdue), a box each; one note, one next review
+    date and one fresh code review those ticked, each audited on its own (`recording.hold_reviewed`)."""
+    school = list_school(request, HOLD)
+    due = timezone.localdate() + timedelta(days=REVIEW_DUE_DAYS)
+    holds = _holds(request).filter(released_at__isnull=True, review_on__lte=due).order_by("review_on", "pk")
+    holds = holds if school is None else holds.filter(school=school)
+    form = ReviewTogetherForm(request.POST if request.method == "POST" else None, holds=holds)
+    if request.method == "POST":
+        outcome = attempt(request, form, lambda data: _review_together(request, data))
+        if outcome.done:
+            names = ", ".join(f"#{hold.pk}" for hold in outcome.value)
+            messages.success(
+                request, f"{len(outcome.value)} holds reviewed, each recorded on its own: {names}."
+            )
+            return redirect(request.get_full_path())
+    context = {"form": form, "school": school, "any": holds.exists()}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "recording/holds_together.html", context, status=status)
+
+
+def _review_together(request: HttpRequest, data: dict[str, Any]) -> list[Hold]:
+    return services.review_holds_together(
+        request.user,
+        list(data["holds"]),
+        data["note"],
+        data["next_review_on"],
+        code=data["code"],
+        now=timezone.now(),
+    )

@@ -42,6 +42,21 @@ class KeepForm(Form):
     keep = forms.BooleanField(required=False)
 
 
+class GroupKeepForm(Form):
+    """Keep visible, or hide, a whole review group at once (issue 16 §1)."""
+
+    group = forms.ChoiceField(choices=[("faces", "Faces"), ("people", "People"), ("other", "Other motion")])
+    keep = forms.BooleanField(required=False)
+
+
+class ApproveForm(Form):
+    """How much of the preview the reviewer played (review.js measures it) and, if not all of it, their
+    confirmation that they approve anyway (issue 16 §1, 10.4.1)."""
+
+    watched = forms.FloatField(min_value=0, max_value=1, required=False)
+    confirm_unwatched = forms.BooleanField(required=False)
+
+
 class ModeForm(Form):
     mode = forms.ChoiceField(label="How to hide others", choices=Mode.choices)
 

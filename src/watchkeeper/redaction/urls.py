@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.review, name="review"),
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/keep/", views.keep, name="keep"),
+    path("<int:pk>/keep-group/", views.keep_group, name="keep_group"),
     path("<int:pk>/mode/", views.mode, name="mode"),
     path("<int:pk>/manual/", views.manual, name="manual"),
     path("<int:pk>/preview/", views.preview, name="preview"),

@@ -32,7 +32,7 @@ from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.redaction import services
-from watchkeeper.redaction.forms import KeepForm, ManualForm, ModeForm, StartForm
+from watchkeeper.redaction.forms import ApproveForm, GroupKeepForm, KeepForm, ManualForm, ModeForm, StartForm
 from watchkeeper.redaction.models import Mode, Redaction, Status
 from watchkeeper.redaction.thumbnail import NoThumbnail
 from watchkeeper.viewing.footage import FootageUnreadable
@@ -129,16 +129,18 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(redaction)
     fps = services.fps_of(redaction)
     kept = {int(t) for t in redaction.keep}
-    tracks = [
-        {**services.track_summary(t, fps), "keep": int(t["id"]) in kept}
-        for t in services.proposed_tracks(redaction)
-    ]
+    proposed = services.proposed_tracks(redaction)
+    tracks = {
+        int(t["id"]): {**services.track_summary(t, fps), "keep": int(t["id"]) in kept} for t in proposed
+    }
+    height = int((redaction.proposal or {}).get("height") or 0)
     manual = [services.track_summary(t, fps) for t in redaction.manual]
     context = {
         "redaction": redaction,
         "job": job,
         "busy": redaction.status in (Status.PROPOSING, Status.RENDERING),
-        "tracks": tracks,
+        "tracks": list(tracks.values()),
+        "groups": services.review_groups(proposed, tracks, height),
         "manual": manual,
         "mode_form": ModeForm(initial={"mode": redaction.mode}),
         "editable": redaction.status == Status.REVIEW,
@@ -226,6 +228,19 @@ def keep(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def keep_group(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(redaction: Redaction, data: dict[str, Any]) -> None:
+        changed = services.set_group_keep(
+            request.user, redaction, data["group"], data["keep"], now=timezone.now()
+        )
+        verb = "kept visible" if data["keep"] else "hidden"
+        messages.success(request, f"{len(changed)} track{'s' if len(changed) != 1 else ''} {verb}.")
+
+    return _decided(request, pk, decide, GroupKeepForm, "Choose a group.")
+
+
+@login_required
+@require_POST
 def mode(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(redaction: Redaction, data: dict[str, Any]) -> None:
         services.set_mode(request.user, redaction, data["mode"], now=timezone.now())
@@ -268,10 +283,13 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(redaction: Redaction, data: dict[str, Any]) -> None:
-        services.approve(request.user, redaction, now=timezone.now())
+        watched = data["watched"] if data["watched"] is not None else 0.0  # not measured: nothing seen
+        services.approve(
+            request.user, redaction, now=timezone.now(), watched=watched, confirmed=data["confirm_unwatched"]
+        )
         messages.success(request, "Approved: this redacted copy may now go in an evidence package (10.4.1).")
 
-    return _decided(request, pk, decide)
+    return _decided(request, pk, decide, ApproveForm, "The approval form was incomplete: reload the page.")
 
 
 @login_required

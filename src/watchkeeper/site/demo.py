@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from watchkeeper.breaches import demo as breaches_demo
+from watchkeeper.complaints import demo as complaints_demo
 from watchkeeper.compliance import notices
 from watchkeeper.compliance import services as compliance
 from watchkeeper.compliance import trust as compliance_trust
@@ -26,6 +28,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpos
 from watchkeeper.people import nominations
 from watchkeeper.people import services as people
 from watchkeeper.people.models import Decision, Role
+from watchkeeper.site import demo_footage
 from watchkeeper.subjectaccess import demo as sar_demo
 
 TRUST_NAME = "Oakfield Learning Trust (demo)"
@@ -72,11 +75,17 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         _trust_settings(dpo, trust, now)
         oakfield = _oakfield(creds, trust, dpo, now)
         _riverside(creds, trust, dpo, now)
-        sar_demo.seed_demo(oakfield)  # issue 7: one open subject access request, its footage held
-        disclosures_demo.seed_demo(oakfield)  # issue 7: one police request and one FOI request
     path = credentials_path()
     _write_private(path, creds.text())
-    del oakfield
+    # Issue 15 §1: footage for the requests' windows first (the import commits on its own, once the cameras
+    # may record), then the requests, which hold it.
+    windows = demo_footage.demo_windows(now)
+    demo_footage.add_footage(oakfield, windows, now)
+    with transaction.atomic():
+        sar_demo.seed_demo(oakfield, windows.sar, now)  # issue 7: one open subject access request, held
+        disclosures_demo.seed_demo(oakfield, windows.police, now)  # one police request and one FOI request
+        complaints_demo.seed_demo(oakfield, now)  # issue 17: an s164A complaint awaiting acknowledgement
+        breaches_demo.seed_demo(oakfield, now)  # issue 17: one breach inside its 72-hour window
     return True, path
 
 

@@ -1,9 +1,10 @@
 """The demo's sealed evidence package (issue 5 §2): `watchkeeper demo` leaves one in the data dir with its
 password, so a newcomer can run `watchkeeper export verify` (design/evidence.md "The demo package").
 
-The demo has no recordings when it is made, so a 12 s clip (the camera simulator's recipe, 640×360, its own
-clock burned in) is cut into three segments by the recorder's segmenter and muxer and stored as encrypted
-segments of the demo's "Main gate" camera through the recording write path, two hours ago. Then the real
+The demo has no recordings when it is made, so a 12 s clip of the demo's school scene (recording/scene.py,
+640×360, the camera's name and time burned in) is cut into three segments by the recorder's segmenter and
+muxer and stored as encrypted segments of the demo's "Main gate" camera through the recording write path,
+two hours ago. Then the real
 download path runs: a request (SYSTEM), the Headteacher's authorisation with an authenticator code, and the
 build job — run in-process, so the package is ready when the command ends even with no worker running.
 The stored copy (encrypted at rest) is fetched once, as the Headteacher, into <data dir>/demo-package.zip.
@@ -12,7 +13,6 @@ DEMO ONLY: the password is written to files next to it, which a real package's p
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import time
 import uuid
@@ -32,8 +32,8 @@ from watchkeeper.estate.models import Camera, School
 
 SCHOOL, CAMERA, HEAD = "Oakfield Primary School", "Main gate", "head-oak"
 REASON = "Demo evidence package (demo data only): try `watchkeeper export verify` on it"
-CLIP_SIZE = "640x360"
-SEGMENT_SECONDS = 4  # the simulator's clip is 12 s with a key frame every 2 s: three segments
+CLIP_SECONDS = 12
+SEGMENT_SECONDS = 4  # the clip is 12 s with a key frame every 2 s: three segments
 
 
 def package_paths() -> tuple[Path, Path]:
@@ -59,14 +59,17 @@ def build_demo_package(trust_name: str, now: datetime) -> tuple[Path, str] | Non
 
 
 def store_demo_footage(camera: Camera, start: datetime) -> datetime:
-    """Three segments of the simulator's clip as `camera`'s recordings from `start`, sealed and stored as the
-    recorder stores them (recording.crypto.seal, recording.storage.store_segment). Returns their end."""
+    """Three segments of the demo's gate scene as `camera`'s recordings from `start`, sealed and stored as
+    the recorder stores them (recording.crypto.seal, recording.storage.store_segment). Returns their end."""
+    from django.utils import timezone
+
     from watchkeeper.recording import crypto, storage
-    from watchkeeper.recording.simulator import clip_command
+    from watchkeeper.recording.scene import render
 
     with tempfile.TemporaryDirectory(prefix="wk-demo-clip-") as tmp:
-        clip = Path(tmp) / "clip.mp4"
-        subprocess.run(clip_command(clip, size=CLIP_SIZE), check=True, timeout=120, capture_output=True)
+        clip = render(
+            Path(tmp) / "clip.mp4", "gate", CLIP_SECONDS, label=camera.name, start=timezone.localtime(start)
+        )
         segments = recorder_segments(clip, SEGMENT_SECONDS)
     key_id = crypto.school_key_id(camera.school_id)
     key = crypto.school_key(key_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from watchkeeper.core import registry
 from watchkeeper.core.permissions import holds_any
@@ -41,6 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_groups": grouped(nav, request.path),
         # 9.2, 9.5: the holder's notice while someone else's password or authenticator is in force.
         "account_not_own": " and ".join(s.get_credential_display() for s in set_by_others(user)),
+        # Issue 15 §3: one small count in the navigation, loud when something is overdue.
+        **inbox_counts(request),
     }
 
 
@@ -59,6 +62,20 @@ def grouped(links: list[tuple[registry.Link, str]], path: str = "") -> list[NavG
         by_label[link.group].links.append((link.label, url))
         by_label[link.group].current |= url == path
     return entries
+
+
+def inbox_of(request: HttpRequest) -> list[registry.InboxItem]:
+    """What waits on the person signed in, collected once per request (the badge and the page share it)."""
+    found: list[registry.InboxItem] | None = getattr(request, "_watchkeeper_inbox", None)
+    if found is None:
+        found = registry.inbox_items(request.user, timezone.now())
+        request._watchkeeper_inbox = found  # type: ignore[attr-defined]
+    return found
+
+
+def inbox_counts(request: HttpRequest) -> dict[str, int]:
+    items, now = inbox_of(request), timezone.now()
+    return {"inbox_count": len(items), "inbox_overdue": sum(item.overdue(now) for item in items)}
 
 
 def _url(link: registry.Link) -> str:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says: send them to the icon.
     path("favicon.ico", RedirectView.as_view(url=static("watchkeeper/favicon.svg")), name="favicon"),
+    path("inbox/", views.inbox, name="inbox"),
 ]

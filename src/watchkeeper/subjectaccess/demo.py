@@ -1,10 +1,11 @@
 """One open subject access request in the demo trust (issue 7), logged through the same service as the UI
-by the school's SAR handler, so its hold and audit trail are real. Idempotent: a school that has a case
-already gets no second one."""
+by the school's SAR handler, so its hold and audit trail are real. Its window is where the demo imported
+footage of the Main gate and the Playground (site/demo_footage.py, issue 15 §1); the requester is the
+person in the yellow raincoat there. Idempotent: a school that has a case already gets no second one."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -16,7 +17,9 @@ from watchkeeper.subjectaccess.models import IdentityBasis, SubjectAccessRequest
 DEMO_REQUESTER = "Jordan Example (demo)"
 
 
-def seed_demo(school: School) -> SubjectAccessRequest | None:
+def seed_demo(
+    school: School, window: tuple[datetime, datetime], now: datetime
+) -> SubjectAccessRequest | None:
     existing = SubjectAccessRequest.objects.filter(school=school).first()
     if existing is not None:
         return existing
@@ -24,9 +27,7 @@ def seed_demo(school: School) -> SubjectAccessRequest | None:
     cameras = list(Camera.objects.filter(school=school, name__in=["Main gate", "Playground"]))
     if grant is None or not cameras:
         return None
-    today = timezone.localdate()
-    yesterday = today - timedelta(days=1)
-    start = timezone.make_aware(datetime.combine(yesterday, time(15, 0)))
+    today = timezone.localdate(now)
     return services.log_case(
         grant.user,
         school=school,
@@ -36,9 +37,9 @@ def seed_demo(school: School) -> SubjectAccessRequest | None:
         identity_basis=IdentityBasis.KNOWN_TO_STAFF,
         identity_note="Parent of a Year 4 pupil, known to the school office (demo)",
         identity_confirmed_on=today,
-        description="Adult in a yellow raincoat with a pushchair, at the gate at home time (demo)",
+        description="Adult in a yellow raincoat walking past the main gate (demo)",
         cameras=cameras,
-        window_start=start,
-        window_end=start + timedelta(minutes=30),
+        window_start=window[0],
+        window_end=window[1],
         today=today,
     )

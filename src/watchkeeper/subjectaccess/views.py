@@ -119,7 +119,9 @@ def _on_case(service: Callable[..., object], clock: str, *same: str, **renamed: 
 
 
 def _clip_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.ClipForm:
-    return f.ClipForm(data, cameras=case.cameras.all(), prefix=prefix)
+    # Offered with the request's (first) window filled in: the usual clip is all of it (issue 15 §1).
+    window = {"start": case.window_start, "end": case.window_end}
+    return f.ClipForm(data, cameras=case.cameras.all(), prefix=prefix, initial=window)
 
 
 def _other_form(case: SubjectAccessRequest, data: Any, prefix: str) -> f.OtherPersonForm:

@@ -11,3 +11,4 @@ class ViewingConfig(registry.Registering):
         Link("Footage", "viewing:authorisation_list", "viewing.request", group="Footage", order=110),
         Link("Footage requests", "viewing:authorisation_list", "viewing.decide", group="Footage", order=120),
     )
+    inbox = ("decisions_waiting", "approved_to_view")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, require_person
@@ -23,6 +24,9 @@ from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.footage import window_terms
 from watchkeeper.estate.models import Camera
+from watchkeeper.notices import kinds
+from watchkeeper.notices import services as notices
+from watchkeeper.people import deciders
 from watchkeeper.people.deciders import VIEWING, decider_problems
 from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
@@ -105,6 +109,15 @@ def request_authorisation(
             obj=auth,
             reason=auth.reason,
             details=details,
+        )
+        # Issue 15 §3: the Headteacher (or nominated alternate) hears of it once it is saved.
+        notices.decision_waiting(
+            deciders.VIEWING,
+            auth,
+            notice=kinds.VIEWING,
+            reference=f"Footage request {auth.pk}",
+            url=reverse("viewing:authorisation_detail", args=[auth.pk]),
+            now=now,
         )
     return auth
 

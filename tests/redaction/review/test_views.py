@@ -227,11 +227,23 @@ CASES = [
         check=status_is(Status.RENDERING),  # the render job runs when the request commits
     ),  # fmt: skip
     ViewCase(
+        "keep-group",
+        of("keep_group"),
+        REVIEWER,
+        HEAD,
+        method="post",
+        data=lambda ctx: {"group": "faces", "keep": "on"},
+        ok=(302,),
+        setup=make_redaction,
+        check=kept,
+    ),  # fmt: skip
+    ViewCase(
         "approve",
         of("approve"),
         REVIEWER,
         HEAD,
         method="post",
+        data=lambda ctx: {"watched": "1.0"},
         ok=(302,),
         setup=rendered,
         check=status_is(Status.APPROVED),
@@ -361,3 +373,32 @@ def test_a_failed_proposal_says_why(ctx: dict[str, Any]) -> None:
     page = client.get(reverse("redaction:review", args=[ctx["redaction"].pk])).content.decode()
     assert "Finding people failed:" in page and "13.1: segment x has been erased" in page
     assert "redaction-data" not in page
+
+
+def test_approving_a_preview_not_watched_to_the_end_asks_for_a_confirmation(
+    school, other_school, pieces
+) -> None:
+    """Issue 16 §1: the page sends how much of the preview was played; less than all of it is refused unless
+    the reviewer ticks the confirmation, and the report and audit event say which it was."""
+    ctx = {"school": school, "other_school": other_school, "pieces": pieces}
+    rendered(ctx)
+    client, redaction = sign_in(Client(), ctx["requester"]), ctx["redaction"]
+    url = reverse("redaction:approve", args=[redaction.pk])
+    response = client.post(url, {"watched": "0.4"})
+    assert response.status_code == 400 and shows_refusal(response, "You have watched 40% of the preview")
+    redaction.refresh_from_db()
+    assert redaction.status == Status.REVIEW
+    assert client.post(url, {}).status_code == 400  # not measured counts as not watched
+    assert client.post(url, {"watched": "0.4", "confirm_unwatched": "on"}).status_code == 302
+    redaction.refresh_from_db()
+    assert redaction.status == Status.APPROVED
+    assert redaction.report["preview_watched"] == 0.4 and redaction.report["approved_without_watching_all"]
+
+
+def test_the_review_page_groups_tracks_and_keeps_the_controls_in_view(school, other_school, pieces) -> None:
+    ctx = {"school": school, "other_school": other_school, "pieces": pieces}
+    rendered(ctx)
+    page = sign_in(Client(), ctx["requester"]).get(reverse("redaction:review", args=[ctx["redaction"].pk]))
+    text = page.content.decode()
+    assert 'id="group-faces"' in text and 'data-frame="' in text  # a face group, and a jump to each track
+    assert 'id="approve-bar"' in text and "You have watched 0% of the preview." in text

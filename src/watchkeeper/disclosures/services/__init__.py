@@ -26,7 +26,13 @@ from watchkeeper.disclosures.services.common import (
     S29_NOTE,
     VIEW,
 )
-from watchkeeper.disclosures.services.decision import decide, decision_problems
+from watchkeeper.disclosures.services.decision import (
+    Decided,
+    decide,
+    decide_and_release,
+    decision_problems,
+    package_waits,
+)
 from watchkeeper.disclosures.services.documents import (
     ALLOWED_SUFFIXES,
     ALLOWED_TYPES,
@@ -82,9 +88,12 @@ __all__ = [
     "advise",
     "closure_problems",
     "closures_for",
+    "Decided",
     "decide",
+    "decide_and_release",
     "decide_foi",
     "decision_problems",
+    "package_waits",
     "document_path",
     "document_type_problem",
     "documents_dir",

@@ -1,9 +1,11 @@
 """The Headteacher's decision (11.3, 11.5), with a fresh authenticator code: an approval sends the footage
-through the evidence workflow; a refusal releases the hold."""
+through the evidence workflow and, in the same decision where the decider may authorise downloads, authorises
+its package (issue 15 §4); a refusal releases the hold."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.db import transaction
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.core.second_factor import FreshCode, require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus
 from watchkeeper.disclosures.services.common import DECIDE, audit, staff, terms
@@ -19,9 +21,21 @@ from watchkeeper.disclosures.services.requests import camera_purpose_problems, r
 from watchkeeper.disclosures.services.review import review_problems
 from watchkeeper.estate.models import Camera, Purpose
 from watchkeeper.evidence import services as evidence
+from watchkeeper.evidence.models import DownloadRequest
+from watchkeeper.people import deciders
 from watchkeeper.people.deciders import DISCLOSURE, Standing, decider_problems
 
 DECIDED = "11.3: this request has been decided already"
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision on a request; with `with_package`, the package authorised in the same decision (its
+    password, shown once: 11.6) or why it waits for its own authorisation under Downloads."""
+
+    request: DisclosureRequest
+    package: evidence.Decided | None = None
+    package_waits: tuple[str, ...] = ()
 
 
 @enforces("11.2", "11.3", "11.5", "R24")
@@ -68,10 +82,44 @@ def decide(
     now: datetime,
     confirmed_purpose: str = "",
 ) -> DisclosureRequest:
+    """The decision alone: an approval leaves its download request awaiting its own authorisation under
+    Downloads (the path before issue 15; `decide_and_release` takes both in one decision)."""
+    decided = decide_and_release(
+        actor,
+        req,
+        approve=approve,
+        code=code,
+        reason=reason,
+        now=now,
+        confirmed_purpose=confirmed_purpose,
+        with_package=False,
+    )
+    return decided.request
+
+
+@enforces("11.3", "11.6", "R24")
+def decide_and_release(
+    actor: Actor,
+    req: DisclosureRequest,
+    *,
+    approve: bool,
+    code: str,
+    reason: str,
+    now: datetime,
+    confirmed_purpose: str = "",
+    with_package: bool = True,
+) -> Decided:
     """The Headteacher (or an alternate nominated for disclosures; the DPO only on an escalated request)
     decides, with a fresh authenticator code. An approval records the legal basis and sends the footage
     through the evidence workflow in the same transaction: if the evidence workflow refuses, nothing is
-    approved. The nomination relied on is recorded (people/deciders.py)."""
+    approved. The nomination relied on is recorded (people/deciders.py).
+
+    Issue 15 §4: with `with_package`, the same decision and the same code authorise the release's package
+    (Appendix I's signature; the password is returned, to be shown once, 11.6), audited as its own event
+    (`evidence.download_approved` after `disclosures.request_approved`). Where the decider may not
+    authorise that download (no nomination for downloads, held footage awaiting the CCTV administrator's
+    release, the DPO on an escalated request) the release is still decided and the package waits for its
+    own authorisation, with the reasons returned."""
     person = staff(actor)
     # 11.3, 11.5 "referred to the Headteacher": people/deciders.py, as viewing and downloads are decided.
     problems, standing = decider_problems(person, DISCLOSURE, req, now=now)
@@ -85,7 +133,7 @@ def decide(
     )
     if problems:
         raise PolicyRefusal(problems)
-    _check_code(person, code, req)
+    fresh = _check_code(person, code, req)
     with transaction.atomic():
         lock_in_state(req, [RequestStatus.PENDING], DECIDED)
         req.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
@@ -108,13 +156,40 @@ def decide(
                 "download_request_id",
             ]
         )
-        _record_decision(person, req, approve, standing)
-    return req
+        download = _download(req.download_request_id) if approve and with_package else None
+        waits = evidence.authorisation_problems(person, download, now=now) if download else []
+        _record_decision(person, req, approve, standing, package_together=bool(download and not waits))
+        package = None
+        if download is not None and not waits:
+            package = _authorise_package(person, req, download, fresh, now)
+    return Decided(req, package, tuple(waits))
 
 
-def _check_code(person: Person, code: str, req: DisclosureRequest) -> None:
+def package_waits(actor: Actor, req: DisclosureRequest, *, now: datetime) -> list[str]:
+    """For the request's page, before the decision: why approving would leave the package to its own
+    authorisation — the decider does not authorise downloads at the school. The rest (held footage, the
+    two-person rule) is checked on the download request the decision makes."""
+    if deciders.may_authorise_downloads(actor, req.school_id, now=now):
+        return []
+    return [evidence.NOT_AN_AUTHORISER]
+
+
+def _download(pk: int | None) -> DownloadRequest | None:
+    return DownloadRequest.objects.select_related("school").filter(pk=pk).first() if pk else None
+
+
+def _authorise_package(
+    person: Person, req: DisclosureRequest, download: DownloadRequest, fresh: FreshCode, now: datetime
+) -> evidence.Decided:
+    """The package's authorisation (9.5, Appendix I), checked by the evidence workflow as any other and
+    audited there, with the code the disclosure's decision accepted a moment before (issue 15 §4)."""
+    note = f"Authorised in the same decision as the release of {req} (11.3)"
+    return evidence.decide_download(person, download, approve=True, otp_code=fresh, note=note, now=now)
+
+
+def _check_code(person: Person, code: str, req: DisclosureRequest) -> FreshCode:
     """A decision needs a fresh authenticator code (core.second_factor), as a viewing decision does."""
-    require_fresh_code(
+    return require_fresh_code(
         person,
         code,
         clause="11.3",
@@ -125,7 +200,9 @@ def _check_code(person: Person, code: str, req: DisclosureRequest) -> None:
     )
 
 
-def _record_decision(person: Person, req: DisclosureRequest, approve: bool, standing: Standing) -> None:
+def _record_decision(
+    person: Person, req: DisclosureRequest, approve: bool, standing: Standing, *, package_together: bool
+) -> None:
     details = terms(req, req.cameras.all())
     details.update(
         decision=req.status,
@@ -134,6 +211,7 @@ def _record_decision(person: Person, req: DisclosureRequest, approve: bool, stan
         download_request=req.download_request_id,
         review=req.review_id,
         review_outcome=req.review_outcome,
+        package_authorised_together=package_together,
     )
     if req.is_police:
         details["confirmed_purpose"] = req.confirmed_purpose

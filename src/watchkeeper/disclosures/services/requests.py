@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM, Actor, Person
@@ -19,6 +20,9 @@ from watchkeeper.disclosures.services.common import MANAGE, audit, staff, terms
 from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.footing import cameras_not_for
 from watchkeeper.estate.models import Camera, Purpose, School
+from watchkeeper.notices import kinds
+from watchkeeper.notices import services as notices
+from watchkeeper.people import deciders
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
 
@@ -258,6 +262,15 @@ def _create(
         else:
             details["grounds"] = req.grounds
         audit("request_logged", person, req, req.reason, **details)
+        # Issue 15 §3: the Headteacher (or nominated alternate) hears of it once it is saved (11.3, 11.5).
+        notices.decision_waiting(
+            deciders.DISCLOSURE,
+            req,
+            notice=kinds.DISCLOSURE,
+            reference=f"Disclosure request {req.pk}",
+            url=reverse("disclosures:request_detail", args=[req.pk]),
+            now=now,
+        )
         req.hold = hold_footage(
             school,
             cameras,

@@ -40,6 +40,8 @@ from watchkeeper.disclosures.views.common import (
     schools,
 )
 from watchkeeper.disclosures.views.foi import decider_context, foi_rows
+from watchkeeper.evidence.models import DownloadRequest
+from watchkeeper.evidence.models import RequestStatus as DownloadStatus
 from watchkeeper.people import deciders
 from watchkeeper.storage.keys import Unreadable
 from watchkeeper.storage.store import ObjectMissing
@@ -139,6 +141,9 @@ def _render_request(
         "may_advise": req.escalated_at is not None and can(user, ADVISE, req.school_id),
         "review_approved": reviews.review_approved(req.review),
         "review_problems": services.review_problems(req) if pending else [],
+        # Issue 15 §4: whether approving authorises the package in the same decision, or why it would wait.
+        "package_waits": services.package_waits(user, req, now=timezone.now()) if pending else [],
+        "dl_authorised": _package_authorised(req),
         "decision_form": forms.get("decision_form")
         or DecisionForm(initial={"confirmed_purpose": req.purpose}),
         "document_form": forms.get("document_form") or DocumentForm(),
@@ -146,6 +151,14 @@ def _render_request(
         "advice_form": forms.get("advice_form") or AdviceForm(),
     }
     return render(request, "disclosures/request_detail.html", context, status=status)
+
+
+def _package_authorised(req: DisclosureRequest) -> bool:
+    """The approval's package is authorised (with the decision, or since under Downloads)."""
+    if req.download_request_id is None:
+        return False
+    download = DownloadRequest.objects.filter(pk=req.download_request_id)
+    return download.exclude(status=DownloadStatus.REQUESTED).exists()
 
 
 def _act(
@@ -167,8 +180,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_request(request, get_object_or_404(restrict(REQUESTS, request.user, VIEW), pk=pk))
 
 
-def _decide(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) -> Any:
-    return services.decide(
+def _decide(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) -> services.Decided:
+    return services.decide_and_release(
         request.user,
         req,
         approve=data["decision"] == "approve",
@@ -179,15 +192,42 @@ def _decide(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) 
     )
 
 
-def _decided(req: DisclosureRequest) -> str:
-    return "Approved: sent to the evidence workflow." if req.status == "approved" else "Refused."
+def _decided(decided: services.Decided) -> str:
+    if decided.request.status != RequestStatus.APPROVED:
+        return "Refused."
+    waits = " ".join(decided.package_waits)
+    return f"Approved: sent to the evidence workflow. The package waits for its own authorisation ({waits})."
+
+
+def _released_page(request: HttpRequest, req: DisclosureRequest, package: Any) -> HttpResponse:
+    """Approved with its package (an evidence.services.Decided): its password, shown once (11.6), never
+    kept."""
+    context = {
+        "req": req,
+        "download": package.request,
+        "password": package.password,
+        "release_conditions": services.RELEASE_CONDITIONS,
+    }
+    response = render(request, "disclosures/released.html", context)
+    response["Cache-Control"] = "private, no-store"  # the page holds the password (11.6)
+    return response
 
 
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """One decision (issue 15 §4): the release and, where the decider may authorise it, its package —
+    the password page once; otherwise back to the request with what was decided."""
     # VIEW: the DPO decides an escalated request too; the service checks who decides (people/deciders.py).
-    return _act(request, pk, VIEW, DecisionForm(request.POST), "decision_form", _decide, _decided)
+    req = get_object_or_404(restrict(REQUESTS, request.user, VIEW), pk=pk)
+    form = DecisionForm(request.POST)
+    outcome = attempt(request, form, lambda data: _decide(request, req, data))
+    if not outcome.done:
+        return _render_request(request, req, status=400, decision_form=form)
+    if outcome.value.package is not None:
+        return _released_page(request, req, outcome.value.package)
+    messages.success(request, _decided(outcome.value))
+    return redirect("disclosures:request_detail", pk=req.pk)
 
 
 def _upload(request: HttpRequest, req: DisclosureRequest, data: dict[str, Any]) -> Any:

@@ -58,8 +58,10 @@ from watchkeeper.evidence.services.copy_check import (
     stored_copies,
 )
 from watchkeeper.evidence.services.decisions import (
+    NOT_AN_AUTHORISER,
     Decided,
     approve_together,
+    authorisation_problems,
     decide_download,
     reissue_download,
     secret_purpose,
@@ -79,8 +81,10 @@ from watchkeeper.evidence.services.requests import (
     request_download,
     still_problems,
     subject_access_redaction_problems,
+    viewed_window_problems,
     withdraw_download,
 )
+from watchkeeper.evidence.services.together import delete_copies_together, extend_copies_together
 
 __all__ = [
     "INTERNAL_KEEP_DAYS",
@@ -114,13 +118,17 @@ __all__ = [
     "CopyCheck",
     "Decided",
     "Progress",
+    "NOT_AN_AUTHORISER",
     "approve_together",
+    "authorisation_problems",
     "authorise_deletion",
     "build_package",
     "check_copies",
     "columns",
     "copy_state",
     "decide_download",
+    "delete_copies_together",
+    "extend_copies_together",
     "download_problems",
     "exports_dir",
     "export_log_csv",
@@ -140,6 +148,7 @@ __all__ = [
     "run_build",
     "secret_purpose",
     "still_problems",
+    "viewed_window_problems",
     "stored_copies",
     "stored_path",
     "subject_access_redaction_problems",

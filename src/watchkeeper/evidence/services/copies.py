@@ -20,6 +20,7 @@ from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can, require
+from watchkeeper.core.second_factor import FreshCode
 from watchkeeper.evidence import storage
 from watchkeeper.evidence.models import KEPT_SIX_MONTHS, Download, Kind
 from watchkeeper.evidence.services.actions import (
@@ -184,14 +185,11 @@ def record_hand_over(
     return download
 
 
-@enforces("13.2", "R14")
-def extend_copy(
-    actor: Actor, download: Download, new_date: date, reason: str, *, asked_by: str, now: datetime
-) -> Download:
-    """13.2: keep a copy longer (a police request): the Headteacher or DPO, who asked (recorded on the copy
-    itself), a reason, a later date."""
-    require(actor, EXTEND, download.school_id)
-    today = timezone.localdate(now)
+@enforces("13.2")
+def extension_problems(
+    download: Download, new_date: date, reason: str, asked_by: str, today: date
+) -> list[str]:
+    """Pure: what stops keeping this copy longer (13.2)."""
     problems = []
     if download.kind != Kind.PACKAGE or download.deleted_at is not None:
         problems.append("13.2: only a stored copy can be kept longer")
@@ -201,6 +199,17 @@ def extend_copy(
         problems.append("13.2: say why the copy is kept longer (e.g. the police request and its reference)")
     if new_date <= today or (download.expires_on is not None and new_date <= download.expires_on):
         problems.append("13.2: the new keep-until date must be later than today and than the current date")
+    return problems
+
+
+@enforces("13.2", "R14")
+def extend_copy(
+    actor: Actor, download: Download, new_date: date, reason: str, *, asked_by: str, now: datetime
+) -> Download:
+    """13.2: keep a copy longer (a police request): the Headteacher or DPO, who asked (recorded on the copy
+    itself), a reason, a later date."""
+    require(actor, EXTEND, download.school_id)
+    problems = extension_problems(download, new_date, reason, asked_by, timezone.localdate(now))
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
@@ -225,8 +234,17 @@ def extend_copy(
     return download
 
 
+NOT_DELETABLE = "9.5: only a stored copy that is not yet deleted can be deleted"
+
+
+def deletable(download: Download) -> bool:
+    return download.kind == Kind.PACKAGE and download.deleted_at is None
+
+
 @enforces("9.5", "Appendix I", "R13")
-def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: datetime) -> Download:
+def authorise_deletion(
+    actor: Actor, download: Download, otp_code: str | FreshCode, *, now: datetime
+) -> Download:
     """The Headteacher's authorisation to delete, or an alternate's nominated for deletions (Appendix I,
     with a fresh second factor; the nomination relied on is recorded: people/deciders.py), then the copy is
     erased: its key destroyed first (in the row, in this transaction), the file after; a crash between
@@ -235,8 +253,8 @@ def authorise_deletion(actor: Actor, download: Download, otp_code: str, *, now: 
         actor, "9.5: only a signed-in Headteacher or designated person may authorise deletion"
     )
     nomination = deletion_authority(person, download.school_id, now=now)
-    if download.kind != Kind.PACKAGE or download.deleted_at is not None:
-        raise PolicyRefusal("9.5: only a stored copy that is not yet deleted can be deleted")
+    if not deletable(download):
+        raise PolicyRefusal(NOT_DELETABLE)
     check_second_factor(person, download, download.school, otp_code, "delete")
     with secure_delete(), transaction.atomic():
         # A deletion is no status change: the locked row's deleted_at is what two concurrent deletions test.

@@ -14,7 +14,7 @@ from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.second_factor import require_fresh_code
+from watchkeeper.core.second_factor import FreshCode, require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.models import School
 from watchkeeper.evidence import holds, package, storage
@@ -27,11 +27,16 @@ from watchkeeper.evidence.services.actions import (
 )
 from watchkeeper.evidence.services.requests import request_terms, subject_access_redaction_problems
 from watchkeeper.jobs.queue import enqueue_on_commit
+from watchkeeper.people import deciders
 from watchkeeper.people.deciders import DOWNLOAD, Standing, decider_problems
 
 DECIDED_ALREADY = "9.5: this request has been decided already"
 NOT_FAILED = "9.5: only a download whose build failed can be re-issued"
 OWN_REQUEST = "9.5: nobody may authorise their own request to download footage"
+NOT_AN_AUTHORISER = (
+    "9.5: you do not authorise downloads at this school — the Headteacher or an alternate nominated for "
+    "downloads authorises the package under Downloads"
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,10 @@ class Decided:
 
 
 def check_second_factor(
-    actor: Person, req_or_copy: DownloadRequest | Download, school: School, code: str, step: str
-) -> None:
+    actor: Person, req_or_copy: DownloadRequest | Download, school: School, code: str | FreshCode, step: str
+) -> FreshCode:
     """A fresh authenticator code (core.second_factor); the views count a wrong one as a failed log-in."""
-    require_fresh_code(
+    return require_fresh_code(
         actor,
         code,
         clause="9.5",
@@ -73,13 +78,14 @@ def decide_download(
     req: DownloadRequest,
     *,
     approve: bool,
-    otp_code: str,
+    otp_code: str | FreshCode,
     note: str = "",
     now: datetime,
 ) -> Decided:
     """The Headteacher's or a designated person's decision with a fresh second factor: Appendix I's
     "signature". On approval a new password is returned (show it once, 11.6) and the build job queued with
-    the password sealed under the school key (design/evidence.md)."""
+    the password sealed under the school key (design/evidence.md). `otp_code` may be the `FreshCode` of a
+    decision that covers this one (a disclosure's release and its package: issue 15 §4)."""
     person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
     problems, standing = _decision_problems(person, req, approve=approve, note=note, now=now)
     if problems:
@@ -119,6 +125,16 @@ def approve_together(
             _record_decision(person, req, standing, approve=True, note=note, now=now, together=together)
             _queue_build(req, password)
     return [Decided(req, password) for req in reqs]
+
+
+@enforces("9.5", "9.6")
+def authorisation_problems(person: Person, req: DownloadRequest, *, now: datetime) -> list[str]:
+    """What stops `person` authorising `req` now, in plain words, without raising: for a decision that
+    would authorise the package in the same step as another (a disclosure's release, issue 15 §4), which
+    otherwise leaves the package to its own authorisation."""
+    if not deciders.standing(person, deciders.DOWNLOAD, req, now=now).authority:
+        return [NOT_AN_AUTHORISER]
+    return _decision_problems(person, req, approve=True, note="", now=now)[0]
 
 
 def _decision_problems(

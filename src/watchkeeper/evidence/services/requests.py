@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.audit.services import record
@@ -21,6 +22,9 @@ from watchkeeper.estate.footage import WindowWords, window_problems, window_term
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import DownloadRequest, Purpose, RequestStatus
 from watchkeeper.evidence.services.actions import REQUEST, REQUESTED, WITHDRAWN
+from watchkeeper.notices import kinds
+from watchkeeper.notices import services as notices
+from watchkeeper.people import deciders
 from watchkeeper.people.involvement import involvement_problems, usernames
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
@@ -94,6 +98,12 @@ def request_download(
     if viewed_under is not None:
         _refuse_unusable_authorisation(viewed_under, now)
     cameras = list(cameras)
+    if viewed_under is not None:
+        # A still's window is the whole segment holding its moment: the moment is what must be covered.
+        asked = (start, end) if still_at is None else (still_at, still_at)
+        window_inside = viewed_window_problems(viewed_under, cameras, *asked)
+        if window_inside:
+            raise PolicyRefusal(window_inside)
     problems = download_problems(
         school,
         cameras,
@@ -149,7 +159,43 @@ def request_download(
         if staff_involved:
             details["staff_involved"] = usernames(staff_involved)
         record(REQUESTED, actor=actor, school=school, obj=req, reason=req.reason, details=details)
+        # Issue 15 §3: the Headteacher (or nominated alternate) hears of it once it is saved.
+        notices.decision_waiting(
+            deciders.DOWNLOAD,
+            req,
+            notice=kinds.DOWNLOAD,
+            reference=f"Download request {req.pk}",
+            url=reverse("evidence:request_detail", args=[req.pk]),
+            now=now,
+        )
     return req
+
+
+@enforces("9.2", "9.5")
+def viewed_window_problems(
+    auth: ViewingAuthorisation, cameras: list[Camera], start: datetime, end: datetime
+) -> list[str]:
+    """Pure: a copy asked for from the player is of footage its viewing authorisation covers — its cameras,
+    inside its window (issue 15 §4): the player asks for a window and may narrow it, never widen it."""
+    problems = []
+    allowed = {c.pk for c in auth.cameras.all()}
+    outside = [c.name for c in cameras if c.pk not in allowed]
+    if outside:
+        problems.append(
+            f"9.2: viewing authorisation #{auth.pk} does not cover {', '.join(outside)} — ask for those "
+            "cameras on the Downloads page, giving the reason"
+        )
+    if start < auth.start or end > auth.end:
+        window = f"{_uk(auth.start)} to {_uk(auth.end)}"
+        problems.append(
+            f"9.2: the window must lie within the authorised viewing window ({window} UK time) — for "
+            "footage outside it, ask on the Downloads page, giving the reason"
+        )
+    return problems
+
+
+def _uk(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S")
 
 
 @enforces("9.4", "9.5")

@@ -29,6 +29,7 @@ from watchkeeper.evidence.forms import (
     ExtendForm,
     HandOverForm,
     HoldReleaseForm,
+    PlayerPackageForm,
     ViewedForm,
 )
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
@@ -79,30 +80,60 @@ def _standing(user: Actor, req: DownloadRequest) -> two_person.Standing:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def package_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """From the player: ask for the viewed window as a download (internal use, the requester as the
-    requestor). It then follows the one path: the Headteacher authorises, a job builds the package."""
+    """From the player: ask for a window of the viewed footage (the whole of it unless narrowed) for a
+    purpose (issue 15 §4); the service refuses a window outside the viewing authorisation's (9.2). It then
+    follows the one path: the Headteacher authorises, a job builds the package."""
     auth = own_authorisation(request, pk)
-    req = from_player(request, auth, cameras=auth.cameras.all(), start=auth.start, end=auth.end)
-    messages.success(request, ASKED)
-    return redirect("evidence:request_detail", pk=req.pk)
+    initial = {"start": auth.start, "end": auth.end, "purpose": Purpose.INTERNAL, "reason": auth.reason}
+    form = PlayerPackageForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        outcome = attempt(request, form, lambda data: _ask_from_player(request, auth, data))
+        if outcome.done:
+            messages.success(request, ASKED)
+            return redirect("evidence:request_detail", pk=outcome.value.pk)
+    context = {"auth": auth, "cameras": auth.cameras.all(), "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evidence/package_form.html", context, status=status)
 
 
-def from_player(request: HttpRequest, auth: ViewingAuthorisation, **footage: Any) -> DownloadRequest:
-    """A request from the player (footage, or a still): internal use, the viewer as the requestor, and the
-    reason of the authorisation they viewed under."""
+def _ask_from_player(
+    request: HttpRequest, auth: ViewingAuthorisation, data: dict[str, Any]
+) -> DownloadRequest:
+    recipient = data["recipient_name"].strip()
+    return from_player(
+        request,
+        auth,
+        cameras=auth.cameras.all(),
+        start=data["start"],
+        end=data["end"],
+        purpose=data["purpose"],
+        reason=data["reason"],
+        recipient_name=recipient,
+        recipient_organisation=data["recipient_organisation"] if recipient else "",
+        requestor_user=None if recipient else person_or_none(request.user),
+    )
+
+
+def from_player(request: HttpRequest, auth: ViewingAuthorisation, **asked: Any) -> DownloadRequest:
+    """A request from the player (footage, or a still) under the authorisation viewed: by default internal
+    use, the viewer as the requestor and the authorisation's reason; `asked` gives the footage and may
+    change those."""
+    terms: dict[str, Any] = {
+        "purpose": Purpose.INTERNAL,
+        "reason": auth.reason,
+        "requestor_user": person_or_none(request.user),
+        **asked,
+    }
     return services.request_download(
         request.user,
         school=auth.school,
-        purpose=Purpose.INTERNAL,
         reason_category=auth.reason_category,
-        reason=auth.reason,
-        requestor_user=person_or_none(request.user),
         case_reference=f"viewing #{auth.pk}",
         viewed_under=auth,
         now=timezone.now(),
-        **footage,
+        **terms,
     )
 
 

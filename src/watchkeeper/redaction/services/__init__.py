@@ -27,10 +27,12 @@ from watchkeeper.redaction.services.decisions import (
     add_manual,
     delete_manual,
     extend_manual,
+    set_group_keep,
     set_keep,
     set_mode,
 )
 from watchkeeper.redaction.services.files import BLOB_SUFFIX, output_plaintext, storage_dir
+from watchkeeper.redaction.services.groups import Group, review_groups
 from watchkeeper.redaction.services.jobs import (
     Progress,
     RedactionJobFailed,
@@ -62,6 +64,7 @@ from watchkeeper.redaction.services.tracks import (
 
 __all__ = [
     "BLOB_SUFFIX",
+    "Group",
     "MAX_WINDOW",
     "ONLY_APPROVED",
     "OUTPUT_SERVED",
@@ -94,6 +97,8 @@ __all__ = [
     "request_preview",
     "run_proposal",
     "run_render",
+    "review_groups",
+    "set_group_keep",
     "set_keep",
     "set_mode",
     "start_redaction",

@@ -43,23 +43,48 @@ def request_preview(actor: Actor, redaction: Redaction, *, now: datetime) -> Non
         queue_job(redaction, "render")
 
 
+# "Approve only what you have watched" (issue 16 §1): this share of the preview played counts as all of it
+# (the last frames of a clip often end a little before the reported duration).
+WATCHED_ALL = 0.98
+
+
+def _check_watched(watched: float | None, confirmed: bool) -> None:
+    """A preview not played to the end needs the reviewer's explicit confirmation. None: the caller did not
+    measure it (a service caller with no player); the page always measures it."""
+    if watched is None or watched >= WATCHED_ALL or confirmed:
+        return
+    raise PolicyRefusal(
+        f"You have watched {round(watched * 100)}% of the preview. Watch all of it, or tick "
+        "“I approve without having watched all of the preview” (10.4.1)"
+    )
+
+
 @enforces("10.4.1", "R23")
-def approve(actor: Actor, redaction: Redaction, *, now: datetime) -> Redaction:
-    """The reviewer approves the preview they have seen: only one rendered from the current decisions.
-    The redaction report is fixed now and travels with the copy (issue 6 §2)."""
+def approve(
+    actor: Actor,
+    redaction: Redaction,
+    *,
+    now: datetime,
+    watched: float | None = None,
+    confirmed: bool = False,
+) -> Redaction:
+    """The reviewer approves the preview they have seen: only one rendered from the current decisions, and
+    played to the end unless they confirm otherwise (`watched`: the share of it played, 0 to 1). The
+    redaction report is fixed now and travels with the copy (issue 6 §2)."""
     person = editable(actor, redaction, now)
     if not preview_is_current(redaction):
         raise PolicyRefusal(
             "10.4.1: preview the redaction before approving — the decisions have changed since the last "
             "preview (or there is none yet)"
         )
+    _check_watched(watched, confirmed)
     changed = "10.4.1: the redaction changed while you were approving it — look again"
     with transaction.atomic():
         lock_in_state(redaction, [Status.REVIEW], changed)
         if not preview_is_current(redaction):
             raise PolicyRefusal(changed)
         redaction.status, redaction.approved_by, redaction.approved_at = Status.APPROVED, person, now
-        redaction.report = build_report(redaction)
+        redaction.report = {**build_report(redaction), **_watching(watched, confirmed)}
         redaction.save(update_fields=["status", "approved_by", "approved_at", "report"])
         audit(
             "redaction.approved",
@@ -70,8 +95,19 @@ def approve(actor: Actor, redaction: Redaction, *, now: datetime) -> Redaction:
             redacted=len(redaction.report["tracks_redacted"]),
             manual=len(redaction.manual),
             output_sha256=redaction.output_sha256,
+            **_watching(watched, confirmed),
         )
     return redaction
+
+
+def _watching(watched: float | None, confirmed: bool) -> dict[str, Any]:
+    """How much of the preview the approver played, for the report and the audit event."""
+    if watched is None:
+        return {"preview_watched": None}
+    return {
+        "preview_watched": round(watched, 3),
+        "approved_without_watching_all": watched < WATCHED_ALL and confirmed,
+    }
 
 
 @enforces("10.2")

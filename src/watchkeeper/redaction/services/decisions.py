@@ -50,6 +50,26 @@ def set_keep(actor: Actor, redaction: Redaction, track_id: int, keep: bool, *, n
     _save_decision(person, redaction, action, ["keep"], track=track_id)
 
 
+@enforces("10.3", "10.4.1")
+def set_group_keep(actor: Actor, redaction: Redaction, group: str, keep: bool, *, now: datetime) -> list[int]:
+    """Keep visible, or hide, every proposed track of one review group (faces, people, other motion) at once
+    (issue 16 §1). Each track's change is its own audit event, as if ticked one by one."""
+    from watchkeeper.redaction.services.groups import group_track_ids
+
+    person = editable(actor, redaction, now)
+    height = int((redaction.proposal or {}).get("height") or 0)
+    ids = set(group_track_ids(proposed_tracks(redaction), group, height))
+    kept = {int(t) for t in redaction.keep}
+    changed = sorted(ids - kept if keep else ids & kept)
+    redaction.keep = sorted(kept | ids if keep else kept - ids)
+    action = "redaction.track_kept" if keep else "redaction.track_unkept"
+    with transaction.atomic():
+        redaction.save(update_fields=["keep"])
+        for track_id in changed:
+            audit(action, person, redaction, track=track_id, group=group)
+    return changed
+
+
 @enforces("10.4.1", "R23")
 def set_mode(actor: Actor, redaction: Redaction, mode: str, *, now: datetime) -> None:
     person = editable(actor, redaction, now)

@@ -7,18 +7,30 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.notices import kinds
+from watchkeeper.notices import services as notices
+from watchkeeper.notices.deadlines import start_of
 from watchkeeper.people.involvement import involvement_problems
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
 from watchkeeper.subjectaccess import clock
 from watchkeeper.subjectaccess.models import IdentityBasis, SearchWindow, SubjectAccessRequest
-from watchkeeper.subjectaccess.services.common import audit, failing, handler, iso, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.common import (
+    HANDLE,
+    audit,
+    failing,
+    handler,
+    iso,
+    lock_live,
+    refuse_if,
+)
 
 
 @enforces("10.1", "10.2", "R21", "R22")
@@ -91,6 +103,15 @@ def log_case(
         )
         case.hold = _hold(case, cameras, today)
         case.save(update_fields=["hold"])
+        # Issue 15 §3: the school's SAR handlers and Headteacher hear of it once it is saved (10.1); the
+        # month runs from today, so its deadline notices are statutory (notices/deadlines.py).
+        notices.notify(
+            notices.holders(HANDLE, school.pk, excluding=[person]),
+            kind=kinds.SAR,
+            reference=case.reference,
+            url=reverse("subjectaccess:case_detail", args=[case.pk]),
+            now=start_of(today),
+        )
     return case
 
 

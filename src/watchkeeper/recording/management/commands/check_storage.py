@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from watchkeeper.recording import data_dir
 from watchkeeper.recording.consistency import check
@@ -42,5 +44,25 @@ class Command(BaseCommand):
         if not held:
             summary += " (a recorder is running: its work in progress was left alone)"
         if not report.clean:
+            for draft in breach_drafts(report.problems):
+                self.stderr.write(f"opened breach draft {draft.reference} for the DPO (15.1)")
             raise CommandError(f"{summary}; {len(report.problems)} problem(s)")
         self.stdout.write(f"{summary}; no problems")
+
+
+def breach_drafts(problems: list[str]) -> list[Any]:
+    """15.1: lost recordings (a row whose blob is missing) are a breach of availability; any other problem
+    the check found (damaged blobs, files others could read) a storage-check draft. Each opens a draft for
+    the DPO, once while undecided (breaches.services.open_draft)."""
+    from watchkeeper.breaches.services import Evidence, open_draft
+
+    lost = [p for p in problems if p.endswith("blob missing")]
+    other = [p for p in problems if p not in lost]
+    drafts = []
+    for kind, found in (("footage_lost", lost), ("storage_check", other)):
+        if found:
+            key = hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()[:32]
+            evidence = [Evidence(f"watchkeeper check: {line}") for line in found[:50]]
+            details = "\n".join(found[:50]) + (f"\n… and {len(found) - 50} more" if len(found) > 50 else "")
+            drafts.append(open_draft(kind, details, evidence, timezone.now(), source_key=f"{kind}:{key}"))
+    return drafts

@@ -10,12 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from watchkeeper.recording.simulator import ensure_clip, start_simulator, stream_url, wait_until_serving
+from watchkeeper.recording.simulator import ensure_scene_clip, start_simulator, stream_url, wait_until_serving
 
 
 class Command(BaseCommand):
     help = (
-        "Serve simulated H.264 cameras at rtsp://127.0.0.1:PORT/cam1..camN (a looped clip, no re-encoding)."
+        "Serve simulated H.264 cameras at rtsp://127.0.0.1:PORT/cam1..camN (a looped clip of a playground "
+        "with people in it, no re-encoding)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["count"] < 1:
             raise CommandError("--count must be at least 1")
-        clip = ensure_clip(Path(settings.DATA_DIR) / "simulator")
+        clip = ensure_scene_clip(Path(settings.DATA_DIR) / "simulator")
         process = start_simulator(clip, options["count"], options["port"])
         try:
             wait_until_serving(process, options["port"])

@@ -31,6 +31,23 @@
     box.addEventListener("change", function () { box.form.submit(); });
   });
 
+  /* "Approve only what you have watched" (issue 16 §1): the share of the preview played so far goes with
+     the approval; the server asks for a confirmation when it is not all of it. */
+  var preview = document.querySelector("video.preview");
+  var approveForm = document.querySelector("form.approve-form");
+  if (preview && approveForm && approveForm.elements.watched) {
+    var shown = approveForm.querySelector(".watched");
+    var measure = function () {
+      if (!preview.duration || !isFinite(preview.duration)) return;
+      var played = 0;
+      for (var r = 0; r < preview.played.length; r++) played += preview.played.end(r) - preview.played.start(r);
+      var share = Math.min(1, played / preview.duration);
+      approveForm.elements.watched.value = share.toFixed(3);
+      if (shown) shown.textContent = "You have watched " + Math.round(share * 100) + "% of the preview.";
+    };
+    ["timeupdate", "ended", "seeked"].forEach(function (name) { preview.addEventListener(name, measure); });
+  }
+
   var script = document.getElementById("redaction-data");
   var root = document.querySelector(".player.redaction");
   if (!script || !root) return;
@@ -120,6 +137,13 @@
     button.addEventListener("click", function () { video.pause(); goTo(frameNow() + Number(button.dataset.step), false); });
   });
   seek.addEventListener("input", function () { video.pause(); goTo(Number(seek.value), false); });
+  /* "Show": jump from a track in the list to its first moment in the footage. */
+  document.querySelectorAll("button.jump").forEach(function (button) {
+    button.addEventListener("click", function () {
+      video.pause(); goTo(Number(button.dataset.frame), false);
+      root.scrollIntoView({ behavior: "smooth", block: "start" });
+    });
+  });
 
   /* Manual boxes: drag on the paused picture; the form posts the box in the source's pixels. */
   function point(event) {

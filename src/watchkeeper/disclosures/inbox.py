@@ -1,0 +1,97 @@
+"""What waits on a person in this app (core/registry.py, issue 15 §3): police and outside-body requests to
+decide (11.3, 11.5), approved reviews whose finding is still to record (11.3, 10.2), and the requests a school
+referred to the DPO for advice (11.5), and FOI requests for CCTV images to answer by their statutory
+deadline (11.7; FOIA s10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from watchkeeper.core.permissions import restrict
+from watchkeeper.core.registry import InboxItem
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest, RequestStatus
+from watchkeeper.disclosures.services.flags import referred_to_dpo
+from watchkeeper.disclosures.services.foi import foi_deadline
+from watchkeeper.notices.deadlines import end_of
+from watchkeeper.notices.deciding import decision_due, may_decide
+from watchkeeper.people import deciders
+from watchkeeper.viewing.models import Status
+
+PENDING = DisclosureRequest.objects.filter(status=RequestStatus.PENDING)
+
+
+def _what(req: DisclosureRequest) -> str:
+    return "police request" if req.is_police else "outside-body request"
+
+
+def requests_to_decide(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """Pending requests this person may decide now (11.3, 11.5): Headteacher, or a nominated alternate."""
+    for req in restrict(PENDING.all(), user, "disclosures.decide").select_related("school"):
+        if may_decide(user, deciders.DISCLOSURE, req, now):
+            yield InboxItem(
+                key=f"disclosures.decide:{req.pk}",
+                title=f"Decide a {_what(req)} (#{req.pk}) (11.3, 11.5)",
+                url=reverse("disclosures:request_detail", args=[req.pk]),
+                due=decision_due(req),
+                school=req.school.name,
+                group="Requests",
+                reference=f"Disclosure request {req.pk}",
+            )
+
+
+def reviews_to_finish(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """The reviewer's approved reviews whose finding is not yet recorded (11.3, 10.2)."""
+    mine = PENDING.filter(
+        review__requested_by=user.pk,
+        review__status=Status.APPROVED,
+        review__expires_at__gt=now,
+        review_outcome="",
+    )
+    for req in restrict(mine, user, "disclosures.review").select_related("school", "review"):
+        yield InboxItem(
+            key=f"disclosures.review:{req.pk}",
+            title=f"Review the footage for a {_what(req)} (#{req.pk}) and record what it shows (11.3)",
+            url=reverse("disclosures:review_list"),
+            due=req.review.expires_at if req.review else None,
+            school=req.school.name,
+            group="Requests",
+            reference=f"Disclosure request {req.pk}",
+        )
+
+
+def referred_for_advice(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """11.5: requests a school referred to the DPO, not yet advised on."""
+    for req in referred_to_dpo(user):
+        if req.dpo_advice:
+            continue
+        yield InboxItem(
+            key=f"disclosures.advise:{req.pk}",
+            title=f"Advise on a {_what(req)} (#{req.pk}) referred to you (11.5)",
+            url=reverse("disclosures:request_detail", args=[req.pk]),
+            due=decision_due(req),
+            school=req.school.name,
+            group="Requests",
+            reference=f"Disclosure request {req.pk}",
+        )
+
+
+def foi_to_answer(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """11.7: open FOI requests this person may decide, by the statutory deadline (FOIA s10: 20 school days,
+    60 working days at most), whose notices cannot be switched off."""
+    open_ = restrict(FOIRequest.objects.filter(decision=""), user, "disclosures.decide")
+    for foi in open_.select_related("school"):
+        if may_decide(user, deciders.FOI, foi, now):
+            yield InboxItem(
+                key=f"disclosures.foi:{foi.pk}",
+                title=f"Answer an FOI request for CCTV images (#{foi.pk}) (11.7)",
+                url=reverse("disclosures:foi_detail", args=[foi.pk]),
+                due=end_of(foi_deadline(foi).due),
+                school=foi.school.name,
+                group="Requests",
+                statutory=True,
+                reference=f"FOI request {foi.pk}",
+            )

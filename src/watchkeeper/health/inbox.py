@@ -1,0 +1,36 @@
+"""What waits on a person in this app (core/registry.py, issue 15 §3): open camera alerts (12.1), for the
+CCTV administrator, who looks after the system day to day. An alert has no deadline: it stays until a
+later check finds the fault gone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+
+from watchkeeper.core.registry import InboxItem
+from watchkeeper.health.models import Alert
+from watchkeeper.people.models import Role, RoleGrant
+
+
+def open_alerts(user: Any, now: datetime) -> Iterator[InboxItem]:
+    grants = RoleGrant.objects.current().filter(user=user.pk, role=Role.CCTV_ADMIN)
+    if not grants.exists():
+        return
+    found = Alert.objects.open().visible_to(user, "recording.status").select_related("camera__school")
+    schools = set(grants.values_list("school_id", flat=True))
+    if None not in schools:  # a school CCTV administrator: that school's cameras and the server's alerts
+        found = found.filter(Q(camera__school_id__in=schools) | Q(camera__isnull=True))
+    for alert in found:
+        where = f"{alert.camera.name}" if alert.camera else "the server (every camera's recordings)"
+        yield InboxItem(
+            key=f"health.alert:{alert.pk}",
+            title=f"{alert.get_kind_display()}: {where}, since {alert.opened_at:%d/%m/%Y %H:%M} (12.1)",
+            url=reverse("recording:health_list"),
+            school=alert.camera.school.name if alert.camera else "",
+            group="Estate",
+            reference=f"Camera alert {alert.pk}",
+        )

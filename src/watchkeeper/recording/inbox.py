@@ -1,0 +1,33 @@
+"""What waits on a person in this app (core/registry.py, issue 15 §3): evidential holds due for review
+within a week or past their review date (9.6), for the CCTV administrator who keeps them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from watchkeeper.core.permissions import restrict
+from watchkeeper.core.registry import InboxItem
+from watchkeeper.notices.deadlines import end_of
+from watchkeeper.recording.models import Hold, HoldPurpose
+
+SOON_DAYS = 7
+
+
+def holds_to_review(user: Any, now: datetime) -> Iterator[InboxItem]:
+    soon = timezone.localdate(now) + timedelta(days=SOON_DAYS)
+    holds = Hold.objects.current().filter(purpose=HoldPurpose.EVIDENTIAL, review_on__lte=soon)
+    for hold in restrict(holds, user, "recording.hold").select_related("school"):
+        yield InboxItem(
+            key=f"recording.hold_review:{hold.pk}:{hold.review_on.isoformat()}",
+            title=f"Review evidential hold #{hold.pk}: keep it longer or release it (9.6)",
+            url=reverse("recording:hold_detail", args=[hold.pk]),
+            due=end_of(hold.review_on),
+            school=hold.school.name,
+            group="Footage",
+            reference=f"Hold {hold.pk}",
+        )
