@@ -120,6 +120,8 @@ EVENT_WORDS = {
     "recording.retention_sweep": "Old footage erased (retention)",
     "recording.erased_for_disposal": "Footage erased for disposal",
     "recording.dvr_imported": "Minibus footage imported",
+    "recording.dvr_upload_started": "Minibus footage upload started",
+    "recording.second_factor_refused": "Hold decision refused: the code was wrong",
     "recording.disk_pressure": "Storage running low",
     "health.alert_opened": "Camera alert raised",
     "health.alert_closed": "Camera alert cleared",
