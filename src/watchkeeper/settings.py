@@ -230,6 +230,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
+# UK date-times, 07/12/2026 18:31 (issue 15 §5): our own en-GB formats over Django's.
+FORMAT_MODULE_PATH = ["watchkeeper.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -176,7 +176,7 @@ def test_dates_are_local_uk_dates(client, school) -> None:
     assert listed(client, date_from="2025-01-01", date_to="2025-01-01") == [winter.seq]
     assert listed(client, date_to="2025-06-30") == [winter.seq]
     page = client.get(reverse("audit:event_list"), {"date_from": "2025-07-02"}).content.decode()
-    assert "2025-07-02 00:30:00" in page  # shown in local time
+    assert "02/07/2025 00:30:00" in page  # shown in local time, UK format
 
 
 def test_a_backwards_date_range_is_an_error_not_everything(client, school) -> None:

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_viewing import UK
 
 pytestmark = [pytest.mark.browser, pytest.mark.clause("15.1", "R26")]
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.clause("15.1", "R26")]
 def test_report_a_breach_decide_not_to_tell_the_ico_and_print_the_report(live_app, new_page) -> None:
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="Report a breach").click()
+    follow(reviewer, "Report a breach")
     reviewer.get_by_label("What happened").fill("A printed still of the playground left on the photocopier")
     aware = (datetime.now(UK) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     reviewer.get_by_label("When anyone in the trust first became aware").fill(aware)

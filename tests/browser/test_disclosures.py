@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_viewing import seed_footage
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def test_admin_logs_a_police_request_and_the_headteacher_approves_it(live_app, n
 
     admin = new_page()
     sign_in(admin, live_app, "admin-oak")
-    admin.get_by_role("link", name="Disclosures").click()
+    follow(admin, "Disclosures")
     admin.get_by_role("link", name="Log a police request").click()
     expect(admin.locator("#s29-note")).to_contain_text("section 29 of the Data Protection Act 1998")
     admin.get_by_label("Officer's name").fill("DC Ravi Patel")
@@ -59,7 +60,7 @@ def test_admin_logs_a_police_request_and_the_headteacher_approves_it(live_app, n
     # The review (11.3, 10.2): asked for through the viewing workflow, decided by a designated person.
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="Disclosure reviews").click()
+    follow(reviewer, "Disclosure reviews")
     expect(reviewer.get_by_text("Main gate at home time")).to_be_visible()
     reviewer.get_by_role("button", name="Ask to review MP/24/BROWSER").click()
     expect(reviewer.get_by_role("cell", name="Disclosure request (11)", exact=True)).to_be_visible()
@@ -72,7 +73,7 @@ def test_admin_logs_a_police_request_and_the_headteacher_approves_it(live_app, n
     deputy.get_by_role("button", name="Approve").click()
     expect(deputy.get_by_text("Approved until")).to_be_visible()
 
-    reviewer.get_by_role("link", name="Disclosure reviews").click()
+    follow(reviewer, "Disclosure reviews")
     row = reviewer.locator("tr", has_text="MP/24/BROWSER")
     row.get_by_label("What the review found").select_option(value="shows")
     row.get_by_label("What the footage shows").fill("A man in a red coat pushes a parent at 16:04")

@@ -13,6 +13,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_redaction import worker  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def test_the_cctv_administrator_uploads_a_minibus_dvr_file(live_app, new_page, w
 
     admin = new_page()
     sign_in(admin, live_app, "admin-river")
-    admin.get_by_role("link", name="Minibus footage").click()
+    follow(admin, "Minibus footage")
     rear = admin.locator("#id_camera option", has_text="Minibus rear view").get_attribute("value")
     admin.get_by_label("Minibus camera").select_option(value=rear)
     admin.get_by_label("DVR clock offset (milliseconds)").fill("1500")

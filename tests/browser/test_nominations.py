@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 
 pytestmark = pytest.mark.browser
 UK = ZoneInfo("Europe/London")
@@ -33,7 +34,7 @@ def test_the_headteacher_nominates_a_deputy_for_downloads_and_the_dpo_sees_it(li
 
     head = new_page()
     sign_in(head, live_app, "head-river")
-    head.get_by_role("navigation").get_by_role("link", name="Nominated alternates").click()
+    follow(head, "Nominated alternates")
     expect(head.get_by_role("heading", name="Nominated alternates")).to_be_visible()
     form = head.locator("form.stacked", has=head.get_by_role("button", name="Nominate"))
     form.get_by_label("School").select_option(label="Riverside Academy")
@@ -61,7 +62,7 @@ def test_the_headteacher_nominates_a_deputy_for_downloads_and_the_dpo_sees_it(li
     # The DPO sees every school's nominations, the new one among them, and may not nominate.
     dpo = new_page()
     sign_in(dpo, live_app, "dpo")
-    dpo.get_by_role("navigation").get_by_role("link", name="Nominated alternates").click()
+    follow(dpo, "Nominated alternates")
     dpo_row = dpo.locator("#nominations tr", has_text=REASON)
     expect(dpo_row).to_contain_text("Riverside Academy")
     expect(dpo_row).to_contain_text("Downloads (Appendix I)")

@@ -19,6 +19,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_viewing import seed_footage
 
 pytestmark = pytest.mark.browser
@@ -116,7 +117,7 @@ def test_a_new_account_is_set_up_by_its_holder_through_an_invitation(live_app, n
     expect(pat.get_by_text("Your password is changed.")).to_be_visible()
 
     # Pat asks to view footage; nobody else knew Pat's secrets, so the Headteacher may decide it.
-    pat.get_by_role("link", name="Footage", exact=True).click()
+    follow(pat, "Footage")
     pat.get_by_role("link", name="Ask to view footage").click()
     pat.get_by_label("Main gate — Oakfield Primary School").check()
     footage = seed_footage(live_app, "Main gate")  # nothing recorded would be refused (issue 15 §2)

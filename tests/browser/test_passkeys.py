@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_viewing import seed_footage
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,7 @@ def ask_to_view(page, reason: str, footage: dict) -> None:  # type: ignore[no-un
     """Over seeded footage: a request over a window with nothing recorded is refused (issue 15 §2)."""
     start = datetime.fromisoformat(footage["start"]).astimezone(UK) - timedelta(seconds=2)
     until = datetime.fromisoformat(footage["end"]).astimezone(UK) + timedelta(seconds=2)
-    page.get_by_role("link", name="Footage", exact=True).click()
+    follow(page, "Footage")
     page.get_by_role("link", name="Ask to view footage").click()
     page.get_by_label("Main gate — Oakfield Primary School").check()
     page.get_by_label("From").fill(start.strftime("%Y-%m-%dT%H:%M:%S"))

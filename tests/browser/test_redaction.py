@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WATCHKEEPER, LiveApp, sign_in
+from tests.browser.navigation import follow
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +65,7 @@ def test_reviewer_redacts_keeps_the_subject_previews_and_approves(live_app, new_
     footage = seed(live_app)
     page = new_page()
     sign_in(page, live_app, "reviewer-oak")
-    page.get_by_role("link", name="Redactions", exact=True).click()
+    follow(page, "Redactions")
     page.get_by_role("link", name=f"Redact footage of request #{footage['authorisation']}").click()
     page.get_by_role("button", name="Find people to redact").click()
 

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_redaction import seed as seed_faces
 from tests.browser.test_redaction import worker  # noqa: F401 (the fixture: a real `watchkeeper worker`)
 from tests.browser.test_viewing import uk
@@ -56,7 +57,7 @@ def test_attestation_still_unredacted_release_and_one_password(live_app, new_pag
     # The review (10.2), approved by the Headteacher with a fresh code.
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="SAR reviews").click()
+    follow(reviewer, "SAR reviews")
     reviewer.get_by_role("button", name=f"Ask to review {reference}").click()
     review_url = reviewer.url
     head = new_page()
@@ -68,7 +69,7 @@ def test_attestation_still_unredacted_release_and_one_password(live_app, new_pag
 
     # The reviewer's word (10.3): refused before watching, recorded once every segment has been played.
     def attest() -> None:
-        reviewer.get_by_role("link", name="SAR reviews").click()
+        follow(reviewer, "SAR reviews")
         form = reviewer.locator(f"#attest-{match.group(1)}")
         form.get_by_label("Camera watched").select_option(label="Main gate")
         form.get_by_label("Watched from").fill(uk(first))

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveApp, sign_in
+from tests.browser.navigation import follow
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     # Without an authorisation: no footage, and a segment asked for directly is not there.
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="Footage", exact=True).click()
+    follow(reviewer, "Footage")
     # (Other browser tests share the app, so the reviewer may hold other authorisations: none covers this
     # footage, and an authorisation id that is not theirs serves nothing.)
     direct = reviewer.request.get(f"{live_app.url}viewing/999999/segments/{footage['segments'][0]}.mp4")
@@ -68,7 +69,7 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     # The Headteacher approves with a fresh code.
     head = new_page()
     sign_in(head, live_app, "head-oak")
-    head.get_by_role("link", name="Footage requests").click()
+    follow(head, "Footage requests")
     head.locator("table").first.get_by_role("link").first.click()
     expect(head.get_by_text("Pupil reported being pushed at the main gate")).to_be_visible()
     head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_redaction import worker  # noqa: F401 (the fixture: a real `watchkeeper worker`)
 
 pytestmark = [
@@ -41,7 +42,7 @@ def test_walkthrough_3_answer_the_demo_subject_access_request(live_app, new_page
     # sar-oak: Subject access → the open request (its footage is held, its deadline shown).
     sar = new_page()
     sign_in(sar, live_app, "sar-oak")
-    sar.get_by_role("link", name="Subject access", exact=True).click()
+    follow(sar, "Subject access")
     sar.locator("tr", has_text=DEMO_REQUESTER).get_by_role("link").click()
     expect(sar.locator("#hold")).to_contain_text("footage held")
     expect(sar.locator("#clock")).to_contain_text("due ")
@@ -52,7 +53,7 @@ def test_walkthrough_3_answer_the_demo_subject_access_request(live_app, new_page
     # reviewer-oak asks to review it (SAR reviews), head-oak approves.
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="SAR reviews").click()
+    follow(reviewer, "SAR reviews")
     reviewer.get_by_role("button", name=f"Ask to review {reference}").click()
     review_url = reviewer.url
     head = new_page()
@@ -61,7 +62,7 @@ def test_walkthrough_3_answer_the_demo_subject_access_request(live_app, new_page
 
     # reviewer-oak redacts the other people: proposal, keep the requester's track, preview, approve.
     review_id = review_url.rstrip("/").split("/")[-1]
-    reviewer.get_by_role("link", name="Redactions", exact=True).click()
+    follow(reviewer, "Redactions")
     reviewer.get_by_role("link", name=f"Redact footage of request #{review_id}").click()
     reviewer.get_by_label("Camera").select_option(label="Main gate")
     reviewer.get_by_role("button", name="Find people to redact").click()
@@ -118,7 +119,7 @@ def test_walkthrough_4_decide_the_demo_police_request(live_app, new_page, worker
     # reviewer-oak reviews the pending police request's footage (Disclosure reviews).
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="Disclosure reviews").click()
+    follow(reviewer, "Disclosure reviews")
     reviewer.get_by_role("button", name=f"Ask to review {DEMO_CRIME}").click()
     review_url = reviewer.url
     head = new_page()
@@ -128,7 +129,7 @@ def test_walkthrough_4_decide_the_demo_police_request(live_app, new_page, worker
     reviewer.get_by_role("link", name="Play footage").click()
     reviewer.get_by_role("button", name="Play").click()
     reviewer.wait_for_function("() => document.querySelector('video').currentTime > 1", timeout=20_000)
-    reviewer.get_by_role("link", name="Disclosure reviews").click()
+    follow(reviewer, "Disclosure reviews")
     row = reviewer.locator("tr", has_text=DEMO_CRIME)
     row.get_by_label("What the review found").select_option(value="shows")
     row.get_by_label("What the footage shows").fill("A person in grey leaves through the gate")
@@ -136,7 +137,7 @@ def test_walkthrough_4_decide_the_demo_police_request(live_app, new_page, worker
     expect(reviewer.get_by_text("Finding recorded")).to_be_visible()
 
     # head-oak decides it on DPA 2018 Sch 2 Part 1 para 2 on one page; the package is authorised and built.
-    head.get_by_role("link", name="Disclosures").click()
+    follow(head, "Disclosures")
     head.locator("tr", has_text=DEMO_CRIME).get_by_role("link").first.click()
     expect(head.locator("#legal-basis")).to_contain_text("DPA 2018 Sch 2 Part 1 para 2")
     head.get_by_label("Purpose of the CCTV the disclosure serves (4.1)").select_option(value="4.1.4")
@@ -150,6 +151,6 @@ def test_walkthrough_4_decide_the_demo_police_request(live_app, new_page, worker
     expect(head.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
 
     # The disclosure register (DPO, Headteacher) lists it.
-    head.get_by_role("link", name="Disclosures").click()
+    follow(head, "Disclosures")
     head.get_by_role("link", name="Disclosure register").click()
     expect(head.get_by_text(DEMO_CRIME).first).to_be_visible()

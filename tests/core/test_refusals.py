@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tests.core.refusal_sources import refusals_in_sources
+from tests.factories import person
+from watchkeeper.core.action_words import ACTION_WORDS, not_permitted
 from watchkeeper.core.errors import PolicyRefusal, Refusal, refuse
+from watchkeeper.core.permissions import ACTIONS
 from watchkeeper.core.templatetags.refusals import refusal as shown
+from watchkeeper.people.models import Role
 
 
 @pytest.mark.parametrize(
@@ -76,3 +80,18 @@ def test_every_refusal_written_in_the_sources_cites_its_clause() -> None:
     assert len(found) > 150  # the scan still finds the refusals
     missing = [f"{w.where}: {w.text!r}" for w in found if not Refusal.parse(w.text + " …").clause]
     assert missing == []
+
+
+def test_every_permission_action_has_plain_words_and_refusals_name_no_code():
+    """Issue 15 §5: "Your roles do not allow you to read the CCTV log.", not "(evidence.log)"."""
+    assert set(ACTIONS) <= set(ACTION_WORDS)
+    assert not_permitted("evidence.log") == "Your roles do not allow you to read the CCTV log."
+    assert "." not in not_permitted("audit.view", "jobs.view").rstrip(".")
+
+
+@pytest.mark.django_db
+def test_a_refused_page_says_what_the_person_may_not_do_in_words(client, school, signed_in):
+    signed_in(person(Role.LIVE_VIEWER, school))
+    answer = client.get("/evidence/log/")
+    page = answer.content.decode()
+    assert answer.status_code == 403 and "read the CCTV log" in page and "evidence.log" not in page

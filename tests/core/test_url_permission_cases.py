@@ -52,6 +52,9 @@ PUBLIC = {
     # tests/people/test_account_views.py (test_account_pages_need_sign_in_and_serve_anyone_signed_in) and
     # what the dashboard shows each role in tests/core/test_dashboard.py.
     "site:dashboard": "every signed-in person's own dashboard",
+    # The site's icon, asked for by browsers before anyone signs in; it shows nothing of anyone's
+    # (tests/core/test_navigation.py).
+    "site:favicon": "the site's icon",
     "people:account": "one's own account",
     # Issue 15 §3: one's own inbox (each source restricts itself: tests/notices/test_inbox_sources.py) and
     # one's own choice of e-mail notices (tests/notices/test_notices.py).

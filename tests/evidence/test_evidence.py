@@ -24,6 +24,7 @@ from django.utils.html import escape
 
 from tests.conftest import sign_in
 from tests.evidence.downloads import authorise, build, members, plaintext_zip
+from tests.evidence.pdftext import pdf_text
 from tests.factories import CameraFactory, person
 from tests.permission_case import ViewCase, run_view_case
 from tests.viewing.conftest import RECORDED, approved, code_for
@@ -338,6 +339,9 @@ def test_exporting_the_log_is_audited_by_the_service_whoever_calls_it(ctx, schoo
     assert list(csv.reader(io.StringIO("".join(lines)))) == [HEADINGS, columns(Download.objects.get())]
     pdf = services.export_log_pdf(head, None, now=timezone.now())
     assert pdf.startswith(b"%PDF-")
+    assert f"CCTV log: {school.name}" in pdf_text(
+        pdf
+    )  # a printout of all one's schools names them (issue 15)
     events = AuditEvent.objects.filter(action="evidence.log_exported").order_by("seq")
     assert [(e.actor, e.details) for e in events] == [
         (head, {"school": school.pk, "rows": 1, "format": "csv"}),

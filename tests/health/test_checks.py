@@ -220,6 +220,30 @@ def test_no_new_segment_for_two_segment_lengths():
     assert checks.no_new_segment(None, 10, NOW).fault is True
 
 
+@pytest.mark.clause("12.1")
+def test_no_false_no_recording_alert_in_the_first_minutes_after_start_up():
+    """Issue 15 §5: the server was off overnight, so the last recording is hours old; the recorder started
+    receiving 15 s ago and its first segment (10 s long here) is not due until 20 s after that."""
+    overnight = NOW - timedelta(hours=10)
+    started = checks.receiving_since(State(StreamState.RECORDING, NOW - timedelta(seconds=15), "", NOW), NOW)
+    assert started == NOW - timedelta(seconds=15)
+    finding = checks.no_new_segment(overnight, 10, NOW, started=started)
+    assert finding.fault is False and "not due" in finding.detail
+    assert checks.no_new_segment(None, 10, NOW, started=started).fault is False  # a fresh install too
+    # Once the grace has passed with nothing recorded, the alert opens as before.
+    assert checks.no_new_segment(overnight, 10, NOW + timedelta(seconds=6), started=started).fault is True
+
+
+def test_only_a_running_recorder_that_is_connecting_or_recording_gives_a_grace_period():
+    recent = NOW - timedelta(seconds=5)
+    assert checks.receiving_since(State(StreamState.CONNECTING, recent, "", NOW), NOW) == recent
+    assert checks.receiving_since(State(StreamState.RECONNECTING, recent, "", NOW), NOW) is None
+    assert checks.receiving_since(State(StreamState.OFFLINE, recent, "", NOW), NOW) is None
+    stale = State(StreamState.RECORDING, recent, "", NOW - timedelta(seconds=31))  # the recorder stopped
+    assert checks.receiving_since(stale, NOW) is None
+    assert checks.receiving_since(None, NOW) is None
+
+
 # --- the alert lifecycle --------------------------------------------------------------------------------
 
 

@@ -206,6 +206,18 @@ def test_unlinking_removes_the_link_and_sso_then_refuses(entra, school) -> None:
     assert not signed_in_as(fresh).is_authenticated
 
 
+def test_opening_the_link_addresses_leads_to_the_account_page_not_a_bare_405(entra, school) -> None:
+    """Issue 15 §5: no dead end for a typed or bookmarked address; nothing is linked or unlinked by a GET."""
+    user = UserFactory(profile=school)
+    holder = sign_in(Client(), user)
+    for name in ("people:sso_link", "people:sso_unlink"):
+        answer = holder.get(reverse(name), follow=True)
+        assert answer.redirect_chain[0] == (reverse("people:account") + "#sso", 302)
+        assert "use the button" in answer.content.decode()
+    assert not IdentityLink.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(action__startswith="people.sso_").exists()
+
+
 def test_unlink_identities_for_deactivation(entra, school) -> None:
     user, dpo = UserFactory(profile=school), UserFactory(profile=school)
     entra_person(entra)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.evidence.pdftext import pdf_text
@@ -89,3 +92,34 @@ def test_letter_when_the_requester_does_not_appear(case, handler, reviewer, head
     text = "\n".join(paragraphs(case, timezone.localdate()))
     assert "You do not appear in the footage we reviewed." in text
     assert "sealed package" not in text
+
+
+def test_the_printed_letter_is_addressed_to_the_requester_and_signed_by_who_prints_it(
+    case, handler, client, signed_in
+):
+    """Issue 15 §5: the requester's name and postal address (typed when printing, not stored) and the
+    signatory's name and role; the text ranged left, never justified."""
+    handler.first_name, handler.last_name = "Sam", "Handler"
+    handler.save()
+    signed_in(handler)
+    url = reverse("subjectaccess:letter", args=[case.pk])
+    pdf = client.post(url, {"address": "12 Elm Road\nOakton OK1 2AB"}).content
+    text = pdf_text(pdf)
+    assert "Pat Parent\n12 Elm Road\nOakton OK1 2AB" in text
+    assert "Yours sincerely,\nSam Handler\nSubject access handler\n" + case.school.name in text
+    assert not justified(pdf)
+    assert case.requester_contact in pdf_text(client.get(url).content)  # unposted: the case's reply details
+    page = client.get(reverse("subjectaccess:case_detail", args=[case.pk])).content.decode()
+    assert "Requester&#x27;s postal address" in page and "Print the letter" in page
+
+
+def justified(pdf: bytes) -> bool:
+    """Justified lines in a PDF stretch the gaps between words with a word-spacing operator (Tw)."""
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue  # not a page's drawing (an embedded font, say)
+        if re.search(rb"[1-9][\d.]* Tw", content):
+            return True
+    return False

@@ -11,6 +11,9 @@ from django.utils import timezone
 from tests.factories import CameraFactory, person
 from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, approve_review, attest_row, days, log
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.audit.services import record
+from watchkeeper.audit.templatetags.audit_words import in_words
+from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold, HoldPurpose
@@ -439,6 +442,28 @@ def test_the_copy_is_asked_for_through_the_evidence_workflow(reviewed, handler, 
         "evidence.download_requested",
         "subjectaccess.package_requested",
     ]
+
+
+def test_the_timeline_shows_the_redaction_and_package_steps_in_words(reviewed, handler, school):
+    """Issue 15 §5: a case's timeline includes its redaction and package steps, and reads in words."""
+    clip = _clip(handler, reviewed, only_requester=False)
+    redaction = _redaction_of(clip)
+    services.record_other_person(
+        handler,
+        clip,
+        description="Child",
+        basis=OtherPersonBasis.REDACTED,
+        redaction=redaction,
+        now=timezone.now(),
+    )
+    [download] = services.request_package(handler, reviewed, now=timezone.now())
+    # The steps the redaction and package jobs record (their own tests run the jobs themselves).
+    record("redaction.approved", actor=handler, school=school, obj=redaction)
+    record("evidence.package_built", actor=SYSTEM, school=school, obj=download)
+    events = list(services.timeline(reviewed))
+    assert [e.action for e in events][-2:] == ["redaction.approved", "evidence.package_built"]
+    assert in_words(events[-2]) == f"Redaction approved by {handler.get_full_name() or handler.username}"
+    assert in_words(events[-1]) == "Sealed package built by the system"
 
 
 def test_sar_footage_is_reviewed_by_approved_users_not_by_any_role(case, school):

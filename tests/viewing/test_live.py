@@ -259,3 +259,13 @@ def test_an_unreachable_camera_is_a_503_and_starts_no_session(school: Any) -> No
 )
 def test_the_codecs_string_comes_from_the_parameter_sets(extradata: bytes, expected: str) -> None:
     assert codecs_from_extradata(extradata) == expected
+
+
+def test_the_live_grid_starts_its_tiles_and_fits_each_picture_to_its_tile(school: Any) -> None:
+    """Issue 15 §5: no Watch to press for the first cameras; the picture fills its tile."""
+    allowed_camera(school, name="Playground")
+    page = sign_in(Client(), person(LIVE, school)).get(reverse("viewing:live_grid")).content.decode()
+    assert "viewing/viewing.css" in page and "viewing/live.js" in page and "starts by itself" in page
+    static = Path(__file__).resolve().parents[2] / "src/watchkeeper/viewing/static/viewing"
+    assert ".slice(0, AUTOSTART).forEach(watch)" in (static / "live.js").read_text()
+    assert ".live-grid .live video.screen" in (static / "viewing.css").read_text()

@@ -211,7 +211,7 @@ CASES = [
     ViewCase("segment", own("segment", True), REVIEWER, HEAD, setup=make_approved, check=is_footage),
     ViewCase("init", own("segment_init", True), REVIEWER, LIVE, setup=make_approved, check=is_footage),
     ViewCase("media", own("segment_media", True), REVIEWER, DEPUTY, setup=make_approved, check=is_footage),
-    ViewCase("history-head", history, HEAD, DEPUTY, setup=make_pending, check=shows("viewing.requested")),
+    ViewCase("history-head", history, HEAD, DEPUTY, setup=make_pending, check=shows("Footage request made")),
     ViewCase(
         "history-dpo",
         history,
@@ -219,7 +219,7 @@ CASES = [
         DEPUTY,
         trust_wide=True,
         setup=make_pending,
-        check=shows("viewing.requested"),
+        check=shows("Footage request made"),
     ),
 ]
 
@@ -275,7 +275,7 @@ def test_times_are_typed_in_uk_time_and_stored_in_utc(ctx, school) -> None:
     auth = ViewingAuthorisation.objects.get(requested_by=reviewer)
     assert auth.start == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)  # BST is UTC+1
     page = client.get(reverse("viewing:authorisation_detail", args=[auth.pk])).content.decode()
-    assert "1 Jul 2026 09:00:00 BST" in page
+    assert "01/07/2026 09:00:00 BST" in page
     # 01:30 on 29 March 2026 never happened in the UK (the clocks went from 01:00 to 02:00).
     missing = {**request_data(ctx), "start": "2026-03-29T01:30:00", "end": "2026-03-29T03:00:00"}
     response = client.post(url, missing)

@@ -29,7 +29,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     if not holds_any(request.user, "audit.view"):
         raise PermissionDenied("You are not permitted to see the audit log (audit.view).")
     form = AuditFilterForm(request.GET or None, actor=request.user)
-    events = restrict(AuditEvent.objects.select_related("school"), request.user, "audit.view")
+    events = restrict(AuditEvent.objects.select_related("school", "actor"), request.user, "audit.view")
     if not form.is_bound:
         return form, events
     if form.has_error("school", code="invalid_choice"):

@@ -3,6 +3,9 @@
 Registers (the CCTV log of Appendix I, the disclosure register) print landscape like the policy's
 appendix; letters print portrait. DejaVu Sans (Debian fonts-dejavu-core) covers every character a name
 or reason may hold; the core PDF fonts cover Latin-1 only.
+
+Text is ranged left, never justified (fpdf2's multi_cell justifies by default): justified lines stretch the
+gaps between words, which is harder to read (issue 15 §5).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fpdf.fonts import FontFace
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu"
+LEFT = "L"
 
 
 def _document(orientation: str) -> FPDF:
@@ -30,10 +34,10 @@ def _document(orientation: str) -> FPDF:
 
 def _heading(pdf: FPDF, title: str, subtitle: str) -> None:
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT", align=LEFT)
     if subtitle:
         pdf.set_font(FONT, "", 9)
-        pdf.multi_cell(0, 5, subtitle, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, subtitle, new_x="LMARGIN", new_y="NEXT", align=LEFT)
     pdf.ln(2)
     pdf.set_font(FONT, "", 8)
 
@@ -54,6 +58,7 @@ def table_pdf(
     bold = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
     with pdf.table(
         col_widths=tuple(widths) if widths else None,
+        text_align=LEFT,
         headings_style=bold,
         line_height=4.5,
         repeat_headings=1,
@@ -68,23 +73,38 @@ def table_pdf(
 
 
 def letter_pdf(
-    title: str, paragraphs: Sequence[str], *, letterhead: str = "", dated: datetime | None = None
+    title: str,
+    paragraphs: Sequence[str],
+    *,
+    letterhead: str = "",
+    dated: datetime | None = None,
+    recipient: str = "",
+    signatory: str = "",
 ) -> bytes:
-    """A plain letter: letterhead, date, title, paragraphs (blank-line separated)."""
+    """A plain letter: letterhead, the recipient's name and address, date, title, paragraphs (blank-line
+    separated), and the signatory (name and role) under the last paragraph."""
     pdf = _document("P")
     pdf.add_page()
     if letterhead:
         pdf.set_font(FONT, "B", 11)
-        pdf.multi_cell(0, 6, letterhead, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, letterhead, new_x="LMARGIN", new_y="NEXT", align=LEFT)
+    if recipient:
+        pdf.ln(4)
+        pdf.set_font(FONT, "", 10)
+        pdf.multi_cell(90, 5, recipient, new_x="LMARGIN", new_y="NEXT", align=LEFT)
     if dated is not None:
+        pdf.ln(2)
         pdf.set_font(FONT, "", 10)
         pdf.cell(0, 6, f"{dated:%-d %B %Y}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT", align=LEFT)
     pdf.ln(2)
     pdf.set_font(FONT, "", 10)
     for paragraph in paragraphs:
-        pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT", align=LEFT)
         pdf.ln(3)
+    if signatory:
+        pdf.ln(8)  # room to sign
+        pdf.multi_cell(0, 5, signatory, new_x="LMARGIN", new_y="NEXT", align=LEFT)
     return bytes(pdf.output())

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor, Person, is_person, is_system
 from watchkeeper.core.clauses import enforces
 from watchkeeper.people.models import TRAINING_REQUIRED_ROLES, Role, RoleGrant, TrainingRecord
@@ -203,7 +204,7 @@ def require(user: Actor, action: str, school_id: int | None) -> None:
     if is_system(user):
         return
     if not can(user, action, school_id):
-        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+        raise PermissionDenied(not_permitted(action))
 
 
 def holds_any(user: Actor, action: str) -> bool:

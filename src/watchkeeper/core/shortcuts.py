@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
+from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.estate.models import School
@@ -17,7 +18,7 @@ from watchkeeper.estate.models import School
 def require_anywhere(request: HttpRequest, *actions: str) -> None:
     """A page with no object of its own: refuse (403) people who hold none of the actions at any school."""
     if not any(holds_any(request.user, action) for action in actions):
-        raise PermissionDenied(f"You are not permitted to do this ({' or '.join(actions)}).")
+        raise PermissionDenied(not_permitted(*actions))
 
 
 def chosen_school(request: HttpRequest, data: QueryDict, *actions: str) -> School | None:

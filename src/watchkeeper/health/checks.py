@@ -102,11 +102,35 @@ def stream_down(state: StateLike | None, now: datetime) -> Finding:
     return Finding(kind, True, f"12.1: stream {current} for {duration(down_for)}{why}"[:300])
 
 
+# The recorder's states in which it is (starting to) receive a camera: its first segment closes a segment's
+# length after it connects, so until then an old (or no) last recording is not a fault.
+RECEIVING_STATES = {StreamState.CONNECTING, StreamState.RECORDING}
+
+
+def receiving_since(state: StateLike | None, now: datetime) -> datetime | None:
+    """When the recorder started (or restarted) receiving this camera, while it is running and connecting
+    or recording; None when it is not (stopped, down: stream_down speaks for those)."""
+    if state is None or state.state not in RECEIVING_STATES:
+        return None
+    if (now - state.updated_at).total_seconds() > STALE_SECONDS:
+        return None
+    return state.since
+
+
 @enforces("12.1", "R27")
-def no_new_segment(last_end: datetime | None, segment_seconds: int, now: datetime) -> Finding:
-    """12.1: nothing recorded for NO_SEGMENT_FACTOR × the segment length."""
+def no_new_segment(
+    last_end: datetime | None, segment_seconds: int, now: datetime, *, started: datetime | None = None
+) -> Finding:
+    """12.1: nothing recorded for NO_SEGMENT_FACTOR × the segment length.
+
+    `started`: when the recorder began receiving the camera (receiving_since). Within the same limit after
+    it, no recording is due yet: no false "no new recording" alert in the first minutes after start-up,
+    when the last recording is hours old because the server was off (issue 15 §5)."""
     kind = AlertKind.NO_RECORDING
     limit = NO_SEGMENT_FACTOR * segment_seconds
+    if started is not None and (now - started).total_seconds() <= limit:
+        since = duration(max((now - started).total_seconds(), 0))
+        return Finding(kind, False, f"recorder started receiving {since} ago: its first recording is not due")
     if last_end is None:
         return Finding(kind, True, "12.1: nothing has been recorded from this camera")
     silent = (now - last_end).total_seconds()

@@ -129,7 +129,9 @@ def _evaluate(
     )
     findings = [
         checks.stream_down(state, now),
-        checks.no_new_segment(latest.end if latest else None, segment_seconds, now),
+        checks.no_new_segment(
+            latest.end if latest else None, segment_seconds, now, started=checks.receiving_since(state, now)
+        ),
         _camera_clock(camera) if fresh else Finding(AlertKind.CAMERA_CLOCK, None, "no recent recording"),
     ]
     picture = _sample(run, camera, latest) if fresh and latest is not None else None

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from watchkeeper.compliance import trust
+from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor, is_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
@@ -235,7 +236,7 @@ def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tup
     refusals (recused, no nomination, two-person rule) and the standing (its nomination is recorded)."""
     found = standing(actor, kind, obj, now=now)
     if not found.authority:
-        raise PermissionDenied(f"You are not permitted to do this ({action_of(kind)}).")
+        raise PermissionDenied(not_permitted(action_of(kind)))
     return ([found.refusal] if found.refusal else []), found
 
 

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
@@ -63,8 +63,12 @@ def sso_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sso_link(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        # A bookmarked or typed address: no dead end (issue 15 §5), the button on the account page instead.
+        messages.info(request, "To link your school account, use the button under “School account” below.")
+        return redirect(reverse("people:account") + "#sso")
     return _round_trip(request, {"purpose": "link", "user": request.user.pk})
 
 
@@ -81,8 +85,11 @@ def sso_link_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sso_unlink(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        messages.info(request, "To remove the link to your school account, use the button below.")
+        return redirect(reverse("people:account") + "#sso")
     removed = sso.unlink_identities(request.user, actor=request.user, now=timezone.now(), reason="by holder")  # type: ignore[arg-type]
     if removed:
         messages.success(request, "Your school account is no longer linked.")

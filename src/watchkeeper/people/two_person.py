@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
+from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor, Person, is_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import can
@@ -206,5 +207,5 @@ def decider_problems(
     authority; otherwise the two-person refusal, if any, as a list of problems."""
     found = standing(actor, action, school_id, parties, asked_at, clause=clause)
     if not found.authority:
-        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+        raise PermissionDenied(not_permitted(action))
     return [found.refusal] if found.refusal else []

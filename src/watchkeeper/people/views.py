@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
@@ -42,7 +43,7 @@ from watchkeeper.people.models import RoleGrant, StaffProfile, TrainingRecord
 
 def _require_somewhere(user: Actor, action: str) -> None:
     if not holds_any(user, action):
-        raise PermissionDenied(f"You are not permitted to do this ({action}).")
+        raise PermissionDenied(not_permitted(action))
 
 
 def _refuse_foreign_school(form: Form) -> None:

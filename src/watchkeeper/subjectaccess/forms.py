@@ -156,6 +156,13 @@ class OtherPersonForm(Form):
             self.fields[name] = _text(f"{label} (Sch 2 para 16)", rows=2, required=False)
 
 
+class LetterForm(Form):
+    """What the response letter needs that the case does not hold as such: the requester's postal address
+    (the case keeps "how to reply", which may be an e-mail). Not stored: printed on the letter only."""
+
+    address = _text("Requester's postal address", rows=4, required=False)
+
+
 class WindowForm(Form):
     start = forms.DateTimeField(label="Window from", widget=LOCAL_TIME, help_text="UK time.")
     end = forms.DateTimeField(label="Window until", widget=LOCAL_TIME, help_text="UK time.")

@@ -6,11 +6,15 @@ only, so the letter says exactly what the file shows."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from watchkeeper.core.pdf import letter_pdf
 from watchkeeper.core.release_terms import no_social_media
+from watchkeeper.estate.models import School
+from watchkeeper.people.models import Role, RoleGrant
 from watchkeeper.subjectaccess.models import (
     CaseStatus,
     Clip,
@@ -129,11 +133,39 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
         if found:
             # 11.4: every release of images carries the prohibition, a viewing in school included.
             body.append(no_social_media("The images we provide or show you, and any copy of them,"))
-    return [*opening, *body, RIGHTS, ICO, f"Yours sincerely,\n{case.school.name}"]
+    return [*opening, *body, RIGHTS, ICO, "Yours sincerely,"]
 
 
-def response_letter(case: SubjectAccessRequest, today: date) -> bytes:
+# Whose role signs for the school, when the person printing holds several: the most senior first.
+SIGNING_ROLES = (Role.HEADTEACHER, Role.DESIGNATED_PERSON, Role.SAR_HANDLER, Role.DPO)
+
+
+def signatory(user: Any, school: School) -> str:
+    """The person printing the letter, their role and the school: "Helen Head\nHeadteacher\nOak Primary"."""
+    held = set(
+        RoleGrant.objects.current()
+        .filter(user=user)
+        .filter(Q(school=school) | Q(school=None))
+        .values_list("role", flat=True)
+    )
+    role = next((r.label for r in SIGNING_ROLES if r in held), "")
+    name = user.get_full_name() or user.get_username()
+    return "\n".join(part for part in (name, role, school.name) if part)
+
+
+def response_letter(
+    case: SubjectAccessRequest, today: date, *, address: str = "", signatory: str = ""
+) -> bytes:
+    """The letter, addressed to the requester (their name over `address`) and signed by `signatory`."""
     title = f"Your subject access request — {case.reference}"
     letterhead = f"{case.school.name}\n{case.school.address}".strip()
     moment = datetime(today.year, today.month, today.day)
-    return letter_pdf(title, paragraphs(case, today), letterhead=letterhead, dated=moment)
+    recipient = f"{case.requester_name}\n{address}".strip()
+    return letter_pdf(
+        title,
+        paragraphs(case, today),
+        letterhead=letterhead,
+        dated=moment,
+        recipient=recipient,
+        signatory=signatory or case.school.name,
+    )

@@ -25,7 +25,7 @@ from watchkeeper.estate.choices import school_choices
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
 from watchkeeper.subjectaccess import services
-from watchkeeper.subjectaccess.letter import response_letter
+from watchkeeper.subjectaccess.letter import response_letter, signatory
 from watchkeeper.subjectaccess.models import (
     LIVE_STATUSES,
     PARA_16_FACTORS,
@@ -33,6 +33,7 @@ from watchkeeper.subjectaccess.models import (
     SubjectAccessRequest,
     UnredactedRelease,
 )
+from watchkeeper.subjectaccess.next_step import Facts, NextStep, next_step
 from watchkeeper.subjectaccess.services import HANDLE, REVIEW, VIEW
 
 CASES = SubjectAccessRequest.objects.select_related("school", "hold", "review")
@@ -254,7 +255,7 @@ def _detail(
     }
     if bound is not None:
         action_forms[bound[0]] = bound[1]
-    context = {
+    context: dict[str, Any] = {
         "case": case,
         "deadline": case.deadline(today),
         "state": case.clock_state(today),
@@ -269,6 +270,7 @@ def _detail(
         ).exists(),
         "pauses": case.clarifications.all(),
         "timeline": services.timeline(case),
+        "letter_form": f.LetterForm(initial={"address": case.requester_contact}),
         "handler": handler,
         "live": case.status in LIVE_STATUSES,
         "forms": action_forms,
@@ -280,7 +282,26 @@ def _detail(
         "awaiting": services.awaiting_authorisation(case) if "authorise" in action_forms else [],
         "handover": not services.response_packages(case)[1],
     }
+    step = _next_step(case, context) if handler else None
+    context["next_step"] = step
+    context["next_label"] = ACTIONS[step.action].label if step and step.action in ACTIONS else ""
     return render(request, "subjectaccess/case_detail.html", context, status=status)
+
+
+def _next_step(case: SubjectAccessRequest, context: dict[str, Any]) -> NextStep | None:
+    return next_step(
+        Facts(
+            status=case.status,
+            live=context["live"],
+            identity_confirmed=bool(case.identity_basis),
+            review_approved=context["review_approved"],
+            clips=case.clips.count(),
+            viewing_to_record=context["has_viewing"],
+            unpackaged=context["unpackaged"],
+            awaiting_authorisation=bool(context["awaiting"]),
+            blockers=len(context["blockers"]),
+        )
+    )
 
 
 @login_required
@@ -310,10 +331,20 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The response letter, signed by the person who prints it; posted, it carries the address typed on the
+    case page (GET: the case's reply details), which is printed and not stored."""
     case = get_object_or_404(restrict(CASES, request.user, VIEW), pk=pk)
-    response = HttpResponse(response_letter(case, timezone.localdate()), content_type="application/pdf")
+    form = f.LetterForm(request.POST if request.method == "POST" else None)
+    address = form.cleaned_data["address"] if form.is_bound and form.is_valid() else ""
+    pdf = response_letter(
+        case,
+        timezone.localdate(),
+        address=address.strip() or case.requester_contact,
+        signatory=signatory(request.user, case.school),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}-response.pdf"'
     return response
 

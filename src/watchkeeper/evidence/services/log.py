@@ -111,9 +111,17 @@ def export_log_csv(actor: Actor, school: School | None) -> Iterator[str]:
 def export_log_pdf(actor: Actor, school: School | None, *, now: datetime) -> bytes:
     """Print-ready, landscape, like the appendix (9.5): the same columns as the page and the CSV."""
     rows = [columns(d) for d in _exported(actor, school, "pdf").iterator(chunk_size=500)]
-    title = f"CCTV log{': ' + school.name if school else ''}"
+    title = f"CCTV log: {_schools_named(actor, school)}"
     made = f"Appendix I — log of downloaded CCTV images (9.5). Printed {when(now)}. UK time."
     return table_pdf(title, HEADINGS, rows, subtitle=made, widths=PDF_WIDTHS, landscape=True)
+
+
+def _schools_named(actor: Actor, school: School | None) -> str:
+    """The school (or schools) the printed log covers, so a printout always says whose log it is."""
+    if school is not None:
+        return school.name
+    names = list(restrict(School.objects.order_by("name"), actor, LOG).values_list("name", flat=True))
+    return ", ".join(names) or "no school"
 
 
 def _exported(actor: Actor, school: School | None, form: str) -> QuerySet[Download]:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from watchkeeper.core import together
+from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.permissions import can
@@ -62,7 +63,7 @@ def extend_copies_together(
 
     def problems(download: Download) -> list[str]:
         if not can(actor, EXTEND, download.school_id):
-            raise PermissionDenied("You are not permitted to do this (evidence.extend).")
+            raise PermissionDenied(not_permitted(EXTEND))
         return extension_problems(download, new_date, reason, asked_by, today)
 
     return together.decide_together(

@@ -12,9 +12,11 @@ from django.db.models import Q, QuerySet
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import restrict
+from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.recording.models import Hold
+from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import clock
-from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
+from watchkeeper.subjectaccess.models import LIVE_STATUSES, OtherPerson, SubjectAccessRequest
 from watchkeeper.subjectaccess.services.common import VIEW
 
 
@@ -49,13 +51,35 @@ def flags_for(user: Actor, today: date) -> list[Flag]:
 
 def timeline(case: SubjectAccessRequest) -> QuerySet[AuditEvent]:
     """Every decision on the case, who made it and when: the case's own events, and those of every window's
-    hold and review authorisation and every clip's download request."""
+    hold and review authorisation, every redaction made for it and every clip's download request (its package
+    built or failed; issue 15 §5: the timeline shows the redaction and package steps too)."""
     q = Q(object_type=SubjectAccessRequest._meta.label_lower, object_id=str(case.pk))
+    reviews = []
     for window in case.windows():
         if window.hold is not None:
             q |= Q(object_type=Hold._meta.label_lower, object_id=str(window.hold.pk))
         if window.review is not None:
             q |= Q(object_type="viewing.viewingauthorisation", object_id=str(window.review.pk))
+            reviews.append(window.review.pk)
     requests = case.clips.exclude(download_request=None).values_list("download_request", flat=True)
     q |= Q(object_type="evidence.downloadrequest", object_id__in=[str(pk) for pk in requests])
-    return AuditEvent.objects.filter(q).order_by("seq")
+    q |= Q(
+        object_type=Redaction._meta.label_lower, object_id__in=[str(pk) for pk in _redactions(case, reviews)]
+    )
+    return AuditEvent.objects.filter(q).select_related("actor").order_by("seq")
+
+
+def _redactions(case: SubjectAccessRequest, reviews: list[int]) -> set[int]:
+    """The case's redactions: made under its reviews, packaged for its clips, or hiding another person."""
+    found = set(Redaction.objects.filter(authorisation__in=reviews).values_list("pk", flat=True))
+    found |= set(
+        DownloadRequest.objects.filter(pk__in=case.clips.values("download_request"))
+        .exclude(redaction=None)
+        .values_list("redaction", flat=True)
+    )
+    found |= set(
+        OtherPerson.objects.filter(clip__case=case)
+        .exclude(redaction=None)
+        .values_list("redaction", flat=True)
+    )
+    return found

@@ -4,6 +4,9 @@
 "use strict";
 (function () {
   const MAX_BEHIND = 1.5;
+  // Tiles start by themselves when the page opens (issue 15 §5), as many as the browser has connections to
+  // spare: it opens about six at a time to a server, and each live picture holds one open.
+  const AUTOSTART = 4;
 
   function watch(tile) {
     const video = tile.querySelector("video");
@@ -87,8 +90,10 @@
     tile.watching = () => stop("Not watching");
   }
 
-  for (const tile of document.querySelectorAll(".card.live[data-stream]")) {
+  const tiles = document.querySelectorAll(".card.live[data-stream]");
+  for (const tile of tiles) {
     tile.querySelector(".watch").addEventListener("click", () => watch(tile));
     tile.querySelector(".stop").addEventListener("click", () => tile.watching && tile.watching());
   }
+  Array.from(tiles).slice(0, AUTOSTART).forEach(watch);
 })();
