@@ -13,12 +13,15 @@ from typing import Any
 # What each app's events are about, for actions without a sentence of their own.
 SUBJECTS = {
     "audit": "Audit log",
+    "breaches": "Breach",
+    "complaints": "Complaint",
     "compliance": "Registers",
     "disclosures": "Disclosure request",
     "estate": "Estate",
     "evidence": "Download request",
     "health": "Camera health",
     "jobs": "Job",
+    "notices": "E-mail notices",
     "people": "Account",
     "recording": "Recording",
     "redaction": "Redaction",
@@ -163,6 +166,7 @@ EVENT_WORDS = {
     "estate.camera_responsible_set": "Camera's responsible person set",
     "estate.not_private_confirmed": "Camera place confirmed not private",
     "estate.privacy_zones_set": "Privacy zones drawn",
+    "estate.reference_frame_requested": "Camera picture asked for",
     "estate.reference_frame_viewed": "Camera picture viewed",
     "estate.vehicle_registered": "Minibus registered",
     "compliance.dpia_created": "DPIA drafted",
@@ -177,6 +181,9 @@ EVENT_WORDS = {
     "compliance.trust_settings_changed": "DPO settings changed",
     "audit.exported": "Audit log exported",
     "audit.head_exported": "Audit head downloaded",
+    "audit.head_emailed": "Audit head e-mailed to the DPO",
+    "breaches.register_exported": "Breach register exported",
+    "notices.choices_changed": "E-mail notice choices changed",
 }
 
 

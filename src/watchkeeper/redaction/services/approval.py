@@ -11,7 +11,7 @@ from django.db import transaction
 
 from watchkeeper.core.actors import Actor, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.redaction.models import Redaction, Status
@@ -53,9 +53,10 @@ def _check_watched(watched: float | None, confirmed: bool) -> None:
     measure it (a service caller with no player); the page always measures it."""
     if watched is None or watched >= WATCHED_ALL or confirmed:
         return
-    raise PolicyRefusal(
-        f"You have watched {round(watched * 100)}% of the preview. Watch all of it, or tick "
-        "“I approve without having watched all of the preview” (10.4.1)"
+    raise refuse(
+        "10.4.1",
+        f"You have watched {round(watched * 100)}% of the preview",
+        "Watch all of it, or tick “I approve without having watched all of it”.",
     )
 
 
