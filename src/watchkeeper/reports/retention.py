@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -58,8 +58,14 @@ def schedule() -> dict[str, float]:
 
 
 def cutoff(today: date, years: float) -> date:
-    """The day before which a closed record is due: `years` back from today (a pure function)."""
-    return date.fromordinal(today.toordinal() - round(years * 365.25))
+    """The day before which a closed record is due: `years` back from today, whole years by the calendar
+    (29 February falls back to the 28th), a fraction of a year in days (a pure function)."""
+    whole = int(years)
+    try:
+        back = today.replace(year=today.year - whole)
+    except ValueError:
+        back = today.replace(year=today.year - whole, day=28)
+    return back - timedelta(days=round((years - whole) * 365))
 
 
 def _due(register: str, before: date, today: date) -> QuerySet[Model]:
