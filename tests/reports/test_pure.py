@@ -35,7 +35,9 @@ def test_a_negative_count_is_refused() -> None:
 
 def test_the_score_weights_add_up_to_100_and_a_school_with_nothing_wrong_scores_100() -> None:
     assert sum(check.weight for check in CHECKS) == 100
-    row = SchoolCompliance(School(name="A"), cameras_by_status={"active": 4}, dpias_approved=1, signs_checked=2)
+    row = SchoolCompliance(
+        School(name="A"), cameras_by_status={"active": 4}, dpias_approved=1, signs_checked=2
+    )
     assert score(row).total == 100
 
 

@@ -4,13 +4,14 @@ evidence report and the record-of-processing entry with the registers' retention
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from watchkeeper.core.permissions import school_ids
-from watchkeeper.core.shortcuts import require_anywhere, schools_where
+from watchkeeper.core.shortcuts import list_school, require_anywhere, schools_where
 from watchkeeper.reports import dashboard as board
 from watchkeeper.reports import retention, services
 from watchkeeper.reports.forms import AnnualForm
@@ -27,8 +28,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def annual(request: HttpRequest) -> HttpResponse:
     """The form, and the PDF once a year is given (a GET: printing changes nothing)."""
-    require_anywhere(request, board.VIEW)
+    school = list_school(request, board.VIEW)  # another school's id is 404 before any form is shown
     trust_wide = school_ids(request.user, board.VIEW) is None
+    if "year" in request.GET and school is None and not trust_wide:
+        raise PermissionDenied(
+            "The whole trust's report is for the DPO and governance (3.5); choose your school."
+        )
     form = AnnualForm(
         request.GET or None,
         schools=schools_where(request, board.VIEW).order_by("name"),
@@ -36,7 +41,7 @@ def annual(request: HttpRequest) -> HttpResponse:
     )
     if not form.is_valid():
         return render(request, "reports/annual.html", {"form": form, "year": timezone.localdate().year - 1})
-    school, year, public = form.cleaned_data["school"], form.cleaned_data["year"], form.cleaned_data["public"]
+    year, public = form.cleaned_data["year"], form.cleaned_data["public"]
     pdf = services.annual_report(request.user, school=school, year=year, public=public, now=timezone.now())
     edition = "public" if public else "internal"
     return _pdf(pdf, f"cctv-annual-report-{year}-{school.pk if school else 'trust'}-{edition}.pdf")
