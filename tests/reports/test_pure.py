@@ -18,6 +18,8 @@ from watchkeeper.reports.timeliness import tally
 
 TODAY = date(2026, 9, 14)
 
+pytestmark = pytest.mark.clause("3.5", "18.1", "R28")
+
 
 @pytest.mark.parametrize(
     ("count", "public"), [(0, "0"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5"), (123, "123")]

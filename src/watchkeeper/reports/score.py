@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from watchkeeper.compliance.services import SchoolCompliance
+from watchkeeper.core.clauses import enforces
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def shares(row: SchoolCompliance) -> dict[str, float]:
     }
 
 
+@enforces("3.5")
 def score(row: SchoolCompliance) -> Score:
     met = shares(row)
     parts = tuple((check, met[check.key]) for check in CHECKS)

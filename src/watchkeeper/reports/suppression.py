@@ -5,9 +5,12 @@ principle 10; UK GDPR Art 5(1)(c)): a count of one to four could point at a memb
 
 from __future__ import annotations
 
+from watchkeeper.core.clauses import enforces
+
 SUPPRESS_BELOW = 5
 
 
+@enforces("18.1", "R28")
 def suppressed(count: int, threshold: int = SUPPRESS_BELOW) -> str:
     """The count as the public may see it: 0 and counts of `threshold` or more as they are, the rest
     as "fewer than `threshold`"."""
