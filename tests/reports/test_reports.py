@@ -38,8 +38,10 @@ def test_the_public_edition_suppresses_small_counts_and_the_internal_one_gives_t
     internal = " ".join(_annual(school, False, tmp_path).split())
     public = " ".join(_annual(school, True, tmp_path).split())
     assert "Internal edition" in internal and "Suspected breaches (15.1) 3" in internal
+    assert "Breaches awaiting the DPO's decision: 3" in internal  # the internal edition's open items
     assert "Public edition" in public and "Suspected breaches (15.1) fewer than 5" in public
     assert "Northfield Primary" in public and "laptop" not in public
+    assert "At the time of printing" not in public
 
 
 @pytest.mark.clause("18.1", "R28")

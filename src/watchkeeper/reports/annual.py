@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from watchkeeper.breaches.models import Breach
 from watchkeeper.complaints.models import Complaint
+from watchkeeper.compliance.services import exceptions_for
 from watchkeeper.core.pdf import sections_pdf
 from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, CameraStatus, School
@@ -31,6 +32,8 @@ class Year:
     counts: list[tuple[str, int]]
     clocks: list[tuple[str, Tally]]
     cameras_active: int
+    exceptions: list[str]  # internal edition only: cameras with a compliance exception, and what it is
+    open_now: dict[str, int]  # internal edition only
 
 
 def gather(schools: QuerySet[School], year: int, title: str, now: datetime) -> Year:
@@ -84,8 +87,14 @@ def gather(schools: QuerySet[School], year: int, title: str, now: datetime) -> Y
         ("FOI requests", figures.foi_timeliness(ids, first, last, today)),
         ("Complaints acknowledged", figures.complaint_timeliness(ids, first, last, today)),
     ]
-    active = Camera.objects.filter(school_id__in=ids, status=CameraStatus.ACTIVE).count()
-    return Year(title, counts, clocks, active)
+    cameras = Camera.objects.filter(school_id__in=ids)
+    active = cameras.filter(status=CameraStatus.ACTIVE).count()
+    found = exceptions_for(
+        cameras.select_related("school").prefetch_related("dpias"), timezone.localdate(now)
+    )
+    exceptions = [f"{c.school.name}, {c.name}: {'; '.join(problems)}" for c, problems in found]
+    open_now = figures.open_items(ids, trust_wide=len(ids) > 1)
+    return Year(title, counts, clocks, active, exceptions, open_now)
 
 
 def render(report: Year, year: int, public: bool, now: datetime) -> bytes:
@@ -108,12 +117,21 @@ def render(report: Year, year: int, public: bool, now: datetime) -> bytes:
         for w, t in report.clocks
     ]
     cameras = [f"Cameras recording at the time of printing: {shown(report.cameras_active, public)}."]
-    return sections_pdf(
-        f"CCTV annual report {year}: {report.title}",
-        "",
-        [
-            ("About this report", intro, []),
-            ("The year in numbers", cameras, counts),
-            ("Answering on time", [], clocks),
-        ],
-    )
+    sections: list[tuple[str, list[str], list[list[str]]]] = [
+        ("About this report", intro, []),
+        ("The year in numbers", cameras, counts),
+        ("Answering on time", [], clocks),
+    ]
+    if not public:
+        sections.append(("At the time of printing (internal)", _internal(report), []))
+    return sections_pdf(f"CCTV annual report {year}: {report.title}", "", sections)
+
+
+def _internal(report: Year) -> list[str]:
+    return [
+        f"Breaches awaiting the DPO's decision: {report.open_now['breaches']}; complaints without an "
+        f"outcome: {report.open_now['complaints']}; disclosure requests awaiting a decision: "
+        f"{report.open_now['disclosures']}.",
+        f"Cameras with a compliance exception: {len(report.exceptions)}.",
+        *report.exceptions,
+    ]
