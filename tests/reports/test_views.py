@@ -115,6 +115,7 @@ def test_a_headteacher_sees_only_their_own_school_on_the_dashboard(school: Any, 
         sign_in(Client(), person(Role.HEADTEACHER, school)).get(reverse("reports:dashboard")).content.decode()
     )
     assert "Northfield Primary" in page and "Southgate Academy" not in page
+    assert "Compliance evidence report" not in page  # the auditor's report is trust-wide governance's
 
 
 def test_a_headteacher_cannot_print_the_trust_report(school: Any) -> None:

@@ -111,9 +111,9 @@ def render(report: Year, year: int, public: bool, now: datetime) -> bytes:
         "(voluntary for academies), and as part of the yearly review of the CCTV policy (18.1).",
     ]
     counts = [["What", "Number"], *([w, shown(n, public)] for w, n in report.counts)]
-    clocks = [["Statutory clock", "Answered on time", "Answered late", "Still open, overdue"]]
+    clocks = [["Statutory clock", "Answered on time", "Answered late", "Open, in time", "Open, overdue"]]
     clocks += [
-        [w, shown(t.on_time, public), shown(t.late, public), shown(t.open_overdue, public)]
+        [w, *(shown(n, public) for n in (t.on_time, t.late, t.open_in_time, t.open_overdue))]
         for w, t in report.clocks
     ]
     cameras = [f"Cameras recording at the time of printing: {shown(report.cameras_active, public)}."]

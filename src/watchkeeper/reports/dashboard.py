@@ -66,5 +66,6 @@ def dashboard(user: Actor, now: datetime) -> dict[str, Any]:
         "uptime_chart": charts.bar_chart("Camera uptime", [(c.name, u) for c, u in uptime], " %"),
         "storage": figures.storage(ids),
         "open": figures.open_items(ids, trust_wide=school_ids(user, VIEW) is None),
+        "may_print_evidence": school_ids(user, "reports.evidence") is None,
         "overdue_reviews": sum(r.dpias_overdue + r.signs_unchecked + int(r.notice_due) for r in rows),
     }

@@ -19,7 +19,9 @@ def processing_entry(
 ) -> list[tuple[str, str]]:
     """(heading, text) pairs in the order of Art 30(1)(a)–(g)."""
     named = sorted({Purpose(p).label for p in purposes if p in Purpose.values}) or ["none recorded yet"]
-    registers = "; ".join(f"{LABELS[k]}: {v:g} years after closing" for k, v in register_years.items())
+    registers = "; ".join(
+        f"{LABELS[k]}: {_plural(v, 'year')} after closing" for k, v in register_years.items()
+    )
     return [
         (
             "Controller (Art 30(1)(a))",
@@ -48,7 +50,7 @@ def processing_entry(
         ("Transfers outside the UK (Art 30(1)(e))", "None: footage is stored on the trust's own server."),
         (
             "Retention (Art 30(1)(f))",
-            f"Recordings: at most {longest_retention_days} days, then erased "
+            f"Recordings: at most {_plural(longest_retention_days, 'day')}, then erased "
             f"automatically (13.1); downloaded copies six months unless the police ask for longer (13.2); "
             f"the registers: {registers}.",
         ),
@@ -61,3 +63,7 @@ def processing_entry(
             "download and change (9.5); yearly review of the policy and DPIAs (18.1).",
         ),
     ]
+
+
+def _plural(n: float, unit: str) -> str:
+    return f"{n:g} {unit}" if n == 1 else f"{n:g} {unit}s"
