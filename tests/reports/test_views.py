@@ -123,3 +123,23 @@ def test_a_headteacher_cannot_print_the_trust_report(school: Any) -> None:
     response = client.get(f"{reverse('reports:annual')}?year=2026")
     assert response.status_code == 403
     assert "choose your school" in client.get(f"{reverse('reports:annual')}?year=2026").content.decode()
+
+
+def test_the_dashboard_runs_the_same_number_of_queries_however_many_schools_and_cameras(
+    school: Any, other_school: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from watchkeeper.reports.dashboard import dashboard
+
+    dpo = person(Role.DPO, None)
+    CameraFactory(school=school, name="Gate")
+    with CaptureQueriesContext(connection) as few:
+        dashboard(dpo, timezone.now())
+    for n in range(4):
+        CameraFactory(school=other_school, name=f"Hall {n}")
+        CameraFactory(school=school, name=f"Field {n}")
+    with CaptureQueriesContext(connection) as many:
+        dashboard(dpo, timezone.now())
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
