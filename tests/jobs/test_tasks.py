@@ -29,6 +29,7 @@ from watchkeeper.recording.tasks import (
     retention_sweep,
 )
 from watchkeeper.redaction.tasks import redaction_preview_purge
+from watchkeeper.reports.tasks import register_retention
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,7 @@ def test_the_schedules() -> None:
         "roles": lapse_unconfirmed_roles,  # people (issue 14): footage roles unconfirmed for a term, daily
         "dvr-uploads": dvr_upload_purge,  # recording (issue 16 §3): unfinished DVR uploads, daily
         "notices": deadline_notices,  # notices (issue 15 §3): 7-day, 1-day and overdue notices, hourly
+        "register-retention": register_retention,  # reports (issue 18 §4): registers' retention, daily
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)

@@ -108,3 +108,28 @@ def letter_pdf(
         pdf.ln(8)  # room to sign
         pdf.multi_cell(0, 5, signatory, new_x="LMARGIN", new_y="NEXT", align=LEFT)
     return bytes(pdf.output())
+
+
+def sections_pdf(
+    title: str,
+    subtitle: str,
+    sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]],
+) -> bytes:
+    """A report of sections, each a heading, paragraphs and an optional two-or-more column table (first
+    row: headings). Portrait; cells are plain text (never interpreted)."""
+    pdf = _document("P")
+    pdf.add_page()
+    _heading(pdf, title, subtitle)
+    bold = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
+    for heading, paragraphs, rows in sections:
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, 6, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 8)
+        for paragraph in paragraphs:
+            pdf.multi_cell(0, 4.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        if rows:
+            with pdf.table(headings_style=bold, line_height=4.5, repeat_headings=1) as table:
+                for row in rows:
+                    table.row([str(cell) for cell in row])
+        pdf.ln(3)
+    return bytes(pdf.output())

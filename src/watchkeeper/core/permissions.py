@@ -141,6 +141,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "breaches.view": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
     "breaches.decide": frozenset({R.DPO}),
     "breaches.register": frozenset({R.HEADTEACHER, R.DPO}),
+    # Reports (3.1, 3.5, 18.1): the DPO's dashboard and the annual report, for the people who oversee the
+    # system (a Headteacher sees their own school); the auditor's evidence report and the register retention
+    # and record of processing (UK GDPR Art 30) are the DPO's and governance's, trust-wide.
+    "reports.view": frozenset({R.HEADTEACHER, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
+    "reports.evidence": frozenset({R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
+    "reports.processing": frozenset({R.DPO}),
 }
 
 M = TypeVar("M", bound=models.Model)
