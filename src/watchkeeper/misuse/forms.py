@@ -38,7 +38,9 @@ class SettingsForm(Form):
     no_concern_keep_days = forms.IntegerField(
         label="Delete alerts closed as no concern after (days)", min_value=1, max_value=3650
     )
-    staff_notice_link = forms.URLField(label="Staff privacy notice (link)", required=False)
+    staff_notice_link = forms.URLField(
+        label="Staff privacy notice (link)", required=False, assume_scheme="https"
+    )
     staff_notice_on = forms.DateField(
         label="Staff privacy notice issued on",
         required=False,
