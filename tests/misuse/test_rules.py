@@ -40,12 +40,18 @@ def test_a_viewing_inside_the_school_hours_or_of_a_calendar_does_not_fire() -> N
 
 def _weeks(counts: list[int], actor: int = ALICE) -> list[Event]:
     """counts[i] footage plays in the i-th week before NOW (0 = the last seven days)."""
-    return [served(NOW - timedelta(days=7 * i + 1, minutes=n), actor) for i, c in enumerate(counts) for n in range(c)]
+    return [
+        served(NOW - timedelta(days=7 * i + 1, minutes=n), actor)
+        for i, c in enumerate(counts)
+        for n in range(c)
+    ]
 
 
 def test_b_a_week_far_above_the_persons_usual_fires() -> None:
     hits = rules.volume_spike(_weeks([40, 5, 6, 4, 5, 7, 5, 6, 5]), NOW, LIMITS)
-    assert [(h.rule, h.subject_id, h.figures["n"], h.figures["median"]) for h in hits] == [("b", ALICE, 40, 5)]
+    assert [(h.rule, h.subject_id, h.figures["n"], h.figures["median"]) for h in hits] == [
+        ("b", ALICE, 40, 5)
+    ]
 
 
 def test_b_a_busy_but_usual_week_or_a_week_under_the_floor_does_not_fire() -> None:
