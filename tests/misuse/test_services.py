@@ -134,3 +134,21 @@ def test_only_the_dpo_changes_the_settings_and_the_hours(school, dpo) -> None:
     services.set_hours(dpo, school, {0: (time(8), time(16))}, now=now)
     assert services.hours_of([school.pk]) == {school.pk: {0: (time(8), time(16))}}
     assert SchoolDay.objects.count() == 1
+
+
+def test_rule_d_reads_the_staff_named_in_a_viewing_authorisation(school, reviewer) -> None:
+    from watchkeeper.viewing.models import ViewingAuthorisation
+
+    now = timezone.now()
+    named = person(Role.LIVE_VIEWER, school)
+    auth = ViewingAuthorisation.objects.create(
+        school=school,
+        start=now - timedelta(hours=2),
+        end=now - timedelta(hours=1),
+        reason_category="misconduct",
+        reason="A fight by the gate",
+        requested_by=reviewer,
+        requested_at=now,
+    )
+    auth.staff_involved.add(named)
+    assert scan.interested({auth.pk}) == {auth.pk: frozenset({named.pk})}
