@@ -89,6 +89,7 @@ def test_an_alert_about_the_dpo_goes_to_the_chair_not_the_dpo(school, dpo) -> No
     services.record_outcome(chair, alert, Outcome.SPOKE, "Spoke to the DPO", now=timezone.now())
 
 
+@pytest.mark.clause("16.2")
 def test_the_dpo_records_an_outcome_once_with_a_note(school, reviewer, dpo) -> None:
     alert = alert_about(reviewer, school)
     now = timezone.now()
