@@ -73,6 +73,9 @@ def test_c_refusals_under_the_number_or_spread_over_days_do_not_fire() -> None:
     assert rules.repeated_refusals([refused(NOW - timedelta(minutes=m)) for m in range(4)], LIMITS) == []
     spread = [refused(NOW - timedelta(days=d)) for d in range(6)]
     assert rules.repeated_refusals(spread, LIMITS) == []
+    # A Headteacher refusing five download requests decides; nobody refused them.
+    decisions = [Event(NOW, ALICE, SCHOOL, "evidence.download_refused") for _ in range(5)]
+    assert rules.repeated_refusals(decisions, LIMITS) == []
 
 
 def test_d_viewing_footage_of_a_case_one_is_named_in_fires() -> None:

@@ -19,6 +19,8 @@ LONDON = ZoneInfo("Europe/London")
 VIEW_ACTIONS = frozenset({"viewing.segment_served", "viewing.live_started"})
 FETCH = "evidence.copy_fetched"
 ACCESS_ACTIONS = VIEW_ACTIONS | {FETCH}
+# Refusals that are a decider's decision about someone else's request, not a refusal of the actor.
+DECISIONS = frozenset({"evidence.download_refused", "disclosures.request_refused"})
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,12 @@ def volume_spike(events: Iterable[Event], now: datetime, t: Thresholds) -> list[
 
 def repeated_refusals(events: Iterable[Event], t: Thresholds) -> list[Hit]:
     """(c) Repeated refusals in a day.
-    Fires for a person and local day (Europe/London) with r or more refused events (action ending in
-    "_refused": footage, live view, downloads, wrong authenticator codes); r: the trust's settings."""
+    Fires for a person and local day (Europe/London) with r or more refusals of that person (actions
+    ending in "_refused": footage, live view, wrong authenticator codes; not a decider's refusal of a
+    request); r: the trust's settings."""
     counts: dict[tuple[int, date], list[Event]] = defaultdict(list)
     for ev in events:
-        if ev.action.endswith("_refused") and ev.actor_id is not None:
+        if ev.action.endswith("_refused") and ev.action not in DECISIONS and ev.actor_id is not None:
             counts[(ev.actor_id, ev.at.astimezone(LONDON).date())].append(ev)
     hits = []
     for (actor, day), found in counts.items():
