@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "watchkeeper.complaints",
     "watchkeeper.breaches",
     "watchkeeper.reports",
+    "watchkeeper.misuse",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

@@ -25,6 +25,7 @@ APP_PREFIXES = [
     ("complaints/", "complaints"),
     ("breaches/", "breaches"),
     ("reports/", "reports"),
+    ("misuse/", "misuse"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

@@ -38,7 +38,12 @@ def test_every_audit_action_named_in_the_code_has_words_of_its_own():
             literals |= set(re.findall(r'"((?:' + "|".join(SUBJECTS) + r')\.[a-z_]+)"', path.read_text()))
     names_only = {"disclosures.flags", "subjectaccess.flags", "evidence.copies", "health.alerts"}
     # E-mail notice kinds (notices/kinds.py), not audit actions:
-    names_only |= {"evidence.requested", "disclosures.logged", "subjectaccess.received", "complaints.recorded"}
+    names_only |= {
+        "evidence.requested",
+        "disclosures.logged",
+        "subjectaccess.received",
+        "complaints.recorded",
+    }
     names_only |= {"breaches.clock", "complaints.register"}  # dashboard panels (core/registry.py)
     unlisted = {a for a in literals - set(ACTIONS) - names_only if not a.endswith(tuple(_MODEL_NAMES))}
     assert unlisted <= set(EVENT_WORDS), sorted(unlisted - set(EVENT_WORDS))

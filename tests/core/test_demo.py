@@ -8,6 +8,7 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import verify
 from watchkeeper.compliance.services import exceptions_for
 from watchkeeper.estate.models import Camera, CameraStatus, School, Vehicle
+from watchkeeper.misuse.models import Alert
 from watchkeeper.people.models import SCHOOL_ROLES, TRAINING_REQUIRED_ROLES, TRUST_ROLES, RoleGrant
 from watchkeeper.people.services import has_current_training
 from watchkeeper.site.demo import TRUST_NAME, credentials_path
@@ -31,6 +32,10 @@ def test_demo_builds_the_trust_the_issue_describes(demo):
     proposed = cameras.get(status=CameraStatus.PROPOSED)
     assert not proposed.dpias.exists()
     assert cameras.filter(vehicle__isnull=False, status=CameraStatus.ACTIVE).count() >= 1
+    # Issue 18 §1: one misuse alert (rule a) at Oakfield, open, for the DPO.
+    assert list(Alert.objects.values_list("rule", "outcome", "school__name")) == [
+        ("a", "", "Oakfield Primary School")
+    ]
 
 
 def test_demo_has_trained_staff_in_every_role(demo):

@@ -19,6 +19,7 @@ from watchkeeper.jobs import disk
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.jobs.queue import tasks_by_hand
 from watchkeeper.jobs.tasks import disk_pressure, prune_job_records
+from watchkeeper.misuse.tasks import misuse_purge, misuse_scan
 from watchkeeper.notices.tasks import deadline_notices
 from watchkeeper.people.tasks import lapse_unconfirmed_roles
 from watchkeeper.recording.models import Segment
@@ -103,6 +104,8 @@ def test_the_schedules() -> None:
         "dvr-uploads": dvr_upload_purge,  # recording (issue 16 §3): unfinished DVR uploads, daily
         "notices": deadline_notices,  # notices (issue 15 §3): 7-day, 1-day and overdue notices, hourly
         "register-retention": register_retention,  # reports (issue 18 §4): registers' retention, daily
+        "misuse": misuse_scan,  # misuse (16): the rules over the audit log, hourly
+        "misuse-purge": misuse_purge,  # misuse (16): "no concern" alerts past the set period, daily
     } == tasks_by_hand()
     sweep_times = [t for t in _day() if retention_sweep.task_class().validate_datetime(t)]
     assert len(sweep_times) == 24 and all(t.minute == 7 for t in sweep_times)
@@ -116,6 +119,8 @@ def test_the_schedules() -> None:
     assert len([t for t in _day() if deadline_notices.task_class().validate_datetime(t)]) == 24
     assert len([t for t in _day() if audit_head_email.task_class().validate_datetime(t)]) == 1
     assert len([t for t in _day() if reference_frame_purge.task_class().validate_datetime(t)]) == 144
+    assert len([t for t in _day() if misuse_scan.task_class().validate_datetime(t)]) == 24
+    assert len([t for t in _day() if misuse_purge.task_class().validate_datetime(t)]) == 1
 
 
 def test_deadline_notices_run_as_a_job(immediate) -> None:

@@ -147,6 +147,13 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "reports.view": frozenset({R.HEADTEACHER, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
     "reports.evidence": frozenset({R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
     "reports.processing": frozenset({R.DPO}),
+    # Misuse alerts (16; design/misuse.md): the DPO sees and closes them — alerts about a Headteacher too,
+    # so no school sees them; alerts about the DPO go to the board's or IG group's chair, who alone sees
+    # those (misuse.services.visible narrows each person to their own). The thresholds, the staff privacy
+    # notice and DPIA that make the monitoring lawful, and the school hours: the DPO.
+    "misuse.view": frozenset({R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
+    "misuse.decide": frozenset({R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
+    "misuse.settings": frozenset({R.DPO}),
 }
 
 M = TypeVar("M", bound=models.Model)

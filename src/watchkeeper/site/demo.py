@@ -25,6 +25,7 @@ from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.disclosures import demo as disclosures_demo
 from watchkeeper.estate import services as estate
 from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpose, School, Trust
+from watchkeeper.misuse import demo as misuse_demo
 from watchkeeper.people import nominations
 from watchkeeper.people import services as people
 from watchkeeper.people.models import Decision, Role
@@ -86,6 +87,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         disclosures_demo.seed_demo(oakfield, windows.police, now)  # one police request and one FOI request
         complaints_demo.seed_demo(oakfield, now)  # issue 17: an s164A complaint awaiting acknowledgement
         breaches_demo.seed_demo(oakfield, now)  # issue 17: one breach inside its 72-hour window
+        misuse_demo.seed_demo(oakfield, now)  # issue 18: one misuse alert for the DPO (16)
     return True, path
 
 

@@ -385,7 +385,9 @@ def test_approving_a_preview_not_watched_to_the_end_asks_for_a_confirmation(
     client, redaction = sign_in(Client(), ctx["requester"]), ctx["redaction"]
     url = reverse("redaction:approve", args=[redaction.pk])
     response = client.post(url, {"watched": "0.4"})
-    assert response.status_code == 400 and shows_refusal(response, "10.4.1: you have watched 40% of the preview")
+    assert response.status_code == 400 and shows_refusal(
+        response, "10.4.1: you have watched 40% of the preview"
+    )
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW
     assert client.post(url, {}).status_code == 400  # not measured counts as not watched
