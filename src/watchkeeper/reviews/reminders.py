@@ -45,7 +45,7 @@ def policy_review(trust_id: int, today: date) -> PolicyReview:
     )
     triggers = ReviewTrigger.objects.filter(trust_id=trust_id)
     if current is not None:
-        triggers = triggers.filter(recorded_at__gt=current.approved_at)
+        triggers = triggers.filter(recorded_at__gte=current.approved_at)
     found = list(triggers)
     approved = timezone.localdate(current.approved_at) if current and current.approved_at else None
     return PolicyReview(due.policy_review_due(approved, [t.review_by for t in found], today), current, found)
