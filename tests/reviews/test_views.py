@@ -92,7 +92,14 @@ CASES = [
         },
         check=lambda ctx, response: ReviewTrigger.objects.get(),
     ),
-    ViewCase("camera-reviews", lambda ctx: reverse("reviews:camera_reviews"), HEAD, LIVE, setup=camera),
+    ViewCase(
+        "camera-reviews",
+        lambda ctx: f"{reverse('reviews:camera_reviews')}?school={ctx['school'].pk}",
+        HEAD,
+        LIVE,
+        setup=camera,
+        check=lambda ctx, response: "Gate camera" in response.content.decode() or pytest.fail("no camera"),
+    ),
     ViewCase(
         "camera-review-get",
         lambda ctx: reverse("reviews:camera_review_record", args=[ctx["camera"].pk]),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from watchkeeper.compliance import files
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import require_anywhere
+from watchkeeper.core.shortcuts import list_school, require_anywhere
 from watchkeeper.estate.models import Camera, CameraStatus, Trust
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.reviews import due, pause, reminders, services
@@ -163,12 +163,14 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def camera_reviews(request: HttpRequest) -> HttpResponse:
     """Each camera in service, its last yearly review and when the next is due (18.1)."""
-    require_anywhere(request, CAMERA_REVIEW)
+    school = list_school(request, CAMERA_REVIEW)
     cameras = restrict(
         Camera.objects.exclude(status=CameraStatus.DECOMMISSIONED).select_related("school"),
         request.user,
         CAMERA_REVIEW,
     )
+    if school is not None:
+        cameras = cameras.filter(school=school)
     reviews = services.latest_reviews(cameras)
     today = timezone.localdate()
     rows = []
