@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "watchkeeper.breaches",
     "watchkeeper.reports",
     "watchkeeper.misuse",
+    "watchkeeper.reviews",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

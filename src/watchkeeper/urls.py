@@ -26,6 +26,7 @@ APP_PREFIXES = [
     ("breaches/", "breaches"),
     ("reports/", "reports"),
     ("misuse/", "misuse"),
+    ("reviews/", "reviews"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

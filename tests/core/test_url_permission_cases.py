@@ -69,6 +69,11 @@ PUBLIC = {
     "people:sso_second_factor": "the second factor after single sign-on, before signing in",
     "people:sso_link": "linking one's own school account",
     "people:sso_unlink": "removing one's own link",
+    # 3.3: every member of staff reads and acknowledges the CCTV policy in force for their own trust: the
+    # page acts on the signed-in person only, the document is one of their own trust's approved versions
+    # (tests/reviews/test_views.py: signed-out people sign in first, a version awaiting approval is 404).
+    "reviews:acknowledge": "one's own acknowledgement of the CCTV policy",
+    "reviews:policy_document": "reading one's own trust's CCTV policy",
 }
 
 

@@ -5,6 +5,16 @@ plain words, no code names). A test checks every action in ACTIONS has words."""
 from __future__ import annotations
 
 ACTION_WORDS: dict[str, str] = {
+    "misuse.view": "see misuse alerts",
+    "misuse.decide": "record the outcome of a misuse alert",
+    "misuse.settings": "change the misuse alert settings",
+    "reports.view": "see the DPO dashboard and annual report",
+    "reports.evidence": "print the compliance evidence report",
+    "reports.processing": "see the record of processing",
+    "reviews.camera_review": "record a camera's yearly review",
+    "reviews.policy_approve": "record the board's approval of the CCTV policy",
+    "reviews.policy_manage": "upload CCTV policy versions",
+    "reviews.policy_view": "see the CCTV policy versions",
     "estate.view": "see this school's cameras and places",
     "estate.change": "change cameras or minibuses",
     "estate.manage_schools": "add schools to the trust",

@@ -6,6 +6,7 @@ for the action, or holds such a role trust-wide (a grant with no school).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.utils import timezone
 from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor, Person, is_person, is_system
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.people.models import TRAINING_REQUIRED_ROLES, Role, RoleGrant, TrainingRecord
 
 R = Role
@@ -67,6 +69,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # Importing a minibus DVR's footage (5.2) is handling stored footage: the CCTV administrator's (9.6).
     "recording.import": frozenset({R.CCTV_ADMIN}),
     "recording.status": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN, R.DPO}),
+    # 12.1: manual checks and the schedule saying how often each is due.
     "maintenance.record": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.CCTV_ADMIN}),
     # Recorded footage (9.2, 9.4): a footage reviewer asks; the Headteacher or a designated person decides
     # (never on their own request). Held footage is the CCTV administrator's alone (9.6, recording.hold).
@@ -154,7 +157,41 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "misuse.view": frozenset({R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
     "misuse.decide": frozenset({R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
     "misuse.settings": frozenset({R.DPO}),
+    # Reviews (18.1, 3.1, 3.3; design/reviews.md): the policy versions and their acknowledgements are read
+    # by governance and the Headteacher; the DPO uploads versions and records what brings a review forward;
+    # a board member records the board's approval (3.1). Each camera's yearly review (Surveillance Camera
+    # Code principle 2): the Headteacher, a designated person or the DPO.
+    "reviews.policy_view": frozenset({R.HEADTEACHER, R.DPO, R.BOARD_MEMBER, R.IG_GROUP}),
+    "reviews.policy_manage": frozenset({R.DPO}),
+    "reviews.policy_approve": frozenset({R.BOARD_MEMBER}),
+    "reviews.camera_review": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON, R.DPO}),
 }
+
+# Actions that handle footage: refused while a pause check (below) says the person is paused (3.3: the
+# CCTV policy version in force not acknowledged after its grace period; watchkeeper.reviews.pause).
+FOOTAGE_ACTIONS = frozenset(
+    {
+        "viewing.request",
+        "viewing.live",
+        "recording.hold",
+        "recording.import",
+        "redaction.review",
+        "evidence.request",
+        "evidence.fetch",
+        "sar.review",
+        "disclosures.review",
+    }
+)
+# Registered by apps (reviews: AppConfig.ready); each says why a person may not handle footage now, or None.
+# The kernel imports no app: this list is the one hook.
+PauseCheck = Callable[[Person], Refusal | None]
+_pause_checks: list[PauseCheck] = []
+
+
+def add_pause_check(check: PauseCheck) -> None:
+    if check not in _pause_checks:
+        _pause_checks.append(check)
+
 
 M = TypeVar("M", bound=models.Model)
 
@@ -213,11 +250,17 @@ def can(user: Actor, action: str, school_id: int | None) -> bool:
 
 
 def require(user: Actor, action: str, school_id: int | None) -> None:
-    """Raise PermissionDenied unless allowed. SYSTEM (server-side commands and jobs) is always allowed."""
+    """Raise PermissionDenied unless allowed. SYSTEM (server-side commands and jobs) is always allowed. A
+    footage action of a paused person is a PolicyRefusal in plain words (3.3): the pause checks run only for
+    footage actions, after the role check, so other requests pay nothing for them."""
     if is_system(user):
         return
     if not can(user, action, school_id):
         raise PermissionDenied(not_permitted(action))
+    if action in FOOTAGE_ACTIONS and is_person(user):
+        refusals = [found for check in _pause_checks if (found := check(user)) is not None]
+        if refusals:
+            raise PolicyRefusal(refusals)
 
 
 def holds_any(user: Actor, action: str) -> bool:

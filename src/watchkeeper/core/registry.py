@@ -66,6 +66,7 @@ class InboxItem:
     `statutory`: a legal deadline (SAR clock, 72-hour breach clock, s164A); its notices are always sent.
     `reference`: what an e-mail notice calls it ("SAR-7", "Footage request 12"): never a name or anything
     personal, as the title may be (empty: the key is used).
+    `banner`: also shown at the top of every page until done (an unacknowledged policy version, 3.3).
     """
 
     key: str
@@ -76,6 +77,7 @@ class InboxItem:
     group: str = ""  # as the navigation groups: "Footage", "Requests", "Registers", ...
     statutory: bool = False
     reference: str = ""
+    banner: bool = False
 
     def overdue(self, now: datetime) -> bool:
         return self.due is not None and self.due <= now

@@ -7,5 +7,8 @@ from watchkeeper.core.registry import Panel
 class HealthConfig(registry.Registering):
     name = "watchkeeper.health"
     verbose_name = "Camera health and maintenance"
-    panels = (Panel("health.alerts", "health/_alerts.html", "alerts", order=50),)
-    inbox = ("open_alerts",)
+    panels = (
+        Panel("health.alerts", "health/_alerts.html", "alerts", order=50),
+        Panel("health.overdue", "health/_overdue_checks.html", "overdue_checks", order=52),
+    )
+    inbox = ("open_alerts", "scheduled_checks")

@@ -36,3 +36,20 @@ class CheckForm(Form):
         self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
         self.fields["camera"].label_from_instance = lambda c: f"{c.name} — {c.school.name}"  # type: ignore[attr-defined]
         self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class ScheduleForm(Form):
+    """How often a manual check is due (12.1), for the school as a whole or one camera."""
+
+    school = forms.ModelChoiceField(queryset=School.objects.none())
+    camera = forms.ModelChoiceField(
+        queryset=Camera.objects.none(), required=False, empty_label="— the school as a whole —"
+    )
+    check_type = forms.ChoiceField(label="Check", choices=[(c.value, c.label) for c in MANUAL_CHECKS])
+    every_days = forms.IntegerField(label="Due every (days)", min_value=1, max_value=400, initial=30)
+
+    def __init__(self, *args: Any, schools: QuerySet[School], cameras: QuerySet[Camera], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        offer_schools(self, schools)
+        self.fields["camera"].queryset = cameras  # type: ignore[attr-defined]
+        self.fields["camera"].label_from_instance = lambda c: f"{c.name} — {c.school.name}"  # type: ignore[attr-defined]

@@ -1,18 +1,22 @@
 """What waits on a person in this app (core/registry.py, issue 15 §3): open camera alerts (12.1), for the
 CCTV administrator, who looks after the system day to day. An alert has no deadline: it stays until a
-later check finds the fault gone."""
+later check finds the fault gone. Scheduled manual checks (12.1) due within a week or overdue, for the
+people who record them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
+from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.registry import InboxItem
-from watchkeeper.health.models import Alert
+from watchkeeper.health import schedule
+from watchkeeper.health.models import Alert, MaintenanceSchedule
 from watchkeeper.people.models import Role, RoleGrant
 
 
@@ -33,4 +37,26 @@ def open_alerts(user: Any, now: datetime) -> Iterator[InboxItem]:
             school=alert.camera.school.name if alert.camera else "",
             group="Estate",
             reference=f"Camera alert {alert.pk}",
+        )
+
+
+def scheduled_checks(user: Any, now: datetime) -> Iterator[InboxItem]:
+    if not holds_any(user, "maintenance.record"):
+        return
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=schedule.DUE_SOON_DAYS)
+    mine = restrict(MaintenanceSchedule.objects.all(), user, "maintenance.record")
+    for check in schedule.due_checks(mine):
+        if check.due_on > horizon:
+            break  # nearest first: the rest are later still
+        s = check.schedule
+        what = s.camera.name if s.camera else "the school as a whole"
+        yield InboxItem(
+            key=f"health.scheduled:{s.pk}:{check.due_on.isoformat()}",
+            title=f"{s.get_check_type_display()} check of {what}, due every {s.every_days} days (12.1)",
+            url=f"{reverse('health:check_record')}?school={s.school_id}",
+            due=timezone.make_aware(datetime.combine(check.due_on, time.min)),
+            school=s.school.name,
+            group="Estate",
+            reference=f"Maintenance check {s.pk}",
         )

@@ -159,3 +159,38 @@ class ReferenceFeatures(models.Model):
 
     def __str__(self) -> str:
         return f"reference view of {self.camera_id}"
+
+
+class MaintenanceSchedule(models.Model):
+    """How often a manual check is due (12.1), for a school as a whole or for one camera: e.g. the
+    picture-quality check of the car park camera every 30 days. A check is due `every_days` after the last
+    one of its kind was logged, or after the schedule was set if none has been (health/schedule.py)."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = fields.school("maintenance_schedules")
+    camera = models.ForeignKey(
+        Camera, on_delete=models.CASCADE, related_name="maintenance_schedules", null=True, blank=True
+    )
+    check_type = models.CharField(max_length=16, choices=[(c.value, c.label) for c in MANUAL_CHECKS])
+    every_days = models.PositiveSmallIntegerField()
+    set_by = fields.person_or_none()
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["school__name", "camera__name", "check_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera", "check_type"],
+                name="health_one_schedule_per_camera_check",
+                condition=Q(camera__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["school", "check_type"],
+                name="health_one_school_wide_schedule_per_check",
+                condition=Q(camera__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_type} every {self.every_days} days"

@@ -35,6 +35,7 @@ from watchkeeper.health.models import (
     CheckType,
     EntryKind,
     MaintenanceEntry,
+    MaintenanceSchedule,
     ReferenceFeatures,
 )
 from watchkeeper.recording import conf
@@ -368,3 +369,42 @@ def set_reference_view(actor: Actor, camera: Camera, now: datetime) -> Reference
             sharpness=round(reference.sharpness, 1),
         )
     return reference
+
+
+@enforces("12.1")
+def set_schedule(
+    actor: Actor, school: School, camera: Camera | None, check_type: str, every_days: int, *, now: datetime
+) -> MaintenanceSchedule:
+    """How often a manual check is due, for the school as a whole or one camera (12.1): set or changed."""
+    require(actor, MAINTAIN, school.pk)
+    problems = schedule_problems(school, camera, check_type, every_days)
+    if problems:
+        raise PolicyRefusal(problems)
+    with transaction.atomic():
+        schedule, created = MaintenanceSchedule.objects.update_or_create(
+            school=school,
+            camera=camera,
+            check_type=check_type,
+            defaults={"every_days": every_days, "set_by": person_or_none(actor), "set_at": now},
+        )
+        audit_about(
+            "health.schedule_set",
+            actor,
+            schedule,
+            camera=camera.pk if camera else None,
+            check=check_type,
+            every_days=every_days,
+            new=created,
+        )
+    return schedule
+
+
+def schedule_problems(school: School, camera: Camera | None, check_type: str, every_days: int) -> list[str]:
+    problems = []
+    if camera is not None and camera.school_id != school.pk:
+        problems.append("12.1: the camera belongs to another school")
+    if check_type not in MANUAL_CHECKS:
+        problems.append(f"12.1: “{check_type}” is not a manual check")
+    if not 1 <= every_days <= 400:
+        problems.append("12.1: a check is due between every day and every 400 days")
+    return problems

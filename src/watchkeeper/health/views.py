@@ -17,9 +17,9 @@ from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, schools_where
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera, CameraStatus
-from watchkeeper.health import services
-from watchkeeper.health.forms import CheckForm
-from watchkeeper.health.models import MaintenanceEntry, ReferenceFeatures
+from watchkeeper.health import schedule, services
+from watchkeeper.health.forms import CheckForm, ScheduleForm
+from watchkeeper.health.models import MaintenanceEntry, MaintenanceSchedule, ReferenceFeatures
 
 MAINTAIN = "maintenance.record"
 LOG_LENGTH = 200
@@ -93,3 +93,34 @@ def reference_set(request: HttpRequest, pk: int) -> HttpResponse:
     services.set_reference_view(request.user, camera, timezone.now())  # a refusal goes to the refused page
     messages.success(request, f"Reference view of {camera.name} set from its latest recording.")
     return redirect(_maintenance_url(camera.school_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    """The maintenance schedule (12.1): how often each manual check is due, when each is next due, and a
+    form to set one."""
+    posted = request.POST if request.method == "POST" else None
+    choices = school_choices(request, MAINTAIN)
+    form = ScheduleForm(
+        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
+    )
+    if posted:
+        outcome = attempt(
+            request,
+            form,
+            lambda data: services.set_schedule(
+                request.user,
+                data["school"],
+                data["camera"],
+                data["check_type"],
+                data["every_days"],
+                now=timezone.now(),
+            ),
+        )
+        if outcome.done:
+            messages.success(request, "Schedule saved.")
+            return redirect("health:schedule")
+    checks = schedule.due_checks(restrict(MaintenanceSchedule.objects.all(), request.user, MAINTAIN))
+    context = {"form": form, "checks": checks, "today": timezone.localdate()}
+    return render(request, "health/schedule.html", context, status=400 if posted else 200)

@@ -73,9 +73,14 @@ def inbox_of(request: HttpRequest) -> list[registry.InboxItem]:
     return found
 
 
-def inbox_counts(request: HttpRequest) -> dict[str, int]:
+def inbox_counts(request: HttpRequest) -> dict[str, Any]:
     items, now = inbox_of(request), timezone.now()
-    return {"inbox_count": len(items), "inbox_overdue": sum(item.overdue(now) for item in items)}
+    return {
+        "inbox_count": len(items),
+        "inbox_overdue": sum(item.overdue(now) for item in items),
+        # What an app asks to show on every page until done (3.3: the policy to acknowledge).
+        "banners": [item for item in items if item.banner],
+    }
 
 
 def _url(link: registry.Link) -> str:
