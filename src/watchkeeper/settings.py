@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "watchkeeper.notices",
     "watchkeeper.complaints",
     "watchkeeper.breaches",
+    "watchkeeper.public",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

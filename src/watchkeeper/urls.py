@@ -24,6 +24,7 @@ APP_PREFIXES = [
     ("account/notices/", "notices"),
     ("complaints/", "complaints"),
     ("breaches/", "breaches"),
+    ("public/", "public"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from watchkeeper.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("<int:school_id>/request/", views.request_form, name="request"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+]
