@@ -99,3 +99,17 @@ def test_the_confirmation_link_shows_a_button_and_confirms_on_post(
     assert "Confirm my address" in Client().get(link.group(1)).content.decode()
     assert "is confirmed" in Client().post(link.group(1)).content.decode()
     assert SubjectAccessRequest.objects.get().public_submission.confirmed_at is not None
+
+
+def test_the_handler_records_the_childs_views_and_the_safeguarding_lead_checks(school, cameras, handler):
+    Client().post(url(school), answers())
+    case = SubjectAccessRequest.objects.get()
+    staff = sign_in(Client(), handler)
+    page = staff.get(reverse("subjectaccess:case_detail", args=[case.pk])).content.decode()
+    assert "public form" in page and "nothing is released before it" in page
+    action = reverse("subjectaccess:case_action", args=[case.pk, "child"])
+    staff.post(action, {"child-competence": "Aged 7", "child-views": "Happy for his mum to see it"})
+    action = reverse("subjectaccess:case_action", args=[case.pk, "safeguarding"])
+    staff.post(action, {"safeguarding-is_safeguarding_lead": "on", "safeguarding-note": "Nothing withheld"})
+    case.refresh_from_db()
+    assert case.child_views and case.safeguarding_checked_by == handler

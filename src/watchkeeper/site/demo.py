@@ -28,6 +28,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, LocationType, Purpos
 from watchkeeper.people import nominations
 from watchkeeper.people import services as people
 from watchkeeper.people.models import Decision, Role
+from watchkeeper.public import demo as public_demo
 from watchkeeper.site import demo_footage
 from watchkeeper.subjectaccess import demo as sar_demo
 
@@ -86,6 +87,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         disclosures_demo.seed_demo(oakfield, windows.police, now)  # one police request and one FOI request
         complaints_demo.seed_demo(oakfield, now)  # issue 17: an s164A complaint awaiting acknowledgement
         breaches_demo.seed_demo(oakfield, now)  # issue 17: one breach inside its 72-hour window
+        public_demo.seed_demo(oakfield, windows.sar, now)  # issue 18 §3: a parent's SAR from the public form
     return True, path
 
 
