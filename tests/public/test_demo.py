@@ -1,5 +1,5 @@
 """Issue 18 §3 done: the demo holds one request from the public form — a parent's, for their child, with
-its footage held, awaiting the child's views and the safeguarding check; running the demo twice adds nothing."""
+its footage held, awaiting the child's views and the safeguarding check; a second run adds nothing."""
 
 from __future__ import annotations
 
