@@ -28,6 +28,7 @@ PUBLIC = {
     # Issue 18 §3: the public request form takes no account (anyone may submit; tests/public/test_views.py:
     # nobody anonymous may read a case, rate limit, honeypot, size limit), and the confirmation link's signed,
     # expiring token is the permission to confirm one's own address (forged or altered tokens: 404).
+    "public:index": "the list of schools whose public forms are here (names already public on their signs)",
     "public:request": "anyone may send a subject access (or erasure, restriction, objection) request",
     "public:confirm": "confirming one's own e-mail address from the signed link",
     # Public by design: signing in cannot require being signed in (lock-outs: tests/people/test_login.py),

@@ -4,6 +4,7 @@ from watchkeeper.public import views
 
 app_name = "public"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("<int:school_id>/request/", views.request_form, name="request"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]

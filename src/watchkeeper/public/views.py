@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from watchkeeper.core.client_address import client_address
 from watchkeeper.core.refusals import attempt
@@ -15,6 +15,12 @@ from watchkeeper.estate.models import School
 from watchkeeper.public import limits, services
 from watchkeeper.public.forms import RequestForm
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The schools whose forms are here: their names are public already (on the signs at their gates)."""
+    return render(request, "public/index.html", {"schools": School.objects.order_by("name")})
 
 
 @require_http_methods(["GET", "POST"])
