@@ -31,6 +31,7 @@ PUBLIC = {
     "public:index": "the list of schools whose public forms are here (names already public on their signs)",
     "public:request": "anyone may send a subject access (or erasure, restriction, objection) request",
     "public:confirm": "confirming one's own e-mail address from the signed link",
+    "public:complaint": "anyone may send a data-protection complaint (s164A; test_complaints.py)",
     # Public by design: signing in cannot require being signed in (lock-outs: tests/people/test_login.py),
     # and signing out must work for anyone.
     "people:login": "the sign-in page",

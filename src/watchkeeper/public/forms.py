@@ -58,3 +58,21 @@ class RequestForm(forms.Form):
 
     def description(self) -> str:
         return f"Where: {self.cleaned_data['where']}\nWearing: {self.cleaned_data['clothing']}"
+
+
+class ComplaintForm(forms.Form):
+    """A data-protection complaint about the school's CCTV (DPA 2018 s164A; 17.1)."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Your e-mail address", max_length=200)
+    summary = forms.CharField(
+        label="What is your complaint about how the school uses CCTV?",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Please leave out health or other sensitive details; the school will contact you.",
+    )
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))

@@ -13,12 +13,18 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from watchkeeper.core.actors import SYSTEM
+from watchkeeper.complaints import services as complaints
+from watchkeeper.complaints.models import Channel, Complainant, Complaint, Subject
+from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.auditing import audit_about
+from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.estate.models import School
+from watchkeeper.notices import services as notices
 from watchkeeper.public import limits
-from watchkeeper.public.models import Submission
+from watchkeeper.public.models import PublicComplaint, Submission
 from watchkeeper.subjectaccess import services as subjectaccess
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 
@@ -31,8 +37,10 @@ class TooMany(Exception):
 
 
 def recent(address: str, now: datetime) -> int:
-    key = limits.client_key(address)
-    return Submission.objects.filter(client_key=key, received_at__gt=limits.since(now)).count()
+    """Submissions of either form from this client address within the period."""
+    key, since = limits.client_key(address), limits.since(now)
+    requests = Submission.objects.filter(client_key=key, received_at__gt=since).count()
+    return requests + PublicComplaint.objects.filter(client_key=key, received_at__gt=since).count()
 
 
 def submit_request(
@@ -103,3 +111,63 @@ def _mail(submission: Submission, subject: str, link: str) -> None:
     body = f"{subject}.\n\nYour reference: {reference}\n"
     body += f"\nOpen this link to confirm: {link}\n" if link else "\nThe school will contact you.\n"
     send_mail(f"{subject} ({reference})", body, settings.DEFAULT_FROM_EMAIL, [submission.email])
+
+
+def submit_complaint(
+    school: School, *, name: str, email: str, summary: str, client_address: str, now: datetime
+) -> PublicComplaint:
+    """Keep a complaint from the public form for the complaints handlers, who enter it in the register."""
+    if limits.over_limit(recent(client_address, now)):
+        raise TooMany
+    refuse_if_blank(name=name, email=email, summary=summary)
+    with transaction.atomic():
+        complaint = PublicComplaint.objects.create(
+            school=school,
+            name=name.strip(),
+            email=email.strip(),
+            summary=summary.strip(),
+            client_key=limits.client_key(client_address),
+            received_at=now,
+        )
+        audit_about("public.complaint_received", SYSTEM, complaint, reference=complaint.reference)
+        notices.notify(
+            notices.holders(complaints.HANDLE, school.pk),
+            kind="public.complaint_received",
+            reference=complaint.reference,
+            url=reverse("public:complaint_record", args=[complaint.pk]),
+            now=now,
+        )
+    return complaint
+
+
+def refuse_if_blank(**fields: str) -> None:
+    blank = [name for name, value in fields.items() if not value.strip()]
+    if blank:
+        raise PolicyRefusal([f"17.1: please fill in {', '.join(blank)}"])
+
+
+def record_in_register(actor: Actor, public: PublicComplaint, *, now: datetime) -> Complaint:
+    """A complaints handler enters the public complaint in the register (complaints.record_complaint): it
+    was received the day it was sent, so the s164A acknowledgement runs from then."""
+    with transaction.atomic():
+        public = PublicComplaint.objects.select_for_update().get(pk=public.pk)
+        if public.complaint_id is not None:
+            raise PolicyRefusal([f"17.1: {public.reference} is in the register already"])
+        complaint = complaints.record_complaint(
+            actor,
+            school=public.school,
+            received_on=timezone.localdate(public.received_at),
+            channel=Channel.FORM,
+            complainant=Complainant.PUBLIC,
+            complainant_name=public.name,
+            complainant_contact=public.email,
+            subject=Subject.CCTV,
+            data_protection=True,
+            summary=public.summary,
+            route_reference=public.reference,
+            now=now,
+        )
+        public.complaint = complaint
+        public.save(update_fields=["complaint"])
+        audit_about("public.complaint_recorded", actor, public, complaint=complaint.reference)
+    return complaint

@@ -3,17 +3,23 @@ cookie). Each page answers the same whatever footage or cases exist (design/publ
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from watchkeeper.complaints import services as complaints
 from watchkeeper.core.client_address import client_address
+from watchkeeper.core.permissions import restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.estate.models import School
 from watchkeeper.public import limits, services
-from watchkeeper.public.forms import RequestForm
+from watchkeeper.public.forms import ComplaintForm, RequestForm
+from watchkeeper.public.models import PublicComplaint
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 
 
@@ -58,6 +64,50 @@ def _submit(request: HttpRequest, school: School, form: RequestForm) -> SubjectA
         confirm_link=lambda token: request.build_absolute_uri(reverse("public:confirm", args=[token])),
         now=timezone.now(),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_form(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=school_id)
+    if request.method == "POST" and limits.too_large(request.META.get("CONTENT_LENGTH")):
+        return _page(request, "public/limited.html", school, status=413, too_large=True)
+    form = ComplaintForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return _page(request, "public/complaint.html", school, form=form)
+    if form.is_bot:
+        return _page(request, "public/complaint_received.html", school)
+    call = lambda data: services.submit_complaint(  # noqa: E731
+        school, **_fields(data), client_address=client_address(request), now=timezone.now()
+    )
+    try:
+        outcome = attempt(request, form, call)
+    except services.TooMany:
+        return _page(request, "public/limited.html", school, status=429)
+    if not outcome.done:
+        return _page(request, "public/complaint.html", school, form=form)
+    return _page(request, "public/complaint_received.html", school, reference=outcome.value.reference)
+
+
+def _fields(data: dict[str, str]) -> dict[str, str]:
+    return {name: data[name] for name in ("name", "email", "summary")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """A complaints handler reads a complaint from the public form and enters it in the register."""
+    public = get_object_or_404(
+        restrict(PublicComplaint.objects.all(), request.user, complaints.HANDLE), pk=pk
+    )
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        outcome = attempt(
+            request, form, lambda _: services.record_in_register(request.user, public, now=timezone.now())
+        )
+        if outcome.done:
+            messages.success(request, f"{public.reference} is in the register as {outcome.value.reference}.")
+            return redirect("complaints:detail", pk=outcome.value.pk)
+    return render(request, "public/complaint_record.html", {"public": public, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
