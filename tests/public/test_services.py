@@ -15,7 +15,7 @@ from watchkeeper.recording.models import Hold
 from watchkeeper.subjectaccess import services as subjectaccess
 from watchkeeper.subjectaccess.models import IdentityBasis, RequestKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("10.1", "10.4", "R21")]
 
 START = NOW - timedelta(days=1)
 

@@ -16,7 +16,7 @@ from tests.public.conftest import answers
 from watchkeeper.public import limits
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("10.1", "10.4", "R21")]
 
 
 def url(school) -> str:

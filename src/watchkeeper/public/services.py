@@ -20,6 +20,7 @@ from watchkeeper.complaints import services as complaints
 from watchkeeper.complaints.models import Channel, Complainant, Complaint, Subject
 from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.auditing import audit_about
+from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.estate.models import School
 from watchkeeper.notices import services as notices
@@ -113,6 +114,7 @@ def _mail(submission: Submission, subject: str, link: str) -> None:
     send_mail(f"{subject} ({reference})", body, settings.DEFAULT_FROM_EMAIL, [submission.email])
 
 
+@enforces("17.1", "R29")
 def submit_complaint(
     school: School, *, name: str, email: str, summary: str, client_address: str, now: datetime
 ) -> PublicComplaint:
@@ -146,6 +148,7 @@ def refuse_if_blank(**fields: str) -> None:
         raise PolicyRefusal([f"17.1: please fill in {', '.join(blank)}"])
 
 
+@enforces("17.1", "R29")
 def record_in_register(actor: Actor, public: PublicComplaint, *, now: datetime) -> Complaint:
     """A complaints handler enters the public complaint in the register (complaints.record_complaint): it
     was received the day it was sent, so the s164A acknowledgement runs from then."""
