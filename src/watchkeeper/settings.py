@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "watchkeeper.reports",
     "watchkeeper.misuse",
     "watchkeeper.reviews",
+    "watchkeeper.public",
     # The site layer draws what the apps above registered (core/registry.py): it comes last.
     "watchkeeper.site",
 ]

@@ -27,6 +27,7 @@ APP_PREFIXES = [
     ("reports/", "reports"),
     ("misuse/", "misuse"),
     ("reviews/", "reviews"),
+    ("public/", "public"),
 ]
 
 urlpatterns = [path(prefix, include(f"watchkeeper.{app}.urls")) for prefix, app in APP_PREFIXES]

@@ -157,7 +157,8 @@ def covered(cameras, start, end):
     return {c.name: sum((min(s.end, end) - max(s.start, start)).total_seconds()
                         for s in Segment.objects.filter(camera=c, start__lt=end, end__gt=start))
             for c in cameras.all()}
-sar, police = SubjectAccessRequest.objects.get(), DisclosureRequest.objects.get(reference="MP/DEMO/0001")
+sar = SubjectAccessRequest.objects.get(by_public_form=False)
+police = DisclosureRequest.objects.get(reference="MP/DEMO/0001")
 print(json.dumps({"sar": covered(sar.cameras, sar.window_start, sar.window_end),
                   "police": covered(police.cameras, police.start, police.end)}))
 """

@@ -25,6 +25,13 @@ ROOT = TESTS.parent
 # Pages a ViewCase cannot describe, each with its reason; anything else without a case fails the test.
 # A ViewCase needs a wrong role that is refused. These have none:
 PUBLIC = {
+    # Issue 18 §3: the public request form takes no account (anyone may submit; tests/public/test_views.py:
+    # nobody anonymous may read a case, rate limit, honeypot, size limit), and the confirmation link's signed,
+    # expiring token is the permission to confirm one's own address (forged or altered tokens: 404).
+    "public:index": "the list of schools whose public forms are here (names already public on their signs)",
+    "public:request": "anyone may send a subject access (or erasure, restriction, objection) request",
+    "public:confirm": "confirming one's own e-mail address from the signed link",
+    "public:complaint": "anyone may send a data-protection complaint (s164A; test_complaints.py)",
     # Public by design: signing in cannot require being signed in (lock-outs: tests/people/test_login.py),
     # and signing out must work for anyone.
     "people:login": "the sign-in page",

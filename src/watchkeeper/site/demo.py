@@ -29,6 +29,7 @@ from watchkeeper.misuse import demo as misuse_demo
 from watchkeeper.people import nominations
 from watchkeeper.people import services as people
 from watchkeeper.people.models import Decision, Role
+from watchkeeper.public import demo as public_demo
 from watchkeeper.reviews import demo as reviews_demo
 from watchkeeper.site import demo_footage
 from watchkeeper.subjectaccess import demo as sar_demo
@@ -90,6 +91,7 @@ def build_demo(now: datetime) -> tuple[bool, Path]:
         breaches_demo.seed_demo(oakfield, now)  # issue 17: one breach inside its 72-hour window
         misuse_demo.seed_demo(oakfield, now)  # issue 18: one misuse alert for the DPO (16)
         reviews_demo.seed_demo(oakfield, now)  # issue 18: policy version 4 acknowledged; one overdue check
+        public_demo.seed_demo(oakfield, windows.sar, now)  # issue 18 §3: a parent's SAR from the public form
     return True, path
 
 

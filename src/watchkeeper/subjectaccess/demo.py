@@ -20,7 +20,8 @@ DEMO_REQUESTER = "Jordan Example (demo)"
 def seed_demo(
     school: School, window: tuple[datetime, datetime], now: datetime
 ) -> SubjectAccessRequest | None:
-    existing = SubjectAccessRequest.objects.filter(school=school).first()
+    # The public form's demo request (public/demo.py) is not the handler's.
+    existing = SubjectAccessRequest.objects.filter(school=school, by_public_form=False).first()
     if existing is not None:
         return existing
     grant = RoleGrant.objects.current().filter(school=school, role=Role.SAR_HANDLER).first()

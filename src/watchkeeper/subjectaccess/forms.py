@@ -100,6 +100,20 @@ class NoteForm(Form):
     note = _text("Note", rows=2)
 
 
+class ChildForm(Form):
+    """A request made for a child (issue 18 §3): the child's competence and views, recorded by the school."""
+
+    competence = _text("The child's competence", "Can they understand their rights and the request?")
+    views = _text("The child's views", "What they think of someone else seeing the footage of them.")
+
+
+class SafeguardingForm(Form):
+    """The designated safeguarding lead's check before release (DPA 2018 Sch 3 Part 5)."""
+
+    is_safeguarding_lead = forms.BooleanField(label="I am the school's designated safeguarding lead")
+    note = _text("What was checked", "Whether anything is withheld, and why (Sch 3 Part 5).")
+
+
 class OptionalNoteForm(Form):
     note = _text("Note", rows=2, required=False)
 

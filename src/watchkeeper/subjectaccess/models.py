@@ -41,8 +41,38 @@ class IdentityBasis(models.TextChoices):
     KNOWN_TO_STAFF = "known_to_staff", "Known to staff"
 
 
+class RequestKind(models.TextChoices):
+    """The right the requester exercises: each is recorded and decided like access, with the same month."""
+
+    ACCESS = "access", "Access to the footage (Art 15)"
+    ERASURE = "erasure", "Erasure of the footage (Art 17)"
+    RESTRICTION = "restriction", "Restriction of its use (Art 18)"
+    OBJECTION = "objection", "Objection to its use (Art 21, against public-task processing)"
+
+
+class Relationship(models.TextChoices):
+    """Who the requester is to the person in the footage (a request may be made for someone else)."""
+
+    SELF = "self", "The person in the footage"
+    PARENT = "parent", "A parent with parental responsibility"
+    AUTHORISED = "authorised", "Another person with the data subject's written authority"
+
+
 class SubjectAccessRequest(models.Model):
     SCHOOL_LOOKUP = "school"
+
+    kind = models.CharField(max_length=16, choices=RequestKind.choices, default=RequestKind.ACCESS)
+    relationship = models.CharField(max_length=16, choices=Relationship.choices, default=Relationship.SELF)
+    # A request for someone else (a child, usually): the child's competence to make it themselves and their
+    # views, recorded by the school, and the designated safeguarding lead's check before anything is released
+    # (DPA 2018 Sch 3 Part 5: child-abuse data may be exempt).
+    child_competence = models.TextField(blank=True)
+    child_views = models.TextField(blank=True)
+    safeguarding_checked_by = fields.person_or_none()
+    safeguarding_checked_at = models.DateTimeField(null=True, blank=True)
+    safeguarding_note = models.TextField(blank=True)
+    # Received through the public form (public app): nobody logged it, the form did.
+    by_public_form = models.BooleanField(default=False)
 
     school = fields.school("subject_access_requests")
     received_on = models.DateField(help_text="The day the request reached the school (10.1).")
@@ -69,7 +99,7 @@ class SubjectAccessRequest(models.Model):
     review = models.ForeignKey(
         "viewing.ViewingAuthorisation", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    logged_by = fields.person()
+    logged_by = fields.person_or_none()  # None: received through the public form
     logged_at = models.DateTimeField(auto_now_add=True)
     # When the data subject is a member of staff: their account, so that they never decide a request for
     # their own footage (people/deciders.py). Optional.
@@ -87,6 +117,10 @@ class SubjectAccessRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"SAR-{self.pk}"
+
+    @property
+    def for_someone_else(self) -> bool:
+        return self.relationship != Relationship.SELF
 
     @property
     def is_live(self) -> bool:

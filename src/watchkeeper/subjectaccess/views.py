@@ -185,6 +185,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "answer": ("Clarification received", "Clock restarted; the paused days are added to the deadline."),
     "extend": ("Extend", "Deadline extended."),
     "window": ("Add another window", "Window added; its footage is held while the request is open."),
+    "child": ("Record the child's competence and views", "The child's competence and views are recorded."),
+    "safeguarding": (
+        "Record the safeguarding check",
+        "Safeguarding check recorded: the response may be released (DPA 2018 Sch 3 Part 5).",
+    ),
     "clip": ("Record a clip", "Clip recorded."),
     "other": ("Record another person", "Decision recorded."),
     "release": (
@@ -213,6 +218,11 @@ CALLS: dict[str, tuple[type[forms.Form] | FormOf, Run]] = {
     "answer": (f.AnswerForm, _on_case(services.clarification_received, "today", "answer")),
     "extend": (f.ExtensionForm, _on_case(services.extend, "today", "months", "notified_on", "reason")),
     "window": (f.WindowForm, _on_case(services.add_window, "now", "start", "end", "reason")),
+    "child": (f.ChildForm, _on_case(services.record_child, "now", "competence", "views")),
+    "safeguarding": (
+        f.SafeguardingForm,
+        _on_case(services.record_safeguarding_check, "now", "is_safeguarding_lead", "note"),
+    ),
     "clip": (_clip_form, _on_case(services.record_clip, "now", *f.ClipForm.base_fields)),
     "other": (_other_form, _record_other),
     "release": (_release_form, _release),

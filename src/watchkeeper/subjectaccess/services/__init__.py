@@ -29,6 +29,12 @@ from watchkeeper.subjectaccess.services.package import (
     request_package,
 )
 from watchkeeper.subjectaccess.services.pauses import ask_clarification, clarification_received, extend
+from watchkeeper.subjectaccess.services.public import (
+    receive_from_public,
+    record_child,
+    record_safeguarding_check,
+    safeguarding_problems,
+)
 from watchkeeper.subjectaccess.services.reading import Flag, flagged, flags_for, timeline, visible_cases
 from watchkeeper.subjectaccess.services.release import release_problems, release_unredacted, sign_off_release
 from watchkeeper.subjectaccess.services.review import needs_review, request_review, review_approved
@@ -58,7 +64,10 @@ __all__ = [
     "needs_review",
     "other_person_problems",
     "package_problems",
+    "receive_from_public",
+    "record_child",
     "record_clip",
+    "record_safeguarding_check",
     "record_other_person",
     "record_viewing_held",
     "refuse",
@@ -70,6 +79,7 @@ __all__ = [
     "response_file",
     "response_packages",
     "response_problems",
+    "safeguarding_problems",
     "review_approved",
     "sign_off_release",
     "timeline",

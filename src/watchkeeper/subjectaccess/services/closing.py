@@ -18,10 +18,12 @@ from watchkeeper.subjectaccess.models import (
     Clip,
     OtherPersonBasis,
     Provision,
+    RequestKind,
     SubjectAccessRequest,
     UnredactedRelease,
 )
 from watchkeeper.subjectaccess.services.common import audit, handler, iso, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.public import safeguarding_problems
 from watchkeeper.subjectaccess.services.review import review_approved
 
 # A case answered but not yet closed can still be closed (and its package asked for).
@@ -31,9 +33,11 @@ CLOSABLE = (*LIVE_STATUSES, CaseStatus.RESPONDED)
 @enforces("10.2", "10.4", "10.4.1")
 def response_problems(case: SubjectAccessRequest) -> list[str]:
     """What still stands between the case and a response (empty: it may be answered)."""
-    problems = []
+    problems = safeguarding_problems(case)
     if not case.identity_basis:
         problems.append("10.2: confirm the requester's identity first")
+    if case.kind != RequestKind.ACCESS:
+        return problems  # erasure, restriction, objection: decided in the response's note, no footage given
     if not review_approved(case):
         problems.append("10.2: the footage has not been reviewed under an approved viewing authorisation")
     clips = list(case.clips.prefetch_related("others__redaction"))

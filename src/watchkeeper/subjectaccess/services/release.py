@@ -22,6 +22,7 @@ from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.people.deciders import SUBJECT_ACCESS, Standing, decider_problems
 from watchkeeper.subjectaccess.models import Clip, OtherPersonBasis, Provision, UnredactedRelease
 from watchkeeper.subjectaccess.services.common import audit, failing, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.public import safeguarding_problems
 
 RELEASE, SIGN_OFF = "sar.release_unredacted", "sar.sign_off_release"  # RELEASE: see release_deciders
 
@@ -34,7 +35,7 @@ def release_problems(clip: Clip) -> list[str]:
         (clip.provision != Provision.COPY, "10.4: only a clip given as a copy can leave unredacted"),
         (clip.only_requester, "10.3: this clip shows only the requester — nobody else to consider"),
         (not others, "10.4: record how each other person in the clip is dealt with first"),
-    )
+    ) + safeguarding_problems(clip.case)
     for other in others:
         if other.basis == OtherPersonBasis.REDACTED:
             problems.append(
