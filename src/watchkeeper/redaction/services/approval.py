@@ -55,7 +55,7 @@ def _check_watched(watched: float | None, confirmed: bool) -> None:
         return
     raise PolicyRefusal(
         f"You have watched {round(watched * 100)}% of the preview. Watch all of it, or tick "
-        "“I approve without having watched all of the preview” (10.4.1)"
+        "“I approve without having watched all of it” beside Approve (10.4.1)"
     )
 
 
