@@ -3,6 +3,7 @@ what the case page and the dashboard show (the countdown; overdue loud)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -239,3 +240,11 @@ def test_the_countdown_shows_on_the_case_and_the_dashboard_and_overdue_is_loud(s
     assert 'id="breach-clocks"' in dashboard and f"{ctx['breach'].reference} is overdue" in dashboard
     head = sign_in(Client(), person(Role.HEADTEACHER, school))
     assert "OVERDUE by 8 h" in head.get(reverse("site:dashboard")).content.decode()
+
+
+def test_the_report_form_starts_awareness_now(school) -> None:
+    """Found on the walk: the required awareness time was empty, so "Report to the DPO" did nothing until a
+    hurried reporter found the empty box; it now starts at the minute the form was opened (15.1)."""
+    client = sign_in(Client(), person(Role.FOOTAGE_REVIEWER, school))
+    page = client.get(reverse("breaches:report")).content.decode()
+    assert re.search(r'name="aware_at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', page)

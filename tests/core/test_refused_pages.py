@@ -24,6 +24,7 @@ def test_a_page_outside_the_persons_role_is_the_styled_403(school) -> None:
     assert response.status_code == 403 and "<h1>Not permitted</h1>" in page
     assert 'class="topbar"' in page and ">Live<" in page  # the site's layout and this person's navigation
     assert refusals_on(response) and 'id="back"' in page and f'href="{reverse("site:dashboard")}"' in page
+    assert "You are not permitted to see the audit log." in page and "audit.view" not in page  # no code names
 
 
 def test_a_missing_page_is_the_styled_404_and_never_says_whether_it_exists(school) -> None:
@@ -31,6 +32,15 @@ def test_a_missing_page_is_the_styled_404_and_never_says_whether_it_exists(schoo
     response = head.get(reverse("evidence:request_detail", args=[999_999]))
     assert response.status_code == 404 and "<h1>Not found</h1>" in response.content.decode()
     assert refusals_on(response) == [("", "This page does not exist, or it is not one you may see.")]
+
+
+def test_a_refusal_names_no_action_code() -> None:
+    """Found on the walk: "You are not permitted to do this (recording.hold)." showed a code name."""
+    from watchkeeper.core.refusals import ACTION_CODE, GENERIC_DENIAL
+
+    assert ACTION_CODE.sub("", "You are not permitted to do this (recording.hold).") == GENERIC_DENIAL
+    assert ACTION_CODE.sub("", "Not permitted (a.b or c.d).") == "Not permitted."
+    assert ACTION_CODE.sub("", "Kept (policy 9.6).") == "Kept (policy 9.6)."
 
 
 def test_a_refusal_leaving_a_view_is_the_styled_400_with_the_clause_after_the_words(school) -> None:

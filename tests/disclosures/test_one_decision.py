@@ -182,8 +182,12 @@ def test_the_decision_page_shows_everything_the_one_decision_covers(school) -> N
         "The package to be built:",
         "kept until",
         'id="package-together"',
+        # Found on the walk: plain words first, the clauses after ("Police (11.2, 11.3) request #1" before).
+        "Police request #",
+        "police request MP/24/01832",
     ):
         assert shown in text, shown
+    assert "Police (11.2, 11.3) request" not in text
 
 
 def test_the_page_says_when_the_package_would_wait(school) -> None:

@@ -301,3 +301,13 @@ def test_a_download_request_tells_the_headteacher(school, django_capture_on_comm
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["head@school.example"], f"Watchkeeper: Download request {req.pk} needs you")
     ]
+
+
+@pytest.mark.parametrize("kind", ["breach.reported", "breach.draft", "complaints.recorded"])
+def test_a_statutory_notice_says_what_waits_in_plain_words(kind: str) -> None:
+    """Found on the walk: the DPO's breach and complaint notices said only "Anything else that waits on
+    you"."""
+    words = kinds.label(kind)
+    assert words != kinds.KINDS[kinds.OTHER]
+    assert kind not in kinds.KINDS  # always sent: not a choice on the preferences page
+    assert kinds.label("some.new.kind") == kinds.KINDS[kinds.OTHER]

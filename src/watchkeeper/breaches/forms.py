@@ -56,7 +56,8 @@ class ReportForm(Form):
     happened_at = _time("When it happened", "UK time. Leave empty if nobody knows yet.", required=False)
     aware_at = _time(
         "When anyone in the trust first became aware",
-        "UK time. The 72-hour clock runs from this moment: the school's awareness is the trust's.",
+        "UK time: now, unless someone knew earlier. The 72-hour clock runs from this moment: the school's "
+        "awareness is the trust's.",
     )
     cameras = CameraField(queryset=Camera.objects.none(), label="Cameras involved", required=False)
     downloads = PackageField(

@@ -60,7 +60,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
     school = list_school(request, services.REPORT)
     schools = schools_where(request, services.REPORT)
     posted = request.POST if request.method == "POST" else None
-    form = ReportForm(posted, schools=schools, initial={"school": school})
+    # Awareness starts now unless the reporter knew earlier: an empty required time was a silent dead end.
+    aware = timezone.now().replace(second=0, microsecond=0)
+    form = ReportForm(posted, schools=schools, initial={"school": school, "aware_at": aware})
     if request.method == "POST":
         outcome = attempt(
             request, form, lambda data: services.report_breach(request.user, **data, now=timezone.now())

@@ -9,6 +9,7 @@ status 400 (refused by the policy), 403 (not permitted) or 404 (no such page).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -95,9 +96,17 @@ class RefusalMiddleware:
         return refused_page(request, exception.refusals, status=400)
 
 
+ACTION_CODE = re.compile(r" \((?:[a-z_]+\.[a-z_]+(?: or )?)+\)(?=\.?$)")
+GENERIC_DENIAL = "You are not permitted to do this."
+NOT_YOUR_ROLE = "Your role does not let you do this. If your work needs it, ask your Headteacher or the DPO."
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler403: the reason the service gave, or a plain one."""
-    message = str(exception or "") or "You are not permitted to do this."
+    # The action's code name ("(recording.hold)") means nothing to office staff (found on the walk).
+    message = ACTION_CODE.sub("", str(exception or ""))
+    if not message or message == GENERIC_DENIAL:
+        message = NOT_YOUR_ROLE
     return refused_page(request, [message], status=403, title="Not permitted")
 
 

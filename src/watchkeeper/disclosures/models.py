@@ -138,7 +138,19 @@ class DisclosureRequest(models.Model):
         indexes = [models.Index(fields=["school", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display().split(' (')[0]} request {self.pk} ({self.reference})"
+        return f"{self.kind_name} request {self.pk} ({self.reference})"
+
+    @property
+    def kind_name(self) -> str:
+        """Who asked, in plain words ("Police"): the choice's label without its clauses, which pages put after
+        the words ("Police request #1 (11.2, 11.3)", not "Police (11.2, 11.3) request #1")."""
+        return str(self.get_kind_display()).split(" (")[0]
+
+    @property
+    def kind_clauses(self) -> str:
+        """The clauses of the kind ("11.2, 11.3"), for a small note after the words."""
+        label = str(self.get_kind_display())
+        return label[label.find(" (") + 2 : -1] if " (" in label else ""
 
     @property
     def is_police(self) -> bool:

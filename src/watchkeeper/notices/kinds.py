@@ -23,6 +23,19 @@ KINDS: dict[str, str] = {
     OTHER: "Anything else that waits on you",
 }
 
+# Kinds that are always sent (statutory deadlines), so never a choice on the preferences page; their notice
+# still says in plain words what waits, rather than falling back to OTHER's words.
+ALWAYS_SENT: dict[str, str] = {
+    "breach.reported": (
+        "A personal data breach has been reported: decide whether to tell the ICO within 72 hours (15.1)"
+    ),
+    "breach.draft": (
+        "Watchkeeper noticed a possible personal data breach and drafted its report: check it within 72 "
+        "hours (15.1)"
+    ),
+    "complaints.recorded": "A complaint about the school's CCTV has been recorded (17.1)",
+}
+
 
 def choice_of(kind: str) -> str:
     """The preference that governs `kind`: itself when listed, else OTHER."""
@@ -30,4 +43,4 @@ def choice_of(kind: str) -> str:
 
 
 def label(kind: str) -> str:
-    return KINDS[choice_of(kind)]
+    return ALWAYS_SENT.get(kind) or KINDS[choice_of(kind)]

@@ -201,10 +201,10 @@ def _open(source: DvrSource) -> Iterator[Any]:
         raise DvrImportError(f"{source.name} is empty")
     try:
         container = av.open(source.target, mode="r")
-    except av.error.FFmpegError as error:
-        raise DvrImportError(
-            f"{source.name} cannot be read as video: damaged, or not a video file ({error.strerror})"
-        ) from None
+    except av.error.FFmpegError:
+        # Plain words only: the decoder's own message ("Invalid data found when processing input") means
+        # nothing to the administrator who uploaded the file (found on the walk).
+        raise DvrImportError(f"{source.name} cannot be read as video: damaged, or not a video file") from None
     except UnicodeDecodeError:
         # A damaged header whose text (the MP4 brand, a tag) is not UTF-8: av fails decoding it (found by
         # tests/properties/test_dvr_headers.py, issue 14 §6).
@@ -267,9 +267,9 @@ class _Reader:
     def cuts(self) -> Iterator[Cut]:
         try:
             yield from self._cuts()
-        except av.error.FFmpegError as error:
+        except av.error.FFmpegError:
             at = float((self.position - self.origin) * self.time_base)
-            raise DvrImportError(f"{self.name} is damaged near {at:.1f} s: {error.strerror}") from None
+            raise DvrImportError(f"{self.name} is damaged near {at:.1f} s into the file") from None
         finally:
             if self.masker is not None:
                 self.masker.close()

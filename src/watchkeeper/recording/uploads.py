@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.timezone import localtime
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, require_person
@@ -204,7 +205,7 @@ def run_import(upload_id: str, progress: Callable[[float, str], object], now: da
         )
         message = (
             f"Imported {len(result.segments)} segment(s), {result.frames} frames: "
-            f"{result.start:%d/%m/%Y %H:%M:%S} to {result.end:%H:%M:%S} UTC."
+            f"{localtime(result.start):%d/%m/%Y %H:%M:%S} to {localtime(result.end):%H:%M:%S} (UK time)."
         )
         status = UploadStatus.IMPORTED
     except (DvrImportError, PolicyRefusal, PermissionDenied) as error:

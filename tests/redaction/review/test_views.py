@@ -388,6 +388,8 @@ def test_approving_a_preview_not_watched_to_the_end_asks_for_a_confirmation(
     assert response.status_code == 400 and shows_refusal(
         response, "10.4.1: you have watched 40% of the preview"
     )
+    # The refusal names the tick box by its own label (found on the walk).
+    assert "“I approve without having watched all of it”" in response.content.decode()
     redaction.refresh_from_db()
     assert redaction.status == Status.REVIEW
     assert client.post(url, {}).status_code == 400  # not measured counts as not watched

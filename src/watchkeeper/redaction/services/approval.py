@@ -56,7 +56,7 @@ def _check_watched(watched: float | None, confirmed: bool) -> None:
     raise refuse(
         "10.4.1",
         f"You have watched {round(watched * 100)}% of the preview",
-        "Watch all of it, or tick “I approve without having watched all of it”.",
+        "Watch all of it, or tick “I approve without having watched all of it” beside Approve.",
     )
 
 

@@ -45,8 +45,10 @@
       .then(function (r) { return r.json(); })
       .then(function (now) {
         if (now.status === "importing") { show(80 + now.progress / 5, "Checking and storing the footage…"); window.setTimeout(function () { follow(state); }, 1000); return; }
-        show(100, now.status_label + ": " + now.message);
-        if (now.status === "failed" || now.status === "abandoned") fail(now.message);
+        // A failure is said once, in the alert box; the progress line only names the status.
+        var failed = now.status === "failed" || now.status === "abandoned";
+        show(100, failed ? now.status_label + "." : now.status_label + ": " + now.message);
+        if (failed) fail(now.message);
         else window.setTimeout(function () { window.location.reload(); }, 1500);
       })
       .catch(function () { window.setTimeout(function () { follow(state); }, 3000); });
