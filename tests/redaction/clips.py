@@ -249,3 +249,108 @@ def bench_clip(path: Path, *, seconds: float = 20.0, seed: int = 11) -> Clip:
     return make_clip(
         path, actors, width=width, height=height, fps=fps, seconds=seconds, audio=False, seed=seed
     )
+
+
+def queue_clip(path: Path, *, seconds: float = 10.0, seed: int = 5) -> Clip:
+    """A queue at the school gate (issue 16 §2), 720p: two lines of 11 heads of 18-40 px, the far end
+    smaller, standing still and shuffling forward a little every 3 s, plus two passers-by (faces of 30 and
+    56 px) and one upper body walking in front. Each stretch of standing or shuffling is its own actor (the
+    labels only need the boxes)."""
+    rng = np.random.default_rng(seed)
+    fps, width, height = 25, 1280, 720
+    frames = round(seconds * fps)
+    actors: list[Actor] = []
+    shuffle_every, shuffle_frames = 3 * fps, fps  # one place forward every 3 s, taking 1 s
+    # Two lines from the back (far, left, small) to the gate (near, right): (x, y) at the back and front.
+    for line, ((xb, yb), (xf, yf)) in enumerate((((60, 140), (1100, 260)), ((90, 360), (1130, 500)))):
+        for place in range(11):
+            k = place / 10
+            size = round(18 + 22 * k)
+            x = xb + (xf - xb) * k + float(rng.uniform(-8, 8))
+            y = yb + (yf - yb) * k + float(rng.uniform(-8, 8))
+            step = (14.0, 3.0)  # a shuffle forward, in pixels
+            offset = int(rng.integers(0, shuffle_every))
+            start, t = (x, y), 0
+            who = "astronaut" if (place + line) % 2 else "hopper"
+            while t < frames:
+                still_to = min(
+                    frames - 1, t + shuffle_every - offset - 1 if t == 0 else t + shuffle_every - 1
+                )
+                actors.append(Actor(len(actors) + 1, "face", who, size, start, start, t, still_to))
+                t = still_to + 1
+                if t >= frames or place == 10:
+                    continue  # the front of the queue waits at the gate
+                end = (start[0] + step[0], start[1] + step[1])
+                move_to = min(frames - 1, t + shuffle_frames - 1)
+                actors.append(Actor(len(actors) + 1, "face", who, size, start, end, t, move_to))
+                start, t = end, move_to + 1
+    for i, (size, y) in enumerate(((30, 560), (56, 80))):
+        first = int(rng.integers(0, frames // 3))
+        ends = ((-60.0, y), (width - 20.0, y + 20))
+        start, end = ends if i % 2 else ends[::-1]
+        actors.append(
+            Actor(500 + i, "face", "hopper", size, start, end, first, min(frames - 1, first + 6 * fps))
+        )
+    actors.append(Actor(600, "person", "astronaut", 300, (width - 150, 420), (-150, 420), 0, frames - 1))
+    return make_clip(
+        path, actors, width=width, height=height, fps=fps, seconds=seconds, audio=False, seed=seed
+    )
+
+
+def motion_clip(path: Path, *, seconds: float = 10.0, seed: int = 3) -> Clip:
+    """No people, ordinary motion (issue 16 §2), 720p: a tree whose leaves sway and flicker in the wind, a
+    cloud's shadow drifting over the yard and a car driving across. Nothing in it should be proposed as a
+    face, and little as person-sized."""
+    rng = np.random.default_rng(seed)
+    fps, width, height = 25, 1280, 720
+    frames = round(seconds * fps)
+    background = scene(width, height)
+    cv2.rectangle(background, (120, 260), (150, 576), (70, 50, 35), -1)  # the tree's trunk
+    leaves = [
+        (int(rng.uniform(20, 250)), int(rng.uniform(120, 330)), int(rng.uniform(25, 60))) for _ in range(40)
+    ]
+    colours = [tuple(int(c) for c in rng.integers((20, 70, 20), (70, 150, 60))) for _ in leaves]
+    with av.open(str(path), "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast", "crf": "16"}
+        video.codec_context.gop_size = fps
+        for index in range(frames):
+            t = index / fps
+            image = background.copy()
+            for n, ((x, y, r), colour) in enumerate(zip(leaves, colours, strict=True)):
+                sway = 8 * math.sin(2 * math.pi * (0.4 * t + n * 0.13)) * (330 - y) / 200  # tops sway more
+                cv2.circle(image, (round(x + sway), y), r, colour, -1)
+            _shadow(image, t, seconds)
+            _car(image, t, seconds)
+            noise = rng.normal(0, 2.0, image.shape)
+            image = (image + noise).clip(0, 255).astype(np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = index
+            frame.time_base = Fraction(1, fps)
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    return Clip(Path(path), width, height, fps, frames, [])
+
+
+def _shadow(image: np.ndarray, t: float, seconds: float) -> None:
+    """A cloud's soft shadow, 500 px wide, drifting across the lower half over the whole clip."""
+    h, w = image.shape[:2]
+    cx = -250 + (w + 500) * t / seconds
+    xs = np.arange(w, dtype=np.float32)
+    dark = 1 - 0.35 * np.clip(1 - np.abs(xs - cx) / 250, 0, 1)
+    image[h // 2 :] = (image[h // 2 :] * dark[None, :, None]).astype(np.uint8)
+
+
+def _car(image: np.ndarray, t: float, seconds: float) -> None:
+    """A car (body, windows, wheels) crossing the road at the bottom in the middle third of the clip."""
+    h, w = image.shape[:2]
+    k = (t - seconds / 3) / (seconds / 3)
+    if not 0 <= k <= 1:
+        return
+    x, y = round(-320 + (w + 320) * k), h - 170
+    cv2.rectangle(image, (x, y + 40), (x + 320, y + 110), (160, 30, 30), -1)
+    cv2.rectangle(image, (x + 60, y), (x + 240, y + 45), (150, 28, 28), -1)
+    cv2.rectangle(image, (x + 75, y + 8), (x + 225, y + 40), (170, 200, 220), -1)
+    for wx in (x + 70, x + 250):
+        cv2.circle(image, (wx, y + 110), 28, (20, 20, 20), -1)

@@ -35,6 +35,7 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.redaction.engine.caption import Caption, burned
 from watchkeeper.redaction.engine.detect import detect_faces, nms
 from watchkeeper.redaction.engine.motion import Look, Motion, merge
+from watchkeeper.redaction.engine.still import Searched, Still
 from watchkeeper.redaction.engine.tracker import Tracker
 from watchkeeper.redaction.engine.tracks import Box, Proposal, Track, boxes_at
 
@@ -80,18 +81,31 @@ def propose(src: Path, *, progress: Progress = None) -> Proposal:
         # there (or by the look at its last place below) and its track is not broken in two.
         faces = Tracker("face", max_gap=full_every + DETECT_EVERY, step=DETECT_EVERY)
         people = Tracker("person", max_gap=int(fps) + DETECT_EVERY, first_id=100_000)
+        still, searched = Still(), Searched(motion.scale)
         count = 0
         for index, frame in enumerate(_frames(container, stream, src)):
             count = index + 1
             if index % DETECT_EVERY == 0:
-                grey = frame.reformat(width=motion.small[0], height=motion.small[1], format="gray")
-                moving = motion.regions(grey.to_ndarray())
+                grey = frame.reformat(
+                    width=motion.small[0], height=motion.small[1], format="gray"
+                ).to_ndarray()
+                moving = motion.regions(grey)
                 rgb = frame.to_ndarray(format="rgb24")
                 full = index % full_every == 0
-                # Look where something moved and where a face was last seen (people also stand still).
-                found = _faces(rgb, _looks(moving, faces.search_areas(index), width, height), full)
+                # Look where something moved and where a face was last seen (people also stand still),
+                # except around faces that have not changed since they were found: those are carried.
+                carried, areas = _carry(still, faces.searches(index), rgb, full)
+                # Moving areas unchanged since they were last searched are not searched again.
+                fresh = [m for m in moving if full or searched.changed(grey, m)]
+                looks = _looks(fresh, areas, width, height)
+                found = _faces(rgb, looks, full)
+                searched.mark(grey, None if full else looks)
+                if carried:
+                    found = np.concatenate([found, *carried.values()])
+                    found = found[nms(found, 0.3)]
                 # A face first found by a full look may have sat still, unseen, since the previous one.
                 faces.update(index, found, lead=full_every if full else None)
+                _remember(still, faces.found_at(index), set(carried), rgb)
                 people.update(index, _people(motion, moving, found))
             if progress and total and index % 25 == 0:
                 progress(min(0.99, index / total))
@@ -124,6 +138,29 @@ def _background(src: Path, size: tuple[int, int], samples: int = 15) -> np.ndarr
     if len(pictures) < 5:
         return None
     return np.median(np.stack(pictures).astype(np.float32), axis=0).astype(np.uint8)
+
+
+def _carry(still: Still, searches: list[tuple[int, np.ndarray]], rgb: np.ndarray, full: bool
+           ) -> tuple[dict[int, np.ndarray], list[np.ndarray]]:  # fmt: skip
+    """Face tracks whose picture has not changed since their last real detection (carried forward, by track
+    id) and the search areas of the others. A full look searches everything: nothing is carried then."""
+    still.prune({track_id for track_id, _ in searches})
+    if full:
+        return {}, [area for _, area in searches]
+    carried, areas = {}, []
+    for track_id, area in searches:
+        row = still.unchanged(track_id, rgb)
+        if row is None:
+            areas.append(area)
+        else:
+            carried[track_id] = row[None]
+    return carried, areas
+
+
+def _remember(still: Still, found: dict[int, np.ndarray], carried: set[int], rgb: np.ndarray) -> None:
+    for track_id, row in found.items():
+        if track_id not in carried:  # a real detection: the picture to compare with from now on
+            still.remember(track_id, row, rgb)
 
 
 def _looks(moving: list[tuple[float, float, float, float]], tracked: list[np.ndarray], width: int,

@@ -95,7 +95,20 @@ class Tracker:
 
     def search_areas(self, frame: int) -> list[np.ndarray]:
         """Where the live tracks may be on `frame` (see search_area): worth a look even if nothing moved."""
-        return [t.search_area(frame) for t in self.live if frame - t.hits[-1].frame <= self.max_gap]
+        return [area for _, area in self.searches(frame)]
+
+    def searches(self, frame: int) -> list[tuple[int, np.ndarray]]:
+        """(track id, search area) of the live tracks that may be on `frame`."""
+        return [(t.id, t.search_area(frame)) for t in self.live if frame - t.hits[-1].frame <= self.max_gap]
+
+    def found_at(self, frame: int) -> dict[int, np.ndarray]:
+        """The detection (x1, y1, x2, y2, score) each live track got on `frame`, by track id."""
+        out = {}
+        for t in self.live:
+            b = t.hits[-1]
+            if b.frame == frame:
+                out[t.id] = np.array([b.x, b.y, b.x + b.w, b.y + b.h, b.score], np.float32)
+        return out
 
     def tracks(self, frames: int, lead: int, hold: int) -> list[Track]:
         """Finished tracks with a box on every frame from `lead` frames before the first detection to `hold`
