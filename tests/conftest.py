@@ -11,6 +11,11 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.factories import SchoolFactory, TrustFactory
 
+# The browser tests' Playwright (sync API) keeps an event loop in the worker process for the session; with
+# two workers (tests/parallel.py) Django's database tests can run after it in the same process, and Django
+# would then take them for async code. Playwright's loop never touches the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 # Property-based tests (tests/properties, issue 14 §6). "ci", the default, bounds their time in `make test`:
 # 50 examples a property, no per-example deadline (a shared CI machine is slow at times, and a slow example
 # is not a failure), no example database written into the checkout. HYPOTHESIS_PROFILE=deep searches

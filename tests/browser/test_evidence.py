@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WATCHKEEPER, LiveApp, sign_in
+from tests.browser.navigation import follow
 from tests.browser.test_viewing import seed_footage, uk
 
 pytestmark = pytest.mark.browser
@@ -44,7 +45,7 @@ def test_request_authorise_build_download_verify_and_the_log_fills(live_app, new
     # The reviewer asks for a download for the police (9.5, 11.3).
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    reviewer.get_by_role("link", name="Downloads", exact=True).click()
+    follow(reviewer, "Downloads")
     reviewer.get_by_role("link", name="Ask for a download").click()
     reviewer.get_by_label("Main gate — Oakfield Primary School").check()
     reviewer.get_by_label("From").fill(uk(first - timedelta(seconds=1)))

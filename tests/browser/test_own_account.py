@@ -47,7 +47,7 @@ def test_a_new_account_is_set_up_by_its_holder_through_an_invitation(live_app, n
     # The Headteacher creates the account: no password to choose, no key shown; a link to hand over.
     head = new_page()
     sign_in(head, live_app, "head-oak")
-    head.get_by_role("link", name="Staff").click()
+    follow(head, "Staff")
     head.get_by_role("link", name="Add a member of staff").click()
     head.get_by_label("School").select_option(label="Oakfield Primary School")
     head.get_by_label("User name").fill(username)

@@ -85,6 +85,9 @@ def test_reviewer_redacts_keeps_the_subject_previews_and_approves(live_app, new_
     for _ in range(10):
         page.get_by_role("button", name="Forward one frame").click()
     expect(page.locator("output.frame")).to_have_attribute("data-frame", "10")
+    # The frame buttons may have scrolled the picture partly out of view (the preview bar is fixed to the
+    # window's foot, issue 16 §1): bring it whole into view before drawing on it.
+    page.locator("canvas.boxes").evaluate("c => c.scrollIntoView({block: 'center'})")
     canvas = page.locator("canvas.boxes").bounding_box()
     assert canvas is not None
     with page.expect_navigation():

@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.conftest import sign_in
 from tests.factories import person
 from tests.refusals import refusals_on, shows_refusal
+from tests.viewing.conftest import pieces  # noqa: F401  (the fixture)
 from watchkeeper.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,12 @@ def test_a_refusal_names_no_action_code() -> None:
     assert ACTION_CODE.sub("", "Kept (policy 9.6).") == "Kept (policy 9.6)."
 
 
-def test_a_refusal_leaving_a_view_is_the_styled_400_with_the_clause_after_the_words(school) -> None:
+def test_a_refusal_leaving_a_view_is_the_styled_400_with_the_clause_after_the_words(school, request) -> None:
     from tests.evidence.downloads import ask, authorise, footage
 
-    ctx = footage({"school": school, "pieces": []})  # the request needs no footage to be decided
+    ctx = footage(
+        {"school": school, "pieces": request.getfixturevalue("pieces")}
+    )  # a request over no footage is refused (issue 15 §2)
     req = ask(ctx)
     authorise(ctx, req)  # decided: it can no longer be withdrawn
     reviewer = sign_in(Client(), ctx["reviewer"])

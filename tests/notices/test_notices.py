@@ -12,9 +12,10 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import sign_in
-from tests.factories import CameraFactory, person
+from tests.factories import CameraFactory, person, recorded
 from tests.notices.conftest import NOW, viewing_request
 from watchkeeper.audit.models import AuditEvent
+from watchkeeper.estate.models import CameraStatus
 from watchkeeper.notices import kinds
 from watchkeeper.notices.deadlines import send_deadline_notices, threshold
 from watchkeeper.notices.models import OptOut, SentNotice, Threshold
@@ -157,6 +158,11 @@ def test_the_settings_write_to_the_mail_folder_without_an_smtp_host() -> None:
 
 
 @pytest.mark.clause("9.2")
+def _recording(school, now):  # type: ignore[no-untyped-def]
+    """A camera in service with footage in the hour before last (a request over none is refused, 15 §2)."""
+    return recorded(CameraFactory(school=school, status=CameraStatus.ACTIVE), now - timedelta(minutes=90))
+
+
 def test_a_viewing_request_tells_the_headteacher_not_the_asker(
     school, django_capture_on_commit_callbacks
 ) -> None:
@@ -171,7 +177,7 @@ def test_a_viewing_request_tells_the_headteacher_not_the_asker(
     with django_capture_on_commit_callbacks(execute=True):
         auth = request_authorisation(
             asker,
-            [CameraFactory(school=school)],
+            [_recording(school, now)],
             now - timedelta(hours=2),
             now - timedelta(hours=1),
             "safeguarding",
@@ -221,7 +227,11 @@ def test_a_police_request_tells_the_headteacher(school, django_capture_on_commit
             collar_number="1234",
             force="Northshire Police",
             crime_reference="CR/1",
-            cameras=[CameraFactory(school=school)],
+            cameras=[
+                recorded(
+                    CameraFactory(school=school, status=CameraStatus.ACTIVE), now - timedelta(minutes=90)
+                )
+            ],
             start=now - timedelta(hours=2),
             end=now - timedelta(hours=1),
             sought="The car park",
@@ -289,7 +299,11 @@ def test_a_download_request_tells_the_headteacher(school, django_capture_on_comm
         req = request_download(
             asker,
             school=school,
-            cameras=[CameraFactory(school=school)],
+            cameras=[
+                recorded(
+                    CameraFactory(school=school, status=CameraStatus.ACTIVE), now - timedelta(minutes=90)
+                )
+            ],
             start=now - timedelta(hours=2),
             end=now - timedelta(hours=1),
             purpose="internal",

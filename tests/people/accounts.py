@@ -183,6 +183,13 @@ def made_by(actor: Any, school: Any, username: str, role: str) -> Made:
 
 
 def ask(user: Any, gate: Any) -> Any:
+    """A request to view the gate's footage; footage is stored there first if the test made none (a request
+    over a window with nothing recorded is refused, issue 15 §2)."""
+    from tests.factories import recorded
+    from watchkeeper.recording.models import Segment
+
+    if not Segment.objects.filter(camera=gate, start__gte=START, end__lte=END).exists():
+        recorded(gate, START)
     return viewing.request_authorisation(
         user, [gate], START, END, "safeguarding", "Pushed at the gate", now=timezone.now()
     )

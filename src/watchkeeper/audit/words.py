@@ -183,6 +183,7 @@ EVENT_WORDS = {
     "audit.head_exported": "Audit head downloaded",
     "audit.head_emailed": "Audit head e-mailed to the DPO",
     "breaches.register_exported": "Breach register exported",
+    "health.schedule_set": "Maintenance schedule set",
     "notices.choices_changed": "E-mail notice choices changed",
 }
 

@@ -195,8 +195,10 @@ def _refuse_camera(camera: Camera, today: date) -> None:
 
 
 @contextmanager
-def _open(source: DvrSource) -> Iterator[Any]:
+def _open(source: DvrSource | Path) -> Iterator[Any]:
     """av.open, with the failures a wrong file causes turned into one clear error."""
+    if not isinstance(source, DvrSource):
+        source = DvrSource.of_path(Path(source))
     if source.size == 0:
         raise DvrImportError(f"{source.name} is empty")
     try:
