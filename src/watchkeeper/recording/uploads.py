@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils.timezone import localtime
 
 from watchkeeper.audit.services import record
@@ -229,14 +230,12 @@ def destroy_pieces(upload: DvrUpload) -> int:
 
 
 def abandon_stale(now: datetime) -> int:
-    """Uploads left unfinished for ABANDON_AFTER: their pieces destroyed, the row kept (the audit trail)."""
-    stale = DvrUpload.objects.filter(status=UploadStatus.RECEIVING, created_at__lt=now - ABANDON_AFTER)
-    count = 0
+    """Uploads nobody has added to for ABANDON_AFTER (their last piece, else their start): pieces destroyed,
+    the row kept (the audit trail)."""
+    last_seen = Coalesce("finished_at", "created_at")
+    stale = DvrUpload.objects.annotate(last_seen=last_seen).filter(
+        status=UploadStatus.RECEIVING, last_seen__lt=now - ABANDON_AFTER
+    )
     for upload in stale:
-        last = upload.finished_at or upload.created_at
-        if last < now - ABANDON_AFTER:
-            _close(
-                upload, UploadStatus.ABANDONED, "Abandoned: the upload was not finished within a day.", now
-            )
-            count += 1
-    return count
+        _close(upload, UploadStatus.ABANDONED, "Abandoned: the upload was not finished within a day.", now)
+    return len(stale)
