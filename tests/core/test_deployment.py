@@ -31,7 +31,10 @@ def documented_settings() -> dict[str, str]:
 
 
 def deploy_check(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_")}
+    # The suite's own switches (the data folder, and the async-safety opt-out Playwright needs) are not the
+    # deployment's: the check sees only what the documented block sets.
+    suite_only = ("WATCHKEEPER_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(suite_only)}
     env.update(WATCHKEEPER_DATA_DIR=str(tmp_path), **settings)
     command = [WATCHKEEPER, "check", "--deploy", "--fail-level", "WARNING"]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
