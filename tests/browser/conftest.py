@@ -22,6 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django_otp.oath import TOTP
 
+from tests.browser.steps import sign_in  # noqa: F401 (the step, where most browser tests import it)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -159,8 +161,9 @@ def new_page(browser, csp_violations):  # type: ignore[no-untyped-def]
     whose script or style the Content-Security-Policy refused fails the test (issue 14 §4)."""
     contexts = []
 
-    def make():  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def make(storage_state=None):  # type: ignore[no-untyped-def]
+        # storage_state: a session stored earlier (steps.signed_in), else a browser never signed in.
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=storage_state)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
@@ -171,13 +174,3 @@ def new_page(browser, csp_violations):  # type: ignore[no-untyped-def]
     for context in contexts:
         context.close()
     assert not csp_violations, f"the Content-Security-Policy refused: {csp_violations}"
-
-
-def sign_in(page, app: LiveApp, username: str) -> None:  # type: ignore[no-untyped-def]
-    user = app.users[username]
-    page.goto(app.url + "login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(user.password)
-    page.get_by_label("Authenticator code").fill(user.code())
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/login/" not in url)

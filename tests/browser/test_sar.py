@@ -15,8 +15,16 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
 from tests.browser.navigation import follow
+from tests.browser.steps import (
+    approve_review,
+    ask_to_review,
+    decide,
+    record_others_obscured,
+    redact_others,
+    sign_in,
+    wait_for_package,
+)
 from tests.browser.test_redaction import seed as seed_faces
 from tests.browser.test_redaction import worker  # noqa: F401 (the fixture: a real `watchkeeper worker`)
 from tests.browser.test_viewing import uk
@@ -56,39 +64,16 @@ def test_sar_from_intake_to_sealed_redacted_package_and_closure(live_app, new_pa
     sign_in(reviewer, live_app, "reviewer-oak")
     follow(reviewer, "SAR reviews")
     expect(reviewer.get_by_text("orange hi-vis jacket")).to_be_visible()
-    reviewer.get_by_role("button", name=f"Ask to review {reference}").click()
+    review_url = ask_to_review(reviewer, "SAR reviews", reference)
     expect(reviewer.locator(".badge", has_text="Awaiting a decision")).to_be_visible()
     expect(reviewer.get_by_role("cell", name="Subject access request (10.2)", exact=True)).to_be_visible()
-    review_url = reviewer.url
 
     head = new_page()
     sign_in(head, live_app, "head-oak")
-    head.goto(review_url)
-    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
-    head.get_by_role("button", name="Approve").click()
-    expect(head.get_by_text("Approved until")).to_be_visible()
+    approve_review(head, live_app, review_url)
 
     # Redaction (10.4.1): the reviewer obscures everyone but the requester, under the review's authorisation.
-    review_id = review_url.rstrip("/").split("/")[-1]
-    follow(reviewer, "Redactions")
-    reviewer.get_by_role("link", name=f"Redact footage of request #{review_id}").click()
-    reviewer.get_by_role("button", name="Find people to redact").click()
-    badge = reviewer.locator("h1 .badge")
-    expect(badge).to_have_text("Ready for review", timeout=180_000)
-    rows = reviewer.locator("table.tracks tbody tr")
-    expect(rows.first).to_be_visible()
-    with reviewer.expect_navigation():
-        rows.first.get_by_role("checkbox").check()  # the requester stays visible
-    with reviewer.expect_navigation():
-        reviewer.get_by_role("button", name="Preview").click()
-    expect(badge).to_have_text("Ready for review", timeout=180_000)
-    expect(reviewer.get_by_role("button", name="Approve")).to_be_enabled()
-    reviewer.get_by_label("I approve without having watched all of it").check()  # issue 16 §1
-    with reviewer.expect_navigation():
-        reviewer.get_by_role("button", name="Approve").click()
-    expect(badge).to_have_text("Approved")
-    redaction = re.search(r"/redaction/(\d+)/", reviewer.url)
-    assert redaction
+    redaction, _ = redact_others(reviewer, review_url)
 
     # Outcome (10.3, 10.4): others appear in the clip; each is obscured by the approved redaction.
     sar.goto(case_url)
@@ -100,12 +85,7 @@ def test_sar_from_intake_to_sealed_redacted_package_and_closure(live_app, new_pa
     clip.get_by_label("Provide").select_option(label="A copy of the footage")
     clip.get_by_role("button", name="Record a clip").click()
     expect(sar.locator("#clips")).to_contain_text("none recorded")
-    other = sar.locator("#action-other")
-    other.get_by_label("Other person", exact=True).fill("Other adults and children passing the gate")
-    other.get_by_label("Dealt with by").select_option(label="Obscured by redaction (10.4.1)")
-    other.get_by_label("Redaction", exact=True).select_option(value=redaction.group(1))
-    other.get_by_role("button", name="Record another person").click()
-    expect(sar.locator("#clips")).to_contain_text("Obscured by redaction (10.4.1)")
+    record_others_obscured(sar, "Other adults and children passing the gate", redaction)
 
     # The letter (PDF) and the sealed package through the evidence workflow.
     letter = sar.request.get(case_url + "letter.pdf")
@@ -116,8 +96,7 @@ def test_sar_from_intake_to_sealed_redacted_package_and_closure(live_app, new_pa
     assert package_link
     head.goto(live_app.url + package_link.lstrip("/"))
     expect(head.get_by_role("cell", name=reference, exact=True)).to_be_visible()
-    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
-    head.get_by_role("button", name="Authorise download").click()
+    decide(head, live_app, "head-oak", "Authorise download")
     expect(
         head.get_by_role(
             "heading", name=f"Authorised: download request #{package_link.strip('/').split('/')[-1]}"
@@ -125,7 +104,7 @@ def test_sar_from_intake_to_sealed_redacted_package_and_closure(live_app, new_pa
     ).to_be_visible()
     expect(head.get_by_text("separately from the file")).to_be_visible()  # the password, shown once (11.6)
     head.goto(live_app.url + package_link.lstrip("/"))
-    expect(head.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
+    wait_for_package(head)
     expect(head.get_by_text("the redacted copy leaves instead of the master")).to_be_visible()
     href = head.locator("#download-package").get_attribute("href") or ""
     package = head.request.get(live_app.url + href.lstrip("/"))

@@ -15,8 +15,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
 from tests.browser.navigation import follow
+from tests.browser.steps import (
+    approve_review,
+    ask_to_review,
+    decide,
+    record_others_obscured,
+    redact_others,
+    sign_in,
+    wait_for_package,
+)
 from tests.browser.test_redaction import worker  # noqa: F401 (the fixture: a real `watchkeeper worker`)
 
 pytestmark = [
@@ -28,13 +36,6 @@ pytestmark = [
     ),
 ]
 DEMO_REQUESTER, DEMO_CRIME = "Jordan Example (demo)", "MP/DEMO/0001"
-
-
-def approve_review(head, app, review_url: str) -> None:  # type: ignore[no-untyped-def]
-    head.goto(review_url)
-    head.get_by_label("Authenticator code").fill(app.users["head-oak"].code())
-    head.get_by_role("button", name="Approve").click()
-    expect(head.get_by_text("Approved until")).to_be_visible()
 
 
 @pytest.mark.clause("10.2", "10.3", "10.4.1", "11.6")
@@ -53,34 +54,14 @@ def test_walkthrough_3_answer_the_demo_subject_access_request(live_app, new_page
     # reviewer-oak asks to review it (SAR reviews), head-oak approves.
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    follow(reviewer, "SAR reviews")
-    reviewer.get_by_role("button", name=f"Ask to review {reference}").click()
-    review_url = reviewer.url
+    review_url = ask_to_review(reviewer, "SAR reviews", reference)
     head = new_page()
     sign_in(head, live_app, "head-oak")
     approve_review(head, live_app, review_url)
 
     # reviewer-oak redacts the other people: proposal, keep the requester's track, preview, approve.
-    review_id = review_url.rstrip("/").split("/")[-1]
-    follow(reviewer, "Redactions")
-    reviewer.get_by_role("link", name=f"Redact footage of request #{review_id}").click()
-    reviewer.get_by_label("Camera").select_option(label="Main gate")
-    reviewer.get_by_role("button", name="Find people to redact").click()
-    badge = reviewer.locator("h1 .badge")
-    expect(badge).to_have_text("Ready for review", timeout=180_000)
-    rows = reviewer.locator("table.tracks tbody tr")
-    assert 3 <= rows.count() <= 40  # the scene's few people, not a test card's hundred shapes
-    with reviewer.expect_navigation():
-        rows.first.get_by_role("checkbox").check()
-    with reviewer.expect_navigation():
-        reviewer.get_by_role("button", name="Preview").click()
-    expect(badge).to_have_text("Ready for review", timeout=180_000)
-    reviewer.get_by_label("I approve without having watched all of it").check()  # issue 16 §1
-    with reviewer.expect_navigation():
-        reviewer.get_by_role("button", name="Approve").click()
-    expect(badge).to_have_text("Approved")
-    redaction = re.search(r"/redaction/(\d+)/", reviewer.url)
-    assert redaction
+    redaction, found = redact_others(reviewer, review_url, camera="Main gate")
+    assert 3 <= found <= 40  # the scene's few people, not a test card's hundred shapes
 
     # sar-oak records the outcome, prints the response letter and asks for the package of the clip.
     sar.goto(case_url)
@@ -88,12 +69,7 @@ def test_walkthrough_3_answer_the_demo_subject_access_request(live_app, new_page
     clip.get_by_label("Camera", exact=True).select_option(label="Main gate")
     clip.get_by_label("Provide").select_option(label="A copy of the footage")
     clip.get_by_role("button", name="Record a clip").click()
-    other = sar.locator("#action-other")
-    other.get_by_label("Other person", exact=True).fill("Other adults passing the gate")
-    other.get_by_label("Dealt with by").select_option(label="Obscured by redaction (10.4.1)")
-    other.get_by_label("Redaction", exact=True).select_option(value=redaction.group(1))
-    other.get_by_role("button", name="Record another person").click()
-    expect(sar.locator("#clips")).to_contain_text("Obscured by redaction (10.4.1)")
+    record_others_obscured(sar, "Other adults passing the gate", redaction)
     letter = sar.request.get(case_url + "letter.pdf")
     assert letter.status == 200 and letter.body().startswith(b"%PDF")
     sar.locator("#action-package").get_by_role("button", name="Request the sealed package").click()
@@ -102,12 +78,11 @@ def test_walkthrough_3_answer_the_demo_subject_access_request(live_app, new_page
     # head-oak authorises from the case page: one code, one password; once built, one file to hand over.
     head.goto(case_url)
     authorise = head.locator("#action-authorise")
-    authorise.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
-    authorise.get_by_role("button", name="Authorise the packages together").click()
+    decide(head, live_app, "head-oak", "Authorise the packages together", within=authorise)
     expect(head.locator("code.package-password")).to_have_count(1)
     head.goto(case_url)
     head.locator("#package a").first.click()
-    expect(head.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
+    wait_for_package(head)
     head.goto(case_url)
     href = head.locator("#response-file").get_attribute("href") or ""
     got = head.request.get(live_app.url + href.lstrip("/"))
@@ -119,9 +94,7 @@ def test_walkthrough_4_decide_the_demo_police_request(live_app, new_page, worker
     # reviewer-oak reviews the pending police request's footage (Disclosure reviews).
     reviewer = new_page()
     sign_in(reviewer, live_app, "reviewer-oak")
-    follow(reviewer, "Disclosure reviews")
-    reviewer.get_by_role("button", name=f"Ask to review {DEMO_CRIME}").click()
-    review_url = reviewer.url
+    review_url = ask_to_review(reviewer, "Disclosure reviews", DEMO_CRIME)
     head = new_page()
     sign_in(head, live_app, "head-oak")
     approve_review(head, live_app, review_url)
@@ -142,13 +115,12 @@ def test_walkthrough_4_decide_the_demo_police_request(live_app, new_page, worker
     expect(head.locator("#legal-basis")).to_contain_text("DPA 2018 Sch 2 Part 1 para 2")
     head.get_by_label("Purpose of the CCTV the disclosure serves (4.1)").select_option(value="4.1.4")
     head.get_by_label("Reason for the decision").fill("Theft at the gate: 4.1.4, crime basis")
-    head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
     # Issue 15 §4: one code approves the release and authorises its package (the password shown once).
-    head.get_by_role("button", name="Approve").click()
+    decide(head, live_app, "head-oak", "Approve")
     expect(head.get_by_role("heading", name="Approved, and its package authorised")).to_be_visible()
     expect(head.locator(".package-password")).to_be_visible()
     head.locator("#download-request").click()
-    expect(head.locator("#request-status")).to_have_text("Package ready", timeout=180_000)
+    wait_for_package(head)
 
     # The disclosure register (DPO, Headteacher) lists it.
     follow(head, "Disclosures")

@@ -52,3 +52,14 @@ def test_the_site_has_an_icon_and_favicon_ico_finds_it(client):
     assert answer.status_code == 302 and answer["Location"].endswith("watchkeeper/favicon.svg")
     page = client.get("/login/").content.decode()
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+@pytest.mark.clause("12.1")
+def test_the_cctv_administrator_finds_the_maintenance_schedule_under_maintenance(client, school, signed_in):
+    # README walk-through 10 and design/health.md: "Maintenance → Schedule" (it had no link at all).
+    signed_in(person(Role.CCTV_ADMIN, school))
+    page = client.get("/").content.decode()
+    menu = re.search(r"<summary>Maintenance</summary>(.*?)</details>", page, re.S)
+    assert menu is not None
+    assert '<a href="/health/maintenance/schedule/" class="">Schedule</a>' in menu.group(1)
+    assert '<a href="/health/maintenance/" class="">Log</a>' in menu.group(1)

@@ -98,7 +98,7 @@ CASES = [
         Role.DPO,
         Role.BOARD_MEMBER,
         trust_wide=True,
-        check=shows("Art 30(1)(g)", "Not yet: the register is not built", "WATCHKEEPER_REGISTER_RETENTION"),
+        check=shows("Art 30(1)(g)", "WATCHKEEPER_REGISTER_RETENTION", "Not applied yet"),
     ),
 ]
 
@@ -143,3 +143,35 @@ def test_the_dashboard_runs_the_same_number_of_queries_however_many_schools_and_
     with CaptureQueriesContext(connection) as many:
         dashboard(dpo, timezone.now())
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+@pytest.mark.clause("3.5", "16")
+def test_what_is_open_counts_the_misuse_alerts_for_those_who_look_at_them(school: Any) -> None:
+    # README walk-through 8: "what is open" — it said "shown here once the misuse alerts are in place".
+    from tests.misuse.test_services import alert_about
+
+    alert_about(person(Role.FOOTAGE_REVIEWER, school), school)
+    dpo = sign_in(Client(), person(Role.DPO, None)).get(reverse("reports:dashboard")).content.decode()
+    assert "Misuse alerts without an outcome: <strong>1</strong>" in dpo and "once the misuse" not in dpo
+    head = sign_in(Client(), person(Role.HEADTEACHER, school)).get(reverse("reports:dashboard"))
+    head = head.content.decode()
+    assert "Misuse alerts" not in head  # 16: the DPO, the board and the IG group look at them
+
+
+@pytest.mark.clause("18.1")
+def test_the_annual_report_form_offers_last_year(school: Any) -> None:
+    # README walk-through 8: print the annual report from the DPO dashboard without looking up a year.
+    page = sign_in(Client(), person(Role.DPO, None)).get(reverse("reports:annual")).content.decode()
+    assert f'name="year" value="{timezone.localdate().year - 1}"' in page
+
+
+@pytest.mark.clause("16", "13.1")
+def test_the_record_of_processing_gives_the_misuse_alerts_period_the_misuse_app_applies(school: Any) -> None:
+    # README walk-through 8: the registers' own retention schedule. Misuse alerts found to be no concern
+    # are deleted by the misuse app after the days of Misuse settings (90 by default), not a year, and
+    # that register exists: the page said "1 year" and "Not yet: the register is not built".
+    page = sign_in(Client(), person(Role.DPO, None)).get(reverse("reports:processing")).content.decode()
+    row = page.split("Misuse alerts found to be no concern")[-1].split("</tr>")[0]
+    assert "90 days" in row and "by the misuse app" in row and "not built" not in page
+    entry = page.split("Retention (Art 30(1)(f))")[1].split("</dd>")[0]
+    assert "Misuse alerts found to be no concern (16): 90 days after the outcome" in entry

@@ -155,3 +155,15 @@ def test_paused_person_reads_the_refusal_in_plain_words(school) -> None:
         "you may not view, download or review footage"
         in client.get(reverse("reviews:acknowledge")).content.decode()
     )
+
+
+@pytest.mark.clause("3.3")
+def test_the_policy_page_names_who_has_not_acknowledged_the_version_in_force(school) -> None:
+    # README walk-through 10: Registers → CCTV policy shows who has acknowledged it (a count alone did not).
+    version = approved_version(school.trust, "4")
+    person(Role.FOOTAGE_REVIEWER, school, first_name="Rita", last_name="Reviewer")
+    viewer = person(Role.LIVE_VIEWER, school, first_name="Vic", last_name="Viewer")
+    services.acknowledge(viewer, version, now=timezone.now())
+    page = sign_in(Client(), version.uploaded_by).get(reverse("reviews:policy_list")).content.decode()
+    waiting = page.split('id="not-acknowledged"')[1].split("</details>")[0]
+    assert "Rita Reviewer" in waiting and "Vic Viewer" not in waiting

@@ -67,5 +67,6 @@ def dashboard(user: Actor, now: datetime) -> dict[str, Any]:
         "storage": figures.storage(ids),
         "open": figures.open_items(ids, trust_wide=school_ids(user, VIEW) is None),
         "may_print_evidence": school_ids(user, "reports.evidence") is None,
+        "may_see_misuse": school_ids(user, "misuse.view") is None,  # 16: trust-wide governance only
         "overdue_reviews": sum(r.dpias_overdue + r.signs_unchecked + int(r.notice_due) for r in rows),
     }

@@ -18,6 +18,7 @@ from watchkeeper.disclosures.clock import foi_deadline
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.evidence.models import Download
+from watchkeeper.misuse.models import Alert as MisuseAlert
 from watchkeeper.recording.models import Gap, Segment
 from watchkeeper.reports.timeliness import Tally, tally
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
@@ -96,11 +97,12 @@ def storage(school_ids: Iterable[int]) -> list[tuple[str, int, datetime | None]]
 
 def open_items(school_ids: Iterable[int], trust_wide: bool) -> dict[str, int]:
     """Breaches awaiting the DPO's ICO decision (trust-wide ones for a trust-wide reader), open
-    complaints and disclosure requests awaiting a decision."""
+    complaints, disclosure requests awaiting a decision and misuse alerts without an outcome."""
     ids = list(school_ids)
-    breaches = Q(school_id__in=ids) | (Q(school__isnull=True) if trust_wide else Q(pk__in=[]))
+    theirs = Q(school_id__in=ids) | (Q(school__isnull=True) if trust_wide else Q(pk__in=[]))
     return {
-        "breaches": Breach.objects.filter(breaches, decided_at__isnull=True).count(),
+        "breaches": Breach.objects.filter(theirs, decided_at__isnull=True).count(),
+        "misuse": MisuseAlert.objects.filter(theirs, outcome="").count(),
         "complaints": Complaint.objects.filter(school_id__in=ids, status=ComplaintStatus.OPEN).count(),
         "disclosures": DisclosureRequest.objects.filter(school_id__in=ids, decided_at__isnull=True).count(),
     }

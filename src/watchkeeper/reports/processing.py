@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from watchkeeper.estate.models import Purpose
-from watchkeeper.reports.retention import LABELS
+from watchkeeper.reports.retention import LABELS, MISUSE_LABEL
 
 
 def processing_entry(
@@ -16,11 +16,14 @@ def processing_entry(
     purposes: Iterable[str],
     longest_retention_days: int,
     register_years: Mapping[str, float],
+    misuse_days: int = 90,
 ) -> list[tuple[str, str]]:
-    """(heading, text) pairs in the order of Art 30(1)(a)–(g)."""
+    """(heading, text) pairs in the order of Art 30(1)(a)–(g). `misuse_days`: how long the misuse app keeps
+    an alert found to be no concern (its own setting)."""
     named = sorted({Purpose(p).label for p in purposes if p in Purpose.values}) or ["none recorded yet"]
     registers = "; ".join(
-        f"{LABELS[k]}: {_plural(v, 'year')} after closing" for k, v in register_years.items()
+        [f"{LABELS[k]}: {_plural(v, 'year')} after closing" for k, v in register_years.items()]
+        + [f"{MISUSE_LABEL}: {_plural(misuse_days, 'day')} after the outcome"]
     )
     return [
         (

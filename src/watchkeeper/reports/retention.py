@@ -4,8 +4,9 @@ says, counted from when the matter closed. The schedule is a setting (`WATCHKEEP
 years per register) with the defaults below; `apply_schedule` is the job's service.
 
 Registers applied here: breaches, complaints, subject access requests, disclosure requests and FOI
-requests. Misuse alerts and public-form submissions have entries in the schedule for their apps (issue 18
-§1 and §3) to apply when they exist; design/reports.md says so.
+requests. Misuse alerts found to be no concern are deleted by the misuse app after its own period (days, set
+under Misuse settings; `misuse.services.purge_no_concern`); unconfirmed public-form submissions have an
+entry for the public forms to apply, not applied yet. design/reports.md says so.
 """
 
 from __future__ import annotations
@@ -30,15 +31,13 @@ from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
 
 # Years after closure. Six years: the limitation period for a claim (Limitation Act 1980 s2), as the
 # IRMS schools toolkit advises for complaints and breaches; one year for a request answered without dispute;
-# a misuse alert found to be "no concern" is not kept beyond a year (issue 18 §1); an unconfirmed public
-# form submission only as long as it takes to confirm it.
+# an unconfirmed public form submission only as long as it takes to confirm it.
 DEFAULT_YEARS: dict[str, float] = {
     "breach": 6,
     "complaint": 6,
     "sar": 1,
     "disclosure": 6,
     "foi": 1,
-    "misuse": 1,
     "public_form": 0.1,
 }
 LABELS = {
@@ -47,14 +46,29 @@ LABELS = {
     "sar": "Subject access requests (10.1)",
     "disclosure": "Disclosure requests from the police and others (11.1–11.6)",
     "foi": "Freedom of Information requests (11.7)",
-    "misuse": "Misuse alerts found to be no concern (16) — applied by the misuse app",
-    "public_form": "Public-form submissions never confirmed — applied by the public forms",
+    "public_form": "Public-form submissions never confirmed",
 }
+MISUSE_LABEL = "Misuse alerts found to be no concern (16)"
 
 
 def schedule() -> dict[str, float]:
-    """The defaults, with any register the setting names replaced."""
-    return {**DEFAULT_YEARS, **getattr(settings, "WATCHKEEPER_REGISTER_RETENTION", {})}
+    """The defaults, with any register the setting names replaced (only the registers named above)."""
+    return {**DEFAULT_YEARS, **_known(getattr(settings, "WATCHKEEPER_REGISTER_RETENTION", {}))}
+
+
+def _known(setting: dict[str, float]) -> dict[str, float]:
+    # "misuse" was once an entry here: the misuse app's own setting (Misuse settings, in days) rules it.
+    return {register: years for register, years in setting.items() if register in DEFAULT_YEARS}
+
+
+def rows(years: dict[str, float], misuse_days: int) -> list[tuple[str, str, str]]:
+    """The schedule as the record-of-processing page lists it: register, period, who applies it."""
+    found = [
+        (LABELS[k], f"{v:g} year{'' if v == 1 else 's'}", "Yes" if k in APPLIED else "Not applied yet")
+        for k, v in years.items()
+    ]
+    applied_by = "Yes, by the misuse app's nightly job (Misuse settings)"
+    return [*found, (MISUSE_LABEL, f"{misuse_days} days after the outcome", applied_by)]
 
 
 def cutoff(today: date, years: float) -> date:

@@ -13,6 +13,7 @@ from watchkeeper.core.actors import Actor
 from watchkeeper.core.pdf import sections_pdf
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, School, Trust
+from watchkeeper.misuse.services import settings_of as misuse_settings
 from watchkeeper.reports import annual, evidence, retention
 from watchkeeper.reports.processing import processing_entry
 
@@ -52,7 +53,14 @@ def record_of_processing(actor: Actor) -> list[tuple[str, str]]:
         purposes,
         longest,
         retention.schedule(),
+        misuse_settings().no_concern_keep_days,
     )
+
+
+def register_schedule(actor: Actor) -> list[tuple[str, str, str]]:
+    """How long each register is kept, and what deletes it (the misuse app keeps its own period)."""
+    require(actor, "reports.processing", None)
+    return retention.rows(retention.schedule(), misuse_settings().no_concern_keep_days)
 
 
 def apply_register_retention(actor: Actor, now: datetime) -> retention.Outcome:

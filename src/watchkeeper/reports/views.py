@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from watchkeeper.core.permissions import school_ids
 from watchkeeper.core.shortcuts import list_school, require_anywhere, schools_where
 from watchkeeper.reports import dashboard as board
-from watchkeeper.reports import retention, services
+from watchkeeper.reports import services
 from watchkeeper.reports.forms import AnnualForm
 
 
@@ -36,6 +36,7 @@ def annual(request: HttpRequest) -> HttpResponse:
         )
     form = AnnualForm(
         request.GET or None,
+        initial={"year": timezone.localdate().year - 1},  # the last whole year, the usual report
         schools=schools_where(request, board.VIEW).order_by("name"),
         trust_wide=trust_wide,
     )
@@ -58,9 +59,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @require_GET
 def processing(request: HttpRequest) -> HttpResponse:
     entry = services.record_of_processing(request.user)
-    schedule = [
-        (retention.LABELS[k], years, k in retention.APPLIED) for k, years in retention.schedule().items()
-    ]
+    schedule = services.register_schedule(request.user)
     return render(request, "reports/processing.html", {"entry": entry, "schedule": schedule})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.compliance import files
+from watchkeeper.core.actors import Person
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, require_anywhere
@@ -21,7 +22,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, Trust
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.reviews import due, pause, reminders, services
 from watchkeeper.reviews.forms import CameraReviewForm, TriggerForm, VersionForm
-from watchkeeper.reviews.models import PolicyVersion
+from watchkeeper.reviews.models import Acknowledgement, PolicyVersion
 from watchkeeper.reviews.services import APPROVE, CAMERA_REVIEW, MANAGE
 from watchkeeper.storage.keys import Unreadable
 from watchkeeper.storage.store import ObjectMissing
@@ -52,16 +53,32 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         .select_related("document", "uploaded_by", "approved_by")
         .annotate(acknowledged=Count("acknowledgements"))
     )
-    staff = RoleGrant.objects.current().filter(trust=trust).values("user").distinct().count()
+    grants = RoleGrant.objects.current().filter(trust=trust)
+    review = reminders.policy_review(trust.pk, today)
     context = {
         "versions": [(v, due.pause_from(v.effective_on, v.grace_days)) for v in versions],
-        "staff": staff,
-        "review": reminders.policy_review(trust.pk, today),
+        "staff": grants.values("user").distinct().count(),
+        "review": review,
+        # The names only of the staff of schools the reader may see (a Headteacher: their own school's).
+        "not_acknowledged": _not_acknowledged(restrict(grants, request.user, VIEW), review.current),
         "today": today,
         "may_manage": can(request.user, MANAGE, None),
         "may_approve": can(request.user, APPROVE, None),
     }
     return render(request, "reviews/policy_list.html", context)
+
+
+def _not_acknowledged(grants: QuerySet[RoleGrant], version: PolicyVersion | None) -> QuerySet[Person]:
+    """3.3, by name: the holders of `grants` who have not yet acknowledged the version in force (a count
+    alone tells the DPO nobody to chase)."""
+    if version is None:
+        return Person.objects.none()
+    acknowledged = Acknowledgement.objects.filter(version=version).values("user")
+    return (
+        Person.objects.filter(pk__in=grants.values("user"))
+        .exclude(pk__in=acknowledged)
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 @login_required
