@@ -29,6 +29,12 @@ MET_BY = {
         ["watchkeeper.health.clock.camera_clock", "watchkeeper.health.clock.server_clock"],
         "tests/health/test_clock.py::test_a_drifting_camera_clock_opens_an_alert_and_closes_once_corrected",
     ),
+    # §4: the policy's 30 days against the Home Office's 31, the repealed s29 and the complaints duty, told to
+    # the DPO on the compliance report.
+    "13.1": (
+        ["watchkeeper.compliance.differences.differences"],
+        "tests/compliance/test_trust_settings.py::test_the_differences_name_retention_the_complaints_duty_and_section_29",
+    ),
     # §3: FOI requests name cameras and a window and hold them like the other requests.
     "R22": (
         ["watchkeeper.disclosures.services.foi.log_foi_request"],
