@@ -4,14 +4,16 @@ opens), then the file — by the daily `redaction_preview_purge` job, as SYSTEM,
 and the reviewer's decisions stay: a reviewer who comes back previews again. Approved copies are never
 touched while a package may still carry them: an approved copy goes once it has been carried out and every
 copy of every package carrying it is deleted (13.2: its retention is that of the package that carries it,
-design/evidence.md) — `purge_spent_copies`, the same daily job."""
+design/evidence.md), or six months after its approval if no package ever carried it — `purge_spent_copies`,
+the same daily job."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from watchkeeper.core.actors import SYSTEM
 from watchkeeper.core.clauses import enforces
@@ -78,12 +80,21 @@ def _forget_output(row: Redaction, event: str, reason: str, **details: str) -> s
     return old
 
 
-# --- approved copies whose packages are all deleted -----------------------------------------------------
+# --- approved copies no package will carry again -------------------------------------------------------
+
+# 13.2's six months, the default keep of a copy made for a request: an approved copy nobody carried out in a
+# package in that time (the request it was made for was answered otherwise, or dropped) is not kept longer.
+UNCARRIED_KEEP_MONTHS = 6
+CARRIED = "13.2: every package that carried the approved copy is deleted"
+NEVER_CARRIED = (
+    f"13.2: the approved copy was never carried out in a package in {UNCARRIED_KEEP_MONTHS} months"
+)
 
 
-def _spent() -> QuerySet[Redaction]:
-    """Approved copies with an output, carried out in a package, no request for them still open (asked,
-    authorised, building or failed: it may yet be built) and no copy of a package carrying them left."""
+def _spent(now: datetime) -> QuerySet[Redaction]:
+    """Approved copies with an output, no request for them still open (asked, authorised, building or
+    failed: it may yet be built) and no copy of a package carrying them left; either carried out in a
+    package, or approved more than UNCARRIED_KEEP_MONTHS ago."""
     from watchkeeper.evidence.models import Download, DownloadRequest, RequestStatus
 
     still_open = [
@@ -93,32 +104,31 @@ def _spent() -> QuerySet[Redaction]:
         RequestStatus.FAILED,
     ]
     copies = Download.objects.filter(request__redaction=OuterRef("pk"))
+    long_ago = now - relativedelta(months=UNCARRIED_KEEP_MONTHS)
     return (
         Redaction.objects.filter(status=Status.APPROVED)
         .exclude(output_wrapped_key=None)
         .exclude(output_path="")
-        .filter(Exists(copies))
+        .filter(Q(Exists(copies)) | Q(approved_at__lt=long_ago))
         .exclude(Exists(copies.filter(deleted_at=None)))
         .exclude(Exists(DownloadRequest.objects.filter(redaction=OuterRef("pk"), status__in=still_open)))
+        .annotate(carried=Exists(copies))
     )
 
 
 @enforces("13.1", "13.2")
 def purge_spent_copies(now: datetime) -> int:
-    """Delete every approved copy whose packages are all deleted; returns how many. Re-checked under a row
+    """Delete every approved copy no package will carry again; returns how many. Re-checked under a row
     lock, so a package asked for since it was listed keeps it."""
     purged = 0
-    for redaction in list(_spent()):
+    for redaction in list(_spent(now)):
         with secure_delete(), transaction.atomic():
             row = Redaction.objects.select_for_update().get(pk=redaction.pk)
-            if not _spent().filter(pk=row.pk).exists():
+            found = _spent(now).filter(pk=row.pk).first()
+            if found is None:
                 continue
-            old = _forget_output(
-                row,
-                "redaction.copy_purged",
-                "13.2: every package that carried the approved copy is deleted",
-                purged_at=now.isoformat(),
-            )
+            why = CARRIED if getattr(found, "carried", False) else NEVER_CARRIED  # annotated in _spent
+            old = _forget_output(row, "redaction.copy_purged", why, purged_at=now.isoformat())
         files.remove_output(old)
         purged += 1
     return purged
