@@ -54,7 +54,7 @@ def test_only_a_long_footage_package_needs_a_burned_copy(ctx) -> None:
     assert not burned_copy.needs_burned_copy(ask(ctx), [], limit=SHORT)
 
 
-@pytest.mark.clause("9.3", "9.5", "11.6")
+@pytest.mark.clause("9.3", "9.5", "11.6", "R19")
 def test_a_long_package_is_issued_at_once_and_its_burned_in_copy_follows_under_the_same_password(
     ctx, short_limit, immediate, django_capture_on_commit_callbacks, tmp_path
 ) -> None:
@@ -103,7 +103,7 @@ def test_a_long_package_is_issued_at_once_and_its_burned_in_copy_follows_under_t
     assert password not in job.args_summary + job.message
 
 
-@pytest.mark.clause("9.3")
+@pytest.mark.clause("9.3", "R19")
 def test_a_short_package_has_the_time_burned_in_and_no_follow_up(ctx) -> None:
     decided = authorise(ctx, ask(ctx))
     build(decided.request, decided.password or "")

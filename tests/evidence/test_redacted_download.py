@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,14 @@ from tests.redaction.review.conftest import (
     scene,
 )
 from tests.viewing.conftest import code_for
+from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.evidence import package, services
 from watchkeeper.evidence.models import Purpose
 from watchkeeper.people.models import Role
 from watchkeeper.redaction import services as redaction
+from watchkeeper.redaction.models import Status as RedactionStatus
+from watchkeeper.redaction.services.purge import purge_spent_copies
 
 __all__ = ["data_dir", "fast_passwords", "immediate", "pieces", "scene"]
 
@@ -54,9 +58,9 @@ def sar_request(scene: dict[str, Any], school: Any, red: Any) -> Any:
     )
 
 
-@pytest.mark.clause("10.4.1", "R17", "R23")
+@pytest.mark.clause("10.4.1", "13.1", "13.2", "R17", "R23")
 def test_a_redacted_subject_access_package_leaves_no_unredacted_footage(
-    scene, school, tmp_path: Path
+    scene, school, tmp_path: Path, data_dir: Path
 ) -> None:
     with committed():  # the proposal job runs when the start commits
         red = redaction.start_redaction(
@@ -89,3 +93,13 @@ def test_a_redacted_subject_access_package_leaves_no_unredacted_footage(
     report = json.loads(files["redaction-report.json"])
     assert report["output"]["sha256"] == hashlib.sha256(files[redacted[0]]).hexdigest()
     assert download.expires_on is not None  # 13.2: a subject access copy is kept six months
+
+    # 13.1, 13.2 (issue 13 §3): the approved redacted copy is kept while a package carries it, and goes
+    # once every copy of the package is deleted — it has no retention of its own to outlive it.
+    blob = data_dir / "redactions" / red.output_path
+    assert purge_spent_copies(timezone.now() + timedelta(days=365)) == 0 and blob.exists()
+    services.authorise_deletion(head, download, code_for(head, 1), now=timezone.now())
+    assert purge_spent_copies(timezone.now()) == 1
+    red.refresh_from_db()
+    assert not blob.exists() and red.output_wrapped_key is None and red.status == RedactionStatus.APPROVED
+    assert AuditEvent.objects.filter(action="redaction.copy_purged", object_id=str(red.pk)).exists()

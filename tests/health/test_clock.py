@@ -40,7 +40,7 @@ def test_the_threshold_is_the_dpos_setting_two_seconds_by_default(school):
     assert trust.clock_drift_alert_seconds(school.pk) == trust.server_clock_alert_seconds() == 0.5
 
 
-@pytest.mark.clause("9.3")
+@pytest.mark.clause("9.3", "R20")
 def test_a_camera_clock_more_than_two_seconds_out_is_a_fault_either_way():
     ahead = camera_clock([2500, 2600, 2400], TWO)
     assert ahead.fault is True and ahead.kind == AlertKind.CAMERA_CLOCK
@@ -49,7 +49,7 @@ def test_a_camera_clock_more_than_two_seconds_out_is_a_fault_either_way():
     assert behind.fault is True and "3.1 s behind the server's" in behind.detail
 
 
-@pytest.mark.clause("9.3")
+@pytest.mark.clause("9.3", "R20")
 def test_a_camera_clock_within_two_seconds_passes_and_one_stray_report_does_not_open_an_alert():
     assert camera_clock([2000], TWO).fault is False  # exactly the threshold: not above it
     assert camera_clock([150, 90, 9000, 120, 100], TWO).fault is False  # the median, not the worst
@@ -61,7 +61,7 @@ def test_a_camera_that_reports_no_clock_is_not_judged():
     assert finding.fault is None and "does not report its clock" in finding.detail
 
 
-@pytest.mark.clause("9.3")
+@pytest.mark.clause("9.3", "R20")
 def test_the_server_clock_decision():
     assert server_clock(IN_TIME, TWO).fault is False
     unsynchronised = server_clock(ServerClock(False, 16.0, "kernel (adjtimex)"), TWO)
@@ -105,7 +105,7 @@ def open_kinds(camera) -> set[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.clause("9.3", "12.1")
+@pytest.mark.clause("9.3", "12.1", "R20")
 def test_a_drifting_camera_clock_opens_an_alert_and_closes_once_corrected(school):
     camera = allowed_camera(school, name="Gate camera")
     recording_now(camera, NOW)
@@ -133,7 +133,7 @@ def server_alerts():
 
 
 @pytest.mark.django_db
-@pytest.mark.clause("9.3", "12.1")
+@pytest.mark.clause("9.3", "12.1", "R20")
 def test_an_unsynchronised_server_opens_one_alert_for_every_camera_and_unknown_opens_none(school):
     gate, hall = allowed_camera(school, name="Gate"), allowed_camera(school, name="Hall")
     for camera in (gate, hall):
@@ -158,7 +158,7 @@ def test_an_unsynchronised_server_opens_one_alert_for_every_camera_and_unknown_o
 
 
 @pytest.mark.django_db
-@pytest.mark.clause("9.3", "12.1")
+@pytest.mark.clause("9.3", "12.1", "R20")
 def test_the_dpos_threshold_decides_a_camera_clock_alert(school):
     camera = allowed_camera(school, name="Gate camera")
     recording_now(camera, NOW)
@@ -171,7 +171,7 @@ def test_the_dpos_threshold_decides_a_camera_clock_alert(school):
 
 
 @pytest.mark.django_db
-@pytest.mark.clause("9.3", "12.1")
+@pytest.mark.clause("9.3", "12.1", "R20")
 def test_the_servers_alert_is_shown_to_each_schools_administrator_on_the_dashboard_and_recording_page(
     school, monkeypatch
 ):

@@ -35,7 +35,7 @@ def authorise_download(decider: Any, req: Any, steps: int = 0) -> Any:
     )
 
 
-@pytest.mark.clause("9.2")
+@pytest.mark.clause("9.2", "R9")
 def test_a_designated_person_without_a_nomination_may_not_decide_viewing(gate, head, deputy, reviewer):
     auth = ask(reviewer, gate)
     with pytest.raises(PolicyRefusal, match="no nomination for it in force"):
@@ -47,7 +47,7 @@ def test_a_designated_person_without_a_nomination_may_not_decide_viewing(gate, h
     assert auth.status == Status.APPROVED and auth.nomination is None
 
 
-@pytest.mark.clause("9.2")
+@pytest.mark.clause("9.2", "R9")
 def test_an_alternate_decides_under_a_nomination_which_the_decision_records(
     school, gate, head, deputy, reviewer
 ):
@@ -111,7 +111,7 @@ def test_deleting_a_copy_needs_the_headteacher_or_an_alternate_for_deletions(sch
     assert deciders.deletion_authority(deputy, school.pk, now=timezone.now()) == nomination
 
 
-@pytest.mark.clause("9.2")
+@pytest.mark.clause("9.2", "R9")
 def test_a_recused_headteacher_is_refused_and_the_request_goes_to_the_alternate(
     school, gate, head, deputy, reviewer
 ):
@@ -125,7 +125,7 @@ def test_a_recused_headteacher_is_refused_and_the_request_goes_to_the_alternate(
     assert AuditEvent.objects.filter(action="people.recused").count() == 1
 
 
-@pytest.mark.clause("9.2")
+@pytest.mark.clause("9.2", "R9")
 def test_when_every_decider_recuses_the_dpo_decides(school, gate, head, reviewer, dpo):
     auth = ask(reviewer, gate)
     with pytest.raises(PermissionDenied):  # not re-routed, not escalated: the DPO has no say
@@ -148,7 +148,7 @@ def test_only_the_person_or_the_dpo_records_a_recusal(school, gate, head, deputy
         nominations.recuse(head, auth, head, " ", now=timezone.now())
 
 
-@pytest.mark.clause("9.2")
+@pytest.mark.clause("9.2", "R9")
 def test_a_request_waiting_three_working_days_escalates_to_the_dpo(gate, head, reviewer, dpo):
     auth = ask(reviewer, gate)
     # Friday 4 December 2026 asked; Tuesday 8th is 2 working days on, Wednesday 9th is 3.

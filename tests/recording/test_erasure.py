@@ -118,6 +118,9 @@ def test_a_decommissioned_camera_is_erased_except_what_a_hold_keeps_and_the_cert
     assert "0 key(s) of the erased segments left in the database, 0 of their file(s) left" in text
     assert "backup retention of 45 day(s), every such backup has expired by 21 January 2027" in text
     assert "memory card" in text
+    # True about what it does not reach: copies already taken out keep their own retention (13.2).
+    assert "evidence packages (listed in the CCTV log) and approved redacted copies" in text
+    assert "deleted by their own retention (policy 13.2), not by this erasure" in text
     assert certificate_pdf(certificate).startswith(b"%PDF")
 
 

@@ -54,7 +54,7 @@ def picture(client: Client, camera) -> Any:
     return client.get(answer["picture"])
 
 
-@pytest.mark.clause("8.1")
+@pytest.mark.clause("8.1", "R8")
 def test_the_frame_shows_existing_zones_unless_the_administrator_is_an_approved_live_viewer(
     simulator: Simulator, school, settings, tmp_path
 ) -> None:

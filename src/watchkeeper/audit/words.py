@@ -71,6 +71,7 @@ EVENT_WORDS = {
     "redaction.failed": "Redaction could not be finished",
     "redaction.preview_requested": "Redaction preview asked for",
     "redaction.preview_purged": "Redaction preview removed",
+    "redaction.copy_purged": "Approved redacted copy removed (its packages are deleted)",
     "redaction.output_served": "Redacted copy downloaded",
     "redaction.track_kept": "Person left visible in the redaction",
     "redaction.track_unkept": "Person blurred again in the redaction",

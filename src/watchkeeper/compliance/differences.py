@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from watchkeeper.core.clauses import enforces
 from watchkeeper.estate.models import MAX_RETENTION_DAYS
 
 # DPA 2018 s164A (complaints to the controller), inserted by the Data (Use and Access) Act 2025 s103.
@@ -40,6 +41,7 @@ BREACH_DIFFERENCE = Difference(
 )
 
 
+@enforces("11.3", "13.1", "15.1", "17.1", "R24", "R29")
 def differences(today: date) -> list[Difference]:
     from watchkeeper.disclosures.services.common import S29_NOTE  # the note shown beside police decisions
 

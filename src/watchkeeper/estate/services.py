@@ -139,7 +139,7 @@ def _whole_for(actor: Actor, camera: Camera) -> bool:
     return is_system(actor) or can(actor, "viewing.live", camera.school_id)
 
 
-@enforces("9.6", "8.1")
+@enforces("9.6", "8.1", "R8")
 def request_reference_frame(actor: Actor, camera: Camera, *, now: datetime) -> Any:
     """Ask for a live key frame of the camera, to draw privacy zones on (5.3). The job worker takes it from
     the camera, never this (web) process (issue 14 §5; recording/reference_frames.py). Only the school's
@@ -176,7 +176,7 @@ def reference_frame_progress(actor: Actor, camera: Camera, frame_id: str, *, now
     return reference_frames.progress_of(frame, now)
 
 
-@enforces("9.6", "8.1")
+@enforces("9.6", "8.1", "R8")
 def view_reference_frame(actor: Actor, camera: Camera, frame_id: str, *, now: datetime) -> bytes:
     """The picture asked for, as JPEG, shown once (then deleted) to the school's CCTV system administrator
     (9.6); a picture taken whole (the camera's zones not applied) only to one who may watch live (8.1).

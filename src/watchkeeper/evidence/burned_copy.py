@@ -43,7 +43,7 @@ SUFFIX = "-W"  # the burned-in package's case id: the first package's, and this
 Progress = Callable[[float, str], object]
 
 
-@enforces("9.3")
+@enforces("9.3", "R19")
 def needs_burned_copy(req: DownloadRequest, spans: Sequence[Segment], limit: timedelta | None = None) -> bool:
     """Pure: does the request's package leave without the time burned into its working copy? A footage
     package (not a still, not a redacted copy: those carry their own) longer than the burn-in limit."""
@@ -74,7 +74,7 @@ def _no_progress(percent: float, message: str) -> object:
     return None
 
 
-@enforces("9.3", "9.5", "11.6")
+@enforces("9.3", "9.5", "11.6", "R19")
 def run_burned_copy(
     download_id: int, sealed_password: str, *, now: datetime, progress: Progress = _no_progress
 ) -> Download:

@@ -49,7 +49,7 @@ def _ahead_or_behind(seconds: float) -> str:
     return f"{abs(seconds):.1f} s {'ahead of' if seconds > 0 else 'behind'}"
 
 
-@enforces("9.3", "12.1")
+@enforces("9.3", "12.1", "R20")
 def camera_clock(offsets_ms: Sequence[int], threshold: float) -> Finding:
     """The camera's clock against the server's: the median of the latest measured offsets (camera clock
     minus server clock, from the stream's RTCP sender reports). None measured: not evaluated."""
@@ -67,7 +67,7 @@ def camera_clock(offsets_ms: Sequence[int], threshold: float) -> Finding:
     return Finding(kind, False, f"the camera's clock is within {abs(offset):.2f} s of the server's")
 
 
-@enforces("9.3", "12.1")
+@enforces("9.3", "12.1", "R20")
 def server_clock(clock: ServerClock, threshold: float) -> Finding:
     """The server's clock against its time source. Every recording's times are the server's, so a fault
     here is a fault of every camera's recordings. Unknown: not evaluated (no alert), said plainly."""

@@ -165,7 +165,7 @@ def _excluded(kind: str, obj: Any) -> set[int]:
     return set(recused) | set(involved(kind, obj)) | {p.pk for p in parties(obj)}
 
 
-@enforces("9.2", "11.3", "Appendix I")
+@enforces("9.2", "11.3", "Appendix I", "R9")
 def escalation(kind: str, obj: Any, now: datetime) -> str | None:
     """Why the request is escalated to the DPO (None: it is not): no Headteacher-level decider has decided
     it for the working days the DPO set (compliance.trust) since it was asked, or a Headteacher-level decider
@@ -230,7 +230,7 @@ def standing(actor: Actor, kind: str, obj: Any, *, now: datetime) -> Standing:
     return Standing(True, base.refusal, nomination=nomination, basis="nominated alternate")
 
 
-@enforces("9.2", "9.5", "11.3", "11.5", "11.7", "Appendix I")
+@enforces("9.2", "9.5", "11.3", "11.5", "11.7", "Appendix I", "R9")
 def decider_problems(actor: Actor, kind: str, obj: Any, *, now: datetime) -> tuple[list[str], Standing]:
     """For a decision service, in place of require(): PermissionDenied without authority; otherwise the
     refusals (recused, no nomination, two-person rule) and the standing (its nomination is recorded)."""

@@ -26,6 +26,15 @@ def subject(certificate: ErasureCertificate) -> str:
     return f"the storage device at {certificate.storage_root}"
 
 
+# Copies taken out before the erasure are not recordings of the camera or the device: the certificate says
+# so, rather than let "erased the recordings" read as "no footage of it is left" (issue 13 §4).
+COPIES_NOT_COVERED = (
+    "Not covered: copies made from these recordings under an authorisation before the erasure — evidence "
+    "packages (listed in the CCTV log) and approved redacted copies — are sealed under keys of their own and "
+    "are deleted by their own retention (policy 13.2), not by this erasure."
+)
+
+
 def paragraphs(certificate: ErasureCertificate) -> list[str]:
     """The certificate's text, plain words first (13.1)."""
     c = certificate
@@ -63,6 +72,7 @@ def paragraphs(certificate: ErasureCertificate) -> list[str]:
         f"{c.files_remaining} of their file(s) left on the disk."
     )
     lines.append(scope(c))
+    lines.append(COPIES_NOT_COVERED)
     if c.kind == ErasureKind.CAMERA:
         lines.append(
             "Not covered: anything stored inside the camera itself (a memory card). Remove and destroy or "

@@ -13,7 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from watchkeeper.jobs.queue import Priority, by_hand
 from watchkeeper.jobs.runner import progress
 from watchkeeper.redaction import services
-from watchkeeper.redaction.services.purge import purge_stale_previews
+from watchkeeper.redaction.services.purge import purge_spent_copies, purge_stale_previews
 
 
 @db_task(name="redaction_propose", priority=Priority.WAITED_FOR)
@@ -35,8 +35,12 @@ def redaction_render(redaction_id: int, *, school_id: int) -> str:
     crontab(hour="5", minute="45"), name="redaction_preview_purge", priority=Priority.HOUSEKEEPING
 )
 def redaction_preview_purge() -> str:
-    """Daily (13.1, issue 13 §3): delete unapproved previews older than PREVIEW_KEEP_DAYS."""
-    purged = purge_stale_previews(timezone.now())
-    summary = f"{purged} unapproved preview(s) deleted."
+    """Daily (13.1, issue 13 §3): delete unapproved previews older than PREVIEW_KEEP_DAYS, and approved
+    copies whose packages are all deleted (13.2)."""
+    now = timezone.now()
+    purged, spent = purge_stale_previews(now), purge_spent_copies(now)
+    summary = (
+        f"{purged} unapproved preview(s) deleted; {spent} approved copy(ies) whose packages are deleted."
+    )
     progress(100, summary)
     return summary

@@ -7,13 +7,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from tests.redaction.review.test_services import proposed, render_preview
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.redaction import services
 from watchkeeper.redaction.models import Redaction, Status
-from watchkeeper.redaction.services.purge import PREVIEW_KEEP_DAYS, purge_stale_previews
+from watchkeeper.redaction.services.purge import (
+    PREVIEW_KEEP_DAYS,
+    purge_spent_copies,
+    purge_stale_previews,
+)
 
 pytestmark = pytest.mark.django_db
 __all__ = ["proposed"]  # the fixture, imported for these tests
@@ -41,10 +46,22 @@ def test_an_unapproved_preview_is_deleted_after_its_days(proposed, scene, data_d
     assert event.details["redaction"] == proposed.pk
 
 
-@pytest.mark.clause("13.1", "10.4.1")
-def test_an_approved_copy_is_never_purged(proposed, scene, data_dir) -> None:
+@pytest.mark.clause("13.1", "13.2", "10.4.1")
+def test_an_approved_copy_is_no_preview_and_goes_six_months_on_if_never_carried_out(
+    proposed, scene, data_dir
+) -> None:
     blob = rendered(scene, proposed, data_dir)
     services.approve(scene["reviewer"], proposed, now=timezone.now())
-    assert purge_stale_previews(timezone.now() + timedelta(days=365)) == 0
+    proposed.refresh_from_db()
+    approved = proposed.approved_at
+    assert approved is not None
+    assert purge_stale_previews(approved + timedelta(days=365)) == 0
+    # Never carried out in a package: kept for 13.2's six months from its approval, then deleted.
+    assert purge_spent_copies(approved + relativedelta(months=6) - timedelta(days=1)) == 0
     proposed.refresh_from_db()
     assert blob.exists() and proposed.has_output and proposed.status == Status.APPROVED
+    assert purge_spent_copies(approved + relativedelta(months=6, days=1)) == 1
+    proposed.refresh_from_db()
+    assert not blob.exists() and not proposed.has_output and proposed.status == Status.APPROVED
+    event = AuditEvent.objects.get(action="redaction.copy_purged")
+    assert "never carried out" in event.reason

@@ -25,6 +25,7 @@ from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Segment
 from watchkeeper.redaction import services
+from watchkeeper.redaction.engine.caption import burned, segment_caption
 from watchkeeper.redaction.models import Redaction, Status
 from watchkeeper.viewing.models import Status as AuthStatus
 from watchkeeper.viewing.models import ViewingAuthorisation
@@ -209,7 +210,7 @@ def alone(redaction: Redaction, frame: int) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.clause("10.3", "10.4.1", "R23")
+@pytest.mark.clause("9.3", "10.3", "10.4.1", "R19", "R23")
 def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_dir: Path) -> None:
     reviewer, redaction = scene["reviewer"], proposed
     frame = 40
@@ -238,6 +239,7 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
     hbox = next(b for b in hidden["boxes"] if b[0] == frame)
     assert np.abs(region(out[frame], kbox) - region(master[frame], kbox)).mean() < 6
     assert np.abs(region(out[frame], hbox) - region(master[frame], hbox)).mean() > 6
+    assert_captioned(redaction, out[frame], master[frame], frame)
     for entry in redaction.segments:
         assert Segment.objects.get(pk=entry["id"]).sha256 == entry["sha256"]
 
@@ -264,6 +266,18 @@ def test_keep_preview_approve_and_the_pixels(proposed: Redaction, scene, data_di
     # Approved: decisions are frozen.
     with pytest.raises(PolicyRefusal, match="approved"):
         services.set_keep(reviewer, redaction, hidden["id"], True, now=timezone.now())
+
+
+def assert_captioned(redaction: Redaction, out: np.ndarray, master: np.ndarray, frame: int) -> None:
+    """9.3 (issue 13 §2): the render job burns the camera's name and the frame's UK time into the picture,
+    as working copies carry them: the caption's pixels are those of the caption drawn on the master."""
+    fps = float((redaction.proposal or {})["fps"])
+    text = segment_caption(redaction.camera.name, redaction.segments)(frame, fps)
+    assert redaction.camera.name in text and (" GMT" in text or " BST" in text)
+    drawn = burned(master.astype(np.uint8).copy(), text).astype(np.int16)
+    painted = np.abs(drawn - master).max(axis=2) > 100  # the caption's box and letters
+    assert painted.sum() > 200
+    assert np.abs(out - drawn)[painted].mean() < 40 < np.abs(out - master)[painted].mean()
 
 
 @pytest.mark.clause("10.4.1")

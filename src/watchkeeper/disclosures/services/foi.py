@@ -40,7 +40,7 @@ FOI_FOOTAGE_WORDS = WindowWords(
 )
 
 
-@enforces("11.7", "R25")
+@enforces("11.7", "R22", "R25")
 def log_foi_request(
     actor: Actor,
     *,

@@ -24,7 +24,7 @@ from watchkeeper.evidence.models import DownloadRequest
 EXPORT_FORMATS = ("csv", "pdf")
 
 
-@enforces("11.1", "R24")
+@enforces("11.1", "11.4", "R24")
 def record_disclosure(
     actor: Actor,
     *,
