@@ -4,8 +4,8 @@ says, counted from when the matter closed. The schedule is a setting (`WATCHKEEP
 years per register) with the defaults below; `apply_schedule` is the job's service.
 
 Registers applied here: breaches, complaints, subject access requests, disclosure requests and FOI
-requests. Misuse alerts and public-form submissions have entries in the schedule for their apps (issue 18
-§1 and §3) to apply when they exist; design/reports.md says so.
+requests; the public forms' own records by the public app's rule (`public/retention.py`: days and hours,
+not years), in the same job. Misuse alerts have an entry in the schedule for their app (issue 18 §1).
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from watchkeeper.complaints.models import Status as ComplaintStatus
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
+from watchkeeper.public import retention as public_retention
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
 
 # Years after closure. Six years: the limitation period for a claim (Limitation Act 1980 s2), as the
 # IRMS schools toolkit advises for complaints and breaches; one year for a request answered without dispute;
-# a misuse alert found to be "no concern" is not kept beyond a year (issue 18 §1); an unconfirmed public
-# form submission only as long as it takes to confirm it.
+# a misuse alert found to be "no concern" is not kept beyond a year (issue 18 §1). The public forms' records
+# are kept days, not years: public/retention.py.
 DEFAULT_YEARS: dict[str, float] = {
     "breach": 6,
     "complaint": 6,
@@ -39,7 +40,6 @@ DEFAULT_YEARS: dict[str, float] = {
     "disclosure": 6,
     "foi": 1,
     "misuse": 1,
-    "public_form": 0.1,
 }
 LABELS = {
     "breach": "Breach records (15.1; UK GDPR Art 33(5))",
@@ -48,13 +48,19 @@ LABELS = {
     "disclosure": "Disclosure requests from the police and others (11.1–11.6)",
     "foi": "Freedom of Information requests (11.7)",
     "misuse": "Misuse alerts found to be no concern (16) — applied by the misuse app",
-    "public_form": "Public-form submissions never confirmed — applied by the public forms",
 }
+# The public forms' records, in words (Art 30 entry, the schedule page); applied by public/retention.py.
+PUBLIC_FORMS = (
+    "Public-form requests whose e-mail address was never confirmed: 7 days (the request stays as its case); "
+    "the digest of a sender's network address: the rate limit's hour; a public complaint once entered in "
+    "the complaints register: the same hour"
+)
 
 
 def schedule() -> dict[str, float]:
     """The defaults, with any register the setting names replaced."""
-    return {**DEFAULT_YEARS, **getattr(settings, "WATCHKEEPER_REGISTER_RETENTION", {})}
+    chosen = getattr(settings, "WATCHKEEPER_REGISTER_RETENTION", {})
+    return {**DEFAULT_YEARS, **{k: v for k, v in chosen.items() if k in DEFAULT_YEARS}}
 
 
 def cutoff(today: date, years: float) -> date:
@@ -104,6 +110,7 @@ def apply_schedule(actor: Actor, now: datetime) -> Outcome:
             done = _delete(actor, register, obj, years[register])
             bucket = outcome.deleted if done else outcome.kept
             bucket[register] = bucket.get(register, 0) + 1
+    outcome.deleted.update(public_retention.apply(actor, now))
     return outcome
 
 

@@ -61,7 +61,8 @@ def processing(request: HttpRequest) -> HttpResponse:
     schedule = [
         (retention.LABELS[k], years, k in retention.APPLIED) for k, years in retention.schedule().items()
     ]
-    return render(request, "reports/processing.html", {"entry": entry, "schedule": schedule})
+    context = {"entry": entry, "schedule": schedule, "public_forms": retention.PUBLIC_FORMS}
+    return render(request, "reports/processing.html", context)
 
 
 def _pdf(pdf: bytes, name: str) -> HttpResponse:
