@@ -1,6 +1,7 @@
 """Issue 18 §3 in a real browser: a parent, with no account, asks for footage of their child through the
 school's public form and is shown the reference; no session cookie is set; the case waits in the SAR
-handler's list for the child's views and the safeguarding lead's check (DPA 2018 Sch 3 Part 5)."""
+handler's list for the child's views and the check, which the designated safeguarding lead records (DPA
+2018 Sch 3 Part 5)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,12 @@ def test_a_parent_sends_a_sar_through_the_public_form(live_app, new_page) -> Non
     handler.get_by_role("link", name=reference).click()
     expect(handler.locator("#kind")).to_contain_text("public form")
     expect(handler.locator("#safeguarding")).to_contain_text("nothing is released before it")
+    expect(handler.locator("#safeguarding-waiting")).to_contain_text("designated safeguarding lead")
+
+    # The school's designated safeguarding lead, not the handler, records the check (Sch 3 Part 5).
+    lead = new_page()
+    sign_in(lead, live_app, "dsl-oak")
+    lead.goto(handler.url)
+    lead.get_by_label("What was checked").fill("Nothing of concern; nothing withheld")
+    lead.get_by_role("button", name="Record the safeguarding check").click()
+    expect(lead.locator("#safeguarding")).to_contain_text("Nothing of concern")

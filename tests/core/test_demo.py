@@ -78,7 +78,16 @@ def test_demo_credentials_file_is_private_and_complete(demo):
     path = credentials_path()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text()
-    for username in ("dpo", "board", "igroup", "head-oak", "deputy-river", "admin-oak", "sar-river"):
+    for username in (
+        "dpo",
+        "board",
+        "igroup",
+        "head-oak",
+        "deputy-river",
+        "admin-oak",
+        "sar-river",
+        "dsl-oak",
+    ):
         assert f"\n{username} " in text
 
 

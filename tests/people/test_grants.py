@@ -12,6 +12,7 @@ from tests.factories import GrantFactory, TrainingFactory, UserFactory, person
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.people import services
+from watchkeeper.people.forms import grantable_roles
 from watchkeeper.people.models import Role, RoleGrant
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,20 @@ def test_only_the_dpo_grants_trust_wide_roles(head, dpo, staff, role) -> None:
         services.grant_role(head, staff, role, None, now=timezone.now())
     grant = services.grant_role(dpo, staff, role, None, now=timezone.now())
     assert grant.school is None and grant.trust == staff.staff.trust
+
+
+@pytest.mark.clause("3.2", "10.2")
+def test_the_headteacher_appoints_the_schools_designated_safeguarding_lead(head, staff, school) -> None:
+    """The DSL is a school role like the others (Sch 3 Part 5 checks; design/roles.md): the Headteacher
+    grants it at their school, a designated person may not, and it is never trust-wide."""
+    with pytest.raises(PermissionDenied):
+        services.grant_role(
+            person(Role.DESIGNATED_PERSON, school), staff, Role.SAFEGUARDING_LEAD, school, now=timezone.now()
+        )
+    with pytest.raises(PolicyRefusal, match="Designated safeguarding lead is a school role"):
+        services.grant_role(head, staff, Role.SAFEGUARDING_LEAD, None, now=timezone.now())
+    grant = services.grant_role(head, staff, Role.SAFEGUARDING_LEAD, school, now=timezone.now())
+    assert grant.school == school and Role.SAFEGUARDING_LEAD in grantable_roles(head)
 
 
 def test_trust_and_school_roles_stay_in_their_place(dpo, staff, school) -> None:

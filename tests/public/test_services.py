@@ -6,9 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
+from tests.factories import SchoolFactory, person
 from tests.public.conftest import NOW
 from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.people.models import Role
 from watchkeeper.public import limits, services
 from watchkeeper.public.models import Submission
 from watchkeeper.recording.models import Hold
@@ -112,14 +115,18 @@ def test_a_request_for_a_child_releases_nothing_before_the_views_and_safeguardin
     assert any("safeguarding lead" in p for p in problems)
     with pytest.raises(PolicyRefusal, match="safeguarding lead"):
         subjectaccess.respond(handler, case, today=NOW.date())
-    with pytest.raises(PolicyRefusal, match="designated safeguarding lead records"):
-        subjectaccess.record_safeguarding_check(handler, case, is_safeguarding_lead=False, note="x", now=NOW)
+    with pytest.raises(PermissionDenied):  # the handler cannot record it for the lead (Sch 3 Part 5)
+        subjectaccess.record_safeguarding_check(handler, case, note="x", now=NOW)
+    with pytest.raises(PermissionDenied):  # a lead at another school
+        subjectaccess.record_safeguarding_check(
+            person(Role.SAFEGUARDING_LEAD, SchoolFactory()), case, note="x", now=NOW
+        )
     subjectaccess.record_child(
         handler, case, competence="Aged 7: not yet able to understand", views="Happy for dad to see", now=NOW
     )
-    subjectaccess.record_safeguarding_check(
-        handler, case, is_safeguarding_lead=True, note="Nothing withheld", now=NOW
-    )
+    lead = person(Role.SAFEGUARDING_LEAD, school)
+    subjectaccess.record_safeguarding_check(lead, case, note="Nothing withheld", now=NOW)
+    assert case.safeguarding_checked_by == lead
     assert subjectaccess.safeguarding_problems(case) == []
 
 

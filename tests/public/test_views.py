@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import sign_in
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, person
 from tests.public.conftest import answers
+from watchkeeper.people.models import Role
 from watchkeeper.public import limits
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 
@@ -110,6 +111,8 @@ def test_the_handler_records_the_childs_views_and_the_safeguarding_lead_checks(s
     action = reverse("subjectaccess:case_action", args=[case.pk, "child"])
     staff.post(action, {"child-competence": "Aged 7", "child-views": "Happy for his mum to see it"})
     action = reverse("subjectaccess:case_action", args=[case.pk, "safeguarding"])
-    staff.post(action, {"safeguarding-is_safeguarding_lead": "on", "safeguarding-note": "Nothing withheld"})
+    assert staff.post(action, {"safeguarding-note": "Nothing withheld"}).status_code == 404  # not the lead
+    lead = person(Role.SAFEGUARDING_LEAD, school)
+    sign_in(staff, lead).post(action, {"safeguarding-note": "Nothing withheld"})
     case.refresh_from_db()
-    assert case.child_views and case.safeguarding_checked_by == handler
+    assert case.child_views and case.safeguarding_checked_by == lead

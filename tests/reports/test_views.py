@@ -98,7 +98,11 @@ CASES = [
         Role.DPO,
         Role.BOARD_MEMBER,
         trust_wide=True,
-        check=shows("Art 30(1)(g)", "WATCHKEEPER_REGISTER_RETENTION", "Not applied yet"),
+        check=shows(
+            "Art 30(1)(g)",
+            "WATCHKEEPER_REGISTER_RETENTION",
+            "Public-form requests whose e-mail address was never confirmed: 7 days",
+        ),
     ),
 ]
 

@@ -137,3 +137,53 @@ def test_camera_and_dpia_reviews_come_due(school) -> None:
         services.record_camera_review(head, camera, False, "", now=now)
     with pytest.raises(PermissionDenied):
         services.record_camera_review(person(Role.FOOTAGE_REVIEWER, school), camera, True, "x", now=now)
+
+
+@pytest.mark.clause("18.1", "13.1")
+def test_a_camera_found_no_longer_necessary_is_decommissioned_and_its_erasure_asked_for(
+    school, settings, tmp_path
+) -> None:
+    """Surveillance Camera Code principle 2: the review's "no" stops recording at once (the DPO reviews
+    cameras without running the estate), and the CCTV administrator is asked to erase before disposal."""
+    from tests.recording.helpers import store
+    from watchkeeper.estate.models import CameraStatus
+    from watchkeeper.recording.erasure import erase_camera
+
+    settings.WATCHKEEPER_RECORDINGS_DIR = ""
+    now = timezone.now()
+    camera = CameraFactory(school=school, name="Old bike shed", status=CameraStatus.ACTIVE)
+    store(camera, now - timedelta(days=2))
+    dpo, admin = person(Role.DPO, None), person(Role.CCTV_ADMIN, school)
+    assert "recording.erase_camera" not in keys(admin, now)
+    services.record_camera_review(dpo, camera, False, "The bike shed was demolished", now=now)
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.DECOMMISSIONED
+    change = AuditEvent.objects.get(action="estate.camera_status_changed")
+    assert change.details["to"] == "decommissioned" and "demolished" in change.reason
+    assert "recording.erase_camera" in keys(admin, now)
+    with pytest.raises(PolicyRefusal, match="decommissioned already"):
+        services.record_camera_review(dpo, camera, True, "Changed my mind", now=now)
+    erase_camera(admin, camera, "Unit removed with the shed", now=now)
+    assert "recording.erase_camera" not in keys(admin, now)
+
+
+@pytest.mark.clause("18.1")
+def test_a_camera_still_necessary_keeps_recording(school) -> None:
+    from watchkeeper.estate.models import CameraStatus
+
+    camera = CameraFactory(school=school, status=CameraStatus.ACTIVE)
+    services.record_camera_review(
+        person(Role.HEADTEACHER, school), camera, True, "Gate thefts", now=timezone.now()
+    )
+    camera.refresh_from_db()
+    assert camera.status == CameraStatus.ACTIVE
+
+
+def test_only_a_camera_reviewer_decommissions_through_the_review_path(school) -> None:
+    from watchkeeper.estate import services as estate
+
+    camera = CameraFactory(school=school)
+    with pytest.raises(PermissionDenied):
+        estate.decommission_unnecessary(
+            person(Role.CCTV_ADMIN, school), camera, "x", today=timezone.localdate()
+        )

@@ -21,7 +21,7 @@ from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
 
 pytestmark = pytest.mark.django_db
 
-SAR, HEAD, DEPUTY, REVIEWER, ADMIN, LIVE, DPO = (
+SAR, HEAD, DEPUTY, REVIEWER, ADMIN, LIVE, DPO, DSL = (
     Role.SAR_HANDLER,
     Role.HEADTEACHER,
     Role.DESIGNATED_PERSON,
@@ -29,6 +29,7 @@ SAR, HEAD, DEPUTY, REVIEWER, ADMIN, LIVE, DPO = (
     Role.CCTV_ADMIN,
     Role.LIVE_VIEWER,
     Role.DPO,
+    Role.SAFEGUARDING_LEAD,
 )
 
 
@@ -53,6 +54,8 @@ def local(moment: Any) -> str:
 def intake(ctx: dict[str, Any]) -> dict[str, Any]:
     return {
         "school": ctx["school"].pk,
+        "kind": "access",
+        "relationship": "self",
         "received_on": timezone.localdate().isoformat(),
         "requester_name": "Robin Requester",
         "requester_contact": "robin@example.invalid",
@@ -100,7 +103,38 @@ def review_asked(ctx: dict[str, Any], response: Any) -> None:
     assert response["Location"] == reverse("viewing:authorisation_detail", args=[auth.pk])
 
 
+def make_child_case(ctx: dict[str, Any]) -> None:
+    """A request made by a parent for their child: it waits for the designated safeguarding lead's check."""
+    make_case(ctx)
+    SubjectAccessRequest.objects.filter(pk=ctx["case"].pk).update(relationship="parent")
+    ctx["case"].refresh_from_db()
+
+
+def checked_by_the_lead(ctx: dict[str, Any], response: Any) -> None:
+    ctx["case"].refresh_from_db()
+    assert ctx["case"].safeguarding_checked_by == ctx["user"]
+
+
 CASES = [
+    ViewCase(
+        "detail-safeguarding-lead",
+        of_case("case_detail"),
+        DSL,
+        REVIEWER,
+        setup=make_child_case,
+        check=shows("Record the safeguarding check", "What was checked"),
+    ),
+    ViewCase(
+        "safeguarding-check",
+        of_case("case_action", "safeguarding"),
+        DSL,
+        SAR,  # the SAR handler may no longer record it for the lead (Sch 3 Part 5)
+        method="post",
+        data=lambda ctx: {"safeguarding-note": "Nothing withheld"},
+        ok=(302,),
+        setup=make_child_case,
+        check=checked_by_the_lead,
+    ),
     ViewCase(
         "list-handler",
         in_school("case_list"),
@@ -384,3 +418,47 @@ def test_the_headteacher_stands_back_from_a_cases_releases_on_its_page(
         "subject_access",
         ctx["case"].pk,
     )
+
+
+@pytest.mark.clause("10.1", "10.2")
+def test_staff_log_an_erasure_request_made_by_a_parent_as_the_public_form_would(
+    school, other_school, client: Client
+) -> None:
+    """The intake offers the public form's kinds (Art 15, 17, 18, 21) and relationships; a request made for
+    someone else then waits for the child's views and the safeguarding check, as a public one does."""
+    from watchkeeper.subjectaccess import services
+
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    client = sign_in(client, person(SAR, school))
+    form = client.get(f"{reverse('subjectaccess:case_new')}?school={school.pk}").content.decode()
+    assert "Erasure of the footage (Art 17)" in form and "A parent with parental responsibility" in form
+    client.post(
+        reverse("subjectaccess:case_new"), intake(ctx) | {"kind": "erasure", "relationship": "parent"}
+    )
+    case = SubjectAccessRequest.objects.get(requester_name="Robin Requester")
+    assert (case.kind, case.relationship, case.by_public_form) == ("erasure", "parent", False)
+    assert any("safeguarding lead" in p for p in services.safeguarding_problems(case))
+    response = client.post(reverse("subjectaccess:case_new"), intake(ctx) | {"kind": "complaint"})
+    assert response.status_code == 400
+
+
+def test_the_safeguarding_lead_sees_only_requests_made_for_someone_else(
+    school, other_school, client: Client
+) -> None:
+    """The DSL opens the cases they check, from their inbox; a requester's own case stays hidden from them."""
+    from watchkeeper.core.registry import inbox_items
+
+    ctx: dict[str, Any] = {"school": school, "other_school": other_school}
+    make_case(ctx)
+    lead = person(DSL, school)
+    client = sign_in(client, lead)
+    detail = reverse("subjectaccess:case_detail", args=[ctx["case"].pk])
+    assert client.get(detail).status_code == 404
+    assert not [i for i in inbox_items(lead, timezone.now()) if i.key.startswith("subjectaccess.")]
+    SubjectAccessRequest.objects.filter(pk=ctx["case"].pk).update(relationship="parent")
+    assert client.get(detail).status_code == 200
+    items = [i for i in inbox_items(lead, timezone.now()) if i.key.startswith("subjectaccess.safeguarding")]
+    assert [i.url for i in items] == [detail]
+    handler_page = sign_in(Client(), person(SAR, school)).get(detail).content.decode()
+    assert 'id="safeguarding-waiting"' in handler_page and "What was checked" not in handler_page

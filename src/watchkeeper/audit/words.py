@@ -186,6 +186,9 @@ EVENT_WORDS = {
     "breaches.register_exported": "Breach register exported",
     "health.schedule_set": "Maintenance schedule set",
     "notices.choices_changed": "E-mail notice choices changed",
+    # Retention of the registers and the public forms' own records (issue 18 §4).
+    "reports.register_record_deleted": "Register record deleted at the end of its retention period",
+    "public.rate_limit_cleared": "Public forms: senders' address digests cleared after the rate limit's hour",
 }
 
 

@@ -50,6 +50,7 @@ ACTION_WORDS: dict[str, str] = {
     "sar.review": "review footage for subject access requests",
     "sar.release_unredacted": "release an unredacted copy",
     "sar.sign_off_release": "sign off an unredacted copy",
+    "sar.safeguarding_check": "record the designated safeguarding lead's check of a request made for a child",
     "disclosures.view": "see disclosure requests",
     "disclosures.manage": "log or change disclosure requests",
     "disclosures.decide": "decide disclosure requests",

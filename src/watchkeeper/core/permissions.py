@@ -109,6 +109,10 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # The Headteacher, or a designated person nominated for downloads (people/deciders.py checks which).
     "sar.release_unredacted": frozenset({R.HEADTEACHER, R.DESIGNATED_PERSON}),
     "sar.sign_off_release": frozenset({R.DPO}),
+    # A request made for someone else (a child, usually): the school's designated safeguarding lead checks
+    # the case before anything is released (DPA 2018 Sch 3 Part 5), and sees only such cases
+    # (subjectaccess.services.reading.visible_cases). The SAR handler cannot record it for them.
+    "sar.safeguarding_check": frozenset({R.SAFEGUARDING_LEAD}),
     # Disclosures to third parties (11.1–11.7): the school logs police, outside-body and FOI requests; the
     # Headteacher or nominated alternate (designated person) decides; the DPO sees every school's, advises
     # on referred cases (11.5) and reads the register (11.1) with the people who run the system. Approved

@@ -203,6 +203,24 @@ def change_camera_status(
 ) -> Camera:
     """Move the camera to `status`; activation is gated on its DPIA, signs and siting as they are `today`."""
     require(actor, "estate.change", camera.school_id)
+    return _move(actor, camera, status, reason, today)
+
+
+# The yearly camera review's people (18.1): the Headteacher, a designated person or the DPO.
+CAMERA_REVIEW = "reviews.camera_review"
+
+
+@enforces("18.1", "13.1")
+def decommission_unnecessary(actor: Actor, camera: Camera, reason: str, *, today: date) -> Camera:
+    """The yearly review found the camera no longer necessary for its purposes (Surveillance Camera Code
+    principle 2): without a purpose it has no lawful basis to record, so it is decommissioned at once by
+    the reviewer's own authority (the DPO reviews cameras but does not run the estate). Its recordings
+    are then erased before disposal by the CCTV administrator (13.1; recording/erasure.py)."""
+    require(actor, CAMERA_REVIEW, camera.school_id)
+    return _move(actor, camera, CameraStatus.DECOMMISSIONED, reason, today)
+
+
+def _move(actor: Actor, camera: Camera, status: str, reason: str, today: date) -> Camera:
     sources = {source for source, targets in TRANSITIONS.items() if status in targets}
     now, wanted = camera.get_status_display().lower(), CameraStatus(status).label.lower()
     with transaction.atomic():

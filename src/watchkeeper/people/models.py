@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     FOOTAGE_REVIEWER = "footage_reviewer", "Footage reviewer"
     CCTV_ADMIN = "cctv_admin", "CCTV system administrator"
     SAR_HANDLER = "sar_handler", "Subject access handler"
+    # The school's designated safeguarding lead (Keeping Children Safe in Education): checks a request made
+    # for a child before anything is released (DPA 2018 Sch 3 Part 5).
+    SAFEGUARDING_LEAD = "safeguarding_lead", "Designated safeguarding lead"
     DPO = "dpo", "Data Protection Officer"
     BOARD_MEMBER = "board_member", "Trust board member"
     IG_GROUP = "ig_group", "Information governance group"
@@ -31,6 +34,7 @@ SCHOOL_ROLES = frozenset(
         Role.FOOTAGE_REVIEWER,
         Role.CCTV_ADMIN,
         Role.SAR_HANDLER,
+        Role.SAFEGUARDING_LEAD,
     }
 )
 TRUST_ROLES = frozenset({Role.DPO, Role.BOARD_MEMBER, Role.IG_GROUP})

@@ -9,11 +9,13 @@ from django.db import models
 class Submission(models.Model):
     SCHOOL_LOOKUP = "case__school"
 
+    # Goes with its case when the subject access register's retention deletes it (reports/retention.py);
+    # an unconfirmed one goes sooner, leaving the case (public/retention.py).
     case = models.OneToOneField(
-        "subjectaccess.SubjectAccessRequest", on_delete=models.PROTECT, related_name="public_submission"
+        "subjectaccess.SubjectAccessRequest", on_delete=models.CASCADE, related_name="public_submission"
     )
     email = models.EmailField(max_length=200)
-    client_key = models.CharField(max_length=64, db_index=True)
+    client_key = models.CharField(max_length=64, db_index=True)  # cleared after the rate limit's hour
     received_at = models.DateTimeField(db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

@@ -24,13 +24,14 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.estate.models import School
 from watchkeeper.notices import services as notices
-from watchkeeper.public import limits
+from watchkeeper.public import limits, retention
 from watchkeeper.public.models import PublicComplaint, Submission
 from watchkeeper.subjectaccess import services as subjectaccess
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 
 SALT = "watchkeeper.public.confirm"
-CONFIRM_DAYS = 14
+# The link lasts as long as an unconfirmed submission is kept (public/retention.py): then both are gone.
+CONFIRM_DAYS = retention.UNCONFIRMED.days
 
 
 class TooMany(Exception):

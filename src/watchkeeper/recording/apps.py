@@ -11,4 +11,4 @@ class RecordingConfig(registry.Registering):
         Link("Holds", "recording:hold_list", "recording.hold", group="Footage", order=160),
         Link("Minibus footage", "recording:dvr_upload", "recording.import", group="Footage", order=165),
     )
-    inbox = ("holds_to_review",)
+    inbox = ("holds_to_review", "cameras_to_erase")

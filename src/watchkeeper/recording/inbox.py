@@ -1,5 +1,7 @@
 """What waits on a person in this app (core/registry.py, issue 15 §3): evidential holds due for review
-within a week or past their review date (9.6), for the CCTV administrator who keeps them."""
+within a week or past their review date (9.6), for the CCTV administrator who keeps them; and decommissioned
+cameras whose recordings are still stored, to erase before disposal (13.1) — a camera the yearly review
+found no longer necessary arrives here (reviews.services.record_camera_review)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from watchkeeper.core.permissions import restrict
 from watchkeeper.core.registry import InboxItem
+from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.notices.deadlines import end_of
 from watchkeeper.recording.models import Hold, HoldPurpose
 
@@ -30,4 +33,19 @@ def holds_to_review(user: Any, now: datetime) -> Iterator[InboxItem]:
             school=hold.school.name,
             group="Footage",
             reference=f"Hold {hold.pk}",
+        )
+
+
+def cameras_to_erase(user: Any, now: datetime) -> Iterator[InboxItem]:
+    from watchkeeper.recording.erasure import ERASE
+
+    cameras = Camera.objects.filter(status=CameraStatus.DECOMMISSIONED, segments__isnull=False).distinct()
+    for camera in restrict(cameras, user, ERASE).select_related("school"):
+        yield InboxItem(
+            key=f"recording.erase_camera:{camera.pk}",
+            title=f"Erase the recordings of the decommissioned {camera.name} camera before disposal (13.1)",
+            url=reverse("recording:erasure_list"),
+            school=camera.school.name,
+            group="Footage",
+            reference=f"Camera {camera.pk}",
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from watchkeeper.estate.models import Purpose
-from watchkeeper.reports.retention import LABELS, MISUSE_LABEL
+from watchkeeper.reports.retention import LABELS, MISUSE_LABEL, PUBLIC_FORMS
 
 
 def processing_entry(
@@ -55,7 +55,7 @@ def processing_entry(
             "Retention (Art 30(1)(f))",
             f"Recordings: at most {_plural(longest_retention_days, 'day')}, then erased "
             f"automatically (13.1); downloaded copies six months unless the police ask for longer (13.2); "
-            f"the registers: {registers}.",
+            f"the registers: {registers}; {PUBLIC_FORMS}.",
         ),
         (
             "Security measures (Art 30(1)(g), Art 32)",

@@ -4,9 +4,9 @@ says, counted from when the matter closed. The schedule is a setting (`WATCHKEEP
 years per register) with the defaults below; `apply_schedule` is the job's service.
 
 Registers applied here: breaches, complaints, subject access requests, disclosure requests and FOI
-requests. Misuse alerts found to be no concern are deleted by the misuse app after its own period (days, set
-under Misuse settings; `misuse.services.purge_no_concern`); unconfirmed public-form submissions have an
-entry for the public forms to apply, not applied yet. design/reports.md says so.
+requests; the public forms' own records by the public app's rule (`public/retention.py`: days and hours,
+not years), in the same job. Misuse alerts found to be no concern are deleted by the misuse app after its
+own period (days, set under Misuse settings; `misuse.services.purge_no_concern`). design/reports.md says so.
 """
 
 from __future__ import annotations
@@ -27,18 +27,18 @@ from watchkeeper.complaints.models import Status as ComplaintStatus
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
+from watchkeeper.public import retention as public_retention
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
 
 # Years after closure. Six years: the limitation period for a claim (Limitation Act 1980 s2), as the
 # IRMS schools toolkit advises for complaints and breaches; one year for a request answered without dispute;
-# an unconfirmed public form submission only as long as it takes to confirm it.
+# the public forms' records are kept days, not years: public/retention.py.
 DEFAULT_YEARS: dict[str, float] = {
     "breach": 6,
     "complaint": 6,
     "sar": 1,
     "disclosure": 6,
     "foi": 1,
-    "public_form": 0.1,
 }
 LABELS = {
     "breach": "Breach records (15.1; UK GDPR Art 33(5))",
@@ -46,9 +46,14 @@ LABELS = {
     "sar": "Subject access requests (10.1)",
     "disclosure": "Disclosure requests from the police and others (11.1–11.6)",
     "foi": "Freedom of Information requests (11.7)",
-    "public_form": "Public-form submissions never confirmed",
 }
 MISUSE_LABEL = "Misuse alerts found to be no concern (16)"
+# The public forms' records, in words (Art 30 entry, the schedule page); applied by public/retention.py.
+PUBLIC_FORMS = (
+    "Public-form requests whose e-mail address was never confirmed: 7 days (the request stays as its case); "
+    "the digest of a sender's network address: the rate limit's hour; a public complaint once entered in "
+    "the complaints register: the same hour"
+)
 
 
 def schedule() -> dict[str, float]:
@@ -57,7 +62,7 @@ def schedule() -> dict[str, float]:
 
 
 def _known(setting: dict[str, float]) -> dict[str, float]:
-    # "misuse" was once an entry here: the misuse app's own setting (Misuse settings, in days) rules it.
+    # "misuse" and "public_form" were once entries here: their own apps' rules govern them now.
     return {register: years for register, years in setting.items() if register in DEFAULT_YEARS}
 
 
@@ -118,6 +123,7 @@ def apply_schedule(actor: Actor, now: datetime) -> Outcome:
             done = _delete(actor, register, obj, years[register])
             bucket = outcome.deleted if done else outcome.kept
             bucket[register] = bucket.get(register, 0) + 1
+    outcome.deleted.update(public_retention.apply(actor, now))
     return outcome
 
 

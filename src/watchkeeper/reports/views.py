@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from watchkeeper.core.permissions import school_ids
 from watchkeeper.core.shortcuts import list_school, require_anywhere, schools_where
 from watchkeeper.reports import dashboard as board
-from watchkeeper.reports import services
+from watchkeeper.reports import retention, services
 from watchkeeper.reports.forms import AnnualForm
 
 
@@ -60,7 +60,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def processing(request: HttpRequest) -> HttpResponse:
     entry = services.record_of_processing(request.user)
     schedule = services.register_schedule(request.user)
-    return render(request, "reports/processing.html", {"entry": entry, "schedule": schedule})
+    context = {"entry": entry, "schedule": schedule, "public_forms": retention.PUBLIC_FORMS}
+    return render(request, "reports/processing.html", context)
 
 
 def _pdf(pdf: bytes, name: str) -> HttpResponse:

@@ -38,7 +38,14 @@ class TriggerForm(Form):
 class CameraReviewForm(Form):
     still_necessary = forms.TypedChoiceField(
         label="Is the camera still necessary for its purposes?",
-        choices=[("yes", "Yes, still necessary"), ("no", "No: it should be moved or decommissioned")],
+        choices=[
+            ("yes", "Yes, still necessary"),
+            (
+                "no",
+                "No: decommission it now — recording stops, and the CCTV administrator erases its "
+                "recordings before disposal (13.1)",
+            ),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )

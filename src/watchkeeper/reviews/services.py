@@ -17,7 +17,8 @@ from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import refuse
 from watchkeeper.core.permissions import require
-from watchkeeper.estate.models import Camera, Trust
+from watchkeeper.estate import services as estate
+from watchkeeper.estate.models import Camera, CameraStatus, Trust
 from watchkeeper.people.models import StaffProfile
 from watchkeeper.reviews import due, pause
 from watchkeeper.reviews.models import Acknowledgement, CameraReview, PolicyVersion, ReviewTrigger
@@ -148,15 +149,19 @@ def acknowledge(actor: Actor, version: PolicyVersion, *, now: datetime) -> Ackno
     return ack
 
 
-@enforces("18.1")
+@enforces("18.1", "13.1")
 def record_camera_review(
     actor: Actor, camera: Camera, still_necessary: bool, notes: str, *, now: datetime
 ) -> CameraReview:
     """The yearly review of a camera (Surveillance Camera Code principle 2): still necessary for its
-    purposes? A camera found no longer necessary is named for the Headteacher to decommission."""
+    purposes? A camera found no longer necessary is decommissioned in the same transaction (recording
+    stops: without a purpose it has no lawful basis), and the CCTV administrator is asked in their inbox
+    to erase its recordings before disposal (13.1; recording/inbox.py). design/reviews.md says why."""
     require(actor, CAMERA_REVIEW, camera.school_id)
     if not notes.strip():
         raise refuse("18.1", "say why the camera is, or is no longer, necessary for its purposes")
+    if camera.status == CameraStatus.DECOMMISSIONED:
+        raise refuse("18.1", f"{camera.name} is decommissioned already: there is nothing to review")
     with transaction.atomic():
         review = CameraReview.objects.create(
             camera=camera,
@@ -169,6 +174,9 @@ def record_camera_review(
         audit_about(
             "reviews.camera_reviewed", actor, camera, reason=review.notes, still_necessary=still_necessary
         )
+        if not still_necessary:
+            reason = f"Yearly review: no longer necessary for its purposes. {review.notes}"
+            estate.decommission_unnecessary(actor, camera, reason, today=timezone.localdate(now))
     return review
 
 

@@ -22,7 +22,7 @@ from watchkeeper.estate.models import Camera, CameraStatus, Trust
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.reviews import due, pause, reminders, services
 from watchkeeper.reviews.forms import CameraReviewForm, TriggerForm, VersionForm
-from watchkeeper.reviews.models import Acknowledgement, PolicyVersion
+from watchkeeper.reviews.models import Acknowledgement, CameraReview, PolicyVersion
 from watchkeeper.reviews.services import APPROVE, CAMERA_REVIEW, MANAGE
 from watchkeeper.storage.keys import Unreadable
 from watchkeeper.storage.store import ObjectMissing
@@ -218,10 +218,16 @@ def camera_review_record(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if outcome.done:
-            messages.success(
-                request,
-                f"Review of {camera.name} recorded; next due by {outcome.value.next_review_on:%-d %B %Y}.",
-            )
+            messages.success(request, _reviewed(camera, outcome.value))
             return redirect("reviews:camera_reviews")
     context = {"form": form, "camera": camera}
     return render(request, "reviews/camera_review_form.html", context, status=400 if posted else 200)
+
+
+def _reviewed(camera: Camera, review: CameraReview) -> str:
+    if not review.still_necessary:
+        return (
+            f"Review of {camera.name} recorded: the camera is decommissioned and no longer records; the CCTV "
+            "administrator is asked to erase its recordings before disposal (13.1)."
+        )
+    return f"Review of {camera.name} recorded; next due by {review.next_review_on:%-d %B %Y}."

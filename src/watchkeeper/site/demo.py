@@ -189,6 +189,7 @@ def _school_staff(creds: Credentials, trust: Trust, school: School, tag: str, no
         ("reviewer", "Rory", Role.FOOTAGE_REVIEWER),
         ("admin", "Ada", Role.CCTV_ADMIN),
         ("sar", "Sam", Role.SAR_HANDLER),
+        ("dsl", "Dana", Role.SAFEGUARDING_LEAD),  # checks requests made for a child (Sch 3 Part 5)
     ]:
         _staff(creds, trust, school, f"{suffix}-{tag}", first, f"{role.label} ({tag})", role, now)
     return head

@@ -11,4 +11,4 @@ class SubjectAccessConfig(registry.Registering):
         Link("SAR reviews", "subjectaccess:review_list", "sar.review", group="Requests", order=180),
     )
     panels = (Panel("subjectaccess.flags", "subjectaccess/_flags.html", "flags", order=10),)
-    inbox = ("cases_by_deadline", "reviews_to_attest")
+    inbox = ("cases_by_deadline", "reviews_to_attest", "safeguarding_checks")

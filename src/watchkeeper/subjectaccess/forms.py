@@ -18,6 +18,8 @@ from watchkeeper.subjectaccess.models import (
     IdentityBasis,
     OtherPersonBasis,
     Provision,
+    Relationship,
+    RequestKind,
     UnredactedRelease,
 )
 from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField
@@ -38,6 +40,20 @@ def _account_label(user: Any) -> str:
 
 class CaseForm(Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
+    # The same choices as the public form (public/forms.py), so a request is the same case however it came.
+    kind = forms.ChoiceField(
+        label="What the requester asks for",
+        choices=RequestKind.choices,
+        initial=RequestKind.ACCESS,
+        help_text="Erasure, restriction and objection run on the same one-month clock as access (10.1).",
+    )
+    relationship = forms.ChoiceField(
+        label="Who the requester is to the person in the footage",
+        choices=Relationship.choices,
+        initial=Relationship.SELF,
+        help_text="For someone else (a child, usually): the child's competence and views and the designated "
+        "safeguarding lead's check come before anything is released (DPA 2018 Sch 3 Part 5).",
+    )
     received_on = forms.DateField(
         label="Received on", widget=DATE, help_text="10.1: the day it reached the school."
     )
@@ -108,9 +124,9 @@ class ChildForm(Form):
 
 
 class SafeguardingForm(Form):
-    """The designated safeguarding lead's check before release (DPA 2018 Sch 3 Part 5)."""
+    """The designated safeguarding lead's check before release (DPA 2018 Sch 3 Part 5): only a holder of the
+    school's DSL role is shown it, and the service checks the role again."""
 
-    is_safeguarding_lead = forms.BooleanField(label="I am the school's designated safeguarding lead")
     note = _text("What was checked", "Whether anything is withheld, and why (Sch 3 Part 5).")
 
 

@@ -1,5 +1,6 @@
 """What waits on a person in this app (core/registry.py, issue 15 §3): subject access cases by their
-statutory deadline (10.2; UK GDPR Art 12(3)), and approved reviews whose attestation is still to make (10.3).
+statutory deadline (10.2; UK GDPR Art 12(3)), approved reviews whose attestation is still to make (10.3), and
+for the designated safeguarding lead the requests made for a child awaiting their check (Sch 3 Part 5).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from watchkeeper.core.registry import InboxItem
 from watchkeeper.notices.deadlines import end_of
 from watchkeeper.subjectaccess import clock
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, Attestation, SubjectAccessRequest
-from watchkeeper.subjectaccess.services.reading import visible_cases
+from watchkeeper.subjectaccess.services.reading import safeguarding_cases, visible_cases
 from watchkeeper.viewing.models import Status
 
 URGENT = (clock.ClockState.DUE_SOON, clock.ClockState.OVERDUE)
@@ -66,3 +67,22 @@ def reviews_to_attest(user: Any, now: datetime) -> Iterator[InboxItem]:
                     group="Requests",
                     reference=case.reference,
                 )
+
+
+def safeguarding_checks(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """Live requests made for someone else at the DSL's school, not yet checked: nothing is released before
+    the check, so the request's statutory deadline is theirs too."""
+    today = timezone.localdate(now)
+    cases = safeguarding_cases(user).filter(status__in=LIVE_STATUSES, safeguarding_checked_at=None)
+    for case in cases.prefetch_related("clarifications"):
+        deadline = case.deadline(today)
+        yield InboxItem(
+            key=f"subjectaccess.safeguarding:{case.pk}",
+            title=f"{case.reference}: the designated safeguarding lead's check before release (Sch 3 Part 5)",
+            url=reverse("subjectaccess:case_detail", args=[case.pk]),
+            due=end_of(deadline) if deadline else None,
+            school=case.school.name,
+            group="Requests",
+            statutory=True,
+            reference=case.reference,
+        )

@@ -18,7 +18,7 @@ clip, authorised together with one password), `handover` (the response's package
 from watchkeeper.subjectaccess.services.attest import attest_only_requester, attestation_problems
 from watchkeeper.subjectaccess.services.clips import clip_problems, record_clip, record_viewing_held
 from watchkeeper.subjectaccess.services.closing import CLOSABLE, close, refuse, respond, response_problems
-from watchkeeper.subjectaccess.services.common import HANDLE, LEGAL_BASIS, REVIEW, VIEW
+from watchkeeper.subjectaccess.services.common import HANDLE, LEGAL_BASIS, REVIEW, SAFEGUARD, VIEW
 from watchkeeper.subjectaccess.services.handover import response_file, response_packages
 from watchkeeper.subjectaccess.services.intake import add_window, confirm_identity, hold_review_on, log_case
 from watchkeeper.subjectaccess.services.others import other_person_problems, record_other_person
@@ -35,7 +35,15 @@ from watchkeeper.subjectaccess.services.public import (
     record_safeguarding_check,
     safeguarding_problems,
 )
-from watchkeeper.subjectaccess.services.reading import Flag, flagged, flags_for, timeline, visible_cases
+from watchkeeper.subjectaccess.services.reading import (
+    Flag,
+    case_readers,
+    flagged,
+    flags_for,
+    safeguarding_cases,
+    timeline,
+    visible_cases,
+)
 from watchkeeper.subjectaccess.services.release import release_problems, release_unredacted, sign_off_release
 from watchkeeper.subjectaccess.services.review import needs_review, request_review, review_approved
 
@@ -44,12 +52,14 @@ __all__ = [
     "HANDLE",
     "LEGAL_BASIS",
     "REVIEW",
+    "SAFEGUARD",
     "VIEW",
     "Flag",
     "add_window",
     "attest_only_requester",
     "authorise_response",
     "awaiting_authorisation",
+    "case_readers",
     "attestation_problems",
     "ask_clarification",
     "clarification_received",
@@ -79,6 +89,7 @@ __all__ = [
     "response_file",
     "response_packages",
     "response_problems",
+    "safeguarding_cases",
     "safeguarding_problems",
     "review_approved",
     "sign_off_release",

@@ -14,6 +14,7 @@ from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
 
 VIEW, HANDLE, REVIEW = "sar.view", "sar.handle", "sar.review"
+SAFEGUARD = "sar.safeguarding_check"  # the designated safeguarding lead's check (DPA 2018 Sch 3 Part 5)
 LEGAL_BASIS = "UK GDPR Art 15 (right of access)"
 
 

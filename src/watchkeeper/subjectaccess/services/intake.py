@@ -21,7 +21,13 @@ from watchkeeper.people.involvement import involvement_problems
 from watchkeeper.recording import services as recording
 from watchkeeper.recording.models import Hold, HoldPurpose
 from watchkeeper.subjectaccess import clock
-from watchkeeper.subjectaccess.models import IdentityBasis, SearchWindow, SubjectAccessRequest
+from watchkeeper.subjectaccess.models import (
+    IdentityBasis,
+    Relationship,
+    RequestKind,
+    SearchWindow,
+    SubjectAccessRequest,
+)
 from watchkeeper.subjectaccess.services.common import (
     HANDLE,
     audit,
@@ -49,6 +55,8 @@ def log_case(
     identity_note: str = "",
     identity_confirmed_on: date | None = None,
     subject_account: Person | None = None,
+    kind: str = RequestKind.ACCESS,
+    relationship: str = Relationship.SELF,
     today: date,
 ) -> SubjectAccessRequest:
     """Log a request and, in the same transaction, hold the footage it describes. `subject_account`: the
@@ -60,6 +68,11 @@ def log_case(
         identity_confirmed_on = received_on
     problems = _intake_problems(school, cameras, received_on, window_start, window_end, today)
     problems += failing(
+        (kind not in RequestKind.values, "10.1: choose what the requester asks for"),
+        (
+            relationship not in Relationship.values,
+            "10.1: say who the requester is to the person in the footage",
+        ),
         (not requester_name.strip(), "10.1: give the requester's name"),
         (not requester_contact.strip(), "10.1: give a contact for the reply"),
         (
@@ -77,6 +90,8 @@ def log_case(
     with transaction.atomic():
         case = SubjectAccessRequest.objects.create(
             school=school,
+            kind=kind,
+            relationship=relationship,
             received_on=received_on,
             requester_name=requester_name.strip(),
             requester_contact=requester_contact.strip(),
@@ -100,6 +115,8 @@ def log_case(
             end=window_end.isoformat(),
             deadline=iso(case.deadline(today)),
             subject_account=subject_account.get_username() if subject_account else None,
+            kind=kind,
+            relationship=relationship,
         )
         case.hold = _hold(case, cameras, today)
         case.save(update_fields=["hold"])

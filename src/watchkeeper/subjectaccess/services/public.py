@@ -23,6 +23,7 @@ from watchkeeper.notices import services as notices
 from watchkeeper.subjectaccess.models import Relationship, RequestKind, SubjectAccessRequest
 from watchkeeper.subjectaccess.services.common import (
     HANDLE,
+    SAFEGUARD,
     audit,
     failing,
     handler,
@@ -108,15 +109,16 @@ def record_child(
     return case
 
 
+@enforces("10.2")
 def record_safeguarding_check(
-    actor: Actor, case: SubjectAccessRequest, *, is_safeguarding_lead: bool, note: str, now: datetime
+    actor: Actor, case: SubjectAccessRequest, *, note: str, now: datetime
 ) -> SubjectAccessRequest:
-    """The designated safeguarding lead has checked the footage and case before release (Sch 3 Part 5)."""
-    person = handler(actor, case.school_id)
+    """The designated safeguarding lead has checked the footage and case before release (Sch 3 Part 5): a
+    holder of the school's DSL role (sar.safeguarding_check), never a SAR handler's own declaration."""
+    person = handler(actor, case.school_id, SAFEGUARD)
     refuse_if(
         failing(
             (not case.for_someone_else, "10.2: a safeguarding check is for a request made for someone else"),
-            (not is_safeguarding_lead, "10.2: only the designated safeguarding lead records this check"),
             (not note.strip(), "10.2: say what was checked and whether anything is withheld (Sch 3 Part 5)"),
         )
     )

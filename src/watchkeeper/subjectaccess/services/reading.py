@@ -16,8 +16,8 @@ from watchkeeper.evidence.models import DownloadRequest
 from watchkeeper.recording.models import Hold
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import clock
-from watchkeeper.subjectaccess.models import LIVE_STATUSES, OtherPerson, SubjectAccessRequest
-from watchkeeper.subjectaccess.services.common import VIEW
+from watchkeeper.subjectaccess.models import LIVE_STATUSES, OtherPerson, Relationship, SubjectAccessRequest
+from watchkeeper.subjectaccess.services.common import SAFEGUARD, VIEW
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,21 @@ def visible_cases(user: Actor) -> QuerySet[SubjectAccessRequest]:
     return restrict(
         SubjectAccessRequest.objects.select_related("school").prefetch_related("clarifications"), user, VIEW
     )
+
+
+def safeguarding_cases(
+    user: Actor, cases: QuerySet[SubjectAccessRequest] | None = None
+) -> QuerySet[SubjectAccessRequest]:
+    """For a designated safeguarding lead: the requests made for someone else at their school, which they
+    check before release (Sch 3 Part 5) — and no others."""
+    cases = SubjectAccessRequest.objects.select_related("school") if cases is None else cases
+    return restrict(cases.exclude(relationship=Relationship.SELF), user, SAFEGUARD)
+
+
+def case_readers(user: Actor, cases: QuerySet[SubjectAccessRequest]) -> QuerySet[SubjectAccessRequest]:
+    """Of `cases`, those whose page the person may open: the ones they see, and the ones they check as the
+    designated safeguarding lead."""
+    return restrict(cases, user, VIEW) | safeguarding_cases(user, cases)
 
 
 def flags_for(user: Actor, today: date) -> list[Flag]:
