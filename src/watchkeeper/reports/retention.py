@@ -4,8 +4,9 @@ says, counted from when the matter closed. The schedule is a setting (`WATCHKEEP
 years per register) with the defaults below; `apply_schedule` is the job's service.
 
 Registers applied here: breaches, complaints, subject access requests, disclosure requests and FOI
-requests. Misuse alerts and public-form submissions have entries in the schedule for their apps (issue 18
-§1 and §3) to apply when they exist; design/reports.md says so.
+requests. Misuse alerts found to be "no concern" are deleted by the misuse app's own daily job after the
+DPO's set period (Misuse settings), which the schedule therefore shows in place of a year count here; public-
+form submissions have an entry for their app (issue 18 §3) to apply when it exists; design/reports.md says so.
 """
 
 from __future__ import annotations
@@ -30,15 +31,15 @@ from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
 
 # Years after closure. Six years: the limitation period for a claim (Limitation Act 1980 s2), as the
 # IRMS schools toolkit advises for complaints and breaches; one year for a request answered without dispute;
-# a misuse alert found to be "no concern" is not kept beyond a year (issue 18 §1); an unconfirmed public
-# form submission only as long as it takes to confirm it.
+# a misuse alert found to be "no concern" as long as the DPO set (90 days by default: schedule() reads the
+# setting); an unconfirmed public form submission only as long as it takes to confirm it.
 DEFAULT_YEARS: dict[str, float] = {
     "breach": 6,
     "complaint": 6,
     "sar": 1,
     "disclosure": 6,
     "foi": 1,
-    "misuse": 1,
+    "misuse": 0.25,
     "public_form": 0.1,
 }
 LABELS = {
@@ -47,14 +48,20 @@ LABELS = {
     "sar": "Subject access requests (10.1)",
     "disclosure": "Disclosure requests from the police and others (11.1–11.6)",
     "foi": "Freedom of Information requests (11.7)",
-    "misuse": "Misuse alerts found to be no concern (16) — applied by the misuse app",
+    "misuse": "Misuse alerts found to be no concern (16) — deleted by the misuse app's daily job after the "
+    "DPO's set period (Misuse settings)",
     "public_form": "Public-form submissions never confirmed — applied by the public forms",
 }
 
 
 def schedule() -> dict[str, float]:
-    """The defaults, with any register the setting names replaced."""
-    return {**DEFAULT_YEARS, **getattr(settings, "WATCHKEEPER_REGISTER_RETENTION", {})}
+    """The defaults, with any register the setting names replaced; misuse alerts as the DPO set their
+    "no concern" period (the one misuse_purge applies), in years to two places."""
+    from watchkeeper.misuse.services import settings_of
+
+    years = {**DEFAULT_YEARS, **getattr(settings, "WATCHKEEPER_REGISTER_RETENTION", {})}
+    years["misuse"] = round(settings_of().no_concern_keep_days / 365, 2)
+    return years
 
 
 def cutoff(today: date, years: float) -> date:
@@ -85,6 +92,8 @@ def _due(register: str, before: date, today: date) -> QuerySet[Model]:
 
 
 APPLIED = ("breach", "complaint", "sar", "disclosure", "foi")
+# Registers whose own app applies the schedule (misuse: the daily misuse_purge job, 16).
+APPLIED_BY_THEIR_APP = ("misuse",)
 
 
 @dataclass

@@ -59,7 +59,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def processing(request: HttpRequest) -> HttpResponse:
     entry = services.record_of_processing(request.user)
     schedule = [
-        (retention.LABELS[k], years, k in retention.APPLIED) for k, years in retention.schedule().items()
+        (retention.LABELS[k], years, k in retention.APPLIED or k in retention.APPLIED_BY_THEIR_APP)
+        for k, years in retention.schedule().items()
     ]
     return render(request, "reports/processing.html", {"entry": entry, "schedule": schedule})
 
