@@ -2,7 +2,8 @@
 download for the police; the Headteacher authorises it with a fresh authenticator code and sees the password
 once; the job runner (`watchkeeper worker`, its own process) builds the sealed package while the request's
 page shows its progress; the reviewer downloads the ZIP and `watchkeeper export verify` passes with that
-password; the CCTV log row fills itself — authoriser, downloaded, then the viewing and the deletion."""
+password; the CCTV log row fills itself — authoriser, downloaded, then the viewing, the copy reported lost
+(15.1: a breach draft for the DPO) and the deletion."""
 
 from __future__ import annotations
 
@@ -109,6 +110,13 @@ def test_request_authorise_build_download_verify_and_the_log_fills(live_app, new
     reviewer.get_by_label("Date and time viewed").fill(uk(datetime.now().astimezone()))
     reviewer.get_by_role("button", name="Record viewing").click()
     expect(reviewer.get_by_text("Viewing recorded")).to_be_visible()
+    # The police's stick is lost: the reviewer who asked for the copy reports it; the DPO gets a draft (15.1).
+    reviewer.get_by_text("Copy lost, or its password sent with it?").click()
+    lost = reviewer.locator("#report-lost")
+    lost.get_by_label("What happened").fill("The USB stick for PC Smith was left on the bus")
+    lost.get_by_role("button", name="Report this copy lost").click()
+    expect(reviewer.get_by_text("Reported to the DPO as a possible personal data breach")).to_be_visible()
+    expect(reviewer.locator(".copy-report")).to_contain_text("Reported lost by")
     head.goto(request_url)
     head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
     head.get_by_role("button", name="Authorise deletion").click()
@@ -120,6 +128,7 @@ def test_request_authorise_build_download_verify_and_the_log_fills(live_app, new
     assert cells.nth(4).inner_text().strip(), "date and time viewed"
     assert cells.nth(5).inner_text().strip().startswith(cells.nth(0).inner_text().split(",")[0])
     assert cells.nth(6).inner_text().strip(), "date deleted"
+    expect(cells.nth(1).locator(".copy-report")).to_contain_text("Reported lost")
     assert live_app.cli("audit", "verify").stdout.startswith("audit chain intact:")
 
 

@@ -157,6 +157,14 @@ def download_is(field: str) -> Any:
     return check
 
 
+def reported(kind: str) -> Any:
+    def check(ctx: dict[str, Any], response: Any) -> None:
+        report = ctx["download"].reports.get()  # only the permitted person's report was kept
+        assert (report.reported_by, report.breach.kind, report.breach.draft) == (ctx["user"], kind, True)
+
+    return check
+
+
 CASES = [
     ViewCase("request-list", at_school("request_list"), REVIEWER, LIVE, setup=asked),
     ViewCase("request-list-head", at_school("request_list"), HEAD, LIVE, setup=asked),
@@ -257,6 +265,36 @@ CASES = [
         ok=(302,),
         setup=stored,
         check=download_is("deleted_at"),
+    ),
+    # 15.1, 11.6: a copy reported lost, or its password sent with it, opens a breach draft for the DPO.
+    ViewCase(
+        "copy-lost",
+        copy_url("copy_lost"),
+        ADMIN,
+        LIVE,
+        method="post",
+        data=lambda ctx: {
+            "lost_noticed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S"),
+            "lost_account": "The USB stick was left on the bus.",
+        },
+        ok=(302,),
+        setup=stored,
+        check=reported("copy_lost"),
+    ),
+    ViewCase(
+        "copy-password-sent",
+        copy_url("copy_password_sent"),
+        DPO,
+        REVIEWER,
+        trust_wide=True,
+        method="post",
+        data=lambda ctx: {
+            "password_noticed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S"),
+            "password_account": "The password was in the same e-mail as the file.",
+        },
+        ok=(302,),
+        setup=stored,
+        check=reported("password_with_file"),
     ),
     ViewCase("log-pdf", at_school("cctv_log_pdf"), HEAD, REVIEWER, setup=stored, check=is_pdf),
     ViewCase(

@@ -121,6 +121,15 @@ def test_no_concern_alerts_are_deleted_after_the_set_period_and_others_kept(scho
     assert AuditEvent.objects.filter(action="misuse.alert_deleted").count() == 1
 
 
+def test_the_purge_job_follows_the_period_the_dpo_set(school, reviewer, dpo) -> None:
+    now = timezone.now()
+    cleared = alert_about(reviewer, school)
+    services.record_outcome(dpo, cleared, Outcome.NO_CONCERN, "", now=now - timedelta(days=31))
+    assert misuse_purge.call_local() == 0  # 31 days: inside the default 90
+    services.update_settings(dpo, {"no_concern_keep_days": 30}, now=now)
+    assert misuse_purge.call_local() == 1 and not Alert.objects.exists()
+
+
 def test_only_the_dpo_changes_the_settings_and_the_hours(school, dpo) -> None:
     head = person(Role.HEADTEACHER, school)
     now = timezone.now()

@@ -59,6 +59,10 @@ EVENT_WORDS = {
     "evidence.copy_due": "Copy due for deletion",
     "evidence.copy_overdue": "Copy overdue for deletion",
     "evidence.copy_handed_over": "Copy handed over",
+    "evidence.copy_reported_lost": "Copy reported lost (a breach draft for the DPO)",
+    "evidence.password_reported_with_file": (
+        "Package password reported sent with the file (a breach draft for the DPO)"
+    ),
     "evidence.held_footage_released": "Held footage released for use",
     "evidence.log_exported": "CCTV log exported",
     # Redaction (10.3, 10.4).

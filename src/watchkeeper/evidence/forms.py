@@ -185,3 +185,32 @@ class ExtendTogetherForm(CopiesTogetherForm):
     new_date = copy.deepcopy(ExtendForm.base_fields["new_date"])
     reason = copy.deepcopy(ExtendForm.base_fields["reason"])
     field_order = ["copies", "asked_by", "new_date", "reason", "code"]
+
+
+FOUND_OUT = "UK time; the DPO's 72 hours run from it."
+
+
+class LostForm(Form):
+    """A copy reported lost (15.1): opens a breach draft for the DPO."""
+
+    lost_noticed_at = forms.DateTimeField(
+        label="When did you find out?", widget=LOCAL_TIME, help_text=FOUND_OUT
+    )
+    lost_account = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="e.g. the USB stick with the copy was left on the bus; who had it last and where.",
+    )
+
+
+class PasswordSentForm(Form):
+    """A package's password reported sent with its file (11.6): opens a breach draft for the DPO."""
+
+    password_noticed_at = forms.DateTimeField(
+        label="When did you find out?", widget=LOCAL_TIME, help_text=FOUND_OUT
+    )
+    password_account = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="e.g. the password was written on the stick, or sent in the same e-mail as the file.",
+    )

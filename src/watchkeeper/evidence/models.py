@@ -235,3 +235,37 @@ class HoldRelease(models.Model):
         if self.request_id:
             return f"download request #{self.request_id}"
         return f"redaction #{self.redaction_id}"
+
+
+class Mishap(models.TextChoices):
+    """What a person who held or handled a copy reports about it (15.1, 11.6): each opens a breach draft."""
+
+    LOST = "lost", "Reported lost"
+    PASSWORD_WITH_FILE = "password_with_file", "Password reported sent with the file (11.6)"
+
+
+class CopyReport(models.Model):
+    """A copy (a CCTV log row) reported lost, or its package's password reported sent with the file (11.6),
+    by someone who held or handled it: who, when, what they said, and the breach draft it opened for the
+    DPO (15.1; design/evidence.md "Copies reported lost")."""
+
+    SCHOOL_LOOKUP = "school"
+
+    school = fields.school("+")
+    download = models.ForeignKey(Download, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=20, choices=Mishap.choices)
+    reported_by = fields.person()
+    reported_at = models.DateTimeField()
+    # When the reporter (so the trust) first knew: the breach's 72-hour clock runs from here.
+    noticed_at = models.DateTimeField()
+    account = models.TextField()  # what they said, in their own words
+    # The draft it opened (or joined). Kept when the breach register's retention deletes the breach.
+    breach = models.ForeignKey(
+        "breaches.Breach", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["reported_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: copy {self.download_id}"

@@ -30,5 +30,7 @@ urlpatterns = [
     path("copies/<int:pk>/viewed/", copies.copy_step, {"step": "viewed"}, name="copy_viewed"),
     path("copies/<int:pk>/handed/", copies.copy_step, {"step": "handed"}, name="copy_handed"),
     path("copies/<int:pk>/extend/", copies.copy_step, {"step": "extend"}, name="copy_extend"),
+    path("copies/<int:pk>/lost/", copies.copy_step, {"step": "lost"}, name="copy_lost"),
+    path("copies/<int:pk>/password-sent/", copies.copy_step, {"step": "password"}, name="copy_password_sent"),
     path("copies/<int:pk>/delete/", copies.copy_step, {"step": "delete"}, name="copy_delete"),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, Actor, Person, person_or_none, require_person
@@ -20,6 +21,8 @@ from watchkeeper.core.permissions import can, holds_any, require
 from watchkeeper.estate.models import School, Trust
 from watchkeeper.misuse.models import Alert, MisuseSettings, Outcome, SchoolDay
 from watchkeeper.misuse.rules import Hit, Thresholds
+from watchkeeper.notices import kinds
+from watchkeeper.notices.services import notify
 from watchkeeper.people.models import Role, RoleGrant
 
 VIEW, DECIDE, SETTINGS = "misuse.view", "misuse.decide", "misuse.settings"
@@ -106,8 +109,30 @@ def raise_alerts(hits: Iterable[Hit], now: datetime) -> list[Alert]:
                 found_at=now,
             )
             _audit("alert_raised", SYSTEM, alert, rule=hit.rule)
+            tell_handler(alert, now)
         raised.append(alert)
     return raised
+
+
+def told_of(alert: Alert) -> list[Person]:
+    """Who is e-mailed about a new alert: its handler — the board's or IG group's chair for an alert about
+    the DPO; else every DPO but its subject (an alert about a Headteacher goes to the DPO only, as all do).
+    An alert about a DPO with no chair tells nobody: no DPO hears of one about themselves."""
+    if alert.handler is not None:
+        return [alert.handler]
+    if is_dpo(alert.subject_id):
+        return []
+    grants = RoleGrant.objects.current().filter(role=Role.DPO, user__is_active=True)
+    dpos = {grant.user for grant in grants.select_related("user")}
+    return sorted((p for p in dpos if p.pk != alert.subject_id and can(p, DECIDE, None)), key=lambda p: p.pk)
+
+
+@enforces("16")
+def tell_handler(alert: Alert, now: datetime) -> int:
+    """The handler is told by e-mail (notices.notify: the alert's reference and a link, nothing about the
+    person), once the alert is saved; they may switch these notices off (not a statutory deadline)."""
+    url = reverse("misuse:detail", args=[alert.pk])
+    return notify(told_of(alert), kind=kinds.MISUSE, reference=alert.reference, url=url, now=now)
 
 
 def _audit(event: str, actor: Actor, alert: Alert, reason: str = "", **details: Any) -> None:

@@ -11,6 +11,7 @@ VIEWING = "viewing.requested"
 DOWNLOAD = "evidence.requested"
 DISCLOSURE = "disclosures.logged"
 SAR = "subjectaccess.received"
+MISUSE = "misuse.raised"
 DEADLINE = "deadline"  # the 7-day, 1-day and overdue reminders of deadlines that are not statutory
 OTHER = "other"
 
@@ -19,6 +20,7 @@ KINDS: dict[str, str] = {
     DOWNLOAD: "A request to download footage waits for your authorisation (9.5)",
     DISCLOSURE: "A police or outside-body request waits for your decision (11.3, 11.5)",
     SAR: "A subject access request has been received at your school (10.1)",
+    MISUSE: "A misuse alert waits for you to look at (16)",
     DEADLINE: "Something in your inbox is due within 7 days, within 1 day, or overdue",
     OTHER: "Anything else that waits on you",
 }

@@ -19,6 +19,7 @@ from watchkeeper.core.pdf import sections_pdf
 from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.evidence.models import Download
+from watchkeeper.misuse.models import Alert
 from watchkeeper.reports import figures
 from watchkeeper.reports.suppression import SUPPRESS_BELOW, shown
 from watchkeeper.reports.timeliness import Tally
@@ -34,9 +35,19 @@ class Year:
     cameras_active: int
     exceptions: list[str]  # internal edition only: cameras with a compliance exception, and what it is
     open_now: dict[str, int]  # internal edition only
+    # Internal edition only, and only for a reader who handles misuse alerts (16): (raised in the year,
+    # still open) among the alerts they handle; None for anyone else, a Headteacher included.
+    misuse: tuple[int, int] | None = None
 
 
-def gather(schools: QuerySet[School], year: int, title: str, now: datetime) -> Year:
+def gather(
+    schools: QuerySet[School],
+    year: int,
+    title: str,
+    now: datetime,
+    alerts: QuerySet[Alert] | None = None,
+) -> Year:
+    """The year's figures for `schools`; `alerts`, the misuse alerts the reader handles (or None)."""
     first, last = figures.year_bounds(year)
     ids = list(schools.values_list("pk", flat=True))
     today = min(timezone.localdate(now), last)
@@ -94,7 +105,11 @@ def gather(schools: QuerySet[School], year: int, title: str, now: datetime) -> Y
     )
     exceptions = [f"{c.school.name}, {c.name}: {'; '.join(problems)}" for c, problems in found]
     open_now = figures.open_items(ids, trust_wide=len(ids) > 1)
-    return Year(title, counts, clocks, active, exceptions, open_now)
+    misuse = None
+    if alerts is not None:
+        ours = alerts.filter(school_id__in=ids)
+        misuse = (within(ours, "found_at__date"), ours.filter(outcome="").count())
+    return Year(title, counts, clocks, active, exceptions, open_now, misuse)
 
 
 def render(report: Year, year: int, public: bool, now: datetime) -> bytes:
@@ -132,6 +147,17 @@ def _internal(report: Year) -> list[str]:
         f"Breaches awaiting the DPO's decision: {report.open_now['breaches']}; complaints without an "
         f"outcome: {report.open_now['complaints']}; disclosure requests awaiting a decision: "
         f"{report.open_now['disclosures']}.",
+        *_misuse(report),
         f"Cameras with a compliance exception: {len(report.exceptions)}.",
         *report.exceptions,
+    ]
+
+
+def _misuse(report: Year) -> list[str]:
+    if report.misuse is None:
+        return []
+    raised, still_open = report.misuse
+    return [
+        f"Misuse alerts raised in the year (16): {raised}; still open: {still_open}. Alerts closed as no "
+        "concern are deleted after the set period, so the year's count leaves out those already deleted."
     ]

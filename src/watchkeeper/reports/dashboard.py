@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from watchkeeper.compliance.services import compliance_summary
 from watchkeeper.core.actors import Actor
-from watchkeeper.core.permissions import restrict, school_ids
+from watchkeeper.core.permissions import holds_any, restrict, school_ids
 from watchkeeper.estate.models import Camera, School
+from watchkeeper.misuse import services as misuse
 from watchkeeper.reports import charts, figures
 from watchkeeper.reports.score import CHECKS, score
 
@@ -66,7 +67,21 @@ def dashboard(user: Actor, now: datetime) -> dict[str, Any]:
         "uptime_chart": charts.bar_chart("Camera uptime", [(c.name, u) for c, u in uptime], " %"),
         "storage": figures.storage(ids),
         "open": figures.open_items(ids, trust_wide=school_ids(user, VIEW) is None),
+        "misuse": open_misuse_alerts(user, schools),
         "may_print_evidence": school_ids(user, "reports.evidence") is None,
-        "may_see_misuse": school_ids(user, "misuse.view") is None,  # 16: trust-wide governance only
         "overdue_reviews": sum(r.dpias_overdue + r.signs_unchecked + int(r.notice_due) for r in rows),
     }
+
+
+def open_misuse_alerts(user: Actor, schools: list[School]) -> list[tuple[str, int]] | None:
+    """(school, open alerts) for the misuse alerts the reader handles (16): the DPO's, or the chair's about
+    the DPO — never alerts about the reader, nor any to a Headteacher (None: the reader handles none)."""
+    if not holds_any(user, misuse.VIEW):
+        return None
+    names: dict[int | None, str] = {school.pk: school.name for school in schools}
+    counts: dict[str, int] = {}
+    names[None] = "No school"  # an alert that names no school (the DPO's trust-wide acts)
+    for school_id in misuse.open_alerts(user).values_list("school_id", flat=True):
+        if school_id in names:  # the schools the reader reads reports of
+            counts[names[school_id]] = counts.get(names[school_id], 0) + 1
+    return sorted(counts.items())

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.pdf import sections_pdf
-from watchkeeper.core.permissions import require
+from watchkeeper.core.permissions import holds_any, require
 from watchkeeper.estate.models import Camera, School, Trust
-from watchkeeper.misuse.services import settings_of as misuse_settings
+from watchkeeper.misuse import services as misuse
 from watchkeeper.reports import annual, evidence, retention
 from watchkeeper.reports.processing import processing_entry
 
@@ -23,7 +23,10 @@ def annual_report(actor: Actor, *, school: School | None, year: int, public: boo
     require(actor, "reports.view", school.pk if school else None)
     schools = School.objects.filter(pk=school.pk) if school else School.objects.all()
     title = school.name if school else _trust_name()
-    return annual.render(annual.gather(schools, year, title, now), year, public, now)
+    # Misuse alerts (16) are counted only among those the reader handles: never for a Headteacher, and
+    # never one about the reader.
+    alerts = misuse.visible(actor) if holds_any(actor, misuse.VIEW) else None
+    return annual.render(annual.gather(schools, year, title, now, alerts), year, public, now)
 
 
 def compliance_report(actor: Actor, now: datetime) -> bytes:
@@ -53,14 +56,14 @@ def record_of_processing(actor: Actor) -> list[tuple[str, str]]:
         purposes,
         longest,
         retention.schedule(),
-        misuse_settings().no_concern_keep_days,
+        misuse.settings_of().no_concern_keep_days,
     )
 
 
 def register_schedule(actor: Actor) -> list[tuple[str, str, str]]:
     """How long each register is kept, and what deletes it (the misuse app keeps its own period)."""
     require(actor, "reports.processing", None)
-    return retention.rows(retention.schedule(), misuse_settings().no_concern_keep_days)
+    return retention.rows(retention.schedule(), misuse.settings_of().no_concern_keep_days)
 
 
 def apply_register_retention(actor: Actor, now: datetime) -> retention.Outcome:

@@ -160,9 +160,12 @@ def open_draft(
     *,
     school: School | None = None,
     source_key: str = "",
+    aware_at: datetime | None = None,
 ) -> Breach:
     """Watchkeeper's own event opens a draft for the DPO, as SYSTEM, aware from `now` (the moment the
-    installation found it). The same event (`source_key`) opens one draft only, while it is undecided."""
+    installation found it), or from `aware_at` when a person reported the event and knew of it earlier (a
+    copy reported lost: the school's awareness is the trust's). The same event (`source_key`) opens one
+    draft only, while it is undecided."""
     if kind not in DRAFT_WORDS:
         raise ValueError(f"not a kind Watchkeeper opens drafts of: {kind!r}")
     with transaction.atomic():
@@ -176,7 +179,7 @@ def open_draft(
             draft=True,
             source_key=source_key[:200],
             what_happened=f"{DRAFT_WORDS[kind]}\n\n{details}".strip(),
-            aware_at=now,
+            aware_at=min(aware_at or now, now),
             reported_at=now,
         )
         _link(breach, evidence)

@@ -15,6 +15,7 @@ from watchkeeper.evidence.services.actions import (
     COPY_FETCHED,
     COPY_HANDED_OVER,
     COPY_OVERDUE,
+    COPY_REPORTED_LOST,
     COPY_VIEWED,
     EXTEND,
     FETCH,
@@ -22,6 +23,7 @@ from watchkeeper.evidence.services.actions import (
     LOG_EXPORTED,
     PACKAGE_BUILT,
     PACKAGE_FAILED,
+    PASSWORD_REPORTED_WITH_FILE,
     REFUSED,
     REISSUED,
     REQUEST,
@@ -76,6 +78,11 @@ from watchkeeper.evidence.services.log import (
     log_rows,
     when,
 )
+from watchkeeper.evidence.services.mishaps import (
+    may_report,
+    report_lost,
+    report_password_with_file,
+)
 from watchkeeper.evidence.services.requests import (
     download_problems,
     keep_problems,
@@ -98,6 +105,8 @@ __all__ = [
     "COPY_EXTENDED",
     "COPY_FETCHED",
     "COPY_OVERDUE",
+    "COPY_REPORTED_LOST",
+    "PASSWORD_REPORTED_WITH_FILE",
     "COPY_HANDED_OVER",
     "COPY_VIEWED",
     "EXTEND",
@@ -141,6 +150,9 @@ __all__ = [
     "log_rows",
     "manifest_segments",
     "may_fetch",
+    "may_report",
+    "report_lost",
+    "report_password_with_file",
     "record_hand_over",
     "record_viewing",
     "reissue_blockers",

@@ -26,3 +26,7 @@ COPY_FETCHED, COPY_VIEWED, COPY_EXTENDED = (
 COPY_DELETED, COPY_DUE, COPY_OVERDUE = "evidence.copy_deleted", "evidence.copy_due", "evidence.copy_overdue"
 LOG_EXPORTED = "evidence.log_exported"
 COPY_HANDED_OVER = "evidence.copy_handed_over"
+COPY_REPORTED_LOST, PASSWORD_REPORTED_WITH_FILE = (
+    "evidence.copy_reported_lost",
+    "evidence.password_reported_with_file",
+)

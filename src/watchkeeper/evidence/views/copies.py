@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.refusals import attempt
 from watchkeeper.evidence import services
-from watchkeeper.evidence.forms import CodeForm, ExtendForm, HandOverForm, ViewedForm
+from watchkeeper.evidence.forms import (
+    CodeForm,
+    ExtendForm,
+    HandOverForm,
+    LostForm,
+    PasswordSentForm,
+    ViewedForm,
+)
 from watchkeeper.evidence.models import Download, DownloadRequest
 from watchkeeper.evidence.views.requests import copies_of, request_page
 
@@ -76,6 +83,23 @@ STEPS = {
             actor, d, data["new_date"], data["reason"], asked_by=data["asked_by"], now=now
         ),
         lambda d: f"Copy kept until {d.expires_on:%d %B %Y} (13.2).",
+    ),
+    # 15.1, 11.6: each opens a breach draft for the DPO; the copy then shows the report and its reference.
+    "lost": Step(
+        LostForm,
+        "lost_form",
+        lambda actor, d, data, now: services.report_lost(
+            actor, d, account=data["lost_account"], noticed_at=data["lost_noticed_at"], now=now
+        ),
+        lambda d: "Reported to the DPO as a possible personal data breach (15.1).",
+    ),
+    "password": Step(
+        PasswordSentForm,
+        "password_form",
+        lambda actor, d, data, now: services.report_password_with_file(
+            actor, d, account=data["password_account"], noticed_at=data["password_noticed_at"], now=now
+        ),
+        lambda d: "Reported to the DPO as a possible personal data breach (15.1, 11.6).",
     ),
     "delete": Step(
         CodeForm,

@@ -30,7 +30,10 @@ def _school(request: HttpRequest) -> School | None:
 @require_GET
 def cctv_log(request: HttpRequest) -> HttpResponse:
     school = _school(request)
-    page = Paginator(services.log_rows(request.user, school), 100).get_page(request.GET.get("page"))
+    # 15.1: a copy reported lost, or its password sent with it, shows on its row (not in the exports, whose
+    # columns are Appendix I's).
+    rows = services.log_rows(request.user, school).prefetch_related("reports__breach")
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     today = timezone.localdate()
     context = {
         "school": school,

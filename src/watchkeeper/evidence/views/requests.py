@@ -5,6 +5,7 @@ viewing app's own lookup (the requester's own authorisation)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -29,10 +30,19 @@ from watchkeeper.evidence.forms import (
     ExtendForm,
     HandOverForm,
     HoldReleaseForm,
+    LostForm,
+    PasswordSentForm,
     PlayerPackageForm,
     ViewedForm,
 )
-from watchkeeper.evidence.models import Download, DownloadRequest, Kind, Purpose, RequestStatus
+from watchkeeper.evidence.models import (
+    CopyReport,
+    Download,
+    DownloadRequest,
+    Kind,
+    Purpose,
+    RequestStatus,
+)
 from watchkeeper.jobs.models import JobRecord, JobStatus
 from watchkeeper.people import deciders, two_person
 from watchkeeper.people.reroutings import rerouted_downloads
@@ -43,6 +53,7 @@ from watchkeeper.viewing.views import own_authorisation
 REQUESTS = DownloadRequest.objects.select_related(
     "school", "requested_by", "requestor_user", "decided_by", "redaction"
 )
+VIEW_BREACH = "breaches.view"
 OVERSEE = (services.AUTHORISE, services.FETCH, services.LOG, services.EXTEND)
 ASKED = "Download requested: the Headteacher or a designated person must authorise it (9.5)."
 
@@ -241,13 +252,20 @@ def request_page(
         "may_withdraw": req.status == RequestStatus.REQUESTED and req.requested_by_id == user.pk,
         "siblings": _siblings(req),
         "building": req.status in (RequestStatus.APPROVED, RequestStatus.BUILDING),
-        "copies": [_copy_context(user, c) for c in copies_of(user).filter(request=req)],
+        "copies": [
+            _copy_context(user, c)
+            for c in copies_of(user)
+            .filter(request=req)
+            .prefetch_related("reports__breach", "reports__reported_by")
+        ],
         "form": DecisionForm(),
         "code_form": CodeForm(),
         "viewed_form": ViewedForm(),
         "hand_over_form": HandOverForm(),
         "extend_form": ExtendForm(),
         "delete_form": CodeForm(),
+        "lost_form": LostForm(initial={"lost_noticed_at": _now_to_the_second()}),
+        "password_form": PasswordSentForm(initial={"password_noticed_at": _now_to_the_second()}),
         # 9.6: held footage over the request, and the CCTV administrator's release for it (evidence/holds.py).
         "held": held,
         "awaiting_release": any(row["release"] is None for row in held),
@@ -290,7 +308,23 @@ def _copy_context(user: Actor, download: Download) -> dict[str, Any]:
         and (services.may_fetch(user, download) or can(user, services.LOG, download.school_id)),
         "may_extend": stored and can(user, services.EXTEND, download.school_id),
         "may_delete": stored and can(user, services.AUTHORISE, download.school_id),
+        # 15.1, 11.6: reported lost, or its password sent with it — each a breach draft for the DPO.
+        "may_report": services.may_report(user, download),
+        "reports": [_report_context(user, r) for r in download.reports.all()],
     }
+
+
+def _report_context(user: Actor, report: CopyReport) -> dict[str, Any]:
+    """A report on the copy, with its breach linked for those who read the register (breaches.view)."""
+    breach = report.breach
+    may_open = breach is not None and can(user, VIEW_BREACH, breach.school_id)
+    return {"report": report, "breach": breach, "may_open": may_open}
+
+
+def _now_to_the_second() -> datetime:
+    """The form's default "when did you find out": now, to the second (a copy built this minute may be
+    reported at once), in UK time."""
+    return timezone.localtime().replace(microsecond=0)
 
 
 # --- deciding, re-issuing, withdrawing ----------------------------------------------------------------------
