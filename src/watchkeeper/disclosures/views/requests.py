@@ -35,6 +35,7 @@ from watchkeeper.disclosures.views.common import (
     MANAGE,
     REGISTER,
     REQUESTS,
+    REVIEW,
     VIEW,
     cameras,
     form_status,
@@ -155,11 +156,13 @@ def _render_request(
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "advice_form": forms.get("advice_form") or AdviceForm(),
     }
-    context["next_step"], context["next_link"] = _next_step(req, context)
+    context["next_step"], context["next_link"] = _next_step(user, req, context)
     return render(request, "disclosures/request_detail.html", context, status=status)
 
 
-def _next_step(req: DisclosureRequest, context: dict[str, Any]) -> tuple[NextStep | None, tuple[str, str]]:
+def _next_step(
+    user: Any, req: DisclosureRequest, context: dict[str, Any]
+) -> tuple[NextStep | None, tuple[str, str]]:
     """The suggested next step (issue 15 §5) and its link: (href, words), or ("", "")."""
     copies = Download.objects.filter(request_id=req.download_request_id) if req.download_request_id else None
     step = request_step(
@@ -181,6 +184,14 @@ def _next_step(req: DisclosureRequest, context: dict[str, Any]) -> tuple[NextSte
     )
     if step is None:
         return None, ("", "")
+    # A link only where this person may open it (no 403 at the end of a suggestion): the review list is the
+    # reviewers'; the reviewer's footage request is for its deciders and its reviewer.
+    if step.where == "reviews" and not can(user, REVIEW, req.school_id):
+        return step, ("", "")
+    if step.where == "review" and not (
+        context["may_decide"] or (req.review and req.review.requested_by_id == user.pk)
+    ):
+        return step, ("", "")
     links = {
         "decide": ("#decide", "Decide ↓"),
         "upload": ("#upload", "Upload ↓"),
