@@ -220,6 +220,11 @@ OTP_TOTP_ISSUER = "Watchkeeper"
 # is used (people/passkey_helper.py): fine for one host and the tests (http://localhost is a secure
 # context; http://127.0.0.1 may not be).
 WATCHKEEPER_PUBLIC_URL = env_str("WATCHKEEPER_PUBLIC_URL", "").rstrip("/")
+# The address `up` or `serve` listens on (http://HOST:PORT), which they set for themselves and their
+# children (web, worker) when WATCHKEEPER_PUBLIC_URL is not set, so that the links in e-mail notices are
+# always absolute (notices/services.py `absolute`; site/served_url.py). Not the passkeys' site: that stays
+# the request's host.
+WATCHKEEPER_SERVED_URL = env_str("WATCHKEEPER_SERVED_URL", "").rstrip("/")
 OTP_WEBAUTHN_RP_NAME = "Watchkeeper"
 OTP_WEBAUTHN_RP_ID_CALLABLE = "watchkeeper.people.passkey_helper.rp_id"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [WATCHKEEPER_PUBLIC_URL] if WATCHKEEPER_PUBLIC_URL else []

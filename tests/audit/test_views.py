@@ -18,6 +18,7 @@ from tests.factories import person
 from tests.permission_case import ViewCase, run_view_case
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def shows_everything(ctx: dict[str, Any], response: Any) -> None:
 
 def exported_own_school(ctx: dict[str, Any], response: Any) -> None:
     rows = csv_rows(response)
-    assert rows[0] == ["seq", "time", "actor", "school", "action", "object", "reason", "details"]
+    assert rows[0] == ["seq", "time", "actor", "school", "action", "object", "reason", "details", "UK time"]
     assert [row[4] for row in rows[1:]] == ["test.ours"]
     assert rows[1][3] == "Northfield Primary" and rows[1][6] == "ours-reason"
     export = AuditEvent.objects.get(action="audit.exported")  # the refused requests recorded nothing
@@ -218,6 +219,10 @@ def test_csv_export_matches_the_filter_and_is_recorded(client, head, school) -> 
     assert [row[4] for row in rows[1:]] == ["people.role_granted"]
     assert rows[1][7] == '{"role": "live_viewer"}'
     assert dt.datetime.fromisoformat(rows[1][1]).utcoffset() is not None  # local time with its offset
+    # People read the UK time in the last column (issue 15 §5); "time" stays ISO for programs.
+    assert rows[0][-1] == "UK time" and rows[1][-1] == uk_datetime(
+        dt.datetime.fromisoformat(rows[1][1]), seconds=True
+    )
     export = AuditEvent.objects.get(action="audit.exported")
     assert export.actor == head and export.school == school  # a Headteacher's export shows in their own log
     assert export.details["filter"] == {

@@ -47,5 +47,5 @@ def test_the_cctv_administrator_uploads_a_minibus_dvr_file(live_app, new_page, w
     admin.get_by_label("DVR file").set_input_files(str(dvr))
     admin.get_by_role("button", name="Upload and import").click()
     rows = admin.locator("#dvr-uploads tbody tr")
-    expect(rows.first).to_contain_text("Imported 1 segment(s), 250 frames", timeout=240_000)
+    expect(rows.first).to_contain_text("Imported 1 recording file(s), 250 frames", timeout=240_000)
     expect(rows.first).to_contain_text("MB-rear-trip.mp4")

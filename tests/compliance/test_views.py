@@ -107,7 +107,7 @@ def test_approval_by_the_dpo_sets_the_review_a_year_on(as_dpo, dpo, draft):
     assert draft.status == DPIAStatus.APPROVED and draft.approved_by == dpo
     assert draft.next_review_on == one_year_on(today)
     assert draft.next_review_on in {today.replace(year=today.year + 1), dt.date(today.year + 1, 2, 28)}
-    assert f"next review by {draft.next_review_on:%d %B %Y}".encode() in response.content
+    assert f"next review by {draft.next_review_on:%d/%m/%Y}".encode() in response.content
     assert audited("compliance.dpia_approved", draft, dpo)
 
 

@@ -26,7 +26,14 @@ def test_no_template_shows_a_date_time_month_first_or_as_iso():
     templates = Path(__file__).resolve().parents[2] / "src/watchkeeper"
     for path in templates.rglob("*.html"):
         text = path.read_text()
-        for old in ('date:"j M Y H:i', 'date:"Y-m-d H:i', 'date:"j M H:i', 'date:"j F Y H:i'):
+        for old in (
+            'date:"j M Y H:i',
+            'date:"Y-m-d H:i',
+            'date:"j M H:i',
+            'date:"j F Y H:i',
+            'date:"j M Y"',
+            'date:"j F Y"',
+        ):
             assert old not in text, f"{path}: {old}"
 
 

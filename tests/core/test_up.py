@@ -49,7 +49,8 @@ def alive(pid: int) -> bool:
 def test_up_restarts_a_component_that_dies_with_back_off_and_logs_it(tmp_path: Path) -> None:
     env = environment(tmp_path / "var")
     watchkeeper(env, "migrate", "--no-input", "-v0")
-    up = Process(env, tmp_path / "up.log", "up", "--port", str(free_port()))
+    port = free_port()
+    up = Process(env, tmp_path / "up.log", "up", "--port", str(port))
     try:
         wait_for(lambda: child(up.process.pid, "record") and child(up.process.pid, "worker"), 60, "children")
         first = child(up.process.pid, "record")
@@ -80,6 +81,12 @@ def test_up_restarts_a_component_that_dies_with_back_off_and_logs_it(tmp_path: P
             "the job worker stopped unexpectedly (killed by signal 9); starting it again in 1 s"
             in up.output()
         )
+
+        # No WATCHKEEPER_PUBLIC_URL: the children get the address up listens on for their e-mail links, and
+        # up says it should be set for people reading mail elsewhere (issue 15 §3).
+        environ = Path(f"/proc/{child(up.process.pid, 'worker')}/environ").read_bytes().split(b"\0")
+        assert f"WATCHKEEPER_SERVED_URL=http://127.0.0.1:{port}".encode() in environ
+        assert "WATCHKEEPER_PUBLIC_URL is not set: links in e-mail notices point at" in up.output()
 
         running = list(children(up.process.pid))
         assert up.alive()

@@ -34,7 +34,7 @@ def test_the_job_scores_new_segments(immediate, data_dir: Path) -> None:
     assert Segment.objects.get(pk=segment.pk).motion == [0.0, 0.0]
     job = JobRecord.objects.get(name="motion_analysis")
     assert job.status == JobStatus.DONE and job.progress == 100 and job.school is None
-    assert job.message == "Analysed motion in 1 segment(s); 0 waiting."
+    assert job.message == "Analysed motion in 1 recording file(s); 0 waiting."
 
 
 def test_the_job_is_skipped_while_another_run_holds_the_lock(immediate, data_dir: Path) -> None:

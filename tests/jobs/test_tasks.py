@@ -50,7 +50,7 @@ def test_the_retention_sweep_erases_expired_footage_with_the_real_clock(immediat
     assert not Segment.objects.filter(pk=expired.pk).exists()
     job = only_job("retention_sweep")
     assert job.status == JobStatus.DONE and job.progress == 100 and job.school is None
-    assert job.message.startswith("Erased 1 segment(s)")
+    assert job.message.startswith("Erased 1 recording file(s)")
     event = AuditEvent.objects.get(action="recording.retention_sweep")
     assert event.actor_name == "system" and event.details["erased"] == 1
 

@@ -126,7 +126,7 @@ def queue_and_run_a_sweep(data_dir: Path, env: dict[str, str]) -> str:
         task_id,
     )
     assert (status, progress) == ("done", 100), message
-    assert message.startswith("Erased 1 segment(s)") and started and finished_at
+    assert message.startswith("Erased 1 recording file(s)") and started and finished_at
     # The worker ran the recording app's sweep with the real clock: exactly the expired segment went.
     segments = {row[0].replace("-", "") for row in query(data_dir, "SELECT id FROM recording_segment")}
     assert segments == {retained.replace("-", "")} and expired.replace("-", "") not in segments

@@ -23,6 +23,7 @@ from watchkeeper.notices.services import choose, notify
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
 from watchkeeper.subjectaccess.services import log_case
+from watchkeeper.viewing.models import Status
 
 pytestmark = pytest.mark.django_db
 R = Role
@@ -57,6 +58,39 @@ def test_a_notice_names_a_reference_and_a_link_and_nothing_about_anyone(
     assert message.to == ["head@school.example"] and "Footage request 7" in message.subject
     assert "https://cctv.school.example/viewing/7/" in message.body
     assert head.last_name not in message.body + message.subject
+
+
+def test_a_notice_link_is_absolute_without_a_public_address(
+    school, settings, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 15 §3: without WATCHKEEPER_PUBLIC_URL the link carries where `up`/`serve` listen (which they set
+    for their children), else serve's default address; never a bare path a mail program cannot open."""
+    settings.WATCHKEEPER_PUBLIC_URL = ""
+    settings.WATCHKEEPER_SERVED_URL = ""
+    head = person(R.HEADTEACHER, school, email="head@school.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([head], kind=kinds.VIEWING, reference="Footage request 8", url="/viewing/8/", now=NOW)
+        settings.WATCHKEEPER_SERVED_URL = "http://127.0.0.1:8174"
+        notify([head], kind=kinds.VIEWING, reference="Footage request 9", url="/viewing/9/", now=NOW)
+    assert "Open it here: http://127.0.0.1:8000/viewing/8/\n" in mail.outbox[0].body
+    assert "Open it here: http://127.0.0.1:8174/viewing/9/\n" in mail.outbox[1].body
+
+
+def test_a_decision_notice_is_dropped_when_it_was_decided_before_it_left(
+    school, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 15 §5 (the demo's stale "download waits"): asked and decided in one transaction, nobody is told
+    it waits; one still waiting when the transaction commits is told."""
+    head = person(R.HEADTEACHER, school, email="head@school.example")
+    reviewer = person(R.FOOTAGE_REVIEWER, school)
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = viewing_request(school, reviewer)
+        notify([head], kind=kinds.VIEWING, reference="Footage request A", url="/v/", now=NOW, waiting=decided)
+        decided.status = Status.APPROVED  # the same row, changed in place, as a decision service does
+        decided.save()
+        waiting = viewing_request(school, reviewer)
+        notify([head], kind=kinds.VIEWING, reference="Footage request B", url="/v/", now=NOW, waiting=waiting)
+    assert [m.subject for m in mail.outbox] == ["Watchkeeper: Footage request B needs you"]
 
 
 def test_people_choose_their_notices_but_not_statutory_deadlines(
@@ -206,7 +240,7 @@ def test_the_inbox_page_and_the_count_in_the_top_bar(client, school) -> None:
     page = sign_in(client, head).get(reverse("site:inbox")).content.decode()
     assert 'id="inbox-count">1<' in page and "Overdue" in page and "inbox-link overdue" in page
     dashboard = client.get(reverse("site:dashboard")).content.decode()
-    assert "Waiting on you" in dashboard and "Decide a request to view footage" in dashboard
+    assert "Waiting on you" in dashboard and "to view footage" in dashboard
     nobody = person(R.FOOTAGE_REVIEWER, school)
     assert "Nothing waits on you" in sign_in(client, nobody).get(reverse("site:inbox")).content.decode()
 

@@ -113,10 +113,10 @@ def test_a_decommissioned_camera_is_erased_except_what_a_hold_keeps_and_the_cert
 
     text = "\n".join(paragraphs(certificate))
     assert "erased the recordings of the camera Old gate" in text
-    assert "What was erased: 3 recording segment(s)" in text and "Keys destroyed: 3." in text
-    assert "1 segment(s) under a hold (policy 9.6) were not erased" in text
-    assert "0 key(s) of the erased segments left in the database, 0 of their file(s) left" in text
-    assert "backup retention of 45 day(s), every such backup has expired by 21 January 2027" in text
+    assert "What was erased: 3 recording file(s)" in text and "Keys destroyed: 3." in text
+    assert "1 recording file(s) under a hold (policy 9.6) were not erased" in text
+    assert "0 key(s) of the erased recording files left in the database, 0 of their file(s) left" in text
+    assert "backup retention of 45 day(s), every such backup has expired by 21/01/2027" in text
     assert "memory card" in text
     # True about what it does not reach: copies already taken out keep their own retention (13.2).
     assert "evidence packages (listed in the CCTV log) and approved redacted copies" in text

@@ -44,7 +44,7 @@ def certified(ctx: dict[str, Any]) -> None:
 
 def lists_the_camera(ctx: dict[str, Any], response: Any) -> None:
     page = response.content.decode()
-    assert "Old gate" in page and "1 segment(s)" in page and f'id="erase-{ctx["camera"].pk}"' in page
+    assert "Old gate" in page and "1 recording file(s)" in page and f'id="erase-{ctx["camera"].pk}"' in page
 
 
 def erased(ctx: dict[str, Any], response: Any) -> None:
@@ -55,7 +55,7 @@ def erased(ctx: dict[str, Any], response: Any) -> None:
 
 
 def shows_the_certificate(ctx: dict[str, Any], response: Any) -> None:
-    assert "What was erased: 1 recording segment(s)" in response.content.decode()
+    assert "What was erased: 1 recording file(s)" in response.content.decode()
 
 
 def is_a_pdf(ctx: dict[str, Any], response: Any) -> None:

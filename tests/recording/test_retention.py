@@ -115,5 +115,5 @@ def test_a_copy_of_erased_ciphertext_cannot_be_decrypted(footage) -> None:
 
 def test_the_command_takes_a_clock_for_rehearsal(footage, capsys) -> None:
     call_command("retention", "run", "--dry-run", "--now", NOW.isoformat())
-    assert "would erase 3 segment(s)" in capsys.readouterr().out
+    assert "would erase 3 recording file(s)" in capsys.readouterr().out
     assert len(remaining()) == 6

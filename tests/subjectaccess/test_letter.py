@@ -68,7 +68,7 @@ def test_letter_says_what_was_found_provided_and_how_others_were_protected(
     text = "\n".join(paragraphs(case, timezone.localdate()))
     assert "Dear Pat Parent," in text and case.reference in text and "Article 15" in text
     assert "red coat" in text  # what was searched for
-    assert f"{timezone.localtime(appointment):%-d %B %Y %H:%M}" in text and "(policy 10.3)" in text
+    assert f"{timezone.localtime(appointment):%d/%m/%Y %H:%M}" in text and "(policy 10.3)" in text
     assert "obscured them" in text and "10.4.1" in text
     assert "paragraph 16" in text and "10.4.3" in text
     assert "sealed package" in text and "separately" in text

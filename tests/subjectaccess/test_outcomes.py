@@ -108,10 +108,10 @@ def package_of(ctx: dict[str, Any], req: Any, tmp_path: Any) -> dict[str, bytes]
 
 @pytest.mark.clause("10.3")
 def test_only_the_reviewer_who_watched_every_segment_can_attest(ctx):
-    with pytest.raises(PolicyRefusal, match="2 of the 2 recorded segments"):
+    with pytest.raises(PolicyRefusal, match="2 of the 2 recording files"):
         attest(ctx)
     watch(ctx, ctx["segments"][1:2])
-    with pytest.raises(PolicyRefusal, match="1 of the 2 recorded segments"):
+    with pytest.raises(PolicyRefusal, match="1 of the 2 recording files"):
         attest(ctx)
     watch(ctx, ctx["segments"][2:3])
     other_reviewer = person(Role.FOOTAGE_REVIEWER, ctx["school"])

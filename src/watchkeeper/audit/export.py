@@ -14,9 +14,12 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.csvfiles import csv_lines
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.estate.models import School
 
-CSV_HEADER = ["seq", "time", "actor", "school", "action", "object", "reason", "details"]
+# "time" is ISO 8601 with its UTC offset, for the programs that sort and match events (unambiguous across the
+# hour that repeats when the clocks go back); people read the last column, "UK time" (dd/mm/YYYY HH:MM:SS).
+CSV_HEADER = ["seq", "time", "actor", "school", "action", "object", "reason", "details", "UK time"]
 
 
 def export_csv(
@@ -44,4 +47,5 @@ def _csv_row(event: AuditEvent) -> list[Any]:
         f"{event.object_type} {event.object_id}".strip(),
         event.reason,
         json.dumps(event.details, sort_keys=True, ensure_ascii=False),
+        uk_datetime(event.at, seconds=True),
     ]

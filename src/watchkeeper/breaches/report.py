@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
-
 from watchkeeper.breaches import clock
 from watchkeeper.breaches.models import Breach
 from watchkeeper.breaches.services.common import state
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.pdf import letter_pdf
 
 
 def when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "not known"
+    return uk_datetime(moment, "not known")
 
 
 def _approx(number: int | None) -> str:

@@ -28,6 +28,7 @@ from watchkeeper.breaches.models import Breach
 from watchkeeper.breaches.services.register import HEADINGS, WIDTHS
 from watchkeeper.compliance.differences import BREACH_DIFFERENCE
 from watchkeeper.core.csvfiles import csv_lines
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
@@ -197,7 +198,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     school = _register_school(request)
     rows = services.export_register(request.user, school=school, form="pdf", now=timezone.now())
     title = f"Breach register{': ' + school.name if school else ''} (CCTV policy 15.1; UK GDPR Art 33(5))"
-    subtitle = f"Every suspected breach, whatever was decided. Printed {timezone.localtime():%d/%m/%Y %H:%M}."
+    subtitle = f"Every suspected breach, whatever was decided. Printed {uk_datetime(timezone.now())}."
     response = HttpResponse(
         table_pdf(title, HEADINGS, rows, subtitle=subtitle, widths=WIDTHS), content_type="application/pdf"
     )

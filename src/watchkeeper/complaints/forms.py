@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from watchkeeper.complaints.models import Channel, Complainant, Outcome, StepKind, Subject
 from watchkeeper.core.forms import Form, offer_schools
@@ -23,8 +24,11 @@ def _text(label: str, help_text: str = "", rows: int = 3, required: bool = True)
 
 
 def _day(label: str, help_text: str = "") -> forms.DateField:
-    # Left empty, the service says what is missing (with its clause), in the form.
-    return forms.DateField(label=label, widget=DATE, help_text=help_text, required=False)
+    # Today's date to start with (what is recorded is most often done today; issue 15 §5, an empty date was
+    # a step more). Emptied, the service says what is missing (with its clause), in the form.
+    return forms.DateField(
+        label=label, widget=DATE, help_text=help_text, required=False, initial=timezone.localdate
+    )
 
 
 class ComplaintForm(Form):

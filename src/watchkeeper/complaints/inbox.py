@@ -4,7 +4,7 @@ requires within 30 days (statutory), then Watchkeeper's prompt to tell the compl
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -19,11 +19,6 @@ TITLES = {
 }
 
 
-def _end_of(day: date) -> datetime:
-    """A deadline day ends at midnight after it, in the school's time."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 def waiting(user: Any, now: datetime) -> Iterator[InboxItem]:
     from watchkeeper.complaints.services import HANDLE, open_rows
 
@@ -34,7 +29,7 @@ def waiting(user: Any, now: datetime) -> Iterator[InboxItem]:
             key=f"complaints.{step.stage}:{complaint.pk}:{step.due.isoformat()}",
             title=TITLES[step.stage].format(ref=complaint.reference),
             url=reverse("complaints:detail", args=[complaint.pk]),
-            due=_end_of(step.due),
+            due_on=step.due,
             school=complaint.school.name,
             group="Registers",
             statutory=step.statutory,

@@ -4,9 +4,10 @@ Built from the complaint's record only, so the letter says what the file shows."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from watchkeeper.complaints.models import Complaint, StepKind, Subject
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.pdf import letter_pdf
 
@@ -39,11 +40,11 @@ def paragraphs(complaint: Complaint) -> list[str]:
         f"Dear {complaint.complainant_name},",
         f"Our reference: {reference}. Thank you for your complaint about "
         f"{SUBJECT_WORDS[complaint.subject]} at {complaint.school.name}, which reached "
-        f"us on {complaint.received_on:%-d %B %Y} ({complaint.get_channel_display().lower()}). It was "
+        f"us on {uk_date(complaint.received_on)} ({complaint.get_channel_display().lower()}). It was "
         f"handled under {complaint.route} (our CCTV policy 17.1).",
     ]
     if complaint.acknowledged_on and complaint.acknowledged_on != complaint.outcome_on:
-        lines.append(f"We acknowledged your complaint on {complaint.acknowledged_on:%-d %B %Y}.")
+        lines.append(f"We acknowledged your complaint on {uk_date(complaint.acknowledged_on)}.")
     enquiries = sum(1 for step in complaint.steps.all() if step.kind == StepKind.ENQUIRY)
     if enquiries:
         lines.append(f"What we did. We made {enquiries} enquir{'y' if enquiries == 1 else 'ies'} into it.")
@@ -66,5 +67,5 @@ def outcome_letter(complaint: Complaint) -> bytes:
         f"Your complaint — {complaint.reference}",
         paragraphs(complaint),
         letterhead=letterhead,
-        dated=datetime(day.year, day.month, day.day),
+        dated=day,
     )

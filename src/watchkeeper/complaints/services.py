@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
@@ -209,7 +208,7 @@ def _tell_dpo(complaint: Complaint, now: datetime) -> None:
         dpo_accounts(),
         kind="complaints.recorded",
         reference=complaint.reference,
-        url=f"{settings.WATCHKEEPER_PUBLIC_URL}{path}",
+        url=path,  # made absolute by notify
         now=now,
         statutory=complaint.data_protection,
     )

@@ -1,4 +1,4 @@
-"""What this app shows in the navigation and on the dashboard (core/registry.py)."""
+"""What this app shows in the navigation, on the dashboard and in the inbox (core/registry.py)."""
 
 from watchkeeper.core import registry
 from watchkeeper.core.registry import Link, Panel
@@ -13,3 +13,4 @@ class ComplianceConfig(registry.Registering):
         Link("DPO settings", "compliance:settings", "compliance.settings", group="Registers", order=80),
     )
     panels = (Panel("compliance.summary", "compliance/_summary.html", "summary", order=60),)
+    inbox = ("signs_to_check",)

@@ -71,6 +71,14 @@ def sign_checked(sign: Sign, today: date) -> bool:
     )
 
 
+def sign_check_due(sign: Sign) -> date | None:
+    """The last day the sign's latest check counts (6.1: checked within SIGN_CHECK_VALID_DAYS); None when it
+    was never checked (due now)."""
+    if sign.last_checked_on is None:
+        return None
+    return sign.last_checked_on + timedelta(days=SIGN_CHECK_VALID_DAYS)
+
+
 def required_sign_placement(camera: Camera) -> SignPlacement:
     return SignPlacement.INSIDE_VEHICLE if camera.vehicle_id else SignPlacement.ENTRANCE
 

@@ -30,6 +30,7 @@ from watchkeeper.compliance.forms import (
 )
 from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, SealedFile, Sign
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
@@ -224,7 +225,7 @@ def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
     dpia = _dpia(request, pk)
     services.approve_dpia(request.user, dpia, timezone.now())
     return _done(
-        request, f"DPIA approved; next review by {dpia.next_review_on:%d %B %Y} (18.1).", dpia_url(dpia)
+        request, f"DPIA approved; next review by {uk_date(dpia.next_review_on)} (18.1).", dpia_url(dpia)
     )
 
 

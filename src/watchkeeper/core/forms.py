@@ -20,8 +20,11 @@ def offer_schools(form: forms.Form, schools: QuerySet[Any], field: str = "school
     """Limit a school choice to `schools` (those where the person holds the action); with only one, it is
     chosen already."""
     form.fields[field].queryset = schools  # type: ignore[attr-defined]
-    if not form.initial.get(field) and len(schools) == 1:
+    if len(schools) == 1:
+        # The one school, and no empty "---------" to choose instead (issue 15 §5).
         form.initial[field] = schools[0]
+        if form.fields[field].required:
+            form.fields[field].empty_label = None  # type: ignore[attr-defined]
 
 
 def authenticator_code(

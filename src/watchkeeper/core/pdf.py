@@ -5,17 +5,20 @@ appendix; letters print portrait. DejaVu Sans (Debian fonts-dejavu-core) covers 
 or reason may hold; the core PDF fonts cover Latin-1 only.
 
 Text is ranged left, never justified (fpdf2's multi_cell justifies by default): justified lines stretch the
-gaps between words, which is harder to read (issue 15 §5).
+gaps between words, which is harder to read (issue 15 §5). Dates are written by core/dates.py (dd/mm/YYYY,
+UK time), like the pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+
+from watchkeeper.core.dates import uk_date
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu"
@@ -77,7 +80,7 @@ def letter_pdf(
     paragraphs: Sequence[str],
     *,
     letterhead: str = "",
-    dated: datetime | None = None,
+    dated: date | datetime | None = None,
     recipient: str = "",
     signatory: str = "",
 ) -> bytes:
@@ -95,7 +98,7 @@ def letter_pdf(
     if dated is not None:
         pdf.ln(2)
         pdf.set_font(FONT, "", 10)
-        pdf.cell(0, 6, f"{dated:%-d %B %Y}", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, uk_date(dated), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(FONT, "B", 12)
     pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT", align=LEFT)

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 from django.apps import AppConfig
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
+
+from watchkeeper.core.dates import LONDON
 
 # A panel's context for this person now, or None when it has nothing to show them.
 PanelContext = Callable[[HttpRequest, datetime], dict[str, Any] | None]
@@ -67,20 +69,33 @@ class InboxItem:
     `reference`: what an e-mail notice calls it ("SAR-7", "Footage request 12"): never a name or anything
     personal, as the title may be (empty: the key is used).
     `banner`: also shown at the top of every page until done (an unacknowledged policy version, 3.3).
+    `due_on`: a deadline that is a day (a statutory month, an acknowledgement within 30 days), shown as that
+    day, as its case page shows it; `due` then defaults to the end of that day in UK time (overdue once it is
+    over), which orders the inbox and times the notices.
     """
 
     key: str
     title: str
     url: str
     due: datetime | None = None
+    due_on: date | None = None
     school: str = ""
     group: str = ""  # as the navigation groups: "Footage", "Requests", "Registers", ...
     statutory: bool = False
     reference: str = ""
     banner: bool = False
 
+    def __post_init__(self) -> None:
+        if self.due is None and self.due_on is not None:
+            object.__setattr__(self, "due", end_of_day(self.due_on))
+
     def overdue(self, now: datetime) -> bool:
         return self.due is not None and self.due <= now
+
+
+def end_of_day(day: date) -> datetime:
+    """The moment a day ends in UK time (midnight after it): a deadline that is a date is overdue then."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
 
 
 # An app's inbox source: what waits on `user` now.

@@ -16,7 +16,6 @@ from watchkeeper.core.registry import InboxItem
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest, RequestStatus
 from watchkeeper.disclosures.services.flags import referred_to_dpo
 from watchkeeper.disclosures.services.foi import foi_deadline
-from watchkeeper.notices.deadlines import end_of
 from watchkeeper.notices.deciding import decision_due, may_decide
 from watchkeeper.people import deciders
 from watchkeeper.viewing.models import Status
@@ -34,7 +33,7 @@ def requests_to_decide(user: Any, now: datetime) -> Iterator[InboxItem]:
         if may_decide(user, deciders.DISCLOSURE, req, now):
             yield InboxItem(
                 key=f"disclosures.decide:{req.pk}",
-                title=f"Decide a {_what(req)} (#{req.pk}) (11.3, 11.5)",
+                title=f"Decide {_what(req)} #{req.pk} (11.3, 11.5)",
                 url=reverse("disclosures:request_detail", args=[req.pk]),
                 due=decision_due(req),
                 school=req.school.name,
@@ -54,7 +53,7 @@ def reviews_to_finish(user: Any, now: datetime) -> Iterator[InboxItem]:
     for req in restrict(mine, user, "disclosures.review").select_related("school", "review"):
         yield InboxItem(
             key=f"disclosures.review:{req.pk}",
-            title=f"Review the footage for a {_what(req)} (#{req.pk}) and record what it shows (11.3)",
+            title=f"Review the footage for {_what(req)} #{req.pk} and record what it shows (11.3)",
             url=reverse("disclosures:review_list"),
             due=req.review.expires_at if req.review else None,
             school=req.school.name,
@@ -70,7 +69,7 @@ def referred_for_advice(user: Any, now: datetime) -> Iterator[InboxItem]:
             continue
         yield InboxItem(
             key=f"disclosures.advise:{req.pk}",
-            title=f"Advise on a {_what(req)} (#{req.pk}) referred to you (11.5)",
+            title=f"Advise on {_what(req)} #{req.pk}, referred to you (11.5)",
             url=reverse("disclosures:request_detail", args=[req.pk]),
             due=decision_due(req),
             school=req.school.name,
@@ -87,9 +86,9 @@ def foi_to_answer(user: Any, now: datetime) -> Iterator[InboxItem]:
         if may_decide(user, deciders.FOI, foi, now):
             yield InboxItem(
                 key=f"disclosures.foi:{foi.pk}",
-                title=f"Answer an FOI request for CCTV images (#{foi.pk}) (11.7)",
+                title=f"Answer FOI request #{foi.pk} for CCTV images (11.7)",
                 url=reverse("disclosures:foi_detail", args=[foi.pk]),
-                due=end_of(foi_deadline(foi).due),
+                due_on=foi_deadline(foi).due,
                 school=foi.school.name,
                 group="Requests",
                 statutory=True,

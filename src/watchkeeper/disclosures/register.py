@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from watchkeeper.core.actors import Person
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date, uk_datetime, uk_window
 from watchkeeper.disclosures.models import (
     Disclosure,
     DisclosureRequest,
@@ -76,7 +76,7 @@ class Row:
 
     def cells(self) -> list[str]:
         return [
-            timezone.localtime(self.at).strftime("%d %b %Y %H:%M"),
+            uk_datetime(self.at),
             self.school,
             self.recipient,
             self.organisation,
@@ -86,7 +86,7 @@ class Row:
             self.decision,
             self.decided_by,
             self.package,
-            self.copy_expires.strftime("%d %b %Y") if self.copy_expires else "",
+            uk_date(self.copy_expires),
             self.reference,
         ]
 
@@ -103,19 +103,6 @@ class Sources:
 
 def _name(user: Person | None) -> str:
     return "" if user is None else str(user.get_full_name() or user.get_username())
-
-
-def _day(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d %b %Y %H:%M")
-
-
-def _window(start: datetime, end: datetime) -> str:
-    first, last = timezone.localtime(start), timezone.localtime(end)
-    return (
-        f"{first:%d %b %Y %H:%M}–{last:%H:%M}"
-        if first.date() == last.date()
-        else f"{first:%d %b %Y %H:%M}–{last:%d %b %Y %H:%M}"
-    )
 
 
 def _cameras(cameras: Iterable[Camera]) -> str:
@@ -135,10 +122,10 @@ def package_state(req: DownloadRequest | None) -> tuple[str, date | None]:
         return f"{req.get_status_display()} (download request #{req.pk})", None
     name = copy.package_file or f"download #{copy.pk}"
     if copy.deleted_at is not None:
-        return f"{name}: deleted {_day(copy.deleted_at)}", copy.expires_on
+        return f"{name}: deleted {uk_datetime(copy.deleted_at)}", copy.expires_on
     if copy.handed_over_at is not None:
-        return f"{name}: handed over {_day(copy.handed_over_at)}", copy.expires_on
-    return f"{name}: built {_day(copy.downloaded_at)}, not yet handed over", copy.expires_on
+        return f"{name}: handed over {uk_datetime(copy.handed_over_at)}", copy.expires_on
+    return f"{name}: built {uk_datetime(copy.downloaded_at)}, not yet handed over", copy.expires_on
 
 
 def request_rows(requests: QuerySet[DisclosureRequest], packages: dict[int, DownloadRequest]) -> list[Row]:
@@ -158,8 +145,8 @@ def request_rows(requests: QuerySet[DisclosureRequest], packages: dict[int, Down
                 school=req.school.name,
                 recipient=req.requester_name,
                 organisation=req.requester_organisation,
-                what=f"{req.get_kind_display()}: {_cameras(req.cameras.all())}, {_window(req.start, req.end)}"
-                f" — {req.sought}",
+                what=f"{req.get_kind_display()}: {_cameras(req.cameras.all())}, "
+                f"{uk_window(req.start, req.end)} — {req.sought}",
                 reason=req.decision_reason,
                 legal_basis=req.get_legal_basis_display(),
                 decision=APPROVED if approved else REFUSED,
@@ -186,7 +173,7 @@ def download_rows(downloads: list[DownloadRequest], linked: set[int | None]) -> 
                 recipient=req.recipient_name or req.requestor_display,
                 organisation=req.recipient_organisation,
                 what=f"Sealed evidence package ({req.get_purpose_display()}): {_cameras(req.cameras.all())}, "
-                f"{_window(req.start, req.end)}",
+                f"{uk_window(req.start, req.end)}",
                 reason=f"{req.get_reason_category_display()}: {req.reason}",
                 legal_basis=req.legal_basis,
                 decision=REFUSED if req.status == DownloadStatus.REFUSED else APPROVED,
@@ -226,7 +213,7 @@ def withheld_rows(fois: QuerySet[FOIRequest]) -> list[Row]:
     for foi in chosen.select_related("school", "decided_by").prefetch_related("cameras"):
         assert foi.decided_at is not None  # excluded above
         footage = f": {_cameras(foi.cameras.all())}" if foi.start and foi.end else ""
-        window = f", {_window(foi.start, foi.end)}" if foi.start and foi.end else ""
+        window = f", {uk_window(foi.start, foi.end)}" if foi.start and foi.end else ""
         rows.append(
             Row(
                 at=foi.decided_at,

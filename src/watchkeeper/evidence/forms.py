@@ -28,8 +28,12 @@ class StillForm(forms.Form):
     offset = forms.FloatField(min_value=0)
 
 
-# From the player (issue 15 §4): a subject access copy is asked for from its case, with its redaction (10.4).
-PLAYER_PURPOSES = [(value, label) for value, label in Purpose.choices if value != Purpose.SUBJECT_ACCESS]
+# From the player (issue 15 §4): copies for the school's own use. A subject access copy is asked for from its
+# case, with its redaction (10.4); a copy for the police or another outside body from their request under
+# Disclosures, which is reviewed and decided there first (11.3, 11.5): the page points there instead.
+PLAYER_PURPOSES = [
+    (value, label) for value, label in Purpose.choices if value in (Purpose.INTERNAL, Purpose.OTHER)
+]
 
 
 class PlayerPackageForm(Form):

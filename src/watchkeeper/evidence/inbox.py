@@ -14,7 +14,6 @@ from watchkeeper.core.permissions import restrict
 from watchkeeper.core.registry import InboxItem
 from watchkeeper.evidence.models import DownloadRequest, RequestStatus
 from watchkeeper.evidence.services.copy_check import flagged_copies
-from watchkeeper.notices.deadlines import end_of
 from watchkeeper.notices.deciding import decision_due, may_decide
 from watchkeeper.people import deciders
 
@@ -26,7 +25,7 @@ def downloads_to_authorise(user: Any, now: datetime) -> Iterator[InboxItem]:
         if may_decide(user, deciders.DOWNLOAD, req, now):
             yield InboxItem(
                 key=f"evidence.authorise:{req.pk}",
-                title=f"Authorise or refuse a download request (#{req.pk}, {req.get_purpose_display()})",
+                title=f"Authorise or refuse download request #{req.pk}: {req.get_purpose_display()}",
                 url=reverse("evidence:request_detail", args=[req.pk]),
                 due=decision_due(req),
                 school=req.school.name,
@@ -41,9 +40,9 @@ def copies_due(user: Any, now: datetime) -> Iterator[InboxItem]:
         assert copy.expires_on is not None  # flagged copies have a keep-until date
         yield InboxItem(
             key=f"evidence.copy:{copy.pk}",
-            title=f"A downloaded copy (#{copy.pk}) is due for deletion: delete it or keep it longer (13.2)",
+            title=f"Downloaded copy #{copy.pk} is due for deletion: delete it or keep it longer (13.2)",
             url=_copy_url(copy.request_id),
-            due=end_of(copy.expires_on),
+            due_on=copy.expires_on,
             school=copy.school.name,
             group="Footage",
             reference=f"Stored copy {copy.pk}",

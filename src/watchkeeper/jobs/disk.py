@@ -32,7 +32,7 @@ OK = "ok"
 THRESHOLDS: tuple[tuple[int, str], ...] = ((95, "critical"), (90, "high"), (80, "warning"))
 REPEAT_EVERY = timedelta(hours=24)
 FULL_DISK_NOTE = (
-    "When the disk is full the recorder cannot store new segments: each one is lost and recorded as a "
+    "When the disk is full the recorder cannot store new recordings: each one is lost and recorded as a "
     "gap, and recording resumes when space returns. Retained footage is never erased early to make room "
     "(13.1): free space or add storage now."
 )

@@ -11,6 +11,7 @@ People choose which kinds of notice they get (OptOut); a statutory deadline is s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -24,23 +25,29 @@ from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import ACTIONS, can
 from watchkeeper.notices import kinds
 from watchkeeper.notices.models import OptOut
 from watchkeeper.people.models import RoleGrant
 
+# Where `watchkeeper serve` listens unless told otherwise: the links' last resort, so that a link in a notice
+# is never a bare path (a process started on its own, outside `up` and `serve`, with nothing set).
+DEFAULT_SERVED_URL = "http://127.0.0.1:8000"
+
 
 def absolute(url: str) -> str:
-    """A link people can open from their mail: the site's public address in front of a path."""
-    base = getattr(settings, "WATCHKEEPER_PUBLIC_URL", "")
-    return f"{base}{url}" if url.startswith("/") and base else url
+    """A link people can open from their mail: the site's address in front of a path. The address people
+    type (WATCHKEEPER_PUBLIC_URL) when it is set; else the one `up`/`serve` listens on (issue 15 §3)."""
+    base = settings.WATCHKEEPER_PUBLIC_URL or settings.WATCHKEEPER_SERVED_URL or DEFAULT_SERVED_URL
+    return f"{base}{url}" if url.startswith("/") else url
 
 
 def message(*, kind: str, reference: str, url: str, now: datetime, heading: str = "") -> tuple[str, str]:
     """(subject, body): the reference, what kind of thing waits and the link; nothing about anyone."""
     subject = f"Watchkeeper: {reference} {heading or 'needs you'}"
     body = (
-        f"{reference} is waiting for you in Watchkeeper ({now:%d/%m/%Y}).\n"
+        f"{reference} is waiting for you in Watchkeeper ({uk_date(now)}).\n"
         f"{kinds.label(kind)}.\n\nOpen it here: {absolute(url)}\n\n"
         "This message says no more on purpose: sign in to see the details.\n"
         "Choose which notices you get under Your account, E-mail notices (statutory deadlines are always "
@@ -65,15 +72,44 @@ def notify(
     now: datetime,
     statutory: bool = False,
     heading: str = "",
+    waiting: Any = None,
 ) -> int:
     """E-mail each of `recipients` who wants `kind` (people with an address) that `reference` waits on them
     at `url`. `kind` names the event (notices/kinds.py); `statutory`: a legal deadline, sent whatever the
-    person chose. Returns how many messages will leave."""
+    person chose; `waiting`: the row that waits (with a `status`), whose notice is dropped if its status has
+    changed by the time the message would leave. Returns how many messages may leave."""
     addresses = sorted({p.email for p in recipients if wanted(p, kind, statutory)})
     subject, body = message(kind=kind, reference=reference, url=url, now=now, heading=heading)
+    # The status now: the row itself may be changed in place before the message leaves.
+    still = Waiting.of(waiting)
     for address in addresses:
-        transaction.on_commit(partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+        transaction.on_commit(partial(_send, still, subject, body, address))
     return len(addresses)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A row that waits (its model, key and status when the notice was made)."""
+
+    model: Any
+    pk: Any
+    status: Any
+
+    @classmethod
+    def of(cls, obj: Any) -> Waiting | None:
+        status = getattr(obj, "status", None)
+        return None if obj is None or status is None else cls(type(obj), obj.pk, status)
+
+    def still(self) -> bool:
+        return bool(self.model._default_manager.filter(pk=self.pk, status=self.status).exists())
+
+
+def _send(waiting: Waiting | None, subject: str, body: str, address: str) -> None:
+    """Send, unless what waited was decided in the same transaction (the demo builds its package through
+    the real request and decision at once): an e-mail saying a decided thing waits is a false errand."""
+    if waiting is not None and not waiting.still():
+        return
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
 def holders(action: str, school_id: int, *, excluding: Iterable[Any] = ()) -> list[Person]:
@@ -93,7 +129,7 @@ def decision_waiting(kind: str, obj: Any, *, notice: str, reference: str, url: s
 
     ids = deciders.available_deciders(kind, obj, timezone.localdate(now))
     people = get_user_model().objects.filter(pk__in=ids, is_active=True)
-    return notify(people, kind=notice, reference=reference, url=url, now=now)
+    return notify(people, kind=notice, reference=reference, url=url, now=now, waiting=obj)
 
 
 def choices_of(person: Person) -> dict[str, bool]:

@@ -28,6 +28,7 @@ def complaints_to_record(user: Any, now: datetime) -> Iterator[InboxItem]:
             title=f"Enter complaint {public.reference} from the public form in the register (s164A)",
             url=reverse("public:complaint_record", args=[public.pk]),
             due=timezone.make_aware(datetime.combine(due, time.min)),
+            due_on=due,
             school=public.school.name,
             group="Registers",
             statutory=True,

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
-
+from watchkeeper.core.dates import uk_date, uk_datetime
 from watchkeeper.core.pdf import letter_pdf
 from watchkeeper.recording.models import ErasureCertificate, ErasureKind
 
@@ -17,7 +16,7 @@ def _when(moment: datetime | str | None) -> str:
     if moment is None or moment == "":
         return "—"
     value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    return f"{timezone.localtime(value):%-d %B %Y %H:%M:%S %Z}"
+    return f"{uk_datetime(value, seconds=True)} (UK time)"
 
 
 def subject(certificate: ErasureCertificate) -> str:
@@ -41,17 +40,18 @@ def paragraphs(certificate: ErasureCertificate) -> list[str]:
     lines = [
         f"Certificate {c.pk}. On {_when(c.erased_at)}, {c.by_name} erased the recordings of {subject(c)} "
         f"before its disposal (policy 13.1). Reason given: {c.reason}",
-        f"What was erased: {c.segments_erased} recording segment(s), {c.bytes_erased / 1e6:.1f} MB of "
+        f"What was erased: {c.segments_erased} recording file(s), {c.bytes_erased / 1e6:.1f} MB of "
         f"encrypted video, recorded from {_when(c.footage_from)} to {_when(c.footage_to)}.",
     ]
     lines += [
-        f"  • {entry['camera']}: {entry['count']} segment(s), {_when(entry['from'])} to {_when(entry['to'])}"
+        f"  • {entry['camera']}: {entry['count']} recording file(s), "
+        f"{_when(entry['from'])} to {_when(entry['to'])}"
         for entry in c.cameras
     ]
     lines.append(
         f"Keys destroyed: {c.segments_erased}. Each segment was encrypted under its own key; that key's only "
         "copy in the running system (wrapped by the school's key) was deleted from the database, so no copy "
-        "of the segment's file — on this device or any other — can be decrypted from the running system."
+        "of the recording's file — on this device or any other — can be decrypted from the running system."
     )
     files = f"Files deleted: {c.files_deleted} encrypted file(s) deleted from the disk"
     if c.files_without_key:
@@ -61,14 +61,15 @@ def paragraphs(certificate: ErasureCertificate) -> list[str]:
     lines.append(files + ".")
     if c.kind == ErasureKind.CAMERA:
         kept = (
-            f"Kept: {c.kept_by_holds} segment(s) under a hold (policy 9.6) were not erased; retention erases "
-            "them once the hold is released."
+            f"Kept: {c.kept_by_holds} recording file(s) under a hold (policy 9.6) were not erased; "
+            "retention erases them once the hold is released."
             if c.kept_by_holds
             else "Kept: nothing — no hold covered this camera's recordings."
         )
         lines.append(kept)
     lines.append(
-        f"Checked after erasure: {c.keys_remaining} key(s) of the erased segments left in the database, "
+        f"Checked after erasure: {c.keys_remaining} key(s) of the erased recording files left in the "
+        "database, "
         f"{c.files_remaining} of their file(s) left on the disk."
     )
     lines.append(scope(c))
@@ -94,7 +95,7 @@ def scope(certificate: ErasureCertificate) -> str:
     return (
         f"Scope: {live} Database backups and WAL archives taken before the erasure still hold the wrapped "
         f"keys. With this installation's backup retention of {c.backup_retention_days} day(s), every such "
-        f"backup has expired by {c.backups_expire_on:%-d %B %Y}. Until then, only someone holding such a "
+        f"backup has expired by {uk_date(c.backups_expire_on)}. Until then, only someone holding such a "
         "backup and the school's key file (kept apart from database backups) and a copy of the encrypted "
         "files could decrypt the footage; after that date, nobody can."
     )

@@ -15,7 +15,6 @@ from django.utils import timezone
 from watchkeeper.core.permissions import restrict
 from watchkeeper.core.registry import InboxItem
 from watchkeeper.estate.models import Camera, CameraStatus
-from watchkeeper.notices.deadlines import end_of
 from watchkeeper.recording.models import Hold, HoldPurpose
 
 SOON_DAYS = 7
@@ -29,7 +28,7 @@ def holds_to_review(user: Any, now: datetime) -> Iterator[InboxItem]:
             key=f"recording.hold_review:{hold.pk}:{hold.review_on.isoformat()}",
             title=f"Review evidential hold #{hold.pk}: keep it longer or release it (9.6)",
             url=reverse("recording:hold_detail", args=[hold.pk]),
-            due=end_of(hold.review_on),
+            due_on=hold.review_on,
             school=hold.school.name,
             group="Footage",
             reference=f"Hold {hold.pk}",

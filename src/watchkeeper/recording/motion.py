@@ -98,7 +98,7 @@ class Analysis:
     waiting: int  # segments of the last LOOK_BACK still without scores after this run
 
     def summary(self) -> str:
-        text = f"Analysed motion in {self.analysed} segment(s)"
+        text = f"Analysed motion in {self.analysed} recording file(s)"
         if self.failed:
             text += f"; {self.failed} could not be decoded"
         return f"{text}; {self.waiting} waiting."

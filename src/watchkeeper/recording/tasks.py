@@ -35,7 +35,7 @@ def retention_sweep() -> dict[str, Any]:
         result = sweep(timezone.now())
         progress(
             100,
-            f"Erased {result.erased} segment(s), {result.bytes / 1e6:.1f} MB; "
+            f"Erased {result.erased} recording file(s), {result.bytes / 1e6:.1f} MB; "
             f"{result.held} past retention kept by holds (9.6).",
         )
         return result.details(dry_run=False)

@@ -205,7 +205,7 @@ def run_import(upload_id: str, progress: Callable[[float, str], object], now: da
             start=upload.start,
         )
         message = (
-            f"Imported {len(result.segments)} segment(s), {result.frames} frames: "
+            f"Imported {len(result.segments)} recording file(s), {result.frames} frames: "
             f"{localtime(result.start):%d/%m/%Y %H:%M:%S} to {localtime(result.end):%H:%M:%S} (UK time)."
         )
         status = UploadStatus.IMPORTED

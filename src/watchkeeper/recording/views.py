@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.compliance import trust
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, schools_where
@@ -164,7 +165,7 @@ def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if outcome.done:
-        messages.success(request, f"Review recorded; next review by {hold.review_on:%d %B %Y}.")
+        messages.success(request, f"Review recorded; next review by {uk_date(hold.review_on)}.")
         return redirect(reverse("recording:hold_detail", args=[hold.pk]))
     return render_hold(request, hold, 400, review_form=form)
 

@@ -19,7 +19,9 @@ class StartForm(Form):
         label="From", widget=LOCAL_TIME, help_text="UK time, inside the authorised window."
     )
     end = forms.DateTimeField(
-        label="Until", widget=LOCAL_TIME, help_text="UK time. Only whole recorded segments inside are used."
+        label="Until",
+        widget=LOCAL_TIME,
+        help_text="UK time. Only whole recording files inside are used (about 10 seconds each).",
     )
 
     release_reason = forms.CharField(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from watchkeeper.breaches.models import Breach
 from watchkeeper.complaints.models import Complaint
 from watchkeeper.compliance.services import exceptions_for
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.pdf import sections_pdf
 from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, CameraStatus, School
@@ -121,7 +122,7 @@ def render(report: Year, year: int, public: bool, now: datetime) -> bytes:
         else "Full counts. The public edition suppresses small numbers."
     )
     intro = [
-        f"{edition}. Printed {timezone.localtime(now):%d/%m/%Y}. {note}",
+        f"{edition}. Printed {uk_date(now)}. {note}",
         "Published as good practice under the Surveillance Camera Code of Practice, principle 10 "
         "(voluntary for academies), and as part of the yearly review of the CCTV policy (18.1).",
     ]

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Max, Model, QuerySet
-from django.utils import timezone
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.breaches.models import Breach
@@ -22,6 +21,7 @@ from watchkeeper.complaints.models import Complaint
 from watchkeeper.compliance.models import DPIA, PrivacyNotice, Sign
 from watchkeeper.compliance.services import exceptions_for
 from watchkeeper.core.clauses import CATALOGUE, Entry
+from watchkeeper.core.dates import uk_date
 from watchkeeper.disclosures.models import Disclosure, DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera
 from watchkeeper.evidence.models import Download
@@ -39,16 +39,10 @@ def counted(label: str, queryset: QuerySet[Model], field: str) -> Lines:
 
     def lines(today: date) -> list[str]:
         found = queryset.aggregate(last=Max(field))["last"]
-        last = f", the last on {_uk(found)}" if found else ""
+        last = f", the last on {uk_date(found)}" if found else ""
         return [f"{label}: {queryset.count()}{last}"]
 
     return lines
-
-
-def _uk(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return f"{value:%d/%m/%Y}"
 
 
 def camera_exceptions(today: date) -> list[str]:

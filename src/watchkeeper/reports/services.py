@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.pdf import sections_pdf
 from watchkeeper.core.permissions import holds_any, require
 from watchkeeper.estate.models import Camera, School, Trust
@@ -41,7 +42,7 @@ def compliance_report(actor: Actor, now: datetime) -> bytes:
         )
     subtitle = (
         f"{_trust_name()}. Every clause of the CCTV policy and every numbered requirement of the regulatory "
-        f"reference, with the live evidence on {today:%d/%m/%Y} and where the software enforces it."
+        f"reference, with the live evidence on {uk_date(today)} and where the software enforces it."
     )
     return sections_pdf("CCTV compliance evidence report", subtitle, sections)
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.core.actors import is_person
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import can, holds_any
 from watchkeeper.core.registry import InboxItem
 from watchkeeper.reviews import due, pause, reminders
@@ -31,10 +32,11 @@ def to_acknowledge(user: Any, now: datetime) -> Iterator[InboxItem]:
         key=f"reviews.acknowledge:{v.pk}",
         title=(
             f"Read and acknowledge version {v.version} of the CCTV policy: until you do, from "
-            f"{pause_on:%-d %B %Y} you may not handle footage (3.3)"
+            f"{uk_date(pause_on)} you may not handle footage (3.3)"
         ),
         url=reverse("reviews:acknowledge"),
         due=reminders.start_of(pause_on),
+        due_on=pause_on,
         group="Registers",
         reference=f"CCTV policy {v.version}",
         banner=True,
@@ -56,6 +58,7 @@ def policy_reviews(user: Any, now: datetime) -> Iterator[InboxItem]:
                 title=f"Approve version {v.version} of the CCTV policy for the board (3.1)",
                 url=reverse("reviews:policy_list"),
                 due=reminders.start_of(v.effective_on),
+                due_on=v.effective_on,
                 group="Registers",
                 reference=f"CCTV policy {v.version}",
             )
@@ -67,6 +70,7 @@ def policy_reviews(user: Any, now: datetime) -> Iterator[InboxItem]:
             title=f"Review the CCTV policy{why} (18.1)",
             url=reverse("reviews:policy_list"),
             due=reminders.start_of(review.due_on),
+            due_on=review.due_on,
             group="Registers",
             reference="CCTV policy review",
         )
@@ -82,6 +86,7 @@ def camera_and_dpia_reviews(user: Any, now: datetime) -> Iterator[InboxItem]:
             title=f"Yearly review of the {camera.name} camera: is it still necessary? (18.1)",
             url=reverse("reviews:camera_review_record", args=[camera.pk]),
             due=reminders.start_of(due_on),
+            due_on=due_on,
             school=camera.school.name,
             group="Registers",
             reference=f"Camera review {camera.pk}",
@@ -93,6 +98,7 @@ def camera_and_dpia_reviews(user: Any, now: datetime) -> Iterator[InboxItem]:
             title=f"Review the DPIA “{dpia.title}” (18.1)",
             url=reverse("compliance:dpia_detail", args=[dpia.pk]),
             due=reminders.start_of(dpia.next_review_on),
+            due_on=dpia.next_review_on,
             school=dpia.school.name,
             group="Registers",
             reference=f"DPIA {dpia.pk}",

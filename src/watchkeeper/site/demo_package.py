@@ -126,9 +126,28 @@ def recorder_segments(clip: Path, seconds: float) -> list[tuple[bytes, float]]:
 def _request_and_build(
     school: School, camera: Camera, head: Any, start: datetime, end: datetime, now: datetime
 ) -> str:
-    """The download path as the app runs it; the build job runs in this process (huey immediate mode)."""
+    """The download path as the app runs it; the build job runs in this process (huey immediate mode). The
+    request and its decision commit together, so the notice telling the Headteacher that a download waits
+    is dropped (notices.services: what waited was decided before the message would leave) — the demo's
+    mail folder holds no errand that is already done. The build job is queued on that commit."""
     from huey.contrib.djhuey import HUEY
 
+    immediate = HUEY.immediate
+    HUEY.immediate = True  # the job runs when the decision commits, here, not in a worker
+    try:
+        with transaction.atomic():
+            req, decided = _request_and_decide(school, camera, head, start, end, now)
+    finally:
+        HUEY.immediate = immediate
+    req.refresh_from_db()
+    if decided.password is None or not req.downloads.exists():
+        raise RuntimeError(f"the demo package could not be built: {req.failure or req.status}")
+    return decided.password
+
+
+def _request_and_decide(
+    school: School, camera: Camera, head: Any, start: datetime, end: datetime, now: datetime
+) -> tuple[Any, Any]:
     from watchkeeper.evidence import services as evidence
     from watchkeeper.evidence.models import Purpose
     from watchkeeper.viewing.models import ReasonCategory
@@ -146,16 +165,7 @@ def _request_and_build(
         recipient_organisation="Demo only",
         now=now,
     )
-    immediate = HUEY.immediate
-    HUEY.immediate = True  # the job runs when the decision commits, here, not in a worker
-    try:
-        decided = evidence.decide_download(head, req, approve=True, otp_code=_previous_code(head), now=now)
-    finally:
-        HUEY.immediate = immediate
-    req.refresh_from_db()
-    if decided.password is None or not req.downloads.exists():
-        raise RuntimeError(f"the demo package could not be built: {req.failure or req.status}")
-    return decided.password
+    return req, evidence.decide_download(head, req, approve=True, otp_code=_previous_code(head), now=now)
 
 
 def _previous_code(user: Person) -> str:

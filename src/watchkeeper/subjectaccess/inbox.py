@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.core.registry import InboxItem
-from watchkeeper.notices.deadlines import end_of
 from watchkeeper.subjectaccess import clock
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, Attestation, SubjectAccessRequest
 from watchkeeper.subjectaccess.services.reading import safeguarding_cases, visible_cases
@@ -34,9 +33,9 @@ def cases_by_deadline(user: Any, now: datetime) -> Iterator[InboxItem]:
             continue
         yield InboxItem(
             key=f"subjectaccess.case:{case.pk}",
-            title=f"{case.reference}: reply to the subject access request ({case.get_status_display()})",
+            title=f"{case.reference}: reply to the subject access request — {case.get_status_display()}",
             url=reverse("subjectaccess:case_detail", args=[case.pk]),
-            due=end_of(deadline) if deadline else None,
+            due_on=deadline,
             school=case.school.name,
             group="Requests",
             statutory=True,
@@ -80,7 +79,7 @@ def safeguarding_checks(user: Any, now: datetime) -> Iterator[InboxItem]:
             key=f"subjectaccess.safeguarding:{case.pk}",
             title=f"{case.reference}: the designated safeguarding lead's check before release (Sch 3 Part 5)",
             url=reverse("subjectaccess:case_detail", args=[case.pk]),
-            due=end_of(deadline) if deadline else None,
+            due_on=deadline,
             school=case.school.name,
             group="Requests",
             statutory=True,

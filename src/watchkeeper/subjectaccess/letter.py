@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
+from watchkeeper.core.dates import uk_date, uk_datetime
 from watchkeeper.core.pdf import letter_pdf
 from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.estate.models import School
@@ -39,12 +39,12 @@ RIGHTS = (
 
 
 def _local(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y %H:%M}"
+    return uk_datetime(moment)
 
 
 def _footage_time(moment: datetime) -> str:
     """Footage times to the second (UK time): clips are often seconds long."""
-    return f"{timezone.localtime(moment):%-d %B %Y %H:%M:%S}"
+    return uk_datetime(moment, seconds=True)
 
 
 def _clip_line(clip: Clip) -> str:
@@ -94,7 +94,7 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
     opening = [
         f"Dear {case.requester_name},",
         f"Our reference: {case.reference}. Thank you for your request, received on "
-        f"{case.received_on:%-d %B %Y}, for the CCTV images of you recorded by {case.school.name} "
+        f"{uk_date(case.received_on)}, for the CCTV images of you recorded by {case.school.name} "
         "(UK GDPR Article 15; our CCTV policy 10.1).",
         f"What we searched. Cameras: {cameras}; "
         + "; ".join(f"from {_footage_time(w.start)} to {_footage_time(w.end)}" for w in case.windows())
@@ -102,7 +102,7 @@ def paragraphs(case: SubjectAccessRequest, today: date) -> list[str]:
     ]
     if case.extension_months:
         opening.append(
-            f"As we told you on {case.extension_notified_on:%-d %B %Y}, your request was complex and we "
+            f"As we told you on {uk_date(case.extension_notified_on)}, your request was complex and we "
             f"extended the time to respond by {case.extension_months} month(s) (UK GDPR Article 12(3))."
         )
     if case.status == CaseStatus.REFUSED:
@@ -159,13 +159,12 @@ def response_letter(
     """The letter, addressed to the requester (their name over `address`) and signed by `signatory`."""
     title = f"Your subject access request — {case.reference}"
     letterhead = f"{case.school.name}\n{case.school.address}".strip()
-    moment = datetime(today.year, today.month, today.day)
     recipient = f"{case.requester_name}\n{address}".strip()
     return letter_pdf(
         title,
         paragraphs(case, today),
         letterhead=letterhead,
-        dated=moment,
+        dated=today,
         recipient=recipient,
         signatory=signatory or case.school.name,
     )

@@ -26,7 +26,7 @@ def decisions_waiting(user: Any, now: datetime) -> Iterator[InboxItem]:
         if may_decide(user, deciders.VIEWING, auth, now):
             yield InboxItem(
                 key=f"viewing.decide:{auth.pk}",
-                title=f"Decide a request to view footage (#{auth.pk}, {auth.get_reason_category_display()})",
+                title=f"Decide request #{auth.pk} to view footage: {auth.get_reason_category_display()}",
                 url=reverse("viewing:authorisation_detail", args=[auth.pk]),
                 due=decision_due(auth),
                 school=auth.school.name,
@@ -43,7 +43,7 @@ def approved_to_view(user: Any, now: datetime) -> Iterator[InboxItem]:
     for auth in restrict(mine, user, "viewing.request").select_related("school"):
         yield InboxItem(
             key=f"viewing.view:{auth.pk}",
-            title=f"View the footage approved for you (#{auth.pk}) before the authorisation expires",
+            title=f"View the footage approved for you, #{auth.pk}, before the authorisation expires",
             url=reverse("viewing:player", args=[auth.pk]),
             due=auth.expires_at,
             school=auth.school.name,

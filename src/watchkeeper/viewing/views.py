@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
@@ -221,7 +222,7 @@ def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decided_text(auth: ViewingAuthorisation) -> str:
     if auth.status == Status.APPROVED and auth.expires_at is not None:
-        return f"Approved until {timezone.localtime(auth.expires_at):%d %B %Y %H:%M}."
+        return f"Approved until {uk_datetime(auth.expires_at)}."
     return "Declined."
 
 

@@ -8,13 +8,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.breaches import clock
 from watchkeeper.breaches.models import Breach
 from watchkeeper.breaches.services.common import DECIDE, REGISTER, VIEW, audit, state, stopped_at
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.estate.models import School
 
@@ -36,16 +36,12 @@ HEADINGS = [
 WIDTHS = (20, 22, 20, 50, 15, 15, 30, 13, 18, 22, 17, 18, 17)  # mm: 277 of A4 landscape
 
 
-def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
-
-
 def row(breach: Breach, now: datetime) -> list[str]:
     first = breach.ico_phases.order_by("phase").first()
     return [
         breach.reference,
         breach.school.name if breach.school else "Trust-wide",
-        _when(breach.aware_at),
+        uk_datetime(breach.aware_at),
         breach.what_happened,
         "" if breach.people_affected is None else str(breach.people_affected),
         "" if breach.records_affected is None else str(breach.records_affected),
@@ -53,7 +49,7 @@ def row(breach: Breach, now: datetime) -> list[str]:
         "Yes" if breach.children_images else "No",
         breach.get_risk_display() if breach.risk else "Not yet assessed",
         breach.get_ico_decision_display() if breach.ico_decision else "Awaiting the DPO",
-        _when(first.sent_at) if first else "",
+        uk_datetime(first.sent_at) if first else "",
         breach.get_individuals_decision_display() if breach.individuals_decision else "",
         state(breach, now).words,
     ]

@@ -18,6 +18,7 @@ from watchkeeper.core.shortcuts import list_school, require_anywhere
 from watchkeeper.disclosures import clock, services
 from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
 from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
+from watchkeeper.disclosures.next_step import foi_step
 from watchkeeper.disclosures.views.common import (
     FOIS,
     MANAGE,
@@ -88,6 +89,10 @@ def _render_foi(
         "form": form or FOIDecisionForm(),
         "clock": clock,
     }
+    context["next_step"] = foi_step(decided=bool(foi.decision), may_decide=context["may_decide"], due=due.due)
+    context["next_link"] = (
+        ("#decide", "Record the decision ↓") if context["next_step"] and context["may_decide"] else ("", "")
+    )
     return render(request, "disclosures/foi_detail.html", context, status=status)
 
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from watchkeeper.core.csvfiles import csv_lines
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.release_terms import SOCIAL_MEDIA_PROHIBITION
 from watchkeeper.core.shortcuts import list_school
@@ -62,9 +63,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     school = _school(request)
     rows = services.export_register(request.user, school=school, form="pdf")
     title = f"Disclosure register{': ' + school.name if school else ''} (CCTV policy 11.1)"
-    subtitle = (
-        f"Every disclosure of CCTV images to a third party. Printed {timezone.localtime():%d %B %Y %H:%M}."
-    )
+    subtitle = f"Every disclosure of CCTV images to a third party. Printed {uk_datetime(timezone.now())}."
     pdf = table_pdf(
         title, register.HEADINGS, [r.cells() for r in rows], subtitle=subtitle, widths=register.WIDTHS
     )

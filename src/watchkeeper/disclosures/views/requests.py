@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,12 +28,14 @@ from watchkeeper.disclosures.forms import (
     PoliceRequestForm,
 )
 from watchkeeper.disclosures.models import DisclosureRequest, Document, RequestStatus
+from watchkeeper.disclosures.next_step import Facts, NextStep, request_step
 from watchkeeper.disclosures.views.common import (
     ADVISE,
     FOIS,
     MANAGE,
     REGISTER,
     REQUESTS,
+    REVIEW,
     VIEW,
     cameras,
     form_status,
@@ -40,7 +43,7 @@ from watchkeeper.disclosures.views.common import (
     schools,
 )
 from watchkeeper.disclosures.views.foi import decider_context, foi_rows
-from watchkeeper.evidence.models import DownloadRequest
+from watchkeeper.evidence.models import Download, DownloadRequest
 from watchkeeper.evidence.models import RequestStatus as DownloadStatus
 from watchkeeper.people import deciders
 from watchkeeper.storage.keys import Unreadable
@@ -153,7 +156,59 @@ def _render_request(
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "advice_form": forms.get("advice_form") or AdviceForm(),
     }
+    context["next_step"], context["next_link"] = _next_step(user, req, context)
     return render(request, "disclosures/request_detail.html", context, status=status)
+
+
+def _next_step(
+    user: Any, req: DisclosureRequest, context: dict[str, Any]
+) -> tuple[NextStep | None, tuple[str, str]]:
+    """The suggested next step (issue 15 §5) and its link: (href, words), or ("", "")."""
+    copies = Download.objects.filter(request_id=req.download_request_id) if req.download_request_id else None
+    step = request_step(
+        Facts(
+            status=req.status,
+            police=req.is_police,
+            documents=len(context["documents"]),
+            referred=req.escalated_at is not None,
+            advised=bool(req.dpo_advice),
+            may_advise=context["may_advise"],
+            reviewed=req.review_id is not None,
+            review_approved=context["review_approved"],
+            finding=bool(req.review_outcome),
+            may_decide=context["may_decide"],
+            package_asked=req.download_request_id is not None,
+            package_authorised=context["dl_authorised"],
+            handed_over=bool(copies and copies.exclude(handed_over_at=None).exists()),
+        )
+    )
+    if step is None:
+        return None, ("", "")
+    # A link only where this person may open it (no 403 at the end of a suggestion): the review list is the
+    # reviewers'; the reviewer's footage request is for its deciders and its reviewer.
+    if step.where == "reviews" and not can(user, REVIEW, req.school_id):
+        return step, ("", "")
+    if step.where == "review" and not (
+        context["may_decide"] or (req.review and req.review.requested_by_id == user.pk)
+    ):
+        return step, ("", "")
+    links = {
+        "decide": ("#decide", "Decide ↓"),
+        "upload": ("#upload", "Upload ↓"),
+        "advise": ("#advise", "Advice ↓"),
+        "reviews": (reverse("disclosures:review_list"), "Disclosure reviews"),
+        "review": (
+            reverse("viewing:authorisation_detail", args=[req.review_id]) if req.review_id else "",
+            "The reviewer's footage request",
+        ),
+        "download": (
+            reverse("evidence:request_detail", args=[req.download_request_id])
+            if req.download_request_id
+            else "",
+            "The download request",
+        ),
+    }
+    return step, links.get(step.where, ("", ""))
 
 
 def _package_authorised(req: DisclosureRequest) -> bool:

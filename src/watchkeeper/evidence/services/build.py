@@ -82,7 +82,7 @@ def build_package(
     """Seal the request's footage with `password` and store it; one CCTV log row and one audit event."""
     if req.decided_by_id is None or req.decided_at is None:
         raise PermissionDenied("9.5: this request has no recorded authorisation")
-    progress(2, "Finding the recorded segments…")
+    progress(2, "Finding the recordings…")
     segments = request_segments(req)
     if not segments:
         raise PolicyRefusal("9.5: there is no recorded footage of those cameras in that window")
@@ -99,7 +99,9 @@ def build_package(
     exports_dir().mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=exports_dir(), prefix=".build-") as tmp:
         zip_path = Path(tmp) / f"{meta.case_id}.zip"
-        progress(5, f"Sealing {len(segments)} segment(s): master copy, working copy, manifest, signature…")
+        progress(
+            5, f"Sealing {len(segments)} recording file(s): master copy, working copy, manifest, signature…"
+        )
 
         def sealing(fraction: float) -> None:
             progress(5 + 85 * fraction, f"Sealing {len(segments)} segment(s)…")

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.csvfiles import csv_lines
+from watchkeeper.core.dates import uk_date, uk_datetime
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import restrict
 from watchkeeper.estate.models import School
@@ -51,7 +51,7 @@ def log_rows(actor: Actor, school: School | None) -> QuerySet[Download]:
 
 @enforces("Appendix I", "R13")
 def columns(download: Download) -> list[str]:
-    """One log row as Appendix I's seven cells (UK local times)."""
+    """One log row as Appendix I's seven cells (UK local times, dd/mm/YYYY HH:MM)."""
     d = download
     deletion = (
         f"{person_name(d.deletion_authorised_by)}, {when(d.deletion_authorised_at)}"
@@ -69,7 +69,7 @@ def columns(download: Download) -> list[str]:
         requestor,
         when(d.viewed_at),
         deletion,
-        timezone.localtime(d.deleted_at).strftime("%d %b %Y") if d.deleted_at else "",
+        uk_date(d.deleted_at),
     ]
 
 
@@ -97,7 +97,7 @@ def received(d: Download) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d %b %Y %H:%M:%S %Z") if moment else ""
+    return uk_datetime(moment)
 
 
 @enforces("9.5", "Appendix I")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.refusals import attempt
 from watchkeeper.evidence import services
 from watchkeeper.evidence.forms import (
@@ -82,7 +83,7 @@ STEPS = {
         lambda actor, d, data, now: services.extend_copy(
             actor, d, data["new_date"], data["reason"], asked_by=data["asked_by"], now=now
         ),
-        lambda d: f"Copy kept until {d.expires_on:%d %B %Y} (13.2).",
+        lambda d: f"Copy kept until {uk_date(d.expires_on)} (13.2).",
     ),
     # 15.1, 11.6: each opens a breach draft for the DPO; the copy then shows the report and its reference.
     "lost": Step(

@@ -59,7 +59,7 @@ def master_video(redaction: Redaction, progress: Progress, now: datetime) -> Ite
         command += ["-map", "0:v:0", "-c", "copy", "-an", "-movflags", "+faststart", joined.name]
         done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
-            raise FootageUnreadable(f"the recorded segments could not be joined: {done.stderr.strip()[:300]}")
+            raise FootageUnreadable(f"the recordings could not be joined: {done.stderr.strip()[:300]}")
         yield joined, tmp
 
 
@@ -71,10 +71,12 @@ def _decrypt_master(redaction: Redaction, tmp: Path, progress: Progress) -> list
     for i, entry in enumerate(redaction.segments):
         segment = rows.get(entry["id"])
         if segment is None:
-            raise FootageUnreadable(f"13.1: segment {entry['id']} has been erased since the redaction began")
+            raise FootageUnreadable("13.1: part of the recording has been erased since the redaction began")
         plaintext = decrypted(segment)
         if hashlib.sha256(plaintext).hexdigest() != entry["sha256"]:
-            raise FootageUnreadable(f"9.3: segment {entry['id']} no longer matches its recorded SHA-256")
+            raise FootageUnreadable(
+                "9.3: part of the recording has changed since it was recorded (its checksum differs)"
+            )
         name = f"{i:05d}.mp4"
         files.write_private(tmp / name, plaintext)
         names.append(name)

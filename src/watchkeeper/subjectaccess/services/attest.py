@@ -114,7 +114,7 @@ def attestation_problems(
     return failing(
         (
             bool(unwatched),
-            f"10.3: watch all of it first — {len(unwatched)} of the {len(segments)} recorded segments of "
+            f"10.3: watch all of it first — {len(unwatched)} of the {len(segments)} recording files of "
             f"that window have not been played to you under footage request #{auth.pk}",
         )
     )

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         result = sweep(now, dry_run=options["dry_run"])
         verb = "would erase" if options["dry_run"] else "erased"
         self.stdout.write(
-            f"{verb} {result.erased} segment(s), {result.bytes / 1e6:.1f} MB; "
+            f"{verb} {result.erased} recording file(s), {result.bytes / 1e6:.1f} MB; "
             f"{result.held} past retention kept by holds"
         )
         for camera_id, entry in sorted(result.ranges.items()):

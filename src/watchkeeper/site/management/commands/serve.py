@@ -33,10 +33,12 @@ class Command(BaseCommand):
         from waitress import serve
 
         from watchkeeper.recording.data_dir import correct_at_start
+        from watchkeeper.site.served_url import settle
         from watchkeeper.wsgi import application
 
         correct_at_start(self.stderr.write)
         host, port = options["host"], options["port"]
+        settle(host, port, lambda line: self.stderr.write(f"watchkeeper serve: {line}"))
         self.stdout.write(f"Watchkeeper serving http://{host}:{port}/  (data dir {settings.DATA_DIR})")
         self.stdout.flush()
         serve(application, **server_options(host, port, options["threads"]))

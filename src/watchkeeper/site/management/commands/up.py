@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from watchkeeper.recording.data_dir import correct_at_start
 from watchkeeper.site.demo import SIMULATED_CAMERAS
+from watchkeeper.site.served_url import settle
 
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
@@ -104,11 +105,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--simulate", action="store_true", help="serve the demo's simulated cameras")
         parser.add_argument("--no-record", action="store_true", help="do not start the recorder")
 
     def handle(self, *args: Any, **options: Any) -> None:
         correct_at_start(self.stderr.write)  # before the children start writing
+        settle(options["host"], options["port"], lambda line: self.stderr.write(f"watchkeeper up: {line}"))
         components = []
         if options["simulate"]:
             components.append(
@@ -122,7 +125,7 @@ class Command(BaseCommand):
         children.start()
         signal.signal(signal.SIGTERM, _interrupt)
         try:
-            call_command("serve", port=options["port"])
+            call_command("serve", host=options["host"], port=options["port"])
         except KeyboardInterrupt:
             pass
         finally:
