@@ -31,9 +31,9 @@ from watchkeeper.compliance.forms import (
 from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, SealedFile, Sign
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page, submit
 from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
-from watchkeeper.estate.choices import school_choices
+from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, School, Vehicle
 from watchkeeper.storage.keys import Unreadable
 from watchkeeper.storage.store import ObjectMissing
@@ -76,11 +76,6 @@ def _download(stored: SealedFile | None) -> HttpResponse:
     return response
 
 
-def _status(request: HttpRequest) -> int:
-    """A form shown again after a POST was invalid or refused is a 400; a first showing is a 200."""
-    return 400 if request.method == "POST" else 200
-
-
 def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
     messages.success(request, text)
     return redirect(target)
@@ -116,29 +111,22 @@ def dpia_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def dpia_create(request: HttpRequest) -> HttpResponse:
-    choices = school_choices(request, CHANGE)
-    form = DPIAForm(
-        _posted(request),
-        initial={"school": choices.school},
-        schools=choices.schools,
-        cameras=choices.cameras,
+    return school_form_page(
+        request,
+        CHANGE,
+        DPIAForm,
+        lambda data: services.create_dpia(
+            request.user,
+            data["school"],
+            data["title"],
+            data["cameras"],
+            retrospective=data["retrospective"],
+            summary=data["summary"],
+        ),
+        said=lambda dpia: f"Draft DPIA “{dpia.title}” saved.",
+        to=dpia_url,
+        template="compliance/dpia_form.html",
     )
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.create_dpia(
-                request.user,
-                data["school"],
-                data["title"],
-                data["cameras"],
-                retrospective=data["retrospective"],
-                summary=data["summary"],
-            ),
-        )
-        if outcome.done:
-            return _done(request, f"Draft DPIA “{outcome.value.title}” saved.", dpia_url(outcome.value))
-    return render(request, "compliance/dpia_form.html", {"form": form}, status=_status(request))
 
 
 def dpia_url(dpia: DPIA) -> str:
@@ -186,15 +174,14 @@ def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"cameras": dpia.cameras.all()},
         cameras=_for_form(request, cameras, dpia.school),
     )
-    if (
-        request.method == "POST"
-        and attempt(
-            request, form, lambda data: services.set_dpia_cameras(request.user, dpia, data["cameras"])
-        ).done
-    ):
-        return _done(request, "Cameras covered by the DPIA updated.", dpia_url(dpia))
-    return render(
-        request, "compliance/dpia_cameras.html", {"dpia": dpia, "form": form}, status=_status(request)
+    return form_page(
+        request,
+        form,
+        lambda data: services.set_dpia_cameras(request.user, dpia, data["cameras"]),
+        said="Cameras covered by the DPIA updated.",
+        to=dpia_url(dpia),
+        template="compliance/dpia_cameras.html",
+        context={"dpia": dpia},
     )
 
 
@@ -204,15 +191,14 @@ def dpia_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a draft's "how information will be shared" section (11.6), which approval requires."""
     dpia = _dpia(request, pk, CHANGE)
     form = DPIASharingForm(_posted(request), initial={"summary": dpia.summary})
-    if (
-        request.method == "POST"
-        and attempt(
-            request, form, lambda data: services.set_dpia_sharing(request.user, dpia, data["summary"])
-        ).done
-    ):
-        return _done(request, "How information will be shared: saved.", dpia_url(dpia))
-    return render(
-        request, "compliance/dpia_sharing.html", {"dpia": dpia, "form": form}, status=_status(request)
+    return form_page(
+        request,
+        form,
+        lambda data: services.set_dpia_sharing(request.user, dpia, data["summary"]),
+        said="How information will be shared: saved.",
+        to=dpia_url(dpia),
+        template="compliance/dpia_sharing.html",
+        context={"dpia": dpia},
     )
 
 
@@ -233,10 +219,14 @@ def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def dpia_supersede(request: HttpRequest, pk: int) -> HttpResponse:
     dpia = _dpia(request, pk)
     form = SupersedeForm(request.POST, replacements=_replacements(request, dpia))
-    if attempt(
-        request, form, lambda data: services.supersede_dpia(request.user, dpia, data["replacement"])
-    ).done:
-        return _done(request, "DPIA superseded.", dpia_url(dpia))
+    if sent := submit(
+        request,
+        form,
+        lambda data: services.supersede_dpia(request.user, dpia, data["replacement"]),
+        said="DPIA superseded.",
+        to=dpia_url(dpia),
+    ):
+        return sent
     return _render_detail(request, dpia, 400, supersede_form=form)
 
 
@@ -308,23 +298,21 @@ def sign_register(request: HttpRequest) -> HttpResponse:
         schools=schools_where(request, CHANGE),
         vehicles=_for_form(request, restrict(Vehicle.objects.all(), request.user, CHANGE), school),
     )
-    if (
-        request.method == "POST"
-        and attempt(
-            request,
-            form,
-            lambda data: services.register_sign(
-                request.user,
-                data["school"],
-                data["placement"],
-                data["location_description"],
-                vehicle=data["vehicle"],
-                last_checked_on=data["last_checked_on"],
-            ),
-        ).done
-    ):
-        return _done(request, "Sign registered.", "compliance:sign_list")
-    return render(request, "compliance/sign_form.html", {"form": form}, status=_status(request))
+    return form_page(
+        request,
+        form,
+        lambda data: services.register_sign(
+            request.user,
+            data["school"],
+            data["placement"],
+            data["location_description"],
+            vehicle=data["vehicle"],
+            last_checked_on=data["last_checked_on"],
+        ),
+        said="Sign registered.",
+        to="compliance:sign_list",
+        template="compliance/sign_form.html",
+    )
 
 
 @login_required
@@ -334,19 +322,16 @@ def sign_check(request: HttpRequest, pk: int) -> HttpResponse:
         restrict(Sign.objects.select_related("school", "vehicle"), request.user, CHANGE), pk=pk
     )
     form = SignCheckForm(*_posted(request, files=True))
-    if (
-        request.method == "POST"
-        and attempt(
-            request,
-            form,
-            lambda data: services.record_sign_check(
-                request.user, sign, data["checked_on"], timezone.localdate(), data["photo"]
-            ),
-        ).done
-    ):
-        return _done(request, "Sign check recorded.", "compliance:sign_list")
-    return render(
-        request, "compliance/sign_check.html", {"sign": sign, "form": form}, status=_status(request)
+    return form_page(
+        request,
+        form,
+        lambda data: services.record_sign_check(
+            request.user, sign, data["checked_on"], timezone.localdate(), data["photo"]
+        ),
+        said="Sign check recorded.",
+        to="compliance:sign_list",
+        template="compliance/sign_check.html",
+        context={"sign": sign},
     )
 
 
