@@ -11,14 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from watchkeeper.compliance import files, services
+from watchkeeper.compliance import services
+from watchkeeper.compliance.downloads import attachment
 from watchkeeper.compliance.forms import (
     DocumentForm,
     DPIACamerasForm,
@@ -35,8 +35,6 @@ from watchkeeper.core.refusals import form_page, submit
 from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
 from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, School, Vehicle
-from watchkeeper.storage.keys import Unreadable
-from watchkeeper.storage.store import ObjectMissing
 
 VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -62,18 +60,7 @@ def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | No
 
 
 def _download(stored: SealedFile | None) -> HttpResponse:
-    """The file opened from the sealed store (compliance.files), as an attachment of the type its content
-    showed at upload."""
-    if stored is None:
-        raise Http404("No file.")
-    try:
-        data = files.open_file(stored)
-    except (Unreadable, ObjectMissing):
-        raise Http404("The file cannot be opened.") from None
-    response = HttpResponse(data, content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, stored.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(stored)
 
 
 def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
