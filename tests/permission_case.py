@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.test import Client
+from django.urls import reverse
 
 from tests.conftest import sign_in
 from tests.factories import UserFactory, person
+from watchkeeper.people.models import Role
 
 REFUSED = (403, 404)
 
@@ -70,3 +72,35 @@ def run_view_case(case: ViewCase, ctx: dict[str, Any]) -> None:
         f"{case.id}: permitted {case.permitted} got {response.status_code}"
     )
     case.check(ctx, response)
+
+
+# What the cases' tables build their URLs and checks from.
+Check = Callable[[dict[str, Any], Any], None]
+
+
+def for_school(name: str) -> Callable[[dict[str, Any]], str]:
+    """The page `name` for the context's school (?school=)."""
+    return lambda ctx: f"{reverse(name)}?school={ctx['school'].pk}"
+
+
+def on(key: str, name: str) -> Callable[[dict[str, Any]], str]:
+    """The page `name` of what `setup` made and put in the context as `key`."""
+    return lambda ctx: reverse(name, args=[ctx[key].pk])
+
+
+def shows(*texts: str, hidden: tuple[str, ...] = ()) -> Check:
+    """The permitted person's page says each of `texts` and none of `hidden`."""
+
+    def check(ctx: dict[str, Any], response: Any) -> None:
+        page = response.content.decode()
+        for text in texts:
+            assert text in page, text
+        for text in hidden:
+            assert text not in page, text
+
+    return check
+
+
+def dpo_posts(id: str, url: Callable[[dict[str, Any]], str], wrong_role: str, **more: Any) -> ViewCase:
+    """The DPO (trust-wide) posts a form, and once it is done is sent on (302)."""
+    return ViewCase(id, url, Role.DPO, wrong_role, trust_wide=True, method="post", ok=(302,), **more)

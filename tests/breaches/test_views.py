@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.factories import person
-from tests.permission_case import ViewCase, run_view_case
+from tests.permission_case import ViewCase, dpo_posts, for_school, on, run_view_case
 from watchkeeper.breaches import services
 from watchkeeper.breaches.models import Breach
 from watchkeeper.people.models import Role
@@ -35,14 +35,6 @@ def decided_to_notify(ctx: dict[str, Any]) -> None:
     dpo, now = person(Role.DPO, None), timezone.now()
     services.assess_risk(dpo, ctx["breach"], likelihood="likely", severity="severe", notes="n", now=now)
     services.decide_ico(dpo, ctx["breach"], decision="notify", reasons="", now=now)
-
-
-def for_school(name: str) -> Any:
-    return lambda ctx: f"{reverse(name)}?school={ctx['school'].pk}"
-
-
-def on_breach(name: str) -> Any:
-    return lambda ctx: reverse(name, args=[ctx["breach"].pk])
 
 
 def reported(ctx: dict[str, Any], response: Any) -> None:
@@ -69,13 +61,6 @@ def changed(field: str, value: Any) -> Any:
         assert response.status_code == 302
         ctx["breach"].refresh_from_db()
         assert getattr(ctx["breach"], field) == value
-
-    return check
-
-
-def shows(text: str) -> Any:
-    def check(ctx: dict[str, Any], response: Any) -> None:
-        assert text in response.content.decode()
 
     return check
 
@@ -117,83 +102,59 @@ CASES = [
         ok=(302,),
         check=reported,
     ),
-    ViewCase("detail", on_breach("breaches:detail"), Role.HEADTEACHER, Role.FOOTAGE_REVIEWER, setup=draft),
+    ViewCase("detail", on("breach", "breaches:detail"), Role.HEADTEACHER, Role.FOOTAGE_REVIEWER, setup=draft),
     ViewCase(
         "report_pdf",
-        on_breach("breaches:report_pdf"),
+        on("breach", "breaches:report_pdf"),
         Role.DESIGNATED_PERSON,
         Role.CCTV_ADMIN,
         setup=draft,
         check=is_pdf,
     ),
-    ViewCase(
+    dpo_posts(
         "aware",
-        on_breach("breaches:aware"),
-        Role.DPO,
+        on("breach", "breaches:aware"),
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"aware_at": when(30), "reason": "Known earlier"},
-        ok=(302,),
         setup=draft,
     ),
-    ViewCase(
+    dpo_posts(
         "assess",
-        on_breach("breaches:assess"),
-        Role.DPO,
+        on("breach", "breaches:assess"),
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"likelihood": "remote", "severity": "minimal", "notes": "Encrypted"},
-        ok=(302,),
         setup=draft,
         check=changed("risk", "unlikely"),
     ),
-    ViewCase(
+    dpo_posts(
         "ico",
-        on_breach("breaches:ico"),
-        Role.DPO,
+        on("breach", "breaches:ico"),
         Role.DESIGNATED_PERSON,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"decision": "not_a_breach", "reasons": "Found in the office safe"},
-        ok=(302,),
         setup=draft,
         check=changed("ico_decision", "not_a_breach"),
     ),
-    ViewCase(
+    dpo_posts(
         "phase",
-        on_breach("breaches:phase"),
-        Role.DPO,
+        on("breach", "breaches:phase"),
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"sent_at": when(), "nature": "12 pupils", "dpo_contact": "Dana Price"},
-        ok=(302,),
         setup=decided_to_notify,
         check=holds(lambda ctx: ctx["breach"].ico_phases.get().nature == "12 pupils"),
     ),
-    ViewCase(
+    dpo_posts(
         "individuals",
-        on_breach("breaches:individuals"),
-        Role.DPO,
+        on("breach", "breaches:individuals"),
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"decision": "exception_a", "reasons": "Encrypted; password safe"},
-        ok=(302,),
         setup=draft,
         check=changed("individuals_decision", "exception_a"),
     ),
-    ViewCase(
+    dpo_posts(
         "other",
-        on_breach("breaches:other"),
-        Role.DPO,
+        on("breach", "breaches:other"),
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"party": "police", "notified_at": when(), "reference": "CR/1"},
-        ok=(302,),
         setup=draft,
         check=holds(lambda ctx: ctx["breach"].other_notifications.get().reference == "CR/1"),
     ),

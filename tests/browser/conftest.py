@@ -17,12 +17,12 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django_otp.oath import TOTP
 
 from tests.browser.steps import sign_in  # noqa: F401 (the step, where most browser tests import it)
+from tests.servers import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -74,24 +74,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _fresh_database(env: dict[str, str]) -> None:
-    """On PostgreSQL, give the server its own empty database next to the test database."""
-    url = os.environ.get("WATCHKEEPER_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        env.pop("WATCHKEEPER_DATABASE_URL", None)
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    # One per pytest-xdist worker (tests/parallel.py): each worker runs its own demo server.
-    name = parts.path.lstrip("/") + "_browser" + os.environ.get("PYTEST_XDIST_WORKER", "")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["WATCHKEEPER_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def _read_users(path: Path) -> dict[str, DemoUser]:
     users = {}
     for line in path.read_text().splitlines():
@@ -118,7 +100,8 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     data_dir = tmp_path_factory.mktemp("live-data")
     env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(data_dir)}
-    _fresh_database(env)
+    # One per pytest-xdist worker (tests/parallel.py): each worker runs its own demo server.
+    fresh_database(env, "_browser" + os.environ.get("PYTEST_XDIST_WORKER", ""))
     for command in (["migrate", "--no-input", "-v0"], ["demo"]):
         subprocess.run([WATCHKEEPER, *command], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()

@@ -323,6 +323,9 @@ def test_a_privacy_notice_is_recorded_shown_and_flagged_when_due(signed_in, scho
     signs = client.get(reverse("compliance:sign_list")).content.decode()
     assert "Published: Website" in signs
     assert "Review due" in signs
+    # The notices are shown once, after the signs, and the page's title is its name alone.
+    assert signs.count("<h2>Privacy notices</h2>") == 1
+    assert "<title>CCTV signs · Watchkeeper</title>" in signs
     with pytest.raises(PolicyRefusal) as refused:  # a notice says something: its text or a document
         record_privacy_notice(
             head,

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.servers import fresh_database
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.audit.services import verify
 from watchkeeper.compliance.services import exceptions_for
@@ -171,24 +172,3 @@ police = DisclosureRequest.objects.get(reference="MP/DEMO/0001")
 print(json.dumps({"sar": covered(sar.cameras, sar.window_start, sar.window_end),
                   "police": covered(police.cameras, police.start, police.end)}))
 """
-
-
-def fresh_database(env: dict[str, str], suffix: str) -> None:
-    """On PostgreSQL, an empty database of its own next to the test database; otherwise SQLite in the data
-    dir (as tests/browser/conftest.py gives the browser tests' server)."""
-    import os
-    from urllib.parse import urlsplit, urlunsplit
-
-    url = os.environ.get("WATCHKEEPER_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        env.pop("WATCHKEEPER_DATABASE_URL", None)
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + suffix
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["WATCHKEEPER_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))

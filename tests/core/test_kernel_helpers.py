@@ -19,7 +19,7 @@ from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.commands import now_option
 from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.errors import PolicyRefusal
-from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.core.transitions import lock_and_check, lock_in_state
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.people.models import Role
 
@@ -46,6 +46,18 @@ def test_a_transition_is_checked_against_the_locked_row_not_the_callers_copy(sch
     assert camera.status == CameraStatus.ACTIVE  # reloaded in place from the locked row
     with transaction.atomic():
         assert lock_in_state(camera, {CameraStatus.ACTIVE}, "7.1: no") is camera
+
+
+def test_a_change_is_checked_against_the_locked_row(school) -> None:
+    camera = CameraFactory(school=school, status=CameraStatus.PROPOSED)
+    Camera.objects.filter(pk=camera.pk).update(status=CameraStatus.ACTIVE)  # someone else got there first
+
+    def problems(locked: Camera) -> list[str]:
+        return ["7.1: already active"] if locked.status == CameraStatus.ACTIVE else []
+
+    with pytest.raises(PolicyRefusal, match="7.1: already active"), transaction.atomic():
+        lock_and_check(camera, problems)
+    assert camera.status == CameraStatus.ACTIVE  # reloaded in place from the locked row
 
 
 def test_an_event_about_an_object_is_filed_under_its_school(school) -> None:

@@ -3,9 +3,10 @@
 
 A case names its page through its `url` callable (`lambda ctx: reverse("audit:event_list")`, a helper
 such as `school_url("estate:camera_list")`, or a module constant `URL = reverse(...)`). The test finds
-every `ViewCase(...)` in the test files, module level or inside a test function, and collects the URL
-names its `url` argument mentions: string constants in it, and the strings held by the module-level
-names, functions and closures it refers to. A path string ("/people/...") is resolved to its name.
+every `ViewCase(...)` (or shorthand, CASE_MAKERS) in the test files, module level or inside a test
+function, and collects the URL names its `url` argument mentions: string constants in it, and the
+strings held by the module-level names, functions and closures it refers to. A path string
+("/people/...") is resolved to its name.
 """
 
 from __future__ import annotations
@@ -156,9 +157,14 @@ def _url_argument(call: ast.Call) -> ast.expr | None:
     return call.args[1] if len(call.args) > 1 else None
 
 
+# What makes a permission case: ViewCase itself and the shorthands of tests/permission_case.py, each
+# taking the case's id and then its url, as ViewCase does.
+CASE_MAKERS = {"ViewCase", "dpo_posts"}
+
+
 def _case_calls(path: Path) -> Iterator[ast.Call]:
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ViewCase":
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in CASE_MAKERS:
             yield node
 
 

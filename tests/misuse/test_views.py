@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.factories import person
-from tests.permission_case import ViewCase, run_view_case
+from tests.permission_case import ViewCase, dpo_posts, on, run_view_case, shows
 from watchkeeper.core.registry import inbox_items
 from watchkeeper.misuse import services
 from watchkeeper.misuse.models import Alert, MisuseSettings, Outcome, SchoolDay
@@ -27,17 +27,6 @@ def alert(ctx: dict[str, Any]) -> None:
     key = f"a:{reviewer.pk}:{ctx['school'].pk}:2026-12-06"
     hit = Hit("a", reviewer.pk, ctx["school"].pk, key, "Footage seen at 21:40 on 06/12/2026", {})
     ctx["alert"] = services.raise_alerts([hit], timezone.now())[0]
-
-
-def on_alert(name: str) -> Any:
-    return lambda ctx: reverse(name, args=[ctx["alert"].pk])
-
-
-def shows(text: str) -> Any:
-    def check(ctx: dict[str, Any], response: Any) -> None:
-        assert text in response.content.decode()
-
-    return check
 
 
 def closed(ctx: dict[str, Any], response: Any) -> None:
@@ -75,45 +64,33 @@ CASES = [
     ),
     ViewCase(
         "detail",
-        on_alert("misuse:detail"),
+        on("alert", "misuse:detail"),
         Role.DPO,
         Role.HEADTEACHER,
         trust_wide=True,
         setup=alert,
         check=shows("Fires for a person, school and day"),
     ),
-    ViewCase(
+    dpo_posts(
         "outcome",
-        on_alert("misuse:outcome"),
-        Role.DPO,
+        on("alert", "misuse:outcome"),
         Role.DESIGNATED_PERSON,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"outcome": "spoke", "note": "Was covering a late event"},
-        ok=(302,),
         setup=alert,
         check=closed,
     ),
-    ViewCase(
+    dpo_posts(
         "settings",
         lambda ctx: reverse("misuse:settings"),
-        Role.DPO,
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: SETTINGS,
-        ok=(302,),
         check=saved,
     ),
-    ViewCase(
+    dpo_posts(
         "hours",
         lambda ctx: reverse("misuse:hours", args=[ctx["school"].pk]),
-        Role.DPO,
         Role.HEADTEACHER,
-        trust_wide=True,
-        method="post",
         data=lambda ctx: {"opens_0": "08:00", "closes_0": "16:00"},
-        ok=(302,),
         check=hours_saved,
     ),
 ]

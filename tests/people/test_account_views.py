@@ -105,6 +105,8 @@ def test_the_holder_is_told_until_the_account_is_their_own(school, head, puppet)
     assert reverse("people:password_change") in dashboard and reverse("people:authenticator") in dashboard
     account = client.get(reverse("people:account")).content.decode()
     assert "Not yet your own" in account and "Your password was set by Helen Head" in account
+    # The recent sign-ins are shown once, in the page, and the page's title is its name alone.
+    assert account.count('id="sign-ins"') == 1 and "<title>Your account · Watchkeeper</title>" in account
 
     own = sign_in(Client(), person(Role.FOOTAGE_REVIEWER, school)).get(reverse("site:dashboard"))
     assert 'id="not-own"' not in own.content.decode()

@@ -162,11 +162,13 @@ def test_a_wrong_sized_piece_is_refused(admin, bus_camera, files, storage) -> No
 def test_an_upload_left_unfinished_for_a_day_is_destroyed(admin, bus_camera, files, storage) -> None:
     upload = begin(admin, bus_camera, files.mp4)
     send(admin, upload, files.mp4.read_bytes()[:PIECE])
+    upload.refresh_from_db()
+    assert upload.last_piece_at is not None and upload.finished_at is None  # receiving, not finished
     assert uploads.abandon_stale(timezone.now() + timedelta(hours=23)) == 0
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert uploads.abandon_stale(timezone.now() + timedelta(days=1, minutes=1)) == 1
     upload.refresh_from_db()
-    assert upload.status == UploadStatus.ABANDONED
+    assert upload.status == UploadStatus.ABANDONED and upload.finished_at is not None
     assert DvrUploadPiece.objects.count() == 0 and stored_pieces() == []
 
 

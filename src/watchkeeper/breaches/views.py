@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +32,7 @@ from watchkeeper.core.csvfiles import csv_lines
 from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, submit
 from watchkeeper.core.shortcuts import list_school, schools_where
 from watchkeeper.estate.models import School
 
@@ -151,10 +152,14 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     breach = _breach(request, pk, services.DECIDE)
     form = _form(name, request.POST)
     service = STEPS[name]
-    outcome = attempt(request, form, lambda data: service(request.user, breach, **data, now=timezone.now()))
-    if outcome.done:
-        messages.success(request, DONE[name])
-        return redirect("breaches:detail", pk=breach.pk)
+    if sent := submit(
+        request,
+        form,
+        lambda data: service(request.user, breach, **data, now=timezone.now()),
+        said=DONE[name],
+        to=reverse("breaches:detail", args=[breach.pk]),
+    ):
+        return sent
     return _render(request, breach, {name: form}, status=400)
 
 

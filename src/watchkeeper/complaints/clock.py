@@ -19,10 +19,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.workdays import DeadlineState, deadline_state
 
 ACKNOWLEDGE_DAYS = 30
 PROGRESS_PROMPT_DAYS = 30
-DUE_SOON_DAYS = 7
 
 
 class Stage(StrEnum):
@@ -31,11 +31,8 @@ class Stage(StrEnum):
     NONE = "none"  # closed, or no statutory clock
 
 
-class State(StrEnum):
-    ON_TIME = "on_time"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    STOPPED = "stopped"
+# On time, due soon, overdue or stopped (a complaint's clock has no "not started": it runs from receipt).
+State = DeadlineState
 
 
 @dataclass(frozen=True)
@@ -84,14 +81,9 @@ def next_step(
 
 
 def state(due: date | None, today: date) -> State:
-    """On time, due soon (7 days or fewer left), or overdue (the day has passed)."""
-    if due is None:
-        return State.STOPPED
-    if today > due:
-        return State.OVERDUE
-    if (due - today).days <= DUE_SOON_DAYS:
-        return State.DUE_SOON
-    return State.ON_TIME
+    """On time, due soon (7 days or fewer left), or overdue (the day has passed); stopped when nothing is
+    due (the complaint is closed, or has no statutory clock)."""
+    return deadline_state(due, today, stopped=due is None)
 
 
 @enforces("17.1", "R29")

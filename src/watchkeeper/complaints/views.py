@@ -9,10 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +24,7 @@ from watchkeeper.complaints.services import DECIDE, HANDLE, VIEW
 from watchkeeper.compliance.differences import Difference, differences
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page, submit
 from watchkeeper.core.shortcuts import list_school
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera
@@ -66,16 +66,14 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         requests=restrict(SubjectAccessRequest.objects.select_related("school"), request.user, "sar.view"),
         initial={"school": choices.school, "received_on": timezone.localdate(now)},
     )
-    if request.method == "POST":
-        outcome = attempt(
-            request, form, lambda data: services.record_complaint(request.user, **data, now=now)
-        )
-        if outcome.done:
-            complaint = outcome.value
-            messages.success(request, f"{complaint.reference} recorded; the DPO has been told.")
-            return redirect("complaints:detail", pk=complaint.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "complaints/form.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: services.record_complaint(request.user, **data, now=now),
+        said=lambda complaint: f"{complaint.reference} recorded; the DPO has been told.",
+        to=lambda complaint: reverse("complaints:detail", args=[complaint.pk]),
+        template="complaints/form.html",
+    )
 
 
 # --- The complaint page and its actions ---------------------------------------------------------------------
@@ -185,9 +183,14 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     complaint = get_object_or_404(restrict(COMPLAINTS, request.user, chosen.permission), pk=pk)
     form = chosen.form(complaint, request.POST, action)
     now = timezone.now()
-    if attempt(request, form, lambda data: chosen.run(request.user, complaint, data, now)).done:
-        messages.success(request, chosen.done)
-        return redirect("complaints:detail", pk=complaint.pk)
+    if sent := submit(
+        request,
+        form,
+        lambda data: chosen.run(request.user, complaint, data, now),
+        said=chosen.done,
+        to=reverse("complaints:detail", args=[complaint.pk]),
+    ):
+        return sent
     complaint.refresh_from_db()
     return _detail(request, complaint, (action, form), status=400)
 

@@ -7,11 +7,10 @@ permission-checked views only — never served as public media.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 from watchkeeper.compliance import notices, services, trust
 from watchkeeper.compliance.forms import PrivacyNoticeForm, TrustSettingsForm
 from watchkeeper.compliance.models import DPIA, Sign
-from watchkeeper.compliance.views import CHANGE, VIEW, _download, _posted, _status
+from watchkeeper.compliance.views import CHANGE, VIEW, _download, _posted
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import ACTIONS, can, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page
 from watchkeeper.estate.models import Camera, Purpose, School, Trust
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.viewing.models import ReasonCategory
@@ -51,29 +50,27 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     current = trust.settings_of(the_trust.pk)
     data, files = _posted(request, files=True)
     form = TrustSettingsForm(data, files, instance=trust.settings_of(the_trust.pk))
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: trust.update_trust_settings(
-                request.user,
-                the_trust,
-                {name: data[name] for name in trust.FIELDS},
-                policy_document=data["policy_upload"],
-                now=timezone.now(),
-            ),
-        )
-        if outcome.done:
-            messages.success(request, "The trust's settings are saved.")
-            return redirect("compliance:settings")
     context = {
         "trust": the_trust,
-        "form": form,
         "current": current,
         "policy": trust.policy_document_status(current, timezone.localdate()),
         "reason_purposes": reason_purposes(),
     }
-    return render(request, "compliance/trust_settings.html", context, status=_status(request))
+    return form_page(
+        request,
+        form,
+        lambda data: trust.update_trust_settings(
+            request.user,
+            the_trust,
+            {name: data[name] for name in trust.FIELDS},
+            policy_document=data["policy_upload"],
+            now=timezone.now(),
+        ),
+        said="The trust's settings are saved.",
+        to="compliance:settings",
+        template="compliance/trust_settings.html",
+        context=context,
+    )
 
 
 def reason_purposes() -> list[tuple[str, list[str]]]:
@@ -129,25 +126,24 @@ def privacy_notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     data, files = _posted(request, files=True)
     form = PrivacyNoticeForm(data, files, initial=initial)
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: notices.record_privacy_notice(
-                request.user,
-                school,
-                text=data["text"],
-                published_where=data["published_where"],
-                reviewed_on=data["reviewed_on"],
-                document=data["document"],
-                today=timezone.localdate(),
-            ),
-        )
-        if outcome.done:
-            messages.success(request, f"The privacy notice of {school.name} is recorded.")
-            return redirect(reverse("compliance:school", args=[school.pk]))
     context = {"school": school, "notice": notice, "form": form}
-    return render(request, "compliance/privacy_notice_form.html", context, status=_status(request))
+    return form_page(
+        request,
+        form,
+        lambda data: notices.record_privacy_notice(
+            request.user,
+            school,
+            text=data["text"],
+            published_where=data["published_where"],
+            reviewed_on=data["reviewed_on"],
+            document=data["document"],
+            today=timezone.localdate(),
+        ),
+        said=f"The privacy notice of {school.name} is recorded.",
+        to=reverse("compliance:school", args=[school.pk]),
+        template="compliance/privacy_notice_form.html",
+        context=context,
+    )
 
 
 @login_required

@@ -11,14 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from watchkeeper.compliance import files, services
+from watchkeeper.compliance import services
+from watchkeeper.compliance.downloads import attachment
 from watchkeeper.compliance.forms import (
     DocumentForm,
     DPIACamerasForm,
@@ -32,12 +32,10 @@ from watchkeeper.compliance.gates import sign_checked
 from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, SealedFile, Sign
 from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page, submit
 from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
-from watchkeeper.estate.choices import school_choices
+from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, School, Vehicle
-from watchkeeper.storage.keys import Unreadable
-from watchkeeper.storage.store import ObjectMissing
 
 VIEW, CHANGE, APPROVE = "compliance.view", "compliance.change", "compliance.approve_dpia"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -63,23 +61,7 @@ def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | No
 
 
 def _download(stored: SealedFile | None) -> HttpResponse:
-    """The file opened from the sealed store (compliance.files), as an attachment of the type its content
-    showed at upload."""
-    if stored is None:
-        raise Http404("No file.")
-    try:
-        data = files.open_file(stored)
-    except (Unreadable, ObjectMissing):
-        raise Http404("The file cannot be opened.") from None
-    response = HttpResponse(data, content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, stored.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _status(request: HttpRequest) -> int:
-    """A form shown again after a POST was invalid or refused is a 400; a first showing is a 200."""
-    return 400 if request.method == "POST" else 200
+    return attachment(stored)
 
 
 def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
@@ -117,29 +99,22 @@ def dpia_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def dpia_create(request: HttpRequest) -> HttpResponse:
-    choices = school_choices(request, CHANGE)
-    form = DPIAForm(
-        _posted(request),
-        initial={"school": choices.school},
-        schools=choices.schools,
-        cameras=choices.cameras,
+    return school_form_page(
+        request,
+        CHANGE,
+        DPIAForm,
+        lambda data: services.create_dpia(
+            request.user,
+            data["school"],
+            data["title"],
+            data["cameras"],
+            retrospective=data["retrospective"],
+            summary=data["summary"],
+        ),
+        said=lambda dpia: f"Draft DPIA “{dpia.title}” saved.",
+        to=dpia_url,
+        template="compliance/dpia_form.html",
     )
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.create_dpia(
-                request.user,
-                data["school"],
-                data["title"],
-                data["cameras"],
-                retrospective=data["retrospective"],
-                summary=data["summary"],
-            ),
-        )
-        if outcome.done:
-            return _done(request, f"Draft DPIA “{outcome.value.title}” saved.", dpia_url(outcome.value))
-    return render(request, "compliance/dpia_form.html", {"form": form}, status=_status(request))
 
 
 def dpia_url(dpia: DPIA) -> str:
@@ -187,15 +162,14 @@ def dpia_cameras(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"cameras": dpia.cameras.all()},
         cameras=_for_form(request, cameras, dpia.school),
     )
-    if (
-        request.method == "POST"
-        and attempt(
-            request, form, lambda data: services.set_dpia_cameras(request.user, dpia, data["cameras"])
-        ).done
-    ):
-        return _done(request, "Cameras covered by the DPIA updated.", dpia_url(dpia))
-    return render(
-        request, "compliance/dpia_cameras.html", {"dpia": dpia, "form": form}, status=_status(request)
+    return form_page(
+        request,
+        form,
+        lambda data: services.set_dpia_cameras(request.user, dpia, data["cameras"]),
+        said="Cameras covered by the DPIA updated.",
+        to=dpia_url(dpia),
+        template="compliance/dpia_cameras.html",
+        context={"dpia": dpia},
     )
 
 
@@ -205,15 +179,14 @@ def dpia_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a draft's "how information will be shared" section (11.6), which approval requires."""
     dpia = _dpia(request, pk, CHANGE)
     form = DPIASharingForm(_posted(request), initial={"summary": dpia.summary})
-    if (
-        request.method == "POST"
-        and attempt(
-            request, form, lambda data: services.set_dpia_sharing(request.user, dpia, data["summary"])
-        ).done
-    ):
-        return _done(request, "How information will be shared: saved.", dpia_url(dpia))
-    return render(
-        request, "compliance/dpia_sharing.html", {"dpia": dpia, "form": form}, status=_status(request)
+    return form_page(
+        request,
+        form,
+        lambda data: services.set_dpia_sharing(request.user, dpia, data["summary"]),
+        said="How information will be shared: saved.",
+        to=dpia_url(dpia),
+        template="compliance/dpia_sharing.html",
+        context={"dpia": dpia},
     )
 
 
@@ -234,10 +207,14 @@ def dpia_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def dpia_supersede(request: HttpRequest, pk: int) -> HttpResponse:
     dpia = _dpia(request, pk)
     form = SupersedeForm(request.POST, replacements=_replacements(request, dpia))
-    if attempt(
-        request, form, lambda data: services.supersede_dpia(request.user, dpia, data["replacement"])
-    ).done:
-        return _done(request, "DPIA superseded.", dpia_url(dpia))
+    if sent := submit(
+        request,
+        form,
+        lambda data: services.supersede_dpia(request.user, dpia, data["replacement"]),
+        said="DPIA superseded.",
+        to=dpia_url(dpia),
+    ):
+        return sent
     return _render_detail(request, dpia, 400, supersede_form=form)
 
 
@@ -309,23 +286,21 @@ def sign_register(request: HttpRequest) -> HttpResponse:
         schools=schools_where(request, CHANGE),
         vehicles=_for_form(request, restrict(Vehicle.objects.all(), request.user, CHANGE), school),
     )
-    if (
-        request.method == "POST"
-        and attempt(
-            request,
-            form,
-            lambda data: services.register_sign(
-                request.user,
-                data["school"],
-                data["placement"],
-                data["location_description"],
-                vehicle=data["vehicle"],
-                last_checked_on=data["last_checked_on"],
-            ),
-        ).done
-    ):
-        return _done(request, "Sign registered.", "compliance:sign_list")
-    return render(request, "compliance/sign_form.html", {"form": form}, status=_status(request))
+    return form_page(
+        request,
+        form,
+        lambda data: services.register_sign(
+            request.user,
+            data["school"],
+            data["placement"],
+            data["location_description"],
+            vehicle=data["vehicle"],
+            last_checked_on=data["last_checked_on"],
+        ),
+        said="Sign registered.",
+        to="compliance:sign_list",
+        template="compliance/sign_form.html",
+    )
 
 
 @login_required
@@ -335,19 +310,16 @@ def sign_check(request: HttpRequest, pk: int) -> HttpResponse:
         restrict(Sign.objects.select_related("school", "vehicle"), request.user, CHANGE), pk=pk
     )
     form = SignCheckForm(*_posted(request, files=True))
-    if (
-        request.method == "POST"
-        and attempt(
-            request,
-            form,
-            lambda data: services.record_sign_check(
-                request.user, sign, data["checked_on"], timezone.localdate(), data["photo"]
-            ),
-        ).done
-    ):
-        return _done(request, "Sign check recorded.", "compliance:sign_list")
-    return render(
-        request, "compliance/sign_check.html", {"sign": sign, "form": form}, status=_status(request)
+    return form_page(
+        request,
+        form,
+        lambda data: services.record_sign_check(
+            request.user, sign, data["checked_on"], timezone.localdate(), data["photo"]
+        ),
+        said="Sign check recorded.",
+        to="compliance:sign_list",
+        template="compliance/sign_check.html",
+        context={"sign": sign},
     )
 
 

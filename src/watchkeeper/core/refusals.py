@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.core.second_factor import count_failed_code
@@ -53,6 +54,43 @@ def attempt(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], T]
         for problem in refusal.problems:
             form.add_error(None, problem)
         return Outcome(False)
+
+
+def submit(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict[str, Any]], T],
+    *,
+    said: str | Callable[[T], str],
+    to: str | Callable[[T], str],
+) -> HttpResponse | None:
+    """`attempt`, and once the service has run: tell the person what was done (`said`) and send them `to`
+    the next page (a URL or a view name), so that reloading it does not post again. None when it was not
+    done: the view shows the form again, with the problems in it, as a 400."""
+    outcome = attempt(request, form, call)
+    if not outcome.done:
+        return None
+    messages.success(request, said(outcome.value) if callable(said) else said)
+    return redirect(to(outcome.value) if callable(to) else to)
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict[str, Any]], T],
+    *,
+    said: str | Callable[[T], str],
+    to: str | Callable[[T], str],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page with one form for one service call: a POST is `submit`ted; on a GET, or when the call was
+    not done, `template` shows the form (with `context`), as a 400 after a POST so that a refused or
+    invalid form is never taken for a success."""
+    posted = request.method == "POST"
+    if posted and (sent := submit(request, form, call, said=said, to=to)):
+        return sent
+    return render(request, template, {"form": form, **(context or {})}, status=400 if posted else 200)
 
 
 def refused_page(

@@ -7,6 +7,7 @@ time). Pure functions: the date is always passed in.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import cache
 
 import holidays
@@ -51,3 +52,29 @@ def working_days_between(start: date, end: date) -> int:
         day += timedelta(days=1)
         days += is_working_day(day)
     return days
+
+
+# A deadline is "due soon" with this many days or fewer left (the SAR and complaint clocks, 10.2, 17.1).
+DUE_SOON_DAYS = 7
+
+
+class DeadlineState(StrEnum):
+    NOT_STARTED = "not_started"
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    STOPPED = "stopped"  # answered, closed or refused: nothing is due any more
+
+
+def deadline_state(due: date | None, today: date, *, stopped: bool = False) -> DeadlineState:
+    """A statutory clock's state on `today`: stopped; not started (no deadline yet); overdue once the day
+    `due` has passed; due soon with DUE_SOON_DAYS or fewer left; otherwise on time."""
+    if stopped:
+        return DeadlineState.STOPPED
+    if due is None:
+        return DeadlineState.NOT_STARTED
+    if today > due:
+        return DeadlineState.OVERDUE
+    if (due - today).days <= DUE_SOON_DAYS:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TIME

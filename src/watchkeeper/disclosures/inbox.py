@@ -16,7 +16,8 @@ from watchkeeper.core.registry import InboxItem
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest, RequestStatus
 from watchkeeper.disclosures.services.flags import referred_to_dpo
 from watchkeeper.disclosures.services.foi import foi_deadline
-from watchkeeper.notices.deciding import decision_due, may_decide
+from watchkeeper.notices import deciding
+from watchkeeper.notices.deciding import decision_due
 from watchkeeper.people import deciders
 from watchkeeper.viewing.models import Status
 
@@ -27,19 +28,33 @@ def _what(req: DisclosureRequest) -> str:
     return "police request" if req.is_police else "outside-body request"
 
 
+def _item(req: DisclosureRequest, task: str, title: str, url: str, due: datetime | None) -> InboxItem:
+    """A task on one disclosure request: keyed by the task and the request, grouped with the requests."""
+    return InboxItem(
+        key=f"disclosures.{task}:{req.pk}",
+        title=title,
+        url=url,
+        due=due,
+        school=req.school.name,
+        group="Requests",
+        reference=f"Disclosure request {req.pk}",
+    )
+
+
 def requests_to_decide(user: Any, now: datetime) -> Iterator[InboxItem]:
     """Pending requests this person may decide now (11.3, 11.5): Headteacher, or a nominated alternate."""
-    for req in restrict(PENDING.all(), user, "disclosures.decide").select_related("school"):
-        if may_decide(user, deciders.DISCLOSURE, req, now):
-            yield InboxItem(
-                key=f"disclosures.decide:{req.pk}",
-                title=f"Decide {_what(req)} #{req.pk} (11.3, 11.5)",
-                url=reverse("disclosures:request_detail", args=[req.pk]),
-                due=decision_due(req),
-                school=req.school.name,
-                group="Requests",
-                reference=f"Disclosure request {req.pk}",
-            )
+    return deciding.decisions_waiting(
+        user,
+        now,
+        PENDING.all(),
+        action="disclosures.decide",
+        kind=deciders.DISCLOSURE,
+        key="disclosures.decide",
+        title=lambda req: f"Decide {_what(req)} #{req.pk} (11.3, 11.5)",
+        url="disclosures:request_detail",
+        group="Requests",
+        reference="Disclosure request",
+    )
 
 
 def reviews_to_finish(user: Any, now: datetime) -> Iterator[InboxItem]:
@@ -51,14 +66,12 @@ def reviews_to_finish(user: Any, now: datetime) -> Iterator[InboxItem]:
         review_outcome="",
     )
     for req in restrict(mine, user, "disclosures.review").select_related("school", "review"):
-        yield InboxItem(
-            key=f"disclosures.review:{req.pk}",
-            title=f"Review the footage for {_what(req)} #{req.pk} and record what it shows (11.3)",
-            url=reverse("disclosures:review_list"),
-            due=req.review.expires_at if req.review else None,
-            school=req.school.name,
-            group="Requests",
-            reference=f"Disclosure request {req.pk}",
+        yield _item(
+            req,
+            "review",
+            f"Review the footage for {_what(req)} #{req.pk} and record what it shows (11.3)",
+            reverse("disclosures:review_list"),
+            req.review.expires_at if req.review else None,
         )
 
 
@@ -67,30 +80,29 @@ def referred_for_advice(user: Any, now: datetime) -> Iterator[InboxItem]:
     for req in referred_to_dpo(user):
         if req.dpo_advice:
             continue
-        yield InboxItem(
-            key=f"disclosures.advise:{req.pk}",
-            title=f"Advise on {_what(req)} #{req.pk}, referred to you (11.5)",
-            url=reverse("disclosures:request_detail", args=[req.pk]),
-            due=decision_due(req),
-            school=req.school.name,
-            group="Requests",
-            reference=f"Disclosure request {req.pk}",
+        yield _item(
+            req,
+            "advise",
+            f"Advise on {_what(req)} #{req.pk}, referred to you (11.5)",
+            reverse("disclosures:request_detail", args=[req.pk]),
+            decision_due(req),
         )
 
 
 def foi_to_answer(user: Any, now: datetime) -> Iterator[InboxItem]:
     """11.7: open FOI requests this person may decide, by the statutory deadline (FOIA s10: 20 school days,
     60 working days at most), whose notices cannot be switched off."""
-    open_ = restrict(FOIRequest.objects.filter(decision=""), user, "disclosures.decide")
-    for foi in open_.select_related("school"):
-        if may_decide(user, deciders.FOI, foi, now):
-            yield InboxItem(
-                key=f"disclosures.foi:{foi.pk}",
-                title=f"Answer FOI request #{foi.pk} for CCTV images (11.7)",
-                url=reverse("disclosures:foi_detail", args=[foi.pk]),
-                due_on=foi_deadline(foi).due,
-                school=foi.school.name,
-                group="Requests",
-                statutory=True,
-                reference=f"FOI request {foi.pk}",
-            )
+    return deciding.decisions_waiting(
+        user,
+        now,
+        FOIRequest.objects.filter(decision=""),
+        action="disclosures.decide",
+        kind=deciders.FOI,
+        key="disclosures.foi",
+        title=lambda foi: f"Answer FOI request #{foi.pk} for CCTV images (11.7)",
+        url="disclosures:foi_detail",
+        group="Requests",
+        reference="FOI request",
+        due_on=lambda foi: foi_deadline(foi).due,
+        statutory=True,
+    )

@@ -3,14 +3,19 @@ of several apps (DPIA draft, hold, maintenance check, download and subject acces
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from watchkeeper.core.permissions import restrict
+from watchkeeper.core.refusals import form_page
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera, School
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,3 +38,24 @@ def school_choices(request: HttpRequest, action: str) -> SchoolChoices:
     if request.method != "POST" and school is not None:
         cameras = cameras.filter(school=school)
     return SchoolChoices(school, restrict(School.objects.all(), request.user, action), cameras)
+
+
+def school_form_page(
+    request: HttpRequest,
+    action: str,
+    form_class: Callable[..., Any],
+    call: Callable[[dict[str, Any]], T],
+    *,
+    said: str | Callable[[T], str],
+    to: str | Callable[[T], str],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A form page that names a school and its cameras (`school_choices` for `action`): on a POST the
+    service `call` runs through `form_page`."""
+    posted = request.POST if request.method == "POST" else None
+    choices = school_choices(request, action)
+    form = form_class(
+        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
+    )
+    return form_page(request, form, call, said=said, to=to, template=template, context=context)

@@ -22,7 +22,7 @@ from watchkeeper.compliance.trust import SETTINGS
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import ACTIONS, can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, form_page, submit
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate import services, streams
 from watchkeeper.estate.forms import (
@@ -168,18 +168,18 @@ def camera_register(request: HttpRequest) -> HttpResponse:
     form = CameraRegisterForm(
         request.POST or None, schools=schools, vehicles=vehicles, initial={"school": school}
     )
-    if request.method == "POST":
-        outcome = attempt(
+    if request.method == "POST" and (
+        sent := submit(
             request,
             form,
             lambda data: services.register_camera(
                 request.user, data["school"], vehicle=data["vehicle"], **form.camera_fields()
             ),
+            said=lambda camera: f"{camera.name} is registered; it stays proposed until activated.",
+            to=lambda camera: reverse("estate:camera_detail", args=[camera.pk]),
         )
-        if outcome.done:
-            camera = outcome.value
-            messages.success(request, f"{camera.name} is registered; it stays proposed until activated.")
-            return redirect("estate:camera_detail", pk=camera.pk)
+    ):
+        return sent
     return _form_page(request, form, "Register a camera", "Register camera")
 
 
@@ -321,19 +321,16 @@ def vehicle_register(request: HttpRequest) -> HttpResponse:
     schools = _schools(request, "estate.change")
     school = _chosen_school(request, "estate.change")
     form = VehicleForm(request.POST or None, schools=schools, initial={"school": school})
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.register_vehicle(
-                request.user, data["school"], data["registration"], data["description"]
-            ),
-        )
-        if outcome.done:
-            messages.success(request, f"{outcome.value} is registered.")
-            return redirect("estate:vehicle_list")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "estate/vehicle_form.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: services.register_vehicle(
+            request.user, data["school"], data["registration"], data["description"]
+        ),
+        said=lambda value: f"{value} is registered.",
+        to="estate:vehicle_list",
+        template="estate/vehicle_form.html",
+    )
 
 
 @login_required
@@ -360,22 +357,19 @@ def school_register(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "estate.manage_schools", None):
         raise PermissionDenied("Only the Data Protection Officer adds schools to the trust.")
     form = SchoolForm(request.POST or None)
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.create_school(
-                request.user,
-                _trust_held_wide(request.user, "estate.manage_schools"),
-                data["name"],
-                data["address"],
-            ),
-        )
-        if outcome.done:
-            messages.success(request, f"{outcome.value.name} added to the trust.")
-            return redirect("estate:school_list")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "estate/school_form.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: services.create_school(
+            request.user,
+            _trust_held_wide(request.user, "estate.manage_schools"),
+            data["name"],
+            data["address"],
+        ),
+        said=lambda value: f"{value.name} added to the trust.",
+        to="estate:school_list",
+        template="estate/school_form.html",
+    )
 
 
 def _trust_held_wide(user: Actor, action: str) -> Trust:

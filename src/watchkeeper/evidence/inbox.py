@@ -10,28 +10,27 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from watchkeeper.core.permissions import restrict
 from watchkeeper.core.registry import InboxItem
 from watchkeeper.evidence.models import DownloadRequest, RequestStatus
 from watchkeeper.evidence.services.copy_check import flagged_copies
-from watchkeeper.notices.deciding import decision_due, may_decide
+from watchkeeper.notices import deciding
 from watchkeeper.people import deciders
 
 
 def downloads_to_authorise(user: Any, now: datetime) -> Iterator[InboxItem]:
     """Requests to authorise that this person may decide now (not their own; nominated if need be)."""
-    waiting = DownloadRequest.objects.filter(status=RequestStatus.REQUESTED)
-    for req in restrict(waiting, user, "evidence.authorise").select_related("school"):
-        if may_decide(user, deciders.DOWNLOAD, req, now):
-            yield InboxItem(
-                key=f"evidence.authorise:{req.pk}",
-                title=f"Authorise or refuse download request #{req.pk}: {req.get_purpose_display()}",
-                url=reverse("evidence:request_detail", args=[req.pk]),
-                due=decision_due(req),
-                school=req.school.name,
-                group="Footage",
-                reference=f"Download request {req.pk}",
-            )
+    return deciding.decisions_waiting(
+        user,
+        now,
+        DownloadRequest.objects.filter(status=RequestStatus.REQUESTED),
+        action="evidence.authorise",
+        kind=deciders.DOWNLOAD,
+        key="evidence.authorise",
+        title=lambda req: f"Authorise or refuse download request #{req.pk}: {req.get_purpose_display()}",
+        url="evidence:request_detail",
+        group="Footage",
+        reference="Download request",
+    )
 
 
 def copies_due(user: Any, now: datetime) -> Iterator[InboxItem]:

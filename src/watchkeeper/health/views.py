@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, schools_where
-from watchkeeper.estate.choices import school_choices
+from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.health import schedule, services
 from watchkeeper.health.forms import CheckForm, ScheduleForm
@@ -58,30 +57,24 @@ def maintenance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_record(request: HttpRequest) -> HttpResponse:
-    posted = request.POST if request.method == "POST" else None
-    choices = school_choices(request, MAINTAIN)
-    form = CheckForm(
-        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
+    return school_form_page(
+        request,
+        MAINTAIN,
+        CheckForm,
+        lambda data: services.record_check(
+            request.user,
+            data["school"],
+            data["camera"],
+            data["check_type"],
+            data["result"],
+            data["notes"],
+            data["at"],
+            now=timezone.now(),
+        ),
+        said="Check recorded in the maintenance log.",
+        to=lambda value: _maintenance_url(value.school_id),
+        template="health/check_form.html",
     )
-    if posted:
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.record_check(
-                request.user,
-                data["school"],
-                data["camera"],
-                data["check_type"],
-                data["result"],
-                data["notes"],
-                data["at"],
-                now=timezone.now(),
-            ),
-        )
-        if outcome.done:
-            messages.success(request, "Check recorded in the maintenance log.")
-            return redirect(_maintenance_url(outcome.value.school_id))
-    return render(request, "health/check_form.html", {"form": form}, status=400 if posted else 200)
 
 
 @login_required
@@ -100,27 +93,25 @@ def reference_set(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_list(request: HttpRequest) -> HttpResponse:
     """The maintenance schedule (12.1): how often each manual check is due, when each is next due, and a
     form to set one."""
-    posted = request.POST if request.method == "POST" else None
-    choices = school_choices(request, MAINTAIN)
-    form = ScheduleForm(
-        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
-    )
-    if posted:
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.set_schedule(
-                request.user,
-                data["school"],
-                data["camera"],
-                data["check_type"],
-                data["every_days"],
-                now=timezone.now(),
+    return school_form_page(
+        request,
+        MAINTAIN,
+        ScheduleForm,
+        lambda data: services.set_schedule(
+            request.user,
+            data["school"],
+            data["camera"],
+            data["check_type"],
+            data["every_days"],
+            now=timezone.now(),
+        ),
+        said="Schedule saved.",
+        to="health:schedule",
+        template="health/schedule.html",
+        context={
+            "checks": schedule.due_checks(
+                restrict(MaintenanceSchedule.objects.all(), request.user, MAINTAIN)
             ),
-        )
-        if outcome.done:
-            messages.success(request, "Schedule saved.")
-            return redirect("health:schedule")
-    checks = schedule.due_checks(restrict(MaintenanceSchedule.objects.all(), request.user, MAINTAIN))
-    context = {"form": form, "checks": checks, "today": timezone.localdate()}
-    return render(request, "health/schedule.html", context, status=400 if posted else 200)
+            "today": timezone.localdate(),
+        },
+    )

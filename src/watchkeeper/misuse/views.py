@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.core.permissions import can, holds_any, require
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page, submit
 from watchkeeper.estate.models import School
 from watchkeeper.misuse import rules, services
 from watchkeeper.misuse.forms import DAYS, HoursForm, OutcomeForm, SettingsForm
@@ -61,16 +61,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert(request, pk)
     form = OutcomeForm(request.POST)
-    done = attempt(
+    if sent := submit(
         request,
         form,
         lambda data: services.record_outcome(
             request.user, alert, data["outcome"], data["note"], now=timezone.now()
         ),
-    )
-    if done.done:
-        messages.success(request, f"Outcome of {alert.reference} recorded (audited).")
-        return redirect("misuse:detail", pk=alert.pk)
+        said=f"Outcome of {alert.reference} recorded (audited).",
+        to=reverse("misuse:detail", args=[alert.pk]),
+    ):
+        return sent
     return _render(request, alert, form, status=400)
 
 
@@ -81,16 +81,16 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     current = services.settings_of()
     initial = {name: getattr(current, name) for name in services.SETTING_FIELDS}
     form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        done = attempt(
-            request, form, lambda data: services.update_settings(request.user, data, now=timezone.now())
-        )
-        if done.done:
-            messages.success(request, "Misuse settings saved (audited).")
-            return redirect("misuse:settings")
     schools = School.objects.order_by("name")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "misuse/settings.html", {"form": form, "schools": schools}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: services.update_settings(request.user, data, now=timezone.now()),
+        said="Misuse settings saved (audited).",
+        to="misuse:settings",
+        template="misuse/settings.html",
+        context={"schools": schools},
+    )
 
 
 @login_required
@@ -102,16 +102,14 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
     for day in SchoolDay.objects.filter(school=school):
         initial[f"opens_{day.weekday}"], initial[f"closes_{day.weekday}"] = day.opens, day.closes
     form = HoursForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        done = attempt(
-            request,
-            form,
-            lambda data: services.set_hours(request.user, school, form.days(), now=timezone.now()),
-        )
-        if done.done:
-            messages.success(request, f"Hours of {school.name} saved (audited).")
-            return redirect("misuse:settings")
     rows = [(name, form[f"opens_{n}"], form[f"closes_{n}"]) for n, name in enumerate(DAYS)]
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "school": school, "rows": rows, "default": not initial}
-    return render(request, "misuse/hours.html", context, status=status)
+    context = {"school": school, "rows": rows, "default": not initial}
+    return form_page(
+        request,
+        form,
+        lambda data: services.set_hours(request.user, school, form.days(), now=timezone.now()),
+        said=f"Hours of {school.name} saved (audited).",
+        to="misuse:settings",
+        template="misuse/hours.html",
+        context=context,
+    )

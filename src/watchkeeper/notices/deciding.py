@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Any
 
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.compliance import trust
+from watchkeeper.core.permissions import restrict
+from watchkeeper.core.registry import InboxItem
 from watchkeeper.core.workdays import add_working_days
 from watchkeeper.notices.deadlines import end_of
 from watchkeeper.people import deciders
@@ -31,3 +36,39 @@ def decision_due(obj: object) -> datetime:
     school_id: int = obj.school_id  # type: ignore[attr-defined]
     days = trust.escalate_after_working_days(school_id)
     return end_of(add_working_days(asked, max(days - 1, 0)))
+
+
+def decisions_waiting(
+    user: Any,
+    now: datetime,
+    waiting: QuerySet[Any],
+    *,
+    action: str,
+    kind: str,
+    key: str,
+    title: Callable[[Any], str],
+    url: str,
+    group: str,
+    reference: str,
+    due: Callable[[Any], datetime] = decision_due,
+    due_on: Callable[[Any], date] | None = None,
+    statutory: bool = False,
+) -> Iterator[InboxItem]:
+    """The inbox source shared by the apps' "decisions waiting for the decider" (issue 15 §3): of the
+    undecided `waiting` requests this person may see for `action`, those they may decide now (`kind` in
+    people/deciders.py), each titled by `title`, linked to the `url` page of the request, and keyed and
+    referred to as `key` and `reference` with its number.
+    `due_on` instead of `due` for a deadline that is a day (FOIA s10)."""
+    for obj in restrict(waiting, user, action).select_related("school"):
+        if may_decide(user, kind, obj, now):
+            yield InboxItem(
+                key=f"{key}:{obj.pk}",
+                title=title(obj),
+                url=reverse(url, args=[obj.pk]),
+                due=None if due_on else due(obj),
+                due_on=due_on(obj) if due_on else None,
+                school=obj.school.name,
+                group=group,
+                statutory=statutory,
+                reference=f"{reference} {obj.pk}",
+            )

@@ -232,7 +232,12 @@ class DvrUpload(models.Model):
     status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVING)
     message = models.TextField(blank=True, help_text="What the import did, or why it did not.")
     job_task_id = models.CharField(max_length=64, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    last_piece_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its last piece arrived: an upload left too long is abandoned."
+    )
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was imported, refused or abandoned."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -109,7 +109,7 @@ def received_bytes(upload: DvrUpload) -> int:
     return sum(upload.pieces.values_list("size", flat=True))
 
 
-def _check_uploader(actor: Actor, upload: DvrUpload) -> None:
+def _require_cctv_administrator(actor: Actor, upload: DvrUpload) -> None:
     """The school's CCTV administrator, checked again at every piece (a role ended mid-upload stops it)."""
     person = require_person(actor, ONLY_ADMIN)
     if not may_import(person, upload.school_id):
@@ -119,7 +119,7 @@ def _check_uploader(actor: Actor, upload: DvrUpload) -> None:
 def receive(actor: Actor, upload: DvrUpload, index: int, data: bytes, *, now: datetime) -> int:
     """Seal and keep piece `index`; returns the bytes received so far. Pieces come in order; one sent again
     (its answer was lost) is accepted without change, so a resumed upload simply continues."""
-    _check_uploader(actor, upload)
+    _require_cctv_administrator(actor, upload)
     if upload.status != UploadStatus.RECEIVING:
         raise refuse("5.2", f"this upload is {upload.get_status_display().lower()}: it takes no more pieces")
     have = upload.pieces.count()
@@ -140,7 +140,7 @@ def receive(actor: Actor, upload: DvrUpload, index: int, data: bytes, *, now: da
     DvrUploadPiece.objects.create(
         upload=upload, index=index, size=len(data), wrapped_key=sealed.wrapped_key, key_id=sealed.key_id
     )
-    DvrUpload.objects.filter(pk=upload.pk).update(finished_at=now)  # the last sign of life
+    DvrUpload.objects.filter(pk=upload.pk).update(last_piece_at=now)
     return received_bytes(upload)
 
 
@@ -149,7 +149,7 @@ def finish(actor: Actor, upload: DvrUpload, *, now: datetime) -> DvrUpload:
     from watchkeeper.jobs.queue import enqueue_on_commit
     from watchkeeper.recording import tasks
 
-    _check_uploader(actor, upload)
+    _require_cctv_administrator(actor, upload)
     with transaction.atomic():
         locked = DvrUpload.objects.select_for_update().get(pk=upload.pk)
         if locked.status != UploadStatus.RECEIVING:
@@ -232,7 +232,7 @@ def destroy_pieces(upload: DvrUpload) -> int:
 def abandon_stale(now: datetime) -> int:
     """Uploads nobody has added to for ABANDON_AFTER (their last piece, else their start): pieces destroyed,
     the row kept (the audit trail)."""
-    last_seen = Coalesce("finished_at", "created_at")
+    last_seen = Coalesce("last_piece_at", "created_at")
     stale = DvrUpload.objects.annotate(last_seen=last_seen).filter(
         status=UploadStatus.RECEIVING, last_seen__lt=now - ABANDON_AFTER
     )

@@ -6,9 +6,11 @@ administrator's alone (recording.hold) — footage under an evidential hold is t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +23,9 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.compliance import trust
 from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, submit
 from watchkeeper.core.shortcuts import list_school, schools_where
-from watchkeeper.estate.choices import school_choices
+from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.evidence.forms import HoldReleaseForm
 from watchkeeper.evidence.holds import awaiting_release, redactions_over_hold, requests_over_hold
@@ -97,30 +99,24 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
-    posted = request.POST if request.method == "POST" else None
-    choices = school_choices(request, HOLD)
-    form = HoldForm(
-        posted, initial={"school": choices.school}, schools=choices.schools, cameras=choices.cameras
+    return school_form_page(
+        request,
+        HOLD,
+        HoldForm,
+        lambda data: services.place_hold(
+            request.user,
+            data["school"],
+            data["cameras"],
+            data["start"],
+            data["end"],
+            data["reason"],
+            data["review_on"],
+            today=timezone.localdate(),
+        ),
+        said="Hold placed: this footage is kept until the hold is released (9.6).",
+        to=lambda value: reverse("recording:hold_detail", args=[value.pk]),
+        template="recording/hold_form.html",
     )
-    if posted:
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.place_hold(
-                request.user,
-                data["school"],
-                data["cameras"],
-                data["start"],
-                data["end"],
-                data["reason"],
-                data["review_on"],
-                today=timezone.localdate(),
-            ),
-        )
-        if outcome.done:
-            messages.success(request, "Hold placed: this footage is kept until the hold is released (9.6).")
-            return redirect("recording:hold_detail", pk=outcome.value.pk)
-    return render(request, "recording/hold_form.html", {"form": form}, status=400 if posted else 200)
 
 
 def render_hold(request: HttpRequest, hold: Hold, status: int = 200, **forms: Any) -> HttpResponse:
@@ -152,38 +148,50 @@ def hold_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_hold(request, _hold(request, pk))
 
 
+def _hold_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    name: str,
+    run: Callable[[Hold, dict[str, Any]], Hold],
+    said: str | Callable[[Hold], str],
+) -> HttpResponse:
+    """One step taken on a hold's page (a review, the release): once done, back to the hold; otherwise its
+    page again with the form, as `name`, showing why (400)."""
+    hold = _hold(request, pk)
+    form = form_class(request.POST)
+    to = reverse("recording:hold_detail", args=[hold.pk])
+    if sent := submit(request, form, lambda data: run(hold, data), said=said, to=to):
+        return sent
+    return render_hold(request, hold, 400, **{name: form})
+
+
 @login_required
 @require_POST
 def hold_review(request: HttpRequest, pk: int) -> HttpResponse:
-    hold = _hold(request, pk)
-    form = ReviewForm(request.POST)
-    outcome = attempt(
+    return _hold_step(
         request,
-        form,
-        lambda data: services.review_hold(
+        pk,
+        ReviewForm,
+        "review_form",
+        lambda hold, data: services.review_hold(
             request.user, hold, data["note"], data["next_review_on"], today=timezone.localdate()
         ),
+        said=lambda reviewed: f"Review recorded; next review by {uk_date(reviewed.review_on)}.",
     )
-    if outcome.done:
-        messages.success(request, f"Review recorded; next review by {uk_date(hold.review_on)}.")
-        return redirect(reverse("recording:hold_detail", args=[hold.pk]))
-    return render_hold(request, hold, 400, review_form=form)
 
 
 @login_required
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
-    hold = _hold(request, pk)
-    form = ReleaseForm(request.POST)
-    outcome = attempt(
+    return _hold_step(
         request,
-        form,
-        lambda data: services.release_hold(request.user, hold, data["reason"], now=timezone.now()),
+        pk,
+        ReleaseForm,
+        "release_form",
+        lambda hold, data: services.release_hold(request.user, hold, data["reason"], now=timezone.now()),
+        said="Hold released: footage past its retention goes at the next sweep (13.1).",
     )
-    if outcome.done:
-        messages.success(request, "Hold released: footage past its retention goes at the next sweep (13.1).")
-        return redirect(reverse("recording:hold_detail", args=[hold.pk]))
-    return render_hold(request, hold, 400, release_form=form)
 
 
 # Issue 15 §4: routine hold reviews taken together with one fresh code (core/together.py).

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import can, require, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page
 from watchkeeper.core.shortcuts import list_school
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.redaction import services
@@ -95,13 +95,15 @@ def redaction_start(request: HttpRequest, auth_pk: int) -> HttpResponse:
         initial=initial,
         may_release=can(request.user, "recording.hold", auth.school_id),
     )
-    if request.method == "POST":
-        outcome = attempt(request, form, lambda data: _start(request, auth, data))
-        if outcome.done:
-            messages.success(request, "Finding faces and people in the footage (10.4.1)…")
-            return redirect("redaction:review", pk=outcome.value.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "redaction/start.html", {"form": form, "auth": auth}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: _start(request, auth, data),
+        said="Finding faces and people in the footage (10.4.1)…",
+        to=lambda value: reverse("redaction:review", args=[value.pk]),
+        template="redaction/start.html",
+        context={"auth": auth},
+    )
 
 
 def _start(request: HttpRequest, auth: ViewingAuthorisation, data: dict[str, Any]) -> Redaction:

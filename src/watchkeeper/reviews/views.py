@@ -10,10 +10,9 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from watchkeeper.compliance import files
+from watchkeeper.compliance.downloads import attachment
 from watchkeeper.core.actors import Person
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.core.refusals import attempt
@@ -24,8 +23,6 @@ from watchkeeper.reviews import due, pause, reminders, services
 from watchkeeper.reviews.forms import CameraReviewForm, TriggerForm, VersionForm
 from watchkeeper.reviews.models import Acknowledgement, CameraReview, PolicyVersion
 from watchkeeper.reviews.services import APPROVE, CAMERA_REVIEW, MANAGE
-from watchkeeper.storage.keys import Unreadable
-from watchkeeper.storage.store import ObjectMissing
 
 VIEW = "reviews.policy_view"
 
@@ -166,15 +163,7 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
     versions = PolicyVersion.objects.filter(trust=_my_trust(request)).select_related("document")
     if not can(request.user, VIEW, None) and not can(request.user, APPROVE, None):
         versions = versions.filter(approved_at__isnull=False)
-    stored = get_object_or_404(versions, pk=pk).document
-    try:
-        data = files.open_file(stored)
-    except (Unreadable, ObjectMissing):
-        raise Http404("The file cannot be opened.") from None
-    response = HttpResponse(data, content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, stored.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(get_object_or_404(versions, pk=pk).document)
 
 
 @login_required

@@ -18,21 +18,14 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.workdays import next_working_day
+from watchkeeper.core.workdays import DeadlineState, deadline_state, next_working_day
 
-DUE_SOON_DAYS = 7
 MAX_EXTENSION_MONTHS = 2
 
 
-class ClockState(StrEnum):
-    NOT_STARTED = "not_started"
-    ON_TIME = "on_time"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    STOPPED = "stopped"  # answered, closed or refused: nothing is due any more
+ClockState = DeadlineState  # not started until identity is confirmed (10.2); stopped once answered
 
 
 STATE_LABELS = {
@@ -138,12 +131,4 @@ def extension_problems(
 
 def state(due: date | None, today: date, *, stopped: bool = False) -> ClockState:
     """On time, due soon (7 days or fewer left), or overdue (the deadline has passed)."""
-    if stopped:
-        return ClockState.STOPPED
-    if due is None:
-        return ClockState.NOT_STARTED
-    if today > due:
-        return ClockState.OVERDUE
-    if (due - today).days <= DUE_SOON_DAYS:
-        return ClockState.DUE_SOON
-    return ClockState.ON_TIME
+    return deadline_state(due, today, stopped=stopped)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from watchkeeper.core.permissions import restrict
 from watchkeeper.core.registry import InboxItem
-from watchkeeper.notices.deciding import decision_due, may_decide
+from watchkeeper.notices import deciding
 from watchkeeper.people import deciders
 from watchkeeper.viewing.models import ReasonCategory, Status, ViewingAuthorisation
 
@@ -21,18 +21,18 @@ REVIEWS = (ReasonCategory.SUBJECT_ACCESS, ReasonCategory.DISCLOSURE)
 
 def decisions_waiting(user: Any, now: datetime) -> Iterator[InboxItem]:
     """Pending requests this person may decide now (9.2): not their own, not recused, nominated if needed."""
-    pending = restrict(ViewingAuthorisation.objects.filter(status=Status.PENDING), user, "viewing.decide")
-    for auth in pending.select_related("school"):
-        if may_decide(user, deciders.VIEWING, auth, now):
-            yield InboxItem(
-                key=f"viewing.decide:{auth.pk}",
-                title=f"Decide request #{auth.pk} to view footage: {auth.get_reason_category_display()}",
-                url=reverse("viewing:authorisation_detail", args=[auth.pk]),
-                due=decision_due(auth),
-                school=auth.school.name,
-                group="Footage",
-                reference=f"Footage request {auth.pk}",
-            )
+    return deciding.decisions_waiting(
+        user,
+        now,
+        ViewingAuthorisation.objects.filter(status=Status.PENDING),
+        action="viewing.decide",
+        kind=deciders.VIEWING,
+        key="viewing.decide",
+        title=lambda auth: f"Decide request #{auth.pk} to view footage: {auth.get_reason_category_display()}",
+        url="viewing:authorisation_detail",
+        group="Footage",
+        reference="Footage request",
+    )
 
 
 def approved_to_view(user: Any, now: datetime) -> Iterator[InboxItem]:

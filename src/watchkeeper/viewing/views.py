@@ -13,14 +13,13 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +28,7 @@ from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.permissions import holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import form_page, submit
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.models import Camera
 from watchkeeper.people import deciders, two_person
@@ -141,27 +140,25 @@ def authorisation_request(request: HttpRequest) -> HttpResponse:
     if school is not None:
         cameras = cameras.filter(school=school)
     form = AuthorisationRequestForm(request.POST if request.method == "POST" else None, cameras=cameras)
-    if request.method == "POST":
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.request_authorisation(
-                request.user,
-                data["cameras"],
-                data["start"],
-                data["end"],
-                data["reason_category"],
-                data["reason"],
-                now=timezone.now(),
-                purpose_reason=data["purpose_reason"],
-                staff_involved=data["staff_involved"],
-            ),
-        )
-        if outcome.done:
-            messages.success(request, "Request sent to the Headteacher and designated persons (9.2).")
-            return redirect("viewing:authorisation_detail", pk=outcome.value.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "viewing/authorisation_form.html", {"form": form, "school": school}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: services.request_authorisation(
+            request.user,
+            data["cameras"],
+            data["start"],
+            data["end"],
+            data["reason_category"],
+            data["reason"],
+            now=timezone.now(),
+            purpose_reason=data["purpose_reason"],
+            staff_involved=data["staff_involved"],
+        ),
+        said="Request sent to the Headteacher and designated persons (9.2).",
+        to=lambda value: reverse("viewing:authorisation_detail", args=[value.pk]),
+        template="viewing/authorisation_form.html",
+        context={"school": school},
+    )
 
 
 def _render_detail(
@@ -202,7 +199,7 @@ def authorisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     auth = get_object_or_404(_decidable(request.user), pk=pk)
     form = DecisionForm(request.POST)
-    outcome = attempt(
+    if sent := submit(
         request,
         form,
         lambda data: services.decide(
@@ -213,10 +210,10 @@ def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             now=timezone.now(),
         ),
-    )
-    if outcome.done:
-        messages.success(request, _decided_text(auth))
-        return redirect("viewing:authorisation_detail", pk=auth.pk)
+        said=_decided_text(auth),
+        to=reverse("viewing:authorisation_detail", args=[auth.pk]),
+    ):
+        return sent
     return _render_detail(request, auth, form, status=400)
 
 

@@ -26,7 +26,7 @@ from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
-from watchkeeper.core.transitions import lock_in_state
+from watchkeeper.core.transitions import lock, lock_and_check, lock_in_state
 
 
 def _dpo(actor: Actor, breach: Breach) -> Person:
@@ -45,7 +45,7 @@ def assess_risk(
             "15.1 (UK GDPR Art 33(1)): give the likelihood, the severity and what they rest on"
         )
     with transaction.atomic():
-        breach.refresh_from_db(from_queryset=Breach.objects.select_for_update())
+        lock(breach)
         breach.likelihood, breach.severity = likelihood, severity
         breach.risk = clock.risk_level(likelihood, severity)
         breach.risk_notes, breach.assessed_by, breach.assessed_at = notes.strip(), person, now
@@ -139,17 +139,17 @@ def notify_ico(
     phase stops the 72-hour clock."""
     person = _dpo(actor, breach)
     with transaction.atomic():
-        breach.refresh_from_db(from_queryset=Breach.objects.select_for_update())
-        problems = ico_phase_problems(
+        lock_and_check(
             breach,
-            nature=nature,
-            dpo_contact=dpo_contact,
-            late_reasons=late_reasons,
-            sent_at=sent_at,
-            now=now,
+            lambda locked: ico_phase_problems(
+                locked,
+                nature=nature,
+                dpo_contact=dpo_contact,
+                late_reasons=late_reasons,
+                sent_at=sent_at,
+                now=now,
+            ),
         )
-        if problems:
-            raise PolicyRefusal(problems)
         phase = ICONotification.objects.create(
             breach=breach,
             phase=breach.ico_phases.count() + 1,
@@ -227,17 +227,17 @@ def decide_individuals(
     """15.1, Art 34: the people affected are told without undue delay when the risk is high."""
     person = _dpo(actor, breach)
     with transaction.atomic():
-        breach.refresh_from_db(from_queryset=Breach.objects.select_for_update())
-        problems = individuals_problems(
+        lock_and_check(
             breach,
-            decision=decision,
-            recipients=recipients,
-            notice=notice,
-            reasons=reasons,
-            safeguarding_checked=safeguarding_checked,
+            lambda locked: individuals_problems(
+                locked,
+                decision=decision,
+                recipients=recipients,
+                notice=notice,
+                reasons=reasons,
+                safeguarding_checked=safeguarding_checked,
+            ),
         )
-        if problems:
-            raise PolicyRefusal(problems)
         breach.individuals_decision = decision
         breach.individuals_recipients = recipients if decision == IndividualsDecision.NOTIFY else ""
         breach.individuals_notice = notice.strip() if decision == IndividualsDecision.NOTIFY else ""

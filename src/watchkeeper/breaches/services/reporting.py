@@ -17,6 +17,7 @@ from watchkeeper.core.actors import SYSTEM, Actor, person_or_none, require_perso
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
+from watchkeeper.core.transitions import lock
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.evidence.models import Download
 
@@ -206,7 +207,7 @@ def change_aware_at(
     if problems:
         raise PolicyRefusal(problems)
     with transaction.atomic():
-        breach.refresh_from_db(from_queryset=Breach.objects.select_for_update())
+        lock(breach)
         before = breach.aware_at
         breach.aware_at = aware_at
         breach.save(update_fields=["aware_at"])
