@@ -17,8 +17,8 @@ from watchkeeper.redaction.services.groups import (
 HEIGHT = 720
 
 
-def track(track_id: int, kind: str, w: float, h: float, frames: range) -> dict[str, Any]:
-    return {"id": track_id, "kind": kind, "boxes": [[f, 100, 100, w, h, 0.9] for f in frames]}
+def track(track_id: int, kind: str, w: float, h: float, frames: range, score: float = 0.5) -> dict[str, Any]:
+    return {"id": track_id, "kind": kind, "boxes": [[f, 100, 100, w, h, score] for f in frames]}
 
 
 def row(t: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +38,18 @@ def test_wide_or_tiny_motion_is_other_motion() -> None:
     assert group_of(track(1, "person", 300, 120, range(5)), HEIGHT) == OTHER  # a car
     assert group_of(track(2, "person", 10, 20, range(5)), HEIGHT) == OTHER  # leaves: 3% of the height
     assert group_of({"id": 3, "kind": "person", "boxes": []}, HEIGHT) == OTHER
+
+
+def test_person_sized_light_or_a_glimpse_is_other_motion() -> None:
+    # The engine scores a person track's boxes by what moved (engine/pipeline.py): a thing 0.5, a thing seen
+    # once 0.4, only light (a cloud's shadow sweeping over the yard) 0.25. Upright and tall is not enough.
+    assert group_of(track(1, "person", 200, 360, range(50), score=0.25), HEIGHT) == OTHER
+    assert group_of(track(2, "person", 60, 160, range(31), score=0.4), HEIGHT) == OTHER
+    boxes = [[f, 0, 0, 60, 160, 0.25 if f < 10 else 0.5] for f in range(30)]
+    shadow_then_person = {"id": 3, "kind": "person", "boxes": boxes}
+    assert group_of(shadow_then_person, HEIGHT) == PEOPLE
+    # Proposals made before the engine scored its evidence carry its old constant 0.5: shape alone.
+    assert group_of(track(4, "person", 60, 160, range(5), score=0.5), HEIGHT) == PEOPLE
 
 
 def test_groups_sort_longest_seen_first_and_fold_other_motion_away() -> None:

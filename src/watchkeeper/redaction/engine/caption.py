@@ -26,9 +26,11 @@ def burned(image: np.ndarray, text: str) -> np.ndarray:
     return picture
 
 
-def label(picture: np.ndarray, text: str, *, top: bool, size: float = 1.0) -> None:
-    """Draw `text` in white on a black box at the top-left (or bottom-left) corner of `picture`, in place,
-    scaled to the picture (`size` relative to the caption's); also evidence stills' caption and footer."""
+def label(picture: np.ndarray, text: str, *, top: bool, size: float = 1.0, ink: int | tuple[int, ...] = 255,
+          paper: int | tuple[int, ...] = 0) -> tuple[int, int]:  # fmt: skip
+    """Draw `text` in white (`ink`) on a black (`paper`) box at the top-left (or bottom-left) corner of
+    `picture`, in place, scaled to the picture (`size` relative to the caption's); also evidence stills'
+    caption and footer. Returns the box's right and bottom edges (pixels)."""
     height, width = picture.shape[:2]
     font = cv2.FONT_HERSHEY_SIMPLEX
     scale = max(0.3, height / 600) * size
@@ -40,8 +42,14 @@ def label(picture: np.ndarray, text: str, *, top: bool, size: float = 1.0) -> No
     pad = max(2, round(text_h * 0.4))
     box_h = text_h + base + 2 * pad
     y0 = 0 if top else height - box_h
-    cv2.rectangle(picture, (0, y0), (text_w + 2 * pad, y0 + box_h), (0, 0, 0), thickness=-1)
-    cv2.putText(picture, text, (pad, y0 + pad + text_h), font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
+    ink, paper = _colour(ink), _colour(paper)
+    cv2.rectangle(picture, (0, y0), (text_w + 2 * pad, y0 + box_h), paper, thickness=-1)
+    cv2.putText(picture, text, (pad, y0 + pad + text_h), font, scale, ink, thickness, cv2.LINE_AA)
+    return text_w + 2 * pad + 1, y0 + box_h + 1
+
+
+def _colour(value: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (value, value, value) if isinstance(value, int) else value
 
 
 def local_time(moment: datetime) -> str:

@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.redaction.engine import planes
 from watchkeeper.redaction.engine.caption import Caption, burned
 from watchkeeper.redaction.engine.detect import detect_faces, nms
 from watchkeeper.redaction.engine.motion import Look, Motion, merge
@@ -51,8 +52,14 @@ MIN_PERSON_AREA = 0.002  # a moving area smaller than this fraction of the frame
 BODY_WIDTH = 3.0  # a body around a face found moving, in face widths (cut to the moving area) …
 BODY_HEIGHT = 7.5  # … and in face heights, from half a face above the face
 HEAD_ONLY = 4.0  # a moving area under this many times the area of a face inside it is just that head
+# A person track's score says what the motion looked like (issue 16 §2; review groups, services/groups.py):
+# a body under a face or a thing that moved (its texture is not the background's, engine/motion.py), a
+# thing seen on one detection only (a glimpse: a car's wheel, a branch), or a change of light only (a
+# cloud's shadow). All are proposed and redacted alike; only the review's grouping differs.
+THING, GLIMPSE, LIGHT = 0.5, 0.4, 0.25
 MODES = ("blur", "pixelate", "fill")
 PAD = {"face": 0.25, "person": 0.08, "manual": 0.0}  # padding per side at render time, fraction of the box
+PRESET, CRF = "veryfast", "20"  # x264: the copy's quality (see design/redaction.md "Speed")
 
 
 class UnreadableVideo(Exception):
@@ -110,7 +117,7 @@ def propose(src: Path, *, progress: Progress = None) -> Proposal:
             if progress and total and index % 25 == 0:
                 progress(min(0.99, index / total))
     lead, hold = DETECT_EVERY, full_every  # hold a lost face until a full look could have found it again
-    tracks = faces.tracks(count, lead, hold) + people.tracks(count, lead, int(fps))
+    tracks = faces.tracks(count, lead, hold) + people.tracks(count, lead, int(fps), once=GLIMPSE)
     for new_id, track in enumerate(tracks, start=1):  # ids a reviewer can type: 1, 2, 3, …
         track.id = new_id
     if progress:
@@ -209,7 +216,8 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _people(motion: Motion, moving: list[tuple[float, float, float, float]], faces: np.ndarray) -> np.ndarray:
-    """Whole people, as detections (score 0.5: a judgement from motion and faces, not a person detector).
+    """Whole people, as detections (score THING or LIGHT: a judgement from motion and faces, not a person
+    detector).
 
     A face in a moving area stands for a body: below and around the face (about 3 faces wide, from half
     a face above it to 7 below), cut to that moving area; if what is left is little more than the face,
@@ -231,10 +239,10 @@ def _people(motion: Motion, moving: list[tuple[float, float, float, float]], fac
         )
         explained.append((bx1, by1, bx2, by2))
         if (bx2 - bx1) * (by2 - by1) >= HEAD_ONLY * fw * fh:
-            bodies.append([bx1, by1, bx2, by2, 0.5])
+            bodies.append([bx1, by1, bx2, by2, THING])
     min_area = max(6, int(MIN_PERSON_AREA * motion.small[0] * motion.small[1]))
-    for x, y, w, h in motion.unexplained(explained, min_area):
-        bodies.append([x, y, x + w, y + h, 0.5])
+    for (x, y, w, h), thing in motion.unexplained(explained, min_area):
+        bodies.append([x, y, x + w, y + h, THING if thing else LIGHT])
     return np.asarray(bodies, np.float32).reshape(-1, 5)
 
 
@@ -309,17 +317,20 @@ def _encode(src: Path, tmp: Path, by_frame: dict[int, list[tuple[str, Box]]], ma
                 raise UnreadableVideo(f"{src}: the picture is too small to encode")
             video.width, video.height = width, height
             video.pix_fmt = "yuv420p"
-            video.options = {"preset": "veryfast", "crf": "20"}
+            video.options = {"preset": PRESET, "crf": CRF}
             for index, frame in enumerate(_frames(container, stream, src)):
                 count = index + 1
-                boxes = list(by_frame.get(index, ()))
-                boxes += [("manual", b) for t in manual for b in boxes_at(t, index)]
-                if boxes or caption or (width, height) != (frame.width, frame.height):
+                boxes = [(PAD[kind], box) for kind, box in by_frame.get(index, ())]
+                boxes += [(PAD["manual"], b) for t in manual for b in boxes_at(t, index)]
+                text = caption(index, fps) if caption else None
+                if (boxes or text) and planes.editable(frame):  # the decoder's own planes: no conversion
+                    new = planes.redacted(frame, boxes, mode, text, distort)
+                elif boxes or text or (width, height) != (frame.width, frame.height):
                     image = frame.to_ndarray(format="bgr24")
-                    for kind, box in boxes:
-                        distort(image, box, PAD[kind], mode)
-                    if caption:  # after the distortion: the caption is never blurred
-                        image = burned(image, caption(index, fps))
+                    for pad, box in boxes:
+                        distort(image, box, pad, mode)
+                    if text:  # after the distortion: the caption is never blurred
+                        image = burned(image, text)
                     even = np.ascontiguousarray(image[:height, :width], dtype=np.uint8)
                     new = av.VideoFrame.from_ndarray(even, format="bgr24")
                 else:
@@ -344,8 +355,9 @@ def _boxes_by_frame(proposal: Proposal, keep: set[int]) -> dict[int, list[tuple[
 
 
 @enforces("10.4.1", "R23")
-def distort(image: np.ndarray, box: Box, pad: float, mode: str) -> None:
-    """Distorts `box` (padded by `pad` of its size per side) in place so that no one can be identified."""
+def distort(image: np.ndarray, box: Box, pad: float, mode: str, black: int = 0) -> None:
+    """Distorts `box` (padded by `pad` of its size per side) in place so that no one can be identified.
+    `image` is a picture or one plane of one (engine/planes.py); "fill" writes `black`."""
     h, w = image.shape[:2]
     px, py = box.w * pad, box.h * pad
     x1, y1 = max(0, int(box.x - px)), max(0, int(box.y - py))
@@ -355,7 +367,7 @@ def distort(image: np.ndarray, box: Box, pad: float, mode: str) -> None:
     region = image[y1:y2, x1:x2]
     rh, rw = region.shape[:2]
     if mode == "fill":
-        region[:] = 0
+        region[:] = black
     elif mode == "pixelate":
         cells = max(1, max(rw, rh) // 6)  # 6 blocks across the padded box: ~4 across the face itself
         small = cv2.resize(region, (max(1, rw // cells), max(1, rh // cells)), interpolation=cv2.INTER_AREA)

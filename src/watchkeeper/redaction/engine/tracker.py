@@ -5,7 +5,7 @@ first seen (detection runs every few frames: the face may have been there alread
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -110,13 +110,17 @@ class Tracker:
                 out[t.id] = np.array([b.x, b.y, b.x + b.w, b.y + b.h, b.score], np.float32)
         return out
 
-    def tracks(self, frames: int, lead: int, hold: int) -> list[Track]:
+    def tracks(self, frames: int, lead: int, hold: int, once: float | None = None) -> list[Track]:
         """Finished tracks with a box on every frame from `lead` frames before the first detection to `hold`
-        frames after the last (clipped to the clip), linearly interpolated between detections."""
+        frames after the last (clipped to the clip), linearly interpolated between detections. With `once`,
+        the scores of a track detected only once are capped at it (a glimpse is weaker evidence)."""
         out = []
         for live in sorted(self.done + self.live, key=lambda t: t.id):
             start = lead if live.lead is None else live.lead
-            out.append(Track(live.id, self.kind, _fill(live.hits, frames, start, hold)))
+            hits = live.hits
+            if once is not None and len(hits) == 1:
+                hits = [replace(hits[0], score=min(hits[0].score, once))]
+            out.append(Track(live.id, self.kind, _fill(hits, frames, start, hold)))
         return out
 
 

@@ -20,6 +20,12 @@ FACES, PEOPLE, OTHER = "faces", "people", "other"
 # passing car's reflections are mostly wide or tiny.
 PERSON_MIN_HEIGHT = 0.06
 PERSON_MIN_UPRIGHT = 1.1
+# ... and when the engine saw a thing there, not only a change of light (a cloud's shadow sweeping over the
+# yard is upright and person-sized too), and saw it more than once: most of its boxes carry the engine's
+# "thing" score (engine/pipeline.py THING; a shadow or a one-off glimpse scores lower). Proposals made
+# before the engine scored its evidence carry the thing score throughout: shape alone, as then.
+PERSON_MIN_SCORE = 0.5
+PERSON_MIN_SHARE = 0.5
 
 
 @dataclass
@@ -49,7 +55,8 @@ def _new_groups() -> dict[str, Group]:
 
 
 def group_of(track: dict[str, Any], height: int) -> str:
-    """Which group a proposed track belongs to, from its boxes' typical shape and size."""
+    """Which group a proposed track belongs to, from its boxes' typical shape and size and the engine's
+    evidence that a thing moved there (its boxes' scores)."""
     if track.get("kind") == "face":
         return FACES
     boxes = track_boxes(track)
@@ -57,7 +64,9 @@ def group_of(track: dict[str, Any], height: int) -> str:
         return OTHER
     w, h = median(float(b["w"]) for b in boxes), median(float(b["h"]) for b in boxes)
     upright = w > 0 and h / w >= PERSON_MIN_UPRIGHT
-    return PEOPLE if upright and h / height >= PERSON_MIN_HEIGHT else OTHER
+    things = sum(1 for b in boxes if float(b.get("score", 1.0)) >= PERSON_MIN_SCORE)
+    evidence = things >= PERSON_MIN_SHARE * len(boxes)
+    return PEOPLE if upright and evidence and h / height >= PERSON_MIN_HEIGHT else OTHER
 
 
 def review_groups(

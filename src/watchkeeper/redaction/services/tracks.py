@@ -43,7 +43,8 @@ def box_dict(box: Any) -> dict[str, Any]:
     """A box as a dict, from the engine's compact row [frame, x, y, w, h, score] or a manual key frame."""
     if isinstance(box, dict):
         return box
-    return {"frame": int(box[0]), "x": box[1], "y": box[2], "w": box[3], "h": box[4]}
+    row = {"frame": int(box[0]), "x": box[1], "y": box[2], "w": box[3], "h": box[4]}
+    return {**row, "score": box[5]} if len(box) > 5 else row
 
 
 def track_boxes(track: dict[str, Any]) -> list[dict[str, Any]]:
