@@ -56,3 +56,10 @@ def sign_in(client: Client, user) -> Client:
 @pytest.fixture
 def signed_in(client):
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Argon2 (the product's hasher) is slow by design, and the suite creates thousands of accounts: tests
+    hash with MD5 instead. Servers the tests start (browser, CLI) keep the product's settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
