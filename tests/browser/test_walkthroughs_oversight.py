@@ -140,7 +140,7 @@ def test_walkthrough_8_reports_for_the_dpo_and_the_board(live_app, new_page):
     scores = dpo.locator("tr", has_text="/100")
     expect(scores.filter(has_text="Oakfield Primary School")).to_have_count(1)
     expect(scores.filter(has_text="Riverside Academy")).to_have_count(1)
-    expect(dpo.get_by_text("Misuse alerts without an outcome")).to_be_visible()
+    expect(dpo.get_by_text("Misuse alerts you handle, still open")).to_be_visible()
 
     # From there: the annual report (internal or public edition) and the evidence report for an auditor.
     evidence = dpo.get_by_role("link", name="Compliance evidence report for an auditor (PDF)")

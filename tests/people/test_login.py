@@ -20,6 +20,9 @@ from watchkeeper.people import services
 from watchkeeper.people.auth_views import BAD_LOGIN
 from watchkeeper.people.models import Role
 
+# The product's hashers, read before any test: the suite hashes with MD5 for speed (tests/conftest.py).
+PRODUCT_HASHERS = list(settings.PASSWORD_HASHERS)
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/login/"
@@ -169,7 +172,8 @@ def test_sessions_are_short_and_end_with_the_browser(client, head) -> None:
     assert client.session.get_expiry_age() == 30 * 60
 
 
-def test_passwords_are_hashed_with_argon2(school) -> None:
+def test_passwords_are_hashed_with_argon2(school, settings) -> None:  # noqa: F811 (pytest-django's fixture)
+    settings.PASSWORD_HASHERS = PRODUCT_HASHERS
     head = person(Role.HEADTEACHER, school)
     new = services.create_staff(
         head,

@@ -250,6 +250,15 @@ def test_a_wrong_code_is_refused_and_counts_as_a_failed_sign_in(ctx, school) -> 
     assert ctx["auth"].status == Status.PENDING
 
 
+def test_the_decider_is_told_what_they_decided(ctx, school) -> None:
+    # The message is written after the decision: an approval once read "Declined." (the request's state
+    # before the service ran), and the browser walk-throughs waiting for "Approved until" failed.
+    head = person(HEAD, school)
+    url = reverse("viewing:authorisation_decide", args=[ctx["auth"].pk])
+    response = sign_in(Client(), head).post(url, {"decision": "approve", "code": code_for(head)}, follow=True)
+    assert "Approved until" in response.content.decode() and "Declined." not in response.content.decode()
+
+
 def test_nobody_may_decide_their_own_request(ctx, school) -> None:
     head = person(HEAD, school)
     GrantFactory(user=head, school=school, role=REVIEWER)

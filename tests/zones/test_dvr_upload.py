@@ -103,7 +103,7 @@ def test_the_pieces_are_sealed_as_they_arrive_and_the_file_imports_as_recordings
     finish(admin, again)
     upload.refresh_from_db()
     assert upload.status == UploadStatus.IMPORTED, upload.message
-    assert upload.message.startswith("Imported 3 segment(s), 125 frames")
+    assert upload.message.startswith("Imported 3 recording file(s), 125 frames")
     assert upload.message.endswith("(UK time).")  # like every other time on the page (found on the walk)
     assert Segment.objects.filter(camera=bus_camera).count() == 3
     assert DvrUploadPiece.objects.count() == 0 and stored_pieces() == []  # destroyed once imported

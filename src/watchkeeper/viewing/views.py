@@ -210,7 +210,7 @@ def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             now=timezone.now(),
         ),
-        said=_decided_text(auth),
+        said=_decided_text,
         to=reverse("viewing:authorisation_detail", args=[auth.pk]),
     ):
         return sent
