@@ -9,11 +9,11 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.core.actors import Actor, is_person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import can
 from watchkeeper.evidence.models import CopyReport, Download, Kind, Mishap, person_name
@@ -121,8 +121,9 @@ def draft_details(download: Download, report: CopyReport) -> str:
     )
     lost = report.kind == Mishap.LOST or any(r.kind == Mishap.LOST for r in earlier)
     lines = [
-        f"{report.get_kind_display()} by {person_name(report.reported_by)} on {_when(report.reported_at)} "
-        f"(found out {_when(report.noticed_at)}): {report.account}",
+        f"{report.get_kind_display()} by {person_name(report.reported_by)} "
+        f"on {uk_datetime(report.reported_at)} (found out {uk_datetime(report.noticed_at)}): "
+        f"{report.account}",
         _the_copy(download),
         _encrypted(download),
         "Its password: reported sent with the file."
@@ -137,14 +138,14 @@ def draft_details(download: Download, report: CopyReport) -> str:
         )
     for other in earlier:
         breach = f" ({other.breach.reference})" if other.breach else ""
-        lines.append(f"Also: {other.get_kind_display().lower()} on {_when(other.reported_at)}{breach}.")
+        lines.append(f"Also: {other.get_kind_display().lower()} on {uk_datetime(other.reported_at)}{breach}.")
     return "\n".join(lines)
 
 
 def _the_copy(download: Download) -> str:
     built = f"The copy: CCTV log row #{download.pk}, {download.camera.name}"
-    built += f", built {_when(download.downloaded_at)}"
-    handed = f", handed over {_when(download.handed_over_at)}" if download.handed_over_at else ""
+    built += f", built {uk_datetime(download.downloaded_at)}"
+    handed = f", handed over {uk_datetime(download.handed_over_at)}" if download.handed_over_at else ""
     to = f" to {download.handed_over_to}" if download.handed_over_to else ""
     return f"{built}{handed}{to}."
 
@@ -153,7 +154,3 @@ def _encrypted(download: Download) -> str:
     if download.kind == Kind.PACKAGE:
         return "Encrypted: yes — a password-protected ZIP (AES-256), opened only with its password (11.6)."
     return "Encrypted: no — a still picture handed over before sealed packages (no password)."
-
-
-def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
