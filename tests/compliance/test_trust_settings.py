@@ -254,7 +254,7 @@ def test_the_policy_document_is_in_place_and_in_date_or_says_why_not() -> None:
     assert policy_document_status(linked, TODAY).words == "In place, but no review date is set"
     linked.policy_review_by = TODAY - dt.timedelta(days=1)
     status = policy_document_status(linked, TODAY)
-    assert (status.in_place, status.ok, status.words) == (True, False, "Review overdue since 6 December 2026")
+    assert (status.in_place, status.ok, status.words) == (True, False, "Review overdue since 06/12/2026")
     linked.policy_review_by = TODAY
     assert policy_document_status(linked, TODAY).ok
 
@@ -346,8 +346,8 @@ def test_the_differences_name_retention_the_complaints_duty_and_section_29() -> 
     found = {d.clause: d for d in differences(TODAY)}
     assert set(found) == {"11.3", "13.1", "15.1", "17.1"}
     assert "31 days" in found["13.1"].words and "Watchkeeper enforces 30" in found["13.1"].words
-    assert "s164A" in found["17.1"].words and found["17.1"].words.count("Since 19 June 2026") == 1
-    assert "From 19 June 2026" in {d.clause: d for d in differences(dt.date(2026, 6, 1))}["17.1"].words
+    assert "s164A" in found["17.1"].words and found["17.1"].words.count("Since 19/06/2026") == 1
+    assert "From 19/06/2026" in {d.clause: d for d in differences(dt.date(2026, 6, 1))}["17.1"].words
     assert "section 29 of the Data Protection Act 1998" in found["11.3"].words
 
 

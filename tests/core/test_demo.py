@@ -137,9 +137,13 @@ def test_demo_package_verifies_with_the_password_in_the_credentials_file(tmp_pat
 
     run("migrate", "--no-input", "-v0")
     assert "Demo evidence package: " in run("demo")
-    # Issue 15 §1: every second of the demo SAR's and police request's windows has footage.
+    # Issue 15 §1: every second of the demo SAR's, police request's and FOI request's windows has footage.
     covered = json.loads(run("shell", "-v0", "-c", COVERED).strip().splitlines()[-1])
-    assert covered == {"sar": {"Main gate": 10.0, "Playground": 10.0}, "police": {"Main gate": 10.0}}
+    assert covered == {
+        "sar": {"Main gate": 10.0, "Playground": 10.0},
+        "police": {"Main gate": 10.0},
+        "foi": {"Main gate": 10.0},
+    }
     credentials = (tmp_path / "demo-credentials.txt").read_text()
     password = credentials.split("  password: ")[1].split()[0]
     zip_path = tmp_path / "demo-package.zip"
@@ -157,10 +161,10 @@ def test_demo_package_verifies_with_the_password_in_the_credentials_file(tmp_pat
     assert (tmp_path / "demo-credentials.txt").read_text() == credentials
 
 
-# Seconds of footage in each camera of the demo's SAR and police windows, as JSON (run in the demo's process).
+# Seconds of footage in each camera of the demo's SAR, police and FOI windows, as JSON (run in its process).
 COVERED = """
 import json
-from watchkeeper.disclosures.models import DisclosureRequest
+from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.recording.models import Segment
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
 def covered(cameras, start, end):
@@ -169,6 +173,8 @@ def covered(cameras, start, end):
             for c in cameras.all()}
 sar = SubjectAccessRequest.objects.get(by_public_form=False)
 police = DisclosureRequest.objects.get(reference="MP/DEMO/0001")
+foi = FOIRequest.objects.get()
 print(json.dumps({"sar": covered(sar.cameras, sar.window_start, sar.window_end),
-                  "police": covered(police.cameras, police.start, police.end)}))
+                  "police": covered(police.cameras, police.start, police.end),
+                  "foi": covered(foi.cameras, foi.start, foi.end)}))
 """

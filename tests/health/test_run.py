@@ -17,6 +17,8 @@ from watchkeeper.estate.models import CameraStatus
 from watchkeeper.health.frames import sample
 from watchkeeper.health.models import Alert, AlertKind, CheckResult, EntryKind, MaintenanceEntry
 from watchkeeper.health.services import run_health_checks, set_reference_view
+from watchkeeper.recording.models import CameraState, StreamState
+from watchkeeper.recording.recorder import announce_start
 from watchkeeper.recording.storage import absolute
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,37 @@ def test_the_command_runs_the_checks_once(school, capsys):
     out = capsys.readouterr().out
     assert "opened: Yard camera: 12.1: the picture is black" in out
     assert "Checked 1 camera(s): 1 alert(s) opened, 0 closed." in out
+
+
+def stopped_last_night(camera) -> None:
+    """What the recorder left when it was stopped nine hours ago: its last segment and an offline state."""
+    night = NOW - timedelta(hours=9)
+    segment(camera, night, clip(MOVING))
+    CameraState.objects.update_or_create(
+        camera=camera,
+        defaults={"state": StreamState.OFFLINE, "since": night, "detail": "stopped", "updated_at": night},
+    )
+
+
+@pytest.mark.clause("12.1", "R27")
+def test_a_recorder_that_is_starting_raises_no_false_alert_and_one_that_never_starts_does(school):
+    """Issue 15 §5: in the first minute after start-up the state the last run left is not a fault. The
+    recorder (and `watchkeeper up`, before it starts the recorder) says it is starting; without that,
+    the same check opens two alerts; if the recorder never refreshes its state, they open a minute on."""
+    camera = allowed_camera(school)
+    stopped_last_night(camera)
+    announce_start(NOW)
+    assert CameraState.objects.get(camera=camera).state == StreamState.CONNECTING
+    assert run_health_checks(NOW + timedelta(seconds=15)).opened == []
+
+    later = NOW + timedelta(minutes=2)  # the recorder never refreshed: not running after all
+    run_health_checks(later)
+    assert open_kinds(camera) == {AlertKind.STREAM_DOWN, AlertKind.NO_RECORDING}
+
+
+@pytest.mark.clause("12.1", "R27")
+def test_without_the_start_up_announcement_the_stale_state_alerts_at_once(school):
+    camera = allowed_camera(school)
+    stopped_last_night(camera)
+    run_health_checks(NOW + timedelta(seconds=15))
+    assert open_kinds(camera) == {AlertKind.STREAM_DOWN, AlertKind.NO_RECORDING}

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.workdays import DeadlineState, deadline_state
 
 ACKNOWLEDGE_DAYS = 30
@@ -94,5 +95,5 @@ def contact_problems(received_on: date, told_on: date | None, today: date, what:
     if told_on > today:
         return [f"17.1: the day the {what} was sent cannot be in the future"]
     if told_on < received_on:
-        return [f"17.1: the {what} cannot be before the complaint was received ({received_on:%-d %B %Y})"]
+        return [f"17.1: the {what} cannot be before the complaint was received ({uk_date(received_on)})"]
     return []

@@ -18,6 +18,7 @@ from watchkeeper.complaints.models import Complaint, Outcome, Status, Step, Step
 from watchkeeper.core.actors import SYSTEM, Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.core.transitions import lock_in_state
@@ -186,7 +187,7 @@ def _place_hold(complaint: Complaint, cameras: list[Camera], now: datetime) -> H
         cameras,
         complaint.window_start,
         complaint.window_end,
-        reason=f"{complaint.reference}: complaint received {complaint.received_on:%-d %B %Y} (17.1) — "
+        reason=f"{complaint.reference}: complaint received {uk_date(complaint.received_on)} (17.1) — "
         "footage kept until its outcome",
         review_on=today + timedelta(days=HOLD_REVIEW_DAYS),
         purpose=HoldPurpose.COMPLAINT,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date
 from watchkeeper.estate.models import MAX_RETENTION_DAYS
 
 # DPA 2018 s164A (complaints to the controller), inserted by the Data (Use and Access) Act 2025 s103.
@@ -67,7 +68,7 @@ def _complaints(today: date) -> str:
     when = "Since" if today >= COMPLAINTS_DUTY_FROM else "From"
     return (
         f"17.1 sends complaints to the Trust's Complaints Policy and Grievance Procedure. {when} "
-        f"{COMPLAINTS_DUTY_FROM:%-d %B %Y} the Data Protection Act 2018 s164A (added by the Data (Use and "
+        f"{uk_date(COMPLAINTS_DUTY_FROM)} the Data Protection Act 2018 s164A (added by the Data (Use and "
         "Access) Act 2025) also requires the trust to make it easy to complain about how it uses personal "
         "information, for example with an electronic complaint form; to acknowledge a complaint within 30 "
         "days; to look into it and keep the person told of progress without undue delay; and to tell them "

@@ -22,6 +22,7 @@ from watchkeeper.compliance.gates import in_service_problems
 from watchkeeper.compliance.models import DPIA, OverdueReviews, SealedFile, Sign, TrustSettings
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, School, Trust
@@ -193,12 +194,10 @@ def policy_document_status(settings: TrustSettings, today: date) -> PolicyDocume
     if settings.policy_review_by is None:
         return PolicyDocumentStatus(True, False, "In place, but no review date is set")
     if settings.policy_review_by < today:
-        return PolicyDocumentStatus(
-            True, False, f"Review overdue since {settings.policy_review_by:%-d %B %Y}"
-        )
+        return PolicyDocumentStatus(True, False, f"Review overdue since {uk_date(settings.policy_review_by)}")
     return PolicyDocumentStatus(
         True,
         True,
-        f"In place: approved {settings.policy_approved_on:%-d %B %Y}, review by "
-        f"{settings.policy_review_by:%-d %B %Y}",
+        f"In place: approved {uk_date(settings.policy_approved_on)}, review by "
+        f"{uk_date(settings.policy_review_by)}",
     )

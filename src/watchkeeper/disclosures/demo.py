@@ -1,11 +1,12 @@
 """One police request and one FOI request in the demo trust (issue 7), logged through the same services as
 the UI by the school's CCTV administrator, so their audit trail is real. The police request's window is
-where the demo imported footage of the Main gate (site/demo_footage.py, issue 15 §1). Idempotent: a school
+where the demo imported footage of the Main gate (site/demo_footage.py, issue 15 §1); the FOI request asks for
+the same footage, so its answer can be walked through on footage that exists. Idempotent: a school
 that has them already gets no second."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ def seed_demo(
     cameras = list(Camera.objects.filter(school=school, name="Main gate"))
     if grant is None or not cameras:
         return None, None
-    return _police(school, grant.user, cameras, window, now), _foi(school, grant.user, cameras, now)
+    return _police(school, grant.user, cameras, window, now), _foi(school, grant.user, cameras, window, now)
 
 
 def _police(
@@ -53,20 +54,22 @@ def _police(
     )
 
 
-def _foi(school: School, admin: Actor, cameras: list[Camera], now: datetime) -> FOIRequest:
+def _foi(
+    school: School, admin: Actor, cameras: list[Camera], window: tuple[datetime, datetime], now: datetime
+) -> FOIRequest:
     existing = FOIRequest.objects.filter(school=school).first()
     if existing is not None:
         return existing
-    morning = timezone.localdate(now) - timedelta(days=4)
+    at = timezone.localtime(window[0]).strftime("%H:%M")
     return services.log_foi_request(
         admin,
         school=school,
         requester_name="Alex Example (demo)",
         contact="alex@demo.invalid",
-        received_on=timezone.localdate(now) - timedelta(days=3),
-        sought="Any CCTV footage of the main gate on the morning of sports day (demo)",
+        received_on=timezone.localdate(now),
+        sought=f"Any CCTV footage of the main gate at {at} today (demo)",
         cameras=cameras,
-        start=timezone.make_aware(datetime.combine(morning, time(8, 30))),
-        end=timezone.make_aware(datetime.combine(morning, time(9, 30))),
+        start=window[0],
+        end=window[1],
         now=now,
     )

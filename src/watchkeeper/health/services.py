@@ -21,6 +21,7 @@ from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import SYSTEM, Actor, person_or_none
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, CameraStatus, School
@@ -357,7 +358,7 @@ def set_reference_view(actor: Actor, camera: Camera, now: datetime) -> Reference
             kind=EntryKind.MANUAL,
             check_type=CheckType.VIEW_MOVED,
             result=CheckResult.OK,
-            notes=f"Reference view set from the recording of {when:%d %b %Y %H:%M}.",
+            notes=f"Reference view set from the recording of {uk_datetime(when)}.",
             by=by,
             at=now,
         )

@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.errors import PolicyRefusal, Refusal
 from watchkeeper.estate.models import School
 from watchkeeper.people import passkeys
@@ -104,7 +105,7 @@ def _send(user: Person, to: str, url: str, expires_at: datetime) -> None:
         "Your Watchkeeper account: set your password and authenticator",
         f"Hello {name},\n\nYour Watchkeeper account (user name {user.get_username()}) is ready. Open this "
         f"link to choose your own password and set up your authenticator app:\n\n{url}\n\nThe link works "
-        f"once, until {expires_at:%d %B %Y %H:%M} UTC. Nobody else knows your password or your "
+        f"once, until {uk_datetime(expires_at)} (UK time). Nobody else knows your password or your "
         "authenticator: do not share them.\n",
         settings.DEFAULT_FROM_EMAIL,
         [to],

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import needs_seconds, uk_date, uk_datetime, uk_local, uk_time
 from watchkeeper.core.errors import Refusal
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.recording.models import Hold, HoldPurpose, Segment
@@ -128,12 +128,13 @@ def _refusal(clause: str, reason: str, next_step: str) -> str:
 
 
 def say_window(start: datetime, end: datetime) -> str:
-    """A window in UK words, local time: "between 14:00 and 15:00 on 6 Dec 2026"."""
-    first, last = timezone.localtime(start), timezone.localtime(end)
-    clock = "%H:%M:%S" if first.second or last.second else "%H:%M"
+    """A window in UK words, UK time: "between 14:00 and 15:00 on 06/12/2026"."""
+    seconds = needs_seconds(start, end)
+    first, last = uk_local(start), uk_local(end)
     if first.date() == last.date():
-        return f"between {first:{clock}} and {last:{clock}} on {first:%-d %b %Y}"
-    return f"between {first:{clock}} on {first:%-d %b %Y} and {last:{clock}} on {last:%-d %b %Y}"
+        times = f"{uk_time(first, seconds=seconds)} and {uk_time(last, seconds=seconds)}"
+        return f"between {times} on {uk_date(first)}"
+    return f"between {uk_datetime(first, seconds=seconds)} and {uk_datetime(last, seconds=seconds)}"
 
 
 def _names(cameras: Sequence[Camera], joiner: str = "or") -> str:

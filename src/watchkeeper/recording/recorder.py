@@ -328,6 +328,21 @@ def _describe(error: Exception) -> str:
     return without_password(str(error))[:200] or type(error).__name__
 
 
+def announce_start(now: datetime) -> None:
+    """Say that the recorder is starting: every camera it may record is "connecting" from `now`.
+
+    Called by the recorder before its start-up work (adopting pending segments, collecting garbage) and by
+    `watchkeeper up` before it starts the recorder, so the minute's health check does not read the state
+    the last run left (offline since last night, or none on a new install) and raise a false "no new
+    recording" or "stream down" alert while the recorder is still starting (12.1, issue 15 §5). If the
+    recorder never gets going, the state goes stale after STALE_SECONDS and the alerts follow as before."""
+    cameras = Camera.objects.filter(status=CameraStatus.ACTIVE).values_list("pk", flat=True)
+    fields = {"state": StreamState.CONNECTING, "since": now, "detail": "recorder starting", "updated_at": now}
+    with transaction.atomic():
+        for camera_id in cameras:
+            CameraState.objects.update_or_create(camera_id=camera_id, defaults=fields)
+
+
 class Supervisor:
     """Keeps one worker per camera that may record; stops the others within one poll (≤ 10 s)."""
 
@@ -339,6 +354,7 @@ class Supervisor:
         self.database = DatabaseWatch()
 
     def run(self, stop: threading.Event) -> None:
+        self.database.attempt(lambda: announce_start(timezone.now()))
         # We hold the recorder lock, so no reservation is live: segments left pending by an earlier run
         # are adopted first (they must never be collected as garbage), then leftovers are collected.
         while not stop.is_set() and not self.database.attempt(self._start):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.utils import timezone
-
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_window
 from watchkeeper.redaction.models import Redaction
 
 
@@ -37,5 +36,4 @@ def coverage_problems(
 
 
 def _span(start: datetime, end: datetime) -> str:
-    first, last = timezone.localtime(start), timezone.localtime(end)
-    return f"{first:%-d %b %Y %H:%M:%S}–{last:%H:%M:%S}"
+    return uk_window(start, end)

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from watchkeeper.core.actors import Person, is_person
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.errors import Refusal
 from watchkeeper.reviews import due
 from watchkeeper.reviews.models import Acknowledgement, PolicyVersion
@@ -72,6 +73,6 @@ def refusal_for(user: Person) -> Refusal | None:
     return Refusal(
         "3.3",
         f"you have not yet acknowledged version {v.version} of the CCTV policy, in force since "
-        f"{v.effective_on:%-d %B %Y}, and its {v.grace_days}-day grace period is over",
+        f"{uk_date(v.effective_on)}, and its {v.grace_days}-day grace period is over",
         "read and acknowledge it on the “CCTV policy” page, then try again",
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.compliance.downloads import attachment
 from watchkeeper.core.actors import Person
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.core.refusals import attempt
 from watchkeeper.core.shortcuts import list_school, require_anywhere
@@ -133,7 +134,7 @@ def trigger_record(request: HttpRequest) -> HttpResponse:
         )
         if outcome.done:
             messages.success(
-                request, f"The policy's review is brought forward to {outcome.value.review_by:%-d %B %Y}."
+                request, f"The policy's review is brought forward to {uk_date(outcome.value.review_by)}."
             )
             return redirect("reviews:policy_list")
     return render(request, "reviews/trigger_form.html", {"form": form}, status=400 if posted else 200)
@@ -219,4 +220,4 @@ def _reviewed(camera: Camera, review: CameraReview) -> str:
             f"Review of {camera.name} recorded: the camera is decommissioned and no longer records; the CCTV "
             "administrator is asked to erase its recordings before disposal (13.1)."
         )
-    return f"Review of {camera.name} recorded; next due by {review.next_review_on:%-d %B %Y}."
+    return f"Review of {camera.name} recorded; next due by {uk_date(review.next_review_on)}."

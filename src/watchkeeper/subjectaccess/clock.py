@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date
 from watchkeeper.core.workdays import DeadlineState, deadline_state, next_working_day
 
 MAX_EXTENSION_MONTHS = 2
@@ -121,8 +122,8 @@ def extension_problems(
         problems.append("10.2 (UK GDPR Art 12(3)): record the day the requester was told of the extension")
     elif notified_on > end:
         problems.append(
-            f"10.2 (UK GDPR Art 12(3)): the requester was told on {notified_on:%-d %B %Y}, after the first "
-            f"month ended on {end:%-d %B %Y} — an extension needs notice within the first month"
+            f"10.2 (UK GDPR Art 12(3)): the requester was told on {uk_date(notified_on)}, after the first "
+            f"month ended on {uk_date(end)} — an extension needs notice within the first month"
         )
     elif notified_on > today:
         problems.append("10.2: the day the requester was told cannot be in the future")

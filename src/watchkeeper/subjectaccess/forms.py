@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from watchkeeper.core.dates import uk_window
 from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.people.involvement import school_accounts
@@ -259,8 +259,7 @@ class ViewingHeldForm(Form):
 
 def _redaction_label(redaction: Redaction) -> str:
     """Camera and window, so the handler picks the redaction that covers the clip (10.4.1)."""
-    start, end = timezone.localtime(redaction.start), timezone.localtime(redaction.end)
-    return (
-        f"Redaction {redaction.pk} — {redaction.camera}, {start:%-d %b %Y %H:%M:%S}–{end:%H:%M:%S} "
-        f"({redaction.get_status_display().lower()})"
-    )
+    start, end = redaction.start, redaction.end
+    window = uk_window(start, end) if start and end else "no window recorded"  # the columns allow none
+    status = redaction.get_status_display().lower()
+    return f"Redaction {redaction.pk} — {redaction.camera}, {window} ({status})"

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils import timezone
 
 from watchkeeper.core import fields
+from watchkeeper.core.dates import uk_datetime, uk_window
 from watchkeeper.estate.models import Camera
 from watchkeeper.subjectaccess import clock
 
@@ -181,7 +181,7 @@ class SearchWindow(models.Model):
         ordering = ["start", "pk"]
 
     def __str__(self) -> str:
-        return f"Window {timezone.localtime(self.start):%-d %b %Y %H:%M}–{timezone.localtime(self.end):%H:%M}"
+        return f"Window {uk_window(self.start, self.end)}"
 
 
 class Attestation(models.Model):
@@ -207,8 +207,7 @@ class Attestation(models.Model):
         ordering = ["start", "pk"]
 
     def __str__(self) -> str:
-        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
-        return f"{self.camera.name}, {start:%-d %b %Y %H:%M:%S}–{end:%H:%M:%S}: only the requester (attested)"
+        return f"{self.camera.name}, {uk_window(self.start, self.end)}: only the requester (attested)"
 
 
 class Clarification(models.Model):
@@ -270,7 +269,7 @@ class Clip(models.Model):
         ordering = ["start", "pk"]
 
     def __str__(self) -> str:
-        return f"Clip {self.pk}: {self.camera.name}, {timezone.localtime(self.start):%-d %b %H:%M:%S}"
+        return f"Clip {self.pk}: {self.camera.name}, {uk_datetime(self.start, seconds=True)}"
 
 
 class OtherPersonBasis(models.TextChoices):

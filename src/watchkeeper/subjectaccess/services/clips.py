@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_window
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.services import record_disclosure
 from watchkeeper.estate.models import Camera
@@ -175,8 +175,7 @@ def record_viewing_held(
             school=case.school,
             recipient_name=case.requester_name,
             recipient_organisation="",
-            what=f"In-school viewing (10.3): {clip.camera.name}, "
-            f"{timezone.localtime(clip.start):%-d %b %Y %H:%M:%S}–{timezone.localtime(clip.end):%H:%M:%S}",
+            what=f"In-school viewing (10.3): {clip.camera.name}, {uk_window(clip.start, clip.end)}",
             legal_basis=LEGAL_BASIS,
             authorised_by=person,
             disclosed_at=held_at,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.dates import uk_date
 from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.notices import kinds
@@ -185,7 +186,7 @@ def _hold(
         cameras,
         start or case.window_start,
         end or case.window_end,
-        reason=f"{case.reference}: subject access request received {case.received_on:%-d %B %Y} (10.1) — "
+        reason=f"{case.reference}: subject access request received {uk_date(case.received_on)} (10.1) — "
         "footage kept while the request is open",
         review_on=hold_review_on(case, today),
         purpose=HoldPurpose.SUBJECT_ACCESS,
@@ -233,7 +234,7 @@ def follow_deadline(case: SubjectAccessRequest, today: date) -> None:
             recording.review_hold(
                 SYSTEM,
                 hold,
-                f"{case.reference}: the statutory deadline moved to {due:%-d %B %Y}",
+                f"{case.reference}: the statutory deadline moved to {uk_date(due)}",
                 due,
                 today=today,
             )

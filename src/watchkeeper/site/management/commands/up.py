@@ -19,8 +19,10 @@ from typing import Any
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from watchkeeper.recording.data_dir import correct_at_start
+from watchkeeper.recording.recorder import announce_start
 from watchkeeper.site.demo import SIMULATED_CAMERAS
 from watchkeeper.site.served_url import settle
 
@@ -118,6 +120,7 @@ class Command(BaseCommand):
                 Component("simulated cameras", "simulate-cameras", "--count", str(SIMULATED_CAMERAS))
             )
         if not options["no_record"]:
+            announce_start(timezone.now())  # before the job worker's first health check can run (12.1)
             components.append(Component("recorder", "record"))
         if apps.is_installed("watchkeeper.jobs"):
             components.append(Component("job worker", "worker"))
