@@ -19,7 +19,7 @@ from watchkeeper.core.actors import SYSTEM, Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.dates import uk_date
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
@@ -51,11 +51,6 @@ def _audit(action: str, actor: Actor, complaint: Complaint, reason: str = "", **
     audit_about(
         f"complaints.{action}", actor, complaint, reason=reason, complaint=complaint.reference, **details
     )
-
-
-def _refuse_if(problems: list[str]) -> None:
-    if problems:
-        raise PolicyRefusal(problems)
 
 
 def _lock_open(complaint: Complaint) -> Complaint:
@@ -135,7 +130,7 @@ def record_complaint(
         "window_end": window_end,
         "hold": hold,
     }
-    _refuse_if(intake_problems(school, data, cameras, subject_access, timezone.localdate(now)))
+    refuse_if(intake_problems(school, data, cameras, subject_access, timezone.localdate(now)))
     with transaction.atomic():
         complaint = Complaint.objects.create(
             school=school,
@@ -230,7 +225,7 @@ def acknowledge(
         problems = clock.contact_problems(complaint.received_on, acknowledged_on, today, "acknowledgement")
         if complaint.acknowledged_on is not None:
             problems.append("17.1: receipt has been acknowledged already")
-        _refuse_if(problems)
+        refuse_if(problems)
         assert acknowledged_on is not None
         complaint.acknowledged_on = acknowledged_on
         complaint.save(update_fields=["acknowledged_on"])
@@ -259,7 +254,7 @@ def add_step(
             problems.append("17.1: choose an enquiry or a progress update")
         if not note.strip():
             problems.append(f"17.1: say what the {what} was")
-        _refuse_if(problems)
+        refuse_if(problems)
         assert on is not None
         step = Step.objects.create(complaint=complaint, kind=kind, on=on, note=note.strip(), by=person)
         _audit(f"{kind}_recorded", person, complaint, on=on.isoformat())
@@ -271,7 +266,7 @@ def set_route_reference(actor: Actor, complaint: Complaint, *, reference: str, n
     person = _person(actor, complaint.school_id, HANDLE)
     with transaction.atomic():
         _lock_open(complaint)
-        _refuse_if([] if reference.strip() else [f"17.1: give the reference under {complaint.route}"])
+        refuse_if([] if reference.strip() else [f"17.1: give the reference under {complaint.route}"])
         complaint.route_reference = reference.strip()
         complaint.save(update_fields=["route_reference"])
         _audit("route_reference_set", person, complaint, route=complaint.route, reference=reference.strip())
@@ -296,7 +291,7 @@ def hold_footage(
         problems = window_problems(WINDOW_WORDS, complaint.school, cameras, window_start, window_end)
         if complaint.hold is not None:
             problems.append("17.1: the complaint's footage is held already")
-        _refuse_if(problems)
+        refuse_if(problems)
         complaint.window_start, complaint.window_end = window_start, window_end
         complaint.save(update_fields=["window_start", "window_end"])
         complaint.cameras.add(*cameras)
@@ -319,7 +314,7 @@ def record_outcome(
             problems.append("17.1: choose the outcome")
         if not note.strip():
             problems.append("17.1 (DPA 2018 s164A): say what was found and what will be done")
-        _refuse_if(problems)
+        refuse_if(problems)
         assert told_on is not None
         complaint.acknowledged_on = complaint.acknowledged_on or told_on
         complaint.status, complaint.outcome, complaint.outcome_note = Status.CLOSED, outcome, note.strip()

@@ -74,6 +74,14 @@ class PolicyRefusal(Exception):
         return [str(refusal) for refusal in self.refusals]
 
 
+def refuse_if(problems: Iterable[Refusal | str]) -> None:
+    """`refuse_if(x_problems(...))`, before a service changes anything: refused with every problem its
+    checks found, if they found any."""
+    found = list(problems)
+    if found:
+        raise PolicyRefusal(found)
+
+
 def refuse(clause: str, reason: str, next_step: str = "") -> PolicyRefusal:
     """`raise refuse("9.5", "…", "…")`: one refusal built from its parts."""
     return PolicyRefusal(Refusal(clause, reason, next_step))

@@ -15,7 +15,7 @@ from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_system, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate import streams
@@ -250,9 +250,7 @@ def activation_problems_for(camera: Camera, today: date) -> list[str]:
 
 
 def _refuse_activation(camera: Camera, today: date) -> None:
-    problems = activation_problems_for(camera, today)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(activation_problems_for(camera, today))
 
 
 def _refuse_problems(camera: Camera) -> None:
@@ -264,8 +262,7 @@ def _refuse_problems(camera: Camera) -> None:
     )
     if namesakes.exists():
         problems.append(f"5.1: {camera.school.name} already has a camera called {camera.name}")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
 
 
 def _camera_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -313,8 +310,7 @@ def confirm_not_private(actor: Actor, camera: Camera, *, now: datetime) -> Camer
         problems.append("5.4: only a camera whose location type is “other” needs this confirmation")
     elif not camera.place_description.strip():
         problems.append("5.4: the camera must first say in words what the place is")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         camera.not_private_confirmed_by, camera.not_private_confirmed_at = person, now
         camera.save(update_fields=["not_private_confirmed_by", "not_private_confirmed_at"])

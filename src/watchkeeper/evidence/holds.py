@@ -21,7 +21,7 @@ from django.db.models import Q
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can, restrict
 from watchkeeper.evidence.models import DownloadRequest, HoldRelease, RequestStatus, person_name
 from watchkeeper.recording import coverage
@@ -131,8 +131,7 @@ def _check_release(actor: Actor, hold: Hold, reason: str) -> Person:
         problems.append("9.6: this hold has been released already: its footage needs no release")
     if not reason.strip():
         problems.append("9.6: say why the held footage may leave for this request")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     return person
 
 

@@ -22,7 +22,7 @@ from watchkeeper.core.actors import SYSTEM, Actor, person_or_none
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.dates import uk_datetime
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.health import checks, clock
@@ -273,9 +273,7 @@ def record_check(
 ) -> MaintenanceEntry:
     """Log a manual check (12.1) in the school's maintenance log."""
     require(actor, MAINTAIN, school.pk)
-    problems = maintenance_check_problems(school, camera, check_type, result, notes, at, now)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(maintenance_check_problems(school, camera, check_type, result, notes, at, now))
     with transaction.atomic():
         entry = MaintenanceEntry.objects.create(
             school=school,
@@ -378,9 +376,7 @@ def set_schedule(
 ) -> MaintenanceSchedule:
     """How often a manual check is due, for the school as a whole or one camera (12.1): set or changed."""
     require(actor, MAINTAIN, school.pk)
-    problems = schedule_problems(school, camera, check_type, every_days)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(schedule_problems(school, camera, check_type, every_days))
     with transaction.atomic():
         schedule, created = MaintenanceSchedule.objects.update_or_create(
             school=school,

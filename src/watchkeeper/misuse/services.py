@@ -16,7 +16,7 @@ from django.urls import reverse
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import SYSTEM, Actor, Person, person_or_none, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can, holds_any, require
 from watchkeeper.estate.models import School, Trust
 from watchkeeper.misuse.models import Alert, MisuseSettings, Outcome, SchoolDay
@@ -161,8 +161,7 @@ def record_outcome(actor: Actor, alert: Alert, outcome: str, note: str, *, now: 
         problems.append("16: say in a few words what was done")
     if outcome == Outcome.BREACH and alert.school is None:
         problems.append("15.1: this alert names no school: report the breach from the breach register")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         if outcome == Outcome.BREACH:
             alert.breach = _open_breach(person, alert, note, now)

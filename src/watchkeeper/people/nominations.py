@@ -14,7 +14,7 @@ from django.utils import timezone
 from watchkeeper.core.actors import Actor, Person, is_system, person_or_none, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can, require
 from watchkeeper.estate.models import School
 from watchkeeper.people import deciders
@@ -66,9 +66,7 @@ def nominate(
 ) -> Nomination:
     """The Headteacher (or SYSTEM, for the demo) names an alternate for some decisions, for a period."""
     require(actor, NOMINATE, school.pk)
-    problems = nomination_problems(school, nominee, decisions, starts_on, ends_on, timezone.localdate(now))
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(nomination_problems(school, nominee, decisions, starts_on, ends_on, timezone.localdate(now)))
     with transaction.atomic():
         nomination = Nomination.objects.create(
             school=school,

@@ -15,7 +15,7 @@ from watchkeeper.audit.services import record
 from watchkeeper.core import together
 from watchkeeper.core.actors import Actor, is_system, person_or_none
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can
 from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, School
@@ -47,9 +47,7 @@ def place_hold(
     """`purpose` other than evidential is for holds the system places while a request is open (10, 11)."""
     require_hold_authority(actor, school.pk)
     cameras = list(cameras)
-    problems = hold_problems(school, cameras, start, end, reason, review_on, today)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(hold_problems(school, cameras, start, end, reason, review_on, today))
     with transaction.atomic():
         hold = Hold.objects.create(
             school=school,
@@ -141,9 +139,7 @@ def review_hold(actor: Actor, hold: Hold, note: str, next_review_on: date, *, to
     """A review of a current hold: why the footage is still needed, and the next review date (9.6, 13.1).
     The note is kept in the audit event (`recording.hold_reviewed`), the hold's history."""
     require_hold_authority(actor, hold.school_id)
-    problems = review_problems(hold, note, next_review_on, today)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(review_problems(hold, note, next_review_on, today))
     previous = hold.review_on
     with transaction.atomic():
         hold.review_on = next_review_on

@@ -36,7 +36,7 @@ from watchkeeper.compliance.models import Sign
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.estate.models import Camera, CameraStatus, School
 from watchkeeper.estate.streams import stream_address
@@ -285,9 +285,7 @@ def start(user: Actor, camera: Camera, today: date) -> LiveStream:
     when the camera may not be watched, or has privacy zones that could not be masked (5.3); CameraUnreachable
     when its stream does not open."""
     require(user, LIVE, camera.school_id)
-    problems = live_problems(camera, today)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(live_problems(camera, today))
     try:
         source = open_camera(stream_url(camera))
     except Exception as error:  # noqa: BLE001 - any failure to connect

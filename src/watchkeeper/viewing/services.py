@@ -19,7 +19,7 @@ from django.urls import reverse
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.estate.footage import window_terms
@@ -87,8 +87,7 @@ def request_authorisation(
         problems += involvement_problems("9.2", cameras[0].school_id, staff_involved)
     if not problems:  # issue 15 §2: refused now, not after the Headteacher has approved it
         problems += coverage.footage_problems("9.2", cameras, start, end, seen_by=person, now=now)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         auth = ViewingAuthorisation.objects.create(
             school_id=cameras[0].school_id,
@@ -182,8 +181,7 @@ def decide(
     # not recused; and the two-person rule across accounts (9.2): people/deciders.py.
     problems, standing = decider_problems(actor, VIEWING, auth, now=now)
     problems += decision_problems(actor, auth, approve, note)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     require_fresh_code(
         actor,
         code,

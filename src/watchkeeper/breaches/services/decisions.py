@@ -24,7 +24,7 @@ from watchkeeper.breaches.models import (
 from watchkeeper.breaches.services.common import DECIDE, audit
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock, lock_and_check, lock_in_state
 
@@ -88,9 +88,7 @@ def decide_ico(actor: Actor, breach: Breach, *, decision: str, reasons: str, now
     person = _dpo(actor, breach)
     with transaction.atomic():
         lock_in_state(breach, [""], "15.1: the ICO decision is already recorded", field="ico_decision")
-        problems = ico_decision_problems(breach, decision, reasons)
-        if problems:
-            raise PolicyRefusal(problems)
+        refuse_if(ico_decision_problems(breach, decision, reasons))
         breach.ico_decision, breach.ico_reasons = decision, reasons.strip()
         breach.decided_by, breach.decided_at, breach.draft = person, now, False
         breach.save()

@@ -15,7 +15,7 @@ from watchkeeper.breaches.models import Breach, Category, EvidenceLink, Kind
 from watchkeeper.breaches.services.common import DECIDE, REPORT, audit, tell_dpo
 from watchkeeper.core.actors import SYSTEM, Actor, person_or_none, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock
 from watchkeeper.estate.models import Camera, School
@@ -93,8 +93,7 @@ def report_breach(
         download.school_id != school.pk for download in downloads
     ):
         problems.append("15.1: every camera, package or copy named must be one of this school's")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         breach = Breach.objects.create(
             school=school,
@@ -204,8 +203,7 @@ def change_aware_at(
         )
     if aware_at > now:
         problems.append("15.1 (UK GDPR Art 33(1)): the moment the trust became aware cannot be in the future")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         lock(breach)
         before = breach.aware_at

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import ClosurePeriod
 from watchkeeper.disclosures.services.common import MANAGE, audit, staff
@@ -34,9 +34,7 @@ def add_closure(
 ) -> ClosurePeriod:
     person = staff(actor)
     require(person, MANAGE, school.pk)
-    problems = closure_problems(first_day=first_day, last_day=last_day, description=description)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(closure_problems(first_day=first_day, last_day=last_day, description=description))
     with transaction.atomic():
         period = ClosurePeriod.objects.create(
             school=school,

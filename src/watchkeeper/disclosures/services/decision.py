@@ -12,7 +12,7 @@ from django.db import transaction
 
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.second_factor import FreshCode, require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus, ReviewOutcome
@@ -160,8 +160,7 @@ def decide_and_release(
     )
     if approve and not problems:
         problems += footage_problems(req)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     fresh = _check_code(person, code, req)
     with transaction.atomic():
         lock_in_state(req, [RequestStatus.PENDING], DECIDED)

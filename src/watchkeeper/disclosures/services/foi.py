@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures import clock
@@ -69,8 +69,7 @@ def log_foi_request(
     # localdate(now): the school's date at the caller's moment (no clock is read here).
     if received_on > timezone.localdate(now):
         problems.append("11.7: the date of receipt cannot be in the future")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         foi = FOIRequest.objects.create(
             school=school,
@@ -130,8 +129,7 @@ def decide_foi(actor: Actor, foi: FOIRequest, *, decision: str, reason: str, now
         problems.append("11.7: choose the decision")
     if not reason.strip():
         problems.append("11.7: record the reason (what was released, or why it was withheld)")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         lock_in_state(foi, [""], ANSWERED, field="decision")
         foi.decision, foi.decision_reason, foi.decided_by, foi.decided_at = (

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require, restrict
 from watchkeeper.core.release_terms import no_social_media
 from watchkeeper.disclosures import register
@@ -52,8 +52,7 @@ def record_disclosure(
         problems.append("11.1: record the legal basis of the disclosure (data protection legislation)")
     if authorised_by is None or authorised_by.pk is None:
         problems.append("11.1: record who authorised the disclosure")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     assert authorised_by is not None  # checked above, with the other problems
     with transaction.atomic():
         row = Disclosure.objects.create(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.disclosures.models import DisclosureRequest, Grounds, LegalBasis, RequesterKind
 from watchkeeper.disclosures.services.common import MANAGE, audit, staff, terms
@@ -243,8 +243,7 @@ def _log(
     require(person, MANAGE, school.pk)
     cameras = footage.pop("cameras")
     problems = problems + _footage_problems(cameras, school, footage["start"], footage["end"], now)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     return _create(person, school, cameras, now=now, **footage, **fields)
 
 

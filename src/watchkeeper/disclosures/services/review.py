@@ -9,7 +9,7 @@ from django.db import transaction
 
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.models import DisclosureRequest, RequestStatus, ReviewOutcome
@@ -78,9 +78,7 @@ def record_finding(
     finding by the same reviewer replaces the earlier one while the request is undecided; each is audited."""
     person = staff(actor)
     require(person, REVIEW, req.school_id)
-    problems = finding_problems(req, person, outcome, finding)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(finding_problems(req, person, outcome, finding))
     changed = "11.3, 10.2: this request changed meanwhile — reload it"
     with transaction.atomic():
         reviewed = req.review_id

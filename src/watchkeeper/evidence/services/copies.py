@@ -18,7 +18,7 @@ from django.utils import timezone
 from watchkeeper.core.actors import Actor, is_person, person_or_none, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.permissions import can, require
 from watchkeeper.core.second_factor import FreshCode
 from watchkeeper.evidence import storage
@@ -136,8 +136,7 @@ def record_viewing(actor: Actor, download: Download, viewed_at: datetime, *, now
     # Downloaded: handed over (Appendix I), or built when it has not been fetched yet.
     if viewed_at < (download.handed_over_at or download.downloaded_at).replace(microsecond=0):
         problems.append("9.5: the time viewed cannot be before the recording was downloaded")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         download.viewed_at, download.viewed_recorded_by = viewed_at, person
         download.save(update_fields=["viewed_at", "viewed_recorded_by"])
@@ -168,8 +167,7 @@ def record_hand_over(
         problems.append("9.5: the time handed over cannot be before the package was built")
     if download.deleted_at is not None and at > download.deleted_at:
         problems.append("9.5: the time handed over cannot be after the copy was deleted")
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         row = Download.objects.select_for_update().get(pk=download.pk)
         first = row.handed_over_at is None
@@ -209,9 +207,7 @@ def extend_copy(
     """13.2: keep a copy longer (a police request): the Headteacher or DPO, who asked (recorded on the copy
     itself), a reason, a later date."""
     require(actor, EXTEND, download.school_id)
-    problems = extension_problems(download, new_date, reason, asked_by, timezone.localdate(now))
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(extension_problems(download, new_date, reason, asked_by, timezone.localdate(now)))
     with transaction.atomic():
         before = download.expires_on
         download.expires_on, download.expiry_note = new_date, reason.strip()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import PolicyRefusal, refuse_if
 from watchkeeper.core.second_factor import FreshCode, require_fresh_code
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.models import School
@@ -92,8 +92,7 @@ def decide_download(
     decision that covers this one (a disclosure's release and its package: issue 15 §4)."""
     person = require_person(actor, "9.5: only a signed-in Headteacher or designated person may authorise")
     problems, standing = _decision_problems(person, req, approve=approve, note=note, now=now)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     check_second_factor(person, req, req.school, otp_code, "approve" if approve else "refuse")
     with transaction.atomic():
         _record_decision(person, req, standing, approve=approve, note=note, now=now)
@@ -119,8 +118,7 @@ def approve_together(
         found, standing = _decision_problems(person, req, approve=True, note=note, now=now)
         problems += [f"{p} (download request #{req.pk})" for p in found]
         standings.append(standing)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     check_second_factor(person, reqs[0], reqs[0].school, otp_code, "approve together")
     together = sorted(r.pk for r in reqs)
     password = package.new_password()
@@ -209,8 +207,7 @@ def reissue_download(
     if _own(person, req):
         raise PolicyRefusal(OWN_REQUEST)
     problems += reissue_blockers(req)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     check_second_factor(person, req, req.school, otp_code, "reissue")
     with transaction.atomic():
         lock_in_state(req, [RequestStatus.FAILED], NOT_FAILED)

@@ -14,7 +14,7 @@ from watchkeeper.core.actors import Actor, is_person, require_person
 from watchkeeper.core.auditing import audit_about
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.dates import uk_datetime
-from watchkeeper.core.errors import PolicyRefusal
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import can
 from watchkeeper.evidence.models import CopyReport, Download, Kind, Mishap, person_name
 from watchkeeper.evidence.services.actions import COPY_REPORTED_LOST, LOG, PASSWORD_REPORTED_WITH_FILE
@@ -82,9 +82,7 @@ def _report(
     person = require_person(actor, NOT_YOURS)
     if not may_report(person, download):
         raise PermissionDenied(NOT_YOURS)
-    problems = report_problems(download, kind, account, noticed_at, now)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(report_problems(download, kind, account, noticed_at, now))
     with transaction.atomic():
         row = Download.objects.select_for_update().get(pk=download.pk)
         report = CopyReport(

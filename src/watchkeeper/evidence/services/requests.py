@@ -15,7 +15,7 @@ from django.utils import timezone
 from watchkeeper.audit.services import record
 from watchkeeper.core.actors import Actor, Person, is_person, is_system, person_or_none, require_person
 from watchkeeper.core.clauses import enforces
-from watchkeeper.core.errors import PolicyRefusal, refuse
+from watchkeeper.core.errors import PolicyRefusal, refuse, refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.estate.footage import WindowWords, window_problems, window_terms
@@ -131,8 +131,7 @@ def request_download(
         )
     if not problems:  # issue 15 §2: refused now, not after the Headteacher has authorised it
         problems += coverage.footage_problems("9.5", cameras, start, end)
-    if problems:
-        raise PolicyRefusal(problems)
+    refuse_if(problems)
     with transaction.atomic():
         req = DownloadRequest.objects.create(
             school=school,

@@ -12,10 +12,11 @@ from django.db import transaction
 from watchkeeper.audit.models import AuditEvent
 from watchkeeper.core.actors import Actor, Person
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.estate.models import Camera
 from watchkeeper.recording.models import Segment
 from watchkeeper.subjectaccess.models import Attestation, SubjectAccessRequest
-from watchkeeper.subjectaccess.services.common import REVIEW, audit, failing, handler, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.common import REVIEW, audit, failing, handler, lock_live
 from watchkeeper.viewing import reviews
 from watchkeeper.viewing.models import ViewingAuthorisation
 from watchkeeper.viewing.services import SERVED

@@ -10,19 +10,13 @@ from django.db import transaction
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.dates import uk_window
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.disclosures.services import record_disclosure
 from watchkeeper.estate.models import Camera
 from watchkeeper.recording import coverage
 from watchkeeper.subjectaccess.models import Attestation, Clip, Provision, SubjectAccessRequest
-from watchkeeper.subjectaccess.services.common import (
-    LEGAL_BASIS,
-    audit,
-    failing,
-    handler,
-    lock_live,
-    refuse_if,
-)
+from watchkeeper.subjectaccess.services.common import LEGAL_BASIS, audit, failing, handler, lock_live
 from watchkeeper.subjectaccess.services.review import review_approved
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.recording import services as recording
 from watchkeeper.redaction.models import Status as RedactionStatus
@@ -22,7 +23,7 @@ from watchkeeper.subjectaccess.models import (
     SubjectAccessRequest,
     UnredactedRelease,
 )
-from watchkeeper.subjectaccess.services.common import audit, handler, iso, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.common import audit, handler, iso, lock_live
 from watchkeeper.subjectaccess.services.public import safeguarding_problems
 from watchkeeper.subjectaccess.services.review import review_approved
 

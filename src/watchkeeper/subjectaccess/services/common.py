@@ -8,7 +8,6 @@ from typing import Any
 
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.auditing import audit_about
-from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import require
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
@@ -47,8 +46,3 @@ def iso(day: date | None) -> str | None:
 def failing(*checks: tuple[bool, str]) -> list[str]:
     """The problem of each (failed, problem) check that failed, in order."""
     return [problem for failed, problem in checks if failed]
-
-
-def refuse_if(problems: list[str]) -> None:
-    if problems:
-        raise PolicyRefusal(problems)

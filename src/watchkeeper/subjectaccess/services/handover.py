@@ -15,8 +15,9 @@ from typing import Any
 
 from watchkeeper.core.actors import Actor, require_person
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
-from watchkeeper.subjectaccess.services.common import audit, refuse_if
+from watchkeeper.subjectaccess.services.common import audit
 from watchkeeper.subjectaccess.services.package import COPIES
 
 README = """Subject access response {reference}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from watchkeeper.core.actors import SYSTEM, Actor, Person
 from watchkeeper.core.clauses import enforces
 from watchkeeper.core.dates import uk_date
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.estate.footage import WindowWords, window_problems
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.notices import kinds
@@ -29,15 +30,7 @@ from watchkeeper.subjectaccess.models import (
     SearchWindow,
     SubjectAccessRequest,
 )
-from watchkeeper.subjectaccess.services.common import (
-    HANDLE,
-    audit,
-    failing,
-    handler,
-    iso,
-    lock_live,
-    refuse_if,
-)
+from watchkeeper.subjectaccess.services.common import HANDLE, audit, failing, handler, iso, lock_live
 
 
 @enforces("10.1", "10.2", "R21", "R22")

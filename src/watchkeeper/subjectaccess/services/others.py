@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.redaction import rules as redaction_rules
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess.models import PARA_16_FACTORS, Clip, OtherPerson, OtherPersonBasis
-from watchkeeper.subjectaccess.services.common import audit, failing, handler, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.common import audit, failing, handler, lock_live
 
 
 @enforces("10.4", "10.4.1", "10.4.2", "10.4.3", "R23")

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.transitions import lock_in_state
 from watchkeeper.recording.models import Segment
 from watchkeeper.redaction.models import Redaction
@@ -28,7 +29,7 @@ from watchkeeper.subjectaccess.models import (
     UnredactedRelease,
 )
 from watchkeeper.subjectaccess.services.closing import CLOSABLE, response_problems
-from watchkeeper.subjectaccess.services.common import LEGAL_BASIS, audit, handler, refuse_if
+from watchkeeper.subjectaccess.services.common import LEGAL_BASIS, audit, handler
 from watchkeeper.viewing.models import ReasonCategory
 
 if TYPE_CHECKING:

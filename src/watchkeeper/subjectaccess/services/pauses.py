@@ -9,9 +9,10 @@ from django.db import transaction
 
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.subjectaccess import clock
 from watchkeeper.subjectaccess.models import CaseStatus, Clarification, SubjectAccessRequest
-from watchkeeper.subjectaccess.services.common import audit, handler, iso, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.common import audit, handler, iso, lock_live
 from watchkeeper.subjectaccess.services.intake import follow_deadline
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from watchkeeper.core.actors import SYSTEM, Actor
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.estate.models import Camera, School
 from watchkeeper.notices import kinds
 from watchkeeper.notices import services as notices
@@ -29,7 +30,6 @@ from watchkeeper.subjectaccess.services.common import (
     handler,
     iso,
     lock_live,
-    refuse_if,
 )
 from watchkeeper.subjectaccess.services.intake import _hold
 

@@ -17,11 +17,12 @@ from django.db.models import Max
 
 from watchkeeper.core.actors import Actor, Person, require_person
 from watchkeeper.core.clauses import enforces
+from watchkeeper.core.errors import refuse_if
 from watchkeeper.core.permissions import require
 from watchkeeper.core.second_factor import require_fresh_code
 from watchkeeper.people.deciders import SUBJECT_ACCESS, Standing, decider_problems
 from watchkeeper.subjectaccess.models import Clip, OtherPersonBasis, Provision, UnredactedRelease
-from watchkeeper.subjectaccess.services.common import audit, failing, lock_live, refuse_if
+from watchkeeper.subjectaccess.services.common import audit, failing, lock_live
 from watchkeeper.subjectaccess.services.public import safeguarding_problems
 
 RELEASE, SIGN_OFF = "sar.release_unredacted", "sar.sign_off_release"  # RELEASE: see release_deciders
