@@ -30,6 +30,7 @@ from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.public import limits
 from watchkeeper.public.models import PublicComplaint, Submission
+from watchkeeper.reports.deletion import delete_register_record
 
 # A genuine requester opens the link the day it comes, or within a few; a week also covers a holiday
 # weekend. Any longer keeps an address that may not even be the requester's (anyone can type anyone's).
@@ -69,16 +70,7 @@ def apply(actor: Actor, now: datetime) -> dict[str, int]:
 
 def _delete(actor: Actor, obj: Model, register: str, why: str) -> int:
     school = obj.case.school if isinstance(obj, Submission) else obj.school  # type: ignore[attr-defined]
-    with transaction.atomic():
-        record(
-            "reports.register_record_deleted",
-            actor=actor,
-            school=school,
-            obj=obj,
-            reason=f"Public form record deleted: {why}",
-            details={"register": register, "id": obj.pk},
-        )
-        obj.delete()
+    delete_register_record(actor, register, obj, school, f"Public form record deleted: {why}")
     return 1
 
 

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Model, ProtectedError, Q, QuerySet
 from django.utils import timezone
 
-from watchkeeper.audit.services import record
 from watchkeeper.breaches.models import Breach
 from watchkeeper.complaints.models import Complaint
 from watchkeeper.complaints.models import Status as ComplaintStatus
@@ -28,6 +26,7 @@ from watchkeeper.core.actors import Actor
 from watchkeeper.core.clauses import enforces
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.public import retention as public_retention
+from watchkeeper.reports.deletion import delete_register_record
 from watchkeeper.subjectaccess.models import LIVE_STATUSES, SubjectAccessRequest
 
 # Years after closure. Six years: the limitation period for a claim (Limitation Act 1980 s2), as the
@@ -128,18 +127,9 @@ def apply_schedule(actor: Actor, now: datetime) -> Outcome:
 
 
 def _delete(actor: Actor, register: str, obj: Model, years: float) -> bool:
-    school = getattr(obj, "school", None)
+    why = f"Kept {years:g} years after closing, as the register retention schedule says"
     try:
-        with transaction.atomic():
-            record(
-                "reports.register_record_deleted",
-                actor=actor,
-                school=school,
-                obj=obj,
-                reason=f"Kept {years:g} years after closing, as the register retention schedule says",
-                details={"register": register, "id": obj.pk},
-            )
-            obj.delete()
+        delete_register_record(actor, register, obj, getattr(obj, "school", None), why)
     except ProtectedError:
         return False
     return True
