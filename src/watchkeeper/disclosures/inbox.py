@@ -49,7 +49,6 @@ def requests_to_decide(user: Any, now: datetime) -> Iterator[InboxItem]:
         PENDING.all(),
         action="disclosures.decide",
         kind=deciders.DISCLOSURE,
-        key="disclosures.decide",
         title=lambda req: f"Decide {_what(req)} #{req.pk} (11.3, 11.5)",
         url="disclosures:request_detail",
         group="Requests",

@@ -25,7 +25,6 @@ def downloads_to_authorise(user: Any, now: datetime) -> Iterator[InboxItem]:
         DownloadRequest.objects.filter(status=RequestStatus.REQUESTED),
         action="evidence.authorise",
         kind=deciders.DOWNLOAD,
-        key="evidence.authorise",
         title=lambda req: f"Authorise or refuse download request #{req.pk}: {req.get_purpose_display()}",
         url="evidence:request_detail",
         group="Footage",

@@ -45,11 +45,11 @@ def decisions_waiting(
     *,
     action: str,
     kind: str,
-    key: str,
     title: Callable[[Any], str],
     url: str,
     group: str,
     reference: str,
+    key: str = "",
     due: Callable[[Any], datetime] = decision_due,
     due_on: Callable[[Any], date] | None = None,
     statutory: bool = False,
@@ -57,12 +57,12 @@ def decisions_waiting(
     """The inbox source shared by the apps' "decisions waiting for the decider" (issue 15 §3): of the
     undecided `waiting` requests this person may see for `action`, those they may decide now (`kind` in
     people/deciders.py), each titled by `title`, linked to the `url` page of the request, and keyed and
-    referred to as `key` and `reference` with its number.
-    `due_on` instead of `due` for a deadline that is a day (FOIA s10)."""
+    referred to as `key` (the action, unless one action decides two kinds of request) and `reference` with
+    its number. `due_on` instead of `due` for a deadline that is a day (FOIA s10)."""
     for obj in restrict(waiting, user, action).select_related("school"):
         if may_decide(user, kind, obj, now):
             yield InboxItem(
-                key=f"{key}:{obj.pk}",
+                key=f"{key or action}:{obj.pk}",
                 title=title(obj),
                 url=reverse(url, args=[obj.pk]),
                 due=None if due_on else due(obj),

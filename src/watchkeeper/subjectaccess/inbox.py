@@ -6,7 +6,7 @@ for the designated safeguarding lead the requests made for a child awaiting thei
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -27,19 +27,11 @@ def cases_by_deadline(user: Any, now: datetime) -> Iterator[InboxItem]:
     only watch over them (the DPO). The deadline is statutory: its notices cannot be switched off."""
     today = timezone.localdate(now)
     for case in visible_cases(user).filter(status__in=LIVE_STATUSES):
-        deadline = case.deadline(today)
         handles = can(user, "sar.handle", case.school_id)
         if not handles and case.clock_state(today) not in URGENT:
             continue
-        yield InboxItem(
-            key=f"subjectaccess.case:{case.pk}",
-            title=f"{case.reference}: reply to the subject access request — {case.get_status_display()}",
-            url=reverse("subjectaccess:case_detail", args=[case.pk]),
-            due_on=deadline,
-            school=case.school.name,
-            group="Requests",
-            statutory=True,
-            reference=case.reference,
+        yield _by_deadline(
+            case, "case", f"reply to the subject access request — {case.get_status_display()}", today
         )
 
 
@@ -74,14 +66,19 @@ def safeguarding_checks(user: Any, now: datetime) -> Iterator[InboxItem]:
     today = timezone.localdate(now)
     cases = safeguarding_cases(user).filter(status__in=LIVE_STATUSES, safeguarding_checked_at=None)
     for case in cases.prefetch_related("clarifications"):
-        deadline = case.deadline(today)
-        yield InboxItem(
-            key=f"subjectaccess.safeguarding:{case.pk}",
-            title=f"{case.reference}: the designated safeguarding lead's check before release (Sch 3 Part 5)",
-            url=reverse("subjectaccess:case_detail", args=[case.pk]),
-            due_on=deadline,
-            school=case.school.name,
-            group="Requests",
-            statutory=True,
-            reference=case.reference,
-        )
+        check = "the designated safeguarding lead's check before release (Sch 3 Part 5)"
+        yield _by_deadline(case, "safeguarding", check, today)
+
+
+def _by_deadline(case: SubjectAccessRequest, task: str, what: str, today: date) -> InboxItem:
+    """A task on a live case, due by the request's statutory deadline: its notices cannot be switched off."""
+    return InboxItem(
+        key=f"subjectaccess.{task}:{case.pk}",
+        title=f"{case.reference}: {what}",
+        url=reverse("subjectaccess:case_detail", args=[case.pk]),
+        due_on=case.deadline(today),
+        school=case.school.name,
+        group="Requests",
+        statutory=True,
+        reference=case.reference,
+    )

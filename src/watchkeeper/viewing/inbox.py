@@ -27,7 +27,6 @@ def decisions_waiting(user: Any, now: datetime) -> Iterator[InboxItem]:
         ViewingAuthorisation.objects.filter(status=Status.PENDING),
         action="viewing.decide",
         kind=deciders.VIEWING,
-        key="viewing.decide",
         title=lambda auth: f"Decide request #{auth.pk} to view footage: {auth.get_reason_category_display()}",
         url="viewing:authorisation_detail",
         group="Footage",
