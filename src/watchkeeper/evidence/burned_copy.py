@@ -28,7 +28,13 @@ from watchkeeper.core.clauses import enforces
 from watchkeeper.core.errors import PolicyRefusal, refuse
 from watchkeeper.evidence import holds, package, storage
 from watchkeeper.evidence.models import Download, DownloadRequest, RequestStatus
-from watchkeeper.evidence.services.build import _metadata, _piece, _sha256_file, request_segments
+from watchkeeper.evidence.services.build import (
+    _metadata,
+    _piece,
+    logged_or_removed,
+    request_segments,
+    store_at_rest,
+)
 from watchkeeper.evidence.services.copies import exports_dir
 from watchkeeper.evidence.services.decisions import secret_purpose
 from watchkeeper.jobs.queue import enqueue_on_commit
@@ -125,14 +131,8 @@ def _build(
             zip_path, pieces, meta, password, key, include_master=False, burn_in=True, progress=burning
         )
         progress(90, "Storing the working copy encrypted at rest…")
-        sha256 = _sha256_file(zip_path)
-        stored = exports_dir() / f"{meta.case_id}.wkpkg"
-        sealed = storage.seal_file(zip_path, stored, stored.name, req.school_id)
-    try:
-        second = _log(first, req, stored, sealed, sha256, meta.case_id, now)
-    except BaseException:
-        stored.unlink(missing_ok=True)
-        raise
+        stored, sealed, sha256 = store_at_rest(zip_path, meta.case_id, req.school_id)
+    second = logged_or_removed(stored, lambda: _log(first, req, stored, sealed, sha256, meta.case_id, now))
     progress(100, f"Burned-in working copy {meta.case_id} ready.")
     return second
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,6 +31,8 @@ from watchkeeper.recording.models import Segment
 from watchkeeper.viewing.footage import decrypted
 
 Progress = Callable[[float, str], object]
+
+T = TypeVar("T")
 
 
 def _no_progress(percent: float, message: str) -> object:
@@ -108,15 +110,11 @@ def build_package(
 
         manifest = _seal(req, zip_path, pieces, meta, password, sealing, still)
         progress(90, "Storing the package encrypted at rest…")
-        sha256 = _sha256_file(zip_path)
-        stored = exports_dir() / f"{meta.case_id}.wkpkg"
-        sealed = storage.seal_file(zip_path, stored, stored.name, req.school_id)
-    try:
-        first = still.frame_at if still else segments[0].start
-        download = _log_package(req, segments[0].camera_id, first, stored, sealed, sha256, manifest, now)
-    except BaseException:
-        stored.unlink(missing_ok=True)
-        raise
+        stored, sealed, sha256 = store_at_rest(zip_path, meta.case_id, req.school_id)
+    first = still.frame_at if still else segments[0].start
+    download = logged_or_removed(
+        stored, lambda: _log_package(req, segments[0].camera_id, first, stored, sealed, sha256, manifest, now)
+    )
     progress(100, f"Package {meta.case_id} ready ({len(segments)} segment(s)).")
     return download
 
@@ -179,9 +177,23 @@ def _seal(
         return seal(include_master=False, working_copy=False, extra_files=extra)
 
 
-def _sha256_file(path: Path) -> str:
-    with path.open("rb") as handle:  # read in blocks: a package may be ~900 MB an hour
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def store_at_rest(zip_path: Path, case_id: str, school_id: int) -> tuple[Path, storage.SealedCopy, str]:
+    """A built package sealed into the exports folder, encrypted at rest: where it lies, its sealing, and
+    the SHA-256 of the package itself (what its recipient can check)."""
+    with zip_path.open("rb") as handle:  # read in blocks: a package may be ~900 MB an hour
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+    stored = exports_dir() / f"{case_id}.wkpkg"
+    return stored, storage.seal_file(zip_path, stored, stored.name, school_id), sha256
+
+
+def logged_or_removed(stored: Path, log: Callable[[], T]) -> T:
+    """The stored package's row in the CCTV log (Appendix I), written by `log`; where that fails the file is
+    removed, so that no copy lies in the exports folder that the log does not name."""
+    try:
+        return log()
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
 
 
 def _piece(plaintext: Callable[[], bytes], segment: Segment) -> package.Piece:
