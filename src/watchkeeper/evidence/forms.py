@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from watchkeeper.core.forms import Form
 from watchkeeper.estate.models import Camera
 from watchkeeper.evidence.models import Download, Purpose
-from watchkeeper.people.involvement import StaffInvolvedField, school_accounts
+from watchkeeper.people.involvement import StaffInvolvedField, offer_cameras_and_staff
 from watchkeeper.viewing.forms import LOCAL_TIME, CameraChoiceField, DecisionForm
 from watchkeeper.viewing.models import ReasonCategory
 
@@ -103,10 +103,7 @@ class DownloadRequestForm(Form):
 
     def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
-        # The staff of the schools whose cameras are offered; the service checks the request's school.
-        school_ids = cameras.values_list("school_id", flat=True).distinct()
-        self.fields["staff_involved"].queryset = school_accounts(school_ids)  # type: ignore[attr-defined]
+        offer_cameras_and_staff(self, cameras)
 
 
 class CodeForm(Form):

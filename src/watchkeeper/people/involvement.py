@@ -40,6 +40,14 @@ class StaffInvolvedField(forms.ModelMultipleChoiceField):
         return str(obj.get_full_name() or obj.get_username())
 
 
+def offer_cameras_and_staff(form: forms.Form, cameras: QuerySet[Any]) -> None:
+    """A request form's choices: the `cameras` offered, and as staff involved the staff of their schools
+    (the service checks the request's own school)."""
+    form.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+    school_ids = cameras.values_list("school_id", flat=True).distinct()
+    form.fields["staff_involved"].queryset = school_accounts(school_ids)  # type: ignore[attr-defined]
+
+
 def involvement_problems(clause: str, school_id: int, staff: Iterable[Person]) -> list[str]:
     """Each person named must be a member of staff of the request's school."""
     known = set(school_accounts([school_id]).values_list("pk", flat=True))

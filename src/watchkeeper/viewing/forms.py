@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from watchkeeper.core.forms import Form, authenticator_code
 from watchkeeper.estate.models import Camera
-from watchkeeper.people.involvement import StaffInvolvedField, school_accounts
+from watchkeeper.people.involvement import StaffInvolvedField, offer_cameras_and_staff
 from watchkeeper.viewing.models import ReasonCategory
 
 LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
@@ -51,10 +51,7 @@ class AuthorisationRequestForm(Form):
 
     def __init__(self, *args: Any, cameras: QuerySet[Camera], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
-        # The staff of the schools whose cameras are offered; the service checks the request's school.
-        school_ids = cameras.values_list("school_id", flat=True).distinct()
-        self.fields["staff_involved"].queryset = school_accounts(school_ids)  # type: ignore[attr-defined]
+        offer_cameras_and_staff(self, cameras)
 
 
 class DecisionForm(Form):
