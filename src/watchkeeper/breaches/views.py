@@ -33,7 +33,7 @@ from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.pdf import table_pdf
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt, submit
-from watchkeeper.core.shortcuts import list_school, schools_where
+from watchkeeper.core.shortcuts import in_school, list_school, schools_where
 from watchkeeper.estate.models import School
 
 BREACHES = Breach.objects.select_related("school", "reported_by", "assessed_by", "decided_by")
@@ -83,9 +83,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def breach_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, services.VIEW)
-    found = restrict(BREACHES, request.user, services.VIEW).prefetch_related("ico_phases")
-    if school is not None:
-        found = found.filter(school=school)
+    found = in_school(restrict(BREACHES, request.user, services.VIEW).prefetch_related("ico_phases"), school)
     now = timezone.now()
     context = {
         "rows": [(b, services.state(b, now)) for b in found],

@@ -25,7 +25,7 @@ from watchkeeper.compliance.differences import Difference, differences
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import form_page, submit
-from watchkeeper.core.shortcuts import list_school
+from watchkeeper.core.shortcuts import in_school, list_school
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.estate.models import Camera
 from watchkeeper.subjectaccess.models import SubjectAccessRequest
@@ -41,9 +41,7 @@ def _policy_note(today: date) -> Difference:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, VIEW)
     today = timezone.localdate()
-    complaints = services.visible(request.user)
-    if school is not None:
-        complaints = complaints.filter(school=school)
+    complaints = in_school(services.visible(request.user), school)
     context = {
         "rows": [(c, c.next_step()) for c in complaints[:200]],
         "open_rows": services.open_rows(request.user, today),

@@ -33,7 +33,7 @@ from watchkeeper.compliance.models import DPIA, DPIADocument, DPIAStatus, Sealed
 from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import form_page, submit
-from watchkeeper.core.shortcuts import chosen_school, list_school, require_anywhere, schools_where
+from watchkeeper.core.shortcuts import chosen_school, in_school, list_school, require_anywhere, schools_where
 from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, School, Vehicle
 
@@ -42,10 +42,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _in_school(queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
-    return queryset if school is None else queryset.filter(school=school)
 
 
 def _posted(request: HttpRequest, files: bool = False) -> Any:
@@ -57,7 +53,7 @@ def _posted(request: HttpRequest, files: bool = False) -> Any:
 
 def _for_form(request: HttpRequest, queryset: QuerySet[Any], school: School | None) -> QuerySet[Any]:
     """Offer the chosen school's rows; accept any the user may change, so the service names a mismatch."""
-    return queryset if request.method == "POST" else _in_school(queryset, school)
+    return queryset if request.method == "POST" else in_school(queryset, school)
 
 
 def _download(stored: SealedFile | None) -> HttpResponse:
@@ -75,7 +71,7 @@ def _done(request: HttpRequest, text: str, target: str) -> HttpResponse:
 @login_required
 def dpia_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, VIEW)
-    dpias = _in_school(
+    dpias = in_school(
         restrict(
             DPIA.objects.select_related("school", "approved_by").prefetch_related("cameras"),
             request.user,
@@ -242,7 +238,7 @@ def dpia_document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sign_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, VIEW)
-    signs = _in_school(
+    signs = in_school(
         restrict(Sign.objects.select_related("school", "vehicle", "checked_by"), request.user, VIEW), school
     )
     today = timezone.localdate()
@@ -343,7 +339,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
         request,
         "compliance/exceptions.html",
         {
-            "rows": services.exceptions_for(_in_school(cameras, school), timezone.localdate()),
+            "rows": services.exceptions_for(in_school(cameras, school), timezone.localdate()),
             "school": school,
             "schools": schools_where(request, VIEW),
         },

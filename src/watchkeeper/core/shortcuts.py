@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
@@ -13,6 +13,8 @@ from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.estate.models import School
+
+M = TypeVar("M", bound=Model)
 
 
 def require_anywhere(request: HttpRequest, *actions: str) -> None:
@@ -33,6 +35,11 @@ def chosen_school(request: HttpRequest, data: QueryDict, *actions: str) -> Schoo
     for action in actions:
         allowed = allowed | restrict(School.objects.all(), request.user, action)
     return get_object_or_404(allowed.distinct(), pk=value)
+
+
+def in_school(queryset: QuerySet[M], school: School | None) -> QuerySet[M]:
+    """A list page's rows at the school its filter chose (`list_school`, `chosen_school`); None: all."""
+    return queryset if school is None else queryset.filter(school=school)
 
 
 def list_school(request: HttpRequest, *actions: str) -> School | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.shortcuts import list_school, schools_where
+from watchkeeper.core.shortcuts import in_school, list_school, schools_where
 from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.health import schedule, services
@@ -41,8 +41,7 @@ def maintenance(request: HttpRequest) -> HttpResponse:
         request.user,
         MAINTAIN,
     )
-    if school is not None:
-        entries, cameras = entries.filter(school=school), cameras.filter(school=school)
+    entries, cameras = in_school(entries, school), in_school(cameras, school)
     references = restrict(ReferenceFeatures.objects.select_related("set_by"), request.user, MAINTAIN)
     by_camera = {r.camera_id: r for r in references.filter(camera__in=cameras)}
     context = {
@@ -61,16 +60,7 @@ def check_record(request: HttpRequest) -> HttpResponse:
         request,
         MAINTAIN,
         CheckForm,
-        lambda data: services.record_check(
-            request.user,
-            data["school"],
-            data["camera"],
-            data["check_type"],
-            data["result"],
-            data["notes"],
-            data["at"],
-            now=timezone.now(),
-        ),
+        lambda data: services.record_check(request.user, **data, now=timezone.now()),
         said="Check recorded in the maintenance log.",
         to=lambda value: _maintenance_url(value.school_id),
         template="health/check_form.html",
@@ -97,14 +87,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         request,
         MAINTAIN,
         ScheduleForm,
-        lambda data: services.set_schedule(
-            request.user,
-            data["school"],
-            data["camera"],
-            data["check_type"],
-            data["every_days"],
-            now=timezone.now(),
-        ),
+        lambda data: services.set_schedule(request.user, **data, now=timezone.now()),
         said="Schedule saved.",
         to="health:schedule",
         template="health/schedule.html",

@@ -3,6 +3,9 @@ cookie). Each page answers the same whatever footage or cases exist (design/publ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,21 +34,41 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_form(request: HttpRequest, school_id: int) -> HttpResponse:
+    return _public_form(
+        request,
+        school_id,
+        RequestForm,
+        ("public/request.html", "public/received.html"),
+        lambda school, form: _submit(request, school, form),
+    )
+
+
+def _public_form(
+    request: HttpRequest,
+    school_id: int,
+    form_class: type[RequestForm | ComplaintForm],
+    templates: tuple[str, str],
+    call: Callable[[School, Any], Any],
+) -> HttpResponse:
+    """The one path of both public forms (`templates`: the form's page, then the thanks): a body too large
+    is refused before it is read (413); the honeypot gets the same thanks, and nothing is created; one
+    address sending too many is refused (429); the thanks names the reference the `call` created."""
     school = get_object_or_404(School, pk=school_id)
     if request.method == "POST" and limits.too_large(request.META.get("CONTENT_LENGTH")):
         return _page(request, "public/limited.html", school, status=413, too_large=True)
-    form = RequestForm(request.POST if request.method == "POST" else None)
+    page, thanks = templates
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method != "POST":
-        return _page(request, "public/request.html", school, form=form)
-    if form.is_bot:  # the honeypot: the same thanks, and nothing created
-        return _page(request, "public/received.html", school)
+        return _page(request, page, school, form=form)
+    if form.is_bot:
+        return _page(request, thanks, school)
     try:
-        outcome = attempt(request, form, lambda data: _submit(request, school, form))
+        outcome = attempt(request, form, lambda data: call(school, form))
     except services.TooMany:
         return _page(request, "public/limited.html", school, status=429)
     if not outcome.done:
-        return _page(request, "public/request.html", school, form=form)
-    return _page(request, "public/received.html", school, reference=outcome.value.reference)
+        return _page(request, page, school, form=form)
+    return _page(request, thanks, school, reference=outcome.value.reference)
 
 
 def _submit(request: HttpRequest, school: School, form: RequestForm) -> SubjectAccessRequest:
@@ -68,24 +91,15 @@ def _submit(request: HttpRequest, school: School, form: RequestForm) -> SubjectA
 
 @require_http_methods(["GET", "POST"])
 def complaint_form(request: HttpRequest, school_id: int) -> HttpResponse:
-    school = get_object_or_404(School, pk=school_id)
-    if request.method == "POST" and limits.too_large(request.META.get("CONTENT_LENGTH")):
-        return _page(request, "public/limited.html", school, status=413, too_large=True)
-    form = ComplaintForm(request.POST if request.method == "POST" else None)
-    if request.method != "POST":
-        return _page(request, "public/complaint.html", school, form=form)
-    if form.is_bot:
-        return _page(request, "public/complaint_received.html", school)
-    call = lambda data: services.submit_complaint(  # noqa: E731
-        school, **_fields(data), client_address=client_address(request), now=timezone.now()
+    return _public_form(
+        request,
+        school_id,
+        ComplaintForm,
+        ("public/complaint.html", "public/complaint_received.html"),
+        lambda school, form: services.submit_complaint(
+            school, **_fields(form.cleaned_data), client_address=client_address(request), now=timezone.now()
+        ),
     )
-    try:
-        outcome = attempt(request, form, call)
-    except services.TooMany:
-        return _page(request, "public/limited.html", school, status=429)
-    if not outcome.done:
-        return _page(request, "public/complaint.html", school, form=form)
-    return _page(request, "public/complaint_received.html", school, reference=outcome.value.reference)
 
 
 def _fields(data: dict[str, str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import list_school, schools_where
+from watchkeeper.core.shortcuts import in_school, list_school, schools_where
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.recording.erasure import ERASE, erase_camera
 from watchkeeper.recording.erasure_pdf import certificate_pdf, paragraphs
@@ -51,8 +51,7 @@ def _certificates(request: HttpRequest) -> QuerySet[ErasureCertificate]:
 def erasure_list(request: HttpRequest, form: ErasureForm | None = None, status: int = 200) -> HttpResponse:
     school = list_school(request, ERASE)
     waiting, certificates = _waiting(request), _certificates(request)
-    if school is not None:
-        waiting, certificates = waiting.filter(school=school), certificates.filter(school=school)
+    waiting, certificates = in_school(waiting, school), in_school(certificates, school)
     context: dict[str, Any] = {
         "waiting": waiting,
         "certificates": certificates,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from watchkeeper.core.errors import PolicyRefusal
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.shortcuts import list_school
+from watchkeeper.core.shortcuts import in_school, list_school
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.recording import uploads
@@ -72,8 +72,7 @@ def dvr_upload_page(request: HttpRequest) -> HttpResponse:
     school = list_school(request, IMPORT)
     cameras = _cameras(request)
     recent = restrict(DvrUpload.objects.select_related("camera", "created_by"), request.user, IMPORT)
-    if school is not None:
-        cameras, recent = cameras.filter(school=school), recent.filter(school=school)
+    cameras, recent = in_school(cameras, school), in_school(recent, school)
     context = {"form": DvrUploadForm(cameras=cameras), "uploads": recent[:20], "school": school}
     return render(request, "recording/dvr_upload.html", context)
 

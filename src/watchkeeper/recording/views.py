@@ -24,7 +24,7 @@ from watchkeeper.compliance import trust
 from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import attempt, submit
-from watchkeeper.core.shortcuts import list_school, schools_where
+from watchkeeper.core.shortcuts import in_school, list_school, schools_where
 from watchkeeper.estate.choices import school_form_page
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.evidence.forms import HoldReleaseForm
@@ -51,7 +51,7 @@ def health_list(request: HttpRequest) -> HttpResponse:
     storage = totals(now)
     context = {
         "rows": camera_rows(
-            cameras if school is None else cameras.filter(school=school),
+            in_school(cameras, school),
             restrict(Alert.objects.all(), request.user, STATUS),
             now,
         ),
@@ -83,7 +83,7 @@ def _holds(request: HttpRequest) -> Any:
 @login_required
 def hold_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, HOLD)
-    holds = _holds(request) if school is None else _holds(request).filter(school=school)
+    holds = in_school(_holds(request), school)
     context = {
         "current": holds.filter(released_at__isnull=True),
         "released": holds.filter(released_at__isnull=False),
@@ -103,16 +103,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
         request,
         HOLD,
         HoldForm,
-        lambda data: services.place_hold(
-            request.user,
-            data["school"],
-            data["cameras"],
-            data["start"],
-            data["end"],
-            data["reason"],
-            data["review_on"],
-            today=timezone.localdate(),
-        ),
+        lambda data: services.place_hold(request.user, **data, today=timezone.localdate()),
         said="Hold placed: this footage is kept until the hold is released (9.6).",
         to=lambda value: reverse("recording:hold_detail", args=[value.pk]),
         template="recording/hold_form.html",
@@ -206,7 +197,7 @@ def holds_review_together(request: HttpRequest) -> HttpResponse:
     school = list_school(request, HOLD)
     due = timezone.localdate() + timedelta(days=REVIEW_DUE_DAYS)
     holds = _holds(request).filter(released_at__isnull=True, review_on__lte=due).order_by("review_on", "pk")
-    holds = holds if school is None else holds.filter(school=school)
+    holds = in_school(holds, school)
     form = ReviewTogetherForm(request.POST if request.method == "POST" else None, holds=holds)
     if request.method == "POST":
         outcome = attempt(request, form, lambda data: _review_together(request, data))

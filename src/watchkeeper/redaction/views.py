@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import can, require, restrict
 from watchkeeper.core.refusals import form_page
-from watchkeeper.core.shortcuts import list_school
+from watchkeeper.core.shortcuts import in_school, list_school
 from watchkeeper.jobs.models import JobRecord
 from watchkeeper.redaction import services
 from watchkeeper.redaction.forms import ApproveForm, GroupKeepForm, KeepForm, ManualForm, ModeForm, StartForm
@@ -62,9 +62,7 @@ def _own(request: HttpRequest, pk: int) -> Redaction:
 @require_GET
 def redaction_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, REVIEW)
-    redactions = _mine(request).exclude(status=Status.DISCARDED)
-    if school is not None:
-        redactions = redactions.filter(school=school)
+    redactions = in_school(_mine(request).exclude(status=Status.DISCARDED), school)
     context = {"redactions": redactions, "school": school, "authorisations": _current_authorisations(request)}
     return render(request, "redaction/list.html", context)
 

@@ -16,8 +16,8 @@ from watchkeeper.compliance.downloads import attachment
 from watchkeeper.core.actors import Person
 from watchkeeper.core.dates import uk_date
 from watchkeeper.core.permissions import can, restrict
-from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import list_school, require_anywhere
+from watchkeeper.core.refusals import form_page
+from watchkeeper.core.shortcuts import in_school, list_school, require_anywhere
 from watchkeeper.estate.models import Camera, CameraStatus, Trust
 from watchkeeper.people.models import RoleGrant
 from watchkeeper.reviews import due, pause, reminders, services
@@ -83,29 +83,23 @@ def _not_acknowledged(grants: QuerySet[RoleGrant], version: PolicyVersion | None
 @require_http_methods(["GET", "POST"])
 def policy_upload(request: HttpRequest) -> HttpResponse:
     trust = _require_trust_wide(request, MANAGE)
-    posted = request.method == "POST"
-    form = VersionForm(request.POST or None, request.FILES or None)
-    if posted:
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.upload_version(
-                request.user,
-                trust,
-                data["version"],
-                data["document"],
-                data["effective_on"],
-                summary=data["summary"],
-                grace_days=data["grace_days"],
-                now=timezone.now(),
-            ),
-        )
-        if outcome.done:
-            messages.success(
-                request, f"Version {outcome.value.version} uploaded: it awaits the board's approval (3.1)."
-            )
-            return redirect("reviews:policy_list")
-    return render(request, "reviews/policy_upload.html", {"form": form}, status=400 if posted else 200)
+    return form_page(
+        request,
+        VersionForm(request.POST or None, request.FILES or None),
+        lambda data: services.upload_version(
+            request.user,
+            trust,
+            data["version"],
+            data["document"],
+            data["effective_on"],
+            summary=data["summary"],
+            grace_days=data["grace_days"],
+            now=timezone.now(),
+        ),
+        said=lambda version: f"Version {version.version} uploaded: it awaits the board's approval (3.1).",
+        to="reviews:policy_list",
+        template="reviews/policy_upload.html",
+    )
 
 
 @login_required
@@ -122,22 +116,16 @@ def policy_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def trigger_record(request: HttpRequest) -> HttpResponse:
     trust = _require_trust_wide(request, MANAGE)
-    posted = request.method == "POST"
-    form = TriggerForm(request.POST or None)
-    if posted:
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.record_trigger(
-                request.user, trust, data["reason"], data["review_by"], now=timezone.now()
-            ),
-        )
-        if outcome.done:
-            messages.success(
-                request, f"The policy's review is brought forward to {uk_date(outcome.value.review_by)}."
-            )
-            return redirect("reviews:policy_list")
-    return render(request, "reviews/trigger_form.html", {"form": form}, status=400 if posted else 200)
+    return form_page(
+        request,
+        TriggerForm(request.POST or None),
+        lambda data: services.record_trigger(
+            request.user, trust, data["reason"], data["review_by"], now=timezone.now()
+        ),
+        said=lambda trigger: f"The policy's review is brought forward to {uk_date(trigger.review_by)}.",
+        to="reviews:policy_list",
+        template="reviews/trigger_form.html",
+    )
 
 
 @login_required
@@ -176,8 +164,7 @@ def camera_reviews(request: HttpRequest) -> HttpResponse:
         request.user,
         CAMERA_REVIEW,
     )
-    if school is not None:
-        cameras = cameras.filter(school=school)
+    cameras = in_school(cameras, school)
     reviews = services.latest_reviews(cameras)
     today = timezone.localdate()
     rows = []
@@ -197,21 +184,17 @@ def camera_review_record(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(
         restrict(Camera.objects.select_related("school"), request.user, CAMERA_REVIEW), pk=pk
     )
-    posted = request.method == "POST"
-    form = CameraReviewForm(request.POST or None)
-    if posted:
-        outcome = attempt(
-            request,
-            form,
-            lambda data: services.record_camera_review(
-                request.user, camera, data["still_necessary"], data["notes"], now=timezone.now()
-            ),
-        )
-        if outcome.done:
-            messages.success(request, _reviewed(camera, outcome.value))
-            return redirect("reviews:camera_reviews")
-    context = {"form": form, "camera": camera}
-    return render(request, "reviews/camera_review_form.html", context, status=400 if posted else 200)
+    return form_page(
+        request,
+        CameraReviewForm(request.POST or None),
+        lambda data: services.record_camera_review(
+            request.user, camera, data["still_necessary"], data["notes"], now=timezone.now()
+        ),
+        said=lambda review: _reviewed(camera, review),
+        to="reviews:camera_reviews",
+        template="reviews/camera_review_form.html",
+        context={"camera": camera},
+    )
 
 
 def _reviewed(camera: Camera, review: CameraReview) -> str:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from watchkeeper.core.actors import Actor
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import list_school
+from watchkeeper.core.shortcuts import in_school, list_school
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.redaction.models import Redaction
 from watchkeeper.subjectaccess import forms as f
@@ -44,9 +44,7 @@ CASES = SubjectAccessRequest.objects.select_related("school", "hold", "review")
 def case_list(request: HttpRequest) -> HttpResponse:
     school = list_school(request, VIEW)
     today = timezone.localdate()
-    visible = services.visible_cases(request.user)
-    if school is not None:
-        visible = visible.filter(school=school)
+    visible = in_school(services.visible_cases(request.user), school)
     cases = list(visible[:200])
     context = {
         "rows": [(c, c.deadline(today), c.clock_state(today)) for c in cases],
@@ -390,8 +388,7 @@ def _review_list(
     the form to say that only the requester appears in what they watched (10.3)."""
     school = list_school(request, REVIEW)
     cases = restrict(CASES, request.user, REVIEW).filter(status__in=LIVE_STATUSES).prefetch_related("cameras")
-    if school is not None:
-        cases = cases.filter(school=school)
+    cases = in_school(cases, school)
     rows = []
     for case in cases:
         mine = any(

@@ -29,7 +29,7 @@ from watchkeeper.core.actors import Actor
 from watchkeeper.core.dates import uk_datetime
 from watchkeeper.core.permissions import holds_any, restrict
 from watchkeeper.core.refusals import form_page, submit
-from watchkeeper.core.shortcuts import chosen_school, require_anywhere
+from watchkeeper.core.shortcuts import chosen_school, in_school, require_anywhere
 from watchkeeper.estate.models import Camera
 from watchkeeper.people import deciders, two_person
 from watchkeeper.people.models import StaffProfile
@@ -115,8 +115,7 @@ def authorisation_list(request: HttpRequest) -> HttpResponse:
     school = chosen_school(request, request.GET, REQUEST, DECIDE)
     own = restrict(AUTHORISATIONS, request.user, REQUEST).filter(requested_by_id=request.user.pk)
     deciding = restrict(AUTHORISATIONS, request.user, DECIDE).exclude(requested_by_id=request.user.pk)
-    if school is not None:
-        own, deciding = own.filter(school=school), deciding.filter(school=school)
+    own, deciding = in_school(own, school), in_school(deciding, school)
     context = {
         "own": _rows(own),
         "pending": [
@@ -136,9 +135,7 @@ def authorisation_list(request: HttpRequest) -> HttpResponse:
 def authorisation_request(request: HttpRequest) -> HttpResponse:
     require_anywhere(request, REQUEST)
     school = chosen_school(request, request.GET, REQUEST)
-    cameras = restrict(Camera.objects.select_related("school"), request.user, REQUEST)
-    if school is not None:
-        cameras = cameras.filter(school=school)
+    cameras = in_school(restrict(Camera.objects.select_related("school"), request.user, REQUEST), school)
     form = AuthorisationRequestForm(request.POST if request.method == "POST" else None, cameras=cameras)
     return form_page(
         request,

@@ -3,12 +3,16 @@ restrict(), so another school's is a 404), and the choices a form offers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.shortcuts import schools_where
+from watchkeeper.core.refusals import form_page
+from watchkeeper.core.shortcuts import list_school, schools_where
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, School
@@ -43,6 +47,32 @@ def cameras(request: HttpRequest, school: School | None) -> Any:
     return found.filter(school=school) if school is not None and request.method != "POST" else found
 
 
-def form_status(request: HttpRequest) -> int:
-    """A form shown again after a POST was not done (invalid or refused): 400."""
-    return 400 if request.method == "POST" else 200
+def logging_page(
+    request: HttpRequest,
+    form_class: Any,
+    log: Callable[..., Any],
+    *,
+    logged: str,
+    detail: str,
+    template: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """The form that logs a police (11.3), outside-body (11.5) or FOI (11.7) request: its fields are the
+    service's keyword arguments, so the page and the service cannot drift apart. Done, the `detail` page of
+    the request logged."""
+    school = list_school(request, MANAGE)
+    form = form_class(
+        posted(request),
+        schools=schools(request, MANAGE),
+        cameras=cameras(request, school),
+        initial={"school": school},
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: log(request.user, **data, now=timezone.now()),
+        said=logged,
+        to=lambda req: reverse(detail, args=[req.pk]),
+        template=template,
+        context={"school": school, **extra},
+    )

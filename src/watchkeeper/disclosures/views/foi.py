@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, form_page
 from watchkeeper.core.release_terms import no_social_media
-from watchkeeper.core.shortcuts import list_school, require_anywhere
+from watchkeeper.core.shortcuts import in_school, list_school, require_anywhere
 from watchkeeper.disclosures import clock, services
 from watchkeeper.disclosures.forms import ClosureForm, FOIDecisionForm, FOIRequestForm
 from watchkeeper.disclosures.models import ClosurePeriod, FOIRequest
@@ -23,8 +23,7 @@ from watchkeeper.disclosures.views.common import (
     FOIS,
     MANAGE,
     VIEW,
-    cameras,
-    form_status,
+    logging_page,
     posted,
     schools,
 )
@@ -54,22 +53,15 @@ def foi_rows(fois: Any) -> list[tuple[FOIRequest, clock.FOIDeadline, clock.Clock
 @login_required
 @require_http_methods(["GET", "POST"])
 def foi_new(request: HttpRequest) -> HttpResponse:
-    school = list_school(request, MANAGE)
-    form = FOIRequestForm(
-        posted(request),
-        schools=schools(request, MANAGE),
-        cameras=cameras(request, school),
-        initial={"school": school},
+    return logging_page(
+        request,
+        FOIRequestForm,
+        services.log_foi_request,
+        logged="FOI request logged; its clock has started (11.7).",
+        detail="disclosures:foi_detail",
+        template="disclosures/foi_form.html",
+        extra={"guidance": services.FOI_GUIDANCE},
     )
-    if request.method == "POST":
-        outcome = attempt(
-            request, form, lambda data: services.log_foi_request(request.user, **data, now=timezone.now())
-        )
-        if outcome.done:
-            messages.success(request, "FOI request logged; its clock has started (11.7).")
-            return redirect("disclosures:foi_detail", pk=outcome.value.pk)
-    context = {"form": form, "guidance": services.FOI_GUIDANCE}
-    return render(request, "disclosures/foi_form.html", context, status=form_status(request))
 
 
 def _render_foi(
@@ -124,26 +116,26 @@ def foi_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def closures(request: HttpRequest) -> HttpResponse:
     school = list_school(request, VIEW)
-    periods = restrict(ClosurePeriod.objects.select_related("school", "added_by"), request.user, VIEW)
-    if school is not None:
-        periods = periods.filter(school=school)
+    periods = in_school(
+        restrict(ClosurePeriod.objects.select_related("school", "added_by"), request.user, VIEW), school
+    )
     form = ClosureForm(posted(request), schools=schools(request, MANAGE), initial={"school": school})
     if request.method == "POST":
         require_anywhere(request, MANAGE)
-        outcome = attempt(
-            request, form, lambda data: services.add_closure(request.user, **data, now=timezone.now())
-        )
-        if outcome.done:
-            messages.success(request, "Closure added: FOI deadlines now skip it.")
-            return redirect("disclosures:closures")
-    context = {
-        "periods": periods,
-        "form": form,
-        "school": school,
-        "can_manage": holds_any(request.user, MANAGE),
-        "manageable": set(schools(request, MANAGE).values_list("pk", flat=True)),
-    }
-    return render(request, "disclosures/closures.html", context, status=form_status(request))
+    return form_page(
+        request,
+        form,
+        lambda data: services.add_closure(request.user, **data, now=timezone.now()),
+        said="Closure added: FOI deadlines now skip it.",
+        to="disclosures:closures",
+        template="disclosures/closures.html",
+        context={
+            "periods": periods,
+            "school": school,
+            "can_manage": holds_any(request.user, MANAGE),
+            "manageable": set(schools(request, MANAGE).values_list("pk", flat=True)),
+        },
+    )
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from watchkeeper.core.permissions import can, holds_any, restrict
 from watchkeeper.core.refusals import attempt
-from watchkeeper.core.shortcuts import list_school
+from watchkeeper.core.shortcuts import in_school, list_school
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.forms import (
     AdviceForm,
@@ -37,10 +37,7 @@ from watchkeeper.disclosures.views.common import (
     REQUESTS,
     REVIEW,
     VIEW,
-    cameras,
-    form_status,
-    posted,
-    schools,
+    logging_page,
 )
 from watchkeeper.disclosures.views.foi import decider_context, foi_rows
 from watchkeeper.evidence.models import Download, DownloadRequest
@@ -60,8 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     school = list_school(request, VIEW)
     requests_ = restrict(REQUESTS, request.user, VIEW)
     fois = restrict(FOIS, request.user, VIEW)
-    if school is not None:
-        requests_, fois = requests_.filter(school=school), fois.filter(school=school)
+    requests_, fois = in_school(requests_, school), in_school(fois, school)
     pending = requests_.filter(status=RequestStatus.PENDING)
     context = {
         "school": school,
@@ -80,32 +76,19 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- logging requests -------------------------------------------------------------------------------------
 
 
-def _logging_page(
-    request: HttpRequest, form_class: Any, log: Any, logged: str, extra: dict[str, Any]
-) -> HttpResponse:
-    """The form that logs a police (11.3) or outside-body (11.5) request: its fields are the service's
-    keyword arguments, so the page and the service cannot drift apart."""
-    school = list_school(request, MANAGE)
-    form = form_class(
-        posted(request),
-        schools=schools(request, MANAGE),
-        cameras=cameras(request, school),
-        initial={"school": school},
-    )
-    if request.method == "POST":
-        outcome = attempt(request, form, lambda data: log(request.user, **data, now=timezone.now()))
-        if outcome.done:
-            messages.success(request, logged)
-            return redirect("disclosures:request_detail", pk=outcome.value.pk)
-    context = {"form": form, "school": school, **extra}
-    return render(request, "disclosures/request_form.html", context, status=form_status(request))
-
-
 def _logging_view(form_class: Any, log: Any, logged: str, extra: dict[str, Any]) -> Any:
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest) -> HttpResponse:
-        return _logging_page(request, form_class, log, logged, extra)
+        return logging_page(
+            request,
+            form_class,
+            log,
+            logged=logged,
+            detail="disclosures:request_detail",
+            template="disclosures/request_form.html",
+            extra=extra,
+        )
 
     return view
 

@@ -14,12 +14,13 @@ from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.core.actors import Actor, person_or_none
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, form_page
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.estate.choices import school_choices
 from watchkeeper.evidence import holds, services
@@ -56,6 +57,10 @@ REQUESTS = DownloadRequest.objects.select_related(
 VIEW_BREACH = "breaches.view"
 OVERSEE = (services.AUTHORISE, services.FETCH, services.LOG, services.EXTEND)
 ASKED = "Download requested: the Headteacher or a designated person must authorise it (9.5)."
+
+
+def _asked(req: DownloadRequest) -> str:
+    return reverse("evidence:request_detail", args=[req.pk])
 
 
 # --- who sees which request ---------------------------------------------------------------------------------
@@ -99,14 +104,15 @@ def package_create(request: HttpRequest, pk: int) -> HttpResponse:
     auth = own_authorisation(request, pk)
     initial = {"start": auth.start, "end": auth.end, "purpose": Purpose.INTERNAL, "reason": auth.reason}
     form = PlayerPackageForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        outcome = attempt(request, form, lambda data: _ask_from_player(request, auth, data))
-        if outcome.done:
-            messages.success(request, ASKED)
-            return redirect("evidence:request_detail", pk=outcome.value.pk)
-    context = {"auth": auth, "cameras": auth.cameras.all(), "form": form}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "evidence/package_form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: _ask_from_player(request, auth, data),
+        said=ASKED,
+        to=_asked,
+        template="evidence/package_form.html",
+        context={"auth": auth, "cameras": auth.cameras.all()},
+    )
 
 
 def _ask_from_player(
@@ -153,14 +159,15 @@ def from_player(request: HttpRequest, auth: ViewingAuthorisation, **asked: Any) 
 def request_new(request: HttpRequest) -> HttpResponse:
     choices = school_choices(request, services.REQUEST)
     form = DownloadRequestForm(request.POST if request.method == "POST" else None, cameras=choices.cameras)
-    if request.method == "POST":
-        outcome = attempt(request, form, lambda data: _ask(request, data))
-        if outcome.done:
-            messages.success(request, ASKED)
-            return redirect("evidence:request_detail", pk=outcome.value.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "school": choices.school}
-    return render(request, "evidence/request_form.html", context, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: _ask(request, data),
+        said=ASKED,
+        to=_asked,
+        template="evidence/request_form.html",
+        context={"school": choices.school},
+    )
 
 
 def _ask(request: HttpRequest, data: dict[str, Any]) -> DownloadRequest:
