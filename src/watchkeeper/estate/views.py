@@ -211,19 +211,19 @@ def _form_page(request: HttpRequest, form: Any, title: str, button: str, **extra
 def camera_status(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(_cameras(request.user, "estate.change"), pk=pk)
     form = CameraStatusForm(request.POST)
-    outcome = attempt(
+    if sent := submit(
         request,
         form,
         lambda data: services.change_camera_status(
             request.user, camera, data["status"], reason=data["reason"], today=timezone.localdate()
         ),
-    )
-    if not outcome.done:
-        # The refusal's reasons (or, for an invalid form, a plain one) above the buttons.
-        problems = [str(problem) for problem in form.non_field_errors()] or ["Choose a status."]
-        return _detail(request, camera, problems, status=400, form=form)
-    messages.success(request, f"{camera.name} is now {camera.get_status_display().lower()}.")
-    return redirect("estate:camera_detail", pk=camera.pk)
+        said=lambda changed: f"{changed.name} is now {changed.get_status_display().lower()}.",
+        to=reverse("estate:camera_detail", args=[camera.pk]),
+    ):
+        return sent
+    # The refusal's reasons (or, for an invalid form, a plain one) above the buttons.
+    problems = [str(problem) for problem in form.non_field_errors()] or ["Choose a status."]
+    return _detail(request, camera, problems, status=400, form=form)
 
 
 @login_required

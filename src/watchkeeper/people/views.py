@@ -10,13 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import segno
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from watchkeeper.core.action_words import not_permitted
 from watchkeeper.core.actors import Actor, Person, person_or_none
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, submit
 from watchkeeper.estate.models import Trust
 from watchkeeper.people import services, two_person
 from watchkeeper.people.forms import (
@@ -181,10 +180,8 @@ def _change_on_page(
 ) -> HttpResponse:
     """A change made from a person's page: when done, back to it with `done(result)`; when invalid or
     refused, the page again with the form (400) and everything typed."""
-    outcome = attempt(request, form, call)
-    if outcome.done:
-        messages.success(request, done(outcome.value))
-        return redirect("people:staff_detail", pk=profile.pk)
+    if sent := submit(request, form, call, said=done, to=reverse("people:staff_detail", args=[profile.pk])):
+        return sent
     return _detail(request, profile, 400, **shown)
 
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Min, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from watchkeeper.core.forms import Form
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import submit
 from watchkeeper.core.shortcuts import in_school, list_school, schools_where
 from watchkeeper.estate.models import Camera, CameraStatus
 from watchkeeper.recording.erasure import ERASE, erase_camera
@@ -67,17 +67,17 @@ def erasure_list(request: HttpRequest, form: ErasureForm | None = None, status: 
 def camera_erase(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(restrict(Camera.objects.select_related("school"), request.user, ERASE), pk=pk)
     form = ErasureForm(request.POST)
-    outcome = attempt(
-        request, form, lambda data: erase_camera(request.user, camera, data["reason"], now=timezone.now())
-    )
-    if outcome.done:
-        certificate = outcome.value
-        messages.success(
-            request,
-            f"{certificate.segments_erased} recording segment(s) of {camera.name} erased; "
-            f"erasure certificate {certificate.pk} below (13.1).",
-        )
-        return redirect("recording:erasure_detail", pk=certificate.pk)
+    if sent := submit(
+        request,
+        form,
+        lambda data: erase_camera(request.user, camera, data["reason"], now=timezone.now()),
+        said=lambda certificate: (
+            f"{certificate.segments_erased} recording segment(s) of {camera.name} "
+            f"erased; erasure certificate {certificate.pk} below (13.1)."
+        ),
+        to=lambda certificate: reverse("recording:erasure_detail", args=[certificate.pk]),
+    ):
+        return sent
     return erasure_list(request, form, status=400)
 
 

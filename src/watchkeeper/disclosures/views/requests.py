@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from watchkeeper.core.permissions import can, holds_any, restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import attempt, submit
 from watchkeeper.core.shortcuts import in_school, list_school
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.forms import (
@@ -208,10 +208,9 @@ def _act(
     """Do `act` on the request from its page's form `name`: back to the request with `done`'s message
     about what the service returned, or the page again with the form, its refusal in it (400)."""
     req = get_object_or_404(restrict(REQUESTS, request.user, action), pk=pk)
-    outcome = attempt(request, form, lambda data: act(request, req, data))
-    if outcome.done:
-        messages.success(request, done(outcome.value))
-        return redirect("disclosures:request_detail", pk=req.pk)
+    to = reverse("disclosures:request_detail", args=[req.pk])
+    if sent := submit(request, form, lambda data: act(request, req, data), said=done, to=to):
+        return sent
     return _render_request(request, req, status=400, **{name: form})
 
 

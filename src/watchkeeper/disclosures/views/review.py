@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from watchkeeper.core.permissions import restrict
-from watchkeeper.core.refusals import attempt
+from watchkeeper.core.refusals import submit
 from watchkeeper.core.shortcuts import chosen_school, require_anywhere
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.forms import FindingForm
@@ -75,12 +75,12 @@ def review_request(request: HttpRequest, pk: int) -> HttpResponse:
 def review_finding(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(restrict(REQUESTS, request.user, REVIEW), pk=pk)
     form = FindingForm(request.POST, prefix=_finding_prefix(req))
-    outcome = attempt(
+    if sent := submit(
         request,
         form,
         lambda data: services.record_finding(request.user, req, **data, now=timezone.now()),
-    )
-    if outcome.done:
-        messages.success(request, f"Finding recorded for {req}: the Headteacher decides (11.3).")
-        return redirect("disclosures:review_list")
+        said=f"Finding recorded for {req}: the Headteacher decides (11.3).",
+        to="disclosures:review_list",
+    ):
+        return sent
     return _render_reviews(request, status=400, bound=form)
