@@ -4,6 +4,7 @@ recusal from one request (people/nominations.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -77,19 +78,28 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 def nomination_end(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = get_object_or_404(restrict(Nomination.objects.all(), request.user, VIEW), pk=pk)
     form = EndNominationForm(request.POST)
-    outcome = attempt(
+    _tell(
         request,
         form,
         lambda data: nominations.end_nomination(
             request.user, nomination, reason=data["reason"], now=timezone.now()
         ),
+        said="The nomination has ended (Appendix I).",
+        missing="Say why the nomination ends early.",
     )
-    if outcome.done:
-        messages.success(request, "The nomination has ended (Appendix I).")
-    else:
-        for error in form.non_field_errors() or ["Say why the nomination ends early."]:
-            messages.error(request, str(error))
     return redirect("people:nominations")
+
+
+def _tell(
+    request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], object], *, said: str, missing: str
+) -> None:
+    """For a change made from a page it returns to either way: `said` when done; else the refusal's reasons,
+    or `missing` for a reason left empty, as messages on that page."""
+    if attempt(request, form, call).done:
+        messages.success(request, said)
+        return
+    for error in form.non_field_errors() or [missing]:
+        messages.error(request, str(error))
 
 
 KINDS = {
@@ -111,16 +121,11 @@ def recuse(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     action = deciders.action_of(kind)
     obj: Any = get_object_or_404(restrict(model._default_manager.all(), request.user, action), pk=pk)
     form, me = RecusalForm(request.POST), require_person(request.user, "9.2: sign in first")
-    outcome = attempt(
+    _tell(
         request,
         form,
         lambda data: nominations.recuse(me, obj, me, data["reason"], now=timezone.now()),
+        said="You have stood back from this request; another decider or the DPO decides it.",
+        missing="Say how you are involved.",
     )
-    if outcome.done:
-        messages.success(
-            request, "You have stood back from this request; another decider or the DPO decides it."
-        )
-    else:
-        for error in form.non_field_errors() or ["Say how you are involved."]:
-            messages.error(request, str(error))
     return redirect(detail, pk=obj.pk)
