@@ -146,7 +146,14 @@ def new_page(browser, csp_violations):  # type: ignore[no-untyped-def]
 
     def make(storage_state=None):  # type: ignore[no-untyped-def]
         # storage_state: a session stored earlier (steps.signed_in), else a browser never signed in.
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=storage_state)
+        # A school office's browser: English (UK) and UK time, so date boxes read dd/mm/yyyy and the
+        # window presets ("today", "last hour") are the school's, whatever the test machine's zone.
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900},
+            storage_state=storage_state,
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

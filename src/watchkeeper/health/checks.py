@@ -102,14 +102,17 @@ def stream_down(state: StateLike | None, now: datetime) -> Finding:
     return Finding(kind, True, f"12.1: stream {current} for {duration(down_for)}{why}"[:300])
 
 
-# The recorder's states in which it is (starting to) receive a camera: its first segment closes a segment's
-# length after it connects, so until then an old (or no) last recording is not a fault.
-RECEIVING_STATES = {StreamState.CONNECTING, StreamState.RECORDING}
+# The recorder's states in which it is (trying to start to) receive a camera: its first segment closes a
+# segment's length after it connects, so until then an old (or no) last recording is not a fault. Reconnecting
+# counts: at start-up a camera may answer a few seconds after the recorder first tries (the demo's simulated
+# cameras start beside it); when a recording camera drops out, it reconnects from when its last segment
+# ended, so the grace adds nothing there, and stream_down speaks after a minute either way.
+RECEIVING_STATES = {StreamState.CONNECTING, StreamState.RECONNECTING, StreamState.RECORDING}
 
 
 def receiving_since(state: StateLike | None, now: datetime) -> datetime | None:
-    """When the recorder started (or restarted) receiving this camera, while it is running and connecting
-    or recording; None when it is not (stopped, down: stream_down speaks for those)."""
+    """When the recorder started (or restarted) receiving this camera, while it is running and connecting,
+    reconnecting or recording; None when it is not (stopped, offline: stream_down speaks for those)."""
     if state is None or state.state not in RECEIVING_STATES:
         return None
     if (now - state.updated_at).total_seconds() > STALE_SECONDS:
