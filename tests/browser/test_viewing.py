@@ -114,6 +114,15 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     stepped = float(reviewer.locator("output.clock").get_attribute("data-ms") or 0)
     assert abs(stepped - shown - 40) < 5, (shown, stepped)  # one frame at 25 fps
 
+    # From the player, a sealed package of the viewed footage: its window presets keep inside the viewed
+    # window ("Last hour" and "Now" would fall outside it; issue 15 §4).
+    reviewer.get_by_role("link", name="Download a sealed package").click()
+    expect(reviewer.get_by_role("button", name="Last hour")).to_have_count(0)
+    start, end = reviewer.get_by_label("From"), reviewer.get_by_label("Until")
+    start.fill(start.get_attribute("max") or "")
+    reviewer.get_by_role("button", name="Whole viewed window").click()
+    assert start.input_value() == start.get_attribute("min") and end.input_value() == end.get_attribute("max")
+
     # The audit log shows every step (16), and the chain is intact.
     head.goto(live_app.url + "audit/?action=viewing.")
     log = head.locator("table")

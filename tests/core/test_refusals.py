@@ -72,6 +72,10 @@ def test_people_read_plain_words_first_and_the_clause_after() -> None:
     )
     assert '<small class="clause">(UK GDPR Art 12(5))</small>' in shown("UK GDPR Art 12(5): record why")
     assert "&lt;b&gt;" in shown("9.5: <b>not markup</b>")
+    # A reason that ends in a parenthesis is still a sentence: its full stop comes before the next step.
+    assert "(09:00 to 10:00 UK time). For footage outside it, ask." in shown(
+        "9.2: the window must lie within the window (09:00 to 10:00 UK time) — for footage outside it, ask"
+    )
 
 
 def test_every_refusal_written_in_the_sources_cites_its_clause() -> None:

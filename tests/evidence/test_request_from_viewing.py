@@ -103,6 +103,11 @@ def test_the_player_asks_for_a_narrower_window_and_a_purpose(ctx: dict[str, Any]
     sign_in(client, ctx["reviewer"])
     page = client.get(reverse("evidence:package_create", args=[auth.pk])).content.decode()
     assert 'id="viewed-window"' in page and timezone.localtime(auth.start).strftime("%H:%M:%S") in page
+    # The viewed window bounds both boxes, so the browser keeps the copy inside it and the window presets
+    # offer "Whole viewed window" instead of "Last hour" and "Now", which would fall outside it.
+    bounds = [f'{k}="{timezone.localtime(v).strftime("%Y-%m-%dT%H:%M:%S")}"' for k, v in
+              (("min", auth.start), ("max", auth.end))]  # fmt: skip
+    assert all(page.count(bound) == 2 for bound in bounds), bounds
     data = _asked(
         auth,
         end=auth.start + timedelta(seconds=2),

@@ -57,7 +57,8 @@ class Refusal:
 
 def _sentence(text: str) -> str:
     text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "?", "!", ")")) else f"{text}."
+    # A sentence may end in a parenthesis: "… (01/07/2026 09:00 to 10:00 UK time)" still needs its full stop.
+    return text if text.endswith((".", "?", "!", ".)", "?)", "!)")) else f"{text}."
 
 
 class PolicyRefusal(Exception):

@@ -4,10 +4,12 @@ lifecycle (9.5, 11.6, 13.2). Times are typed in UK local time (Europe/London) an
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from watchkeeper.core.forms import Form
 from watchkeeper.estate.models import Camera
@@ -59,6 +61,15 @@ class PlayerPackageForm(Form):
         help_text="Only when the copy is for someone outside the school; otherwise you are the requestor.",
     )
     recipient_organisation = forms.CharField(label="Recipient's organisation", required=False, max_length=200)
+
+    def within(self, start: datetime, end: datetime) -> PlayerPackageForm:
+        """The viewed window as both fields' limits: the browser keeps the window inside it, and the window
+        presets offer the whole of it instead of "last hour" and "now" (issue 15 §4)."""
+        limits = {"min": start, "max": end}
+        for name in ("start", "end"):
+            attrs = self.fields[name].widget.attrs
+            attrs.update({k: timezone.localtime(v).strftime("%Y-%m-%dT%H:%M:%S") for k, v in limits.items()})
+        return self
 
 
 REQUESTOR_CHOICES = [("me", "Me (a member of staff)"), ("external", "Someone outside the school")]

@@ -104,6 +104,7 @@ def package_create(request: HttpRequest, pk: int) -> HttpResponse:
     auth = own_authorisation(request, pk)
     initial = {"start": auth.start, "end": auth.end, "purpose": Purpose.INTERNAL, "reason": auth.reason}
     form = PlayerPackageForm(request.POST if request.method == "POST" else None, initial=initial)
+    form.within(auth.start, auth.end)
     return form_page(
         request,
         form,

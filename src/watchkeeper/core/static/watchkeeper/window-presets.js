@@ -1,6 +1,8 @@
 // "Last hour / Today / Now" beside every time window a form asks for (issue 15 §5): a form with a
 // datetime-local field named ...start and one named ...end gets three buttons that fill them in UK local time
-// (the browser's clock, as a person would type it). The server checks the window as always.
+// (the browser's clock, as a person would type it); a form whose window must lie inside a given one (its
+// start field has a min, its end field a max) gets "Whole viewed window" instead. The server checks the
+// window as always.
 (function () {
   "use strict";
   function pad(n) { return String(n).padStart(2, "0"); }
@@ -35,11 +37,17 @@
     }
     var row = document.createElement("p");
     row.className = "window-presets";
-    row.append(
-      button("Last hour", function () { set(function (now) { return new Date(now.getTime() - 3600 * 1000); }); }),
-      button("Today", function () { set(function (now) { return new Date(now.getFullYear(), now.getMonth(), now.getDate()); }); }),
-      button("Now", function () { set(null); })
-    );
+    if (start.min && end.max) {
+      // A window that must lie inside another (a copy of footage already viewed): "last hour" and "now"
+      // would fall outside it, so the one preset is the whole of the window allowed.
+      row.append(button("Whole viewed window", function () { start.value = start.min; end.value = end.max; }));
+    } else {
+      row.append(
+        button("Last hour", function () { set(function (now) { return new Date(now.getTime() - 3600 * 1000); }); }),
+        button("Today", function () { set(function (now) { return new Date(now.getFullYear(), now.getMonth(), now.getDate()); }); }),
+        button("Now", function () { set(null); })
+      );
+    }
     var after = end.closest("p, label, div") || end;
     after.insertAdjacentElement("afterend", row);
   }
