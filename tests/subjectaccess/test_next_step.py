@@ -33,6 +33,11 @@ def test_the_steps_follow_the_case_through_the_policy():
         (replace(found, awaiting_authorisation=True), "authorise"),
         (replace(found, viewing_to_record=True), "viewing"),
         (replace(found, blockers=1), ""),
+        # The other people in a clip are dealt with before any package is asked for (walked in Chromium:
+        # the page suggested the package while "record how each is dealt with" still stood).
+        (replace(found, blockers=1, unpackaged=True), ""),
+        # Asked for, waiting on the Headteacher: the handler is not told to send the response yet.
+        (replace(found, packages_waiting=True), ""),
         (found, "respond"),
         (replace(found, status="responded", live=False), "close"),
     ]

@@ -15,8 +15,9 @@ class Facts:
     clips: int
     viewing_to_record: bool
     unpackaged: bool
-    awaiting_authorisation: bool
+    awaiting_authorisation: bool  # packages waiting on a decision that the person viewing may take
     blockers: int
+    packages_waiting: bool = False  # packages waiting on a decision, whoever may take it
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,17 @@ def next_step(facts: Facts) -> NextStep | None:
 def _after_review(facts: Facts) -> NextStep | None:
     if facts.viewing_to_record:
         return NextStep("viewing", "Record the requester's viewing in school (10.3).")
+    if facts.live and facts.blockers:
+        # Before any package: how the other people in a clip are dealt with decides what the package holds.
+        return NextStep("", "Resolve what stands before responding (listed above).")
     if facts.unpackaged and (facts.live or facts.status == "responded"):
         return NextStep("package", "Ask for the sealed package of each copy or still (9.5).")
     if facts.awaiting_authorisation:
         return NextStep("authorise", "Authorise the response's packages together, with one code (9.5).")
-    if facts.live and facts.blockers:
-        return NextStep("", "Resolve what stands before responding (listed above).")
+    if facts.packages_waiting:
+        return NextStep(
+            "", "Wait for the Headteacher to authorise the packages: they are in their inbox (9.5)."
+        )
     if facts.live:
         return NextStep("respond", "Send the response and the letter, then mark the request responded.")
     if facts.status == "responded":

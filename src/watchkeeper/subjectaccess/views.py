@@ -309,6 +309,7 @@ def _next_step(case: SubjectAccessRequest, context: dict[str, Any]) -> NextStep 
             unpackaged=context["unpackaged"],
             awaiting_authorisation=bool(context["awaiting"]),
             blockers=len(context["blockers"]),
+            packages_waiting=bool(services.awaiting_authorisation(case)),
         )
     )
 
