@@ -10,6 +10,7 @@ import pytest
 from tests.factories import CameraFactory, person
 from tests.notices.conftest import NOW, approved_review, download_request, police_request, viewing_request
 from watchkeeper.core import registry
+from watchkeeper.core.registry import InboxItem
 from watchkeeper.evidence.models import Download, Kind
 from watchkeeper.health.models import Alert, AlertKind
 from watchkeeper.people.models import Role
@@ -213,3 +214,17 @@ def test_the_inbox_is_nearest_deadline_first_with_no_deadline_last(school) -> No
         )
     dues = [item.due for item in registry.inbox_items(admin, NOW)]
     assert dues[-1] is None and dues[0] < dues[1]
+
+
+def test_a_legal_deadline_badge_only_where_there_is_a_deadline() -> None:
+    """Walked in Chromium: "Legal deadline … SAR-2: reply … — no deadline" for a case whose clock had not
+    started (identity not yet confirmed). The badge needs a date; without one the row says why."""
+    from django.template.loader import render_to_string
+
+    waiting = InboxItem(key="subjectaccess.case:2", title="SAR-2: reply", url="/sar/2/", statutory=True)
+    due = InboxItem(key="subjectaccess.case:3", title="SAR-3: reply", url="/sar/3/", statutory=True,
+                    due_on=NOW.date())  # fmt: skip
+    html = render_to_string("site/_inbox.html", {"inbox_rows": [(waiting, False), (due, False)]})
+    rows = html.split("<li")[1:]
+    assert "Legal deadline" not in rows[0] and "the legal clock has not started" in rows[0]
+    assert "Legal deadline" in rows[1] and "due by" in rows[1]
