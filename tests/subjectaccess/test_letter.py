@@ -123,3 +123,17 @@ def justified(pdf: bytes) -> bool:
         if re.search(rb"[1-9][\d.]* Tw", content):
             return True
     return False
+
+
+def test_the_address_box_is_not_filled_with_an_e_mail_and_a_typed_name_is_printed_once(
+    case, handler, client, signed_in
+):
+    """Walked in Chromium: the postal address box came filled with the requester's e-mail address, and an
+    address typed with the name on top printed the name twice."""
+    signed_in(handler)
+    page = client.get(reverse("subjectaccess:case_detail", args=[case.pk])).content.decode()
+    box = page.split('name="address"')[1].split("</textarea>")[0]
+    assert "@" in case.requester_contact and case.requester_contact not in box
+    url = reverse("subjectaccess:letter", args=[case.pk])
+    text = pdf_text(client.post(url, {"address": "Pat Parent\n12 Elm Road\nOakton OK1 2AB"}).content)
+    assert "Pat Parent\n12 Elm Road" in text and "Pat Parent\nPat Parent" not in text

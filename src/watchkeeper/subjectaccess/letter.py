@@ -159,7 +159,10 @@ def response_letter(
     """The letter, addressed to the requester (their name over `address`) and signed by `signatory`."""
     title = f"Your subject access request — {case.reference}"
     letterhead = f"{case.school.name}\n{case.school.address}".strip()
-    recipient = f"{case.requester_name}\n{address}".strip()
+    lines = address.strip().splitlines()
+    if lines and lines[0].strip().casefold() == case.requester_name.strip().casefold():
+        lines = lines[1:]  # the address was typed with the name on top: print the name once
+    recipient = "\n".join([case.requester_name, *lines]).strip()
     return letter_pdf(
         title,
         paragraphs(case, today),

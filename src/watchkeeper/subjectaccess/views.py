@@ -279,7 +279,10 @@ def _detail(
         ).exists(),
         "pauses": case.clarifications.all(),
         "timeline": services.timeline(case),
-        "letter_form": f.LetterForm(initial={"address": case.requester_contact}),
+        # "How to reply" may be an e-mail address: only a postal one is offered for the letter's address.
+        "letter_form": f.LetterForm(
+            initial={"address": "" if "@" in case.requester_contact else case.requester_contact}
+        ),
         "handler": handler,
         "live": case.status in LIVE_STATUSES,
         "forms": action_forms,
