@@ -7,6 +7,7 @@ every step. Footage for Oakfield's "Main gate" is written first through the reco
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -91,6 +92,10 @@ def test_reviewer_asks_headteacher_approves_reviewer_plays_and_seeks(live_app, n
     )
     expect(reviewer.locator("output.clock")).to_contain_text(
         "GMT" if not first.astimezone(UK).dst() else "BST"
+    )
+    # dd/mm/yyyy HH:MM:SS.cc in UK time, not the locale's "8 Dec 2026, 01:39:59.87" (issue 15 §5).
+    expect(reviewer.locator("output.clock")).to_have_text(
+        re.compile(r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d\d (GMT|BST)$")
     )
 
     # Seek: three quarters along the window is in the last segment.

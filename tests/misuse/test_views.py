@@ -108,8 +108,11 @@ def test_the_dpo_sees_open_alerts_on_the_dashboard_and_in_the_inbox(school) -> N
     page = sign_in(Client(), dpo).get(reverse("site:dashboard")).content.decode()
     assert 'id="misuse-alerts"' in page and ctx["alert"].reference in page
     assert 'id="misuse-lawful"' in page and "not recorded" in page
-    keys = [item.key for item in inbox_items(dpo, timezone.now())]
-    assert f"misuse.alert:{ctx['alert'].pk}" in keys
+    items = {item.key: item for item in inbox_items(dpo, timezone.now())}
+    assert f"misuse.alert:{ctx['alert'].pk}" in items
+    # The rule's name ends its sentence; the inbox joins it with " — ": no ". —" (issue 15 §5).
+    title = items[f"misuse.alert:{ctx['alert'].pk}"].title
+    assert ". —" not in title and title.endswith("hours — record the outcome (16)")
     head = person(Role.HEADTEACHER, school)
     assert f"misuse.alert:{ctx['alert'].pk}" not in [i.key for i in inbox_items(head, timezone.now())]
 

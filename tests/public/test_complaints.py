@@ -61,6 +61,10 @@ def test_a_handler_enters_it_in_the_register_from_the_inbox(school):
     complaint = services.record_in_register(handler, public, now=NOW)
     assert complaint.channel == Channel.FORM and complaint.received_on == NOW.date()
     assert complaint.data_protection and complaint.route_reference == public.reference
+    # One s164A deadline before and after entry (issue 15 §5: the inbox said a day later than COMP's page).
+    entered = [i for i in registry.inbox_items(handler, NOW) if i.key.startswith("complaints.acknowledge:")]
+    assert items[0].due_on == complaint.acknowledgement_due() == entered[0].due_on
+    assert items[0].due == entered[0].due
     with pytest.raises(PolicyRefusal, match="in the register already"):
         services.record_in_register(handler, public, now=NOW)
     assert not [i for i in registry.inbox_items(handler, NOW) if i.key.startswith("public.")]

@@ -15,6 +15,7 @@ from tests.factories import CameraFactory, person, recorded
 from tests.permission_case import ViewCase, run_view_case
 from tests.refusals import shows_refusal
 from tests.subjectaccess.conftest import WINDOW_END, WINDOW_START, approve_review, log
+from watchkeeper.core.dates import uk_window
 from watchkeeper.people.models import Recusal, Role
 from watchkeeper.subjectaccess.models import CaseStatus, SubjectAccessRequest
 from watchkeeper.viewing.models import ReasonCategory, ViewingAuthorisation
@@ -462,3 +463,14 @@ def test_the_safeguarding_lead_sees_only_requests_made_for_someone_else(
     assert [i.url for i in items] == [detail]
     handler_page = sign_in(Client(), person(SAR, school)).get(detail).content.decode()
     assert 'id="safeguarding-waiting"' in handler_page and "What was checked" not in handler_page
+
+
+def test_a_short_window_shows_its_seconds_and_its_date_once(school, other_school, client: Client) -> None:
+    """Issue 15 §5: a 10-second window read "07/12/2026 22:39 – 07/12/2026 22:39"."""
+    gate = recorded(CameraFactory(school=school, name="Main gate"), WINDOW_START)
+    end = WINDOW_START + timedelta(seconds=10)
+    case = log(person(SAR, school), school, [gate], window_start=WINDOW_START, window_end=end)
+    client = sign_in(client, person(SAR, school))
+    page = client.get(reverse("subjectaccess:case_detail", args=[case.pk])).content.decode()
+    shown = page.split('id="windows"')[1].split("</td>")[0]
+    assert uk_window(WINDOW_START, end) in shown

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from watchkeeper.core.actors import Actor
+from watchkeeper.core.dates import uk_date, uk_time
 from watchkeeper.disclosures import services
 from watchkeeper.disclosures.models import DisclosureRequest, FOIRequest
 from watchkeeper.estate.models import Camera, Purpose, School
@@ -60,14 +61,15 @@ def _foi(
     existing = FOIRequest.objects.filter(school=school).first()
     if existing is not None:
         return existing
-    at = timezone.localtime(window[0]).strftime("%H:%M")
+    # The footage's own day, not "today": a demo made after midnight has footage from the evening before.
+    at = f"{uk_time(window[0])} on {uk_date(window[0])}"
     return services.log_foi_request(
         admin,
         school=school,
         requester_name="Alex Example (demo)",
         contact="alex@demo.invalid",
         received_on=timezone.localdate(now),
-        sought=f"Any CCTV footage of the main gate at {at} today (demo)",
+        sought=f"Any CCTV footage of the main gate at {at} (demo)",
         cameras=cameras,
         start=window[0],
         end=window[1],

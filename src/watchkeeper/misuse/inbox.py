@@ -15,9 +15,11 @@ from watchkeeper.misuse import rules, services
 
 def open_alerts(user: Any, now: datetime) -> Iterator[InboxItem]:
     for alert in services.open_alerts(user):
+        # The rule's name is a sentence; joined with " — " its full stop would read "hours. — record".
+        rule = rules.title(alert.rule).rstrip(".")
         yield InboxItem(
             key=f"misuse.alert:{alert.pk}",
-            title=f"{alert.reference}: {rules.title(alert.rule)} — record the outcome (16)",
+            title=f"{alert.reference}: {rule} — record the outcome (16)",
             url=reverse("misuse:detail", args=[alert.pk]),
             school=alert.school.name if alert.school else "Trust-wide",
             group="Registers",

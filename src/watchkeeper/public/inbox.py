@@ -4,7 +4,7 @@ in the register. Its s164A acknowledgement runs from the day it was sent: statut
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -21,14 +21,14 @@ def complaints_to_record(user: Any, now: datetime) -> Iterator[InboxItem]:
 
     waiting = PublicComplaint.objects.filter(complaint=None).select_related("school")
     for public in restrict(waiting, user, HANDLE):
-        # The deadline day ends at midnight after it, as complaints/inbox.py counts it.
-        due = clock.acknowledgement_due(timezone.localdate(public.received_at)) + timedelta(days=1)
+        # The Act's day, as the complaint's own page will show it once entered (received the day the form
+        # arrived); InboxItem makes it overdue at the midnight after it, as complaints/inbox.py does.
+        due_on = clock.acknowledgement_due(timezone.localdate(public.received_at))
         yield InboxItem(
             key=f"public.complaint:{public.pk}",
             title=f"Enter complaint {public.reference} from the public form in the register (s164A)",
             url=reverse("public:complaint_record", args=[public.pk]),
-            due=timezone.make_aware(datetime.combine(due, time.min)),
-            due_on=due,
+            due_on=due_on,
             school=public.school.name,
             group="Registers",
             statutory=True,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django import template
 
-from watchkeeper.core.dates import needs_seconds, uk_datetime
+from watchkeeper.core.dates import needs_seconds, uk_datetime, uk_window
 
 register = template.Library()
 
@@ -19,3 +19,13 @@ def footage_time(moment: datetime | None, other: datetime | None) -> str:
     if moment is None:
         return ""
     return uk_datetime(moment, seconds=other is not None and needs_seconds(moment, other))
+
+
+@register.filter
+def footage_window(start: datetime | None, end: datetime | None) -> str:
+    """`{{ start|footage_window:end }}`: the window as core.dates.uk_window writes it, "07/12/2026
+    22:39:00–22:39:10", the date once when the window starts and ends on one day, so a page reads as its
+    printout and a 10-second window does not read "22:39 – 22:39"."""
+    if start is None or end is None:
+        return ""
+    return uk_window(start, end)

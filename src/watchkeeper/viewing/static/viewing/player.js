@@ -6,11 +6,21 @@
   "use strict";
 
   var FRAME = 1 / 25;
-  var clock = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/London", day: "numeric", month: "short", year: "numeric",
+  var parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London", day: "2-digit", month: "2-digit", year: "numeric",
     hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 2,
     hourCycle: "h23", timeZoneName: "short"
   });
+  /* dd/mm/yyyy HH:MM:SS.cc GMT|BST, as dates are written everywhere else (issue 15 §5): built from the
+     parts because the locale's own pattern ("8 Dec 2026, 01:39:59.87") differs between browsers. */
+  var clock = {
+    format: function (moment) {
+      var p = {};
+      parts.formatToParts(moment).forEach(function (part) { p[part.type] = part.value; });
+      return p.day + "/" + p.month + "/" + p.year + " " + p.hour + ":" + p.minute + ":" + p.second +
+        "." + p.fractionalSecond + " " + p.timeZoneName;
+    }
+  };
 
   function Player(root, data) {
     var sequence = Watchkeeper.segments(root, data.segments, FRAME, show);
