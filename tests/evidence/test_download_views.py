@@ -438,6 +438,26 @@ def test_a_deleted_copys_file_is_refused_with_the_reason(ctx) -> None:
     assert shows_refusal(response, "13.2: this copy is not stored")
 
 
+def test_a_deleted_copy_reads_deleted_with_the_date_and_offers_nothing(ctx) -> None:
+    """Issue 15: after its deletion a package still read "Package ready", on the list and its page, and
+    offered the hand-over and viewing forms."""
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    client = sign_in(Client(), ctx["head"])
+    pages = (reverse("evidence:request_list"), reverse("evidence:request_detail", args=[decided.request.pk]))
+    detail = client.get(pages[1]).content.decode()
+    assert "Package ready" in detail and 'id="record-hand-over"' in detail and 'id="record-viewing"' in detail
+    now = timezone.now()
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1), now=now)
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert "Package ready" not in html, page
+        assert f"Copy deleted {timezone.localtime(now):%d/%m/%Y %H:%M}" in html, page
+    detail = client.get(pages[1]).content.decode()
+    for action in ("record-hand-over", "record-viewing", "extend", "delete", "download-package"):
+        assert f'id="{action}"' not in detail, action
+
+
 @pytest.mark.clause("9.2", "9.5")
 def test_the_authorise_form_offers_a_passkey_and_a_passkey_code_authorises(ctx) -> None:
     """Issue 14 §3: a passkey assertion with user verification stands for the fresh code, here too."""
