@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.evidence.downloads import START, ask, authorise, build, failed_build, footage, members
+from tests.evidence.downloads import END, START, ask, authorise, build, failed_build, footage, members
 from tests.evidence.pdftext import pdf_text
 from tests.factories import passkey, person
 from tests.permission_case import ViewCase, run_view_case
@@ -425,6 +425,18 @@ def test_flagged_copies_show_on_the_log_page_and_dashboard(ctx) -> None:
     assert 'id="flagged-copies"' in page and "Overdue" in page
     dashboard = client.get(reverse("site:dashboard")).content.decode()
     assert 'id="flagged-copies"' in dashboard
+
+
+def test_the_log_gives_a_footage_package_its_window_in_an_office_s_words(ctx) -> None:
+    """Issue 15: a footage package read "frame at" its first moment, as a still does; and the page spoke
+    of "issue 11"."""
+    decided = authorise(ctx, ask(ctx))
+    build(decided.request, decided.password or "")
+    page = sign_in(Client(), ctx["head"]).get(reverse("evidence:cctv_log")).content.decode()
+    start, end = timezone.localtime(START), timezone.localtime(END)
+    window = f"footage from {start:%d/%m/%Y %H:%M:%S} until {end:%d/%m/%Y %H:%M:%S}"
+    assert window in page and "frame at" not in page
+    assert "issue 11" not in page
 
 
 def test_a_deleted_copys_file_is_refused_with_the_reason(ctx) -> None:
