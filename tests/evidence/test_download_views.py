@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.evidence.downloads import START, ask, authorise, build, failed_build, footage, members
+from tests.evidence.downloads import END, START, ask, authorise, build, failed_build, footage, members
 from tests.evidence.pdftext import pdf_text
 from tests.factories import passkey, person
 from tests.permission_case import ViewCase, run_view_case
@@ -427,6 +427,18 @@ def test_flagged_copies_show_on_the_log_page_and_dashboard(ctx) -> None:
     assert 'id="flagged-copies"' in dashboard
 
 
+def test_the_log_gives_a_footage_package_its_window_in_an_office_s_words(ctx) -> None:
+    """Issue 15: a footage package read "frame at" its first moment, as a still does; and the page spoke
+    of "issue 11"."""
+    decided = authorise(ctx, ask(ctx))
+    build(decided.request, decided.password or "")
+    page = sign_in(Client(), ctx["head"]).get(reverse("evidence:cctv_log")).content.decode()
+    start, end = timezone.localtime(START), timezone.localtime(END)
+    window = f"footage from {start:%d/%m/%Y %H:%M:%S} until {end:%d/%m/%Y %H:%M:%S}"
+    assert window in page and "frame at" not in page
+    assert "issue 11" not in page
+
+
 def test_a_deleted_copys_file_is_refused_with_the_reason(ctx) -> None:
     """A button or link that the policy refuses shows the refused page with the reason (issue 12 §1), not a
     bare 404."""
@@ -436,6 +448,26 @@ def test_a_deleted_copys_file_is_refused_with_the_reason(ctx) -> None:
     response = sign_in(Client(), ctx["head"]).get(reverse("evidence:copy_file", args=[download.pk]))
     assert response.status_code == 400
     assert shows_refusal(response, "13.2: this copy is not stored")
+
+
+def test_a_deleted_copy_reads_deleted_with_the_date_and_offers_nothing(ctx) -> None:
+    """Issue 15: after its deletion a package still read "Package ready", on the list and its page, and
+    offered the hand-over and viewing forms."""
+    decided = authorise(ctx, ask(ctx))
+    download = build(decided.request, decided.password or "")
+    client = sign_in(Client(), ctx["head"])
+    pages = (reverse("evidence:request_list"), reverse("evidence:request_detail", args=[decided.request.pk]))
+    detail = client.get(pages[1]).content.decode()
+    assert "Package ready" in detail and 'id="record-hand-over"' in detail and 'id="record-viewing"' in detail
+    now = timezone.now()
+    services.authorise_deletion(ctx["head"], download, code_for(ctx["head"], 1), now=now)
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert "Package ready" not in html, page
+        assert f"Copy deleted {timezone.localtime(now):%d/%m/%Y %H:%M}" in html, page
+    detail = client.get(pages[1]).content.decode()
+    for action in ("record-hand-over", "record-viewing", "extend", "delete", "download-package"):
+        assert f'id="{action}"' not in detail, action
 
 
 @pytest.mark.clause("9.2", "9.5")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.conftest import sign_in
 from tests.factories import CameraFactory, person
@@ -98,3 +99,29 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_permission_case(case: ViewCase, school, other_school) -> None:
     run_view_case(case, {"school": school, "other_school": other_school})
+
+
+@pytest.mark.django_db
+@pytest.mark.clause("12.1")
+def test_an_overdue_camera_check_links_to_the_form_with_that_camera_and_check_chosen(school) -> None:
+    # Issue 15: the inbox item led to the form with "the school as a whole" chosen, so recording it
+    # logged a school-wide check and the camera's check stayed overdue.
+    now = timezone.now()
+    admin = person(CCTV, school)
+    camera = CameraFactory(school=school, name="Gate camera")
+    CameraFactory(school=school, name="Yard camera")
+    set_schedule(admin, school, camera, CheckType.PICTURE_QUALITY, 30, now=now - timedelta(days=40))
+    (item,) = [item for item in inbox_items(admin, now) if item.key.startswith("health.scheduled")]
+    client = sign_in(Client(), admin)
+    assert escape(item.url) in client.get(reverse("health:schedule")).content.decode()
+    assert escape(item.url) in client.get(reverse("site:dashboard")).content.decode()
+    form = client.get(item.url).context["form"]
+    assert form.initial["camera"] == str(camera.pk)
+    assert form.initial["check_type"] == CheckType.PICTURE_QUALITY
+    page = client.get(item.url).content.decode()
+    assert f'<option value="{camera.pk}" selected>' in page
+    posted = {"school": school.pk, "camera": camera.pk, "check_type": CheckType.PICTURE_QUALITY}
+    at = timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
+    posted |= {"result": CheckResult.OK, "notes": "", "at": at}
+    assert client.post(item.url, posted).status_code == 302
+    assert not [item for item in inbox_items(admin, now) if item.key.startswith("health.scheduled")]

@@ -474,3 +474,22 @@ def test_a_short_window_shows_its_seconds_and_its_date_once(school, other_school
     page = client.get(reverse("subjectaccess:case_detail", args=[case.pk])).content.decode()
     shown = page.split('id="windows"')[1].split("</td>")[0]
     assert uk_window(WINDOW_START, end) in shown
+
+
+@pytest.mark.django_db
+def test_the_review_is_a_link_only_for_those_who_may_open_it(case, reviewer, head, handler, school):
+    # Issue 15: the CCTV administrator reviews footage too, but may not open another reviewer's viewing
+    # request, which answered "Not found"; they see its number and status as plain words.
+    approve_review(case, reviewer, head)
+    link = reverse("viewing:authorisation_detail", args=[case.review.pk])
+    reviews, detail = (
+        reverse("subjectaccess:review_list"),
+        reverse("subjectaccess:case_detail", args=[case.pk]),
+    )
+    admin = person(Role.CCTV_ADMIN, school)
+    for who, page, linked in ((reviewer, reviews, True), (admin, reviews, False), (handler, detail, False)):
+        client = sign_in(Client(), who)
+        html = client.get(page).content.decode()
+        assert f"Footage request #{case.review.pk}" in html, (who, page)
+        assert (f'href="{link}"' in html) is linked, (who, page)
+        assert client.get(link).status_code == (200 if linked else 404), (who, page)

@@ -64,7 +64,7 @@ def scheduled_checks(user: Any, now: datetime) -> Iterator[InboxItem]:
         yield InboxItem(
             key=f"health.scheduled:{s.pk}:{check.due_on.isoformat()}",
             title=f"{s.get_check_type_display()} check of {what}, due every {s.every_days} days (12.1)",
-            url=f"{reverse('health:check_record')}?school={s.school_id}",
+            url=s.record_url(),
             due=timezone.make_aware(datetime.combine(check.due_on, time.min)),
             due_on=check.due_on,
             school=s.school.name,

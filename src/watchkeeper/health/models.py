@@ -3,8 +3,11 @@ camera's reference view (design/health.md)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from watchkeeper.core import fields
 from watchkeeper.core.actors import Actor
@@ -194,3 +197,9 @@ class MaintenanceSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.check_type} every {self.every_days} days"
+
+    def record_url(self) -> str:
+        """The check form with this schedule's school, camera and check chosen, so that recording it
+        clears this schedule and not a school-wide one (issue 15: no dead ends)."""
+        wanted = {"school": self.school_id, "camera": self.camera_id or "", "check_type": self.check_type}
+        return f"{reverse('health:check_record')}?{urlencode(wanted)}"

@@ -4,6 +4,8 @@ Open alerts are shown on the recording health page and the dashboard (recording.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -56,10 +58,17 @@ def maintenance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_record(request: HttpRequest) -> HttpResponse:
+    """The manual check form; ?camera= and ?check_type= (a schedule's record_url) choose the camera and
+    the check, so that an overdue camera check is not logged for the school as a whole."""
+    preset = {name: request.GET[name] for name in ("camera", "check_type") if request.GET.get(name)}
+
+    def form(*args: Any, initial: dict[str, Any], **kwargs: Any) -> CheckForm:
+        return CheckForm(*args, initial={**initial, **preset}, **kwargs)
+
     return school_form_page(
         request,
         MAINTAIN,
-        CheckForm,
+        form,
         lambda data: services.record_check(request.user, **data, now=timezone.now()),
         said="Check recorded in the maintenance log.",
         to=lambda value: _maintenance_url(value.school_id),

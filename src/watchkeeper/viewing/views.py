@@ -33,10 +33,9 @@ from watchkeeper.core.shortcuts import chosen_school, in_school, require_anywher
 from watchkeeper.estate.models import Camera
 from watchkeeper.people import deciders, two_person
 from watchkeeper.people.models import StaffProfile
-from watchkeeper.people.reroutings import rerouted_authorisations
 from watchkeeper.recording.models import Segment
 from watchkeeper.recording.motion import MOTION_THRESHOLD
-from watchkeeper.viewing import services
+from watchkeeper.viewing import access, services
 from watchkeeper.viewing.footage import FootageUnreadable
 from watchkeeper.viewing.forms import AuthorisationRequestForm, DecisionForm
 from watchkeeper.viewing.models import Status, ViewingAuthorisation
@@ -56,20 +55,6 @@ AUTHORISATIONS = ViewingAuthorisation.objects.select_related("school", "requeste
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _visible(request: HttpRequest) -> QuerySet[ViewingAuthorisation]:
-    """Requests this person may read: their own, and those of schools where they decide."""
-    user = request.user
-    own = restrict(AUTHORISATIONS, user, REQUEST).filter(requested_by_id=user.pk)
-    return _decidable(user) | own
-
-
-def _decidable(user: Actor) -> QuerySet[ViewingAuthorisation]:
-    """The school's deciders', and for the DPO the requests re-routed by the two-person rule (9.2)."""
-    return restrict(AUTHORISATIONS, user, DECIDE) | AUTHORISATIONS.filter(
-        pk__in=rerouted_authorisations(user)
-    )
 
 
 def _standing(user: Actor, auth: ViewingAuthorisation) -> two_person.Standing:
@@ -188,13 +173,13 @@ def _history_url(request: HttpRequest, auth: ViewingAuthorisation) -> str:
 @login_required
 @require_GET
 def authorisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, get_object_or_404(_visible(request), pk=pk))
+    return _render_detail(request, get_object_or_404(access.readable(request.user), pk=pk))
 
 
 @login_required
 @require_POST
 def authorisation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    auth = get_object_or_404(_decidable(request.user), pk=pk)
+    auth = get_object_or_404(access.decidable(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if sent := submit(
         request,

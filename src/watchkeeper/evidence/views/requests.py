@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,6 +79,17 @@ def visible_requests(user: Actor) -> QuerySet[DownloadRequest]:
 def authorisable(user: Actor) -> QuerySet[DownloadRequest]:
     """The school's authorisers', and for the DPO the requests re-routed by the two-person rule (9.5)."""
     return restrict(REQUESTS, user, services.AUTHORISE) | REQUESTS.filter(pk__in=rerouted_downloads(user))
+
+
+def with_deletions(requests: QuerySet[DownloadRequest]) -> QuerySet[DownloadRequest]:
+    """Each request with `copies_kept` (its stored copies not deleted) and `copies_deleted_at` (the last
+    deletion), so that a request whose copies were all deleted (9.5, 13.2) reads "Copy deleted" with the
+    date, not "Package ready" (evidence/_request_status.html)."""
+    kept = Q(downloads__kind=Kind.PACKAGE, downloads__deleted_at=None)
+    return requests.annotate(
+        copies_kept=Count("downloads", filter=kept, distinct=True),
+        copies_deleted_at=Max("downloads__deleted_at"),
+    )
 
 
 def copies_of(user: Actor) -> QuerySet[Download]:
@@ -202,7 +213,7 @@ def _ask(request: HttpRequest, data: dict[str, Any]) -> DownloadRequest:
 def request_list(request: HttpRequest) -> HttpResponse:
     require_anywhere(request, services.REQUEST, *OVERSEE)
     school = chosen_school(request, request.GET, services.REQUEST, *OVERSEE)
-    requests = visible_requests(request.user)
+    requests = with_deletions(visible_requests(request.user))
     if school is not None:
         requests = requests.filter(school=school)
     today = timezone.localdate()
@@ -235,6 +246,11 @@ def request_page(
 ) -> HttpResponse:
     """The request, its job, its decision and its stored copies; `forms` re-shows one that was refused."""
     user = request.user
+    # As with_deletions does for the list (a copy refused a form comes here with a plain request).
+    deletion = Download.objects.filter(request=req).aggregate(
+        kept=Count("pk", filter=Q(kind=Kind.PACKAGE, deleted_at=None)), last=Max("deleted_at")
+    )
+    req.copies_kept, req.copies_deleted_at = deletion["kept"], deletion["last"]  # type: ignore[attr-defined]
     own = user.pk in (req.requested_by_id, req.requestor_user_id)
     open_ = req.status in (RequestStatus.REQUESTED, RequestStatus.FAILED)
     standing = _standing(user, req) if open_ else two_person.Standing(False)
@@ -311,8 +327,10 @@ def _copy_context(user: Actor, download: Download) -> dict[str, Any]:
         "may_fetch": stored and services.may_fetch(user, download),
         # Issue 13 §3: a copy given over outside the app; once a recipient is recorded, later ones are
         # audited only.
-        "may_record_hand_over": not download.handed_over_to and services.may_fetch(user, download),
-        "may_record_viewing": download.viewed_at is None
+        # Issue 15: a deleted copy offers no hand-over or viewing to record.
+        "may_record_hand_over": stored and not download.handed_over_to and services.may_fetch(user, download),
+        "may_record_viewing": stored
+        and download.viewed_at is None
         and (services.may_fetch(user, download) or can(user, services.LOG, download.school_id)),
         "may_extend": stored and can(user, services.EXTEND, download.school_id),
         "may_delete": stored and can(user, services.AUTHORISE, download.school_id),
