@@ -120,7 +120,8 @@ def test_request_authorise_build_download_verify_and_the_log_fills(live_app, new
     head.goto(request_url)
     head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
     head.get_by_role("button", name="Authorise deletion").click()
-    expect(head.get_by_text("Copy deleted")).to_be_visible()
+    expect(head.get_by_role("status").filter(has_text="Copy deleted")).to_be_visible()
+    expect(head.locator("#request-status")).to_contain_text("Copy deleted")
     expect(head.locator("#download-package")).to_have_count(0)
 
     head.goto(live_app.url + "evidence/log/")
@@ -217,7 +218,8 @@ def test_a_still_is_asked_for_authorised_sealed_and_logged(live_app, new_page, t
     head.goto(request_url)
     head.get_by_label("Authenticator code").fill(live_app.users["head-oak"].code())
     head.get_by_role("button", name="Authorise deletion").click()
-    expect(head.get_by_text("Copy deleted")).to_be_visible()
+    expect(head.get_by_role("status").filter(has_text="Copy deleted")).to_be_visible()
+    expect(head.locator("#request-status")).to_contain_text("Copy deleted")
     head.goto(live_app.url + "evidence/log/")
     row = head.locator("tbody tr", has_text="Sealed still image of Playground").first
     cells = row.locator("td")
