@@ -11,7 +11,7 @@ from tests.factories import CameraFactory, person
 from tests.notices.conftest import NOW, approved_review, download_request, police_request, viewing_request
 from watchkeeper.core import registry
 from watchkeeper.core.registry import InboxItem
-from watchkeeper.evidence.models import Download, Kind
+from watchkeeper.evidence.models import Download, DownloadRequest, Kind, RequestStatus
 from watchkeeper.health.models import Alert, AlertKind
 from watchkeeper.people.models import Role
 from watchkeeper.recording.models import Hold
@@ -228,3 +228,28 @@ def test_a_legal_deadline_badge_only_where_there_is_a_deadline() -> None:
     rows = html.split("<li")[1:]
     assert "Legal deadline" not in rows[0] and "the legal clock has not started" in rows[0]
     assert "Legal deadline" in rows[1] and "due by" in rows[1]
+
+
+@pytest.mark.clause("9.5")
+def test_a_built_package_waits_on_its_requestor_until_it_leaves(school) -> None:
+    """Walked in Chromium: nobody told the reviewer that the package they asked for was ready."""
+    reviewer, head = person(R.FOOTAGE_REVIEWER, school), person(R.HEADTEACHER, school)
+    req = download_request(school, reviewer)
+    DownloadRequest.objects.filter(pk=req.pk).update(status=RequestStatus.READY)
+    copy = Download.objects.create(
+        school=school,
+        request=req,
+        kind=Kind.PACKAGE,
+        authorised_by=head,
+        authorised_at=NOW,
+        downloaded_at=NOW,
+        reason_category="safeguarding",
+        reason="For the safeguarding file",
+        camera=req.cameras.get(),
+        frame_at=NOW - timedelta(hours=2),
+        sha256="0" * 64,
+    )
+    key = f"evidence.ready:{copy.pk}"
+    assert key in keys(reviewer) and key not in keys(head)
+    Download.objects.filter(pk=copy.pk).update(handed_over_at=NOW)  # downloaded: it has left
+    assert key not in keys(reviewer)

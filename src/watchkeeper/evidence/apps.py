@@ -11,4 +11,4 @@ class EvidenceConfig(registry.Registering):
         Link("CCTV log", "evidence:cctv_log", "evidence.log", group="Registers", order=150),
     )
     panels = (Panel("evidence.copies", "evidence/_flagged.html", "flagged_copies", order=30),)
-    inbox = ("downloads_to_authorise", "copies_due")
+    inbox = ("downloads_to_authorise", "packages_ready", "copies_due")

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from watchkeeper.core.registry import InboxItem
-from watchkeeper.evidence.models import DownloadRequest, RequestStatus
+from watchkeeper.evidence.models import Download, DownloadRequest, Kind, RequestStatus
 from watchkeeper.evidence.services.copy_check import flagged_copies
 from watchkeeper.notices import deciding
 from watchkeeper.people import deciders
@@ -30,6 +31,24 @@ def downloads_to_authorise(user: Any, now: datetime) -> Iterator[InboxItem]:
         group="Footage",
         reference="Download request",
     )
+
+
+def packages_ready(user: Any, now: datetime) -> Iterator[InboxItem]:
+    """The staff requestor's sealed packages, built and not yet downloaded or handed over (9.5): the next
+    step is theirs, and nobody tells them otherwise (walked in Chromium, issue 15 §3)."""
+    mine = Q(request__requested_by_id=user.pk) | Q(request__requestor_user_id=user.pk)
+    ready = Download.objects.filter(
+        mine, kind=Kind.PACKAGE, deleted_at=None, handed_over_at=None, request__status=RequestStatus.READY
+    )
+    for copy in ready.select_related("school"):
+        yield InboxItem(
+            key=f"evidence.ready:{copy.pk}",
+            title=f"The sealed package of download request #{copy.request_id} is ready: download it (9.5)",
+            url=_copy_url(copy.request_id),
+            school=copy.school.name,
+            group="Footage",
+            reference=f"Download request {copy.request_id}",
+        )
 
 
 def copies_due(user: Any, now: datetime) -> Iterator[InboxItem]:
