@@ -95,3 +95,24 @@ def test_up_restarts_a_component_that_dies_with_back_off_and_logs_it(tmp_path: P
     assert status == 0, up.output()
     assert not any(alive(pid) for pid in running)  # stopping up stopped every child, restarted ones too
     assert up.output().count("stopped unexpectedly") == 3  # stopping is not mistaken for dying
+
+
+def test_up_starts_even_when_the_database_cannot_take_the_start_up_announcement(tmp_path: Path) -> None:
+    """A database that is away when `up` starts must not stop it (issue 11 §7): the recorder announces
+    itself once the database is back. Here the database cannot answer (a new, empty one: no tables)."""
+    import os
+    import subprocess
+    import sys
+
+    call = (
+        "import sys; from watchkeeper.site.management.commands.up import Command; "
+        "Command(stderr=sys.stderr)._announce_start(); print('went on')"
+    )
+    cli = str(Path(sys.executable).parent / "watchkeeper")
+    env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(tmp_path)}
+    env.pop("WATCHKEEPER_DATABASE_URL", None)  # its own SQLite file, whatever database the suite runs on
+    done = subprocess.run(
+        [cli, "shell", "-v0", "-c", call], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "went on" in done.stdout, done.stderr[-2000:]
+    assert "the database is away" in done.stderr and "the recorder will retry" in done.stderr

@@ -19,6 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from watchkeeper.recording.data_dir import correct_at_start
@@ -120,7 +121,7 @@ class Command(BaseCommand):
                 Component("simulated cameras", "simulate-cameras", "--count", str(SIMULATED_CAMERAS))
             )
         if not options["no_record"]:
-            announce_start(timezone.now())  # before the job worker's first health check can run (12.1)
+            self._announce_start()
             components.append(Component("recorder", "record"))
         if apps.is_installed("watchkeeper.jobs"):
             components.append(Component("job worker", "worker"))
@@ -133,6 +134,14 @@ class Command(BaseCommand):
             pass
         finally:
             children.stop()
+
+    def _announce_start(self) -> None:
+        """Before the job worker's first health check can run (12.1). A database that is away does not stop
+        `up`: the recorder announces itself, and records meanwhile, once the database is back."""
+        try:
+            announce_start(timezone.now())
+        except DatabaseError as error:
+            self.stderr.write(f"watchkeeper up: the database is away ({error}); the recorder will retry")
 
 
 def _interrupt(signum: int, frame: Any) -> None:
