@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from tests.factories import CameraFactory, person
 from tests.notices.conftest import NOW, approved_review, download_request, police_request, viewing_request
 from watchkeeper.core import registry
 from watchkeeper.core.registry import InboxItem
+from watchkeeper.evidence.inbox import packages_ready
 from watchkeeper.evidence.models import Download, DownloadRequest, Kind, RequestStatus
 from watchkeeper.health.models import Alert, AlertKind
 from watchkeeper.people.models import Role
@@ -251,5 +253,8 @@ def test_a_built_package_waits_on_its_requestor_until_it_leaves(school) -> None:
     )
     key = f"evidence.ready:{copy.pk}"
     assert key in keys(reviewer) and key not in keys(head)
+    # An external recipient leaves the staff requestor empty: that is nobody's, not the anonymous visitor's.
+    DownloadRequest.objects.filter(pk=req.pk).update(requestor_user=None)
+    assert not list(packages_ready(AnonymousUser(), NOW)) and key in keys(reviewer)
     Download.objects.filter(pk=copy.pk).update(handed_over_at=NOW)  # downloaded: it has left
     assert key not in keys(reviewer)

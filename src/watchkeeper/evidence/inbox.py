@@ -36,6 +36,8 @@ def downloads_to_authorise(user: Any, now: datetime) -> Iterator[InboxItem]:
 def packages_ready(user: Any, now: datetime) -> Iterator[InboxItem]:
     """The staff requestor's sealed packages, built and not yet downloaded or handed over (9.5): the next
     step is theirs, and nobody tells them otherwise (walked in Chromium, issue 15 §3)."""
+    if user.pk is None:  # nobody signed in: "requested by nobody" is not theirs
+        return
     mine = Q(request__requested_by_id=user.pk) | Q(request__requestor_user_id=user.pk)
     ready = Download.objects.filter(
         mine, kind=Kind.PACKAGE, deleted_at=None, handed_over_at=None, request__status=RequestStatus.READY
