@@ -7,6 +7,7 @@ password; the CCTV log row fills itself — authoriser, downloaded, then the vie
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 from datetime import datetime, timedelta
@@ -85,6 +86,10 @@ def test_request_authorise_build_download_verify_and_the_log_fills(live_app, new
     finally:
         worker.stop()
     expect(reviewer.locator("#job-progress")).to_contain_text("100%")
+    # The reviewer's inbox says so, and leads back here (README walk-through 2).
+    reviewer.goto(live_app.url + "inbox/")
+    reviewer.get_by_role("link", name=re.compile(r"sealed package of download request #\d+ is ready")).click()
+    expect(reviewer.locator("#request-status")).to_have_text("Package ready")
 
     # The reviewer (who asked) downloads the ZIP; `export verify` passes with the password.
     with reviewer.expect_download() as info:
